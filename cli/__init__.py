@@ -1,0 +1,1 @@
+"""The ``twinning`` command line: a thin layer over :mod:`solver`."""

@@ -1,0 +1,251 @@
+"""``twinning`` commands. Each parses its arguments, calls :mod:`solver`, prints.
+
+User errors (bad files, bad options) print one message and exit 2; an infeasible
+instance or an invalid plan exits 1; never a traceback for a user error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+app = typer.Typer(
+    name="twinning",
+    help="School twinning pairs, alliances and exchange rosters for education bureaus.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn input errors into a message and exit 2, and show input warnings."""
+    from solver.errors import InputError
+    from solver.io import InputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            yield
+        except InputError as exc:
+            _show_warnings(caught)
+            _fail(str(exc))
+        except (ValueError, OSError) as exc:
+            _show_warnings(caught)
+            _fail(str(exc))
+        _show_warnings(caught)
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    from solver.io import InputWarning
+
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            err_console.print(f"[yellow]warning:[/] {escape(str(w.message))}", soft_wrap=True)
+
+
+def _load(path: Path) -> Any:
+    from solver import load_instance
+
+    return load_instance(path)
+
+
+@app.command()
+def solve(
+    instance: Annotated[Path, typer.Argument(help="Instance folder, .xlsx, .json or .yaml.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: plans/NAME).")
+    ] = None,
+    parts: Annotated[
+        str | None, typer.Option(help="Comma-separated parts: pairs,alliances,roster.")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    workers: Annotated[int | None, typer.Option(help="CP-SAT workers.")] = None,
+    backend: Annotated[str, typer.Option(help="cpsat (OR-Tools) or pulp (CBC).")] = "cpsat",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx.")
+    ] = "json,csv",
+    lang: Annotated[str, typer.Option(help="Headers of tables: en or zh.")] = "en",
+    deterministic: Annotated[
+        bool, typer.Option(help="Identical plan on repeated runs (slower).")
+    ] = False,
+) -> None:
+    """Solve an instance, write the plan, print a summary table."""
+    from solver import solve as run
+
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    bad = set(formats) - {"json", "csv", "xlsx"}
+    if bad:
+        _fail(f"--format: unknown format(s) {', '.join(sorted(bad))}; use json,csv,xlsx")
+    if lang not in ("en", "zh"):
+        _fail("--lang: use en or zh")
+    with _user_errors():
+        inst = _load(instance)
+        result = run(
+            inst,
+            parts,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            backend=backend,
+            deterministic=deterministic,
+        )
+    target = out if out is not None else Path("plans") / inst.name
+    with _user_errors():
+        result.plan.to_folder(
+            target, formats=formats, summary=result.summary(), inst=inst, lang=lang
+        )
+    _print_summary(result)
+    out_console.print(f"plan written to {target}/")
+    if result.status in ("infeasible", "unknown"):
+        messages = "; ".join(p.message for p in result.parts.values() if p.message)
+        err_console.print(f"[bold red]no plan:[/] status {result.status}. {messages}")
+        raise typer.Exit(1)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _print_summary(result: Any) -> None:
+    table = Table(title=f"twinning: {result.plan.instance}", show_lines=False)
+    for col in ("part", "status", "objective", "bound", "gap", "seconds", "method"):
+        table.add_column(col)
+    for name, part in result.parts.items():
+        gap = f"{part.gap:.2%}" if part.gap is not None else "-"
+        table.add_row(
+            name,
+            part.status,
+            _fmt(part.objective),
+            _fmt(part.bound),
+            gap,
+            f"{part.wall_time:.2f}",
+            part.method,
+        )
+    out_console.print(table)
+    for name, part in result.parts.items():
+        kpis = ", ".join(f"{k} {_fmt(v)}" for k, v in part.kpis.items() if not isinstance(v, dict))
+        if kpis:
+            out_console.print(f"{name}: {kpis}", soft_wrap=True)
+
+
+@app.command()
+def validate(
+    instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
+    plan: Annotated[Path, typer.Argument(help="plan.json to check.")],
+) -> None:
+    """Check every rule independently of the solver; exit 0 valid, 1 violations, 2 bad input."""
+    from pydantic import ValidationError
+
+    from solver import validate as check
+    from solver.plan import Plan
+
+    with _user_errors():
+        inst = _load(instance)
+        if not plan.is_file():
+            _fail(f"{plan}: no such file")
+        try:
+            doc = Plan.from_json(plan.read_bytes().decode("utf-8"))
+        except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            first = str(exc).splitlines()[0:3]
+            _fail(f"{plan.name}: not a twinning plan ({' '.join(first)})")
+        report = check(inst, doc)
+    for v in report.violations:
+        out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
+    objective = sum(int(o["value"]) for o in report.objectives.values())
+    if report.ok:
+        out_console.print(
+            f"valid: {len(doc.pairs)} pairs, status {doc.status}, objective {doc.objective} "
+            f"(recomputed {objective})"
+        )
+        return
+    out_console.print(f"invalid: {len(report.violations)} violation(s)")
+    raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    schools: Annotated[int, typer.Option(help="Number of schools.", min=1)],
+    staff: Annotated[int, typer.Option(help="Number of staff.", min=1)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the CSV files to.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    stage_mix: Annotated[
+        str | None, typer.Option(help="Exact counts, e.g. primary=133,junior=36.")
+    ] = None,
+    regions: Annotated[
+        str | None, typer.Option(help="Region names by compass sector, e.g. 东,西,南,北.")
+    ] = None,
+) -> None:
+    """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
+    from solver.generate import generate_county, write_county
+
+    mix = None
+    if stage_mix:
+        mix = {}
+        for item in stage_mix.split(","):
+            key, _, value = item.partition("=")
+            if not value.strip().isdigit():
+                _fail(f"--stage-mix: expected stage=count, got {item!r}")
+            mix[key.strip()] = int(value)
+    region_list = [r.strip() for r in regions.replace("，", ",").split(",")] if regions else None
+    with _user_errors():
+        tables = generate_county(schools, staff, seed, stage_mix=mix, regions=region_list)
+        paths = write_county(tables, out)
+    out_console.print(
+        f"wrote {len(paths)} files to {out}/: "
+        + ", ".join(f"{k} {len(v)}" for k, v in tables.items())
+    )
+
+
+@app.command()
+def schema(
+    which: Annotated[str, typer.Argument(help="instance, plan or both.")] = "both",
+) -> None:
+    """Print the JSON Schema of the instance and plan documents."""
+    from solver.instance import Instance
+    from solver.plan import Plan
+
+    docs: dict[str, Callable[[], dict[str, Any]]] = {
+        "instance": lambda: Instance.model_json_schema(by_alias=True),
+        "plan": Plan.model_json_schema,
+    }
+    if which == "both":
+        data: Any = {k: f() for k, f in docs.items()}
+    elif which in docs:
+        data = docs[which]()
+    else:
+        _fail("schema: choose instance, plan or both")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,27 @@
+"""twinning: school twinning pairs, alliances and exchange rosters for education bureaus.
+
+>>> from solver import load_instance, solve, validate
+"""
+
+from solver.errors import InputError
+from solver.instance import Instance
+from solver.io import load_instance
+from solver.plan import Plan, Result
+from solver.policy import Policy
+from solver.solve import solve
+from solver.validate import ValidationReport, Violation, validate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "Instance",
+    "Plan",
+    "Policy",
+    "Result",
+    "ValidationReport",
+    "Violation",
+    "load_instance",
+    "solve",
+    "validate",
+]

@@ -1,0 +1,169 @@
+"""Saving an instance in any of the input formats (folder of CSV, .xlsx, .json, .yaml).
+
+Used to convert a county between formats; a saved instance reads back equal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from solver.instance import ALIASES, Instance
+from solver.io.headers import FIELDS, HEADERS
+from solver.io.writers import _atomic_write, _commit
+
+
+def instance_rows(inst: Instance) -> dict[str, list[dict[str, Any]]]:
+    """Each non-empty table as rows of field -> plain value (lists joined with ';')."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in FIELDS:
+        rows = getattr(inst, table)
+        if not rows:
+            continue
+        plain = []
+        for row in rows:
+            data = row.model_dump(mode="json", by_alias=True)
+            for key, value in data.items():
+                if isinstance(value, list):
+                    data[key] = ";".join(str(v) for v in value)
+            plain.append(data)
+        out[table] = plain
+    return out
+
+
+def _policy_overrides(inst: Instance) -> dict[str, Any]:
+    return inst.policy.model_dump(mode="json", exclude_defaults=True)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    return text if text.replace("_", "").isalnum() and text.isascii() else json.dumps(text)
+
+
+def policy_toml(inst: Instance) -> str:
+    """The policy keys that differ from the defaults, as TOML."""
+    lines = []
+    for section, values in _policy_overrides(inst).items():
+        lines.append(f"[{section}]")
+        for key, value in values.items():
+            if value is None:
+                continue
+            lines.append(f"{_key(key)} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def save_instance(
+    inst: Instance,
+    path: str | Path,
+    *,
+    encoding: str = "utf-8",
+    lang: str = "en",
+    newline: str = "\n",
+) -> Path:
+    """Write an instance as a CSV folder, ``.xlsx``, ``.json`` or ``.yaml`` (by suffix).
+
+    ``encoding="gb18030"``, ``lang="zh"`` and ``newline="\\r\\n"`` write CSV the way Excel
+    in China saves it.
+    """
+    p = Path(path)
+    rows = instance_rows(inst)
+    zh = {table: {v: k for k, v in HEADERS[table].items()} for table in HEADERS}
+    suffix = p.suffix.lower()
+    if suffix in (".json", ".yaml", ".yml"):
+        doc: dict[str, Any] = {"name": inst.name, **rows}
+        doc["policy"] = _policy_overrides(inst)
+        if suffix == ".json":
+            text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+        else:
+            import yaml
+
+            text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+        _atomic_write(p, text.encode("utf-8"))
+        return p
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.remove(book.active)  # type: ignore[arg-type]
+        for table, data in rows.items():
+            sheet = book.create_sheet(table)
+            cols = list(FIELDS[table])
+            sheet.append([zh[table].get(c, c) if lang == "zh" else c for c in cols])
+            for r in data:
+                sheet.append([r.get(c) for c in cols])
+        flat = _flat_policy(_policy_overrides(inst))
+        if flat:
+            sheet = book.create_sheet("policy")
+            sheet.append(["key", "value"])
+            for key, value in flat:
+                sheet.append([key, _toml_value(value)])
+        blob = io.BytesIO()
+        book.save(blob)
+        _atomic_write(p, blob.getvalue())
+        return p
+    files: dict[str, bytes] = {}
+    if lang == "zh":
+        rows = {table: [_zh_values(r) for r in data] for table, data in rows.items()}
+    for table, data in rows.items():
+        cols = list(FIELDS[table])
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator=newline)
+        writer.writerow([zh[table].get(c, c) if lang == "zh" else c for c in cols])
+        for r in data:
+            writer.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+        files[f"{table}.csv"] = buf.getvalue().encode(encoding)
+    toml = policy_toml(inst)
+    if toml.strip():
+        files["policy.toml"] = toml.encode("utf-8")
+    _commit(p, files)
+    return p
+
+
+#: field -> {English value -> first Chinese alias}
+_ZH_VALUES: dict[str, dict[str, str]] = {}
+for _field, _aliases in ALIASES.items():
+    for _zh, _en in _aliases.items():
+        if _zh and not _zh.isascii():
+            _ZH_VALUES.setdefault(_field, {}).setdefault(_en, _zh)
+
+
+def _zh_values(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for fld, values in _ZH_VALUES.items():
+        value = out.get(fld)
+        if isinstance(value, str):
+            out[fld] = ";".join(values.get(v, v) for v in value.split(";"))
+    for fld in ("can_lead", "title_track"):
+        if isinstance(out.get(fld), bool):
+            out[fld] = "是" if out[fld] else "否"
+    return out
+
+
+def _flat_policy(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and prefix == "":
+            out.extend(_flat_policy(value, f"{key}."))
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out

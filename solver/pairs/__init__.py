@@ -1,0 +1,230 @@
+"""Twinning pairs (结对帮扶): each strong school supports 1-2 weak schools."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import numpy as np
+
+from solver.distances import Distances
+from solver.instance import Instance
+from solver.pairs.data import (
+    PairsData,
+    build_pairs_data,
+    pairs_cost,
+    student_budget_limit,
+    subject_profile,
+)
+from solver.pairs.engines import (
+    CpSatSettings,
+    EngineOutcome,
+    solve_cpsat,
+    solve_flow,
+    solve_pulp,
+)
+from solver.plan import Pair, PartObjective, PartResult, Unpaired, gap_of
+
+__all__ = ["CpSatSettings", "PairsData", "build_pairs_data", "solve_pairs"]
+
+
+def solve_pairs(
+    inst: Instance,
+    *,
+    backend: str = "cpsat",
+    engine: str = "auto",
+    settings: CpSatSettings | None = None,
+    dist: Distances | None = None,
+) -> tuple[PartResult, list[Pair], list[Unpaired], PartObjective | None]:
+    """Solve the pairs part.
+
+    Parameters
+    ----------
+    backend
+        ``"cpsat"`` (OR-Tools: min-cost flow where the model is a pure network, CP-SAT
+        otherwise) or ``"pulp"`` (CBC), or ``"pulp-highs"``.
+    engine
+        ``"auto"``, or force ``"flow"`` / ``"cpsat"`` within the OR-Tools backend (tests
+        use this to cross-check the engines).
+    """
+    start = time.perf_counter()
+    settings = settings or CpSatSettings()
+    conflicts = fixed_conflicts(inst)
+    if conflicts:
+        part = PartResult(
+            part="pairs",
+            status="infeasible",
+            method="pinned-pair check",
+            wall_time=time.perf_counter() - start,
+            message="; ".join(conflicts),
+        )
+        return part, [], [], None
+    dist = dist or Distances(inst)
+    data = build_pairs_data(inst, dist)
+    w8 = inst.policy.weights
+    if backend.startswith("pulp"):
+        name = "HiGHS" if backend == "pulp-highs" else "CBC"
+        out = solve_pulp(data, w8.pair_min_helped, settings.time_limit, name)
+    elif engine == "flow" or (engine == "auto" and not data.has_side_constraints):
+        if data.has_side_constraints:
+            raise ValueError("min-cost flow cannot take twinning.max_helped_students_ratio")
+        out = solve_flow(data, w8.pair_min_helped)
+    else:
+        out = solve_cpsat(data, w8.pair_min_helped, settings)
+    return _result(inst, data, out, dist, time.perf_counter() - start)
+
+
+def fixed_conflicts(inst: Instance) -> list[str]:
+    """Pinned pairs that no plan can keep together, in planner terms."""
+    out = []
+    load = Counter(h for h, _ in inst.fixed_pairs())
+    for h, n in sorted(load.items()):
+        cap = inst.helper_capacity(inst.school(h))
+        if n > cap:
+            out.append(
+                f"twinning.max_helped: {n} pairs are pinned to helper {h}, its capacity "
+                f"is {cap}; unpin {n - cap} or raise its helper_capacity"
+            )
+    if inst.policy.twinning.max_helped_students_ratio is not None:
+        for h in sorted(load):
+            pinned = sum(inst.school(w).students or 0 for x, w in inst.fixed_pairs() if x == h)
+            limit = student_budget_limit(inst, h)
+            if pinned > limit:
+                out.append(
+                    f"twinning.max_helped_students_ratio: schools pinned to {h} have "
+                    f"{pinned} students, its limit is {limit}"
+                )
+    helped = Counter(w for _, w in inst.fixed_pairs())
+    for w, n in sorted(helped.items()):
+        if n > 1:
+            out.append(f"twinning.helped_once: {w} is pinned to {n} helpers; keep one")
+    return out
+
+
+def _result(
+    inst: Instance, data: PairsData, out: EngineOutcome, dist: Distances, elapsed: float
+) -> tuple[PartResult, list[Pair], list[Unpaired], PartObjective | None]:
+    w8 = inst.policy.weights
+    if out.status in ("infeasible", "unknown"):
+        part = PartResult(
+            part="pairs",
+            status=out.status,
+            method=out.method,
+            wall_time=elapsed,
+            message="no plan found for the pairs",
+        )
+        return part, [], [], None
+    value, terms = pairs_cost(data, out.chosen, w8.pair_cover, w8.pair_min_helped)
+    bound = None
+    if out.stage2_bound is not None:
+        bound = (
+            w8.pair_cover * (len(data.helped) - out.count_upper) + out.stage2_bound + data.constant
+        )
+        bound = min(bound, float(value))
+    profile = subject_profile(inst)
+    pairs: list[Pair] = []
+    for a in out.chosen:
+        h, w = data.helpers[data.arc_helper[a]], data.helped[data.arc_helped[a]]
+        pairs.append(
+            Pair(
+                helper=h,
+                helped=w,
+                distance_km=round(float(data.arc_km[a]), 3),
+                complementarity=int(data.arc_comp[a]),
+                why=why(profile, h, w),
+            )
+        )
+    for (h, w), c, km in zip(data.fixed, data.fixed_comp, data.fixed_km, strict=True):
+        pairs.append(
+            Pair(
+                helper=h,
+                helped=w,
+                distance_km=round(km, 3),
+                complementarity=c,
+                why="pinned in the instance; " + why(profile, h, w),
+                fixed=True,
+            )
+        )
+    unpaired = _unpaired(data, out.chosen)
+    status = out.status
+    kpis = _kpis(inst, data, pairs, unpaired)
+    part = PartResult(
+        part="pairs",
+        status=status,
+        objective=value,
+        bound=bound,
+        gap=gap_of(value, bound),
+        method=out.method,
+        wall_time=elapsed,
+        terms=terms,
+        kpis=kpis,
+    )
+    return part, pairs, unpaired, PartObjective(value=value, terms=terms)
+
+
+def why(profile, helper: str, helped: str) -> str:  # type: ignore[no-untyped-def]
+    """The needs a pair answers, in words: subjects the helper is strong in and the
+    helped school lacks."""
+    parts = []
+    strength = profile.strength.get(helper, {})
+    for subject, short in sorted(profile.raw_shortage.get(helped, {}).items()):
+        give = strength.get(subject, 0)
+        if give and short:
+            bb = profile.backbone.get(helper, {}).get(subject, 0)
+            sp = profile.surplus.get(helper, {}).get(subject, 0)
+            offer = ", ".join(
+                x for x in (f"{bb} backbone" if bb else "", f"{sp} surplus" if sp else "") if x
+            )
+            parts.append(f"{subject}: short {short}, helper has {offer}")
+    return "; ".join(parts) if parts else "shared stage, nearest available helper"
+
+
+def _unpaired(data: PairsData, chosen: np.ndarray) -> list[Unpaired]:
+    paired = set(data.arc_helped[chosen].tolist())
+    load = np.bincount(data.arc_helper[chosen], minlength=len(data.helpers))
+    spare = load < data.capacity
+    out = []
+    for j, w in enumerate(data.helped):
+        if j in paired:
+            continue
+        if w in data.reasons:
+            reason, detail = data.reasons[w]
+        else:
+            mine = data.arc_helped == j
+            if spare[data.arc_helper[mine]].any():
+                reason, detail = (
+                    "side_constraint",
+                    "a compatible helper has places left but "
+                    "twinning.max_helped_students_ratio rules it out",
+                )
+            else:
+                n = int(mine.sum())
+                reason, detail = ("capacity_used", f"all {n} compatible helper(s) are full")
+        out.append(Unpaired(school=w, reason=reason, detail=detail))  # type: ignore[arg-type]
+    return out
+
+
+def _kpis(
+    inst: Instance, data: PairsData, pairs: list[Pair], unpaired: list[Unpaired]
+) -> dict[str, object]:
+    loads = Counter(p.helper for p in pairs)
+    helpers = [s for s in inst.schools if inst.helper_capacity(s) > 0]
+    below = sum(
+        1
+        for s in helpers
+        if loads[s.id] < min(inst.policy.twinning.min_helped, inst.helper_capacity(s))
+    )
+    kms = [p.distance_km for p in pairs]
+    return {
+        "weak_schools": data.weak_total,
+        "paired": len(pairs),
+        "paired_share": round(len(pairs) / data.weak_total, 4) if data.weak_total else 1.0,
+        "helpers": len(helpers),
+        "helpers_used": len(loads),
+        "helpers_below_min": below,
+        "mean_km": round(float(np.mean(kms)), 3) if kms else 0.0,
+        "max_km": round(max(kms), 3) if kms else 0.0,
+        "complementarity": sum(p.complementarity for p in pairs),
+        "unpaired_by_reason": dict(Counter(u.reason for u in unpaired)),
+        "candidate_arcs": data.n_arcs,
+    }

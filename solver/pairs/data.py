@@ -1,0 +1,298 @@
+"""Arrays for the pairs model: helpers, helped schools, compatible arcs and their costs.
+
+Built once from the instance with numpy, shared by the three engines (min-cost
+flow, CP-SAT, PuLP) so that they solve exactly the same problem.
+
+Cost of the pairs part (lower is better; every term >= 0)::
+
+    pair_cover       x weak schools left unpaired
+  + pair_min_helped  x helper places up to twinning.min_helped left empty
+  + pair_complementarity x sum over weak schools of (best complementarity any helper
+                        offers it - complementarity of the helper it got, 0 if unpaired)
+  + sum over pairs of round(pair_km x km)
+
+Pairing as many weak schools as possible comes first in every engine (a
+maximum flow, or a first stage that maximises the number of pairs), whatever the
+weights.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from solver.distances import Distances
+from solver.instance import Instance, School
+from solver.needs import school_needs
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class SubjectProfile:
+    """Per-school subject figures: what a helper can give, what a helped school lacks."""
+
+    subjects: list[str]
+    strength: dict[str, dict[str, int]]  # helper -> subject -> surplus + backbone teachers
+    weight: dict[str, dict[str, int]]  # helped -> subject -> weight of its shortage's priority
+    raw_shortage: dict[str, dict[str, int]]  # helped -> subject -> shortage (teachers)
+    surplus: dict[str, dict[str, int]]
+    backbone: dict[str, dict[str, int]]
+
+
+def subject_profile(inst: Instance) -> SubjectProfile:
+    """Strengths and weighted shortages per school and subject."""
+    needs = school_needs(inst)
+    weights = inst.policy.needs.priority_weights
+    backbone: dict[str, dict[str, int]] = defaultdict(dict)
+    counts: Counter[tuple[str, str]] = Counter(
+        (t.school, t.subject) for t in inst.staff if t.subject and t.is_backbone
+    )
+    for (school, subject), n in counts.items():
+        backbone[school][subject] = n
+    surplus: dict[str, dict[str, int]] = defaultdict(dict)
+    weight: dict[str, dict[str, int]] = defaultdict(dict)
+    raw_shortage: dict[str, dict[str, int]] = defaultdict(dict)
+    for school, by_subject in needs.items():
+        for subject, need in by_subject.items():
+            if need.surplus:
+                surplus[school][subject] = need.surplus
+            if need.shortage:
+                raw_shortage[school][subject] = need.shortage
+                weight[school][subject] = weights.get(need.priority, 1)
+    strength: dict[str, dict[str, int]] = defaultdict(dict)
+    for school in set(surplus) | set(backbone):
+        for subject in set(surplus[school]) | set(backbone[school]):
+            strength[school][subject] = surplus[school].get(subject, 0) + backbone[school].get(
+                subject, 0
+            )
+    subjects = sorted(
+        {s for d in raw_shortage.values() for s in d} | {s for d in strength.values() for s in d}
+    )
+    return SubjectProfile(
+        subjects, dict(strength), dict(weight), dict(raw_shortage), dict(surplus), dict(backbone)
+    )
+
+
+@dataclass
+class PairsData:
+    """Everything the engines need, as arrays over helpers, helped schools and arcs."""
+
+    helpers: list[str]
+    helped: list[str]
+    capacity: IntArray  # free places per helper after pinned pairs
+    min_places: IntArray  # places still to fill up to min(min_helped, capacity)
+    arc_helper: IntArray  # arc -> helper position
+    arc_helped: IntArray  # arc -> helped position
+    arc_km: FloatArray
+    arc_comp: IntArray
+    arc_cost: IntArray  # -complementarity x weight + distance x weight (may be < 0)
+    best_comp: dict[str, int]  # weak school -> best complementarity any helper offers
+    fixed: list[tuple[str, str]]
+    constant: int  # cost no engine can change (see build_pairs_data)
+    student_budget: IntArray  # students a helper may still take on (with the ratio rule)
+    helped_students: IntArray
+    max_students_ratio: float | None
+    fixed_comp: list[int] = field(default_factory=list)
+    fixed_km: list[float] = field(default_factory=list)
+    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)  # no-arc weak schools
+    weak_total: int = 0
+
+    @property
+    def has_side_constraints(self) -> bool:
+        """Whether anything breaks the network structure (then flow does not apply)."""
+        return self.max_students_ratio is not None
+
+    @property
+    def n_arcs(self) -> int:
+        return int(self.arc_helper.size)
+
+
+def helper_schools(inst: Instance) -> list[School]:
+    """Schools that may help: helper capacity > 0."""
+    return [s for s in inst.schools if inst.helper_capacity(s) > 0]
+
+
+def weak_schools(inst: Instance) -> list[School]:
+    """Schools that need help: tier weak."""
+    return [s for s in inst.schools if s.tier == "weak"]
+
+
+def complementarity_matrix(
+    profile: SubjectProfile, helpers: list[str], helped: list[str]
+) -> IntArray:
+    """comp[h, w] = sum over subjects of priority weight x min(strength of h, shortage of w)."""
+    k = len(profile.subjects)
+    col = {s: j for j, s in enumerate(profile.subjects)}
+    strength = np.zeros((len(helpers), k), dtype=np.int64)
+    for i, h in enumerate(helpers):
+        for s, v in profile.strength.get(h, {}).items():
+            strength[i, col[s]] = v
+    short = np.zeros((len(helped), k), dtype=np.int64)
+    weight = np.zeros((len(helped), k), dtype=np.int64)
+    for i, w in enumerate(helped):
+        for s, v in profile.raw_shortage.get(w, {}).items():
+            short[i, col[s]] = v
+            weight[i, col[s]] = profile.weight[w][s]
+    comp = np.zeros((len(helpers), len(helped)), dtype=np.int64)
+    for j in range(k):  # one subject at a time keeps memory at helpers x helped
+        matched = np.minimum(strength[:, j, None], short[None, :, j])
+        np.add(comp, matched * weight[None, :, j], out=comp)
+    return comp
+
+
+def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData:
+    """Compatible arcs (shared stage, within max_km, not a recent pair) with integer costs."""
+    pol = inst.policy
+    tw, w8 = pol.twinning, pol.weights
+    dist = dist or Distances(inst)
+    helpers_all = helper_schools(inst)
+    weak_all = weak_schools(inst)
+    fixed = inst.fixed_pairs()
+    fixed_helped = {w for _, w in fixed}
+    fixed_load = Counter(h for h, _ in fixed)
+
+    helpers = [s for s in helpers_all if inst.helper_capacity(s) - fixed_load[s.id] > 0]
+    helped = [s for s in weak_all if s.id not in fixed_helped]
+    hid = [s.id for s in helpers]
+    wid = [s.id for s in helped]
+    profile = subject_profile(inst)
+
+    # Best complementarity each weak school could get from any helper, compatible or not:
+    # the shortfall against it is the complementarity term, so every term is >= 0.
+    all_hid = [s.id for s in helpers_all]
+    all_wid = [s.id for s in weak_all]
+    comp_all = complementarity_matrix(profile, all_hid, all_wid)
+    best = comp_all.max(axis=0) if all_hid else np.zeros(len(all_wid), dtype=np.int64)
+    best_comp = {w: int(b) for w, b in zip(all_wid, best, strict=True)}
+    hpos = {h: i for i, h in enumerate(all_hid)}
+    wpos = {w: j for j, w in enumerate(all_wid)}
+    comp = (
+        comp_all[np.ix_([hpos[h] for h in hid], [wpos[w] for w in wid])]
+        if hid and wid
+        else np.zeros((len(hid), len(wid)), dtype=np.int64)
+    )
+
+    km = dist.block(hid, wid) if hid and wid else np.zeros((len(hid), len(wid)))
+    stage_ok = np.ones_like(km, dtype=bool)
+    if tw.same_stage:
+        stage_ok = _share_stage_matrix(helpers, helped)
+    within = np.isfinite(km)
+    if tw.max_km is not None:
+        within &= km <= tw.max_km + 1e-9
+    fresh = np.ones_like(km, dtype=bool)
+    recent = inst.recent_pairs()
+    if recent:
+        hi = {h: i for i, h in enumerate(hid)}
+        wi = {w: j for j, w in enumerate(wid)}
+        for h, w in recent:
+            if h in hi and w in wi:
+                fresh[hi[h], wi[w]] = False
+    ok = stage_ok & within & fresh
+
+    reasons: dict[str, tuple[str, str]] = {}
+    has_arc = ok.any(axis=0) if hid else np.zeros(len(wid), dtype=bool)
+    for j, w in enumerate(wid):
+        if has_arc[j]:
+            continue
+        if not hid or not stage_ok[:, j].any():
+            reasons[w] = ("no_helper_for_stage", "no helper school shares its stage")
+        elif not (stage_ok[:, j] & within[:, j]).any():
+            limit = f"{tw.max_km:g} km" if tw.max_km is not None else "reach"
+            near = km[stage_ok[:, j], j].min()
+            reasons[w] = ("too_far", f"nearest helper of its stage is {near:.1f} km, over {limit}")
+        else:
+            reasons[w] = ("repeat_only", "its only compatible helpers paired it last cycle")
+
+    arc_h, arc_w = np.nonzero(ok)
+    arc_km = km[arc_h, arc_w]
+    arc_comp = comp[arc_h, arc_w]
+    # Per arc: minus its complementarity, plus its distance. The weak schools' best
+    # complementarity is a constant, so the shortfall term is constant + sum of these.
+    arc_cost = -w8.pair_complementarity * arc_comp + np.rint(w8.pair_km * arc_km).astype(np.int64)
+
+    caps = np.array([inst.helper_capacity(s) - fixed_load[s.id] for s in helpers], dtype=np.int64)
+    min_total = {s.id: min(tw.min_helped, inst.helper_capacity(s)) for s in helpers_all}
+    min_places = np.array(
+        [max(0, min_total[s.id] - fixed_load[s.id]) for s in helpers], dtype=np.int64
+    )
+    min_places = np.minimum(min_places, caps)
+
+    # Cost no engine can change: every weak school's best complementarity (the shortfall
+    # term's starting point) and the pinned pairs' own complementarity and distance.
+    fixed_comp = [
+        int(comp_all[hpos[h], wpos[w]]) if h in hpos and w in wpos else 0 for h, w in fixed
+    ]
+    fixed_km = [dist.km(h, w) for h, w in fixed]
+    constant = w8.pair_complementarity * (sum(best_comp.values()) - sum(fixed_comp))
+    constant += sum(int(np.rint(w8.pair_km * k)) for k in fixed_km)
+
+    students = {s.id: s.students or 0 for s in inst.schools}
+    return PairsData(
+        helpers=hid,
+        helped=wid,
+        capacity=caps,
+        min_places=min_places,
+        arc_helper=arc_h.astype(np.int64),
+        arc_helped=arc_w.astype(np.int64),
+        arc_km=arc_km,
+        arc_comp=arc_comp.astype(np.int64),
+        arc_cost=arc_cost.astype(np.int64),
+        best_comp=best_comp,
+        fixed=fixed,
+        constant=constant,
+        fixed_comp=fixed_comp,
+        fixed_km=fixed_km,
+        student_budget=np.array([_budget(inst, h, students) for h in hid], dtype=np.int64),
+        helped_students=np.array([students[w] for w in wid], dtype=np.int64),
+        max_students_ratio=tw.max_helped_students_ratio,
+        reasons=reasons,
+        weak_total=len(weak_all),
+    )
+
+
+def student_budget_limit(inst: Instance, helper: str) -> int:
+    """Students a helper's helped schools may have together (twinning.max_helped_students_ratio)."""
+    ratio = inst.policy.twinning.max_helped_students_ratio
+    if ratio is None:
+        return 0
+    return int(ratio * (inst.school(helper).students or 0))
+
+
+def _budget(inst: Instance, helper: str, students: dict[str, int]) -> int:
+    pinned = sum(students[w] for h, w in inst.fixed_pairs() if h == helper)
+    return student_budget_limit(inst, helper) - pinned
+
+
+def _share_stage_matrix(rows: list[School], cols: list[School]) -> NDArray[np.bool_]:
+    stages = ["kindergarten", "primary", "junior", "senior"]
+    a = np.array([[st in s.stages for st in stages] for s in rows], dtype=np.int8)
+    b = np.array([[st in s.stages for st in stages] for s in cols], dtype=np.int8)
+    if a.size == 0 or b.size == 0:
+        return np.zeros((len(rows), len(cols)), dtype=bool)
+    return np.asarray((a @ b.T) > 0)
+
+
+def pairs_cost(
+    data: PairsData, chosen: IntArray, cover_weight: int, min_weight: int
+) -> tuple[int, dict[str, float]]:
+    """Objective of a choice of arcs (plus the pinned pairs) and its terms, unweighted."""
+    load = np.bincount(data.arc_helper[chosen], minlength=len(data.helpers))
+    filled = int(np.minimum(load, data.min_places).sum())
+    unfilled = int(data.min_places.sum()) - filled
+    unpaired = len(data.helped) - int(chosen.size)
+    value = cover_weight * unpaired + min_weight * unfilled
+    value += int(data.arc_cost[chosen].sum()) + data.constant
+    comp = int(data.arc_comp[chosen].sum()) + sum(data.fixed_comp)
+    km = float(data.arc_km[chosen].sum()) + sum(data.fixed_km)
+    terms = {
+        "unpaired": float(unpaired),
+        "min_places_empty": float(unfilled),
+        "complementarity_shortfall": float(sum(data.best_comp.values()) - comp),
+        "distance_km": round(km, 3),
+    }
+    return value, terms

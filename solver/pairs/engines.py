@@ -1,0 +1,283 @@
+"""Three engines for the same pairs model: min-cost flow, CP-SAT and PuLP.
+
+Min-cost flow is exact and integral for the pure model (each helper up to its
+capacity, each weak school at most one helper); CP-SAT and PuLP take the model
+with side constraints that break the network (``twinning.max_helped_students_ratio``)
+and serve as independent cross-checks. CP-SAT and PuLP solve in two stages,
+(1) as many pairs as possible, (2) with that count fixed, least cost; the flow
+does the same in one call (maximum flow of minimum cost).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from solver.pairs.data import IntArray, PairsData
+
+
+@dataclass
+class EngineOutcome:
+    """Arcs chosen and what the engine proved about them."""
+
+    chosen: IntArray
+    status: str  # optimal / feasible / infeasible / unknown
+    stage2_bound: float | None  # lower bound on sum(arc cost) + min-place cost, given count
+    count_upper: int  # proven upper bound on the number of pairs
+    method: str
+    wall_time: float
+
+
+def solve_flow(data: PairsData, min_weight: int) -> EngineOutcome:
+    """Maximum flow of minimum cost: source -> helper -> weak school -> sink."""
+    from ortools.graph.python import min_cost_flow
+
+    start = time.perf_counter()
+    n_h, n_w = len(data.helpers), len(data.helped)
+    source, sink = 0, 1 + n_h + n_w
+    flow = min_cost_flow.SimpleMinCostFlow()
+    # Two arcs into each helper: the places up to min_helped are free, the rest cost
+    # min_weight each. With the total flow at its maximum, this charges min_weight for
+    # each min place left empty, exactly (costs are convex, so cheap places fill first).
+    helpers = np.arange(n_h, dtype=np.int64)
+    first = data.min_places
+    rest = data.capacity - data.min_places
+    tails = np.concatenate(
+        [
+            np.zeros(2 * n_h, dtype=np.int64),
+            1 + data.arc_helper,
+            1 + n_h + np.arange(n_w, dtype=np.int64),
+        ]
+    )
+    heads = np.concatenate(
+        [1 + helpers, 1 + helpers, 1 + n_h + data.arc_helped, np.full(n_w, sink, dtype=np.int64)]
+    )
+    caps = np.concatenate(
+        [first, rest, np.ones(data.n_arcs, dtype=np.int64), np.ones(n_w, dtype=np.int64)]
+    )
+    # Flow needs costs >= 0 here; shifting every helper->weak arc by the same amount
+    # changes all maximum flows by the same total, so the optimum is unchanged.
+    shift = -int(data.arc_cost.min()) if data.n_arcs and data.arc_cost.min() < 0 else 0
+    costs = np.concatenate(
+        [
+            np.zeros(n_h, dtype=np.int64),
+            np.full(n_h, min_weight, dtype=np.int64),
+            data.arc_cost + shift,
+            np.zeros(n_w, dtype=np.int64),
+        ]
+    )
+    keep = caps > 0
+    flow.add_arcs_with_capacity_and_unit_cost(tails[keep], heads[keep], caps[keep], costs[keep])
+    supply = int(min(data.capacity.sum(), n_w))
+    flow.set_node_supply(source, supply)
+    flow.set_node_supply(sink, -supply)
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    arc_flows = flow.flows(np.arange(int(keep.sum()), dtype=np.int64))
+    pair_slice = np.nonzero(keep)[0]
+    is_pair_arc = (pair_slice >= 2 * n_h) & (pair_slice < 2 * n_h + data.n_arcs)
+    chosen = (pair_slice[is_pair_arc] - 2 * n_h)[arc_flows[is_pair_arc] > 0]
+    chosen = np.sort(chosen).astype(np.int64)
+    count = int(chosen.size)
+    load = np.bincount(data.arc_helper[chosen], minlength=n_h)
+    stage2 = float(data.arc_cost[chosen].sum()) + min_weight * float(
+        (data.min_places - np.minimum(load, data.min_places)).sum()
+    )
+    return EngineOutcome(
+        chosen, "optimal", stage2, count, "min-cost flow (exact)", time.perf_counter() - start
+    )
+
+
+@dataclass
+class CpSatSettings:
+    """CP-SAT parameters for the pairs model (chosen by measurement, see benchmarks)."""
+
+    workers: int = 1
+    linearization_level: int = 2
+    time_limit: float = 60.0
+    seed: int = 0
+    deterministic: bool = False
+
+
+def solve_cpsat(data: PairsData, min_weight: int, settings: CpSatSettings) -> EngineOutcome:
+    """Two-stage CP-SAT: most pairs, then least cost with the count fixed."""
+    from ortools.sat.python import cp_model
+
+    start = time.perf_counter()
+    n_h, n_w = len(data.helpers), len(data.helped)
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{a}") for a in range(data.n_arcs)]
+    by_helper: list[list[int]] = [[] for _ in range(n_h)]
+    by_helped: list[list[int]] = [[] for _ in range(n_w)]
+    for a in range(data.n_arcs):
+        by_helper[int(data.arc_helper[a])].append(a)
+        by_helped[int(data.arc_helped[a])].append(a)
+    for arcs in by_helped:
+        if len(arcs) > 1:
+            model.add_at_most_one(x[a] for a in arcs)
+    filled = []
+    for h, arcs in enumerate(by_helper):
+        if not arcs:
+            continue
+        model.add(sum(x[a] for a in arcs) <= int(data.capacity[h]))
+        places = int(min(data.min_places[h], len(arcs)))
+        if places:
+            f = model.new_int_var(0, places, f"filled{h}")
+            model.add(f <= sum(x[a] for a in arcs))
+            filled.append(f)
+        if data.max_students_ratio is not None:
+            limit = int(data.student_budget[h])
+            model.add(
+                sum(int(data.helped_students[data.arc_helped[a]]) * x[a] for a in arcs) <= limit
+            )
+    solver = cp_model.CpSolver()
+    apply_settings(solver, settings)
+    # Stage 1: as many pairs as possible.
+    count_expr = sum(x)
+    model.maximize(count_expr)
+    deadline = start + settings.time_limit
+    solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit * 0.5)
+    st = solver.solve(model)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
+        return EngineOutcome(
+            np.zeros(0, dtype=np.int64), status, None, n_w, "CP-SAT", time.perf_counter() - start
+        )
+    count = round(solver.objective_value)
+    count_upper = int(np.floor(solver.best_objective_bound + 1e-6))
+    stage1_optimal = st == cp_model.OPTIMAL
+    hint = [solver.boolean_value(v) for v in x]
+    # Stage 2: with the count fixed, least cost.
+    model.add(count_expr == count)
+    for v, val in zip(x, hint, strict=True):
+        model.add_hint(v, val)
+    cost = sum(int(data.arc_cost[a]) * x[a] for a in range(data.n_arcs) if data.arc_cost[a])
+    empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
+    model.minimize(cost + min_weight * (empty - sum(filled)))
+    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
+    st2 = solver.solve(model)
+    if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = np.array(
+            [a for a in range(data.n_arcs) if solver.boolean_value(x[a])], dtype=np.int64
+        )
+        bound = float(solver.best_objective_bound)
+        optimal = stage1_optimal and st2 == cp_model.OPTIMAL
+    else:  # keep the stage-1 plan: it is feasible
+        chosen = np.array([a for a, v in enumerate(hint) if v], dtype=np.int64)
+        bound, optimal = None, False
+    # Unfillable min places (helpers with fewer arcs than places) are charged outside.
+    unfillable = int(sum(max(0, int(data.min_places[h]) - len(a)) for h, a in enumerate(by_helper)))
+    if bound is not None:
+        bound += min_weight * unfillable
+    method = (
+        f"CP-SAT two-stage ({settings.workers} worker(s), linearization "
+        f"{settings.linearization_level})"
+    )
+    return EngineOutcome(
+        chosen,
+        "optimal" if optimal else "feasible",
+        bound if stage1_optimal else None,
+        count_upper if stage1_optimal else max(count_upper, count),
+        method,
+        time.perf_counter() - start,
+    )
+
+
+def apply_settings(solver: Any, settings: CpSatSettings) -> None:
+    """Set the chosen CP-SAT parameters on a solver."""
+    p = solver.parameters
+    p.num_workers = settings.workers
+    p.linearization_level = settings.linearization_level
+    p.random_seed = settings.seed
+    # or-tools issue 5293: presolve may certify a wrong optimum on linear models; this
+    # setting is the reported workaround, and the validator recomputes the objective.
+    p.presolve_inclusion_work_limit = 0
+    if settings.deterministic:
+        p.interleave_search = settings.workers > 1
+
+
+def solve_pulp(
+    data: PairsData, min_weight: int, time_limit: float, solver_name: str = "CBC"
+) -> EngineOutcome:
+    """Two-stage MILP with PuLP (CBC by default, or HiGHS)."""
+    import pulp
+
+    start = time.perf_counter()
+    n_h, n_w = len(data.helpers), len(data.helped)
+    prob = pulp.LpProblem("pairs", pulp.LpMaximize)
+    x = [pulp.LpVariable(f"x{a}", cat="Binary") for a in range(data.n_arcs)]
+    by_helper: list[list[int]] = [[] for _ in range(n_h)]
+    by_helped: list[list[int]] = [[] for _ in range(n_w)]
+    for a in range(data.n_arcs):
+        by_helper[int(data.arc_helper[a])].append(a)
+        by_helped[int(data.arc_helped[a])].append(a)
+    for j, arcs in enumerate(by_helped):
+        if len(arcs) > 1:
+            prob += pulp.lpSum(x[a] for a in arcs) <= 1, f"helped{j}"
+    filled = []
+    for h, arcs in enumerate(by_helper):
+        if not arcs:
+            continue
+        prob += pulp.lpSum(x[a] for a in arcs) <= int(data.capacity[h]), f"cap{h}"
+        places = int(min(data.min_places[h], len(arcs)))
+        if places:
+            f = pulp.LpVariable(f"filled{h}", 0, places, cat="Integer")
+            prob += f <= pulp.lpSum(x[a] for a in arcs), f"fill{h}"
+            filled.append(f)
+        if data.max_students_ratio is not None:
+            limit = int(data.student_budget[h])
+            prob += (
+                pulp.lpSum(int(data.helped_students[data.arc_helped[a]]) * x[a] for a in arcs)
+                <= limit,
+                f"students{h}",
+            )
+    count_expr = pulp.lpSum(x)
+    prob.setObjective(count_expr)
+    deadline = start + time_limit
+
+    def run(limit: float) -> str:
+        if solver_name.upper() == "HIGHS":
+            engine = pulp.HiGHS(msg=False, timeLimit=max(1.0, limit))
+        else:
+            engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(limit)))
+        prob.solve(engine)
+        return str(pulp.LpStatus[prob.status])
+
+    st = run(time_limit * 0.5)
+    if st != "Optimal":
+        return EngineOutcome(
+            np.zeros(0, dtype=np.int64),
+            "unknown",
+            None,
+            n_w,
+            f"PuLP {solver_name}",
+            time.perf_counter() - start,
+        )
+    count = round(pulp.value(count_expr) or 0)
+    prob += count_expr == count, "count"
+    empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
+    prob.sense = pulp.LpMinimize
+    prob.setObjective(
+        pulp.lpSum(int(data.arc_cost[a]) * x[a] for a in range(data.n_arcs))
+        + min_weight * (empty - pulp.lpSum(filled))
+    )
+    st = run(deadline - time.perf_counter())
+    # CBC stopped by its time limit can still say "Optimal"; sol_status tells proven (1).
+    proven = st == "Optimal" and getattr(prob, "sol_status", 1) == 1
+    chosen = np.array([a for a in range(data.n_arcs) if (x[a].varValue or 0) > 0.5], dtype=np.int64)
+    unfillable = int(sum(max(0, int(data.min_places[h]) - len(a)) for h, a in enumerate(by_helper)))
+    value = pulp.value(prob.objective)
+    optimal = proven
+    bound = float(value) + min_weight * unfillable if optimal and value is not None else None
+    return EngineOutcome(
+        chosen,
+        "optimal" if optimal else "feasible",
+        bound,
+        count,
+        f"PuLP {solver_name} two-stage",
+        time.perf_counter() - start,
+    )

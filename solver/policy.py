@@ -1,0 +1,214 @@
+"""The planner's policy: every rule of DOMAIN.md as a key with its default.
+
+A planner overrides only what differs, in ``policy.toml`` (``[rotation]`` /
+``rate = 0.12``), in an Excel sheet ``policy`` with ``key``/``value`` columns
+(``rotation.rate``), or in the ``policy`` object of a JSON/YAML instance.
+Unknown keys are an error that names the key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Horizon(_Section):
+    periods: list[str] = Field(
+        default_factory=lambda: ["2025-2026-1", "2025-2026-2"],
+        min_length=1,
+        description="Ordered period ids (semesters) the roster plans for.",
+    )
+
+
+class Twinning(_Section):
+    max_helped: int = Field(
+        2, ge=0, le=20, description="Default helper capacity of a strong school (结对帮扶 1-2)."
+    )
+    min_helped: int = Field(
+        1, ge=0, le=20, description="Each helper takes at least this many, where it can."
+    )
+    same_stage: bool = Field(True, description="A pair must share a stage.")
+    max_km: float | None = Field(
+        None, gt=0, description="Longest allowed helper-helped distance; none: no limit."
+    )
+    avoid_repeat_cycles: int = Field(
+        1, ge=0, le=20, description="A pair of the last N cycles in history is not repeated."
+    )
+    max_helped_students_ratio: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "Side constraint: the helped schools' students together at most this multiple of "
+            "the helper's students; none: no limit."
+        ),
+    )
+
+
+class Alliances(_Section):
+    groups: int | None = Field(None, ge=1, description="Number of alliances.")
+    leads: list[str] | None = Field(None, description="Fixed lead school ids.")
+    min_size: int = Field(1, ge=1, description="Smallest alliance, counting the lead.")
+    max_size: int | None = Field(None, ge=1, description="Largest alliance, counting the lead.")
+    same_stage: bool = Field(True, description="Members share a stage with their lead.")
+    within_region: bool = Field(False, description="A member's region is its lead's.")
+
+    @model_validator(mode="after")
+    def _sizes(self) -> Alliances:
+        if self.max_size is not None and self.max_size < self.min_size:
+            raise ValueError("alliances.max_size must be >= alliances.min_size")
+        return self
+
+
+class ExemptAge(_Section):
+    M: int = Field(57, ge=18, le=80, description="Men of this age and over never move.")
+    F: int = Field(52, ge=18, le=80, description="Women of this age and over never move.")
+
+
+class Rotation(_Section):
+    rate: float = Field(
+        0.10, ge=0, le=1, description="Share of eligible teachers in urban/strong schools moved."
+    )
+    backbone_share: float = Field(
+        0.20, ge=0, le=1, description="Backbone teachers among those moved."
+    )
+    due_years: int = Field(6, ge=1, le=50, description="Years at one school before a move is due.")
+    principal_term_years: int = Field(
+        5, ge=1, le=20, description="A principal is due after two terms of this length."
+    )
+    max_outflow_share: float = Field(
+        0.15, ge=0, le=1, description="Moves out of a school per period, share of its staff."
+    )
+    keep_subject_cover: bool = Field(
+        True, description="A school keeps a teacher in every subject it teaches."
+    )
+    host_capacity: int = Field(3, ge=0, description="Default incoming staff per school per period.")
+    scope: Literal["pair", "alliance", "county"] = Field(
+        "pair", description="Where a teacher may go: pair partner, alliance member, anywhere."
+    )
+    max_km: float | None = Field(None, gt=0, description="Longest move; none: no limit.")
+    two_way: bool = Field(True, description="Weak/rural teachers also go to learn (进城学艺).")
+    two_way_share: float = Field(
+        0.2, ge=0, le=1, description="Inward moves at least this share of outward moves."
+    )
+    exempt_age: ExemptAge = Field(default_factory=ExemptAge)
+    min_periods: int = Field(1, ge=1, description="Shortest move, in periods.")
+    max_periods: int = Field(2, ge=1, description="Longest move, in periods.")
+    secondment_count: int | None = Field(
+        None, ge=0, description="Cadres chosen for secondment (挂职); none: all candidates."
+    )
+    rural_priority_years: int = Field(
+        5, ge=0, description="Teachers with fewer rural years go to rural placements first."
+    )
+    mentor_max_age: int = Field(35, ge=18, description="Young teacher for 青蓝结对: age at most.")
+    mentor_max_years: int = Field(5, ge=0, description="...or fewer years of service than this.")
+
+    @model_validator(mode="after")
+    def _periods(self) -> Rotation:
+        if self.max_periods < self.min_periods:
+            raise ValueError("rotation.max_periods must be >= rotation.min_periods")
+        return self
+
+
+def _default_ratios() -> dict[str, float]:
+    return {
+        "kindergarten": 15.0,
+        "primary": 19.0,
+        "junior": 13.5,
+        "senior": 12.5,
+    }
+
+
+def _default_shares() -> dict[str, dict[str, float]]:
+    primary = {
+        "语文": 0.24,
+        "数学": 0.20,
+        "英语": 0.10,
+        "科学": 0.08,
+        "道德与法治": 0.06,
+        "音乐": 0.08,
+        "体育": 0.10,
+        "美术": 0.08,
+        "信息技术": 0.06,
+    }
+    junior = {
+        "语文": 0.14,
+        "数学": 0.14,
+        "英语": 0.13,
+        "物理": 0.07,
+        "化学": 0.05,
+        "生物": 0.05,
+        "历史": 0.06,
+        "地理": 0.05,
+        "道德与法治": 0.06,
+        "音乐": 0.05,
+        "体育": 0.08,
+        "美术": 0.05,
+        "信息技术": 0.07,
+    }
+    return {"kindergarten": {"学前教育": 1.0}, "primary": primary, "junior": junior}
+
+
+class Needs(_Section):
+    students_per_teacher: dict[str, float] = Field(
+        default_factory=_default_ratios,
+        description="National staffing ratios by stage (primary 1:19, junior 1:13.5, ...).",
+    )
+    subject_shares: dict[str, dict[str, float]] = Field(
+        default_factory=_default_shares,
+        description="How a stage's quota of teachers splits by subject.",
+    )
+    priority_weights: dict[int, int] = Field(
+        default_factory=lambda: {1: 3, 2: 2, 3: 1},
+        description="Weight of a shortage by its priority (1 highest).",
+    )
+
+
+class Weights(_Section):
+    pair_cover: int = Field(
+        1_000_000, ge=0, description="Per weak school paired (pairing as many as possible first)."
+    )
+    pair_min_helped: int = Field(
+        100_000, ge=0, description="Per helper place up to twinning.min_helped that is filled."
+    )
+    pair_complementarity: int = Field(
+        100, ge=0, description="Per unit of complementarity (helper strength x helped shortage)."
+    )
+    pair_km: int = Field(10, ge=0, description="Per km between helper and helped (cost).")
+    alliance_km: int = Field(10, ge=0, description="Per km from member to lead (cost).")
+    alliance_history: int = Field(
+        0, ge=0, description="Per member kept with last cycle's lead (reward)."
+    )
+    alliance_balance: int = Field(
+        0, ge=0, description="Per unit of strength imbalance across alliances (cost)."
+    )
+
+
+class Policy(_Section):
+    """Every rule as a key with its DOMAIN.md default."""
+
+    horizon: Horizon = Field(default_factory=Horizon)
+    twinning: Twinning = Field(default_factory=Twinning)
+    alliances: Alliances = Field(default_factory=Alliances)
+    rotation: Rotation = Field(default_factory=Rotation)
+    needs: Needs = Field(default_factory=Needs)
+    weights: Weights = Field(default_factory=Weights)
+
+
+def nest_dotted(flat: dict[str, object]) -> dict[str, object]:
+    """Turn ``{"rotation.rate": 0.1}`` into ``{"rotation": {"rate": 0.1}}``."""
+    nested: dict[str, object] = {}
+    for key, value in flat.items():
+        node = nested
+        parts = key.split(".")
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ValueError(f"key {key!r} conflicts with a value set for {part!r}")
+            node = child
+        node[parts[-1]] = value
+    return nested

@@ -1,0 +1,106 @@
+"""``solve()``: plan the requested parts in order and gather one typed result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from solver.distances import Distances
+from solver.instance import Instance
+from solver.pairs import CpSatSettings, solve_pairs
+from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
+
+#: Parts this version can plan, in the order they are planned.
+AVAILABLE_PARTS: tuple[str, ...] = ("pairs",)
+BACKENDS = ("cpsat", "pulp", "pulp-highs")
+
+
+def parse_parts(parts: Iterable[str] | str | None) -> list[str]:
+    """Normalise a parts argument ("pairs,alliances" or a set) into planning order."""
+    if parts is None:
+        return list(AVAILABLE_PARTS)
+    if isinstance(parts, str):
+        parts = [p for p in parts.replace(" ", "").split(",") if p]
+    wanted = set(parts)
+    unknown = wanted - set(PART_ORDER)
+    if unknown:
+        raise ValueError(
+            f"unknown part(s): {', '.join(sorted(unknown))}; choose from {', '.join(PART_ORDER)}"
+        )
+    missing = wanted - set(AVAILABLE_PARTS)
+    if missing:
+        raise ValueError(f"part(s) not available in this version: {', '.join(sorted(missing))}")
+    if not wanted:
+        raise ValueError("no part to plan")
+    return [p for p in PART_ORDER if p in wanted]
+
+
+def solve(
+    inst: Instance,
+    parts: Iterable[str] | str | None = None,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int | None = None,
+    backend: str = "cpsat",
+    deterministic: bool = False,
+) -> Result:
+    """Plan the requested parts of an instance.
+
+    Parameters
+    ----------
+    inst
+        The county, as read by :func:`solver.load_instance`.
+    parts
+        Any of ``"pairs"``, ``"alliances"``, ``"roster"``; default: every available part.
+    time_limit
+        Seconds for the whole solve; a part stopped by it returns its best plan, status
+        ``feasible``, with its gap.
+    seed, workers, deterministic
+        CP-SAT settings; ``deterministic`` gives identical plans on repeated runs.
+    backend
+        ``"cpsat"`` (OR-Tools: exact network flow where it applies, CP-SAT otherwise),
+        ``"pulp"`` (CBC) or ``"pulp-highs"``.
+
+    Returns
+    -------
+    Result
+        Never raises for an infeasible or timed-out solve: the status says so.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    order = parse_parts(parts)
+    start = time.perf_counter()
+    dist = Distances(inst)
+    results: dict[str, PartResult] = {}
+    objectives: dict[str, PartObjective] = {}
+    plan = Plan(instance=inst.name, parts=order, status="optimal", objective=0)
+    for part in order:
+        remaining = max(1.0, time_limit - (time.perf_counter() - start))
+        if part == "pairs":
+            settings = CpSatSettings(
+                workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic
+            )
+            res, pairs, unpaired, obj = solve_pairs(
+                inst, backend=backend, settings=settings, dist=dist
+            )
+            plan.pairs, plan.unpaired = pairs, unpaired
+        results[part] = res
+        if obj is not None:
+            objectives[part] = obj
+    status = worst_status([r.status for r in results.values()])
+    objective = sum(o.value for o in objectives.values()) if len(objectives) == len(order) else None
+    bounds = [r.bound for r in results.values()]
+    bound = sum(b for b in bounds if b is not None) if all(b is not None for b in bounds) else None
+    plan.status = status
+    plan.objective = objective or 0
+    plan.objectives = objectives
+    return Result(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap_of(objective, bound),
+        wall_time=time.perf_counter() - start,
+        parts=results,
+        plan=plan.canonical(),
+    )

@@ -1,0 +1,90 @@
+"""Builders for tiny instances with telling names, shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from solver.instance import Fixed, HistoryEntry, Instance, Need, School, Staff
+from solver.policy import Policy
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTANCES = ROOT / "instances"
+
+#: One degree of latitude is about 111.2 km; schools are placed on a meridian.
+KM_PER_DEG = 111.195
+
+
+def school(
+    sid: str,
+    *,
+    stage: str = "primary",
+    tier: str = "strong",
+    area: str = "urban",
+    km: float = 0.0,
+    **extra: Any,
+) -> School:
+    """A school ``km`` north of the county town."""
+    return School(
+        id=sid,
+        name=f"{sid}学校",
+        stage=stage,
+        area=area,
+        tier=tier,  # type: ignore[arg-type]
+        lat=40.0 + km / KM_PER_DEG,
+        lon=120.0,
+        students=extra.pop("students", 500),
+        **extra,
+    )
+
+
+def teacher(tid: str, sid: str, subject: str = "语文", **extra: Any) -> Staff:
+    """A teacher at a school."""
+    return Staff(
+        id=tid,
+        school=sid,
+        role=extra.pop("role", "teacher"),
+        subject=subject,
+        years_at_school=extra.pop("years_at_school", 3),
+        **extra,
+    )
+
+
+def need(sid: str, subject: str, shortage: int = 0, surplus: int = 0, **extra: Any) -> Need:
+    return Need(school=sid, subject=subject, shortage=shortage, surplus=surplus, **extra)
+
+
+def past_pair(helper: str, helped: str, period: str = "2024-2025") -> HistoryEntry:
+    return HistoryEntry(kind="pair", period=period, from_school=helper, to_school=helped)
+
+
+def pinned_pair(helper: str, helped: str) -> Fixed:
+    return Fixed(kind="pair", from_school=helper, to_school=helped)
+
+
+def county(
+    schools: list[School],
+    *,
+    staff: list[Staff] | None = None,
+    needs: list[Need] | None = None,
+    history: list[HistoryEntry] | None = None,
+    fixed: list[Fixed] | None = None,
+    policy: dict[str, Any] | None = None,
+) -> Instance:
+    """An instance from parts; ``policy`` overrides as nested dicts."""
+    return Instance(
+        name="tiny",
+        schools=schools,
+        staff=staff or [],
+        needs=needs or [],
+        history=history or [],
+        fixed=fixed or [],
+        policy=Policy.model_validate(policy or {}),
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_path() -> Path:
+    return INSTANCES / "demo-county"

@@ -1,0 +1,159 @@
+"""The command line end to end: shipped instances, the broken corpus, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import INSTANCES
+
+INVALID = sorted((INSTANCES / "invalid").iterdir())
+INVALID = [p for p in INVALID if p.name != "README.md"]
+
+#: For each broken input: the place the message must name.
+EXPECTED = {
+    "distances-unknown-school": ["distances.csv", "row 3", "'to'", "S3"],
+    "duplicate-school-id": ["schools.csv", "row 4", "'id'", "S2"],
+    "empty-file": ["schools.csv", "empty"],
+    "header-only": ["schools.csv", "no rows"],
+    "latitude-out-of-range": ["schools.csv", "row 3", "'lat'", "140.9"],
+    "missing-column": ["schools.csv", "'tier'"],
+    "missing-schools": ["schools.csv", "missing"],
+    "missing-schools-sheet.xlsx": ["missing-schools-sheet.xlsx", "[schools]"],
+    "needs-unknown-school": ["needs.csv", "row 3", "'school'", "S7"],
+    "negative-students": ["schools.csv", "row 3", "'students'", "-5"],
+    "non-numeric-years": ["staff.csv", "row 2", "'years_at_school'", "three"],
+    "not-a-list.json": ["not-a-list.json", "object"],
+    "policy-not-toml": ["policy.toml", "TOML"],
+    "policy-out-of-range": ["policy.toml", "rotation.rate", "1.5"],
+    "policy-unknown-key": ["policy.toml", "rotation.speed", "unknown"],
+    "random-bytes": ["schools.csv", "binary"],
+    "staff-unknown-school": ["staff.csv", "row 3", "'school'", "S9"],
+    "teacher-without-subject": ["staff.csv", "row 2", "'subject'"],
+    "truncated.json": ["truncated.json", "JSON"],
+    "unknown-role": ["staff.csv", "row 2", "'role'", "janitor"],
+    "unknown-stage": ["schools.csv", "row 3", "'stage'", "college"],
+    "unknown-tier-chinese": ["schools.csv", "row 3", "'办学水平'", "很差"],
+    "wrong-shape.json": ["wrong-shape.json", "schools"],
+}
+
+
+def twinning(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or INSTANCES.parent,
+        timeout=300,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_every_broken_input_has_an_expectation() -> None:
+    assert {p.name for p in INVALID} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_broken_input_refused_with_place_and_exit_2(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = twinning("solve", str(path), "-o", str(out))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    for fragment in EXPECTED[path.name]:
+        assert fragment in run.stderr, (fragment, run.stderr)
+    assert not out.exists()  # nothing half-written
+
+
+def test_solve_and_validate_shipped_demo(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = twinning(
+        "solve",
+        str(INSTANCES / "demo-county"),
+        "--parts",
+        "pairs",
+        "-o",
+        str(out),
+        "--format",
+        "json,csv,xlsx",
+    )
+    assert run.returncode == 0, run.stderr
+    assert {"plan.json", "summary.json", "pairs.csv", "unpaired.csv", "plan.xlsx"} <= {
+        p.name for p in out.iterdir()
+    }
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal" and summary["gap"] == 0
+    header = (out / "pairs.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert {"helper", "helped", "distance_km", "why"} <= set(header)
+    check = twinning("validate", str(INSTANCES / "demo-county"), str(out / "plan.json"))
+    assert check.returncode == 0, check.stdout
+    assert "valid" in check.stdout
+
+
+def test_validate_reports_violations_with_exit_1(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert twinning("solve", str(INSTANCES / "demo-county"), "-o", str(out)).returncode == 0
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    first = plan["pairs"][0]
+    plan["pairs"].append({**first, "helped": plan["pairs"][1]["helped"]})
+    plan["pairs"].append({**first, "helped": plan["pairs"][2]["helped"]})
+    (out / "bad.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    run = twinning("validate", str(INSTANCES / "demo-county"), str(out / "bad.json"))
+    assert run.returncode == 1
+    assert "twinning.max_helped" in run.stdout and "twinning.helped_once" in run.stdout
+
+
+def test_validate_refuses_a_file_that_is_not_a_plan(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text('{"hello": 1}', encoding="utf-8")
+    run = twinning("validate", str(INSTANCES / "demo-county"), str(tmp_path / "x.json"))
+    assert run.returncode == 2 and "not a twinning plan" in run.stderr
+
+
+def test_plan_json_is_canonical(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        run = twinning("solve", str(INSTANCES / "demo-county"), "-o", str(tmp_path / name))
+        assert run.returncode == 0
+    assert (tmp_path / "a" / "plan.json").read_bytes() == (
+        tmp_path / "b" / "plan.json"
+    ).read_bytes()
+
+
+def test_schema_prints_instance_and_plan() -> None:
+    run = twinning("schema")
+    assert run.returncode == 0
+    doc = json.loads(run.stdout)
+    assert "schools" in doc["instance"]["properties"] and "pairs" in doc["plan"]["properties"]
+
+
+def test_unknown_part_is_a_usage_error() -> None:
+    run = twinning("solve", str(INSTANCES / "demo-county"), "--parts", "dragons", "-o", "/tmp/x")
+    assert run.returncode == 2 and "dragons" in run.stderr
+
+
+def test_generate_writes_a_county_that_solves(tmp_path: Path) -> None:
+    run = twinning(
+        "generate", "--schools", "25", "--staff", "500", "--seed", "4", "-o", str(tmp_path / "g")
+    )
+    assert run.returncode == 0, run.stderr
+    assert twinning("solve", str(tmp_path / "g"), "-o", str(tmp_path / "o")).returncode == 0
+
+
+def test_validator_never_imports_ortools() -> None:
+    code = (
+        "import sys; from solver.io import load_instance; from solver.validate import validate;"
+        "from solver.plan import Plan;"
+        f"i = load_instance({str(INSTANCES / 'demo-county')!r});"
+        "validate(i, Plan(instance='x', parts=['pairs'], status='feasible', objective=0));"
+        "print('ortools' in ' '.join(sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=INSTANCES.parent,
+        timeout=120,
+    )
+    assert run.stdout.strip() == "False", run.stderr

@@ -1,0 +1,302 @@
+"""Tests of the synthetic county generator (``solver.generate``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from solver.generate import COLUMNS, SUBJECT_SHARES, generate_county, write_county
+
+STAGES = {"kindergarten", "primary", "junior", "senior", "nine_year", "twelve_year"}
+COVERS = {
+    "kindergarten": {"kindergarten"},
+    "primary": {"primary"},
+    "junior": {"junior"},
+    "senior": {"senior"},
+    "nine_year": {"primary", "junior"},
+    "twelve_year": {"primary", "junior", "senior"},
+}
+COUNTY_PLUS = {"county", "city", "province", "national"}
+HAICHENG = {"stage_mix": {"primary": 133, "junior": 36}, "regions": ["东", "西", "南", "北"]}
+
+
+@pytest.fixture(scope="module")
+def county() -> dict[str, pd.DataFrame]:
+    """A mid-sized county with the default stage mix."""
+    return generate_county(300, 12_000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def haicheng() -> dict[str, pd.DataFrame]:
+    """A county shaped like 海城市 (seed 003): 133 primary, 36 junior, 7,370 teachers."""
+    return generate_county(169, 7370, seed=3, **HAICHENG)  # type: ignore[arg-type]
+
+
+def _shared(a: str, b: str) -> bool:
+    return bool(COVERS[a] & COVERS[b])
+
+
+def check_county(tables: dict[str, pd.DataFrame], schools: int, staff: int) -> None:
+    """Every structural promise of the generator, for any arguments."""
+    assert set(tables) == {"schools", "staff", "needs", "history"}
+    for name, frame in tables.items():
+        assert tuple(frame.columns) == COLUMNS[name], name
+
+    sch, st, needs, hist = tables["schools"], tables["staff"], tables["needs"], tables["history"]
+    assert len(sch) == schools and len(st) == staff
+    assert sch["id"].is_unique and st["id"].is_unique and sch["name"].is_unique
+    assert sch["id"].str.fullmatch(r"S\d{4,}").all()
+    assert st["id"].str.fullmatch(r"T\d{6,}").all()
+    assert set(sch["stage"]) <= STAGES
+    assert set(sch["area"]) <= {"urban", "town", "rural"}
+    assert set(sch["tier"]) <= {"strong", "ordinary", "weak"}
+    assert sch["lat"].between(-90, 90).all() and sch["lon"].between(-180, 180).all()
+    assert (sch["students"] > 0).all()
+    for col in ("helper_capacity", "host_capacity", "can_lead"):
+        assert sch[col].isna().all(), col
+
+    ids = set(sch["id"])
+    stage_of = dict(zip(sch["id"], sch["stage"], strict=True))
+    tier_of = dict(zip(sch["id"], sch["tier"], strict=True))
+    assert set(st["school"]) == ids  # every school has staff, every staff a real school
+    assert set(st["role"]) <= {
+        "teacher",
+        "principal",
+        "vice_principal",
+        "middle_manager",
+        "reserve_cadre",
+    }
+    principals = st[st["role"] == "principal"].groupby("school").size()
+    assert len(principals) == schools and (principals == 1).all()
+    assert st["subject"].notna().all()
+    for school_stage, subject in zip(st["school"].map(stage_of), st["subject"], strict=True):
+        assert subject in SUBJECT_SHARES[school_stage]
+    assert set(st["backbone"]) <= {"none", "school"} | COUNTY_PLUS
+    assert set(st["gender"]) <= {"M", "F"}
+    assert set(st["status"]) <= {"active", "exempt", "deferred"}
+    assert st["age"].between(22, 60).all()
+    assert (st["years_at_school"] >= 0).all() and (st["rural_years"] >= 0).all()
+    assert (st["years_at_school"] <= st["age"] - 21).all()
+    assert st["title_track"].isin([True, False]).all()
+    for home, willing in zip(st["school"], st["willing"], strict=True):
+        if pd.isna(willing):
+            continue
+        wanted = willing.split(";")
+        assert 1 <= len(wanted) <= 3 and len(set(wanted)) == len(wanted)
+        assert home not in wanted
+        assert all(stage_of[w] == stage_of[home] for w in wanted)
+
+    assert set(needs["school"]) <= ids
+    assert ((needs["shortage"] > 0) | (needs["surplus"] > 0)).all()
+    assert ((needs["shortage"] == 0) | (needs["surplus"] == 0)).all()
+    assert needs["priority"].isin([1, 2, 3]).all() and needs["period"].isna().all()
+    assert not needs.duplicated(["school", "subject"]).any()
+
+    assert set(hist["kind"]) <= {"pair", "alliance", "exchange"}
+    assert set(hist["from_school"]) <= ids and set(hist["to_school"]) <= ids
+    assert (hist["from_school"] != hist["to_school"]).all()
+    pairs = hist[hist["kind"] == "pair"]
+    for helper, helped in zip(pairs["from_school"], pairs["to_school"], strict=True):
+        assert tier_of[helper] == "strong" and tier_of[helped] == "weak"
+        assert _shared(stage_of[helper], stage_of[helped])
+    assert pairs["staff"].isna().all()
+    assert pairs.groupby("period")["to_school"].agg(lambda s: s.is_unique).all()
+    assert (pairs.groupby(["period", "from_school"]).size() <= 2).all()
+    exchanges = hist[hist["kind"] == "exchange"]
+    home_of = dict(zip(st["id"], st["school"], strict=True))
+    assert exchanges["staff"].notna().all()
+    assert (exchanges["from_school"] == exchanges["staff"].map(home_of)).all()
+
+
+def test_structure_default_mix(county: dict[str, pd.DataFrame]) -> None:
+    check_county(county, 300, 12_000)
+
+
+def test_structure_haicheng(haicheng: dict[str, pd.DataFrame]) -> None:
+    check_county(haicheng, 169, 7370)
+    sch = haicheng["schools"]
+    assert sch["stage"].value_counts().to_dict() == {"primary": 133, "junior": 36}
+    assert set(sch["region"]) == {"东", "西", "南", "北"}
+
+
+def test_regions_follow_compass(haicheng: dict[str, pd.DataFrame]) -> None:
+    sch = haicheng["schools"]
+    east = sch[sch["region"] == "东"]
+    west = sch[sch["region"] == "西"]
+    north = sch[sch["region"] == "北"]
+    south = sch[sch["region"] == "南"]
+    assert east["lon"].mean() > west["lon"].mean()
+    assert north["lat"].mean() > south["lat"].mean()
+
+
+def test_default_regions_are_townships(county: dict[str, pd.DataFrame]) -> None:
+    sch = county["schools"]
+    assert (sch.loc[sch["area"] == "urban", "region"] == "城关镇").all()
+    rest = sch.loc[sch["area"] != "urban", "region"]
+    assert rest.str.endswith(("镇", "乡")).all()
+    assert rest.nunique() > 10
+
+
+def test_deterministic() -> None:
+    a = generate_county(60, 1500, seed=11)
+    b = generate_county(60, 1500, seed=11)
+    c = generate_county(60, 1500, seed=12)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+    assert not a["schools"].equals(c["schools"])
+    assert not a["staff"].equals(c["staff"])
+
+
+@pytest.mark.parametrize(
+    ("schools", "staff", "kwargs"),
+    [
+        (1, 1, {}),
+        (5, 7, {}),
+        (12, 40, {"stage_mix": {"primary": 6, "junior": 6}}),
+        (30, 1200, {"stage_mix": {"senior": 4, "twelve_year": 2, "nine_year": 24}}),
+        (40, 900, {"regions": ["城东", "城西", "城南"]}),
+        (40, 900, {"regions": ["一片", "二片", "三片", "四片", "五片"], "name": "平江县"}),
+    ],
+)
+def test_structure_edge_cases(schools: int, staff: int, kwargs: dict[str, object]) -> None:
+    tables = generate_county(schools, staff, seed=1, **kwargs)  # type: ignore[arg-type]
+    check_county(tables, schools, staff)
+    regions = kwargs.get("regions")
+    if isinstance(regions, list):
+        assert set(tables["schools"]["region"]) <= set(regions)
+
+
+def test_stage_mix_exact_counts() -> None:
+    mix = {"kindergarten": 3, "primary": 10, "junior": 5, "nine_year": 2}
+    sch = generate_county(20, 600, seed=2, stage_mix=mix)["schools"]
+    assert sch["stage"].value_counts().to_dict() == mix
+
+
+def test_default_stage_mix_shares(county: dict[str, pd.DataFrame]) -> None:
+    share = county["schools"]["stage"].value_counts(normalize=True)
+    assert share["kindergarten"] == pytest.approx(0.10, abs=0.01)
+    assert share["primary"] == pytest.approx(0.55, abs=0.01)
+    assert share["junior"] == pytest.approx(0.20, abs=0.01)
+    assert share["nine_year"] == pytest.approx(0.15, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "mix",
+    [
+        {"primary": 10},  # sums to 10, not 12
+        {"primary": 10, "college": 2},  # unknown stage
+        {"primary": 13, "junior": -1},  # negative
+        {"primary": 11.5, "junior": 0.5},  # not integers
+    ],
+)
+def test_bad_stage_mix_raises(mix: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="stage_mix"):
+        generate_county(12, 100, stage_mix=mix)
+
+
+def test_too_few_staff_raises() -> None:
+    with pytest.raises(ValueError, match="staff"):
+        generate_county(10, 9)
+
+
+def test_tiers_and_areas(county: dict[str, pd.DataFrame]) -> None:
+    sch = county["schools"]
+    assert sch["area"].eq("urban").mean() == pytest.approx(1 / 3, abs=0.02)
+    assert 0.18 <= sch["tier"].eq("strong").mean() <= 0.27
+    assert 0.28 <= sch["tier"].eq("weak").mean() <= 0.37
+    strong = sch[sch["tier"] == "strong"]
+    assert strong["area"].eq("urban").mean() > strong["area"].eq("rural").mean()
+    weak = sch[sch["tier"] == "weak"]
+    assert weak["area"].eq("rural").mean() > weak["area"].eq("urban").mean()
+    for _stage, tiers in sch.groupby("stage")["tier"]:
+        assert (tiers == "strong").any()
+
+
+def test_urban_schools_are_central_and_large(county: dict[str, pd.DataFrame]) -> None:
+    sch = county["schools"]
+    centre_lat, centre_lon = sch["lat"].median(), sch["lon"].median()
+    spread = (sch["lat"] - centre_lat).abs() + (sch["lon"] - centre_lon).abs()
+    assert spread[sch["area"] == "urban"].mean() < spread[sch["area"] == "rural"].mean()
+    primary = sch[sch["stage"] == "primary"]
+    assert (
+        primary.loc[primary["area"] == "urban", "students"].median()
+        > 3 * primary.loc[primary["area"] == "rural", "students"].median()
+    )
+
+
+def test_staff_shares(county: dict[str, pd.DataFrame]) -> None:
+    st = county["staff"].merge(
+        county["schools"][["id", "area", "tier"]], left_on="school", right_on="id"
+    )
+    county_plus = st["backbone"].isin(COUNTY_PLUS)
+    assert 0.12 <= county_plus.mean() <= 0.25
+    urban_strong = county_plus[(st["area"] == "urban") & (st["tier"] == "strong")].mean()
+    rural_weak = county_plus[(st["area"] == "rural") & (st["tier"] == "weak")].mean()
+    assert urban_strong > 2 * rural_weak
+    assert 0.25 <= (st["years_at_school"] >= 6).mean() <= 0.35
+    assert st.loc[st["area"] == "rural", "rural_years"].gt(0).mean() > 0.8
+    assert st.loc[st["area"] == "urban", "rural_years"].median() <= 3
+    assert 0.005 <= st["status"].eq("exempt").mean() <= 0.04
+    assert 0.005 <= st["status"].eq("deferred").mean() <= 0.04
+    assert 0.04 <= st["title_track"].mean() <= 0.12
+    assert 0.02 <= st["willing"].notna().mean() <= 0.08
+
+
+def test_needs_show_structural_imbalance(county: dict[str, pd.DataFrame]) -> None:
+    needs = county["needs"].merge(
+        county["schools"][["id", "area", "tier"]], left_on="school", right_on="id"
+    )
+    specialists = ["英语", "音乐", "美术", "体育", "信息技术"]
+    rural_weak = needs[(needs["area"] == "rural") & (needs["tier"] == "weak")]
+    assert rural_weak.loc[rural_weak["subject"].isin(specialists), "shortage"].sum() > 0
+    assert rural_weak.loc[rural_weak["subject"].isin(specialists), "surplus"].sum() == 0
+    urban = needs[needs["area"] == "urban"]
+    core = urban[urban["subject"].isin(["语文", "数学"])]
+    assert core["surplus"].sum() > core["shortage"].sum()
+    first = needs[needs["priority"] == 1]
+    assert (first["area"] == "rural").all() and (first["shortage"] > 0).all()
+    assert (needs.loc[needs["priority"] == 3, "shortage"] == 0).all()
+
+
+def test_history_has_pairs_alliances_exchanges(county: dict[str, pd.DataFrame]) -> None:
+    hist, staff = county["history"], county["staff"]
+    periods = hist.groupby("kind")["period"].agg(set).to_dict()
+    assert periods["pair"] == {"2022-2023", "2024-2025"}
+    assert periods["alliance"] == {"2024-2025"}
+    assert periods["exchange"] == {"2024-2025"}
+    exchanges = (hist["kind"] == "exchange").sum()
+    assert 0.01 * len(staff) <= exchanges <= 0.03 * len(staff)
+    alliances = hist[hist["kind"] == "alliance"]
+    tier_of = county["schools"].set_index("id")["tier"]
+    assert (alliances["from_school"].map(tier_of) == "strong").all()
+
+
+def test_write_county_round_trip(tmp_path: Path, county: dict[str, pd.DataFrame]) -> None:
+    out = tmp_path / "nested" / "county"
+    paths = write_county(county, out)
+    assert paths == [out / f"{name}.csv" for name in county]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no temp left
+    for path, (name, frame) in zip(paths, county.items(), strict=True):
+        raw = path.read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw
+        back = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert back.shape == frame.shape and tuple(back.columns) == COLUMNS[name]
+        assert list(back.iloc[:, 0]) == [str(v) for v in frame.iloc[:, 0]]
+    schools = pd.read_csv(out / "schools.csv")
+    assert schools["helper_capacity"].isna().all()
+    assert schools["name"].tolist() == county["schools"]["name"].tolist()
+
+
+def test_write_county_overwrites(tmp_path: Path) -> None:
+    small = generate_county(3, 10, seed=1)
+    write_county(small, tmp_path)
+    bigger = generate_county(6, 30, seed=2)
+    write_county(bigger, tmp_path)
+    assert len(pd.read_csv(tmp_path / "staff.csv")) == 30
+
+
+def test_write_county_rejects_path_like_names(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="table name"):
+        write_county({"../evil": pd.DataFrame({"a": [1]})}, tmp_path)
