@@ -5,22 +5,13 @@ from __future__ import annotations
 import pytest
 
 from solver.generate import generate_county
-from solver.io.readers import RawTable, build_instance
+from solver.io.readers import instance_from_frames
 from solver.pairs import CpSatSettings, solve_pairs
 from solver.validate import validate
 
 
 def generated(schools: int, staff: int, seed: int, policy: dict | None = None):  # type: ignore[no-untyped-def]
-    tables = generate_county(schools, staff, seed)
-    raw = {}
-    for name, frame in tables.items():
-        table = RawTable(name, f"{name}.csv")
-        for i, row in enumerate(frame.astype(object).where(frame.notna(), None).to_dict("records")):
-            table.rows.append({k: v for k, v in row.items() if v is not None and v != ""})
-            table.row_numbers.append(i + 2)
-        raw[name] = table
-    inst, _ = build_instance(f"gen{seed}", raw, policy or {}, "policy.toml")
-    return inst
+    return instance_from_frames(f"gen{seed}", generate_county(schools, staff, seed), policy)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

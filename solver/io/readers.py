@@ -456,3 +456,23 @@ def build_instance(
     if problems:
         raise InputError(problems)
     return instance, sources
+
+
+def instance_from_frames(
+    name: str, frames: dict[str, Any], policy: dict[str, Any] | None = None
+) -> Instance:
+    """An instance from in-memory tables (pandas DataFrames with the CSV columns).
+
+    For embedding systems that already hold the tables, and for generated counties.
+    """
+    tables: dict[str, RawTable] = {}
+    for table, frame in frames.items():
+        raw = RawTable(table, table)
+        clean = frame.astype(object).where(frame.notna(), None)
+        for i, row in enumerate(clean.to_dict("records")):
+            raw.rows.append({k: v for k, v in row.items() if v is not None and v != ""})
+            raw.row_numbers.append(i + 2)
+        raw.headers = {c: c for c in frame.columns}
+        tables[table] = raw
+    instance, _ = build_instance(name, tables, policy or {}, "policy")
+    return instance
