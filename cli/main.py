@@ -149,9 +149,20 @@ def _print_summary(result: Any) -> None:
         )
     out_console.print(table)
     for name, part in result.parts.items():
-        kpis = ", ".join(f"{k} {_fmt(v)}" for k, v in part.kpis.items() if not isinstance(v, dict))
+        kpis = ", ".join(
+            f"{k} {_fmt(v)}" for k, v in part.kpis.items() if not isinstance(v, (dict, list))
+        )
         if kpis:
             out_console.print(f"{name}: {kpis}", soft_wrap=True)
+    groups = result.parts.get("alliances")
+    if groups is not None and groups.kpis.get("alliances"):
+        rows = groups.kpis["alliances"]
+        table = Table(title="alliances")
+        for col in rows[0]:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*(_fmt(v) for v in row.values()))
+        out_console.print(table)
 
 
 @app.command()
@@ -202,7 +213,7 @@ def generate(
     ] = None,
 ) -> None:
     """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
-    from solver.generate import generate_county, write_county
+    from solver.generate import default_policy, generate_county, write_county
 
     mix = None
     if stage_mix:
@@ -216,6 +227,9 @@ def generate(
     with _user_errors():
         tables = generate_county(schools, staff, seed, stage_mix=mix, regions=region_list)
         paths = write_county(tables, out)
+        policy = out / "policy.toml"
+        policy.write_text(default_policy(schools, region_list), encoding="utf-8")
+        paths.append(policy)
     out_console.print(
         f"wrote {len(paths)} files to {out}/: "
         + ", ".join(f"{k} {len(v)}" for k, v in tables.items())

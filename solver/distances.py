@@ -44,10 +44,20 @@ class Distances:
         for d in inst.distances:  # an explicit reverse row wins over the mirrored one
             a, b = self.index[d.from_], self.index[d.to]
             self._given[(a, b)] = d.km
+        self._arrays: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]] | None = None
 
     def km(self, a: str, b: str) -> float:
         """Distance in km between two schools by id."""
-        return float(self.block([a], [b])[0, 0])
+        ia, ib = self.index[a], self.index[b]
+        if ia == ib:
+            return 0.0
+        given = self._given.get((ia, ib))
+        if given is not None:
+            return given
+        lat1, lon1, lat2, lon2 = self._lat[ia], self._lon[ia], self._lat[ib], self._lon[ib]
+        if np.isnan(lat1) or np.isnan(lat2):
+            return float("inf")
+        return haversine_km(float(lat1), float(lon1), float(lat2), float(lon2))
 
     def block(self, rows: list[str], cols: list[str]) -> NDArray[np.float64]:
         """Distances rows x cols in km (inf where neither coordinates nor a given distance)."""
@@ -66,11 +76,20 @@ class Distances:
         same = ri[:, None] == ci[None, :]
         out[same] = 0.0
         if self._given:
-            rpos = {int(r): k for k, r in enumerate(ri)}
-            cpos = {int(c): k for k, c in enumerate(ci)}
-            for (a_, b_), km in self._given.items():
-                i = rpos.get(a_)
-                j = cpos.get(b_)
-                if i is not None and j is not None:
-                    out[i, j] = km
+            # Scatter the given distances with numpy: positions of each school in the block.
+            rpos = np.full(len(self._lat), -1, dtype=np.int64)
+            cpos = np.full(len(self._lat), -1, dtype=np.int64)
+            rpos[ri] = np.arange(len(ri))
+            cpos[ci] = np.arange(len(ci))
+            gi, gj, gk = self._given_arrays()
+            i, j = rpos[gi], cpos[gj]
+            keep = (i >= 0) & (j >= 0) & (gi != gj)
+            out[i[keep], j[keep]] = gk[keep]
         return out
+
+    def _given_arrays(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        if self._arrays is None:
+            keys = np.array(list(self._given.keys()), dtype=np.int64).reshape(-1, 2)
+            values = np.array(list(self._given.values()), dtype=np.float64)
+            self._arrays = (keys[:, 0], keys[:, 1], values)
+        return self._arrays

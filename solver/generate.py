@@ -444,6 +444,25 @@ def write_county(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
     return written
 
 
+def default_policy(schools: int, regions: Sequence[str] | None = None) -> str:
+    """A ``policy.toml`` for a generated county: how many alliances, and how they are drawn.
+
+    With regions, one alliance per region (as 海城 groups its schools east/west/south/north);
+    otherwise about one alliance per eight schools, as a zone (学区) of mixed stages.
+    """
+    if regions:
+        groups, within = len(regions), "true"
+    else:
+        groups, within = max(1, round(schools / 8)), "false"
+    return (
+        "# Written by twinning generate; override what differs.\n"
+        "[alliances]\n"
+        f"groups = {groups}\n"
+        f"within_region = {within}\n"
+        "same_stage = false\n"
+    )
+
+
 # ---- argument checks ---------------------------------------------------------------------
 
 

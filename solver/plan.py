@@ -34,6 +34,16 @@ class Pair(_Item):
     fixed: bool = Field(False, description="Pinned in the instance.")
 
 
+class Membership(_Item):
+    """One school's place in an alliance (联盟/教育集团); the lead is listed too."""
+
+    alliance: str = Field(description="Alliance id (A01, A02, ... by lead id).")
+    lead: str = Field(description="Lead school id (责任校 / 主席校).")
+    member: str = Field(description="Member school id; equals lead for the lead's own row.")
+    distance_km: float = Field(description="Member to lead, km, 3 decimals.")
+    fixed: bool = Field(False, description="Pinned in the instance.")
+
+
 class Unpaired(_Item):
     """A weak school left without a helper, and why."""
 
@@ -66,6 +76,7 @@ class Plan(BaseModel):
     objectives: dict[str, PartObjective] = Field(default_factory=dict)
     pairs: list[Pair] = Field(default_factory=list)
     unpaired: list[Unpaired] = Field(default_factory=list)
+    alliances: list[Membership] = Field(default_factory=list)
 
     def canonical(self) -> Plan:
         """The same plan with every list in a fixed order."""
@@ -74,6 +85,7 @@ class Plan(BaseModel):
                 "parts": [p for p in PART_ORDER if p in self.parts],
                 "pairs": sorted(self.pairs, key=lambda p: (p.helper, p.helped)),
                 "unpaired": sorted(self.unpaired, key=lambda u: u.school),
+                "alliances": sorted(self.alliances, key=lambda m: (m.alliance, m.member)),
             }
         )
 

@@ -181,10 +181,22 @@ class Weights(_Section):
     pair_km: int = Field(10, ge=0, description="Per km between helper and helped (cost).")
     alliance_km: int = Field(10, ge=0, description="Per km from member to lead (cost).")
     alliance_history: int = Field(
-        0, ge=0, description="Per member kept with last cycle's lead (reward)."
+        0, ge=0, description="Per school not kept with last cycle's lead (cost)."
     )
-    alliance_balance: int = Field(
-        0, ge=0, description="Per unit of strength imbalance across alliances (cost)."
+    alliance_balance_strong: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Per 0.01 school of imbalance: |strong schools - county share x size| per alliance."
+        ),
+    )
+    alliance_balance_backbone: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Per 0.01 teacher of imbalance: |backbone teachers - county rate x students| "
+            "per alliance (rate: county-level-or-above backbone per student)."
+        ),
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from solver.alliances import AllianceSettings, solve_alliances
 from solver.distances import Distances
 from solver.instance import Instance
 from solver.pairs import CpSatSettings, solve_pairs
 from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
 
 #: Parts this version can plan, in the order they are planned.
-AVAILABLE_PARTS: tuple[str, ...] = ("pairs",)
+AVAILABLE_PARTS: tuple[str, ...] = ("pairs", "alliances")
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
 
@@ -85,6 +86,13 @@ def solve(
                 inst, backend=backend, settings=settings, dist=dist
             )
             plan.pairs, plan.unpaired = pairs, unpaired
+        elif part == "alliances":
+            al_settings = AllianceSettings(
+                workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic
+            )
+            res, plan.alliances, obj = solve_alliances(
+                inst, backend=backend, settings=al_settings, dist=dist
+            )
         results[part] = res
         if obj is not None:
             objectives[part] = obj

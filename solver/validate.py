@@ -52,6 +52,8 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
     dist = Distances(inst)
     if "pairs" in plan.parts:
         _check_pairs(inst, plan, dist, report)
+    if "alliances" in plan.parts:
+        _check_alliances(inst, plan, dist, report)
     stated = sum(o.value for o in plan.objectives.values())
     recomputed = sum(int(o["value"]) for o in report.objectives.values())
     if plan.objectives and stated != plan.objective:
@@ -346,3 +348,225 @@ def _check_pairs(inst: Instance, plan: Plan, dist: Distances, report: Validation
                 message=f"stated pairs objective {stated.value}, recomputed {value}",
             )
         )
+
+
+# ---- alliances ---------------------------------------------------------------------------
+
+
+def _check_alliances(inst: Instance, plan: Plan, dist: Distances, report: ValidationReport) -> None:
+    pol = inst.policy
+    al, w8 = pol.alliances, pol.weights
+    v = report.violations
+    schools = {s.id: s for s in inst.schools}
+    rows = [m for m in plan.alliances if m.member in schools and m.lead in schools]
+    for m in plan.alliances:
+        if m not in rows:
+            v.append(
+                Violation(
+                    rule="plan.unknown_school",
+                    where=[m.lead, m.member],
+                    message="the plan names a school the instance does not have",
+                )
+            )
+
+    # Every school in exactly one alliance; one lead per alliance.
+    placed: dict[str, list[str]] = defaultdict(list)
+    for m in rows:
+        placed[m.member].append(m.alliance)
+    for sid in sorted(schools):
+        if sid not in placed:
+            v.append(
+                Violation(rule="alliances.cover", where=[sid], message=f"{sid} is in no alliance")
+            )
+        elif len(placed[sid]) > 1:
+            v.append(
+                Violation(
+                    rule="alliances.cover",
+                    where=[sid, *placed[sid]],
+                    amount=len(placed[sid]) - 1,
+                    message=f"{sid} is in {len(placed[sid])} alliances",
+                )
+            )
+    leads: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[str]] = defaultdict(list)
+    for m in rows:
+        leads[m.alliance].add(m.lead)
+        members[m.alliance].append(m.member)
+    lead_of_alliance: dict[str, str] = {}
+    for alliance, ls in sorted(leads.items()):
+        if len(ls) > 1:
+            v.append(
+                Violation(
+                    rule="alliances.one_lead",
+                    where=[alliance, *sorted(ls)],
+                    message=f"alliance {alliance} names {len(ls)} leads",
+                )
+            )
+        lead = sorted(ls)[0]
+        lead_of_alliance[alliance] = lead
+        if lead not in members[alliance]:
+            v.append(
+                Violation(
+                    rule="alliances.lead_in_own",
+                    where=[alliance, lead],
+                    message=f"lead {lead} is not a member of its own alliance",
+                )
+            )
+        s = schools[lead]
+        fixed_leads = set(al.leads or []) | {
+            f.from_school for f in inst.fixed if f.kind == "alliance"
+        }
+        can = s.can_lead if s.can_lead is not None else s.tier == "strong"
+        if not can and lead not in fixed_leads:
+            v.append(
+                Violation(
+                    rule="alliances.can_lead",
+                    where=[lead],
+                    message=f"{lead} may not lead an alliance (tier {s.tier})",
+                )
+            )
+        size = len(members[alliance])
+        if size < al.min_size:
+            v.append(
+                Violation(
+                    rule="alliances.min_size",
+                    where=[alliance, lead],
+                    amount=al.min_size - size,
+                    message=f"alliance {alliance} has {size} schools, at least {al.min_size}",
+                )
+            )
+        if al.max_size is not None and size > al.max_size:
+            v.append(
+                Violation(
+                    rule="alliances.max_size",
+                    where=[alliance, lead],
+                    amount=size - al.max_size,
+                    message=f"alliance {alliance} has {size} schools, at most {al.max_size}",
+                )
+            )
+    groups = al.groups if al.groups is not None else len(al.leads or [])
+    if len(leads) != groups:
+        v.append(
+            Violation(
+                rule="alliances.groups",
+                where=sorted(leads),
+                amount=abs(len(leads) - groups),
+                message=f"{len(leads)} alliances, the policy asks for {groups}",
+            )
+        )
+    chosen = set(lead_of_alliance.values())
+    for lead in sorted(set(al.leads or []) - chosen):
+        v.append(
+            Violation(
+                rule="alliances.leads",
+                where=[lead],
+                message=f"{lead} is a fixed lead but leads no alliance",
+            )
+        )
+    pinned = {f.to_school: f.from_school for f in inst.fixed if f.kind == "alliance"}
+    lead_of: dict[str, str] = {}
+    for m in rows:
+        lead = lead_of_alliance[m.alliance]
+        lead_of.setdefault(m.member, lead)
+        if pinned.get(m.member, lead) != lead:
+            v.append(
+                Violation(
+                    rule="alliances.fixed",
+                    where=[m.member, pinned[m.member]],
+                    message=f"{m.member} is pinned to {pinned[m.member]}'s alliance",
+                )
+            )
+        if m.member == lead:
+            continue
+        a, b = schools[m.member], schools[lead]
+        if m.member in pinned:
+            continue  # the planner pinned it: stage and region rules yield
+        if al.same_stage and not share_stage(a, b):
+            v.append(
+                Violation(
+                    rule="alliances.same_stage",
+                    where=[m.member, lead],
+                    message=f"{m.member} shares no stage with its lead {lead}",
+                )
+            )
+        if al.within_region and (a.region or "") != (b.region or ""):
+            v.append(
+                Violation(
+                    rule="alliances.within_region",
+                    where=[m.member, lead],
+                    message=f"{m.member} is in region {a.region}, its lead {lead} in {b.region}",
+                )
+            )
+        km = dist.km(m.member, lead)
+        if abs(km - m.distance_km) > 0.01:
+            v.append(
+                Violation(
+                    rule="plan.alliance_figures",
+                    where=[m.member, lead],
+                    amount=round(abs(km - m.distance_km), 3),
+                    message=f"stated {m.distance_km} km, the instance gives {km:.3f} km",
+                )
+            )
+    for member, lead in sorted(pinned.items()):
+        if member not in lead_of:
+            v.append(
+                Violation(
+                    rule="alliances.fixed",
+                    where=[member, lead],
+                    message="a pinned membership is missing",
+                )
+            )
+
+    # The objective, recomputed from its definition (solver/alliances/data.py docstring).
+    km_cost = sum(round(w8.alliance_km * dist.km(m, lead)) for m, lead in lead_of.items())
+    km_total = sum(dist.km(m, lead) for m, lead in lead_of.items())
+    previous = _last_cycle_leads(inst)
+    changes = sum(
+        1 for sid, lead in previous.items() if sid in schools and lead_of.get(sid) != lead
+    )
+    strong_share = sum(s.tier == "strong" for s in inst.schools) / len(inst.schools)
+    backbone = Counter(t.school for t in inst.staff if t.backbone in COUNTY_OR_ABOVE)
+    students = sum(s.students or 0 for s in inst.schools)
+    rate = sum(backbone.values()) / students if students else 0.0
+    strong_imb = bb_imb = 0
+    for alliance in leads:
+        group = [schools[m] for m in members[alliance]]
+        strong_imb += abs(sum(round(100 * ((s.tier == "strong") - strong_share)) for s in group))
+        bb_imb += abs(sum(round(100 * (backbone[s.id] - rate * (s.students or 0))) for s in group))
+    value = (
+        km_cost
+        + w8.alliance_history * changes
+        + w8.alliance_balance_strong * strong_imb
+        + w8.alliance_balance_backbone * bb_imb
+    )
+    terms = {
+        "distance_km": round(km_total, 3),
+        "history_changes": float(changes),
+        "strong_imbalance": strong_imb / 100,
+        "backbone_imbalance": bb_imb / 100,
+    }
+    report.objectives["alliances"] = {"value": value, "terms": terms}
+    stated = plan.objectives.get("alliances")
+    if stated is not None and stated.value != value:
+        v.append(
+            Violation(
+                rule="plan.objective",
+                where=["alliances"],
+                amount=abs(stated.value - value),
+                message=f"stated alliances objective {stated.value}, recomputed {value}",
+            )
+        )
+
+
+def _last_cycle_leads(inst: Instance) -> dict[str, str]:
+    """Each school's lead in the latest alliance cycle of history (a lead leads itself)."""
+    entries = [h for h in inst.history if h.kind == "alliance"]
+    if not entries:
+        return {}
+    last = max(h.period for h in entries)
+    out: dict[str, str] = {}
+    for h in entries:
+        if h.period == last:
+            out[h.to_school] = h.from_school
+            out.setdefault(h.from_school, h.from_school)
+    return out

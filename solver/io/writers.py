@@ -33,6 +33,11 @@ ZH_HEADERS = {
     "name": "学校名称",
     "reason": "原因",
     "detail": "说明",
+    "alliance": "联盟",
+    "lead": "牵头学校",
+    "lead_name": "牵头学校名称",
+    "member": "成员学校",
+    "member_name": "成员学校名称",
 }
 
 
@@ -63,6 +68,19 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, list[dict
             }
             for u in plan.canonical().unpaired
         ]
+    if "alliances" in plan.parts:
+        tables["alliances"] = [
+            {
+                "alliance": m.alliance,
+                "lead": m.lead,
+                "lead_name": names.get(m.lead, ""),
+                "member": m.member,
+                "member_name": names.get(m.member, ""),
+                "distance_km": m.distance_km,
+                "fixed": m.fixed,
+            }
+            for m in plan.canonical().alliances
+        ]
     return tables
 
 
@@ -78,6 +96,7 @@ _COLUMNS = {
         "fixed",
     ],
     "unpaired": ["school", "name", "reason", "detail"],
+    "alliances": ["alliance", "lead", "lead_name", "member", "member_name", "distance_km", "fixed"],
 }
 
 

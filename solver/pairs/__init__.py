@@ -11,6 +11,7 @@ from solver.distances import Distances
 from solver.instance import Instance
 from solver.pairs.data import (
     PairsData,
+    SubjectProfile,
     build_pairs_data,
     pairs_cost,
     student_budget_limit,
@@ -121,7 +122,7 @@ def _result(
             w8.pair_cover * (len(data.helped) - out.count_upper) + out.stage2_bound + data.constant
         )
         bound = min(bound, float(value))
-    profile = subject_profile(inst)
+    profile = data.profile or subject_profile(inst)
     pairs: list[Pair] = []
     for a in out.chosen:
         h, w = data.helpers[data.arc_helper[a]], data.helped[data.arc_helped[a]]
@@ -162,7 +163,7 @@ def _result(
     return part, pairs, unpaired, PartObjective(value=value, terms=terms)
 
 
-def why(profile, helper: str, helped: str) -> str:  # type: ignore[no-untyped-def]
+def why(profile: SubjectProfile, helper: str, helped: str) -> str:
     """The needs a pair answers, in words: subjects the helper is strong in and the
     helped school lacks."""
     parts = []

@@ -97,6 +97,7 @@ class PairsData:
     student_budget: IntArray  # students a helper may still take on (with the ratio rule)
     helped_students: IntArray
     max_students_ratio: float | None
+    profile: SubjectProfile | None = None
     fixed_comp: list[int] = field(default_factory=list)
     fixed_km: list[float] = field(default_factory=list)
     reasons: dict[str, tuple[str, str]] = field(default_factory=dict)  # no-arc weak schools
@@ -246,6 +247,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
         fixed=fixed,
         constant=constant,
         fixed_comp=fixed_comp,
+        profile=profile,
         fixed_km=fixed_km,
         student_budget=np.array([_budget(inst, h, students) for h in hid], dtype=np.int64),
         helped_students=np.array([students[w] for w in wid], dtype=np.int64),
