@@ -42,11 +42,12 @@ def test_highs_backend_agrees_and_imports_beside_ortools() -> None:
 @pytest.mark.parametrize("seed", [3, 4])
 def test_side_constraint_cpsat_and_pulp_agree(seed: int) -> None:
     inst = generated(60, 1500, seed, {"twinning": {"max_helped_students_ratio": 0.5}})
-    cpsat, _, _, _ = solve_pairs(inst, settings=CpSatSettings(time_limit=60))
+    cpsat, _, _, _ = solve_pairs(inst, engine="cpsat", settings=CpSatSettings(time_limit=60))
+    auto = solve_pairs(inst, settings=CpSatSettings(time_limit=60))[0]
     cbc = solve_pairs(inst, backend="pulp", settings=CpSatSettings(time_limit=60))[0]
     assert "CP-SAT" in cpsat.method
     assert cpsat.status == cbc.status == "optimal"
-    assert cpsat.objective == cbc.objective
+    assert cpsat.objective == cbc.objective == auto.objective
 
 
 def test_solutions_validate_and_objectives_match_the_checker() -> None:
@@ -58,3 +59,33 @@ def test_solutions_validate_and_objectives_match_the_checker() -> None:
     assert report.ok, report.violations
     assert report.objectives["pairs"]["value"] == result.objective
     assert report.objectives["pairs"]["terms"] == result.parts["pairs"].terms
+
+
+def test_alliance_engines_agree_on_generated_counties() -> None:
+    from solver.alliances import AllianceSettings, solve_alliances
+
+    settings = AllianceSettings(time_limit=60)
+    pure = generated(50, 1000, 7, {"alliances": {"groups": 5, "same_stage": False}})
+    pm = solve_alliances(pure, engine="pmedian", settings=settings)[0]
+    cp = solve_alliances(pure, engine="cpsat", settings=settings)[0]
+    cbc = solve_alliances(pure, backend="pulp", settings=settings)[0]
+    assert pm.status == cp.status == cbc.status == "optimal"
+    assert pm.objective == cp.objective == cbc.objective
+
+    sized = generated(
+        40, 900, 8, {"alliances": {"groups": 4, "same_stage": False, "min_size": 8, "max_size": 12}}
+    )
+    balanced = generated(
+        16,
+        400,
+        9,
+        {
+            "alliances": {"groups": 3, "same_stage": False},
+            "weights": {"alliance_balance_backbone": 2, "alliance_balance_strong": 1},
+        },
+    )
+    for inst in (sized, balanced):
+        cp = solve_alliances(inst, settings=settings)[0]
+        cbc = solve_alliances(inst, backend="pulp", settings=settings)[0]
+        assert cp.status == cbc.status == "optimal"
+        assert cp.objective == cbc.objective

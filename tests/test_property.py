@@ -115,3 +115,62 @@ def test_engines_agree_on_random_counties(inst: Instance) -> None:
     assert cpsat.objective == cbc.objective
     if inst.policy.twinning.max_helped_students_ratio is None:
         assert solve_pairs(inst, engine="flow")[0].objective == cpsat.objective
+
+
+@st.composite
+def alliance_counties(draw: st.DrawFn) -> Instance:
+    n = draw(st.integers(2, 10))
+    regions = ["东", "西"]
+    schools = [
+        school(
+            f"s{i}",
+            stage=draw(st.sampled_from(STAGES)),
+            tier=draw(st.sampled_from(["strong", "ordinary", "weak"])),
+            km=draw(st.floats(0, 40)),
+            students=draw(st.integers(0, 900)),
+            region=draw(st.sampled_from(regions)),
+        )
+        for i in range(n)
+    ]
+    # At least one school may lead, so that one alliance is always possible.
+    schools[0] = schools[0].model_copy(update={"can_lead": True})
+    ids = [s.id for s in schools]
+    staff = [
+        teacher(
+            f"t{k}", draw(st.sampled_from(ids)), backbone=draw(st.sampled_from(["none", "county"]))
+        )
+        for k in range(draw(st.integers(0, 8)))
+    ]
+    alliances: dict[str, Any] = {
+        "groups": draw(st.integers(1, 3)),
+        "same_stage": draw(st.booleans()),
+        "within_region": draw(st.booleans()),
+    }
+    if draw(st.booleans()):
+        alliances["max_size"] = draw(st.integers(2, n))
+    if draw(st.booleans()):
+        alliances["min_size"] = draw(st.integers(1, 3))
+    weights = {
+        "alliance_balance_strong": draw(st.sampled_from([0, 0, 5])),
+        "alliance_balance_backbone": draw(st.sampled_from([0, 0, 3])),
+        "alliance_km": draw(st.integers(0, 20)),
+    }
+    if alliances.get("max_size") and alliances.get("min_size", 1) > alliances["max_size"]:
+        alliances["min_size"] = alliances["max_size"]
+    return county(schools, staff=staff, policy={"alliances": alliances, "weights": weights})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alliance_counties())
+def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> None:
+    from solver.alliances import AllianceSettings, solve_alliances
+
+    result = solve(inst, "alliances", time_limit=20)
+    cbc = solve_alliances(inst, backend="pulp", settings=AllianceSettings(time_limit=20))[0]
+    assert result.status == cbc.status
+    if result.status == "infeasible":
+        return
+    assert result.status == "optimal"
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations
+    assert report.objectives["alliances"]["value"] == result.objective == cbc.objective

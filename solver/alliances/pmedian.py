@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any
@@ -66,6 +66,8 @@ _LAGRANGIAN_HEURISTIC_EVERY = 100
 # Perturbation rounds of the iterated local search before the Lagrangian stage.  More
 # rounds rarely pay: the Lagrangian-seeded searches and the MIP close what is left.
 _PERTURBATION_ROUNDS = 30
+# Extra HiGHS options (a hook for measurements; empty by default).
+_HIGHS_OPTIONS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -276,12 +278,13 @@ def _local_search(h: FloatArray, open_mask: BoolArray, inst: _Instance) -> BoolA
         low1 = np.minimum(c1[:, None], h)
         gain = (c1[:, None] - low1).sum(axis=0)
         extra = np.minimum(c2[:, None], h) - low1
-        # Sum the rows of `extra` per serving column (segment sums after a sort).
+        # Sum the rows of `extra` per serving column (segment sums after a sort); an
+        # open column that serves nobody loses nothing when removed.
         order = np.argsort(n1, kind="stable")
         serving, starts = np.unique(n1[order], return_index=True)
-        loss = np.zeros((m, m))
-        loss[serving] = np.add.reduceat(extra[order], starts, axis=0)
-        delta = loss[open_cols] - gain[None, :]
+        loss = np.zeros((len(open_cols), m))
+        loss[np.searchsorted(open_cols, serving)] = np.add.reduceat(extra[order], starts, axis=0)
+        delta = loss - gain[None, :]
         delta[:, open_mask] = np.inf
         delta[~movable[open_cols], :] = np.inf
         best = int(np.argmin(delta))
@@ -342,18 +345,19 @@ def _lagrangian(
     inst: _Instance,
     upper: float,
     lam: FloatArray,
-    target: float,
+    target_for: Callable[[float], float],
     deadline: float,
-    on_open_set: Any,
+    on_open_set: Callable[[BoolArray], float],
 ) -> _Lagrangian:
     """Subgradient optimisation of the Lagrangian dual of the assignment rows.
 
     ``L(lambda) = sum_i lambda_i + sum of rho_j over the selected columns`` with
     ``rho_j = sum_i min(0, c_ij - lambda_i)``.  ``upper`` may be lowered by
     ``on_open_set`` (a local search run from the relaxation's open set), which
-    returns the new best objective.  Stops once ``L >= target``.
+    returns the new best objective.  Stops once ``L >= target_for(upper)``.
     """
     c = inst.cost
+    target = target_for(upper)
     best, best_lam = -np.inf, lam.copy()
     factor, since, it = 2.0, 0, 0
     for it in range(1, _SUBGRADIENT_MAX_ITERATIONS + 1):
@@ -371,7 +375,7 @@ def _lagrangian(
             mask = np.zeros(c.shape[1], dtype=bool)
             mask[chosen] = True
             upper = min(upper, on_open_set(mask))
-            target = min(target, upper)
+            target = target_for(upper)
         if best >= target or factor < _SUBGRADIENT_MIN_FACTOR or time.monotonic() > deadline:
             break
         sub = 1.0 - (reduced[:, chosen] < 0.0).sum(axis=1)
@@ -514,6 +518,7 @@ class _MipOutcome:
     open_mask: BoolArray | None  # best solution found by the MIP (None: none)
     bound: float  # MIP dual bound (inf when infeasible)
     nodes: int
+    objective: float = math.inf  # the MIP's own value of open_mask
 
 
 def _solve_radius_highs(
@@ -540,6 +545,21 @@ def _solve_radius_highs(
     highs.setOptionValue("time_limit", max(time_limit, 0.01))
     highs.setOptionValue("random_seed", int(seed) % 2147483647)
     highs.setOptionValue("mip_rel_gap", rel_gap)
+    # MIP presolve of HiGHS 1.14.0 returns wrong "optimal" answers (ERGO-Code/HiGHS
+    # #2957, #3043, #3073, #3094; fixed by #2961 in 1.15.0, which cannot be imported
+    # beside ortools 9.15).  It reduced a 5-column radius model found by our brute-force
+    # tests to empty at a suboptimal point.  Off is also faster here: the model is
+    # already reduced (pmed6: 1.2 s off against 1.7 s on).
+    highs.setOptionValue("presolve", "off")
+    if warm is not None:
+        # With a (near-)optimal start HiGHS's primal heuristics only cost time: on the
+        # reduced pmed6 model its sub-MIP searches (RINS/RENS) took 4,200 of 6,900 LP
+        # iterations and the solve 6.8 s; without them it proved optimality in 1.7 s.
+        highs.setOptionValue("mip_heuristic_effort", 0.0)
+        for name in ("rins", "rens", "root_reduced_cost", "feasibility_jump"):
+            highs.setOptionValue(f"mip_heuristic_run_{name}", False)
+    for name, value in _HIGHS_OPTIONS.items():
+        highs.setOptionValue(name, value)
     highs.setOptionValue("mip_abs_gap", abs_gap)
     highs.passModel(
         model.n_cols,
@@ -570,11 +590,22 @@ def _solve_radius_highs(
     if status == highspy.HighsModelStatus.kInfeasible:
         return _MipOutcome("infeasible", None, math.inf, nodes)
     mask: BoolArray | None = None
-    if info.primal_solution_status == 2:  # a feasible solution exists
+    if info.primal_solution_status == 2:  # kSolutionStatusFeasible
         y = np.asarray(highs.getSolution().col_value[:m])
         mask = y > 0.5
-    label = "optimal" if status == highspy.HighsModelStatus.kOptimal else "limit"
-    return _MipOutcome(label, mask, float(info.mip_dual_bound), nodes)
+    value = float(info.objective_function_value) if mask is not None else math.inf
+    if status == highspy.HighsModelStatus.kOptimal:
+        return _MipOutcome("optimal", mask, float(info.mip_dual_bound), nodes, value)
+    # Time limit, interrupt or anything unexpected: keep the dual bound only when
+    # HiGHS stopped on a limit, where it is meaningful.
+    limits = (
+        highspy.HighsModelStatus.kTimeLimit,
+        highspy.HighsModelStatus.kIterationLimit,
+        highspy.HighsModelStatus.kSolutionLimit,
+        highspy.HighsModelStatus.kInterrupt,
+    )
+    bound = float(info.mip_dual_bound) if status in limits else -math.inf
+    return _MipOutcome("limit", mask, bound, nodes, value)
 
 
 # ---------------------------------------------------------------------- the solver
@@ -601,7 +632,7 @@ def _result(
             method=method,
         )
     leads = inst.cand[np.flatnonzero(mask)]
-    assignment = _assign(inst.dist, leads, inst.self_col >= 0)
+    assignment = _assign(inst.dist, leads)
     objective = float(
         np.sum(inst.weights * inst.dist[np.arange(n_clients), assignment]) if n_clients else 0.0
     )
@@ -616,17 +647,14 @@ def _result(
     )
 
 
-def _assign(dist: FloatArray, leads: IntArray, square: BoolArray) -> NDArray[np.int64]:
-    """Nearest lead for each client; a lead (square matrix) is served by itself."""
+def _assign(dist: FloatArray, leads: IntArray) -> NDArray[np.int64]:
+    """Nearest lead for each client; with a square matrix a lead serves itself."""
     n = dist.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     assignment = leads[np.argmin(dist[:, leads], axis=1)].astype(np.int64)
     if dist.shape[0] == dist.shape[1]:
-        own = np.zeros(dist.shape[1], dtype=bool)
-        own[leads] = True
-        rows = np.flatnonzero(own[:n] & square)
-        assignment[rows] = rows
+        assignment[leads] = leads
     return assignment
 
 
@@ -810,7 +838,7 @@ def solve_pmedian(
             return best_value
 
         lam0 = h[:, best_mask].min(axis=1).astype(np.float64)
-        lag = _lagrangian(inst, best_value, lam0, target_for(best_value), deadline, from_relaxation)
+        lag = _lagrangian(inst, best_value, lam0, target_for, deadline, from_relaxation)
         lag_bound = objective_bound(lag.value)
         if proven(best_value, min(lag_bound, best_value)):
             bound = min(lag_bound, best_value)
@@ -844,24 +872,34 @@ def solve_pmedian(
     if model is None:
         mip = _MipOutcome("infeasible", None, math.inf, 0)
         method += "; reduced model empty"
+    elif time.monotonic() >= deadline:
+        mip = _MipOutcome("limit", None, -math.inf, 0)
+        method += "; time limit reached before the MIP"
     else:
         # HiGHS stops at the first of its absolute and relative gaps; both are kept
         # inside our own tolerance (its default relative gap, 1e-4, is far too loose).
         abs_gap = 1.0 - 1e-6 if inst.integral else 0.5 * tolerance
         if math.isfinite(best_value) and not inst.integral:
             abs_gap = 0.5 * tolerance * max(1.0, abs(best_value))
-        warm = best_mask if math.isfinite(best_value) and _fits(inst, best_mask, model) else None
+        warm = (
+            best_mask if math.isfinite(best_value) and _fits(inst, best_mask, model, cap) else None
+        )
         mip = _solve_radius_highs(
             model, inst, warm, deadline - time.monotonic(), seed, abs_gap, 0.5 * tolerance
         )
         method += (
             f"; HiGHS radius MIP ({model.n_cols} columns, {model.n_rows} rows, {mip.nodes} nodes)"
         )
+    mip_bound = objective_bound(mip.bound)
     if mip.open_mask is not None:
         value = inst.objective(mip.open_mask)
         if value < best_value:
             best_mask, best_value = mip.open_mask, value
-    mip_bound = objective_bound(mip.bound)
+        if not abs(value - mip.objective) <= 1e-6 * max(1.0, abs(value)):
+            # The model priced its own solution wrongly: do not trust its bound.
+            mip_bound = -math.inf
+            method += "; MIP objective disagrees with the recomputed one, its bound ignored"
+
     bound = max(lag_bound, min(mip_bound, fix_bound))
     if not math.isfinite(best_value):
         if mip.status == "infeasible":
@@ -872,11 +910,12 @@ def solve_pmedian(
     return _result(inst, n, best_mask, bound, status, start, method)
 
 
-def _fits(inst: _Instance, mask: BoolArray, model: _RadiusModel) -> bool:
-    """Whether an open set satisfies the reduced model's column bounds."""
+def _fits(inst: _Instance, mask: BoolArray, model: _RadiusModel, cap: FloatArray) -> bool:
+    """Whether an open set is feasible in the reduced model (column bounds and caps)."""
     m = inst.cost.shape[1]
     y = mask.astype(np.float64)
-    return bool(np.all(y >= model.col_lower[:m]) and np.all(y <= model.col_upper[:m]))
+    bounds_ok = np.all(y >= model.col_lower[:m]) and np.all(y <= model.col_upper[:m])
+    return bool(bounds_ok and np.all(inst.served_costs(mask) <= cap))
 
 
 def _reduced_cost_fixing(

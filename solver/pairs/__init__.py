@@ -20,6 +20,7 @@ from solver.pairs.data import (
 from solver.pairs.engines import (
     CpSatSettings,
     EngineOutcome,
+    feasible_part,
     solve_cpsat,
     solve_flow,
     solve_pulp,
@@ -71,7 +72,15 @@ def solve_pairs(
             raise ValueError("min-cost flow cannot take twinning.max_helped_students_ratio")
         out = solve_flow(data, w8.pair_min_helped)
     else:
-        out = solve_cpsat(data, w8.pair_min_helped, settings)
+        relaxed = None
+        if engine == "auto" and data.n_arcs:
+            # The flow optimum without the side constraints bounds the constrained problem;
+            # when it happens to keep them, it is the optimum and CP-SAT is not needed.
+            relaxed = solve_flow(data, w8.pair_min_helped)
+            if feasible_part(data, relaxed.chosen).size == relaxed.chosen.size:
+                relaxed.method = "min-cost flow (exact; side constraint not binding)"
+                return _result(inst, data, relaxed, dist, time.perf_counter() - start)
+        out = solve_cpsat(data, w8.pair_min_helped, settings, relaxed)
     return _result(inst, data, out, dist, time.perf_counter() - start)
 
 
