@@ -44,6 +44,35 @@ class Membership(_Item):
     fixed: bool = Field(False, description="Pinned in the instance.")
 
 
+class Move(_Item):
+    """One roster line: who goes where, from when, for how long, in what role."""
+
+    staff: str = Field(description="Staff id (工号).")
+    role: str
+    subject: str | None = None
+    from_school: str = Field(description="Home school (posts and pay stay here).")
+    to_school: str = Field(description="Host school.")
+    first_period: str = Field(description="First period of the move (horizon.periods).")
+    periods: int = Field(ge=1, description="Consecutive periods.")
+    direction: Literal["out", "in"] = Field(description="out 下乡 / in 进城学艺.")
+    kind: Literal["exchange", "secondment", "mentor"] = Field(
+        description="exchange 交流 / secondment 挂职 / mentor 带徒 (mentor stays at home)."
+    )
+    mentee: str | None = Field(None, description="For a mentor line: the young teacher.")
+    fixed: bool = Field(False, description="Pinned in the instance.")
+
+
+class UnmetNeed(_Item):
+    """A shortage the roster leaves (partly) uncovered."""
+
+    school: str
+    subject: str
+    period: str
+    shortage: int
+    covered: int
+    priority: int
+
+
 class Unpaired(_Item):
     """A weak school left without a helper, and why."""
 
@@ -77,6 +106,8 @@ class Plan(BaseModel):
     pairs: list[Pair] = Field(default_factory=list)
     unpaired: list[Unpaired] = Field(default_factory=list)
     alliances: list[Membership] = Field(default_factory=list)
+    roster: list[Move] = Field(default_factory=list)
+    unmet_needs: list[UnmetNeed] = Field(default_factory=list)
 
     def canonical(self) -> Plan:
         """The same plan with every list in a fixed order."""
@@ -86,6 +117,10 @@ class Plan(BaseModel):
                 "pairs": sorted(self.pairs, key=lambda p: (p.helper, p.helped)),
                 "unpaired": sorted(self.unpaired, key=lambda u: u.school),
                 "alliances": sorted(self.alliances, key=lambda m: (m.alliance, m.member)),
+                "roster": sorted(self.roster, key=lambda m: (m.kind, m.staff, m.first_period)),
+                "unmet_needs": sorted(
+                    self.unmet_needs, key=lambda u: (u.school, u.subject, u.period)
+                ),
             }
         )
 

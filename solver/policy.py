@@ -86,9 +86,24 @@ class Rotation(_Section):
     keep_subject_cover: bool = Field(
         True, description="A school keeps a teacher in every subject it teaches."
     )
-    host_capacity: int = Field(3, ge=0, description="Default incoming staff per school per period.")
+    host_capacity: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Default incoming staff per school per period; none: host_capacity_share of the "
+            "host's staff, at least 2."
+        ),
+    )
+    host_capacity_share: float = Field(
+        0.10, ge=0, le=1, description="Default host capacity as a share of the host's staff."
+    )
     scope: Literal["pair", "alliance", "county"] = Field(
-        "pair", description="Where a teacher may go: pair partner, alliance member, anywhere."
+        "alliance",
+        description=(
+            "Where a teacher may go: the pair partner, a school of the same alliance, anywhere "
+            "in the county. Learning stints, principals and secondments go to a partner or "
+            "the lead school within that scope."
+        ),
     )
     max_km: float | None = Field(None, gt=0, description="Longest move; none: no limit.")
     two_way: bool = Field(True, description="Weak/rural teachers also go to learn (进城学艺).")
@@ -180,6 +195,35 @@ class Weights(_Section):
     )
     pair_km: int = Field(10, ge=0, description="Per km between helper and helped (cost).")
     alliance_km: int = Field(10, ge=0, description="Per km from member to lead (cost).")
+    roster_need: int = Field(
+        10_000,
+        ge=0,
+        description="Per teacher-period of shortage left uncovered, x priority weight.",
+    )
+    roster_due: int = Field(1_000, ge=0, description="Per due teacher or principal not moved.")
+    roster_rural_priority: int = Field(
+        100,
+        ge=0,
+        description=(
+            "Per priority teacher (few rural years, or on the title track without rural service)"
+            " who moves but not to a rural school."
+        ),
+    )
+    roster_surplus_first: int = Field(
+        100, ge=0, description="Per teacher moved whose subject is not in surplus at home."
+    )
+    roster_balance: int = Field(
+        10,
+        ge=0,
+        description=(
+            "Per backbone teacher moved to a school not poorer in backbone teachers per 100 "
+            "students than home (no help to balance)."
+        ),
+    )
+    roster_km: int = Field(1, ge=0, description="Per km of a move.")
+    roster_preference: int = Field(
+        1, ge=0, description="Per mover who listed preferred schools and got none of them."
+    )
     alliance_history: int = Field(
         0, ge=0, description="Per school not kept with last cycle's lead (cost)."
     )

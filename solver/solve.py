@@ -10,14 +10,19 @@ from solver.distances import Distances
 from solver.instance import Instance
 from solver.pairs import CpSatSettings, solve_pairs
 from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
+from solver.roster import RosterSettings, solve_roster
 
 #: Parts this version can plan, in the order they are planned.
-AVAILABLE_PARTS: tuple[str, ...] = ("pairs", "alliances")
+AVAILABLE_PARTS: tuple[str, ...] = ("pairs", "alliances", "roster")
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
 
-def parse_parts(parts: Iterable[str] | str | None) -> list[str]:
-    """Normalise a parts argument ("pairs,alliances" or a set) into planning order."""
+def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None) -> list[str]:
+    """Normalise a parts argument ("pairs,alliances" or a set) into planning order.
+
+    The roster builds on the pairs (mentors, and the pair scope) and, with
+    ``rotation.scope = "alliance"``, on the alliances: those parts are added.
+    """
     if parts is None:
         return list(AVAILABLE_PARTS)
     if isinstance(parts, str):
@@ -33,6 +38,10 @@ def parse_parts(parts: Iterable[str] | str | None) -> list[str]:
         raise ValueError(f"part(s) not available in this version: {', '.join(sorted(missing))}")
     if not wanted:
         raise ValueError("no part to plan")
+    if "roster" in wanted:
+        wanted.add("pairs")
+        if inst is not None and inst.policy.rotation.scope == "alliance":
+            wanted.add("alliances")
     return [p for p in PART_ORDER if p in wanted]
 
 
@@ -70,7 +79,7 @@ def solve(
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
-    order = parse_parts(parts)
+    order = parse_parts(parts, inst)
     start = time.perf_counter()
     dist = Distances(inst)
     results: dict[str, PartResult] = {}
@@ -86,6 +95,13 @@ def solve(
                 inst, backend=backend, settings=settings, dist=dist
             )
             plan.pairs, plan.unpaired = pairs, unpaired
+        elif part == "roster":
+            ro_settings = RosterSettings(
+                workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic
+            )
+            res, plan.roster, plan.unmet_needs, obj = solve_roster(
+                inst, plan.pairs, plan.alliances, settings=ro_settings, dist=dist
+            )
         elif part == "alliances":
             al_settings = AllianceSettings(
                 workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic

@@ -197,8 +197,9 @@ def test_brute_force_agreement(
 
 @pytest.fixture
 def without_lagrangian_proof(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the Lagrangian stage return the trivial multipliers (lambda = 0), so that
-    nothing is proven there and the radius MIP does the work."""
+    """Make the Lagrangian stage return the trivial multipliers (lambda = 0): nothing is
+    proven there, reduced-cost fixing works from a weak bound and the radius MIP does
+    the work."""
 
     def weak(
         inst: pmedian._Instance, upper: float, lam: FloatArray, *args: object

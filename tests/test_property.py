@@ -142,7 +142,7 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
         for k in range(draw(st.integers(0, 8)))
     ]
     alliances: dict[str, Any] = {
-        "groups": draw(st.integers(1, 3)),
+        "groups": draw(st.integers(1, min(3, n))),
         "same_stage": draw(st.booleans()),
         "within_region": draw(st.booleans()),
     }

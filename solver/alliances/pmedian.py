@@ -10,31 +10,50 @@ p-median problem.  This module solves it to proven optimality in three stages:
    perturbed solutions.
 2. **Lagrangian lower bound** (Beasley 1993).  Relaxing "each client is assigned
    once" leaves a problem solved by picking the ``p`` smallest column sums; plain
-   subgradient optimisation reaches the LP bound of the classical formulation in a
-   few hundred vectorised iterations.  The relaxation's solution also seeds further
+   subgradient optimisation approaches the LP bound of the classical formulation in
+   vectorised iterations of O(n m).  The relaxation's open set also seeds further
    local searches.  Lagrangian reduced costs then (a) close candidate columns that
    cannot be in any improving solution, (b) force open columns that every improving
    solution must contain, and (c) cap, per client, the cost at which it can be served
-   in an improving solution.
+   in an improving solution.  Often the bound alone proves the incumbent optimal.
 3. **Exact MIP on the reduced radius formulation** (Elloumi 2010; Cornuejols,
    Nemhauser and Wolsey 1980; Garcia, Labbe and Marin 2011): one variable per client
    and *distinct* distance level below the cap, with Elloumi's chained covering rows,
    solved by HiGHS and warm-started from the incumbent.  After stage 2 this model is
-   tiny (a few thousand columns on OR-Library pmed11-15).
+   small (227 to 4,736 columns where pmed1-15 need it).
 
-Why this design (measured on the 2-core CI machine, pmed1-15, see
-``tests/benchmarks/results/pmedian.md``): the LP relaxation of the full radius model
-costs HiGHS up to 8.7 s by dual simplex (pmed11, pmed12; IPM and PDLP were no faster
-and primal simplex took minutes), so solving the full model is too slow on its own.
-The Lagrangian dual reaches the same bound in 0.01-0.6 s, and with it the reduced
-model closes the remaining LP gap (0.5 % on pmed6) by branch and bound in a fraction
-of a second.  CP-SAT (8 workers, presolve off) on the same reduced model was slower
-than HiGHS; see the benchmark for the figures.
+Why this design (measured on the 2-core CI machine; the benchmark
+``tests/benchmarks/bench_pmedian.py`` repeats the comparisons and writes
+``tests/benchmarks/results/pmedian.md``):
 
-Every proof is recomputed from first principles: the objective from the distance
-matrix, the bound from the Lagrangian value and the MIP dual bound, combined as
-explained in :func:`solve_pmedian`.  Integrality of the data is used only when every
-finite weighted distance is an integer.
+- The LP relaxation of the full radius model took HiGHS 8.4-8.7 s by dual simplex on
+  pmed11 and pmed12 (IPM and PDLP were no faster, primal simplex took 520 s on
+  pmed6); the full radius MIP did not prove pmed6 or pmed11 in 10 s.  The Lagrangian
+  dual gets within 0.02 % of the same bound in at most ~1,600 iterations (0.6 s) and
+  proves 10 of pmed1-15 on its own (every distance there is an integer, so a bound
+  above ``UB - 1`` suffices).
+- On the reduced models HiGHS and CP-SAT (1 worker, linearization 2) were within a
+  factor 1.5 of each other, the order changing between runs (pmed6: HiGHS 1.27-1.35 s,
+  CP-SAT 0.88-1.21 s; pmed2, 3, 11, 12: 0.01-0.3 s for both); CP-SAT with 8 workers
+  was 2-5 times slower.  HiGHS was kept because it takes fractional costs (km) as
+  they are, where CP-SAT needs integer coefficients, i.e. scaling and rounding that
+  a proof would have to account for.
+- HiGHS runs with presolve off (its 1.14 MIP presolve returns wrong optima; see
+  :func:`_solve_radius_highs`) and, when warm-started, without primal heuristics
+  (they took 4,200 of 6,900 LP iterations on pmed6 and 6.8 s instead of 1.7 s).
+- A plain CP-SAT model ``x[i][j] <= y[j]`` (8 workers) needs 3.2-3.6 s for pmed1 and
+  does not prove pmed6 in 10 s; this module proves all of pmed1-15, the slowest
+  (pmed6) in 1.6-1.7 s.
+- Larger random Euclidean instances are harder for stage 3 (HiGHS spends its time
+  in root cut rounds): 500 schools, p = 10 took 15 s; 800 schools, p = 20 stopped
+  at a 0.02 % gap after 60 s.
+
+The objective is always recomputed from the caller's distance matrix.  The bound
+combines the Lagrangian value (computed here) with the HiGHS dual bound as explained
+in :func:`solve_pmedian`; a MIP that prices its own solution below the recomputed
+cost has its bound ignored.  Integrality of the data is used only when every finite
+weighted distance is an integer.  HiGHS is imported lazily, on the first
+instance that needs stage 3; next to ortools 9.15 it must be highspy < 1.15.
 """
 
 from __future__ import annotations
@@ -55,9 +74,10 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-# Subgradient schedule (Beasley 1993): step factor starts at 2 and is halved after
-# this many iterations without improving the best bound.  Measured on pmed1-15: the
-# bound is within 1e-3 of the LP value after at most ~1600 iterations.
+# Subgradient schedule (Beasley 1993): the step factor starts at 2 and is halved after
+# this many iterations without improving the best bound; the search stops below the
+# minimum factor.  On pmed1-15 it stops after at most ~1,600 iterations, within 0.02 %
+# of the LP bound (a patience of 100 gets closer but takes 2-3 times longer).
 _SUBGRADIENT_PATIENCE = 30
 _SUBGRADIENT_MIN_FACTOR = 1e-5
 _SUBGRADIENT_MAX_ITERATIONS = 5000
@@ -66,8 +86,6 @@ _LAGRANGIAN_HEURISTIC_EVERY = 100
 # Perturbation rounds of the iterated local search before the Lagrangian stage.  More
 # rounds rarely pay: the Lagrangian-seeded searches and the MIP close what is left.
 _PERTURBATION_ROUNDS = 30
-# Extra HiGHS options (a hook for measurements; empty by default).
-_HIGHS_OPTIONS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -558,8 +576,6 @@ def _solve_radius_highs(
         highs.setOptionValue("mip_heuristic_effort", 0.0)
         for name in ("rins", "rens", "root_reduced_cost", "feasibility_jump"):
             highs.setOptionValue(f"mip_heuristic_run_{name}", False)
-    for name, value in _HIGHS_OPTIONS.items():
-        highs.setOptionValue(name, value)
     highs.setOptionValue("mip_abs_gap", abs_gap)
     highs.passModel(
         model.n_cols,
@@ -878,9 +894,12 @@ def solve_pmedian(
     else:
         # HiGHS stops at the first of its absolute and relative gaps; both are kept
         # inside our own tolerance (its default relative gap, 1e-4, is far too loose).
-        abs_gap = 1.0 - 1e-6 if inst.integral else 0.5 * tolerance
-        if math.isfinite(best_value) and not inst.integral:
-            abs_gap = 0.5 * tolerance * max(1.0, abs(best_value))
+        # With integer data a gap below 0.5 proves optimality after rounding the
+        # bound up, with room left for the solver's own tolerances.
+        scale = max(1.0, abs(best_value)) if math.isfinite(best_value) else 1.0
+        abs_gap = 0.5 * tolerance * scale
+        if inst.integral:
+            abs_gap = max(abs_gap, 0.5)
         warm = (
             best_mask if math.isfinite(best_value) and _fits(inst, best_mask, model, cap) else None
         )
@@ -888,17 +907,19 @@ def solve_pmedian(
             model, inst, warm, deadline - time.monotonic(), seed, abs_gap, 0.5 * tolerance
         )
         method += (
-            f"; HiGHS radius MIP ({model.n_cols} columns, {model.n_rows} rows, {mip.nodes} nodes)"
+            f"; HiGHS radius MIP ({model.n_cols} columns, {model.n_rows} rows, "
+            f"B&B nodes: {mip.nodes})"
         )
     mip_bound = objective_bound(mip.bound)
     if mip.open_mask is not None:
         value = inst.objective(mip.open_mask)
         if value < best_value:
             best_mask, best_value = mip.open_mask, value
-        if not abs(value - mip.objective) <= 1e-6 * max(1.0, abs(value)):
-            # The model priced its own solution wrongly: do not trust its bound.
+        if value > mip.objective + 1e-6 * max(1.0, abs(value)):
+            # A correct model never prices a solution below its true cost (its z may
+            # only overstate a distance); if it did, its bound cannot be trusted.
             mip_bound = -math.inf
-            method += "; MIP objective disagrees with the recomputed one, its bound ignored"
+            method += "; MIP underpriced its solution, its bound ignored"
 
     bound = max(lag_bound, min(mip_bound, fix_bound))
     if not math.isfinite(best_value):

@@ -62,7 +62,10 @@ def known_optima() -> dict[str, float]:
 def fmt(value: float) -> str:
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    return f"{value:.0f}" if value == round(value) else f"{value:.3f}"
+    if math.isnan(value):
+        return "-"
+    # Bounds from the LP can sit a hair off an integer; show them as the integer.
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-6 else f"{value:.3f}"
 
 
 def gap(objective: float, bound: float) -> str:

@@ -1,0 +1,264 @@
+"""Exchange roster (交流轮岗, 挂职, 青蓝结对): who moves, where, when, for how long."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter, defaultdict
+
+from solver.distances import Distances
+from solver.instance import COUNTY_OR_ABOVE, Instance
+from solver.plan import Membership, Move, Pair, PartObjective, PartResult, UnmetNeed, gap_of
+from solver.roster import rules
+from solver.roster.decompose import solve_roster_model
+from solver.roster.mentors import match_mentors
+from solver.roster.model import (
+    RosterData,
+    RosterOutcome,
+    RosterSettings,
+    build_roster_data,
+    covered_needs,
+    roster_cost,
+)
+
+__all__ = ["RosterSettings", "cv_by_stage", "solve_roster"]
+
+#: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号).
+CV_THRESHOLDS = {"primary": 0.50, "junior": 0.45}
+
+
+def solve_roster(
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    *,
+    settings: RosterSettings | None = None,
+    dist: Distances | None = None,
+) -> tuple[PartResult, list[Move], list[UnmetNeed], PartObjective | None]:
+    """Solve the roster part, given the pairs and alliances it builds on."""
+    start = time.perf_counter()
+    settings = settings or RosterSettings()
+    dist = dist or Distances(inst)
+    data = build_roster_data(inst, pairs, alliances, dist)
+    out, message = solve_roster_model(inst, data, settings)
+    elapsed = time.perf_counter() - start
+    if out.status in ("infeasible", "unknown"):
+        part = PartResult(
+            part="roster", status=out.status, method=out.method, wall_time=elapsed, message=message
+        )
+        return part, [], [], None
+    moves = _moves(data, out)
+    for mentor, mentee in match_mentors(inst, pairs):
+        moves.append(
+            Move(
+                staff=mentor.id,
+                role=mentor.role,
+                subject=mentor.subject,
+                from_school=mentor.school,
+                to_school=mentee.school,
+                first_period=data.periods[0],
+                periods=len(data.periods),
+                direction="out",
+                kind="mentor",
+                mentee=mentee.id,
+            )
+        )
+    value = roster_cost(inst, data, out.chosen)
+    bound = None
+    if out.bound is not None:
+        bound = min(out.bound + data.constant, float(value))
+    unmet = _unmet(data, out.chosen)
+    terms = roster_terms(inst, data, out.chosen)
+    kpis = roster_kpis(inst, data, moves, unmet)
+    part = PartResult(
+        part="roster",
+        status=out.status,
+        objective=value,
+        bound=bound,
+        gap=gap_of(value, bound),
+        method=out.method,
+        wall_time=time.perf_counter() - start,
+        terms=terms,
+        kpis=kpis,
+    )
+    return part, moves, unmet, PartObjective(value=value, terms=terms)
+
+
+def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:
+    moves = []
+    for i in out.chosen:
+        o = data.options[i]
+        person = data.staff[o.person]
+        moves.append(
+            Move(
+                staff=person.id,
+                role=person.role,
+                subject=person.subject,
+                from_school=person.school,
+                to_school=o.host,
+                first_period=data.periods[o.first],
+                periods=o.length,
+                direction=o.direction,
+                kind=o.kind,  # type: ignore[arg-type]
+                fixed=o.person in data.pinned,
+            )
+        )
+    return moves
+
+
+def _unmet(data: RosterData, chosen: list[int]) -> list[UnmetNeed]:
+    covered = covered_needs(data, chosen)
+    out = []
+    for (school, subject, t), (need, prio) in sorted(data.shortage.items()):
+        got = covered.get((school, subject, t), 0)
+        if got < need:
+            out.append(
+                UnmetNeed(
+                    school=school,
+                    subject=subject,
+                    period=data.periods[t],
+                    shortage=need,
+                    covered=got,
+                    priority=prio,
+                )
+            )
+    return out
+
+
+def roster_terms(inst: Instance, data: RosterData, chosen: list[int]) -> dict[str, float]:
+    """Each cost term before weighting."""
+    weights = inst.policy.needs.priority_weights
+    covered = covered_needs(data, chosen)
+    uncovered = sum(
+        weights.get(prio, 1) * (need - covered.get(key, 0))
+        for key, (need, prio) in data.shortage.items()
+    )
+    moved = {data.options[i].person for i in chosen}
+    rural_placed = {
+        data.options[i].person
+        for i in chosen
+        if data.options[i].direction == "out" and inst.school(data.options[i].host).area == "rural"
+    }
+    surplus = rules.surplus_subjects(inst)
+    ratio = rules.backbone_per_100(inst)
+    not_surplus = bal = pref = 0
+    km = 0.0
+    for i in chosen:
+        o = data.options[i]
+        p = data.staff[o.person]
+        km += o.km
+        if (
+            p.role == "teacher"
+            and o.direction == "out"
+            and p.subject not in surplus.get(p.school, set())
+        ):
+            not_surplus += 1
+        if p.backbone in COUNTY_OR_ABOVE and ratio.get(o.host, 0.0) >= ratio.get(p.school, 0.0):
+            bal += 1
+        if p.willing and o.host not in p.willing:
+            pref += 1
+    return {
+        "uncovered_need_weighted": float(uncovered),
+        "due_not_moved": float(len(data.due_people - moved)),
+        "priority_not_rural": float(len(data.priority_people - rural_placed)),
+        "moved_not_surplus": float(not_surplus),
+        "backbone_no_balance_gain": float(bal),
+        "distance_km": round(km, 3),
+        "preference_missed": float(pref),
+    }
+
+
+def cv_by_stage(inst: Instance, moves: list[Move], period: str | None) -> dict[str, float | None]:
+    """Coefficient of variation across schools of backbone teachers per 100 students.
+
+    With a period, backbone teachers count where they are in that period (after moves).
+    """
+    staff = {t.id: t for t in inst.staff}
+    count = Counter(t.school for t in inst.staff if t.backbone in COUNTY_OR_ABOVE)
+    if period is not None:
+        order = list(inst.policy.horizon.periods)
+        t = order.index(period)
+        for m in moves:
+            if m.kind == "mentor" or staff[m.staff].backbone not in COUNTY_OR_ABOVE:
+                continue
+            first = order.index(m.first_period)
+            if first <= t < first + m.periods:
+                count[m.from_school] -= 1
+                count[m.to_school] += 1
+    out: dict[str, float | None] = {}
+    for stage in CV_THRESHOLDS:
+        values = [
+            100 * count[s.id] / s.students for s in inst.schools if stage in s.stages and s.students
+        ]
+        if len(values) < 2 or statistics.fmean(values) == 0:
+            out[stage] = None
+        else:
+            out[stage] = round(statistics.pstdev(values) / statistics.fmean(values), 4)
+    return out
+
+
+def roster_kpis(
+    inst: Instance, data: RosterData, moves: list[Move], unmet: list[UnmetNeed]
+) -> dict[str, object]:
+    """Rotation rate, backbone share, needs covered, two-way share, CV before and after."""
+    staff = {t.id: t for t in inst.staff}
+    schools = {s.id: s for s in inst.schools}
+    exchanges = [m for m in moves if m.kind == "exchange"]
+    teacher_out = [m for m in exchanges if m.role == "teacher" and m.direction == "out"]
+    teacher_in = [m for m in exchanges if m.role == "teacher" and m.direction == "in"]
+    base = sum(
+        1
+        for t in inst.staff
+        if rules.quota_eligible(inst, t) and rules.advantaged(schools[t.school])
+    )
+    moved_adv = sum(
+        1 for m in exchanges if m.role == "teacher" and rules.advantaged(schools[m.from_school])
+    )
+    backbone_out = sum(1 for m in teacher_out if staff[m.staff].backbone in COUNTY_OR_ABOVE)
+    total_need = sum(n for n, _ in data.shortage.values())
+    left = sum(u.shortage - u.covered for u in unmet)
+    listed = [m for m in moves if m.kind != "mentor" and staff[m.staff].willing]
+    rural_first = sum(
+        1
+        for m in teacher_out
+        if m.staff in {data.staff[k].id for k in data.priority_people}
+        and schools[m.to_school].area == "rural"
+    )
+    by_kind = Counter(f"{m.kind}_{m.direction}" for m in moves)
+    before = cv_by_stage(inst, [], None)
+    after = {p: cv_by_stage(inst, moves, p) for p in data.periods}
+    unmet_by_school: dict[str, dict[str, int]] = defaultdict(dict)
+    for u in unmet:
+        unmet_by_school[u.school][u.subject] = max(
+            unmet_by_school[u.school].get(u.subject, 0), u.shortage - u.covered
+        )
+    return {
+        "moves": len([m for m in moves if m.kind != "mentor"]),
+        "moves_by_kind": dict(sorted(by_kind.items())),
+        "rotation_rate": round(moved_adv / base, 4) if base else None,
+        "rotation_rate_required": inst.policy.rotation.rate,
+        "backbone_share": round(backbone_out / len(teacher_out), 4) if teacher_out else None,
+        "backbone_share_required": inst.policy.rotation.backbone_share,
+        "two_way_share": round(len(teacher_in) / len(teacher_out), 4) if teacher_out else None,
+        "needs_total_teacher_periods": total_need,
+        "needs_covered_teacher_periods": total_need - left,
+        "needs_covered_share": round((total_need - left) / total_need, 4) if total_need else 1.0,
+        "due_moved": len(data.due_people) - roster_terms_due(data, moves),
+        "due_total": len(data.due_people),
+        "rural_priority_placed_rural": rural_first,
+        "preferences_listed": len(listed),
+        "preferences_honoured": sum(1 for m in listed if m.to_school in staff[m.staff].willing),
+        "mentor_pairs": sum(1 for m in moves if m.kind == "mentor"),
+        "cv_backbone_per_100_before": before,
+        "cv_backbone_per_100_after": after,
+        "cv_thresholds": CV_THRESHOLDS,
+        "unmet_needs_by_school": dict(sorted(unmet_by_school.items())),
+        "quota_capped": {s: {"by_rate": a, "can_move": b} for s, (a, b) in
+                         sorted(data.quota_capped.items())},
+    }
+
+
+def roster_terms_due(data: RosterData, moves: list[Move]) -> int:
+    """Due people not moved, given the moves."""
+    moved = {m.staff for m in moves if m.kind != "mentor"}
+    return sum(1 for k in data.due_people if data.staff[k].id not in moved)

@@ -1,0 +1,239 @@
+"""Solving the roster by parts: independent components side by side, county rules priced.
+
+Moves only ever connect a school with its partners, its alliance or (county scope)
+anywhere, so the options fall into components that share no school. Each component
+is a smaller CP-SAT model; they run two at a time on two cores. The county-wide rules
+(backbone share, two-way share) couple the components: they are moved into the cost
+with Lagrangian prices. For any prices the components' bounds add up to a valid lower
+bound of the whole model; when the union of the components' plans keeps the county
+rules it is a valid plan, and its gap is measured against that bound. If pricing does
+not make the union keep them, the whole model is solved at once, warm-started.
+Secondments (choose k cadres county-wide) are placed last, in the capacity left.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from solver.instance import COUNTY_OR_ABOVE, Instance
+from solver.roster.model import (
+    RosterData,
+    RosterOutcome,
+    RosterSettings,
+    solve_options,
+    usage_of,
+)
+
+
+def components(data: RosterData, subset: list[int]) -> list[list[int]]:
+    """Groups of options that share no school (home or host)."""
+    parent: dict[str, str] = {}
+
+    def find(a: str) -> str:
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i in subset:
+        o = data.options[i]
+        a, b = find(data.staff[o.person].school), find(o.host)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[int]] = {}
+    for i in subset:
+        groups.setdefault(find(data.staff[data.options[i].person].school), []).append(i)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+def coupling_slack(inst: Instance, data: RosterData, chosen: list[int]) -> tuple[int, int]:
+    """(backbone-share slack, two-way slack) in hundredths of a person; >= 0 means kept."""
+    rot = inst.policy.rotation
+    outs = ins = bb = 0
+    for i in chosen:
+        o = data.options[i]
+        person = data.staff[o.person]
+        if o.kind != "exchange" or person.role != "teacher":
+            continue
+        if o.direction == "out":
+            outs += 1
+            bb += person.backbone in COUNTY_OR_ABOVE
+        else:
+            ins += 1
+    share = round(100 * rot.backbone_share)
+    g1 = 100 * bb - share * outs
+    g2 = 100 * ins - round(100 * rot.two_way_share) * outs if rot.two_way else 0
+    return g1, g2
+
+
+def _prices(
+    inst: Instance, data: RosterData, subset: list[int], lam: int, mu: int
+) -> dict[int, int]:
+    rot = inst.policy.rotation
+    share = round(100 * rot.backbone_share)
+    two = round(100 * rot.two_way_share) if rot.two_way else 0
+    adjust = {}
+    for i in subset:
+        o = data.options[i]
+        person = data.staff[o.person]
+        if o.kind != "exchange" or person.role != "teacher":
+            continue
+        if o.direction == "out":
+            g1 = 100 * (person.backbone in COUNTY_OR_ABOVE) - share
+            value = -lam * g1 + mu * two
+        else:
+            value = -mu * 100
+        if value:
+            adjust[i] = value
+    return adjust
+
+
+def solve_roster_model(
+    inst: Instance, data: RosterData, settings: RosterSettings
+) -> tuple[RosterOutcome, str]:
+    """Solve exchanges by components (then whole if needed), then secondments.
+
+    Returns the outcome (objective and bound without the constant) and a message.
+    """
+    start = time.perf_counter()
+    deadline = start + settings.time_limit
+    exchanges = [i for i, o in enumerate(data.options) if o.kind == "exchange"]
+    seconded = [i for i, o in enumerate(data.options) if o.kind == "secondment"]
+    problem = unreachable_quota(data, exchanges)
+    if problem:
+        return RosterOutcome([], "infeasible", None, None, "quota check", 0.0), problem
+    parts = components(data, exchanges)
+    lam = mu = 0
+    best: RosterOutcome | None = None
+    method = f"{len(parts)} component(s), "
+    for _round in range(3):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.5:
+            break
+        adjust = _prices(inst, data, exchanges, lam, mu)
+        outcomes = _solve_parts(inst, data, parts, settings, adjust, remaining * 0.6)
+        if any(o.status == "infeasible" for o in outcomes):
+            return (
+                RosterOutcome(
+                    [],
+                    "infeasible",
+                    None,
+                    None,
+                    method + outcomes[0].method,
+                    time.perf_counter() - start,
+                ),
+                "a group of schools cannot keep its quota, capacity and outflow rules together",
+            )
+        if any(o.status == "unknown" for o in outcomes):
+            break
+        chosen = sorted(i for o in outcomes for i in o.chosen)
+        bound = sum(o.bound or 0.0 for o in outcomes)
+        g1, g2 = coupling_slack(inst, data, chosen)
+        if g1 >= 0 and g2 >= 0:
+            proven = all(o.status == "optimal" for o in outcomes)
+            best = RosterOutcome(
+                chosen,
+                "optimal" if proven else "feasible",
+                None,
+                bound,
+                method
+                + outcomes[0].method
+                + (f", county rules priced ({lam}, {mu})" if lam or mu else ", county rules slack"),
+                0.0,
+            )
+            break
+        lam = max(4, 2 * lam) if g1 < 0 else lam
+        mu = max(4, 2 * mu) if g2 < 0 else mu
+        best = RosterOutcome(chosen, "unknown", None, None, "", 0.0)  # hint only
+    if best is None or best.status == "unknown":
+        hint = set(best.chosen) if best is not None else None
+        whole = solve_options(
+            inst,
+            data,
+            exchanges,
+            replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
+            hint=hint,
+        )
+        if whole.status in ("infeasible", "unknown"):
+            return replace(whole, wall_time=time.perf_counter() - start), (
+                "no roster keeps every rule"
+                if whole.status == "infeasible"
+                else "no roster found within the time limit"
+            )
+        best = replace(whole, method="whole model, " + whole.method)
+    if seconded and inst.policy.rotation.secondment_count:
+        k = inst.policy.rotation.secondment_count
+        sec = solve_options(
+            inst,
+            data,
+            seconded,
+            replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
+            couple=False,
+            secondments=k,
+            base=usage_of(data, best.chosen),
+        )
+        if sec.status != "optimal" and sec.status != "feasible":
+            return (
+                RosterOutcome(
+                    [], "infeasible", None, None, best.method, time.perf_counter() - start
+                ),
+                f"rotation.secondment_count: {k} secondments do not fit in the host "
+                "capacity and outflow left by the exchanges",
+            )
+        best = replace(best, chosen=sorted(best.chosen + sec.chosen))
+    return replace(best, wall_time=time.perf_counter() - start), ""
+
+
+def _solve_parts(
+    inst: Instance,
+    data: RosterData,
+    parts: list[list[int]],
+    settings: RosterSettings,
+    adjust: dict[int, int],
+    budget: float,
+) -> list[RosterOutcome]:
+    total = sum(len(p) for p in parts) or 1
+    threads = max(1, min(settings.threads, len(parts)))
+
+    # Every part gets time in proportion to its size, two parts running at once.
+    def run(part: list[int]) -> RosterOutcome:
+        limit = max(1.0, budget * threads * len(part) / total)
+        return solve_options(
+            inst,
+            data,
+            part,
+            replace(settings, time_limit=limit),
+            couple=False,
+            adjust={i: adjust[i] for i in part if i in adjust},
+        )
+
+    if threads == 1 or settings.deterministic:
+        return [run(p) for p in parts]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(run, parts))
+
+
+def unreachable_quota(data: RosterData, subset: list[int]) -> str:
+    """Schools whose quota exceeds the teachers who could move at all, in planner terms."""
+    movable: dict[str, set[int]] = {}
+    for i in subset:
+        o = data.options[i]
+        person = data.staff[o.person]
+        if person.role == "teacher":
+            movable.setdefault(person.school, set()).add(o.person)
+    short = []
+    for school, need in sorted(data.quota.items()):
+        can = min(len(movable.get(school, ())), data.outflow.get(school, 0) * len(data.periods))
+        if can < need:
+            short.append(f"{school} must move {need}, at most {can} can")
+    if not short:
+        return ""
+    return (
+        "rotation.rate: "
+        + "; ".join(short[:10])
+        + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
+        + ". Widen rotation.scope, raise host capacity or outflow share, or lower the rate"
+    )

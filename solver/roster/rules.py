@@ -1,0 +1,155 @@
+"""Who may move, where, and how the roster's rules count: pure definitions, no solver.
+
+Both the roster model and the checker use these definitions of the rules' terms
+(who is due, who is age-exempt, which schools are advantaged), so that the two
+cannot disagree on what a rule means; the checker then verifies the plan itself.
+
+Terms
+-----
+advantaged school
+    Urban or strong (城区 / 优质): the schools the rotation quota applies to.
+due
+    A teacher with ``years_at_school >= rotation.due_years``; a principal or vice
+    principal with ``years_at_school >= 2 x rotation.principal_term_years``.
+age-exempt
+    ``age >= rotation.exempt_age[gender]`` (men 57, women 52 by default).
+available
+    Active (not exempt, not deferred), not age-exempt, and not moved in the last
+    exchange cycle of history.
+out move (下乡)
+    From an advantaged school to a school that is not (rural, town, weak, ordinary).
+in move (进城学艺)
+    From a school that is not advantaged to one that is, to learn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from solver.instance import COUNTY_OR_ABOVE, Instance, School, Staff
+from solver.needs import school_needs
+
+LEADERS = ("principal", "vice_principal")
+CADRES = ("middle_manager", "reserve_cadre")
+
+
+def advantaged(school: School) -> bool:
+    """Urban or strong: the rotation quota applies here, and out moves start here."""
+    return school.area == "urban" or school.tier == "strong"
+
+
+def age_exempt(inst: Instance, person: Staff) -> bool:
+    """At or over the exemption age for their gender (never moves)."""
+    if person.age is None or person.gender is None:
+        return False
+    limit = (
+        inst.policy.rotation.exempt_age.M
+        if person.gender == "M"
+        else (inst.policy.rotation.exempt_age.F)
+    )
+    return person.age >= limit
+
+
+def moved_last_cycle(inst: Instance) -> set[str]:
+    """Staff with an exchange in the latest exchange period of history."""
+    periods = [h.period for h in inst.history if h.kind == "exchange"]
+    if not periods:
+        return set()
+    last = max(periods)
+    return {h.staff for h in inst.history if h.kind == "exchange" and h.period == last and h.staff}
+
+
+def is_due(inst: Instance, person: Staff) -> bool:
+    """Due to rotate: teachers after due_years; principals after two terms."""
+    rot = inst.policy.rotation
+    if person.role == "teacher":
+        return person.years_at_school >= rot.due_years
+    if person.role in LEADERS:
+        return person.years_at_school >= 2 * rot.principal_term_years
+    return False
+
+
+def available(inst: Instance, person: Staff, last_cycle: set[str]) -> bool:
+    """May move at all: active, not age-exempt, not moved last cycle."""
+    return (
+        person.status == "active" and not age_exempt(inst, person) and (person.id not in last_cycle)
+    )
+
+
+def quota_eligible(inst: Instance, person: Staff) -> bool:
+    """Counts in the rotation quota's base: an active, due, not age-exempt teacher."""
+    return (
+        person.role == "teacher"
+        and person.status == "active"
+        and is_due(inst, person)
+        and not age_exempt(inst, person)
+    )
+
+
+def quota_required(inst: Instance) -> dict[str, int]:
+    """Teachers each advantaged school must move: ceil(rate x quota-eligible teachers)."""
+    rate = inst.policy.rotation.rate
+    base = Counter(t.school for t in inst.staff if quota_eligible(inst, t))
+    out = {}
+    for s in inst.schools:
+        if advantaged(s) and base[s.id]:
+            out[s.id] = math.ceil(rate * base[s.id] - 1e-9)
+    return out
+
+
+def outflow_limit(inst: Instance) -> dict[str, int]:
+    """Staff a school may have away in one period: floor(max_outflow_share x its staff)."""
+    share = inst.policy.rotation.max_outflow_share
+    size = Counter(t.school for t in inst.staff)
+    return {s.id: math.floor(share * size[s.id] + 1e-9) for s in inst.schools}
+
+
+def host_capacity(inst: Instance, school: School, staff_count: int) -> int:
+    """Incoming staff a school can take per period (its own figure, the policy's, or a share
+    of its staff, at least 2)."""
+    if school.host_capacity is not None:
+        return school.host_capacity
+    rot = inst.policy.rotation
+    if rot.host_capacity is not None:
+        return rot.host_capacity
+    return max(2, math.floor(rot.host_capacity_share * staff_count + 1e-9))
+
+
+def rural_priority(inst: Instance, person: Staff) -> bool:
+    """Goes to rural placements first: few rural years, or title track without rural service."""
+    few = person.rural_years < inst.policy.rotation.rural_priority_years
+    return few or (person.title_track and person.rural_years == 0)
+
+
+def shortages(inst: Instance, period: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(school, subject) -> (shortage in teachers, priority) for one period."""
+    out = {}
+    for school, by_subject in school_needs(inst, period).items():
+        for subject, need in by_subject.items():
+            if need.shortage:
+                out[(school, subject)] = (need.shortage, need.priority)
+    return out
+
+
+def surplus_subjects(inst: Instance) -> dict[str, set[str]]:
+    """Subjects each school has in surplus (超编)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for school, by_subject in school_needs(inst).items():
+        for subject, need in by_subject.items():
+            if need.surplus:
+                out[school].add(subject)
+    return out
+
+
+def backbone_per_100(inst: Instance) -> dict[str, float]:
+    """County-level-or-above backbone teachers per 100 students, per school (before moves)."""
+    bb = Counter(t.school for t in inst.staff if t.backbone in COUNTY_OR_ABOVE)
+    return {s.id: 100 * bb[s.id] / s.students for s in inst.schools if s.students}
+
+
+def is_young(inst: Instance, person: Staff) -> bool:
+    """A mentee for 青蓝结对: age at most mentor_max_age, or under mentor_max_years at school."""
+    rot = inst.policy.rotation
+    young_age = person.age is not None and person.age <= rot.mentor_max_age
+    return young_age or person.years_at_school < rot.mentor_max_years
