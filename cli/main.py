@@ -88,6 +88,9 @@ def solve(
     deterministic: Annotated[
         bool, typer.Option(help="Identical plan on repeated runs (slower).")
     ] = False,
+    mask_names: Annotated[
+        bool, typer.Option(help="Replace staff names with stable pseudonyms in every output.")
+    ] = False,
 ) -> None:
     """Solve an instance, write the plan, print a summary table."""
     from solver import solve as run
@@ -112,7 +115,12 @@ def solve(
     target = out if out is not None else Path("plans") / inst.name
     with _user_errors():
         result.plan.to_folder(
-            target, formats=formats, summary=result.summary(), inst=inst, lang=lang
+            target,
+            formats=formats,
+            summary=result.summary(),
+            inst=inst,
+            lang=lang,
+            masked=mask_names,
         )
     _print_summary(result)
     out_console.print(f"plan written to {target}/")

@@ -54,6 +54,10 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         _check_pairs(inst, plan, dist, report)
     if "alliances" in plan.parts:
         _check_alliances(inst, plan, dist, report)
+    if "roster" in plan.parts:
+        from solver.validate_roster import check_roster
+
+        check_roster(inst, plan, dist, report)
     stated = sum(o.value for o in plan.objectives.values())
     recomputed = sum(int(o["value"]) for o in report.objectives.values())
     if plan.objectives and stated != plan.objective:

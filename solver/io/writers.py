@@ -38,6 +38,23 @@ ZH_HEADERS = {
     "lead_name": "牵头学校名称",
     "member": "成员学校",
     "member_name": "成员学校名称",
+    "staff": "工号",
+    "role": "岗位",
+    "subject": "学科",
+    "from_school": "派出学校",
+    "to_school": "接收学校",
+    "first_period": "起始学期",
+    "periods": "学期数",
+    "direction": "方向",
+    "kind": "类型",
+    "mentee": "徒弟工号",
+    "out": "派出",
+    "in": "接收",
+    "net": "净变化",
+    "period": "学期",
+    "shortage": "缺口",
+    "covered": "已补",
+    "priority": "优先级",
 }
 
 
@@ -81,7 +98,59 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, list[dict
             }
             for m in plan.canonical().alliances
         ]
+    if "roster" in plan.parts:
+        people = {t.id: t for t in inst.staff} if inst is not None else {}
+        tables["roster"] = [
+            {
+                "staff": m.staff,
+                "name": (people[m.staff].name or "") if m.staff in people else "",
+                "role": m.role,
+                "subject": m.subject or "",
+                "from_school": m.from_school,
+                "to_school": m.to_school,
+                "first_period": m.first_period,
+                "periods": m.periods,
+                "direction": m.direction,
+                "kind": m.kind,
+                "mentee": m.mentee or "",
+                "fixed": m.fixed,
+            }
+            for m in plan.canonical().roster
+        ]
+        tables["roster_schools"] = roster_by_school(plan)
+        tables["unmet_needs"] = [u.model_dump() for u in plan.canonical().unmet_needs]
     return tables
+
+
+def roster_by_school(plan: Plan) -> list[dict[str, Any]]:
+    """Per school and subject: staff going out, coming in, and the net change."""
+    out: dict[tuple[str, str], list[int]] = {}
+    for m in plan.roster:
+        if m.kind == "mentor":
+            continue
+        subject = m.subject or ""
+        out.setdefault((m.from_school, subject), [0, 0])[0] += 1
+        out.setdefault((m.to_school, subject), [0, 0])[1] += 1
+    return [
+        {"school": school, "subject": subject, "out": a, "in": b, "net": b - a}
+        for (school, subject), (a, b) in sorted(out.items())
+    ]
+
+
+def mask_names(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Replace personal names by stable pseudonyms (the same person, the same pseudonym)."""
+    import hashlib
+
+    masked = {}
+    for table, rows in tables.items():
+        new_rows = []
+        for row in rows:
+            if "staff" in row and "name" in row:
+                digest = hashlib.sha256(str(row["staff"]).encode("utf-8")).hexdigest()[:8]
+                row = {**row, "name": f"教师{digest}"}
+            new_rows.append(row)
+        masked[table] = new_rows
+    return masked
 
 
 _COLUMNS = {
@@ -97,6 +166,22 @@ _COLUMNS = {
     ],
     "unpaired": ["school", "name", "reason", "detail"],
     "alliances": ["alliance", "lead", "lead_name", "member", "member_name", "distance_km", "fixed"],
+    "roster": [
+        "staff",
+        "name",
+        "role",
+        "subject",
+        "from_school",
+        "to_school",
+        "first_period",
+        "periods",
+        "direction",
+        "kind",
+        "mentee",
+        "fixed",
+    ],
+    "roster_schools": ["school", "subject", "out", "in", "net"],
+    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority"],
 }
 
 
@@ -118,13 +203,19 @@ def write_plan(
     summary: dict[str, Any] | None = None,
     inst: Instance | None = None,
     lang: str = "en",
+    masked: bool = False,
 ) -> list[Path]:
-    """Write the plan into folder ``out`` atomically; returns the paths written."""
+    """Write the plan into folder ``out`` atomically; returns the paths written.
+
+    ``masked`` replaces staff names with stable pseudonyms in every table.
+    """
     files: dict[str, bytes] = {"plan.json": plan.to_json().encode("utf-8")}
     if summary is not None:
         text = json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         files["summary.json"] = text.encode("utf-8")
     tables = plan_tables(plan, inst)
+    if masked:
+        tables = mask_names(tables)
     if "csv" in formats:
         for table, rows in tables.items():
             # UTF-8 with BOM so that Excel in China opens the Chinese text correctly.

@@ -253,8 +253,9 @@ def roster_kpis(
         "cv_backbone_per_100_after": after,
         "cv_thresholds": CV_THRESHOLDS,
         "unmet_needs_by_school": dict(sorted(unmet_by_school.items())),
-        "quota_capped": {s: {"by_rate": a, "can_move": b} for s, (a, b) in
-                         sorted(data.quota_capped.items())},
+        "quota_capped": {
+            s: {"by_rate": a, "can_move": b} for s, (a, b) in sorted(data.quota_capped.items())
+        },
     }
 
 

@@ -23,8 +23,8 @@ Cost (lower is better, every term >= 0), in the order of the issue's objective:
 
     roster_need x priority weight x teacher-periods of shortage left uncovered
   + roster_due x due teachers and principals (available to move) not moved
-  + roster_rural_priority x priority teachers (few rural years / title track) who could
-    move out but are not placed at a rural school
+  + roster_rural_priority x due teachers of advantaged schools with few rural years (or
+    on the title track without rural service) not placed at a rural school
   + roster_surplus_first x teachers moved out whose subject is not in surplus at home
   + roster_balance x backbone teachers moved to a school not poorer in backbone per 100
     students than their home
@@ -217,14 +217,14 @@ def build_roster_data(
                 targets.append((pin.to_school, kind, pin_dir))
             first = periods.index(pin.period) if pin.period in periods else 0
             data.pinned[k] = (pin.to_school, first)
-        movable = bool(targets)
-        if due and movable and person.role in ("teacher", *rules.LEADERS):
+        if due and person.role in ("teacher", *rules.LEADERS):
             data.due_people.add(k)
             constant += w8.roster_due
         is_priority = (
             person.role == "teacher"
+            and due
+            and rules.advantaged(home)
             and rules.rural_priority(inst, person)
-            and any(d == "out" for _, _, d in targets)
         )
         if is_priority:
             data.priority_people.add(k)
