@@ -174,3 +174,106 @@ def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> No
     report = validate(inst, result.plan)
     assert report.ok, report.violations
     assert report.objectives["alliances"]["value"] == result.objective == cbc.objective
+
+
+@st.composite
+def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
+    """Small counties for the roster. ``feasible``: rules that cannot conflict (no county
+    shares, ample host capacity, no subject-cover rule), so a plan must always be found."""
+    n = draw(st.integers(2, 5))
+    areas = ["urban", "rural", "town"]
+    schools = [
+        school(
+            f"s{i}",
+            tier=draw(st.sampled_from(["strong", "ordinary", "weak"])),
+            area=draw(st.sampled_from(areas)),
+            km=draw(st.floats(0, 30)),
+            students=draw(st.integers(50, 900)),
+        )
+        for i in range(n)
+    ]
+    schools[0] = schools[0].model_copy(update={"tier": "strong", "area": "urban"})
+    schools[1] = schools[1].model_copy(update={"tier": "weak", "area": "rural"})
+    ids = [s.id for s in schools]
+    subjects = ["语文", "英语", "音乐"]
+    roles = ["teacher"] * 8 + ["principal", "reserve_cadre"]
+    staff = [
+        teacher(
+            f"t{k}",
+            draw(st.sampled_from([ids[0]] * len(ids) + ids)),
+            draw(st.sampled_from(subjects)),
+            role=draw(st.sampled_from(roles)),
+            years_at_school=draw(st.integers(0, 15)),
+            rural_years=draw(st.integers(0, 8)),
+            age=draw(st.integers(23, 60)),
+            gender=draw(st.sampled_from(["M", "F"])),
+            backbone=draw(st.sampled_from(["none", "none", "county"])),
+            status=draw(st.sampled_from(["active"] * 8 + ["exempt", "deferred"])),
+            title_track=draw(st.booleans()),
+        )
+        for k in range(draw(st.integers(8, 30)))
+    ]
+    # Weak and rural schools lack teachers of most subjects, so moves have somewhere to go.
+    needs = [
+        need(
+            s.id,
+            subject,
+            shortage=draw(st.integers(1 if s.tier == "weak" else 0, 3)),
+            surplus=draw(st.integers(0, 2)),
+        )
+        for s in schools
+        for subject in subjects
+        if s.tier == "weak" or draw(st.booleans())
+    ]
+    rotation: dict[str, Any] = {
+        "scope": draw(st.sampled_from(["pair", "alliance", "county"])),
+        "rate": draw(st.sampled_from([0.0, 0.1, 0.3])),
+        "due_years": draw(st.integers(3, 8)),
+        "min_periods": 1,
+        "max_periods": draw(st.integers(1, 2)),
+        "two_way": draw(st.booleans()),
+    }
+    if feasible:
+        rotation |= {
+            "backbone_share": 0.0,
+            "two_way_share": 0.0,
+            "host_capacity": 50,
+            "keep_subject_cover": False,
+            "max_outflow_share": 0.5,
+        }
+    else:
+        rotation |= {
+            "backbone_share": draw(st.sampled_from([0.0, 0.2])),
+            "two_way_share": draw(st.sampled_from([0.0, 0.2])),
+            "max_outflow_share": draw(st.sampled_from([0.15, 0.5])),
+        }
+        if draw(st.booleans()):
+            rotation["secondment_count"] = draw(st.integers(0, 2))
+    policy = {
+        "rotation": rotation,
+        "alliances": {"groups": 1, "same_stage": False},
+        "twinning": {"same_stage": False},
+    }
+    return county(schools, staff=staff, needs=needs, policy=policy)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roster_counties(feasible=True))
+def test_roster_feasible_by_construction_is_solved_and_valid(inst: Instance) -> None:
+    result = solve(inst, time_limit=20)
+    assert result.status in ("optimal", "feasible"), result.parts["roster"].message
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations
+    assert report.objectives["roster"]["value"] == result.parts["roster"].objective
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roster_counties(feasible=False))
+def test_roster_plans_with_every_rule_validate(inst: Instance) -> None:
+    result = solve(inst, time_limit=20)
+    if result.status == "infeasible":
+        assert result.parts["roster"].message  # always says why
+        return
+    assert result.status in ("optimal", "feasible")
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations

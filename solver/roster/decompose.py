@@ -106,6 +106,7 @@ def solve_roster_model(
     if problem:
         return RosterOutcome([], "infeasible", None, None, "quota check", 0.0), problem
     parts = components(data, exchanges)
+    engine = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
     lam = mu = 0
     best: RosterOutcome | None = None
     method = f"{len(parts)} component(s), "
@@ -116,13 +117,16 @@ def solve_roster_model(
         adjust = _prices(inst, data, exchanges, lam, mu)
         outcomes = _solve_parts(inst, data, parts, settings, adjust, remaining * 0.6)
         if any(o.status == "infeasible" for o in outcomes):
+            shown = _quota_shortfall(inst, data, parts, outcomes, settings, deadline)
+            if shown is not None:
+                return shown
             return (
                 RosterOutcome(
                     [],
                     "infeasible",
                     None,
                     None,
-                    method + outcomes[0].method,
+                    method + engine,
                     time.perf_counter() - start,
                 ),
                 "a group of schools cannot keep its quota, capacity and outflow rules together",
@@ -140,7 +144,7 @@ def solve_roster_model(
                 None,
                 bound,
                 method
-                + outcomes[0].method
+                + engine
                 + (f", county rules priced ({lam}, {mu})" if lam or mu else ", county rules slack"),
                 0.0,
             )
@@ -237,3 +241,50 @@ def unreachable_quota(data: RosterData, subset: list[int]) -> str:
         + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
         + ". Widen rotation.scope, raise host capacity or outflow share, or lower the rate"
     )
+
+
+def _quota_shortfall(
+    inst: Instance,
+    data: RosterData,
+    parts: list[list[int]],
+    outcomes: list[RosterOutcome],
+    settings: RosterSettings,
+    deadline: float,
+) -> tuple[RosterOutcome, str] | None:
+    """When some groups cannot meet their quota, the plan that comes closest, marked
+    infeasible, with the schools short and by how many (so the planner sees why)."""
+    chosen: list[int] = []
+    for part, out in zip(parts, outcomes, strict=True):
+        if out.status != "infeasible":
+            chosen += out.chosen
+            continue
+        soft = solve_options(
+            inst,
+            data,
+            part,
+            replace(settings, time_limit=max(1.0, (deadline - time.perf_counter()) / 2)),
+            couple=False,
+            soft_quota=100 * inst.policy.weights.roster_need + 1,
+        )
+        if soft.status not in ("optimal", "feasible"):
+            return None
+        chosen += soft.chosen
+    sent: dict[str, int] = {}
+    for i in chosen:
+        o = data.options[i]
+        person = data.staff[o.person]
+        if o.kind == "exchange" and person.role == "teacher":
+            sent[person.school] = sent.get(person.school, 0) + 1
+    short = [
+        f"{s} moves {sent.get(s, 0)} of {q}"
+        for s, q in sorted(data.quota.items())
+        if sent.get(s, 0) < q
+    ]
+    message = (
+        "rotation.rate cannot be met with the host capacity in scope: "
+        + "; ".join(short[:10])
+        + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
+        + ". The plan shown comes closest; raise host capacity, widen rotation.scope "
+        "or regroup the alliances"
+    )
+    return RosterOutcome(sorted(chosen), "infeasible", None, None, "soft quota", 0.0), message

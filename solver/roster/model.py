@@ -37,6 +37,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from solver.distances import Distances
 from solver.instance import COUNTY_OR_ABOVE, Instance, Staff
@@ -335,13 +336,16 @@ def solve_options(
     adjust: dict[int, int] | None = None,
     hint: set[int] | None = None,
     base: Usage | None = None,
+    soft_quota: int | None = None,
 ) -> RosterOutcome:
     """One CP-SAT model over a subset of the options (a component, or everything).
 
     ``couple`` adds the county-wide rules (backbone share, two-way share) that tie
     components together; ``secondments`` asks for exactly that many secondments;
     ``adjust`` adds to the cost of some options (Lagrangian prices); ``base`` is
-    capacity already used by moves decided before.
+    capacity already used by moves decided before; ``soft_quota`` turns the quota into a
+    cost per missing teacher (used only to show the best plan when the quota cannot be
+    met, which is then reported as infeasible).
     """
     from ortools.sat.python import cp_model
 
@@ -365,6 +369,7 @@ def solve_options(
             model.add(
                 sum(x[i] for i in idxs if opts[i].host == host and opts[i].first == first) == 1
             )
+    terms_extra: list[Any] = []
     away: dict[tuple[str, int], list[int]] = defaultdict(list)
     incoming: dict[tuple[str, int], list[int]] = defaultdict(list)
     quota_moves: dict[str, list[int]] = defaultdict(list)
@@ -393,7 +398,13 @@ def solve_options(
         homes = {data.staff[opts[i].person].school for i in subset}
         for school, need in data.quota.items():
             if school in homes:
-                model.add(sum(x[i] for i in quota_moves.get(school, [])) >= need)
+                sent = sum(x[i] for i in quota_moves.get(school, []))
+                if soft_quota is None:
+                    model.add(sent >= need)
+                else:
+                    missing = model.new_int_var(0, need, f"missing_{school}")
+                    model.add(sent + missing >= need)
+                    terms_extra.append(soft_quota * missing)
     # [rotation.max_outflow_share] and [rotation.host_capacity]
     for (school, t), idxs in away.items():
         model.add(
@@ -458,7 +469,7 @@ def solve_options(
         cost = opts[i].cost + adjust.get(i, 0)
         if cost:
             terms.append(cost * x[i])
-    model.minimize(sum(terms))
+    model.minimize(sum(terms) + sum(terms_extra))
     if hint:
         for i, var in x.items():
             model.add_hint(var, i in hint)

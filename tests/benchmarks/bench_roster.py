@@ -1,0 +1,195 @@
+"""Benchmark: the exchange roster on haicheng-like and on a generated 2,000-school county.
+
+Run from the repository root::
+
+    python tests/benchmarks/bench_roster.py [--limit 120]
+
+Each configuration runs in a child process (so that peak memory is that run's own):
+``solve()`` of all three parts, as ``twinning solve`` does. Side by side on haicheng-like,
+the roster is also solved as one whole model with CP-SAT's 8-worker portfolio, the
+configuration SOLVING.md measured on a prototype. Results go to
+``tests/benchmarks/results/roster.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import platform
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+RESULTS = Path(__file__).parent / "results" / "roster.md"
+
+
+def _run(path: str, overrides: dict[str, Any], limit: float, whole: bool, queue: Any) -> None:
+    import resource
+
+    from solver import load_instance, solve, validate
+
+    t0 = time.perf_counter()
+    inst = load_instance(path)
+    if overrides:
+        data = inst.policy.model_dump()
+        for section, values in overrides.items():
+            data[section].update(values)
+        inst = inst.model_copy(update={"policy": type(inst.policy).model_validate(data)})
+    load_s = time.perf_counter() - t0
+    if whole:
+        from solver.roster import model as roster_model
+        from solver.roster.decompose import solve_roster_model  # noqa: F401
+        from solver.roster.model import RosterSettings, build_roster_data, solve_options
+
+        r = solve(inst, "pairs,alliances", time_limit=limit)
+        data_ = build_roster_data(inst, r.plan.pairs, r.plan.alliances)
+        t0 = time.perf_counter()
+        ex = [i for i, o in enumerate(data_.options) if o.kind == "exchange"]
+        out = solve_options(
+            inst,
+            data_,
+            ex,
+            RosterSettings(workers=8, linearization_level=1, time_limit=limit, gap_limit=0.0),
+        )
+        value = roster_model.roster_cost(inst, data_, out.chosen) if out.chosen else None
+        bound = (out.bound + data_.constant) if out.bound is not None else None
+        gap = (value - bound) / value if value and bound is not None else None
+        queue.put(
+            {
+                "status": out.status,
+                "roster_s": time.perf_counter() - t0,
+                "total_s": None,
+                "gap": gap,
+                "objective": value,
+                "load_s": load_s,
+                "moves": len(out.chosen),
+                "valid": "-",
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "method": "whole model, CP-SAT 8 workers",
+            }
+        )
+        return
+    t0 = time.perf_counter()
+    result = solve(inst, time_limit=limit)
+    total = time.perf_counter() - t0
+    part = result.parts["roster"]
+    report = validate(inst, result.plan)
+    queue.put(
+        {
+            "status": part.status,
+            "roster_s": part.wall_time,
+            "total_s": total,
+            "gap": part.gap,
+            "objective": part.objective,
+            "load_s": load_s,
+            "moves": part.kpis.get("moves"),
+            "valid": "ok" if report.ok else "VIOLATIONS",
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "method": part.method,
+            "kpis": {
+                k: part.kpis.get(k)
+                for k in (
+                    "rotation_rate",
+                    "backbone_share",
+                    "needs_covered_share",
+                    "two_way_share",
+                    "cv_backbone_per_100_before",
+                    "cv_backbone_per_100_after",
+                )
+            },
+        }
+    )
+
+
+def run(path: str, overrides: dict[str, Any], limit: float, whole: bool = False) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_run, args=(path, overrides, limit, whole, queue))
+    proc.start()
+    proc.join(limit * 3 + 300)
+    if proc.is_alive():
+        proc.kill()
+        return {"status": "not finished"}
+    result: dict[str, Any] = queue.get() if not queue.empty() else {"status": "failed"}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=float, default=120.0)
+    args = parser.parse_args()
+    import ortools
+
+    from solver.generate import default_policy, generate_county, write_county
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "county-2000"
+        write_county(generate_county(2000, 80_000, 1), big)
+        (big / "policy.toml").write_text(default_policy(2000), encoding="utf-8")
+        cases = [
+            (
+                "haicheng-like (169 schools, 7,370 staff)",
+                str(ROOT / "instances" / "haicheng-like"),
+                {},
+                False,
+            ),
+            (
+                "haicheng-like, whole roster model, 8 workers",
+                str(ROOT / "instances" / "haicheng-like"),
+                {},
+                True,
+            ),
+            (
+                "generated 2,000 schools, 80,000 staff; host_capacity_share 0.25",
+                str(big),
+                {"rotation": {"host_capacity_share": 0.25}},
+                False,
+            ),
+            ("generated 2,000 schools, 80,000 staff; default policy", str(big), {}, False),
+        ]
+        for name, path, overrides, whole in cases:
+            res = run(path, overrides, args.limit, whole)
+            res["case"] = name
+            print(res, flush=True)
+            rows.append(res)
+
+    def f(x: Any, spec: str = ".2f") -> str:
+        return "-" if x is None else format(x, spec)
+
+    lines = [
+        "# Roster benchmark",
+        "",
+        f"Command: `python tests/benchmarks/bench_roster.py --limit {args.limit:g}`",
+        "",
+        f"Date {date.today()}, Python {platform.python_version()}, ortools "
+        f"{ortools.__version__}, 2 cores. `total s` is `solve()` of pairs, alliances and "
+        "roster; `roster s` the roster part alone; peak memory is the child process's maximum "
+        "resident set. Gap is against the best bound (the sum of the components' bounds under "
+        "the prices of the county-wide rules).",
+        "",
+        "| case | status | gap | roster s | total s | load s | moves | peak MB | checker | "
+        "method |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['case']} | {r['status']} | {f(r.get('gap'), '.4%')} | {f(r.get('roster_s'))} "
+            f"| {f(r.get('total_s'))} | {f(r.get('load_s'))} | {r.get('moves', '-')} | "
+            f"{f(r.get('peak_mb'), '.0f')} | {r.get('valid', '-')} | {r.get('method', '-')} |"
+        )
+    lines.append("")
+    for r in rows:
+        if r.get("kpis"):
+            lines.append(f"- {r['case']}: {r['kpis']}")
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
