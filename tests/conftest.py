@@ -88,3 +88,12 @@ def county(
 @pytest.fixture(scope="session")
 def demo_path() -> Path:
     return INSTANCES / "demo-county"
+
+
+# CI runs the property tests on a fixed sequence of examples, so that a run that lands is
+# reproducible; developers' runs explore new examples each time.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if __import__("os").environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

@@ -168,8 +168,17 @@ def solve_roster_model(
                 else "no roster found within the time limit"
             )
         best = replace(whole, method="whole model, " + whole.method)
-    if seconded and inst.policy.rotation.secondment_count:
+    if inst.policy.rotation.secondment_count:
         k = inst.policy.rotation.secondment_count
+        if len({data.options[i].person for i in seconded}) < k:
+            return (
+                RosterOutcome(
+                    [], "infeasible", None, None, best.method, time.perf_counter() - start
+                ),
+                f"rotation.secondment_count: {k} secondments asked, only "
+                f"{len({data.options[i].person for i in seconded})} cadres can go to a "
+                "partner or lead school",
+            )
         sec = solve_options(
             inst,
             data,
