@@ -197,6 +197,9 @@ def validate(
     for v in report.violations:
         out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
     objective = sum(int(o["value"]) for o in report.objectives.values())
+    for part, kpis in report.kpis.items():
+        shown = ", ".join(f"{k} {v}" for k, v in kpis.items())
+        out_console.print(f"{part} (recounted): {escape(shown)}", soft_wrap=True)
     if report.ok:
         out_console.print(
             f"valid: {len(doc.pairs)} pairs, status {doc.status}, objective {doc.objective} "

@@ -37,6 +37,9 @@ class ValidationReport(BaseModel):
 
     violations: list[Violation] = Field(default_factory=list)
     objectives: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    kpis: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="KPIs recomputed from the plan, per part."
+    )
 
     @property
     def ok(self) -> bool:

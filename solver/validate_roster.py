@@ -338,6 +338,7 @@ def check_roster(inst: Instance, plan: Plan, dist: Distances, report: Validation
             )
         )
     _check_mentors(inst, plan, mentors, report)
+    report.kpis["roster"] = _kpis(inst, moves, spans, len(outs), backbone, len(ins))
     _roster_objective(inst, plan, moves, spans, report)
 
 
@@ -596,3 +597,70 @@ def _roster_objective(
                 message=f"stated roster objective {stated.value}, recomputed {value}",
             )
         )
+
+
+def _kpis(
+    inst: Instance,
+    moves: list[Move],
+    spans: list[tuple[Move, int]],
+    outs: int,
+    backbone: int,
+    ins: int,
+) -> dict[str, object]:
+    """The roster's headline KPIs, recounted from the plan."""
+    import statistics
+
+    schools = {s.id: s for s in inst.schools}
+    staff = {t.id: t for t in inst.staff}
+    periods = list(inst.policy.horizon.periods)
+    base = sum(
+        1
+        for t in inst.staff
+        if rules.quota_eligible(inst, t) and rules.advantaged(schools[t.school])
+    )
+    moved_adv = sum(
+        1
+        for m in moves
+        if m.kind == "exchange"
+        and staff[m.staff].role == "teacher"
+        and rules.advantaged(schools[m.from_school])
+    )
+    present: Counter[tuple[str, str, int]] = Counter()
+    for m, first in spans:
+        if m.kind == "exchange" and m.direction == "out" and staff[m.staff].role == "teacher":
+            for t in range(first, min(first + m.periods, len(periods))):
+                present[(m.to_school, staff[m.staff].subject or "", t)] += 1
+    total = covered = 0
+    for t, period in enumerate(periods):
+        for (school, subject), (need, _prio) in rules.shortages(inst, period).items():
+            total += need
+            covered += min(need, present[(school, subject, t)])
+
+    def cv(t: int | None) -> dict[str, float | None]:
+        count = Counter(x.school for x in inst.staff if x.backbone in COUNTY_OR_ABOVE)
+        if t is not None:
+            for m, first in spans:
+                if staff[m.staff].backbone in COUNTY_OR_ABOVE and first <= t < first + m.periods:
+                    count[m.from_school] -= 1
+                    count[m.to_school] += 1
+        out: dict[str, float | None] = {}
+        for stage in ("primary", "junior"):
+            values = [
+                100 * count[s.id] / s.students
+                for s in inst.schools
+                if stage in s.stages and s.students
+            ]
+            mean = statistics.fmean(values) if values else 0.0
+            out[stage] = (
+                round(statistics.pstdev(values) / mean, 4) if len(values) > 1 and mean else None
+            )
+        return out
+
+    return {
+        "rotation_rate": round(moved_adv / base, 4) if base else None,
+        "backbone_share": round(backbone / outs, 4) if outs else None,
+        "two_way_share": round(ins / outs, 4) if outs else None,
+        "needs_covered_share": round(covered / total, 4) if total else 1.0,
+        "cv_backbone_per_100_before": cv(None),
+        "cv_backbone_per_100_after": {p: cv(t) for t, p in enumerate(periods)},
+    }

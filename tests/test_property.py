@@ -265,6 +265,8 @@ def test_roster_feasible_by_construction_is_solved_and_valid(inst: Instance) -> 
     report = validate(inst, result.plan)
     assert report.ok, report.violations
     assert report.objectives["roster"]["value"] == result.parts["roster"].objective
+    for key, value in report.kpis["roster"].items():
+        assert result.parts["roster"].kpis[key] == value, key
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -343,3 +343,13 @@ def test_stated_roster_objective_must_match() -> None:
         validate(inst, result.plan).objectives["roster"]["value"]
         == result.parts["roster"].objective
     )
+
+
+def test_checker_recomputes_the_kpis() -> None:
+    extra = [teacher("bb_city", "city", "英语", backbone="province", years_at_school=2)]
+    inst = base(extra, policy={"rotation": {"two_way": True, "two_way_share": 0.2}})
+    result = solved(inst)
+    mine = validate(inst, result.plan).kpis["roster"]
+    theirs = result.parts["roster"].kpis
+    for key, value in mine.items():
+        assert theirs[key] == value, key
