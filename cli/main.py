@@ -28,6 +28,9 @@ app = typer.Typer(
 )
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+if not out_console.is_terminal:  # files and pipes get whole lines, not an 80-column fold
+    out_console.width = max(out_console.width, 160)
+    err_console.width = max(err_console.width, 160)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -128,6 +131,24 @@ def solve(
         messages = "; ".join(p.message for p in result.parts.values() if p.message)
         err_console.print(f"[bold red]no plan:[/] status {result.status}. {messages}")
         raise typer.Exit(1)
+
+
+@contextmanager
+def _live_line() -> Iterator[Any]:
+    """On a terminal, one live line with the objective, the bound and the elapsed time."""
+    if not out_console.is_terminal:
+        yield None
+        return
+    with out_console.status("solving ...") as status:
+
+        def progress(
+            part: str, objective: float | None, bound: float | None, seconds: float
+        ) -> None:
+            status.update(
+                f"{part}: objective {_fmt(objective)}, bound {_fmt(bound)}, {seconds:.1f} s"
+            )
+
+        yield progress
 
 
 def _fmt(value: Any) -> str:
@@ -245,6 +266,80 @@ def generate(
         f"wrote {len(paths)} files to {out}/: "
         + ", ".join(f"{k} {len(v)}" for k, v in tables.items())
     )
+
+
+@app.command()
+def batch(
+    instances: Annotated[list[str], typer.Argument(help="Instance files, folders or globs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("batch"),
+    jobs: Annotated[int | None, typer.Option(help="Local worker processes.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.")
+    ] = None,
+    parts: Annotated[str | None, typer.Option(help="Comma-separated parts.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance.")] = 60.0,
+) -> None:
+    """Solve many instances in parallel; one summary table and OUT/summary.csv."""
+    from rich.progress import Progress
+
+    from solver.batch import BatchRow, expand_instances, solve_many
+    from solver.io.writers import write_rows_csv
+
+    paths = expand_instances(instances)
+    if not paths:
+        _fail("batch: no instance given")
+    rows: list[BatchRow] = []
+    stream = solve_many(
+        paths, parts=parts, time_limit=time_limit, jobs=jobs, scheduler=scheduler, out_dir=out
+    )
+    try:
+        if out_console.is_terminal:
+            with Progress(console=out_console) as bar:
+                task = bar.add_task("instances", total=len(paths))
+                for row in stream:
+                    rows.append(row)
+                    bar.advance(task)
+        else:
+            for row in stream:
+                rows.append(row)
+                out_console.print(
+                    f"[{len(rows)}/{len(paths)}] {row.instance}: {row.status}"
+                    + (f" ({escape(row.error)})" if row.error else ""),
+                    markup=False,
+                    soft_wrap=True,
+                )
+    except OSError as exc:  # e.g. the scheduler cannot be reached
+        _fail(f"batch: {exc}")
+    order = {p.resolve(): i for i, p in enumerate(paths)}
+    rows.sort(
+        key=lambda r: min(
+            (i for p, i in order.items() if p.name == r.instance or p.stem == r.instance),
+            default=len(order),
+        )
+    )
+    table = Table(title=f"batch: {len(rows)} instance(s)")
+    columns = ("instance", "parts", "status", "objective", "gap", "seconds", "violations", "error")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        gap = f"{r.gap:.2%}" if r.gap is not None else "-"
+        table.add_row(
+            r.instance,
+            r.parts,
+            r.status,
+            _fmt(r.objective),
+            gap,
+            f"{r.seconds:.2f}",
+            _fmt(r.violations),
+            escape(r.error),
+        )
+    out_console.print(table)
+    write_rows_csv(
+        out / "summary.csv", [r.model_dump(include=set(columns)) for r in rows], list(columns)
+    )
+    out_console.print(f"summary written to {out}/summary.csv")
+    if not all(r.ok for r in rows):
+        raise typer.Exit(1)
 
 
 @app.command()

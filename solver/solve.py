@@ -10,6 +10,7 @@ from solver.distances import Distances
 from solver.instance import Instance
 from solver.pairs import CpSatSettings, solve_pairs
 from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
+from solver.progress import ProgressFn
 from solver.roster import RosterSettings, solve_roster
 
 #: Parts this version can plan, in the order they are planned.
@@ -54,6 +55,7 @@ def solve(
     workers: int | None = None,
     backend: str = "cpsat",
     deterministic: bool = False,
+    progress: ProgressFn | None = None,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -68,6 +70,9 @@ def solve(
         ``feasible``, with its gap.
     seed, workers, deterministic
         CP-SAT settings; ``deterministic`` gives identical plans on repeated runs.
+    progress
+        Called as ``progress(part, objective, bound, seconds)`` on each improving solution
+        of a CP-SAT search (live lines in the CLI).
     backend
         ``"cpsat"`` (OR-Tools: exact network flow where it applies, CP-SAT otherwise),
         ``"pulp"`` (CBC) or ``"pulp-highs"``.
@@ -89,7 +94,11 @@ def solve(
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
         if part == "pairs":
             settings = CpSatSettings(
-                workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic
+                workers=workers or 1,
+                time_limit=remaining,
+                seed=seed,
+                deterministic=deterministic,
+                progress=progress,
             )
             res, pairs, unpaired, obj = solve_pairs(
                 inst, backend=backend, settings=settings, dist=dist
@@ -97,14 +106,22 @@ def solve(
             plan.pairs, plan.unpaired = pairs, unpaired
         elif part == "roster":
             ro_settings = RosterSettings(
-                workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic
+                workers=workers or 1,
+                time_limit=remaining,
+                seed=seed,
+                deterministic=deterministic,
+                progress=progress,
             )
             res, plan.roster, plan.unmet_needs, obj = solve_roster(
                 inst, plan.pairs, plan.alliances, settings=ro_settings, dist=dist
             )
         elif part == "alliances":
             al_settings = AllianceSettings(
-                workers=workers or 1, time_limit=remaining, seed=seed, deterministic=deterministic
+                workers=workers or 1,
+                time_limit=remaining,
+                seed=seed,
+                deterministic=deterministic,
+                progress=progress,
             )
             res, plan.alliances, obj = solve_alliances(
                 inst, backend=backend, settings=al_settings, dist=dist

@@ -309,3 +309,14 @@ def _commit(out: Path, files: dict[str, bytes]) -> list[Path]:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in files]
+
+
+def write_rows_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> Path:
+    """A plain table as CSV (UTF-8 with BOM for Excel), atomically."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+    _atomic_write(Path(path), buf.getvalue().encode("utf-8-sig"))
+    return Path(path)

@@ -115,7 +115,7 @@ def solve_roster_model(
         if remaining <= 0.5:
             break
         adjust = _prices(inst, data, exchanges, lam, mu)
-        outcomes = _solve_parts(inst, data, parts, settings, adjust, remaining * 0.6)
+        outcomes = _solve_parts(inst, data, parts, settings, adjust, remaining * 0.85)
         if any(o.status == "infeasible" for o in outcomes):
             shown = _quota_shortfall(inst, data, parts, outcomes, settings, deadline)
             if shown is not None:
@@ -163,7 +163,7 @@ def solve_roster_model(
         )
         if whole.status in ("infeasible", "unknown"):
             return replace(whole, wall_time=time.perf_counter() - start), (
-                "no roster keeps every rule"
+                coupling_message(inst, data, exchanges)
                 if whole.status == "infeasible"
                 else "no roster found within the time limit"
             )
@@ -297,3 +297,36 @@ def _quota_shortfall(
         "or regroup the alliances"
     )
     return RosterOutcome(sorted(chosen), "infeasible", None, None, "soft quota", 0.0), message
+
+
+def coupling_message(inst: Instance, data: RosterData, subset: list[int]) -> str:
+    """Why the county-wide rules cannot be met, in planner terms (every group alone can)."""
+    rot = inst.policy.rotation
+    backbone: set[int] = set()
+    learners: set[int] = set()
+    for i in subset:
+        o = data.options[i]
+        person = data.staff[o.person]
+        if person.role != "teacher":
+            continue
+        if o.direction == "out":
+            if person.backbone in COUNTY_OR_ABOVE:
+                backbone.add(o.person)
+        else:
+            learners.add(o.person)
+    need = sum(data.quota.values())
+    parts = [
+        f"the quotas need at least {need} teachers moved out",
+        f"{len(backbone)} backbone teachers could move out (rotation.backbone_share "
+        f"{rot.backbone_share:.0%})",
+    ]
+    if rot.two_way:
+        parts.append(
+            f"{len(learners)} teachers could go to learn (rotation.two_way_share "
+            f"{rot.two_way_share:.0%})"
+        )
+    return (
+        "the county-wide rules cannot be kept together: "
+        + "; ".join(parts)
+        + ". Lower a share, raise host capacity, or widen rotation.scope"
+    )

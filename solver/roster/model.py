@@ -42,6 +42,7 @@ from typing import Any
 from solver.distances import Distances
 from solver.instance import COUNTY_OR_ABOVE, Instance, Staff
 from solver.plan import Membership, Pair
+from solver.progress import ProgressFn, cpsat_callback
 from solver.roster import rules
 
 
@@ -286,6 +287,7 @@ class RosterSettings:
     seed: int = 0
     deterministic: bool = False
     threads: int = 2  # independent components solved side by side
+    progress: ProgressFn | None = None
     gap_limit: float = 0.001  # each component stops at this relative gap
 
 
@@ -337,6 +339,7 @@ def solve_options(
     hint: set[int] | None = None,
     base: Usage | None = None,
     soft_quota: int | None = None,
+    progress: ProgressFn | None = None,
 ) -> RosterOutcome:
     """One CP-SAT model over a subset of the options (a component, or everything).
 
@@ -485,7 +488,7 @@ def solve_options(
         p.max_deterministic_time = max(0.1, settings.time_limit)
     else:
         p.max_time_in_seconds = max(0.1, settings.time_limit)
-    st = solver.solve(model)
+    st = solver.solve(model, cpsat_callback("roster", progress or settings.progress))
     method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"

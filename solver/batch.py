@@ -1,0 +1,161 @@
+"""Many instances at once: local processes or a Dask cluster, one row per instance.
+
+A broken or infeasible instance is a row with its error; it never stops the rest.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from solver.instance import Instance
+
+INSTANCE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx")
+
+
+class BatchRow(BaseModel):
+    """One instance's outcome in a batch."""
+
+    instance: str
+    parts: str = ""
+    status: str = "error"
+    objective: int | None = None
+    gap: float | None = None
+    seconds: float = 0.0
+    violations: int | None = None
+    error: str = ""
+    out: str = Field("", description="Folder the plan was written to.")
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("optimal", "feasible") and not self.error and not self.violations
+
+
+def expand_instances(items: Iterable[str | Path]) -> list[Path]:
+    """Files, folders and globs -> instance paths, in the order given, without repeats.
+
+    A folder is one instance (a CSV folder); a path that does not exist and matches
+    nothing is kept, so that it becomes a row with its error.
+    """
+    out: list[Path] = []
+    for item in items:
+        text = str(item)
+        matches = sorted(glob.glob(text)) if any(c in text for c in "*?[") else [text]
+        for m in matches or [text]:
+            p = Path(m)
+            if p not in out:
+                out.append(p)
+    return out
+
+
+def solve_one(
+    path: str | Path | Instance,
+    *,
+    parts: str | None = None,
+    time_limit: float = 60.0,
+    out_dir: str | Path | None = None,
+    options: dict[str, Any] | None = None,
+) -> BatchRow:
+    """Load, solve, check and write one instance; every failure becomes the row's error."""
+    import warnings
+
+    from solver import load_instance, solve, validate
+    from solver.errors import InputError
+
+    start = time.perf_counter()
+    name = path.name if isinstance(path, Instance) else Path(path).name
+    name = Path(name).stem if not isinstance(path, Instance) and Path(path).is_file() else name
+    row = BatchRow(instance=name, parts=parts or "all")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            inst = path if isinstance(path, Instance) else load_instance(path)
+        result = solve(inst, parts, time_limit=time_limit, **(options or {}))
+        report = validate(inst, result.plan)
+        row.parts = ",".join(result.plan.parts)
+        row.status = result.status
+        row.objective = result.objective
+        row.gap = None if result.gap is None else round(result.gap, 6)
+        row.violations = len(report.violations)
+        messages = [p.message for p in result.parts.values() if p.message]
+        if result.status in ("infeasible", "unknown"):
+            row.error = "; ".join(messages) or f"status {result.status}"
+        if out_dir is not None:
+            target = Path(out_dir) / name
+            result.plan.to_folder(target, summary=result.summary(), inst=inst)
+            row.out = str(target)
+    except InputError as exc:
+        row.error = str(exc).splitlines()[0]
+    except (ValueError, OSError) as exc:
+        row.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except Exception as exc:  # a bug: keep the batch going, but say where
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        row.error = f"internal error {type(exc).__name__}: {exc} ({tb.filename}:{tb.lineno})"
+    row.seconds = round(time.perf_counter() - start, 3)
+    return row
+
+
+def solve_many(
+    instances: Iterable[str | Path | Instance],
+    *,
+    parts: str | None = None,
+    time_limit: float = 60.0,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    out_dir: str | Path | None = None,
+    options: dict[str, Any] | None = None,
+) -> Iterator[BatchRow]:
+    """Solve many instances in parallel; yields one row per instance as each finishes.
+
+    Parameters
+    ----------
+    instances
+        Paths (files, folders) or :class:`Instance` objects.
+    jobs
+        Local worker processes (default: the number of cores).
+    scheduler
+        A Dask scheduler address (``tcp://host:port``); the instances are then solved on
+        that cluster's workers instead of local processes.
+    """
+    items = [i if isinstance(i, Instance) else Path(i).resolve() for i in instances]
+    out_dir = Path(out_dir).resolve() if out_dir is not None else None
+    kwargs: dict[str, Any] = {
+        "parts": parts,
+        "time_limit": time_limit,
+        "out_dir": out_dir,
+        "options": options,
+    }
+    if scheduler:
+        yield from _on_dask(items, scheduler, kwargs)
+        return
+    workers = max(1, jobs or os.cpu_count() or 1)
+    if workers == 1 or len(items) == 1:
+        for item in items:
+            yield solve_one(item, **kwargs)  # type: ignore[arg-type]
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: set[Future[BatchRow]] = {
+            pool.submit(solve_one, item, **kwargs)
+            for item in items  # type: ignore[arg-type]
+        }
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+
+def _on_dask(items: list[Any], scheduler: str, kwargs: dict[str, Any]) -> Iterator[BatchRow]:
+    from dask.distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        futures = [client.submit(solve_one, item, pure=False, **kwargs) for item in items]
+        for future in as_completed(futures):
+            yield future.result()
