@@ -106,15 +106,19 @@ def solve(
         _fail("--lang: use en or zh")
     with _user_errors():
         inst = _load(instance)
-        result = run(
-            inst,
-            parts,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            backend=backend,
-            deterministic=deterministic,
-        )
+        with _live_line() as progress:
+            result = _interruptible(
+                lambda: run(
+                    inst,
+                    parts,
+                    time_limit=time_limit,
+                    seed=seed,
+                    workers=workers,
+                    backend=backend,
+                    deterministic=deterministic,
+                    progress=progress,
+                )
+            )
     target = out if out is not None else Path("plans") / inst.name
     with _user_errors():
         result.plan.to_folder(
@@ -127,10 +131,55 @@ def solve(
         )
     _print_summary(result)
     out_console.print(f"plan written to {target}/")
+    if result.interrupted:
+        err_console.print(
+            "[bold yellow]interrupted:[/] the best plan found so far was written "
+            f"(status {result.status}); parts planned: {', '.join(result.plan.parts) or 'none'}"
+        )
+        raise typer.Exit(130)
     if result.status in ("infeasible", "unknown"):
         messages = "; ".join(p.message for p in result.parts.values() if p.message)
         err_console.print(f"[bold red]no plan:[/] status {result.status}. {messages}")
         raise typer.Exit(1)
+
+
+def _interruptible(work: Callable[[], Any]) -> Any:
+    """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
+
+    Python runs signal handlers in the main thread only between bytecodes; a search running
+    in C++ on the main thread would hold Ctrl-C back until it ended.
+    """
+    import signal
+    import threading
+
+    from solver.progress import STOP
+
+    STOP.clear()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # re-raised in the main thread below
+            box["error"] = exc
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if STOP.requested:  # a second Ctrl-C: give up at once
+            raise KeyboardInterrupt
+        err_console.print("\n[yellow]stopping the search; writing the best plan found ...[/]")
+        STOP.request()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        thread = threading.Thread(target=target, name="twinning-solve", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.1)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 @contextmanager

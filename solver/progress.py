@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,3 +33,54 @@ def cpsat_callback(part: str, progress: ProgressFn | None, offset: float = 0.0) 
             )
 
     return _Report()
+
+
+class _Stop:
+    """Stop requests (Ctrl-C): running CP-SAT searches stop and return their best plan."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._lock = threading.Lock()
+        self._active: set[Any] = set()
+
+    def request(self) -> None:
+        """Ask every running search, and every search about to start, to stop."""
+        self.event.set()
+        with self._lock:
+            for solver in list(self._active):
+                solver.stop_search()
+
+    def clear(self) -> None:
+        self.event.clear()
+
+    @property
+    def requested(self) -> bool:
+        return self.event.is_set()
+
+    def run(self, solver: Any, model: Any, callback: Any = None, *, quick: bool = False) -> Any:
+        """``solver.solve(model, callback)``, stoppable by :meth:`request`.
+
+        A ``quick`` search (a first plan, well under a second) is let finish: stopping it
+        would leave no plan at all.
+        """
+        # CP-SAT's own Ctrl-C handler would fight Python's; the command line stops the
+        # search through stop_search() instead.
+        solver.parameters.catch_sigint_signal = False
+        if quick:
+            return solver.solve(model, callback)
+        with self._lock:
+            self._active.add(solver)
+        try:
+            if self.event.is_set():
+                # Stopped before this search began: one short look for any plan.
+                solver.parameters.max_time_in_seconds = min(
+                    solver.parameters.max_time_in_seconds, 1.0
+                )
+            return solver.solve(model, callback)
+        finally:
+            with self._lock:
+                self._active.discard(solver)
+
+
+#: The process-wide stop switch that the command line's Ctrl-C handler pulls.
+STOP = _Stop()

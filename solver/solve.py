@@ -10,7 +10,7 @@ from solver.distances import Distances
 from solver.instance import Instance
 from solver.pairs import CpSatSettings, solve_pairs
 from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
-from solver.progress import ProgressFn
+from solver.progress import STOP, ProgressFn
 from solver.roster import RosterSettings, solve_roster
 
 #: Parts this version can plan, in the order they are planned.
@@ -91,6 +91,8 @@ def solve(
     objectives: dict[str, PartObjective] = {}
     plan = Plan(instance=inst.name, parts=order, status="optimal", objective=0)
     for part in order:
+        if STOP.requested:
+            break  # interrupted: the parts planned so far make the plan
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
         if part == "pairs":
             settings = CpSatSettings(
@@ -129,8 +131,12 @@ def solve(
         results[part] = res
         if obj is not None:
             objectives[part] = obj
-    status = worst_status([r.status for r in results.values()])
-    objective = sum(o.value for o in objectives.values()) if len(objectives) == len(order) else None
+    interrupted = STOP.requested
+    # A part stopped (time limit, Ctrl-C) before any plan of its own is left out of the plan,
+    # so that what is written is a whole plan for the parts it names.
+    plan.parts = [p for p in order if p in results and p in objectives]
+    status = worst_status([r.status for r in results.values()] or ["unknown"])
+    objective = sum(o.value for o in objectives.values()) if objectives else None
     bounds = [r.bound for r in results.values()]
     bound = sum(b for b in bounds if b is not None) if all(b is not None for b in bounds) else None
     plan.status = status
@@ -144,4 +150,5 @@ def solve(
         wall_time=time.perf_counter() - start,
         parts=results,
         plan=plan.canonical(),
+        interrupted=interrupted,
     )

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from solver.alliances.data import AlliancesData, IntArray
-from solver.progress import ProgressFn, cpsat_callback
+from solver.progress import STOP, ProgressFn, cpsat_callback
 
 
 @dataclass
@@ -144,7 +144,7 @@ def solve_alliances_cpsat(
     p.presolve_inclusion_work_limit = 0  # or-tools issue 5293, see SOLVING.md
     if settings.deterministic:
         p.interleave_search = settings.workers > 1
-    st = solver.solve(model, cpsat_callback("alliances", settings.progress))
+    st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress))
     method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"

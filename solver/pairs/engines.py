@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from solver.pairs.data import IntArray, PairsData
-from solver.progress import ProgressFn, cpsat_callback
+from solver.progress import STOP, ProgressFn, cpsat_callback
 
 
 @dataclass
@@ -162,7 +162,7 @@ def solve_cpsat(
     model.maximize(count_expr)
     deadline = start + settings.time_limit
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit * 0.5)
-    st = solver.solve(model, cpsat_callback("pairs", settings.progress))
+    st = STOP.run(solver, model, cpsat_callback("pairs", settings.progress))
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return EngineOutcome(
@@ -181,7 +181,7 @@ def solve_cpsat(
     empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
     model.minimize(cost + min_weight * (empty - sum(filled)))
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-    st2 = solver.solve(model, cpsat_callback("pairs", settings.progress))
+    st2 = STOP.run(solver, model, cpsat_callback("pairs", settings.progress))
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array(
             [a for a in range(data.n_arcs) if solver.boolean_value(x[a])], dtype=np.int64

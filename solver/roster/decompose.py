@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from solver.instance import COUNTY_OR_ABOVE, Instance
+from solver.progress import STOP
 from solver.roster.model import (
     RosterData,
     RosterOutcome,
@@ -112,7 +113,7 @@ def solve_roster_model(
     method = f"{len(parts)} component(s), "
     for _round in range(3):
         remaining = deadline - time.perf_counter()
-        if remaining <= 0.5:
+        if remaining <= 0.5 or (STOP.requested and best is not None):
             break
         adjust = _prices(inst, data, exchanges, lam, mu)
         outcomes = _solve_parts(inst, data, parts, settings, adjust, remaining * 0.85)
@@ -131,6 +132,19 @@ def solve_roster_model(
                 ),
                 "a group of schools cannot keep its quota, capacity and outflow rules together",
             )
+        for k, o in enumerate(outcomes):
+            if o.status == "unknown":
+                # No plan in its share of the time: one more try with what is left (at
+                # least a few seconds: a plan a little late beats none).
+                limit = max(3.0, deadline - time.perf_counter())
+                outcomes[k] = solve_options(
+                    inst,
+                    data,
+                    parts[k],
+                    replace(settings, time_limit=limit),
+                    couple=False,
+                    adjust={i: adjust[i] for i in parts[k] if i in adjust},
+                )
         if any(o.status == "unknown" for o in outcomes):
             break
         chosen = sorted(i for o in outcomes for i in o.chosen)
@@ -152,6 +166,8 @@ def solve_roster_model(
         lam = max(4, 2 * lam) if g1 < 0 else lam
         mu = max(4, 2 * mu) if g2 < 0 else mu
         best = RosterOutcome(chosen, "unknown", None, None, "", 0.0)  # hint only
+    if (best is None or best.status == "unknown") and STOP.requested:
+        return RosterOutcome([], "unknown", None, None, "interrupted", 0.0), "interrupted"
     if best is None or best.status == "unknown":
         hint = set(best.chosen) if best is not None else None
         whole = solve_options(
