@@ -39,6 +39,11 @@ EXPECTED = {
     "unknown-stage": ["schools.csv", "row 3", "'stage'", "college"],
     "unknown-tier-chinese": ["schools.csv", "row 3", "'办学水平'", "很差"],
     "wrong-shape.json": ["wrong-shape.json", "schools"],
+    "unknown-area": ["schools.csv", "row 3", "'area'", "suburb"],
+    "unknown-stage-chinese": ["schools.csv", "row 3", "'学段'", "大学"],
+    "longitude-out-of-range": ["schools.csv", "row 3", "'lon'", "222.90"],
+    "needs-non-numeric": ["needs.csv", "row 2", "'shortage'", "two"],
+    "staff-header-only": ["staff.csv", "no rows"],
 }
 
 

@@ -177,8 +177,10 @@ def _raw_from_rows(
                 row[fld] = value
         raw.rows.append(row)
         raw.row_numbers.append(first_row + offset)
-    if not raw.rows and table == "schools":
-        raise InputError.one(label, "the table has a header but no rows", row=2)
+    if not raw.rows:  # a file given with only its header is a mistake, not "no data"
+        raise InputError.one(
+            label, "the table has a header but no rows; remove the file or fill it in", row=2
+        )
     return raw
 
 

@@ -239,7 +239,7 @@ def _solve_parts(
             adjust={i: adjust[i] for i in part if i in adjust},
         )
 
-    if threads == 1 or settings.deterministic:
+    if threads == 1:  # deterministic runs stay deterministic: each part has its own limit
         return [run(p) for p in parts]
     with ThreadPoolExecutor(max_workers=threads) as pool:
         return list(pool.map(run, parts))

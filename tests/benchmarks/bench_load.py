@@ -1,0 +1,93 @@
+"""Benchmark: reading large instances (CSV folders) — time and peak memory.
+
+Run from the repository root::
+
+    python tests/benchmarks/bench_load.py [--sizes 2000:80000,10000:400000]
+
+Each size is generated and written as CSV, then read by ``load_instance`` in a fresh child
+process (so peak memory is the load's own). Results go to
+``tests/benchmarks/results/load.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import platform
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+RESULTS = Path(__file__).parent / "results" / "load.md"
+
+
+def _load(path: str, queue: Any) -> None:
+    import resource
+
+    start = time.perf_counter()
+    from solver import load_instance
+
+    inst = load_instance(path)
+    queue.put(
+        (
+            time.perf_counter() - start,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            len(inst.schools),
+            len(inst.staff),
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="2000:80000,10000:400000")
+    args = parser.parse_args()
+    from solver.generate import default_policy, generate_county, write_county
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in args.sizes.split(","):
+            schools, staff = (int(x) for x in item.split(":"))
+            folder = Path(tmp) / f"county-{schools}"
+            write_county(generate_county(schools, staff, 1), folder)
+            (folder / "policy.toml").write_text(default_policy(schools), encoding="utf-8")
+            size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+            ctx = mp.get_context("spawn")
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_load, args=(str(folder), queue))
+            proc.start()
+            proc.join()
+            secs, peak, n_schools, n_staff = queue.get()
+            rows.append((n_schools, n_staff, size, secs, peak))
+            print(
+                n_schools,
+                n_staff,
+                f"{size:.1f} MB",
+                f"{secs:.2f} s",
+                f"{peak:.0f} MB peak",
+                flush=True,
+            )
+    lines = [
+        "# Load benchmark",
+        "",
+        f"Command: `python tests/benchmarks/bench_load.py --sizes {args.sizes}`",
+        "",
+        f"Date {date.today()}, Python {platform.python_version()}, 2 cores. Generated "
+        "counties written as CSV; `load_instance` in a fresh process (the time includes "
+        "importing the package; peak is the process's maximum resident set).",
+        "",
+        "| schools | staff | CSV MB | load s | peak MB |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {a:,} | {b:,} | {c:.1f} | {d:.2f} | {e:.0f} |" for a, b, c, d, e in rows]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
