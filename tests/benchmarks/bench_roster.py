@@ -146,9 +146,9 @@ def main() -> None:
                 True,
             ),
             (
-                "generated 2,000 schools, 80,000 staff; host_capacity_share 0.25",
+                "generated 2,000 schools, 80,000 staff; host_capacity_share 0.5",
                 str(big),
-                {"rotation": {"host_capacity_share": 0.25}},
+                {"rotation": {"host_capacity_share": 0.5}},
                 False,
             ),
             ("generated 2,000 schools, 80,000 staff; default policy", str(big), {}, False),
