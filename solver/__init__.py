@@ -3,6 +3,7 @@
 >>> from solver import load_instance, solve, validate
 """
 
+from solver.batch import BatchRow, solve_many
 from solver.errors import InputError
 from solver.instance import Instance
 from solver.io import load_instance
@@ -14,6 +15,7 @@ from solver.validate import ValidationReport, Violation, validate
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchRow",
     "InputError",
     "Instance",
     "Plan",
@@ -23,5 +25,6 @@ __all__ = [
     "Violation",
     "load_instance",
     "solve",
+    "solve_many",
     "validate",
 ]
