@@ -137,6 +137,8 @@ def solve_many(
         yield from _on_dask(items, scheduler, kwargs)
         return
     workers = max(1, jobs or os.cpu_count() or 1)
+    if workers > 1:  # the processes share the cores: one search thread each
+        kwargs["options"] = {"threads": 1, **(options or {})}
     if workers == 1 or len(items) == 1:
         for item in items:
             yield solve_one(item, **kwargs)  # type: ignore[arg-type]
@@ -155,6 +157,7 @@ def solve_many(
 def _on_dask(items: list[Any], scheduler: str, kwargs: dict[str, Any]) -> Iterator[BatchRow]:
     from dask.distributed import Client, as_completed
 
+    kwargs = {**kwargs, "options": {"threads": 1, **(kwargs.get("options") or {})}}
     with Client(scheduler, timeout="30s") as client:
         futures = [client.submit(solve_one, item, pure=False, **kwargs) for item in items]
         for future in as_completed(futures):

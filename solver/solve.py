@@ -56,6 +56,7 @@ def solve(
     backend: str = "cpsat",
     deterministic: bool = False,
     progress: ProgressFn | None = None,
+    threads: int = 2,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -73,6 +74,8 @@ def solve(
     progress
         Called as ``progress(part, objective, bound, seconds)`` on each improving solution
         of a CP-SAT search (live lines in the CLI).
+    threads
+        Independent roster groups solved side by side (batch runs use 1 per process).
     backend
         ``"cpsat"`` (OR-Tools: exact network flow where it applies, CP-SAT otherwise),
         ``"pulp"`` (CBC) or ``"pulp-highs"``.
@@ -113,6 +116,7 @@ def solve(
                 seed=seed,
                 deterministic=deterministic,
                 progress=progress,
+                threads=threads,
             )
             res, plan.roster, plan.unmet_needs, obj = solve_roster(
                 inst, plan.pairs, plan.alliances, settings=ro_settings, dist=dist
