@@ -5,10 +5,40 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 #: (part, objective, bound, seconds since the solve started)
 ProgressFn = Callable[[str, float | None, float | None, float], None]
+
+
+@dataclass
+class SearchSettings:
+    """CP-SAT parameters of a model (chosen by measurement, see the benchmarks)."""
+
+    workers: int = 1
+    linearization_level: int = 2
+    time_limit: float = 60.0
+    seed: int = 0
+    deterministic: bool = False
+    progress: ProgressFn | None = None
+
+
+def configure(solver: Any, settings: SearchSettings, time_limit: float | None = None) -> None:
+    """Set the chosen parameters and a time limit (deterministic units when asked)."""
+    p = solver.parameters
+    p.num_workers = settings.workers
+    p.linearization_level = settings.linearization_level
+    p.random_seed = settings.seed
+    # or-tools issue 5293: presolve may certify a wrong optimum on linear models; this
+    # setting is the reported workaround, and the validator recomputes the objective.
+    p.presolve_inclusion_work_limit = 0
+    limit = max(0.1, settings.time_limit if time_limit is None else time_limit)
+    if settings.deterministic:
+        p.interleave_search = settings.workers > 1
+        p.max_deterministic_time = limit
+    else:
+        p.max_time_in_seconds = limit
 
 
 def cpsat_callback(part: str, progress: ProgressFn | None, offset: float = 0.0) -> Any:

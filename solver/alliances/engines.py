@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from solver.alliances.data import AlliancesData, IntArray
-from solver.progress import STOP, ProgressFn, cpsat_callback
+from solver.progress import STOP, SearchSettings, configure, cpsat_callback
 
 
 @dataclass
@@ -63,16 +63,8 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
     )
 
 
-@dataclass
-class AllianceSettings:
-    """CP-SAT parameters for the alliances model."""
-
-    workers: int = 1
-    linearization_level: int = 2
-    time_limit: float = 60.0
-    seed: int = 0
-    deterministic: bool = False
-    progress: ProgressFn | None = None
+#: CP-SAT parameters for the alliances model.
+AllianceSettings = SearchSettings
 
 
 def solve_alliances_cpsat(
@@ -136,14 +128,7 @@ def solve_alliances_cpsat(
         for (i, j), var in x.items():
             model.add_hint(var, int(hint[i]) == j)
     solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = settings.workers
-    p.linearization_level = settings.linearization_level
-    p.random_seed = settings.seed
-    p.max_time_in_seconds = settings.time_limit
-    p.presolve_inclusion_work_limit = 0  # or-tools issue 5293, see SOLVING.md
-    if settings.deterministic:
-        p.interleave_search = settings.workers > 1
+    configure(solver, settings)
     st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress))
     method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from solver.pairs.data import IntArray, PairsData
-from solver.progress import STOP, ProgressFn, cpsat_callback
+from solver.progress import STOP, SearchSettings, configure, cpsat_callback
 
 
 @dataclass
@@ -93,16 +92,8 @@ def solve_flow(data: PairsData, min_weight: int) -> EngineOutcome:
     )
 
 
-@dataclass
-class CpSatSettings:
-    """CP-SAT parameters for the pairs model (chosen by measurement, see benchmarks)."""
-
-    workers: int = 1
-    linearization_level: int = 2
-    time_limit: float = 60.0
-    seed: int = 0
-    deterministic: bool = False
-    progress: ProgressFn | None = None
+#: CP-SAT parameters for the pairs model (1 worker, linearization 2: SOLVING.md).
+CpSatSettings = SearchSettings
 
 
 def solve_cpsat(
@@ -147,7 +138,7 @@ def solve_cpsat(
                 sum(int(data.helped_students[data.arc_helped[a]]) * x[a] for a in arcs) <= limit
             )
     solver = cp_model.CpSolver()
-    apply_settings(solver, settings)
+    configure(solver, settings, settings.time_limit * 0.5)
     if data.n_arcs > 20_000:
         # Measured on a 2,000-school county with a binding student-ratio rule (193k arcs):
         # presolve ran 28 s and found nothing; without it the hint is kept at once and
@@ -161,7 +152,6 @@ def solve_cpsat(
             model.add_hint(x[a], 1)
     model.maximize(count_expr)
     deadline = start + settings.time_limit
-    solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit * 0.5)
     st = STOP.run(solver, model, cpsat_callback("pairs", settings.progress))
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
@@ -180,7 +170,7 @@ def solve_cpsat(
     cost = sum(int(data.arc_cost[a]) * x[a] for a in range(data.n_arcs) if data.arc_cost[a])
     empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
     model.minimize(cost + min_weight * (empty - sum(filled)))
-    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
+    configure(solver, settings, deadline - time.perf_counter())
     st2 = STOP.run(solver, model, cpsat_callback("pairs", settings.progress))
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array(
@@ -224,19 +214,6 @@ def feasible_part(data: PairsData, chosen: IntArray) -> IntArray:
             used[h] += need
             keep.append(a)
     return np.array(sorted(keep), dtype=np.int64)
-
-
-def apply_settings(solver: Any, settings: CpSatSettings) -> None:
-    """Set the chosen CP-SAT parameters on a solver."""
-    p = solver.parameters
-    p.num_workers = settings.workers
-    p.linearization_level = settings.linearization_level
-    p.random_seed = settings.seed
-    # or-tools issue 5293: presolve may certify a wrong optimum on linear models; this
-    # setting is the reported workaround, and the validator recomputes the objective.
-    p.presolve_inclusion_work_limit = 0
-    if settings.deterministic:
-        p.interleave_search = settings.workers > 1
 
 
 def solve_pulp(

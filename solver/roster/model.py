@@ -42,7 +42,7 @@ from typing import Any
 from solver.distances import Distances
 from solver.instance import COUNTY_OR_ABOVE, Instance, Staff
 from solver.plan import Membership, Pair
-from solver.progress import STOP, ProgressFn, cpsat_callback
+from solver.progress import STOP, ProgressFn, SearchSettings, cpsat_callback
 from solver.roster import rules
 
 
@@ -278,16 +278,10 @@ def build_roster_data(
 
 
 @dataclass
-class RosterSettings:
+class RosterSettings(SearchSettings):
     """CP-SAT parameters for the roster (chosen by measurement, see benchmarks)."""
 
-    workers: int = 1
-    linearization_level: int = 2
-    time_limit: float = 60.0
-    seed: int = 0
-    deterministic: bool = False
     threads: int = 2  # independent components solved side by side
-    progress: ProgressFn | None = None
     gap_limit: float = 0.003  # each component stops at this relative gap
 
 
