@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from solver.alliances import AllianceSettings, solve_alliances
+from solver.alliances import solve_alliances
 from solver.distances import Distances
 from solver.instance import Instance
-from solver.pairs import CpSatSettings, solve_pairs
+from solver.pairs import solve_pairs
 from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
 from solver.progress import STOP, ProgressFn
 from solver.roster import RosterSettings, solve_roster
@@ -97,40 +97,25 @@ def solve(
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
+        search = RosterSettings(
+            workers=workers or 1,
+            time_limit=remaining,
+            seed=seed,
+            deterministic=deterministic,
+            progress=progress,
+            threads=threads,
+        )
         if part == "pairs":
-            settings = CpSatSettings(
-                workers=workers or 1,
-                time_limit=remaining,
-                seed=seed,
-                deterministic=deterministic,
-                progress=progress,
+            res, plan.pairs, plan.unpaired, obj = solve_pairs(
+                inst, backend=backend, settings=search, dist=dist
             )
-            res, pairs, unpaired, obj = solve_pairs(
-                inst, backend=backend, settings=settings, dist=dist
-            )
-            plan.pairs, plan.unpaired = pairs, unpaired
         elif part == "roster":
-            ro_settings = RosterSettings(
-                workers=workers or 1,
-                time_limit=remaining,
-                seed=seed,
-                deterministic=deterministic,
-                progress=progress,
-                threads=threads,
-            )
             res, plan.roster, plan.unmet_needs, obj = solve_roster(
-                inst, plan.pairs, plan.alliances, settings=ro_settings, dist=dist
+                inst, plan.pairs, plan.alliances, settings=search, dist=dist
             )
         elif part == "alliances":
-            al_settings = AllianceSettings(
-                workers=workers or 1,
-                time_limit=remaining,
-                seed=seed,
-                deterministic=deterministic,
-                progress=progress,
-            )
             res, plan.alliances, obj = solve_alliances(
-                inst, backend=backend, settings=al_settings, dist=dist
+                inst, backend=backend, settings=search, dist=dist
             )
         results[part] = res
         if obj is not None:

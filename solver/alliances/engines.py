@@ -36,6 +36,16 @@ def _arcs(data: AlliancesData) -> list[tuple[int, int]]:
     return list(zip(rows.tolist(), cols.tolist(), strict=True))
 
 
+def _index(arcs: list[tuple[int, int]], n: int) -> tuple[list[list[int]], dict[int, list[int]]]:
+    """(leads each school may join, schools each lead may take)."""
+    by_school: list[list[int]] = [[] for _ in range(n)]
+    by_lead: dict[int, list[int]] = {}
+    for i, j in arcs:
+        by_school[i].append(j)
+        by_lead.setdefault(j, []).append(i)
+    return by_school, by_lead
+
+
 def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> AllianceOutcome:
     """The pure model through the exact p-median solver."""
     from solver.alliances.pmedian import solve_pmedian
@@ -78,11 +88,7 @@ def solve_alliances_cpsat(
     arcs = _arcs(data)
     n = data.n
     x: dict[tuple[int, int], Any] = {a: model.new_bool_var(f"x{a[0]}_{a[1]}") for a in arcs}
-    by_school: list[list[int]] = [[] for _ in range(n)]
-    by_lead: dict[int, list[int]] = {}
-    for i, j in arcs:
-        by_school[i].append(j)
-        by_lead.setdefault(j, []).append(i)
+    by_school, by_lead = _index(arcs, n)
     for i in range(n):
         if not by_school[i]:
             return AllianceOutcome(
@@ -155,11 +161,7 @@ def solve_alliances_pulp(
     arcs = _arcs(data)
     n = data.n
     x = {a: pulp.LpVariable(f"x{a[0]}_{a[1]}", cat="Binary") for a in arcs}
-    by_school: list[list[int]] = [[] for _ in range(n)]
-    by_lead: dict[int, list[int]] = {}
-    for i, j in arcs:
-        by_school[i].append(j)
-        by_lead.setdefault(j, []).append(i)
+    by_school, by_lead = _index(arcs, n)
     for i in range(n):
         if not by_school[i]:
             return AllianceOutcome(
