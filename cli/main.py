@@ -152,7 +152,7 @@ def _interruptible(work: Callable[[], Any]) -> Any:
     import signal
     import threading
 
-    from solver.progress import STOP
+    from solver.models.search import STOP
 
     STOP.clear()
     box: dict[str, Any] = {}
@@ -294,7 +294,7 @@ def generate(
     ] = None,
 ) -> None:
     """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
-    from solver.generate import default_policy, generate_county, write_county
+    from solver.synthetic.county import default_policy, generate_county, write_county
 
     mix = None
     if stage_mix:
@@ -396,7 +396,7 @@ def schema(
     which: Annotated[str, typer.Argument(help="instance, plan or both.")] = "both",
 ) -> None:
     """Print the JSON Schema of the instance and plan documents."""
-    from solver.instance import Instance
+    from solver.county.instance import Instance
     from solver.plan import Plan
 
     docs: dict[str, Callable[[], dict[str, Any]]] = {

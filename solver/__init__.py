@@ -5,12 +5,12 @@
 
 from solver.batch import BatchRow, solve_many
 from solver.errors import InputError
-from solver.instance import Instance
+from solver.county.instance import Instance
 from solver.io import load_instance
 from solver.plan import Plan, Result
-from solver.policy import Policy
+from solver.county.policy import Policy
 from solver.solve import solve
-from solver.validate import ValidationReport, Violation, validate
+from solver.check import ValidationReport, Violation, validate
 
 __version__ = "0.1.0"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from solver.instance import Instance
+from solver.county.instance import Instance
 
 INSTANCE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from solver.instance import Fixed, HistoryEntry, Instance, Need, School, Staff
-from solver.policy import Policy
+from solver.county.instance import Fixed, HistoryEntry, Instance, Need, School, Staff
+from solver.county.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = ROOT / "instances"

@@ -17,7 +17,7 @@ from tests.conftest import INSTANCES
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Three small counties and one broken instance."""
-    from solver.generate import default_policy, generate_county, write_county
+    from solver.synthetic.county import default_policy, generate_county, write_county
 
     root = tmp_path_factory.mktemp("province")
     paths = []

@@ -148,7 +148,7 @@ def test_generate_writes_a_county_that_solves(tmp_path: Path) -> None:
 
 def test_validator_never_imports_ortools() -> None:
     code = (
-        "import sys; from solver.io import load_instance; from solver.validate import validate;"
+        "import sys; from solver.io import load_instance; from solver.check import validate;"
         "from solver.plan import Plan;"
         f"i = load_instance({str(INSTANCES / 'demo-county')!r});"
         "validate(i, Plan(instance='x', parts=['pairs'], status='feasible', objective=0));"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from solver.generate import generate_county
+from solver.synthetic.county import generate_county
 from solver.io.readers import instance_from_frames
-from solver.pairs import CpSatSettings, solve_pairs
-from solver.validate import validate
+from solver.models.pairs import CpSatSettings, solve_pairs
+from solver.check import validate
 
 
 def generated(schools: int, staff: int, seed: int, policy: dict | None = None):  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ def test_solutions_validate_and_objectives_match_the_checker() -> None:
 
 
 def test_alliance_engines_agree_on_generated_counties() -> None:
-    from solver.alliances import AllianceSettings, solve_alliances
+    from solver.models.alliances import AllianceSettings, solve_alliances
 
     settings = AllianceSettings(time_limit=60)
     pure = generated(50, 1000, 7, {"alliances": {"groups": 5, "same_stage": False}})

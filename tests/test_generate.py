@@ -1,4 +1,4 @@
-"""Tests of the synthetic county generator (``solver.generate``)."""
+"""Tests of the synthetic county generator (``solver.synthetic.county``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from solver.generate import COLUMNS, SUBJECT_SHARES, generate_county, write_county
+from solver.synthetic.county import COLUMNS, SUBJECT_SHARES, generate_county, write_county
 
 STAGES = {"kindergarten", "primary", "junior", "senior", "nine_year", "twelve_year"}
 COVERS = {

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-import solver.alliances.pmedian as pmedian
-from solver.alliances.pmedian import PMedianResult, read_orlib_pmed, solve_pmedian
+import solver.models.alliances.pmedian as pmedian
+from solver.models.alliances.pmedian import PMedianResult, read_orlib_pmed, solve_pmedian
 
 PMED_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "pmed"
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver import solve, validate
-from solver.instance import Instance
-from solver.pairs import CpSatSettings, solve_pairs
+from solver.county.instance import Instance
+from solver.models.pairs import CpSatSettings, solve_pairs
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 
 STAGES = ["kindergarten", "primary", "junior", "nine_year"]
@@ -163,7 +163,7 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(alliance_counties())
 def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> None:
-    from solver.alliances import AllianceSettings, solve_alliances
+    from solver.models.alliances import AllianceSettings, solve_alliances
 
     result = solve(inst, "alliances", time_limit=20)
     cbc = solve_alliances(inst, backend="pulp", settings=AllianceSettings(time_limit=20))[0]

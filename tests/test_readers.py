@@ -86,14 +86,14 @@ def test_distances_given_one_direction_serve_both(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "distances.csv").write_text("from,to,km\nA,B,7.5\n", encoding="utf-8")
-    from solver.distances import Distances
+    from solver.county.distances import Distances
 
     d = Distances(load_instance(tmp_path))
     assert d.km("A", "B") == d.km("B", "A") == 7.5
 
 
 def test_great_circle_from_coordinates() -> None:
-    from solver.distances import haversine_km
+    from solver.county.distances import haversine_km
 
     # Beijing to Shanghai, about 1,067 km in a straight line.
     assert haversine_km(39.9042, 116.4074, 31.2304, 121.4737) == pytest.approx(1067, abs=5)

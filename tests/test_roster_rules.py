@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from solver import solve, validate
-from solver.instance import Fixed, HistoryEntry
+from solver.county.instance import Fixed, HistoryEntry
 from solver.plan import Move
 from tests.conftest import county, need, school, teacher
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from solver.instance import ALIASES, Instance
+from solver.county.instance import ALIASES, Instance
 from solver.io.headers import FIELDS, HEADERS
 from solver.io.writers import _atomic_write, _commit
 

@@ -2,7 +2,7 @@
 
 Each reader is a parser that produces raw tables (rows of field -> value, with
 the file and row each came from); one builder turns raw tables into the
-pydantic :class:`~solver.instance.Instance` and maps every validation error back
+pydantic :class:`~solver.county.instance.Instance` and maps every validation error back
 to the file, row and column the planner sees. Inputs are only ever read.
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from solver.errors import InputError, InputProblem
-from solver.instance import TABLES, Instance
-from solver.io.check import check_instance
+from solver.county.instance import TABLES, Instance
+from solver.county.checks import check_instance
 from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for
-from solver.policy import Policy, nest_dotted
+from solver.county.policy import Policy, nest_dotted
 
 
 class InputWarning(UserWarning):

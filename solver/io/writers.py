@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from solver.instance import Instance
+    from solver.county.instance import Instance
     from solver.plan import Plan
 
 #: Chinese headers for ``--lang zh``.

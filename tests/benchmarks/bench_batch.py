@@ -35,7 +35,7 @@ def main() -> None:
     from dask.distributed import LocalCluster
 
     from solver.batch import solve_many
-    from solver.generate import default_policy, generate_county, write_county
+    from solver.synthetic.county import default_policy, generate_county, write_county
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = []

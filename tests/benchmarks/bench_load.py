@@ -47,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="2000:80000,10000:400000")
     args = parser.parse_args()
-    from solver.generate import default_policy, generate_county, write_county
+    from solver.synthetic.county import default_policy, generate_county, write_county
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

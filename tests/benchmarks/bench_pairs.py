@@ -26,7 +26,7 @@ RESULTS = Path(__file__).parent / "results" / "pairs.md"
 
 
 def _instance(schools: int) -> Any:
-    from solver.generate import generate_county
+    from solver.synthetic.county import generate_county
     from solver.io.readers import instance_from_frames
 
     return instance_from_frames(f"county-{schools}", generate_county(schools, schools * 40, 1))
@@ -38,7 +38,7 @@ def _run(schools: int, engine: str, limit: float, queue: Any) -> None:
     from ortools.graph.python import min_cost_flow  # noqa: F401
     from ortools.sat.python import cp_model  # noqa: F401
 
-    from solver.pairs import CpSatSettings, solve_pairs
+    from solver.models.pairs import CpSatSettings, solve_pairs
 
     inst = _instance(schools)
     start = time.perf_counter()
@@ -80,9 +80,9 @@ def main() -> None:
     import pulp
     from ortools.graph.python import min_cost_flow  # noqa: F401  (import before timing)
 
-    from solver.pairs import solve_pairs
-    from solver.pairs.data import build_pairs_data
-    from solver.validate import validate
+    from solver.models.pairs import solve_pairs
+    from solver.models.pairs.data import build_pairs_data
+    from solver.check import validate
 
     rows = []
     for n in sizes:

@@ -1,4 +1,4 @@
-"""Benchmark of solver.alliances.pmedian on OR-Library pmed1-15.
+"""Benchmark of solver.models.alliances.pmedian on OR-Library pmed1-15.
 
 Run from the repository root::
 
@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import solver.alliances.pmedian as pm  # noqa: E402
+import solver.models.alliances.pmedian as pm  # noqa: E402
 
 PMED_DIR = ROOT.parent / "shared" / "reference" / "pmed"
 RESULTS = Path(__file__).resolve().parent / "results" / "pmedian.md"

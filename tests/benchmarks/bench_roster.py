@@ -42,9 +42,9 @@ def _run(path: str, overrides: dict[str, Any], limit: float, whole: bool, queue:
         inst = inst.model_copy(update={"policy": type(inst.policy).model_validate(data)})
     load_s = time.perf_counter() - t0
     if whole:
-        from solver.roster import model as roster_model
-        from solver.roster.decompose import solve_roster_model  # noqa: F401
-        from solver.roster.model import RosterSettings, build_roster_data, solve_options
+        from solver.models.roster import model as roster_model
+        from solver.models.roster.decompose import solve_roster_model  # noqa: F401
+        from solver.models.roster.model import RosterSettings, build_roster_data, solve_options
 
         r = solve(inst, "pairs,alliances", time_limit=limit)
         data_ = build_roster_data(inst, r.plan.pairs, r.plan.alliances)
@@ -125,7 +125,7 @@ def main() -> None:
     args = parser.parse_args()
     import ortools
 
-    from solver.generate import default_policy, generate_county, write_county
+    from solver.synthetic.county import default_policy, generate_county, write_county
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

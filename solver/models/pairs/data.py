@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.distances import Distances
-from solver.instance import Instance, School
-from solver.needs import school_needs
+from solver.county.distances import Distances
+from solver.county.instance import Instance, School
+from solver.county.needs import school_needs
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

@@ -17,9 +17,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from solver.instance import COUNTY_OR_ABOVE, Instance
-from solver.progress import STOP
-from solver.roster.model import (
+from solver.county.instance import COUNTY_OR_ABOVE, Instance
+from solver.models.search import STOP
+from solver.models.roster.model import (
     RosterData,
     RosterOutcome,
     RosterSettings,

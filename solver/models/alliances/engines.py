@@ -1,7 +1,7 @@
 """Engines for the alliances model: exact p-median, CP-SAT and PuLP.
 
 The pure model (no size limits, no balance term) is a p-median problem with
-forbidden assignments; ``solver.alliances.pmedian`` solves it exactly with a
+forbidden assignments; ``solver.models.alliances.pmedian`` solves it exactly with a
 tight formulation. Size limits and the balance term turn it into a capacitated,
 non-separable model: CP-SAT solves that, warm-started from the p-median plan, and
 PuLP solves the same model as a cross-check.
@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from solver.alliances.data import AlliancesData, IntArray
-from solver.progress import STOP, SearchSettings, configure, cpsat_callback
+from solver.models.alliances.data import AlliancesData, IntArray
+from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
 
 
 @dataclass
@@ -48,7 +48,7 @@ def _index(arcs: list[tuple[int, int]], n: int) -> tuple[list[list[int]], dict[i
 
 def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> AllianceOutcome:
     """The pure model through the exact p-median solver."""
-    from solver.alliances.pmedian import solve_pmedian
+    from solver.models.alliances.pmedian import solve_pmedian
 
     start = time.perf_counter()
     res = solve_pmedian(

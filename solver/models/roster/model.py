@@ -39,11 +39,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.distances import Distances
-from solver.instance import COUNTY_OR_ABOVE, Instance, Staff
+from solver.county.distances import Distances
+from solver.county.instance import COUNTY_OR_ABOVE, Instance, Staff
 from solver.plan import Membership, Pair
-from solver.progress import STOP, ProgressFn, SearchSettings, cpsat_callback
-from solver.roster import rules
+from solver.models.search import STOP, ProgressFn, SearchSettings, cpsat_callback
+from solver.rules import roster as rules
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from solver.instance import COUNTY_OR_ABOVE, Instance, School, Staff
-from solver.needs import school_needs
+from solver.county.instance import COUNTY_OR_ABOVE, Instance, School, Staff
+from solver.county.needs import school_needs
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")

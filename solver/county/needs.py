@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from solver.instance import Instance, School
+from solver.county.instance import Instance, School
 
 #: Grades per stage, to blend ratios and shares of nine- and twelve-year schools.
 _GRADES = {"kindergarten": 3, "primary": 6, "junior": 3, "senior": 3}

@@ -3,9 +3,9 @@ it helps, same subject, 1:1. A bipartite matching, solved exactly as a maximum f
 
 from __future__ import annotations
 
-from solver.instance import COUNTY_OR_ABOVE, Instance, Staff
+from solver.county.instance import COUNTY_OR_ABOVE, Instance, Staff
 from solver.plan import Pair
-from solver.roster.rules import is_young
+from solver.rules.roster import is_young
 
 
 def mentor_candidates(inst: Instance, pairs: list[Pair]) -> list[tuple[Staff, Staff]]:

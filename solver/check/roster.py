@@ -1,8 +1,8 @@
 """The checker's roster rules: every move and count re-derived from the instance and plan.
 
-Part of the specification (see ``solver.validate``): it never imports ortools nor the
+Part of the specification (see ``solver.check``): it never imports ortools nor the
 roster model. The terms (due, available, advantaged, ...) are defined once in
-``solver.roster.rules``; everything the plan claims is recounted here.
+``solver.rules.roster``; everything the plan claims is recounted here.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ import math
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from solver.distances import Distances
-from solver.instance import COUNTY_OR_ABOVE, Instance
+from solver.county.distances import Distances
+from solver.county.instance import COUNTY_OR_ABOVE, Instance
 from solver.plan import Move, Plan
-from solver.roster import rules
+from solver.rules import roster as rules
 
 if TYPE_CHECKING:
-    from solver.validate import ValidationReport
+    from solver.check import ValidationReport
 
 
 def check_roster(inst: Instance, plan: Plan, dist: Distances, report: ValidationReport) -> None:
     """Append every roster violation to the report and recompute the roster objective."""
-    from solver.validate import Violation
+    from solver.check import Violation
 
     v = report.violations
     rot = inst.policy.rotation
@@ -408,7 +408,7 @@ def _could_move_out(
 def _check_mentors(
     inst: Instance, plan: Plan, mentors: list[Move], report: ValidationReport
 ) -> None:
-    from solver.validate import Violation
+    from solver.check import Violation
 
     v = report.violations
     staff = {t.id: t for t in inst.staff}
@@ -510,7 +510,7 @@ def _roster_objective(
     spans: list[tuple[Move, int]],
     report: ValidationReport,
 ) -> None:
-    from solver.validate import Violation
+    from solver.check import Violation
 
     w8 = inst.policy.weights
     weights = inst.policy.needs.priority_weights

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from solver.errors import InputProblem
-from solver.instance import Instance
+from solver.county.instance import Instance
 
 if TYPE_CHECKING:
     from solver.io.readers import Sources

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.pairs.data import IntArray, PairsData
-from solver.progress import STOP, SearchSettings, configure, cpsat_callback
+from solver.models.pairs.data import IntArray, PairsData
+from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
 
 
 @dataclass

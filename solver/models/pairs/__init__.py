@@ -7,9 +7,9 @@ from collections import Counter
 
 import numpy as np
 
-from solver.distances import Distances
-from solver.instance import Instance
-from solver.pairs.data import (
+from solver.county.distances import Distances
+from solver.county.instance import Instance
+from solver.models.pairs.data import (
     PairsData,
     SubjectProfile,
     build_pairs_data,
@@ -17,7 +17,7 @@ from solver.pairs.data import (
     student_budget_limit,
     subject_profile,
 )
-from solver.pairs.engines import (
+from solver.models.pairs.engines import (
     CpSatSettings,
     EngineOutcome,
     feasible_part,

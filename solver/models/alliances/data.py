@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.distances import Distances
-from solver.instance import Instance, share_stage
+from solver.county.distances import Distances
+from solver.county.instance import Instance, share_stage
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -7,21 +7,21 @@ from collections import Counter
 
 import numpy as np
 
-from solver.alliances.data import (
+from solver.models.alliances.data import (
     AlliancesData,
     AllianceSetupError,
     alliance_cost,
     build_alliances_data,
 )
-from solver.alliances.engines import (
+from solver.models.alliances.engines import (
     AllianceOutcome,
     AllianceSettings,
     solve_alliances_cpsat,
     solve_alliances_pulp,
     solve_p_median,
 )
-from solver.distances import Distances
-from solver.instance import Instance
+from solver.county.distances import Distances
+from solver.county.instance import Instance
 from solver.plan import Membership, PartObjective, PartResult, gap_of
 
 __all__ = ["AllianceSettings", "AllianceSetupError", "solve_alliances"]

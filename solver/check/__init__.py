@@ -1,7 +1,7 @@
 """The checker: every rule, checked independently of the solver code.
 
 This module is the specification. It never imports ortools nor the model code
-(``solver.pairs``): it re-derives what each rule demands from the instance, lists
+(``solver.models.pairs``): it re-derives what each rule demands from the instance, lists
 every violation with its rule, schools and amount, and recomputes the objective
 so that a plan whose stated objective differs is caught.
 """
@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from solver.distances import Distances
-from solver.instance import COUNTY_OR_ABOVE, Instance, share_stage
-from solver.needs import school_needs
+from solver.county.distances import Distances
+from solver.county.instance import COUNTY_OR_ABOVE, Instance, share_stage
+from solver.county.needs import school_needs
 from solver.plan import Plan
 
 
@@ -58,7 +58,7 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
     if "alliances" in plan.parts:
         _check_alliances(inst, plan, dist, report)
     if "roster" in plan.parts:
-        from solver.validate_roster import check_roster
+        from solver.check.roster import check_roster
 
         check_roster(inst, plan, dist, report)
     stated = sum(o.value for o in plan.objectives.values())

@@ -6,13 +6,13 @@ import statistics
 import time
 from collections import Counter, defaultdict
 
-from solver.distances import Distances
-from solver.instance import COUNTY_OR_ABOVE, Instance
+from solver.county.distances import Distances
+from solver.county.instance import COUNTY_OR_ABOVE, Instance
 from solver.plan import Membership, Move, Pair, PartObjective, PartResult, UnmetNeed, gap_of
-from solver.roster import rules
-from solver.roster.decompose import solve_roster_model
-from solver.roster.mentors import match_mentors
-from solver.roster.model import (
+from solver.rules import roster as rules
+from solver.models.roster.decompose import solve_roster_model
+from solver.models.roster.mentors import match_mentors
+from solver.models.roster.model import (
     RosterData,
     RosterOutcome,
     RosterSettings,

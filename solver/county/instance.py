@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from solver.policy import Policy
+from solver.county.policy import Policy
 
 Stage = Literal["kindergarten", "primary", "junior", "senior", "nine_year", "twelve_year"]
 Area = Literal["urban", "town", "rural"]
@@ -303,7 +303,7 @@ TABLES: dict[str, type[_Row]] = {
 class Instance(BaseModel):
     """A county: its schools, staff, needs, history, distances, pins and policy.
 
-    Cross-table consistency is checked by :func:`solver.io.check.check_instance`
+    Cross-table consistency is checked by :func:`solver.county.checks.check_instance`
     when an instance is loaded, so that each problem can name its file and row.
     """
 
@@ -320,7 +320,7 @@ class Instance(BaseModel):
 
     @model_validator(mode="after")
     def _cross_table(self) -> Instance:
-        from solver.io.check import check_instance
+        from solver.county.checks import check_instance
 
         problems = check_instance(self)
         if problems:

@@ -1,0 +1,1 @@
+"""The county's data: schools, staff, needs, history, distances, pins and the policy."""

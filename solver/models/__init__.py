@@ -1,0 +1,1 @@
+"""The models: the only code that imports a solver (OR-Tools, PuLP, HiGHS)."""

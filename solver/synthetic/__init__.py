@@ -1,0 +1,1 @@
+"""Realistic synthetic counties for tests, benchmarks and demonstrations."""
