@@ -4,13 +4,13 @@
 """
 
 from solver.batch import BatchRow, solve_many
-from solver.errors import InputError
+from solver.check import ValidationReport, Violation, validate
 from solver.county.instance import Instance
+from solver.county.policy import Policy
+from solver.errors import InputError
 from solver.io import load_instance
 from solver.plan import Plan, Result
-from solver.county.policy import Policy
 from solver.solve import solve
-from solver.check import ValidationReport, Violation, validate
 
 __version__ = "0.1.0"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from solver.models.alliances import solve_alliances
 from solver.county.distances import Distances
 from solver.county.instance import Instance
+from solver.models.alliances import solve_alliances
 from solver.models.pairs import solve_pairs
-from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
-from solver.models.search import STOP, ProgressFn
 from solver.models.roster import RosterSettings, solve_roster
+from solver.models.search import STOP, ProgressFn
+from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
 
 #: Parts this version can plan, in the order they are planned.
 AVAILABLE_PARTS: tuple[str, ...] = ("pairs", "alliances", "roster")

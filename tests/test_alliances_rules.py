@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from solver import solve, validate
-from solver.models.alliances import AllianceSettings, solve_alliances
 from solver.county.instance import Fixed, HistoryEntry
+from solver.models.alliances import AllianceSettings, solve_alliances
 from solver.plan import Membership, Plan
 from tests.conftest import county, school, teacher
 

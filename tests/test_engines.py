@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from solver.synthetic.county import generate_county
+from solver.check import validate
 from solver.io.readers import instance_from_frames
 from solver.models.pairs import CpSatSettings, solve_pairs
-from solver.check import validate
+from solver.synthetic.county import generate_county
 
 
 def generated(schools: int, staff: int, seed: int, policy: dict | None = None):  # type: ignore[no-untyped-def]

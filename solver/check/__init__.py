@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from solver.county.distances import Distances
-from solver.county.instance import COUNTY_OR_ABOVE, Instance, share_stage
+from solver.county.instance import Instance, share_stage
 from solver.county.needs import school_needs
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.plan import Plan
 
 

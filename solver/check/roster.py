@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from solver.county.distances import Distances
-from solver.county.instance import COUNTY_OR_ABOVE, Instance
+from solver.county.instance import Instance
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.plan import Move, Plan
 from solver.rules import roster as rules
 

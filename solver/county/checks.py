@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from solver.errors import InputProblem
 from solver.county.instance import Instance
+from solver.errors import InputProblem
 
 if TYPE_CHECKING:
     from solver.io.readers import Sources

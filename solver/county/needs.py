@@ -12,9 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from solver.county.instance import Instance, School
-
-#: Grades per stage, to blend ratios and shares of nine- and twelve-year schools.
-_GRADES = {"kindergarten": 3, "primary": 6, "junior": 3, "senior": 3}
+from solver.county.vocabulary import GRADES
 
 
 @dataclass(frozen=True)
@@ -78,10 +76,10 @@ def quota_by_subject(inst: Instance, school: School) -> dict[str, float]:
     ratios = inst.policy.needs.students_per_teacher
     shares = inst.policy.needs.subject_shares
     stages = [s for s in sorted(school.stages) if s in ratios]
-    grades = sum(_GRADES.get(s, 3) for s in stages)
+    grades = sum(GRADES.get(s, 3) for s in stages)
     quota: dict[str, float] = defaultdict(float)
     for stage in stages:
-        part = _GRADES.get(stage, 3) / grades
+        part = GRADES.get(stage, 3) / grades
         teachers = school.students * part / ratios[stage]
         for subject, share in shares.get(stage, {}).items():
             quota[subject] += teachers * share

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from solver.county.instance import ALIASES, Instance
+from solver.county.instance import Instance
+from solver.county.vocabulary import ALIASES
 from solver.io.headers import FIELDS, HEADERS
 from solver.io.writers import _atomic_write, _commit
 

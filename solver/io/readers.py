@@ -21,11 +21,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from solver.errors import InputError, InputProblem
-from solver.county.instance import TABLES, Instance
 from solver.county.checks import check_instance
-from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for
+from solver.county.instance import TABLES, Instance
 from solver.county.policy import Policy, nest_dotted
+from solver.errors import InputError, InputProblem
+from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for
 
 
 class InputWarning(UserWarning):

@@ -27,8 +27,9 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from solver.county.instance import COUNTY_OR_ABOVE, Instance, School, Staff
+from solver.county.instance import Instance, School, Staff
 from solver.county.needs import school_needs
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")

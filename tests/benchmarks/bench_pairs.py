@@ -26,8 +26,8 @@ RESULTS = Path(__file__).parent / "results" / "pairs.md"
 
 
 def _instance(schools: int) -> Any:
-    from solver.synthetic.county import generate_county
     from solver.io.readers import instance_from_frames
+    from solver.synthetic.county import generate_county
 
     return instance_from_frames(f"county-{schools}", generate_county(schools, schools * 40, 1))
 
@@ -80,9 +80,9 @@ def main() -> None:
     import pulp
     from ortools.graph.python import min_cost_flow  # noqa: F401  (import before timing)
 
+    from solver.check import validate
     from solver.models.pairs import solve_pairs
     from solver.models.pairs.data import build_pairs_data
-    from solver.check import validate
 
     rows = []
     for n in sizes:

@@ -7,6 +7,8 @@ from collections import Counter
 
 import numpy as np
 
+from solver.county.distances import Distances
+from solver.county.instance import Instance
 from solver.models.alliances.data import (
     AlliancesData,
     AllianceSetupError,
@@ -20,8 +22,6 @@ from solver.models.alliances.engines import (
     solve_alliances_pulp,
     solve_p_median,
 )
-from solver.county.distances import Distances
-from solver.county.instance import Instance
 from solver.plan import Membership, PartObjective, PartResult, gap_of
 
 __all__ = ["AllianceSettings", "AllianceSetupError", "solve_alliances"]

@@ -7,9 +7,8 @@ import time
 from collections import Counter, defaultdict
 
 from solver.county.distances import Distances
-from solver.county.instance import COUNTY_OR_ABOVE, Instance
-from solver.plan import Membership, Move, Pair, PartObjective, PartResult, UnmetNeed, gap_of
-from solver.rules import roster as rules
+from solver.county.instance import Instance
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.roster.decompose import solve_roster_model
 from solver.models.roster.mentors import match_mentors
 from solver.models.roster.model import (
@@ -20,6 +19,8 @@ from solver.models.roster.model import (
     covered_needs,
     roster_cost,
 )
+from solver.plan import Membership, Move, Pair, PartObjective, PartResult, UnmetNeed, gap_of
+from solver.rules import roster as rules
 
 __all__ = ["RosterSettings", "cv_by_stage", "solve_roster"]
 

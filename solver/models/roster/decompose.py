@@ -17,8 +17,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from solver.county.instance import COUNTY_OR_ABOVE, Instance
-from solver.models.search import STOP
+from solver.county.instance import Instance
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.roster.model import (
     RosterData,
     RosterOutcome,
@@ -26,6 +26,7 @@ from solver.models.roster.model import (
     solve_options,
     usage_of,
 )
+from solver.models.search import STOP
 
 
 def components(data: RosterData, subset: list[int]) -> list[list[int]]:

@@ -3,7 +3,8 @@ it helps, same subject, 1:1. A bipartite matching, solved exactly as a maximum f
 
 from __future__ import annotations
 
-from solver.county.instance import COUNTY_OR_ABOVE, Instance, Staff
+from solver.county.instance import Instance, Staff
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.plan import Pair
 from solver.rules.roster import is_young
 

@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.county.distances import Distances
-from solver.county.instance import COUNTY_OR_ABOVE, Instance, Staff
-from solver.plan import Membership, Pair
+from solver.county.instance import Instance, Staff
+from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.search import STOP, ProgressFn, SearchSettings, cpsat_callback
+from solver.plan import Membership, Pair
 from solver.rules import roster as rules
 
 
