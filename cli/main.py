@@ -227,14 +227,18 @@ def _print_summary(result: Any) -> None:
         )
     out_console.print(table)
     for name, part in result.parts.items():
+        if part.kpis is None:
+            continue
         kpis = ", ".join(
-            f"{k} {_fmt(v)}" for k, v in part.kpis.items() if not isinstance(v, (dict, list))
+            f"{k} {_fmt(v)}"
+            for k, v in part.kpis.model_dump().items()
+            if not isinstance(v, (dict, list))
         )
         if kpis:
             out_console.print(f"{name}: {kpis}", soft_wrap=True)
     groups = result.parts.get("alliances")
-    if groups is not None and groups.kpis.get("alliances"):
-        rows = groups.kpis["alliances"]
+    if groups is not None and groups.kpis is not None and groups.kpis.alliances:
+        rows = [row.model_dump() for row in groups.kpis.alliances]
         table = Table(title="alliances")
         for col in rows[0]:
             table.add_column(col)
@@ -266,9 +270,9 @@ def validate(
         report = check(inst, doc)
     for v in report.violations:
         out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
-    objective = sum(int(o["value"]) for o in report.objectives.values())
+    objective = report.objective
     for part, kpis in report.kpis.items():
-        shown = ", ".join(f"{k} {v}" for k, v in kpis.items())
+        shown = ", ".join(f"{k} {v}" for k, v in kpis.model_dump().items())
         out_console.print(f"{part} (recounted): {escape(shown)}", soft_wrap=True)
     if report.ok:
         out_console.print(
@@ -332,7 +336,9 @@ def batch(
     from rich.progress import Progress
 
     from solver.batch import BatchRow, expand_instances, solve_many
-    from solver.io.writers import write_rows_csv
+    from solver.io.files import atomic_write
+    from solver.io.tabular import Table as Rows
+    from solver.io.tabular import csv_bytes
 
     paths = expand_instances(instances)
     if not paths:
@@ -383,9 +389,8 @@ def batch(
             escape(r.error),
         )
     out_console.print(table)
-    write_rows_csv(
-        out / "summary.csv", [r.model_dump(include=set(columns)) for r in rows], list(columns)
-    )
+    summary = Rows(list(columns), [r.model_dump(include=set(columns)) for r in rows])
+    atomic_write(out / "summary.csv", csv_bytes(summary))
     out_console.print(f"summary written to {out}/summary.csv")
     if not all(r.ok for r in rows):
         raise typer.Exit(1)

@@ -9,6 +9,7 @@ import glob
 import os
 import time
 import traceback
+import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -16,7 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from solver.check import validate
 from solver.county.instance import Instance
+from solver.errors import InputError
+from solver.io.readers import load_instance
+from solver.solving import solve
 
 INSTANCE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx")
 
@@ -65,11 +70,6 @@ def solve_one(
     options: dict[str, Any] | None = None,
 ) -> BatchRow:
     """Load, solve, check and write one instance; every failure becomes the row's error."""
-    import warnings
-
-    from solver import load_instance, solve, validate
-    from solver.errors import InputError
-
     start = time.perf_counter()
     name = path.name if isinstance(path, Instance) else Path(path).name
     name = Path(name).stem if not isinstance(path, Instance) and Path(path).is_file() else name

@@ -1,4 +1,4 @@
-"""What comes back: the plan (canonical, no timings) and the result around it."""
+"""What comes back: the plan, canonical and versioned, holding no timings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from solver.county.instance import Instance
+from solver.io.files import atomic_write, commit_folder
+from solver.io.headers import OUTPUT_HEADERS_ZH
+from solver.io.tabular import Cell, Table, csv_bytes, mask_names, xlsx_bytes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 PART_ORDER = ("pairs", "alliances", "roster")
@@ -134,70 +139,210 @@ class Plan(BaseModel):
         """Read a plan from its JSON text."""
         return cls.model_validate_json(text)
 
-    def to_folder(self, out: str | Path, **options: Any) -> list[Path]:
-        """Write ``plan.json`` and CSV tables into a folder (see :func:`solver.io.write_plan`)."""
-        from solver.io.writers import write_plan
+    # ---- the plan as tables and files (written by solver.io) ----------------------------
 
-        return write_plan(self, Path(out), **options)
+    def tables(self, inst: Instance | None = None) -> dict[str, Table]:
+        """The plan as tables (English field names), with school and staff names when the
+        instance is given."""
+        return plan_tables(self.canonical(), inst)
 
-    def to_excel(self, path: str | Path, **options: Any) -> Path:
-        """Write the plan's tables as an Excel workbook."""
-        from solver.io.writers import write_excel
+    def files(
+        self,
+        *,
+        inst: Instance | None = None,
+        formats: tuple[str, ...] = ("json", "csv"),
+        summary: BaseModel | None = None,
+        lang: str = "en",
+        masked: bool = False,
+    ) -> dict[str, bytes]:
+        """Every output file's name and bytes: ``plan.json``, ``summary.json``, the CSV
+        tables and ``plan.xlsx``, as the formats ask; ``masked`` replaces staff names with
+        stable pseudonyms in every table."""
+        files: dict[str, bytes] = {"plan.json": self.to_json().encode("utf-8")}
+        summary_data = None if summary is None else summary.model_dump(mode="json")
+        if summary_data is not None:
+            text = json.dumps(summary_data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+            files["summary.json"] = text.encode("utf-8")
+        tables = self.tables(inst)
+        if masked:
+            tables = mask_names(tables)
+        headers = OUTPUT_HEADERS_ZH if lang == "zh" else None
+        if "csv" in formats:
+            for name, table in tables.items():
+                files[f"{name}.csv"] = csv_bytes(table, headers)
+        if "xlsx" in formats:
+            sheets = dict(tables)
+            if summary_data is not None:
+                sheets["summary"] = Table(
+                    ["key", "value"],
+                    [{"key": k, "value": v} for k, v in _flatten(summary_data)],
+                )
+            files["plan.xlsx"] = xlsx_bytes(sheets, headers)
+        return files
 
-        return write_excel(self, Path(path), **options)
+    def to_folder(
+        self,
+        out: str | Path,
+        *,
+        inst: Instance | None = None,
+        formats: tuple[str, ...] = ("json", "csv"),
+        summary: BaseModel | None = None,
+        lang: str = "en",
+        masked: bool = False,
+    ) -> list[Path]:
+        """Write ``plan.json`` and the tables into a folder, atomically (see :meth:`files`)."""
+        files = self.files(inst=inst, formats=formats, summary=summary, lang=lang, masked=masked)
+        return commit_folder(Path(out), files)
+
+    def to_excel(
+        self,
+        path: str | Path,
+        *,
+        inst: Instance | None = None,
+        summary: BaseModel | None = None,
+        lang: str = "en",
+        masked: bool = False,
+    ) -> Path:
+        """Write the plan's tables as one Excel workbook, atomically."""
+        files = self.files(inst=inst, formats=("xlsx",), summary=summary, lang=lang, masked=masked)
+        atomic_write(Path(path), files["plan.xlsx"])
+        return Path(path)
 
 
-class PartResult(BaseModel):
-    """How one part was solved."""
-
-    part: str
-    status: Status
-    objective: int | None = Field(None, description="Cost of the plan found (lower is better).")
-    bound: float | None = Field(None, description="Best proven lower bound on the cost.")
-    gap: float | None = Field(None, description="(objective - bound) / max(1, objective).")
-    method: str = Field("", description="Engine that solved it and how optimality was proved.")
-    wall_time: float = 0.0
-    terms: dict[str, float] = Field(default_factory=dict)
-    kpis: dict[str, Any] = Field(default_factory=dict)
-    message: str = ""
-
-
-class Result(BaseModel):
-    """The outcome of :func:`solver.solve`: a status, figures, and the plan."""
-
-    status: Status
-    objective: int | None
-    bound: float | None
-    gap: float | None
-    wall_time: float
-    parts: dict[str, PartResult]
-    plan: Plan
-    interrupted: bool = False
-
-    def summary(self) -> dict[str, Any]:
-        """Everything for ``summary.json``: status, objective, bound, gap, times, KPIs."""
-        return {
-            "instance": self.plan.instance,
-            "status": self.status,
-            "objective": self.objective,
-            "bound": self.bound,
-            "gap": self.gap,
-            "wall_time": round(self.wall_time, 3),
-            "interrupted": self.interrupted,
-            "parts": {k: v.model_dump(mode="json") for k, v in self.parts.items()},
-        }
+#: Columns of each plan table, in output order.
+PLAN_COLUMNS: dict[str, list[str]] = {
+    "pairs": [
+        "helper",
+        "helper_name",
+        "helped",
+        "helped_name",
+        "distance_km",
+        "complementarity",
+        "why",
+        "fixed",
+    ],
+    "unpaired": ["school", "name", "reason", "detail"],
+    "alliances": ["alliance", "lead", "lead_name", "member", "member_name", "distance_km", "fixed"],
+    "roster": [
+        "staff",
+        "name",
+        "role",
+        "subject",
+        "from_school",
+        "to_school",
+        "first_period",
+        "periods",
+        "direction",
+        "kind",
+        "mentee",
+        "fixed",
+    ],
+    "roster_schools": ["school", "subject", "out", "in", "net"],
+    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority"],
+}
 
 
-def gap_of(objective: float | None, bound: float | None) -> float | None:
-    """Relative gap of a minimisation: (objective - bound) / max(1, |objective|)."""
-    if objective is None or bound is None:
-        return None
-    return max(0.0, (objective - bound) / max(1.0, abs(objective)))
+def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
+    """The plan as rows per table (English field names), in the plan's order."""
+    names = {s.id: s.name for s in inst.schools} if inst is not None else {}
+    tables: dict[str, Table] = {}
+    if "pairs" in plan.parts:
+        tables["pairs"] = Table(
+            PLAN_COLUMNS["pairs"],
+            [
+                {
+                    "helper": p.helper,
+                    "helper_name": names.get(p.helper, ""),
+                    "helped": p.helped,
+                    "helped_name": names.get(p.helped, ""),
+                    "distance_km": p.distance_km,
+                    "complementarity": p.complementarity,
+                    "why": p.why,
+                    "fixed": p.fixed,
+                }
+                for p in plan.pairs
+            ],
+        )
+        tables["unpaired"] = Table(
+            PLAN_COLUMNS["unpaired"],
+            [
+                {
+                    "school": u.school,
+                    "name": names.get(u.school, ""),
+                    "reason": u.reason,
+                    "detail": u.detail,
+                }
+                for u in plan.unpaired
+            ],
+        )
+    if "alliances" in plan.parts:
+        tables["alliances"] = Table(
+            PLAN_COLUMNS["alliances"],
+            [
+                {
+                    "alliance": m.alliance,
+                    "lead": m.lead,
+                    "lead_name": names.get(m.lead, ""),
+                    "member": m.member,
+                    "member_name": names.get(m.member, ""),
+                    "distance_km": m.distance_km,
+                    "fixed": m.fixed,
+                }
+                for m in plan.alliances
+            ],
+        )
+    if "roster" in plan.parts:
+        people = {t.id: t.name or "" for t in inst.staff} if inst is not None else {}
+        tables["roster"] = Table(
+            PLAN_COLUMNS["roster"],
+            [
+                {
+                    "staff": m.staff,
+                    "name": people.get(m.staff, ""),
+                    "role": m.role,
+                    "subject": m.subject or "",
+                    "from_school": m.from_school,
+                    "to_school": m.to_school,
+                    "first_period": m.first_period,
+                    "periods": m.periods,
+                    "direction": m.direction,
+                    "kind": m.kind,
+                    "mentee": m.mentee or "",
+                    "fixed": m.fixed,
+                }
+                for m in plan.roster
+            ],
+        )
+        tables["roster_schools"] = Table(PLAN_COLUMNS["roster_schools"], roster_by_school(plan))
+        tables["unmet_needs"] = Table(
+            PLAN_COLUMNS["unmet_needs"], [u.model_dump() for u in plan.unmet_needs]
+        )
+    return tables
 
 
-def worst_status(statuses: list[str]) -> Status:
-    """The status of several parts together: the worst of them."""
-    for s in ("infeasible", "unknown", "feasible"):
-        if s in statuses:
-            return s  # type: ignore[return-value]
-    return "optimal"
+def roster_by_school(plan: Plan) -> list[dict[str, Cell]]:
+    """Per school and subject: staff going out, coming in, and the net change."""
+    out: dict[tuple[str, str], list[int]] = {}
+    for m in plan.roster:
+        if m.kind == "mentor":
+            continue
+        subject = m.subject or ""
+        out.setdefault((m.from_school, subject), [0, 0])[0] += 1
+        out.setdefault((m.to_school, subject), [0, 0])[1] += 1
+    return [
+        {"school": school, "subject": subject, "out": a, "in": b, "net": b - a}
+        for (school, subject), (a, b) in sorted(out.items())
+    ]
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Cell]]:
+    out: list[tuple[str, Cell]] = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.extend(_flatten(value, name + "."))
+        elif isinstance(value, (int, float, str)) or value is None:
+            out.append((name, value))
+        else:
+            out.append((name, json.dumps(value, ensure_ascii=False)))
+    return out

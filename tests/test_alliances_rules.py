@@ -6,7 +6,8 @@ import pytest
 
 from solver import solve, validate
 from solver.county.instance import Fixed, HistoryEntry
-from solver.models.alliances import AllianceSettings, solve_alliances
+from solver.models.alliances import solve_alliances
+from solver.models.search import SearchSettings
 from solver.plan import Membership, Plan
 from tests.conftest import county, school, teacher
 
@@ -254,9 +255,9 @@ def test_engines_agree_on_pure_model() -> None:
         ],
         policy={"alliances": {"groups": 3}},
     )
-    settings = AllianceSettings(time_limit=20)
-    pm = solve_alliances(inst, engine="pmedian", settings=settings)[0]
-    cp = solve_alliances(inst, engine="cpsat", settings=settings)[0]
-    cbc = solve_alliances(inst, backend="pulp", settings=settings)[0]
+    settings = SearchSettings(time_limit=20)
+    pm = solve_alliances(inst, engine="pmedian", settings=settings).result
+    cp = solve_alliances(inst, engine="cpsat", settings=settings).result
+    cbc = solve_alliances(inst, backend="pulp", settings=settings).result
     assert pm.status == cp.status == cbc.status == "optimal"
     assert pm.objective == cp.objective == cbc.objective

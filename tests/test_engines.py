@@ -6,7 +6,8 @@ import pytest
 
 from solver.check import validate
 from solver.io.readers import instance_from_frames
-from solver.models.pairs import CpSatSettings, solve_pairs
+from solver.models.pairs import solve_pairs
+from solver.models.search import SearchSettings
 from solver.synthetic.county import generate_county
 
 
@@ -17,10 +18,10 @@ def generated(schools: int, staff: int, seed: int, policy: dict | None = None): 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_flow_cpsat_and_pulp_reach_the_same_optimum(seed: int) -> None:
     inst = generated(60, 1500, seed)
-    settings = CpSatSettings(time_limit=60)
-    flow = solve_pairs(inst, engine="flow")[0]
-    cpsat = solve_pairs(inst, engine="cpsat", settings=settings)[0]
-    cbc = solve_pairs(inst, backend="pulp", settings=settings)[0]
+    settings = SearchSettings(time_limit=60)
+    flow = solve_pairs(inst, engine="flow").result
+    cpsat = solve_pairs(inst, engine="cpsat", settings=settings).result
+    cbc = solve_pairs(inst, backend="pulp", settings=settings).result
     assert flow.status == cpsat.status == cbc.status == "optimal"
     assert flow.objective == cpsat.objective == cbc.objective
     # Alternative optima may differ in km by rounding; the integer terms may not.
@@ -34,17 +35,17 @@ def test_highs_backend_agrees_and_imports_beside_ortools() -> None:
     from ortools.graph.python import min_cost_flow  # noqa: F401
 
     inst = generated(40, 900, 5)
-    flow = solve_pairs(inst, engine="flow")[0]
-    highs = solve_pairs(inst, backend="pulp-highs")[0]
+    flow = solve_pairs(inst, engine="flow").result
+    highs = solve_pairs(inst, backend="pulp-highs").result
     assert highs.status == "optimal" and highs.objective == flow.objective
 
 
 @pytest.mark.parametrize("seed", [3, 4])
 def test_side_constraint_cpsat_and_pulp_agree(seed: int) -> None:
     inst = generated(60, 1500, seed, {"twinning": {"max_helped_students_ratio": 0.5}})
-    cpsat, _, _, _ = solve_pairs(inst, engine="cpsat", settings=CpSatSettings(time_limit=60))
-    auto = solve_pairs(inst, settings=CpSatSettings(time_limit=60))[0]
-    cbc = solve_pairs(inst, backend="pulp", settings=CpSatSettings(time_limit=60))[0]
+    cpsat = solve_pairs(inst, engine="cpsat", settings=SearchSettings(time_limit=60)).result
+    auto = solve_pairs(inst, settings=SearchSettings(time_limit=60)).result
+    cbc = solve_pairs(inst, backend="pulp", settings=SearchSettings(time_limit=60)).result
     assert "CP-SAT" in cpsat.method
     assert cpsat.status == cbc.status == "optimal"
     assert cpsat.objective == cbc.objective == auto.objective
@@ -57,18 +58,19 @@ def test_solutions_validate_and_objectives_match_the_checker() -> None:
     result = solve(inst, "pairs")
     report = validate(inst, result.plan)
     assert report.ok, report.violations
-    assert report.objectives["pairs"]["value"] == result.objective
-    assert report.objectives["pairs"]["terms"] == result.parts["pairs"].terms
+    assert report.objectives["pairs"].value == result.objective
+    assert report.objectives["pairs"].terms == result.parts["pairs"].terms
 
 
 def test_alliance_engines_agree_on_generated_counties() -> None:
-    from solver.models.alliances import AllianceSettings, solve_alliances
+    from solver.models.alliances import solve_alliances
+    from solver.models.search import SearchSettings
 
-    settings = AllianceSettings(time_limit=60)
+    settings = SearchSettings(time_limit=60)
     pure = generated(50, 1000, 7, {"alliances": {"groups": 5, "same_stage": False}})
-    pm = solve_alliances(pure, engine="pmedian", settings=settings)[0]
-    cp = solve_alliances(pure, engine="cpsat", settings=settings)[0]
-    cbc = solve_alliances(pure, backend="pulp", settings=settings)[0]
+    pm = solve_alliances(pure, engine="pmedian", settings=settings).result
+    cp = solve_alliances(pure, engine="cpsat", settings=settings).result
+    cbc = solve_alliances(pure, backend="pulp", settings=settings).result
     assert pm.status == cp.status == cbc.status == "optimal"
     assert pm.objective == cp.objective == cbc.objective
 
@@ -85,7 +87,7 @@ def test_alliance_engines_agree_on_generated_counties() -> None:
         },
     )
     for inst in (sized, balanced):
-        cp = solve_alliances(inst, settings=settings)[0]
-        cbc = solve_alliances(inst, backend="pulp", settings=settings)[0]
+        cp = solve_alliances(inst, settings=settings).result
+        cbc = solve_alliances(inst, backend="pulp", settings=settings).result
         assert cp.status == cbc.status == "optimal"
         assert cp.objective == cbc.objective

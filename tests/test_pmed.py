@@ -21,4 +21,4 @@ def test_pmed1_reaches_5819_proven(tmp_path: Path) -> None:
     assert len({m.lead for m in result.plan.alliances}) == 5
     report = validate(inst, result.plan)
     assert report.ok, report.violations[:3]
-    assert report.objectives["alliances"]["value"] == 5819
+    assert report.objectives["alliances"].value == 5819

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from solver import solve, validate
 from solver.county.instance import Instance
-from solver.models.pairs import CpSatSettings, solve_pairs
+from solver.models.pairs import solve_pairs
+from solver.models.search import SearchSettings
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 
 STAGES = ["kindergarten", "primary", "junior", "nine_year"]
@@ -102,19 +103,19 @@ def test_every_plan_passes_the_checker(inst: Instance) -> None:
     assert result.status == "optimal"
     report = validate(inst, result.plan)
     assert report.ok, report.violations
-    assert report.objectives["pairs"]["value"] == result.objective
+    assert report.objectives["pairs"].value == result.objective
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(counties())
 def test_engines_agree_on_random_counties(inst: Instance) -> None:
-    settings_ = CpSatSettings(time_limit=20)
-    cpsat = solve_pairs(inst, engine="cpsat", settings=settings_)[0]
-    cbc = solve_pairs(inst, backend="pulp", settings=settings_)[0]
+    settings_ = SearchSettings(time_limit=20)
+    cpsat = solve_pairs(inst, engine="cpsat", settings=settings_).result
+    cbc = solve_pairs(inst, backend="pulp", settings=settings_).result
     assert cpsat.status == cbc.status
     assert cpsat.objective == cbc.objective
     if inst.policy.twinning.max_helped_students_ratio is None:
-        assert solve_pairs(inst, engine="flow")[0].objective == cpsat.objective
+        assert solve_pairs(inst, engine="flow").result.objective == cpsat.objective
 
 
 @st.composite
@@ -163,17 +164,18 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(alliance_counties())
 def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> None:
-    from solver.models.alliances import AllianceSettings, solve_alliances
+    from solver.models.alliances import solve_alliances
+    from solver.models.search import SearchSettings
 
     result = solve(inst, "alliances", time_limit=20)
-    cbc = solve_alliances(inst, backend="pulp", settings=AllianceSettings(time_limit=20))[0]
+    cbc = solve_alliances(inst, backend="pulp", settings=SearchSettings(time_limit=20)).result
     assert result.status == cbc.status
     if result.status == "infeasible":
         return
     assert result.status == "optimal"
     report = validate(inst, result.plan)
     assert report.ok, report.violations
-    assert report.objectives["alliances"]["value"] == result.objective == cbc.objective
+    assert report.objectives["alliances"].value == result.objective == cbc.objective
 
 
 @st.composite
@@ -264,9 +266,10 @@ def test_roster_feasible_by_construction_is_solved_and_valid(inst: Instance) -> 
     assert result.status in ("optimal", "feasible"), result.parts["roster"].message
     report = validate(inst, result.plan)
     assert report.ok, report.violations
-    assert report.objectives["roster"]["value"] == result.parts["roster"].objective
-    for key, value in report.kpis["roster"].items():
-        assert result.parts["roster"].kpis[key] == value, key
+    assert report.objectives["roster"].value == result.parts["roster"].objective
+    theirs = result.parts["roster"].kpis.model_dump()
+    for key, value in report.kpis["roster"].model_dump().items():
+        assert theirs[key] == value, key
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -145,7 +145,7 @@ def test_needs_covered_and_unmet_reported() -> None:
     result = solved(base())
     unmet = {(u.school, u.subject) for u in result.plan.unmet_needs}
     assert ("village", "英语") in unmet  # two short, one due English teacher
-    assert result.parts["roster"].kpis["needs_covered_share"] > 0
+    assert result.parts["roster"].kpis.needs_covered_share > 0
 
 
 def test_move_without_a_shortage_is_caught() -> None:
@@ -340,8 +340,7 @@ def test_stated_roster_objective_must_match() -> None:
     tampered = result.plan.model_copy(update={"objective": result.plan.objective + 7})
     assert "plan.objective" in rules(inst, tampered)
     assert (
-        validate(inst, result.plan).objectives["roster"]["value"]
-        == result.parts["roster"].objective
+        validate(inst, result.plan).objectives["roster"].value == result.parts["roster"].objective
     )
 
 
@@ -349,7 +348,7 @@ def test_checker_recomputes_the_kpis() -> None:
     extra = [teacher("bb_city", "city", "英语", backbone="province", years_at_school=2)]
     inst = base(extra, policy={"rotation": {"two_way": True, "two_way_share": 0.2}})
     result = solved(inst)
-    mine = validate(inst, result.plan).kpis["roster"]
-    theirs = result.parts["roster"].kpis
+    mine = validate(inst, result.plan).kpis["roster"].model_dump()
+    theirs = result.parts["roster"].kpis.model_dump()
     for key, value in mine.items():
         assert theirs[key] == value, key

@@ -1,293 +1,457 @@
-"""The checker's roster rules: every move and count re-derived from the instance and plan.
+"""The checker's roster rules: one ``check_<rule>`` per rule, each returning its violations.
 
-Part of the specification (see ``solver.check``): it never imports ortools nor the
-roster model. The terms (due, available, advantaged, ...) are defined once in
-``solver.rules.roster``; everything the plan claims is recounted here.
+Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+roster model. The terms (due, available, advantaged, scope, ...) are defined once in
+:mod:`solver.rules.roster`; everything the plan claims is recounted here. The facts
+every check needs (counts per school and period, shortages) are computed once, so that
+an 80,000-staff plan is checked in seconds.
 """
 
 from __future__ import annotations
 
-import math
+import statistics
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
+from solver.check.report import RosterRecount, Violation
 from solver.county.distances import Distances
-from solver.county.instance import Instance
+from solver.county.instance import Fixed, Instance, School, Staff
 from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Move, Plan
+from solver.plan import Move, PartObjective, Plan
 from solver.rules import roster as rules
 
-if TYPE_CHECKING:
-    from solver.check import ValidationReport
+
+@dataclass
+class RosterFacts:
+    """The plan's moves and the counts every roster check needs, computed once."""
+
+    inst: Instance
+    plan: Plan
+    dist: Distances
+    periods: list[str]
+    schools: dict[str, School]
+    staff: dict[str, Staff]
+    unknown: list[Move]
+    moves: list[Move]  # exchanges and secondments naming known staff and schools
+    mentors: list[Move]
+    spans: list[tuple[Move, int]]  # moves with a known first period, and its index
+    last: set[str]
+    pinned: dict[str, Fixed]
+    scope: dict[str, set[str]]
+    partners: dict[str, set[str]]
+    shortage: dict[tuple[str, str, int], tuple[int, int]]
+    short_any: set[tuple[str, str]]
+    size: Counter[str]
+    away: Counter[tuple[str, int]] = field(default_factory=Counter)
+    incoming: Counter[tuple[str, int]] = field(default_factory=Counter)
+    subject_delta: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+
+    def checked(self) -> list[Move]:
+        """Moves the eligibility and scope rules apply to (pinned moves are exempt)."""
+        return [m for m in self.moves if m.staff not in self.pinned]
+
+    def teacher_exchanges(self, direction: str) -> list[Move]:
+        return [
+            m
+            for m in self.moves
+            if m.kind == "exchange"
+            and m.direction == direction
+            and self.staff[m.staff].role == "teacher"
+        ]
 
 
-def check_roster(inst: Instance, plan: Plan, dist: Distances, report: ValidationReport) -> None:
-    """Append every roster violation to the report and recompute the roster objective."""
-    from solver.check import Violation
-
-    v = report.violations
-    rot = inst.policy.rotation
+def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     periods = list(inst.policy.horizon.periods)
     schools = {s.id: s for s in inst.schools}
     staff = {t.id: t for t in inst.staff}
-    last = rules.moved_last_cycle(inst)
-    pinned = {f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff}
-    scope, partners = _scopes(inst, plan)
-
-    moves: list[Move] = []
-    mentors: list[Move] = []
+    unknown, moves, mentors = [], [], []
     for m in plan.roster:
         if m.staff not in staff or m.from_school not in schools or m.to_school not in schools:
-            v.append(
-                Violation(
-                    rule="plan.unknown_staff",
-                    where=[m.staff, m.to_school],
-                    message="the roster names staff or a school the instance does not have",
-                )
-            )
-            continue
-        (mentors if m.kind == "mentor" else moves).append(m)
-
-    # [one move per person]
-    count = Counter(m.staff for m in moves)
-    for sid, n in sorted(count.items()):
-        if n > 1:
-            v.append(
-                Violation(
-                    rule="rotation.one_move",
-                    where=[sid],
-                    amount=n - 1,
-                    message=f"{sid} has {n} moves in the horizon, at most 1",
-                )
-            )
-    spans: list[tuple[Move, int]] = []
-    for m in moves:
-        person = staff[m.staff]
-        where = [m.staff, m.to_school]
-        if m.from_school != person.school:
-            v.append(
-                Violation(
-                    rule="plan.roster_figures",
-                    where=where,
-                    message=f"{m.staff} works at {person.school}, not {m.from_school}",
-                )
-            )
-        # [rotation.min_periods / max_periods] within the horizon
-        if m.first_period not in periods:
-            v.append(
-                Violation(
-                    rule="horizon.periods",
-                    where=where,
-                    message=f"first period {m.first_period} is not in the horizon",
-                )
-            )
-            continue
-        first = periods.index(m.first_period)
-        spans.append((m, first))
-        if first + m.periods > len(periods):
-            v.append(
-                Violation(
-                    rule="horizon.periods",
-                    where=where,
-                    amount=first + m.periods - len(periods),
-                    message="the move runs past the horizon",
-                )
-            )
-        low, high = (1, 1) if m.kind == "secondment" else (rot.min_periods, rot.max_periods)
-        if not low <= m.periods <= high:
-            rule = "rotation.min_periods" if m.periods < low else "rotation.max_periods"
-            v.append(
-                Violation(
-                    rule=rule,
-                    where=where,
-                    message=f"lasts {m.periods} period(s), allowed {low}..{high}",
-                )
-            )
-        if m.staff in pinned:
-            continue  # pinned by the planner: eligibility and scope yield
-        home, host = schools[m.from_school], schools[m.to_school]
-        # [eligibility]
-        if person.status != "active":
-            v.append(
-                Violation(
-                    rule="rotation.status",
-                    where=where,
-                    message=f"{m.staff} is {person.status} and never moves",
-                )
-            )
-        if rules.age_exempt(inst, person):
-            v.append(
-                Violation(
-                    rule="rotation.exempt_age",
-                    where=where,
-                    message=f"{m.staff} is {person.age} ({person.gender}), exempt",
-                )
-            )
-        if m.staff in last:
-            v.append(
-                Violation(
-                    rule="rotation.last_cycle",
-                    where=where,
-                    message=f"{m.staff} moved in the last exchange cycle",
-                )
-            )
-        out = rules.advantaged(home) and not rules.advantaged(host)
-        inward = not rules.advantaged(home) and rules.advantaged(host)
-        if (m.direction == "out" and not out) or (m.direction == "in" and not inward):
-            v.append(
-                Violation(
-                    rule="rotation.direction",
-                    where=where,
-                    message=f"a move {m.direction} must go from "
-                    + (
-                        "an urban/strong school to one that is not"
-                        if m.direction == "out"
-                        else "a rural/weak school to an urban/strong one"
-                    ),
-                )
-            )
-        if m.kind == "secondment":
-            if person.role not in rules.CADRES:
-                v.append(
-                    Violation(
-                        rule="rotation.secondment_count",
-                        where=where,
-                        message=f"only cadres are seconded, {m.staff} is a {person.role}",
-                    )
-                )
-        elif person.role in rules.CADRES:
-            v.append(
-                Violation(
-                    rule="rotation.secondment_count",
-                    where=where,
-                    message="cadres move as a one-period secondment",
-                )
-            )
-        elif (m.direction == "out" or person.role in rules.LEADERS) and not rules.is_due(
-            inst, person
-        ):
-            v.append(
-                Violation(
-                    rule="rotation.due_years",
-                    where=where,
-                    message=f"{m.staff} is not due ({person.years_at_school} years at school)",
-                )
-            )
-        if m.direction == "in" and person.role == "teacher" and not rot.two_way:
-            v.append(
-                Violation(
-                    rule="rotation.two_way",
-                    where=where,
-                    message="learning stints are off (rotation.two_way = false)",
-                )
-            )
-        # [rotation.scope] and [rotation.max_km]
-        teacher_out = person.role == "teacher" and m.kind == "exchange" and m.direction == "out"
-        allowed = scope if teacher_out else partners
-        if m.to_school not in allowed.get(m.from_school, set()):
-            v.append(
-                Violation(
-                    rule="rotation.scope",
-                    where=where,
-                    message=f"{m.to_school} is outside {m.staff}'s "
-                    + ("scope" if teacher_out else "partner or lead school"),
-                )
-            )
-        km = dist.km(m.from_school, m.to_school)
-        if rot.max_km is not None and km > rot.max_km + 1e-9:
-            v.append(
-                Violation(
-                    rule="rotation.max_km",
-                    where=where,
-                    amount=round(km - rot.max_km, 3),
-                    message=f"{km:.1f} km, limit {rot.max_km:g}",
-                )
-            )
-        # [needs] a teacher moved out fills a shortage of their subject at the host
-        if teacher_out and not any(
-            (m.to_school, person.subject) in rules.shortages(inst, p) for p in periods
-        ):
-            v.append(
-                Violation(
-                    rule="needs.shortage",
-                    where=where,
-                    message=f"{m.to_school} has no shortage of {person.subject}",
-                )
-            )
-    for sid, f in sorted(pinned.items()):
-        if not any(
-            m.staff == sid
-            and m.to_school == f.to_school
-            and (not f.period or m.first_period == f.period)
-            for m in moves
-        ):
-            v.append(
-                Violation(
-                    rule="rotation.fixed",
-                    where=[sid, f.to_school],
-                    message="a move pinned in the instance is missing",
-                )
-            )
-
-    # Counts per school and period.
-    size = Counter(t.school for t in inst.staff)
-    subject_count = Counter((t.school, t.subject) for t in inst.staff if t.subject)
-    away: Counter[tuple[str, int]] = Counter()
-    incoming: Counter[tuple[str, int]] = Counter()
-    subject_delta: Counter[tuple[str, str, int]] = Counter()
+            unknown.append(m)
+        else:
+            (mentors if m.kind == "mentor" else moves).append(m)
+    index = {p: t for t, p in enumerate(periods)}
+    spans = [(m, index[m.first_period]) for m in moves if m.first_period in index]
+    shortage = rules.shortage_table(inst)
+    f = RosterFacts(
+        inst=inst,
+        plan=plan,
+        dist=dist,
+        periods=periods,
+        schools=schools,
+        staff=staff,
+        unknown=unknown,
+        moves=moves,
+        mentors=mentors,
+        spans=spans,
+        last=rules.moved_last_cycle(inst),
+        pinned={f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff},
+        scope=rules.scope_hosts(inst, plan.pairs, plan.alliances),
+        partners=rules.partner_hosts(inst, plan.pairs, plan.alliances),
+        shortage=shortage,
+        short_any={(school, subject) for school, subject, _ in shortage},
+        size=rules.staff_count(inst),
+    )
     for m, first in spans:
         subject = staff[m.staff].subject
         for t in range(first, min(first + m.periods, len(periods))):
-            away[(m.from_school, t)] += 1
-            incoming[(m.to_school, t)] += 1
+            f.away[(m.from_school, t)] += 1
+            f.incoming[(m.to_school, t)] += 1
             if subject:
-                subject_delta[(m.from_school, subject, t)] -= 1
-                subject_delta[(m.to_school, subject, t)] += 1
-    share = rot.max_outflow_share
-    for (school, t), n in sorted(away.items()):
-        limit = math.floor(share * size[school] + 1e-9)
-        if n > limit:
-            v.append(
-                Violation(
-                    rule="rotation.max_outflow_share",
-                    where=[school, periods[t]],
-                    amount=n - limit,
-                    message=f"{n} staff away from {school}, limit {limit}",
+                f.subject_delta[(m.from_school, subject, t)] -= 1
+                f.subject_delta[(m.to_school, subject, t)] += 1
+    return f
+
+
+def _v(rule: str, m: Move, message: str, amount: float | None = None) -> Violation:
+    return Violation(rule=rule, where=[m.staff, m.to_school], amount=amount, message=message)
+
+
+def check_unknown_staff(f: RosterFacts) -> list[Violation]:
+    """[plan.unknown_staff] Every roster line names staff and schools of the instance."""
+    return [
+        Violation(
+            rule="plan.unknown_staff",
+            where=[m.staff, m.to_school],
+            message="the roster names staff or a school the instance does not have",
+        )
+        for m in f.unknown
+    ]
+
+
+def check_one_move(f: RosterFacts) -> list[Violation]:
+    """[rotation.one_move] A person makes at most one move in the horizon."""
+    count = Counter(m.staff for m in f.moves)
+    return [
+        Violation(
+            rule="rotation.one_move",
+            where=[sid],
+            amount=n - 1,
+            message=f"{sid} has {n} moves in the horizon, at most 1",
+        )
+        for sid, n in sorted(count.items())
+        if n > 1
+    ]
+
+
+def check_home_school(f: RosterFacts) -> list[Violation]:
+    """[plan.roster_figures] A move starts at the person's own school."""
+    return [
+        _v(
+            "plan.roster_figures",
+            m,
+            f"{m.staff} works at {f.staff[m.staff].school}, not {m.from_school}",
+        )
+        for m in f.moves
+        if m.from_school != f.staff[m.staff].school
+    ]
+
+
+def check_horizon(f: RosterFacts) -> list[Violation]:
+    """[horizon.periods] A move starts in a period of the horizon and ends within it."""
+    out = []
+    index = {p: t for t, p in enumerate(f.periods)}
+    for m in f.moves:
+        if m.first_period not in index:
+            out.append(
+                _v("horizon.periods", m, f"first period {m.first_period} is not in the horizon")
+            )
+        elif index[m.first_period] + m.periods > len(f.periods):
+            over = index[m.first_period] + m.periods - len(f.periods)
+            out.append(_v("horizon.periods", m, "the move runs past the horizon", over))
+    return out
+
+
+def _length_limits(f: RosterFacts, m: Move) -> tuple[int, int]:
+    rot = f.inst.policy.rotation
+    return (1, 1) if m.kind == "secondment" else (rot.min_periods, rot.max_periods)
+
+
+def check_min_periods(f: RosterFacts) -> list[Violation]:
+    """[rotation.min_periods] A move lasts at least this many periods (a secondment one)."""
+    out = []
+    for m, _ in f.spans:
+        low, high = _length_limits(f, m)
+        if m.periods < low:
+            out.append(
+                _v("rotation.min_periods", m, f"lasts {m.periods} period(s), allowed {low}..{high}")
+            )
+    return out
+
+
+def check_max_periods(f: RosterFacts) -> list[Violation]:
+    """[rotation.max_periods] A move lasts at most this many periods (a secondment one)."""
+    out = []
+    for m, _ in f.spans:
+        low, high = _length_limits(f, m)
+        if m.periods > high:
+            out.append(
+                _v("rotation.max_periods", m, f"lasts {m.periods} period(s), allowed {low}..{high}")
+            )
+    return out
+
+
+def check_status(f: RosterFacts) -> list[Violation]:
+    """[staff.status] Exempt and deferred staff never move."""
+    return [
+        _v("rotation.status", m, f"{m.staff} is {f.staff[m.staff].status} and never moves")
+        for m, _ in f.spans
+        if m.staff not in f.pinned and f.staff[m.staff].status != "active"
+    ]
+
+
+def check_exempt_age(f: RosterFacts) -> list[Violation]:
+    """[rotation.exempt_age] Staff at or over the exemption age never move."""
+    out = []
+    for m, _ in f.spans:
+        person = f.staff[m.staff]
+        if m.staff not in f.pinned and rules.age_exempt(f.inst, person):
+            out.append(
+                _v("rotation.exempt_age", m, f"{m.staff} is {person.age} ({person.gender}), exempt")
+            )
+    return out
+
+
+def check_last_cycle(f: RosterFacts) -> list[Violation]:
+    """[rotation.last_cycle] Nobody who moved in the last exchange cycle moves again."""
+    return [
+        _v("rotation.last_cycle", m, f"{m.staff} moved in the last exchange cycle")
+        for m, _ in f.spans
+        if m.staff not in f.pinned and m.staff in f.last
+    ]
+
+
+def check_direction(f: RosterFacts) -> list[Violation]:
+    """[rotation.direction] ``out`` goes from an urban/strong school to one that is not,
+    ``in`` the other way."""
+    out = []
+    for m, _ in f.spans:
+        if m.staff in f.pinned:
+            continue
+        way = rules.direction(f.schools[m.from_school], f.schools[m.to_school])
+        if way != m.direction:
+            want = (
+                "an urban/strong school to one that is not"
+                if m.direction == "out"
+                else "a rural/weak school to an urban/strong one"
+            )
+            out.append(_v("rotation.direction", m, f"a move {m.direction} must go from {want}"))
+    return out
+
+
+def check_secondment_role(f: RosterFacts) -> list[Violation]:
+    """[rotation.secondment_count] Only cadres are seconded, and cadres move only so."""
+    out = []
+    for m, _ in f.spans:
+        if m.staff in f.pinned:
+            continue
+        role = f.staff[m.staff].role
+        if m.kind == "secondment" and role not in rules.CADRES:
+            out.append(
+                _v(
+                    "rotation.secondment_count",
+                    m,
+                    f"only cadres are seconded, {m.staff} is a {role}",
                 )
             )
-    for (school, t), n in sorted(incoming.items()):
-        cap = rules.host_capacity(inst, schools[school], size[school])
+        elif m.kind != "secondment" and role in rules.CADRES:
+            out.append(_v("rotation.secondment_count", m, "cadres move as a one-period secondment"))
+    return out
+
+
+def check_due_years(f: RosterFacts) -> list[Violation]:
+    """[rotation.due_years] Teachers moving out, and principals, are due to move."""
+    out = []
+    for m, _ in f.spans:
+        person = f.staff[m.staff]
+        if m.staff in f.pinned or m.kind == "secondment" or person.role in rules.CADRES:
+            continue
+        if (m.direction == "out" or person.role in rules.LEADERS) and not rules.is_due(
+            f.inst, person
+        ):
+            out.append(
+                _v(
+                    "rotation.due_years",
+                    m,
+                    f"{m.staff} is not due ({person.years_at_school} years at school)",
+                )
+            )
+    return out
+
+
+def check_two_way(f: RosterFacts) -> list[Violation]:
+    """[rotation.two_way] Learning stints only when two-way exchange is on."""
+    if f.inst.policy.rotation.two_way:
+        return []
+    return [
+        _v("rotation.two_way", m, "learning stints are off (rotation.two_way = false)")
+        for m, _ in f.spans
+        if m.staff not in f.pinned and m.direction == "in" and f.staff[m.staff].role == "teacher"
+    ]
+
+
+def _teacher_out(f: RosterFacts, m: Move) -> bool:
+    return f.staff[m.staff].role == "teacher" and m.kind == "exchange" and m.direction == "out"
+
+
+def check_scope(f: RosterFacts) -> list[Violation]:
+    """[rotation.scope] Teachers move out within the scope; everyone else to a partner or
+    lead school."""
+    out = []
+    for m, _ in f.spans:
+        if m.staff in f.pinned:
+            continue
+        teacher_out = _teacher_out(f, m)
+        allowed = f.scope if teacher_out else f.partners
+        if m.to_school not in allowed.get(m.from_school, set()):
+            what = "scope" if teacher_out else "partner or lead school"
+            out.append(_v("rotation.scope", m, f"{m.to_school} is outside {m.staff}'s {what}"))
+    return out
+
+
+def check_max_km(f: RosterFacts) -> list[Violation]:
+    """[rotation.max_km] No move is longer than this."""
+    limit = f.inst.policy.rotation.max_km
+    if limit is None:
+        return []
+    out = []
+    for m, _ in f.spans:
+        km = f.dist.km(m.from_school, m.to_school)
+        if m.staff not in f.pinned and not rules.within_km(f.inst, km):
+            out.append(
+                _v("rotation.max_km", m, f"{km:.1f} km, limit {limit:g}", round(km - limit, 3))
+            )
+    return out
+
+
+def check_needs_shortage(f: RosterFacts) -> list[Violation]:
+    """[needs.shortage] A teacher moved out fills a shortage of their subject at the host."""
+    return [
+        _v("needs.shortage", m, f"{m.to_school} has no shortage of {f.staff[m.staff].subject}")
+        for m, _ in f.spans
+        if m.staff not in f.pinned
+        and _teacher_out(f, m)
+        and (m.to_school, f.staff[m.staff].subject) not in f.short_any
+    ]
+
+
+def check_fixed(f: RosterFacts) -> list[Violation]:
+    """[rotation.fixed] Every move pinned in fixed.csv is in the plan."""
+    out = []
+    by_staff: dict[str, list[Move]] = defaultdict(list)
+    for m in f.moves:
+        by_staff[m.staff].append(m)
+    for sid, pin in sorted(f.pinned.items()):
+        if not any(
+            m.to_school == pin.to_school and (not pin.period or m.first_period == pin.period)
+            for m in by_staff.get(sid, [])
+        ):
+            out.append(
+                Violation(
+                    rule="rotation.fixed",
+                    where=[sid, pin.to_school],
+                    message="a move pinned in the instance is missing",
+                )
+            )
+    return out
+
+
+def check_max_outflow_share(f: RosterFacts) -> list[Violation]:
+    """[rotation.max_outflow_share] Staff away from a school per period within its limit."""
+    limit = rules.outflow_limit(f.inst)
+    return [
+        Violation(
+            rule="rotation.max_outflow_share",
+            where=[school, f.periods[t]],
+            amount=n - limit[school],
+            message=f"{n} staff away from {school}, limit {limit[school]}",
+        )
+        for (school, t), n in sorted(f.away.items())
+        if n > limit[school]
+    ]
+
+
+def check_host_capacity(f: RosterFacts) -> list[Violation]:
+    """[rotation.host_capacity] Staff coming in to a host per period within its capacity."""
+    out = []
+    for (school, t), n in sorted(f.incoming.items()):
+        cap = rules.host_capacity(f.inst, f.schools[school], f.size[school])
         if n > cap:
-            v.append(
+            out.append(
                 Violation(
                     rule="rotation.host_capacity",
-                    where=[school, periods[t]],
+                    where=[school, f.periods[t]],
                     amount=n - cap,
                     message=f"{n} staff coming in to {school}, capacity {cap}",
                 )
             )
-    if rot.keep_subject_cover:
-        for (school, subject, t), delta in sorted(subject_delta.items()):
-            have = subject_count[(school, subject)]
-            if have and have + delta < 1:
-                v.append(
-                    Violation(
-                        rule="rotation.keep_subject_cover",
-                        where=[school, subject, periods[t]],
-                        message=f"{school} is left without a {subject} teacher",
-                    )
-                )
+    return out
 
-    # [rotation.rate] per advantaged school, where it can send someone.
+
+def check_keep_subject_cover(f: RosterFacts) -> list[Violation]:
+    """[rotation.keep_subject_cover] Every subject a school teaches keeps a teacher."""
+    if not f.inst.policy.rotation.keep_subject_cover:
+        return []
+    have = Counter((t.school, t.subject) for t in f.inst.staff if t.subject)
+    return [
+        Violation(
+            rule="rotation.keep_subject_cover",
+            where=[school, subject, f.periods[t]],
+            message=f"{school} is left without a {subject} teacher",
+        )
+        for (school, subject, t), delta in sorted(f.subject_delta.items())
+        if have[(school, subject)] and have[(school, subject)] + delta < 1
+    ]
+
+
+def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
+    """Teachers of each advantaged school who could move out at all (the quota's reach):
+    due, available, with a host in scope, within reach, short of their subject."""
+    inst = f.inst
+    short_by_host: dict[str, set[str]] = defaultdict(set)
+    for school, subject in f.short_any:
+        short_by_host[school].add(subject)
+    reachable: dict[str, set[str]] = {}
+    out: dict[str, set[str]] = defaultdict(set)
+    for t in inst.staff:
+        home = f.schools[t.school]
+        if (
+            t.role != "teacher"
+            or not rules.advantaged(home)
+            or not rules.is_due(inst, t)
+            or not rules.available(inst, t, f.last)
+        ):
+            continue
+        if t.school not in reachable:
+            subjects: set[str] = set()
+            for h in f.scope.get(t.school, ()):
+                if (
+                    short_by_host.get(h)
+                    and not rules.advantaged(f.schools[h])
+                    and rules.within_km(inst, f.dist.km(t.school, h))
+                ):
+                    subjects |= short_by_host[h]
+            reachable[t.school] = subjects
+        if t.subject in reachable[t.school]:
+            out[t.school].add(t.id)
+    return out
+
+
+def check_rate(f: RosterFacts) -> list[Violation]:
+    """[rotation.rate] Each urban or strong school moves at least ceil(rate x its due
+    teachers), as far as its teachers can go at all."""
     moved = Counter(
-        m.from_school for m in moves if m.kind == "exchange" and staff[m.staff].role == "teacher"
+        m.from_school
+        for m in f.moves
+        if m.kind == "exchange" and f.staff[m.staff].role == "teacher"
     )
-    can_send = _could_move_out(inst, scope, periods)
-    for school, need in sorted(rules.quota_required(inst).items()):
-        limit = math.floor(share * size[school] + 1e-9) * len(periods)
-        required = min(need, len(can_send.get(school, ())), limit)
+    limit = rules.outflow_limit(f.inst)
+    can_send = could_move_out(f)
+    out = []
+    for school, need in sorted(rules.quota_required(f.inst).items()):
+        required = min(need, len(can_send.get(school, ())), limit[school] * len(f.periods))
         if moved[school] < required:
-            v.append(
+            out.append(
                 Violation(
                     rule="rotation.rate",
                     where=[school],
@@ -295,132 +459,75 @@ def check_roster(inst: Instance, plan: Plan, dist: Distances, report: Validation
                     message=f"{school} moves {moved[school]} teachers, at least {required}",
                 )
             )
-    # [rotation.backbone_share] and [rotation.two_way], county-wide
-    outs = [
-        m
-        for m in moves
-        if m.kind == "exchange" and m.direction == "out" and staff[m.staff].role == "teacher"
-    ]
-    ins = [
-        m
-        for m in moves
-        if m.kind == "exchange" and m.direction == "in" and staff[m.staff].role == "teacher"
-    ]
-    backbone = sum(1 for m in outs if staff[m.staff].backbone in COUNTY_OR_ABOVE)
-    if 100 * backbone < round(100 * rot.backbone_share) * len(outs):
-        v.append(
-            Violation(
-                rule="rotation.backbone_share",
-                where=["county"],
-                amount=round(rot.backbone_share * len(outs) - backbone, 2),
-                message=f"{backbone} backbone among {len(outs)} moved, at least "
-                f"{rot.backbone_share:.0%}",
-            )
-        )
-    if rot.two_way and 100 * len(ins) < round(100 * rot.two_way_share) * len(outs):
-        v.append(
-            Violation(
-                rule="rotation.two_way_share",
-                where=["county"],
-                amount=round(rot.two_way_share * len(outs) - len(ins), 2),
-                message=f"{len(ins)} learning stints for {len(outs)} moves out, at "
-                f"least {rot.two_way_share:.0%}",
-            )
-        )
-    seconded = sum(1 for m in moves if m.kind == "secondment")
-    want = rot.secondment_count or 0
-    if seconded != want:
-        v.append(
-            Violation(
-                rule="rotation.secondment_count",
-                where=["county"],
-                amount=abs(seconded - want),
-                message=f"{seconded} secondments, the policy asks for {want}",
-            )
-        )
-    _check_mentors(inst, plan, mentors, report)
-    report.kpis["roster"] = _kpis(inst, moves, spans, len(outs), backbone, len(ins))
-    _roster_objective(inst, plan, moves, spans, report)
-
-
-def _scopes(inst: Instance, plan: Plan) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """(hosts in scope for teachers moving out, partner and lead schools) per school."""
-    scope = inst.policy.rotation.scope
-    ids = [s.id for s in inst.schools]
-    alliance_of = {m.member: m.alliance for m in plan.alliances}
-    members: dict[str, set[str]] = defaultdict(set)
-    for m in plan.alliances:
-        members[m.alliance].add(m.member)
-    hosts: dict[str, set[str]] = defaultdict(set)
-    partners: dict[str, set[str]] = defaultdict(set)
-    for p in plan.pairs:
-        if scope != "alliance" or alliance_of.get(p.helper) == alliance_of.get(p.helped):
-            partners[p.helper].add(p.helped)
-            partners[p.helped].add(p.helper)
-    if scope != "pair":
-        for m in plan.alliances:
-            if m.member != m.lead:
-                partners[m.member].add(m.lead)
-                partners[m.lead].add(m.member)
-    for p in plan.pairs:
-        if scope == "pair":
-            hosts[p.helper].add(p.helped)
-            hosts[p.helped].add(p.helper)
-    for a in ids:
-        if scope == "alliance":
-            hosts[a] = members.get(alliance_of.get(a, ""), set()) - {a}
-        elif scope == "county":
-            hosts[a] = set(ids) - {a}
-    return hosts, partners
-
-
-def _could_move_out(
-    inst: Instance, scope: dict[str, set[str]], periods: list[str]
-) -> dict[str, set[str]]:
-    """Teachers of each advantaged school who could move out at all (quota's reach)."""
-    schools = {s.id: s for s in inst.schools}
-    last = rules.moved_last_cycle(inst)
-    short = set()
-    for p in periods:
-        short |= set(rules.shortages(inst, p))
-    limit = inst.policy.rotation.max_km
-    dist = Distances(inst)
-    out: dict[str, set[str]] = defaultdict(set)
-    for t in inst.staff:
-        home = schools[t.school]
-        if (
-            t.role != "teacher"
-            or not rules.advantaged(home)
-            or not rules.is_due(inst, t)
-            or not rules.available(inst, t, last)
-        ):
-            continue
-        for h in scope.get(t.school, ()):
-            if (
-                not rules.advantaged(schools[h])
-                and (h, t.subject) in short
-                and (limit is None or dist.km(t.school, h) <= limit + 1e-9)
-            ):
-                out[t.school].add(t.id)
-                break
     return out
 
 
-def _check_mentors(
-    inst: Instance, plan: Plan, mentors: list[Move], report: ValidationReport
-) -> None:
-    from solver.check import Violation
+def check_backbone_share(f: RosterFacts) -> list[Violation]:
+    """[rotation.backbone_share] Backbone teachers among those moved out, county-wide."""
+    share = f.inst.policy.rotation.backbone_share
+    outs = f.teacher_exchanges("out")
+    backbone = sum(1 for m in outs if f.staff[m.staff].backbone in COUNTY_OR_ABOVE)
+    if 100 * backbone >= round(100 * share) * len(outs):
+        return []
+    return [
+        Violation(
+            rule="rotation.backbone_share",
+            where=["county"],
+            amount=round(share * len(outs) - backbone, 2),
+            message=f"{backbone} backbone among {len(outs)} moved, at least {share:.0%}",
+        )
+    ]
 
-    v = report.violations
-    staff = {t.id: t for t in inst.staff}
-    helped_by = defaultdict(set)
-    for p in plan.pairs:
-        helped_by[p.helper].add(p.helped)
-    seen_mentor: Counter[str] = Counter(m.staff for m in mentors)
-    seen_mentee: Counter[str] = Counter(m.mentee for m in mentors if m.mentee)
-    for sid, n in seen_mentor.items():
+
+def check_two_way_share(f: RosterFacts) -> list[Violation]:
+    """[rotation.two_way_share] Learning stints at least this share of the moves out."""
+    rot = f.inst.policy.rotation
+    outs, ins = f.teacher_exchanges("out"), f.teacher_exchanges("in")
+    if not rot.two_way or 100 * len(ins) >= round(100 * rot.two_way_share) * len(outs):
+        return []
+    return [
+        Violation(
+            rule="rotation.two_way_share",
+            where=["county"],
+            amount=round(rot.two_way_share * len(outs) - len(ins), 2),
+            message=f"{len(ins)} learning stints for {len(outs)} moves out, at least "
+            f"{rot.two_way_share:.0%}",
+        )
+    ]
+
+
+def check_secondment_count(f: RosterFacts) -> list[Violation]:
+    """[rotation.secondment_count] Exactly the number of secondments the policy asks."""
+    seconded = sum(1 for m in f.moves if m.kind == "secondment")
+    want = f.inst.policy.rotation.secondment_count or 0
+    if seconded == want:
+        return []
+    return [
+        Violation(
+            rule="rotation.secondment_count",
+            where=["county"],
+            amount=abs(seconded - want),
+            message=f"{seconded} secondments, the policy asks for {want}",
+        )
+    ]
+
+
+# ---- mentors (青蓝结对) ----------------------------------------------------------------------
+
+
+def _helped_by(f: RosterFacts) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in f.plan.pairs:
+        out[p.helper].add(p.helped)
+    return out
+
+
+def check_mentors_one_to_one(f: RosterFacts) -> list[Violation]:
+    """[mentors.one_to_one] A mentor has one mentee and a mentee one mentor."""
+    out = []
+    for sid, n in Counter(m.staff for m in f.mentors).items():
         if n > 1:
-            v.append(
+            out.append(
                 Violation(
                     rule="mentors.one_to_one",
                     where=[sid],
@@ -428,9 +535,9 @@ def _check_mentors(
                     message=f"{sid} mentors {n} teachers",
                 )
             )
-    for sid, n in seen_mentee.items():
+    for sid, n in Counter(m.mentee for m in f.mentors if m.mentee).items():
         if n > 1:
-            v.append(
+            out.append(
                 Violation(
                     rule="mentors.one_to_one",
                     where=[sid],
@@ -438,20 +545,31 @@ def _check_mentors(
                     message=f"{sid} has {n} mentors",
                 )
             )
-    for m in mentors:
-        mentor, mentee = staff[m.staff], staff.get(m.mentee or "")
-        where = [m.staff, m.mentee or "-"]
-        if mentee is None:
-            v.append(
+    for m in f.mentors:
+        if (m.mentee or "") not in f.staff:
+            out.append(
                 Violation(
                     rule="mentors.one_to_one",
-                    where=where,
+                    where=[m.staff, m.mentee or "-"],
                     message="a mentor line names no known mentee",
                 )
             )
+    return out
+
+
+def check_mentors_pairing(f: RosterFacts) -> list[Violation]:
+    """[mentors.backbone, mentors.same_subject, mentors.pair, mentors.young] An active
+    county-level backbone teacher of a helper school mentors a young active teacher of the
+    same subject at a school it helps."""
+    helped_by = _helped_by(f)
+    out = []
+    for m in f.mentors:
+        mentor, mentee = f.staff[m.staff], f.staff.get(m.mentee or "")
+        if mentee is None:
             continue
+        where = [m.staff, mentee.id]
         if mentor.backbone not in COUNTY_OR_ABOVE or mentor.status != "active":
-            v.append(
+            out.append(
                 Violation(
                     rule="mentors.backbone",
                     where=where,
@@ -459,7 +577,7 @@ def _check_mentors(
                 )
             )
         if mentor.subject != mentee.subject:
-            v.append(
+            out.append(
                 Violation(
                     rule="mentors.same_subject",
                     where=where,
@@ -467,83 +585,117 @@ def _check_mentors(
                 )
             )
         if mentee.school not in helped_by.get(mentor.school, set()):
-            v.append(
+            out.append(
                 Violation(
                     rule="mentors.pair",
                     where=where,
                     message=f"{mentee.school} is not helped by {mentor.school}",
                 )
             )
-        if not rules.is_young(inst, mentee) or mentee.status != "active":
-            v.append(
+        if not rules.is_young(f.inst, mentee) or mentee.status != "active":
+            out.append(
                 Violation(
                     rule="mentors.young",
                     where=where,
-                    message=f"{m.mentee} is not a young active teacher",
+                    message=f"{mentee.id} is not a young active teacher",
                 )
             )
-    # Maximal: no free mentor and free mentee that could be paired.
-    busy = set(seen_mentor) | set(seen_mentee)
-    free_mentees: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for t in inst.staff:
-        if t.id not in busy and t.status == "active" and t.subject and rules.is_young(inst, t):
-            free_mentees[(t.school, t.subject)].append(t.id)
-    for t in inst.staff:
+    return out
+
+
+def check_mentors_maximal(f: RosterFacts) -> list[Violation]:
+    """[mentors.maximal] No free mentor and free mentee could still be paired."""
+    helped_by = _helped_by(f)
+    busy = {m.staff for m in f.mentors} | {m.mentee for m in f.mentors if m.mentee}
+    free: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for t in f.inst.staff:
+        if t.id not in busy and t.status == "active" and t.subject and rules.is_young(f.inst, t):
+            free[(t.school, t.subject)].append(t.id)
+    out = []
+    for t in f.inst.staff:
         if t.id in busy or t.backbone not in COUNTY_OR_ABOVE or t.status != "active":
             continue
         for school in helped_by.get(t.school, ()):
-            free = [y for y in free_mentees.get((school, t.subject or ""), []) if y != t.id]
-            if free:
-                v.append(
+            left = [y for y in free.get((school, t.subject or ""), []) if y != t.id]
+            if left:
+                out.append(
                     Violation(
                         rule="mentors.maximal",
-                        where=[t.id, free[0]],
-                        message=f"{t.id} and {free[0]} could be paired but are not",
+                        where=[t.id, left[0]],
+                        message=f"{t.id} and {left[0]} could be paired but are not",
                     )
                 )
                 break
+    return out
 
 
-def _roster_objective(
-    inst: Instance,
-    plan: Plan,
-    moves: list[Move],
-    spans: list[tuple[Move, int]],
-    report: ValidationReport,
-) -> None:
-    from solver.check import Violation
+#: Every roster rule's check, in the order violations are listed.
+ROSTER_CHECKS = (
+    check_unknown_staff,
+    check_one_move,
+    check_home_school,
+    check_horizon,
+    check_min_periods,
+    check_max_periods,
+    check_status,
+    check_exempt_age,
+    check_last_cycle,
+    check_direction,
+    check_secondment_role,
+    check_due_years,
+    check_two_way,
+    check_scope,
+    check_max_km,
+    check_needs_shortage,
+    check_fixed,
+    check_max_outflow_share,
+    check_host_capacity,
+    check_keep_subject_cover,
+    check_rate,
+    check_backbone_share,
+    check_two_way_share,
+    check_secondment_count,
+    check_mentors_one_to_one,
+    check_mentors_pairing,
+    check_mentors_maximal,
+)
 
+
+# ---- the objective and the KPIs, recomputed ---------------------------------------------------
+
+
+def _present(f: RosterFacts) -> Counter[tuple[str, str, int]]:
+    """Teachers moved out present at each (host, subject, period)."""
+    present: Counter[tuple[str, str, int]] = Counter()
+    for m, first in f.spans:
+        if _teacher_out(f, m):
+            for t in range(first, min(first + m.periods, len(f.periods))):
+                present[(m.to_school, f.staff[m.staff].subject or "", t)] += 1
+    return present
+
+
+def roster_objective(f: RosterFacts) -> PartObjective:
+    """The roster objective, recomputed from its definition (models/roster/model.py)."""
+    inst = f.inst
     w8 = inst.policy.weights
     weights = inst.policy.needs.priority_weights
-    periods = list(inst.policy.horizon.periods)
-    schools = {s.id: s for s in inst.schools}
-    staff = {t.id: t for t in inst.staff}
-    last = rules.moved_last_cycle(inst)
-    dist = Distances(inst)
-    present: Counter[tuple[str, str, int]] = Counter()
-    for m, first in spans:
-        person = staff[m.staff]
-        if m.kind == "exchange" and m.direction == "out" and person.role == "teacher":
-            for t in range(first, min(first + m.periods, len(periods))):
-                present[(m.to_school, person.subject or "", t)] += 1
-    uncovered = 0
-    for t, period in enumerate(periods):
-        for (school, subject), (need, prio) in rules.shortages(inst, period).items():
-            got = min(need, present[(school, subject, t)])
-            uncovered += weights.get(prio, 1) * (need - got)
-    moved = {m.staff for m in moves}
-    pinned = {f.staff for f in inst.fixed if f.kind == "exchange" and f.staff}
-    considered = [t for t in inst.staff if t.id in pinned or rules.available(inst, t, last)]
-    due = [t for t in considered if rules.is_due(inst, t) and t.role in ("teacher", *rules.LEADERS)]
+    present = _present(f)
+    uncovered = sum(
+        weights.get(prio, 1) * (need - min(need, present[key]))
+        for key, (need, prio) in f.shortage.items()
+    )
+    moved = {m.staff for m in f.moves}
+    considered = [t for t in inst.staff if t.id in f.pinned or rules.available(inst, t, f.last)]
+    due = [t for t in considered if rules.is_due_mover(inst, t)]
     due_left = sum(1 for t in due if t.id not in moved)
     rural_placed = {
-        m.staff for m in moves if m.direction == "out" and schools[m.to_school].area == "rural"
+        m.staff for m in f.moves if m.direction == "out" and f.schools[m.to_school].area == "rural"
     }
     priority = [
         t
         for t in due
         if t.role == "teacher"
-        and rules.advantaged(schools[t.school])
+        and rules.advantaged(f.schools[t.school])
         and rules.rural_priority(inst, t)
     ]
     priority_left = sum(1 for t in priority if t.id not in rural_placed)
@@ -551,9 +703,9 @@ def _roster_objective(
     ratio = rules.backbone_per_100(inst)
     not_surplus = balance = pref = km_cost = 0
     km_total = 0.0
-    for m in moves:
-        person = staff[m.staff]
-        km = dist.km(m.from_school, m.to_school)
+    for m in f.moves:
+        person = f.staff[m.staff]
+        km = f.dist.km(m.from_school, m.to_school)
         km_total += km
         km_cost += round(w8.roster_km * km)
         if (
@@ -587,81 +739,55 @@ def _roster_objective(
         "distance_km": round(km_total, 3),
         "preference_missed": float(pref),
     }
-    report.objectives["roster"] = {"value": value, "terms": terms}
-    stated = plan.objectives.get("roster")
-    if stated is not None and stated.value != value:
-        report.violations.append(
-            Violation(
-                rule="plan.objective",
-                where=["roster"],
-                amount=abs(stated.value - value),
-                message=f"stated roster objective {stated.value}, recomputed {value}",
-            )
+    return PartObjective(value=value, terms=terms)
+
+
+def _cv(f: RosterFacts, t: int | None) -> dict[str, float | None]:
+    count = Counter(x.school for x in f.inst.staff if x.backbone in COUNTY_OR_ABOVE)
+    if t is not None:
+        for m, first in f.spans:
+            if f.staff[m.staff].backbone in COUNTY_OR_ABOVE and first <= t < first + m.periods:
+                count[m.from_school] -= 1
+                count[m.to_school] += 1
+    out: dict[str, float | None] = {}
+    for stage in ("primary", "junior"):
+        values = [
+            100 * count[s.id] / s.students
+            for s in f.inst.schools
+            if stage in s.stages and s.students
+        ]
+        mean = statistics.fmean(values) if values else 0.0
+        out[stage] = (
+            round(statistics.pstdev(values) / mean, 4) if len(values) > 1 and mean else None
         )
+    return out
 
 
-def _kpis(
-    inst: Instance,
-    moves: list[Move],
-    spans: list[tuple[Move, int]],
-    outs: int,
-    backbone: int,
-    ins: int,
-) -> dict[str, object]:
+def roster_recount(f: RosterFacts) -> RosterRecount:
     """The roster's headline KPIs, recounted from the plan."""
-    import statistics
-
-    schools = {s.id: s for s in inst.schools}
-    staff = {t.id: t for t in inst.staff}
-    periods = list(inst.policy.horizon.periods)
+    inst = f.inst
     base = sum(
         1
         for t in inst.staff
-        if rules.quota_eligible(inst, t) and rules.advantaged(schools[t.school])
+        if rules.quota_eligible(inst, t) and rules.advantaged(f.schools[t.school])
     )
     moved_adv = sum(
         1
-        for m in moves
+        for m in f.moves
         if m.kind == "exchange"
-        and staff[m.staff].role == "teacher"
-        and rules.advantaged(schools[m.from_school])
+        and f.staff[m.staff].role == "teacher"
+        and rules.advantaged(f.schools[m.from_school])
     )
-    present: Counter[tuple[str, str, int]] = Counter()
-    for m, first in spans:
-        if m.kind == "exchange" and m.direction == "out" and staff[m.staff].role == "teacher":
-            for t in range(first, min(first + m.periods, len(periods))):
-                present[(m.to_school, staff[m.staff].subject or "", t)] += 1
-    total = covered = 0
-    for t, period in enumerate(periods):
-        for (school, subject), (need, _prio) in rules.shortages(inst, period).items():
-            total += need
-            covered += min(need, present[(school, subject, t)])
-
-    def cv(t: int | None) -> dict[str, float | None]:
-        count = Counter(x.school for x in inst.staff if x.backbone in COUNTY_OR_ABOVE)
-        if t is not None:
-            for m, first in spans:
-                if staff[m.staff].backbone in COUNTY_OR_ABOVE and first <= t < first + m.periods:
-                    count[m.from_school] -= 1
-                    count[m.to_school] += 1
-        out: dict[str, float | None] = {}
-        for stage in ("primary", "junior"):
-            values = [
-                100 * count[s.id] / s.students
-                for s in inst.schools
-                if stage in s.stages and s.students
-            ]
-            mean = statistics.fmean(values) if values else 0.0
-            out[stage] = (
-                round(statistics.pstdev(values) / mean, 4) if len(values) > 1 and mean else None
-            )
-        return out
-
-    return {
-        "rotation_rate": round(moved_adv / base, 4) if base else None,
-        "backbone_share": round(backbone / outs, 4) if outs else None,
-        "two_way_share": round(ins / outs, 4) if outs else None,
-        "needs_covered_share": round(covered / total, 4) if total else 1.0,
-        "cv_backbone_per_100_before": cv(None),
-        "cv_backbone_per_100_after": {p: cv(t) for t, p in enumerate(periods)},
-    }
+    outs, ins = f.teacher_exchanges("out"), f.teacher_exchanges("in")
+    backbone = sum(1 for m in outs if f.staff[m.staff].backbone in COUNTY_OR_ABOVE)
+    present = _present(f)
+    total = sum(need for need, _ in f.shortage.values())
+    covered = sum(min(need, present[key]) for key, (need, _) in f.shortage.items())
+    return RosterRecount(
+        rotation_rate=round(moved_adv / base, 4) if base else None,
+        backbone_share=round(backbone / len(outs), 4) if outs else None,
+        two_way_share=round(len(ins) / len(outs), 4) if outs else None,
+        needs_covered_share=round(covered / total, 4) if total else 1.0,
+        cv_backbone_per_100_before=_cv(f, None),
+        cv_backbone_per_100_after={p: _cv(f, t) for t, p in enumerate(f.periods)},
+    )

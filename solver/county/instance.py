@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,6 +27,7 @@ from solver.county.vocabulary import (
     Stage,
     Tier,
 )
+from solver.errors import InputProblem
 
 _TRUE = {"true", "1", "yes", "y", "是", "t", "√", "1.0"}
 _FALSE = {"false", "0", "no", "n", "否", "f", "", "0.0"}
@@ -243,7 +244,7 @@ TABLES: dict[str, type[_Row]] = {
 class Instance(BaseModel):
     """A county: its schools, staff, needs, history, distances, pins and policy.
 
-    Cross-table consistency is checked by :func:`solver.county.checks.check_instance`
+    Cross-table consistency is checked by :func:`check_instance`
     when an instance is loaded, so that each problem can name its file and row.
     """
 
@@ -260,8 +261,6 @@ class Instance(BaseModel):
 
     @model_validator(mode="after")
     def _cross_table(self) -> Instance:
-        from solver.county.checks import check_instance
-
         problems = check_instance(self)
         if problems:
             raise ValueError("; ".join(str(p) for p in problems[:10]))
@@ -279,34 +278,6 @@ class Instance(BaseModel):
                 return s
         raise KeyError(school_id)
 
-    def helper_capacity(self, school: School) -> int:
-        """Helped schools this school may support (PRODUCT.md default rule)."""
-        if school.helper_capacity is not None:
-            return school.helper_capacity
-        return self.policy.twinning.max_helped if school.tier == "strong" else 0
-
-    def can_lead(self, school: School) -> bool:
-        """Whether this school may lead an alliance (default: strong schools)."""
-        return school.can_lead if school.can_lead is not None else school.tier == "strong"
-
-    def pair_history_periods(self) -> list[str]:
-        """Distinct periods of pair history, most recent first."""
-        return sorted({h.period for h in self.history if h.kind == "pair"}, reverse=True)
-
-    def recent_pairs(self) -> set[tuple[str, str]]:
-        """(helper, helped) pairs from the last ``twinning.avoid_repeat_cycles`` cycles."""
-        cycles = self.policy.twinning.avoid_repeat_cycles
-        recent = set(self.pair_history_periods()[:cycles])
-        return {
-            (h.from_school, h.to_school)
-            for h in self.history
-            if h.kind == "pair" and h.period in recent
-        }
-
-    def fixed_pairs(self) -> list[tuple[str, str]]:
-        """Pinned (helper, helped) pairs."""
-        return [(f.from_school, f.to_school) for f in self.fixed if f.kind == "pair"]
-
 
 def share_stage(a: School, b: School) -> bool:
     """Two schools share a stage when the stages they cover overlap."""
@@ -316,3 +287,100 @@ def share_stage(a: School, b: School) -> bool:
 def finite(values: Iterable[float | None]) -> bool:
     """True when every value is a finite number."""
     return all(v is not None and math.isfinite(v) for v in values)
+
+
+# ---- checks across tables ------------------------------------------------------------------
+
+
+class Locator(Protocol):
+    """Says where a table row came from, so that a problem can name file, row and column.
+
+    The readers pass one that knows the files; an instance built in code uses
+    :class:`_Plain` (table name and 1-based row).
+    """
+
+    policy_file: str
+
+    def problem(
+        self, table: str, index: int, fld: str | None, message: str, value: object = None
+    ) -> InputProblem: ...
+
+
+class _Plain:
+    """Where-abouts for an instance built in code: table name and 1-based row."""
+
+    policy_file = "policy"
+
+    def problem(
+        self, table: str, index: int, fld: str | None, message: str, value: object = None
+    ) -> InputProblem:
+        return InputProblem(table, message, index + 1, fld, value)
+
+
+def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProblem]:
+    """Every cross-table problem, each naming its file (or table), row and column."""
+    src = src or _Plain()
+    problems: list[InputProblem] = []
+    school_ids: set[str] = set()
+    for i, s in enumerate(inst.schools):
+        if s.id in school_ids:
+            problems.append(src.problem("schools", i, "id", "duplicate school id", s.id))
+        school_ids.add(s.id)
+    staff_ids: set[str] = set()
+    for i, t in enumerate(inst.staff):
+        if t.id in staff_ids:
+            problems.append(src.problem("staff", i, "id", "duplicate staff id", t.id))
+        staff_ids.add(t.id)
+        if t.school not in school_ids:
+            problems.append(src.problem("staff", i, "school", "unknown school", t.school))
+        if t.role == "teacher" and not t.subject:
+            problems.append(src.problem("staff", i, "subject", "a teacher needs a subject"))
+        for w in t.willing:
+            if w not in school_ids:
+                problems.append(src.problem("staff", i, "willing", "unknown school", w))
+    for i, n in enumerate(inst.needs):
+        if n.school not in school_ids:
+            problems.append(src.problem("needs", i, "school", "unknown school", n.school))
+        elif n.period and n.period not in inst.policy.horizon.periods:
+            problems.append(
+                src.problem("needs", i, "period", "not a period of horizon.periods", n.period)
+            )
+    for table in ("history", "fixed"):
+        rows = inst.history if table == "history" else inst.fixed
+        for i, h in enumerate(rows):
+            for fld in ("from_school", "to_school"):
+                value = getattr(h, fld)
+                if value not in school_ids:
+                    problems.append(src.problem(table, i, fld, "unknown school", value))
+            if h.kind == "exchange":
+                if not h.staff:
+                    problems.append(src.problem(table, i, "staff", "an exchange names its staff"))
+                elif h.staff not in staff_ids and table == "fixed":
+                    problems.append(src.problem(table, i, "staff", "unknown staff", h.staff))
+            if h.from_school == h.to_school and h.kind != "alliance":
+                problems.append(
+                    src.problem(table, i, "to_school", "same school at both ends", h.to_school)
+                )
+    for i, d in enumerate(inst.distances):
+        for fld, value in (("from", d.from_), ("to", d.to)):
+            if value not in school_ids:
+                problems.append(src.problem("distances", i, fld, "unknown school", value))
+    if not inst.distances:
+        for i, s in enumerate(inst.schools):
+            for fld in ("lat", "lon"):
+                if getattr(s, fld) is None:
+                    problems.append(
+                        src.problem(
+                            "schools",
+                            i,
+                            fld,
+                            "coordinates are needed unless distances.csv is given",
+                        )
+                    )
+    alliances = inst.policy.alliances
+    for lead in alliances.leads or []:
+        if lead not in school_ids:
+            problems.append(
+                InputProblem(src.policy_file, "key alliances.leads: unknown school", value=lead)
+            )
+    return problems

@@ -13,8 +13,8 @@ from typing import Any
 
 from solver.county.instance import Instance
 from solver.county.vocabulary import ALIASES
+from solver.io.files import atomic_write, commit_folder
 from solver.io.headers import FIELDS, HEADERS
-from solver.io.writers import _atomic_write, _commit
 
 
 def instance_rows(inst: Instance) -> dict[str, list[dict[str, Any]]]:
@@ -97,7 +97,7 @@ def save_instance(
             import yaml
 
             text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
-        _atomic_write(p, text.encode("utf-8"))
+        atomic_write(p, text.encode("utf-8"))
         return p
     if suffix == ".xlsx":
         import openpyxl
@@ -118,7 +118,7 @@ def save_instance(
                 sheet.append([key, _toml_value(value)])
         blob = io.BytesIO()
         book.save(blob)
-        _atomic_write(p, blob.getvalue())
+        atomic_write(p, blob.getvalue())
         return p
     files: dict[str, bytes] = {}
     if lang == "zh":
@@ -134,7 +134,7 @@ def save_instance(
     toml = policy_toml(inst)
     if toml.strip():
         files["policy.toml"] = toml.encode("utf-8")
-    _commit(p, files)
+    commit_folder(p, files)
     return p
 
 

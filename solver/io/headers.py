@@ -129,3 +129,42 @@ def field_for(table: str, header: str) -> str | None:
     if low in FIELDS[table]:
         return low
     return HEADERS[table].get(text)
+
+
+#: Chinese headers of the output tables (``--lang zh``).
+OUTPUT_HEADERS_ZH = {
+    "helper": "帮扶学校",
+    "helper_name": "帮扶学校名称",
+    "helped": "受援学校",
+    "helped_name": "受援学校名称",
+    "distance_km": "距离(公里)",
+    "complementarity": "互补度",
+    "why": "帮扶依据",
+    "fixed": "固定",
+    "school": "学校代码",
+    "name": "学校名称",
+    "reason": "原因",
+    "detail": "说明",
+    "alliance": "联盟",
+    "lead": "牵头学校",
+    "lead_name": "牵头学校名称",
+    "member": "成员学校",
+    "member_name": "成员学校名称",
+    "staff": "工号",
+    "role": "岗位",
+    "subject": "学科",
+    "from_school": "派出学校",
+    "to_school": "接收学校",
+    "first_period": "起始学期",
+    "periods": "学期数",
+    "direction": "方向",
+    "kind": "类型",
+    "mentee": "徒弟工号",
+    "out": "派出",
+    "in": "接收",
+    "net": "净变化",
+    "period": "学期",
+    "shortage": "缺口",
+    "covered": "已补",
+    "priority": "优先级",
+}

@@ -21,8 +21,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from solver.county.checks import check_instance
-from solver.county.instance import TABLES, Instance
+from solver.county.instance import TABLES, Instance, check_instance
 from solver.county.policy import Policy, nest_dotted
 from solver.errors import InputError, InputProblem
 from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for

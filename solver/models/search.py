@@ -1,4 +1,9 @@
-"""Live progress from the solvers: objective, bound and elapsed time as the search runs."""
+"""How the models search: one settings type for every CP-SAT model, live progress, Ctrl-C.
+
+Every part takes the same :class:`SearchSettings`; :func:`configure` turns it into CP-SAT
+parameters (each model may add its own measured overrides), so that ``time_limit``,
+the seed and determinism mean the same thing everywhere.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,28 @@ ProgressFn = Callable[[str, float | None, float | None, float], None]
 
 @dataclass
 class SearchSettings:
-    """CP-SAT parameters of a model (chosen by measurement, see the benchmarks)."""
+    """Search parameters of every model (chosen by measurement, see the benchmarks).
+
+    Parameters
+    ----------
+    workers
+        CP-SAT workers per search. One worker with linearization level 2 proved the
+        models here fastest on 2 cores (SOLVING.md; tests/benchmarks/results).
+    linearization_level
+        CP-SAT's LP relaxation strength.
+    time_limit
+        Seconds for the search (CP-SAT deterministic units when ``deterministic``).
+    seed
+        Random seed of the search.
+    deterministic
+        Identical plans on repeated runs: deterministic time limits, one search per thread.
+    progress
+        Called on each improving solution (live lines in the command line).
+    threads
+        Independent searches run side by side (roster groups); batch runs use 1 per process.
+    gap_limit
+        Relative gap at which a roster group's search stops.
+    """
 
     workers: int = 1
     linearization_level: int = 2
@@ -22,10 +48,21 @@ class SearchSettings:
     seed: int = 0
     deterministic: bool = False
     progress: ProgressFn | None = None
+    threads: int = 2
+    gap_limit: float = 0.003
 
 
-def configure(solver: Any, settings: SearchSettings, time_limit: float | None = None) -> None:
-    """Set the chosen parameters and a time limit (deterministic units when asked)."""
+def configure(
+    solver: Any,
+    settings: SearchSettings,
+    time_limit: float | None = None,
+    **overrides: Any,
+) -> None:
+    """Set the chosen parameters and a time limit (deterministic units when asked).
+
+    ``overrides`` are CP-SAT parameter names with the values a model measured best for
+    itself (for example ``cp_model_presolve=False``); they are set last.
+    """
     p = solver.parameters
     p.num_workers = settings.workers
     p.linearization_level = settings.linearization_level
@@ -39,6 +76,8 @@ def configure(solver: Any, settings: SearchSettings, time_limit: float | None = 
         p.max_deterministic_time = limit
     else:
         p.max_time_in_seconds = limit
+    for name, value in overrides.items():
+        setattr(p, name, value)
 
 
 def cpsat_callback(part: str, progress: ProgressFn | None, offset: float = 0.0) -> Any:

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from solver.county.instance import Instance, School, Staff
 from solver.county.needs import school_needs
 from solver.county.vocabulary import COUNTY_OR_ABOVE
+from solver.plan import Membership, Pair
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")
@@ -154,3 +155,96 @@ def is_young(inst: Instance, person: Staff) -> bool:
     rot = inst.policy.rotation
     young_age = person.age is not None and person.age <= rot.mentor_max_age
     return young_age or person.years_at_school < rot.mentor_max_years
+
+
+def scope_hosts(
+    inst: Instance, pairs: list[Pair], alliances: list[Membership]
+) -> dict[str, set[str]]:
+    """Schools each school's teachers may move out to [rotation.scope]: the pair partner,
+    the other schools of its alliance, or every school of the county."""
+    scope = inst.policy.rotation.scope
+    hosts: dict[str, set[str]] = defaultdict(set)
+    if scope == "pair":
+        for p in pairs:
+            hosts[p.helper].add(p.helped)
+            hosts[p.helped].add(p.helper)
+    elif scope == "alliance":
+        groups: dict[str, set[str]] = defaultdict(set)
+        for m in alliances:
+            groups[m.alliance].add(m.member)
+        for members in groups.values():
+            for a in members:
+                hosts[a] = members - {a}
+    else:
+        ids = {s.id for s in inst.schools}
+        for a in ids:
+            hosts[a] = ids - {a}
+    return hosts
+
+
+def partner_hosts(
+    inst: Instance, pairs: list[Pair], alliances: list[Membership]
+) -> dict[str, set[str]]:
+    """Each school's partners within the scope: pair partners and the alliance lead.
+
+    Learning stints (进城学艺), principals' exchanges and secondments go only here
+    [rotation.scope]; under alliance scope a pair counts only inside one alliance.
+    """
+    scope = inst.policy.rotation.scope
+    alliance_of = {m.member: m.alliance for m in alliances}
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in pairs:
+        if scope != "alliance" or alliance_of.get(p.helper) == alliance_of.get(p.helped):
+            out[p.helper].add(p.helped)
+            out[p.helped].add(p.helper)
+    if scope != "pair":
+        for m in alliances:
+            if m.member != m.lead:
+                out[m.member].add(m.lead)
+                out[m.lead].add(m.member)
+    return out
+
+
+def direction(home: School, host: School) -> str | None:
+    """``out`` (下乡) from an advantaged school to one that is not, ``in`` (进城学艺) the
+    other way, None between two schools on the same side."""
+    a, b = advantaged(home), advantaged(host)
+    if a and not b:
+        return "out"
+    if b and not a:
+        return "in"
+    return None
+
+
+def within_km(inst: Instance, km: float) -> bool:
+    """A move no longer than ``rotation.max_km``."""
+    limit = inst.policy.rotation.max_km
+    return limit is None or km <= limit + 1e-9
+
+
+def shortage_table(inst: Instance) -> dict[tuple[str, str, int], tuple[int, int]]:
+    """(school, subject, period index) -> (shortage in teachers, priority), every period."""
+    out: dict[tuple[str, str, int], tuple[int, int]] = {}
+    for t, period in enumerate(inst.policy.horizon.periods):
+        for (school, subject), value in shortages(inst, period).items():
+            out[(school, subject, t)] = value
+    return out
+
+
+def staff_count(inst: Instance) -> Counter[str]:
+    """Staff per school (the base of the outflow limit and of the default host capacity)."""
+    return Counter(t.school for t in inst.staff)
+
+
+def durations(inst: Instance, kind: str) -> range:
+    """Allowed lengths of a move in periods [rotation.min_periods, rotation.max_periods];
+    a secondment lasts one period."""
+    rot = inst.policy.rotation
+    if kind == "secondment":
+        return range(1, 2)
+    return range(rot.min_periods, min(rot.max_periods, len(inst.policy.horizon.periods)) + 1)
+
+
+def is_due_mover(inst: Instance, person: Staff) -> bool:
+    """Counts in the 'due staff not moved' cost: a due teacher, principal or vice principal."""
+    return is_due(inst, person) and person.role in ("teacher", *LEADERS)

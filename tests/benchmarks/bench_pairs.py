@@ -38,12 +38,13 @@ def _run(schools: int, engine: str, limit: float, queue: Any) -> None:
     from ortools.graph.python import min_cost_flow  # noqa: F401
     from ortools.sat.python import cp_model  # noqa: F401
 
-    from solver.models.pairs import CpSatSettings, solve_pairs
+    from solver.models.pairs import solve_pairs
+    from solver.models.search import SearchSettings
 
     inst = _instance(schools)
     start = time.perf_counter()
     backend = "pulp" if engine == "pulp" else "cpsat"
-    settings = CpSatSettings(time_limit=limit, workers=1, linearization_level=2)
+    settings = SearchSettings(time_limit=limit, workers=1, linearization_level=2)
     part = solve_pairs(
         inst, backend=backend, engine=engine if engine != "pulp" else "auto", settings=settings
     )[0]
@@ -95,7 +96,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             t0 = time.perf_counter()
-            part = solve_pairs(inst)[0]
+            part = solve_pairs(inst).result
             times.append(time.perf_counter() - t0)
         engine_s = sorted(times)[1]
         from solver import solve

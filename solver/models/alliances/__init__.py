@@ -9,22 +9,18 @@ import numpy as np
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance
-from solver.models.alliances.data import (
-    AlliancesData,
-    AllianceSetupError,
-    alliance_cost,
-    build_alliances_data,
-)
+from solver.models.alliances.data import AlliancesData, alliance_cost, build_alliances_data
 from solver.models.alliances.engines import (
     AllianceOutcome,
-    AllianceSettings,
     solve_alliances_cpsat,
     solve_alliances_pulp,
     solve_p_median,
 )
-from solver.plan import Membership, PartObjective, PartResult, gap_of
+from solver.models.search import SearchSettings
+from solver.plan import Membership, PartObjective
+from solver.result import AllianceKpi, AlliancesKpis, AlliancesResult, AlliancesSolution, gap_of
 
-__all__ = ["AllianceSettings", "AllianceSetupError", "solve_alliances"]
+__all__ = ["solve_alliances"]
 
 
 def solve_alliances(
@@ -32,16 +28,16 @@ def solve_alliances(
     *,
     backend: str = "cpsat",
     engine: str = "auto",
-    settings: AllianceSettings | None = None,
+    settings: SearchSettings | None = None,
     dist: Distances | None = None,
-) -> tuple[PartResult, list[Membership], PartObjective | None]:
+) -> AlliancesSolution:
     """Solve the alliances part.
 
     ``engine`` is ``"auto"`` (exact p-median for the pure model, CP-SAT otherwise), or
     ``"pmedian"`` / ``"cpsat"`` to force one (tests cross-check them).
     """
     start = time.perf_counter()
-    settings = settings or AllianceSettings()
+    settings = settings or SearchSettings()
     data = build_alliances_data(inst, dist)
     if backend.startswith("pulp"):
         name = "HiGHS" if backend == "pulp-highs" else "CBC"
@@ -58,7 +54,7 @@ def solve_alliances(
     return _result(inst, data, out, time.perf_counter() - start)
 
 
-def _warm_start(data: AlliancesData, settings: AllianceSettings) -> np.ndarray | None:
+def _warm_start(data: AlliancesData, settings: SearchSettings) -> np.ndarray | None:
     """The p-median plan without sizes or balance, as a hint (it may break the sizes)."""
     try:
         res = solve_p_median(data, min(5.0, settings.time_limit / 4), settings.seed)
@@ -69,20 +65,19 @@ def _warm_start(data: AlliancesData, settings: AllianceSettings) -> np.ndarray |
 
 def _result(
     inst: Instance, data: AlliancesData, out: AllianceOutcome, elapsed: float
-) -> tuple[PartResult, list[Membership], PartObjective | None]:
+) -> AlliancesSolution:
     if out.lead_of is None or out.status in ("infeasible", "unknown"):
         message = (
             "no grouping keeps every alliance rule; check alliances.groups, the sizes, "
             "same_stage/within_region and the schools that can lead"
         )
-        part = PartResult(
-            part="alliances",
-            status=out.status,
+        part = AlliancesResult(
+            status=out.status,  # type: ignore[arg-type]
             method=out.method,
             wall_time=elapsed,
             message=message,
         )
-        return part, [], None
+        return AlliancesSolution(part)
     lead_of = out.lead_of
     value, terms = alliance_cost(data, lead_of)
     bound = min(out.bound, float(value)) if out.bound is not None else None
@@ -100,10 +95,9 @@ def _result(
         )
         for i, j in enumerate(lead_of)
     ]
-    kpis = {"alliances": alliance_kpis(inst, memberships), "groups": len(leads)}
-    part = PartResult(
-        part="alliances",
-        status=out.status,
+    kpis = AlliancesKpis(alliances=alliance_kpis(inst, memberships), groups=len(leads))
+    part = AlliancesResult(
+        status=out.status,  # type: ignore[arg-type]
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
@@ -112,10 +106,10 @@ def _result(
         terms=terms,
         kpis=kpis,
     )
-    return part, memberships, PartObjective(value=value, terms=terms)
+    return AlliancesSolution(part, PartObjective(value=value, terms=terms), memberships)
 
 
-def alliance_kpis(inst: Instance, memberships: list[Membership]) -> list[dict[str, object]]:
+def alliance_kpis(inst: Instance, memberships: list[Membership]) -> list[AllianceKpi]:
     """Per alliance: schools, students, teachers, backbone per 100 students, farthest member."""
     schools = {s.id: s for s in inst.schools}
     teachers = Counter(t.school for t in inst.staff)
@@ -126,15 +120,15 @@ def alliance_kpis(inst: Instance, memberships: list[Membership]) -> list[dict[st
         students = sum(schools[m.member].students or 0 for m in mine)
         bb = sum(backbone[m.member] for m in mine)
         rows.append(
-            {
-                "alliance": alliance,
-                "lead": mine[0].lead,
-                "schools": len(mine),
-                "strong": sum(schools[m.member].tier == "strong" for m in mine),
-                "students": students,
-                "teachers": sum(teachers[m.member] for m in mine),
-                "backbone_per_100_students": round(100 * bb / students, 3) if students else None,
-                "farthest_km": max(m.distance_km for m in mine),
-            }
+            AllianceKpi(
+                alliance=alliance,
+                lead=mine[0].lead,
+                schools=len(mine),
+                strong=sum(schools[m.member].tier == "strong" for m in mine),
+                students=students,
+                teachers=sum(teachers[m.member] for m in mine),
+                backbone_per_100_students=round(100 * bb / students, 3) if students else None,
+                farthest_km=max(m.distance_km for m in mine),
+            )
         )
     return rows

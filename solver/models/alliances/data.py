@@ -15,21 +15,22 @@ With the balance weights at 0 and no size limits the model is the p-median probl
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from solver.county.distances import Distances
-from solver.county.instance import Instance, share_stage
+from solver.county.instance import Instance
+from solver.rules.alliances import (
+    alliance_count,
+    can_lead,
+    last_leads,
+    strength_deviations,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-
-class AllianceSetupError(ValueError):
-    """The policy does not say how many alliances to form, or says it inconsistently."""
 
 
 @dataclass
@@ -61,57 +62,6 @@ class AlliancesData:
         return no_sizes and self.weights == (0, 0)
 
 
-def last_leads(inst: Instance) -> dict[str, str]:
-    """Each school's lead in the most recent alliance cycle of history (a lead leads itself)."""
-    periods = sorted({h.period for h in inst.history if h.kind == "alliance"})
-    if not periods:
-        return {}
-    last = periods[-1]
-    out: dict[str, str] = {}
-    for h in inst.history:
-        if h.kind == "alliance" and h.period == last:
-            out[h.to_school] = h.from_school
-            out.setdefault(h.from_school, h.from_school)
-    return out
-
-
-def alliance_count(inst: Instance) -> tuple[int, list[str]]:
-    """(number of alliances, fixed lead ids) from the policy."""
-    pol = inst.policy.alliances
-    leads = list(pol.leads or [])
-    pinned_leads = sorted({f.from_school for f in inst.fixed if f.kind == "alliance"})
-    if pol.groups is None and not leads:
-        raise AllianceSetupError(
-            "alliances: set alliances.groups (how many alliances) or alliances.leads in the policy"
-        )
-    p = pol.groups if pol.groups is not None else len(leads)
-    forced = sorted(set(leads) | set(pinned_leads))
-    if len(forced) > p:
-        raise AllianceSetupError(
-            f"alliances.groups is {p} but {len(forced)} leads are fixed "
-            f"(alliances.leads and pinned memberships): {', '.join(forced)}"
-        )
-    if p > len(inst.schools):
-        raise AllianceSetupError(
-            f"alliances.groups is {p}, more than the {len(inst.schools)} schools"
-        )
-    return p, forced
-
-
-def strength_deviations(inst: Instance) -> tuple[IntArray, IntArray]:
-    """a_i and b_i of the module docstring."""
-    n = len(inst.schools)
-    strong = np.array([s.tier == "strong" for s in inst.schools], dtype=float)
-    share = strong.mean() if n else 0.0
-    backbone = Counter(t.school for t in inst.staff if t.is_backbone)
-    bb = np.array([backbone[s.id] for s in inst.schools], dtype=float)
-    students = np.array([s.students or 0 for s in inst.schools], dtype=float)
-    rate = bb.sum() / students.sum() if students.sum() > 0 else 0.0
-    a = np.rint(100 * (strong - share)).astype(np.int64)
-    b = np.rint(100 * (bb - rate * students)).astype(np.int64)
-    return a, b
-
-
 def build_alliances_data(inst: Instance, dist: Distances | None = None) -> AlliancesData:
     """Cost matrix with forbidden assignments at inf (stage, region, pinned members)."""
     pol = inst.policy
@@ -120,13 +70,13 @@ def build_alliances_data(inst: Instance, dist: Distances | None = None) -> Allia
     ids = [s.id for s in inst.schools]
     index = {s: i for i, s in enumerate(ids)}
     p, forced = alliance_count(inst)
-    can_lead = np.array([inst.can_lead(s) for s in inst.schools], dtype=bool)
+    leads_ok = np.array([can_lead(s) for s in inst.schools], dtype=bool)
     for lead in forced:
-        can_lead[index[lead]] = True  # a fixed lead leads, whatever its tier
+        leads_ok[index[lead]] = True  # a fixed lead leads, whatever its tier
     if al.leads and al.groups is not None and al.groups == len(al.leads):
-        can_lead[:] = False  # exactly the fixed leads
+        leads_ok[:] = False  # exactly the fixed leads
         for lead in forced:
-            can_lead[index[lead]] = True
+            leads_ok[index[lead]] = True
     km = dist.block(ids, ids)
     cost = np.rint(w8.alliance_km * km)
     allowed = np.ones_like(km, dtype=bool)
@@ -158,7 +108,7 @@ def build_alliances_data(inst: Instance, dist: Distances | None = None) -> Allia
     return AlliancesData(
         schools=ids,
         p=p,
-        can_lead=can_lead,
+        can_lead=leads_ok,
         fixed_leads=sorted(index[x] for x in forced),
         km=km,
         cost=cost,
@@ -191,12 +141,3 @@ def alliance_cost(data: AlliancesData, lead_of: IntArray) -> tuple[int, dict[str
         "strong_imbalance": strong / 100,
         "backbone_imbalance": bb / 100,
     }
-
-
-def compatible(inst: Instance, member: str, lead: str) -> bool:
-    """Whether a member may join a lead's alliance under same_stage and within_region."""
-    al = inst.policy.alliances
-    a, b = inst.school(member), inst.school(lead)
-    if al.same_stage and not share_stage(a, b):
-        return False
-    return not (al.within_region and (a.region or "") != (b.region or ""))

@@ -73,12 +73,8 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
     )
 
 
-#: CP-SAT parameters for the alliances model.
-AllianceSettings = SearchSettings
-
-
 def solve_alliances_cpsat(
-    data: AlliancesData, settings: AllianceSettings, hint: IntArray | None = None
+    data: AlliancesData, settings: SearchSettings, hint: IntArray | None = None
 ) -> AllianceOutcome:
     """Capacitated model with balance terms in CP-SAT."""
     from ortools.sat.python import cp_model

@@ -9,25 +9,28 @@ import numpy as np
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance
-from solver.models.pairs.data import (
-    PairsData,
-    SubjectProfile,
-    build_pairs_data,
-    pairs_cost,
-    student_budget_limit,
-    subject_profile,
-)
+from solver.models.pairs.data import PairsData, build_pairs_data, pairs_cost
 from solver.models.pairs.engines import (
-    CpSatSettings,
     EngineOutcome,
     feasible_part,
     solve_cpsat,
     solve_flow,
     solve_pulp,
 )
-from solver.plan import Pair, PartObjective, PartResult, Unpaired, gap_of
+from solver.models.search import SearchSettings
+from solver.plan import Pair, PartObjective, Unpaired
+from solver.result import PairsKpis, PairsResult, PairsSolution, gap_of
+from solver.rules.pairs import (
+    fixed_pairs,
+    helper_capacity,
+    helper_schools,
+    min_places,
+    student_budget_limit,
+    subject_profile,
+    why,
+)
 
-__all__ = ["CpSatSettings", "PairsData", "build_pairs_data", "solve_pairs"]
+__all__ = ["PairsData", "build_pairs_data", "solve_pairs"]
 
 
 def solve_pairs(
@@ -35,9 +38,9 @@ def solve_pairs(
     *,
     backend: str = "cpsat",
     engine: str = "auto",
-    settings: CpSatSettings | None = None,
+    settings: SearchSettings | None = None,
     dist: Distances | None = None,
-) -> tuple[PartResult, list[Pair], list[Unpaired], PartObjective | None]:
+) -> PairsSolution:
     """Solve the pairs part.
 
     Parameters
@@ -50,17 +53,16 @@ def solve_pairs(
         use this to cross-check the engines).
     """
     start = time.perf_counter()
-    settings = settings or CpSatSettings()
+    settings = settings or SearchSettings()
     conflicts = fixed_conflicts(inst)
     if conflicts:
-        part = PartResult(
-            part="pairs",
+        part = PairsResult(
             status="infeasible",
             method="pinned-pair check",
             wall_time=time.perf_counter() - start,
             message="; ".join(conflicts),
         )
-        return part, [], [], None
+        return PairsSolution(part)
     dist = dist or Distances(inst)
     data = build_pairs_data(inst, dist)
     w8 = inst.policy.weights
@@ -87,9 +89,11 @@ def solve_pairs(
 def fixed_conflicts(inst: Instance) -> list[str]:
     """Pinned pairs that no plan can keep together, in planner terms."""
     out = []
-    load = Counter(h for h, _ in inst.fixed_pairs())
+    schools = {s.id: s for s in inst.schools}
+    pinned_pairs = fixed_pairs(inst)
+    load = Counter(h for h, _ in pinned_pairs)
     for h, n in sorted(load.items()):
-        cap = inst.helper_capacity(inst.school(h))
+        cap = helper_capacity(inst, schools[h])
         if n > cap:
             out.append(
                 f"twinning.max_helped: {n} pairs are pinned to helper {h}, its capacity "
@@ -97,14 +101,14 @@ def fixed_conflicts(inst: Instance) -> list[str]:
             )
     if inst.policy.twinning.max_helped_students_ratio is not None:
         for h in sorted(load):
-            pinned = sum(inst.school(w).students or 0 for x, w in inst.fixed_pairs() if x == h)
-            limit = student_budget_limit(inst, h)
+            pinned = sum(schools[w].students or 0 for x, w in pinned_pairs if x == h)
+            limit = student_budget_limit(inst, schools[h])
             if pinned > limit:
                 out.append(
                     f"twinning.max_helped_students_ratio: schools pinned to {h} have "
                     f"{pinned} students, its limit is {limit}"
                 )
-    helped = Counter(w for _, w in inst.fixed_pairs())
+    helped = Counter(w for _, w in pinned_pairs)
     for w, n in sorted(helped.items()):
         if n > 1:
             out.append(f"twinning.helped_once: {w} is pinned to {n} helpers; keep one")
@@ -113,17 +117,16 @@ def fixed_conflicts(inst: Instance) -> list[str]:
 
 def _result(
     inst: Instance, data: PairsData, out: EngineOutcome, dist: Distances, elapsed: float
-) -> tuple[PartResult, list[Pair], list[Unpaired], PartObjective | None]:
+) -> PairsSolution:
     w8 = inst.policy.weights
     if out.status in ("infeasible", "unknown"):
-        part = PartResult(
-            part="pairs",
-            status=out.status,
+        part = PairsResult(
+            status=out.status,  # type: ignore[arg-type]
             method=out.method,
             wall_time=elapsed,
             message="no plan found for the pairs",
         )
-        return part, [], [], None
+        return PairsSolution(part)
     value, terms = pairs_cost(data, out.chosen, w8.pair_cover, w8.pair_min_helped)
     bound = None
     if out.stage2_bound is not None:
@@ -158,9 +161,8 @@ def _result(
     unpaired = _unpaired(data, out.chosen)
     status = out.status
     kpis = _kpis(inst, data, pairs, unpaired)
-    part = PartResult(
-        part="pairs",
-        status=status,
+    part = PairsResult(
+        status=status,  # type: ignore[arg-type]
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
@@ -169,24 +171,7 @@ def _result(
         terms=terms,
         kpis=kpis,
     )
-    return part, pairs, unpaired, PartObjective(value=value, terms=terms)
-
-
-def why(profile: SubjectProfile, helper: str, helped: str) -> str:
-    """The needs a pair answers, in words: subjects the helper is strong in and the
-    helped school lacks."""
-    parts = []
-    strength = profile.strength.get(helper, {})
-    for subject, short in sorted(profile.raw_shortage.get(helped, {}).items()):
-        give = strength.get(subject, 0)
-        if give and short:
-            bb = profile.backbone.get(helper, {}).get(subject, 0)
-            sp = profile.surplus.get(helper, {}).get(subject, 0)
-            offer = ", ".join(
-                x for x in (f"{bb} backbone" if bb else "", f"{sp} surplus" if sp else "") if x
-            )
-            parts.append(f"{subject}: short {short}, helper has {offer}")
-    return "; ".join(parts) if parts else "shared stage, nearest available helper"
+    return PairsSolution(part, PartObjective(value=value, terms=terms), pairs, unpaired)
 
 
 def _unpaired(data: PairsData, chosen: np.ndarray) -> list[Unpaired]:
@@ -216,25 +201,21 @@ def _unpaired(data: PairsData, chosen: np.ndarray) -> list[Unpaired]:
 
 def _kpis(
     inst: Instance, data: PairsData, pairs: list[Pair], unpaired: list[Unpaired]
-) -> dict[str, object]:
+) -> PairsKpis:
     loads = Counter(p.helper for p in pairs)
-    helpers = [s for s in inst.schools if inst.helper_capacity(s) > 0]
-    below = sum(
-        1
-        for s in helpers
-        if loads[s.id] < min(inst.policy.twinning.min_helped, inst.helper_capacity(s))
-    )
+    helpers = helper_schools(inst)
+    below = sum(1 for s in helpers if loads[s.id] < min_places(inst, s))
     kms = [p.distance_km for p in pairs]
-    return {
-        "weak_schools": data.weak_total,
-        "paired": len(pairs),
-        "paired_share": round(len(pairs) / data.weak_total, 4) if data.weak_total else 1.0,
-        "helpers": len(helpers),
-        "helpers_used": len(loads),
-        "helpers_below_min": below,
-        "mean_km": round(float(np.mean(kms)), 3) if kms else 0.0,
-        "max_km": round(max(kms), 3) if kms else 0.0,
-        "complementarity": sum(p.complementarity for p in pairs),
-        "unpaired_by_reason": dict(Counter(u.reason for u in unpaired)),
-        "candidate_arcs": data.n_arcs,
-    }
+    return PairsKpis(
+        weak_schools=data.weak_total,
+        paired=len(pairs),
+        paired_share=round(len(pairs) / data.weak_total, 4) if data.weak_total else 1.0,
+        helpers=len(helpers),
+        helpers_used=len(loads),
+        helpers_below_min=below,
+        mean_km=round(float(np.mean(kms)), 3) if kms else 0.0,
+        max_km=round(max(kms), 3) if kms else 0.0,
+        complementarity=sum(p.complementarity for p in pairs),
+        unpaired_by_reason=dict(Counter(u.reason for u in unpaired)),
+        candidate_arcs=data.n_arcs,
+    )

@@ -18,7 +18,7 @@ weights.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,56 +26,20 @@ from numpy.typing import NDArray
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance, School
-from solver.county.needs import school_needs
+from solver.rules.pairs import (
+    SubjectProfile,
+    fixed_pairs,
+    helper_capacity,
+    helper_schools,
+    min_places,
+    recent_pairs,
+    student_budget_limit,
+    subject_profile,
+    weak_schools,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-
-
-@dataclass
-class SubjectProfile:
-    """Per-school subject figures: what a helper can give, what a helped school lacks."""
-
-    subjects: list[str]
-    strength: dict[str, dict[str, int]]  # helper -> subject -> surplus + backbone teachers
-    weight: dict[str, dict[str, int]]  # helped -> subject -> weight of its shortage's priority
-    raw_shortage: dict[str, dict[str, int]]  # helped -> subject -> shortage (teachers)
-    surplus: dict[str, dict[str, int]]
-    backbone: dict[str, dict[str, int]]
-
-
-def subject_profile(inst: Instance) -> SubjectProfile:
-    """Strengths and weighted shortages per school and subject."""
-    needs = school_needs(inst)
-    weights = inst.policy.needs.priority_weights
-    backbone: dict[str, dict[str, int]] = defaultdict(dict)
-    counts: Counter[tuple[str, str]] = Counter(
-        (t.school, t.subject) for t in inst.staff if t.subject and t.is_backbone
-    )
-    for (school, subject), n in counts.items():
-        backbone[school][subject] = n
-    surplus: dict[str, dict[str, int]] = defaultdict(dict)
-    weight: dict[str, dict[str, int]] = defaultdict(dict)
-    raw_shortage: dict[str, dict[str, int]] = defaultdict(dict)
-    for school, by_subject in needs.items():
-        for subject, need in by_subject.items():
-            if need.surplus:
-                surplus[school][subject] = need.surplus
-            if need.shortage:
-                raw_shortage[school][subject] = need.shortage
-                weight[school][subject] = weights.get(need.priority, 1)
-    strength: dict[str, dict[str, int]] = defaultdict(dict)
-    for school in set(surplus) | set(backbone):
-        for subject in set(surplus[school]) | set(backbone[school]):
-            strength[school][subject] = surplus[school].get(subject, 0) + backbone[school].get(
-                subject, 0
-            )
-    subjects = sorted(
-        {s for d in raw_shortage.values() for s in d} | {s for d in strength.values() for s in d}
-    )
-    return SubjectProfile(
-        subjects, dict(strength), dict(weight), dict(raw_shortage), dict(surplus), dict(backbone)
-    )
 
 
 @dataclass
@@ -113,16 +77,6 @@ class PairsData:
         return int(self.arc_helper.size)
 
 
-def helper_schools(inst: Instance) -> list[School]:
-    """Schools that may help: helper capacity > 0."""
-    return [s for s in inst.schools if inst.helper_capacity(s) > 0]
-
-
-def weak_schools(inst: Instance) -> list[School]:
-    """Schools that need help: tier weak."""
-    return [s for s in inst.schools if s.tier == "weak"]
-
-
 def complementarity_matrix(
     profile: SubjectProfile, helpers: list[str], helped: list[str]
 ) -> IntArray:
@@ -153,11 +107,11 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     dist = dist or Distances(inst)
     helpers_all = helper_schools(inst)
     weak_all = weak_schools(inst)
-    fixed = inst.fixed_pairs()
+    fixed = fixed_pairs(inst)
     fixed_helped = {w for _, w in fixed}
     fixed_load = Counter(h for h, _ in fixed)
 
-    helpers = [s for s in helpers_all if inst.helper_capacity(s) - fixed_load[s.id] > 0]
+    helpers = [s for s in helpers_all if helper_capacity(inst, s) - fixed_load[s.id] > 0]
     helped = [s for s in weak_all if s.id not in fixed_helped]
     hid = [s.id for s in helpers]
     wid = [s.id for s in helped]
@@ -186,7 +140,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     if tw.max_km is not None:
         within &= km <= tw.max_km + 1e-9
     fresh = np.ones_like(km, dtype=bool)
-    recent = inst.recent_pairs()
+    recent = recent_pairs(inst)
     if recent:
         hi = {h: i for i, h in enumerate(hid)}
         wi = {w: j for j, w in enumerate(wid)}
@@ -216,12 +170,12 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     # complementarity is a constant, so the shortfall term is constant + sum of these.
     arc_cost = -w8.pair_complementarity * arc_comp + np.rint(w8.pair_km * arc_km).astype(np.int64)
 
-    caps = np.array([inst.helper_capacity(s) - fixed_load[s.id] for s in helpers], dtype=np.int64)
-    min_total = {s.id: min(tw.min_helped, inst.helper_capacity(s)) for s in helpers_all}
-    min_places = np.array(
+    caps = np.array([helper_capacity(inst, s) - fixed_load[s.id] for s in helpers], dtype=np.int64)
+    min_total = {s.id: min_places(inst, s) for s in helpers_all}
+    places = np.array(
         [max(0, min_total[s.id] - fixed_load[s.id]) for s in helpers], dtype=np.int64
     )
-    min_places = np.minimum(min_places, caps)
+    places = np.minimum(places, caps)
 
     # Cost no engine can change: every weak school's best complementarity (the shortfall
     # term's starting point) and the pinned pairs' own complementarity and distance.
@@ -237,7 +191,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
         helpers=hid,
         helped=wid,
         capacity=caps,
-        min_places=min_places,
+        min_places=places,
         arc_helper=arc_h.astype(np.int64),
         arc_helped=arc_w.astype(np.int64),
         arc_km=arc_km,
@@ -249,7 +203,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
         fixed_comp=fixed_comp,
         profile=profile,
         fixed_km=fixed_km,
-        student_budget=np.array([_budget(inst, h, students) for h in hid], dtype=np.int64),
+        student_budget=np.array([_budget(inst, h, students) for h in helpers], dtype=np.int64),
         helped_students=np.array([students[w] for w in wid], dtype=np.int64),
         max_students_ratio=tw.max_helped_students_ratio,
         reasons=reasons,
@@ -257,16 +211,8 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     )
 
 
-def student_budget_limit(inst: Instance, helper: str) -> int:
-    """Students a helper's helped schools may have together (twinning.max_helped_students_ratio)."""
-    ratio = inst.policy.twinning.max_helped_students_ratio
-    if ratio is None:
-        return 0
-    return int(ratio * (inst.school(helper).students or 0))
-
-
-def _budget(inst: Instance, helper: str, students: dict[str, int]) -> int:
-    pinned = sum(students[w] for h, w in inst.fixed_pairs() if h == helper)
+def _budget(inst: Instance, helper: School, students: dict[str, int]) -> int:
+    pinned = sum(students[w] for h, w in fixed_pairs(inst) if h == helper.id)
     return student_budget_limit(inst, helper) - pinned
 
 

@@ -92,14 +92,10 @@ def solve_flow(data: PairsData, min_weight: int) -> EngineOutcome:
     )
 
 
-#: CP-SAT parameters for the pairs model (1 worker, linearization 2: SOLVING.md).
-CpSatSettings = SearchSettings
-
-
 def solve_cpsat(
     data: PairsData,
     min_weight: int,
-    settings: CpSatSettings,
+    settings: SearchSettings,
     relaxed: EngineOutcome | None = None,
 ) -> EngineOutcome:
     """Two-stage CP-SAT: most pairs, then least cost with the count fixed.
@@ -138,12 +134,11 @@ def solve_cpsat(
                 sum(int(data.helped_students[data.arc_helped[a]]) * x[a] for a in arcs) <= limit
             )
     solver = cp_model.CpSolver()
-    configure(solver, settings, settings.time_limit * 0.5)
-    if data.n_arcs > 20_000:
-        # Measured on a 2,000-school county with a binding student-ratio rule (193k arcs):
-        # presolve ran 28 s and found nothing; without it the hint is kept at once and
-        # the search improves on it.
-        solver.parameters.cp_model_presolve = False
+    # Measured on a 2,000-school county with a binding student-ratio rule (193k arcs):
+    # presolve ran 28 s and found nothing; without it the hint is kept at once and the
+    # search improves on it.
+    big = {"cp_model_presolve": False} if data.n_arcs > 20_000 else {}
+    configure(solver, settings, settings.time_limit * 0.5, **big)
     # Stage 1: as many pairs as possible.
     count_expr = sum(x)
     if relaxed is not None:
@@ -170,7 +165,7 @@ def solve_cpsat(
     cost = sum(int(data.arc_cost[a]) * x[a] for a in range(data.n_arcs) if data.arc_cost[a])
     empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
     model.minimize(cost + min_weight * (empty - sum(filled)))
-    configure(solver, settings, deadline - time.perf_counter())
+    configure(solver, settings, deadline - time.perf_counter(), **big)
     st2 = STOP.run(solver, model, cpsat_callback("pairs", settings.progress))
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array(

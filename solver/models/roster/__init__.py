@@ -11,18 +11,14 @@ from solver.county.instance import Instance
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.roster.decompose import solve_roster_model
 from solver.models.roster.mentors import match_mentors
-from solver.models.roster.model import (
-    RosterData,
-    RosterOutcome,
-    RosterSettings,
-    build_roster_data,
-    covered_needs,
-    roster_cost,
-)
-from solver.plan import Membership, Move, Pair, PartObjective, PartResult, UnmetNeed, gap_of
+from solver.models.roster.model import RosterOutcome, covered_needs, roster_cost
+from solver.models.roster.options import RosterData, build_roster_data
+from solver.models.search import SearchSettings
+from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
+from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of
 from solver.rules import roster as rules
 
-__all__ = ["RosterSettings", "cv_by_stage", "solve_roster"]
+__all__ = ["cv_by_stage", "solve_roster"]
 
 #: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号).
 CV_THRESHOLDS = {"primary": 0.50, "junior": 0.45}
@@ -33,21 +29,24 @@ def solve_roster(
     pairs: list[Pair],
     alliances: list[Membership],
     *,
-    settings: RosterSettings | None = None,
+    settings: SearchSettings | None = None,
     dist: Distances | None = None,
-) -> tuple[PartResult, list[Move], list[UnmetNeed], PartObjective | None]:
+) -> RosterSolution:
     """Solve the roster part, given the pairs and alliances it builds on."""
     start = time.perf_counter()
-    settings = settings or RosterSettings()
+    settings = settings or SearchSettings()
     dist = dist or Distances(inst)
     data = build_roster_data(inst, pairs, alliances, dist)
     out, message = solve_roster_model(inst, data, settings)
     elapsed = time.perf_counter() - start
     if out.status in ("infeasible", "unknown") and not out.chosen:
-        part = PartResult(
-            part="roster", status=out.status, method=out.method, wall_time=elapsed, message=message
+        part = RosterResult(
+            status=out.status,  # type: ignore[arg-type]
+            method=out.method,
+            wall_time=elapsed,
+            message=message,
         )
-        return part, [], [], None
+        return RosterSolution(part)
     moves = _moves(data, out)
     for mentor, mentee in match_mentors(inst, pairs):
         moves.append(
@@ -74,9 +73,8 @@ def solve_roster(
     unmet = _unmet(data, out.chosen)
     terms = roster_terms(inst, data, out.chosen)
     kpis = roster_kpis(inst, data, moves, unmet)
-    part = PartResult(
-        part="roster",
-        status=status,
+    part = RosterResult(
+        status=status,  # type: ignore[arg-type]
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
@@ -86,7 +84,7 @@ def solve_roster(
         kpis=kpis,
         message=message,
     )
-    return part, moves, unmet, PartObjective(value=value, terms=terms)
+    return RosterSolution(part, PartObjective(value=value, terms=terms), moves, unmet)
 
 
 def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:
@@ -139,10 +137,11 @@ def roster_terms(inst: Instance, data: RosterData, chosen: list[int]) -> dict[st
         for key, (need, prio) in data.shortage.items()
     )
     moved = {data.options[i].person for i in chosen}
+    rural = {s.id for s in inst.schools if s.area == "rural"}
     rural_placed = {
         data.options[i].person
         for i in chosen
-        if data.options[i].direction == "out" and inst.school(data.options[i].host).area == "rural"
+        if data.options[i].direction == "out" and data.options[i].host in rural
     }
     surplus = rules.surplus_subjects(inst)
     ratio = rules.backbone_per_100(inst)
@@ -204,7 +203,7 @@ def cv_by_stage(inst: Instance, moves: list[Move], period: str | None) -> dict[s
 
 def roster_kpis(
     inst: Instance, data: RosterData, moves: list[Move], unmet: list[UnmetNeed]
-) -> dict[str, object]:
+) -> RosterKpis:
     """Rotation rate, backbone share, needs covered, two-way share, CV before and after."""
     staff = {t.id: t for t in inst.staff}
     schools = {s.id: s for s in inst.schools}
@@ -237,31 +236,31 @@ def roster_kpis(
         unmet_by_school[u.school][u.subject] = max(
             unmet_by_school[u.school].get(u.subject, 0), u.shortage - u.covered
         )
-    return {
-        "moves": len([m for m in moves if m.kind != "mentor"]),
-        "moves_by_kind": dict(sorted(by_kind.items())),
-        "rotation_rate": round(moved_adv / base, 4) if base else None,
-        "rotation_rate_required": inst.policy.rotation.rate,
-        "backbone_share": round(backbone_out / len(teacher_out), 4) if teacher_out else None,
-        "backbone_share_required": inst.policy.rotation.backbone_share,
-        "two_way_share": round(len(teacher_in) / len(teacher_out), 4) if teacher_out else None,
-        "needs_total_teacher_periods": total_need,
-        "needs_covered_teacher_periods": total_need - left,
-        "needs_covered_share": round((total_need - left) / total_need, 4) if total_need else 1.0,
-        "due_moved": len(data.due_people) - roster_terms_due(data, moves),
-        "due_total": len(data.due_people),
-        "rural_priority_placed_rural": rural_first,
-        "preferences_listed": len(listed),
-        "preferences_honoured": sum(1 for m in listed if m.to_school in staff[m.staff].willing),
-        "mentor_pairs": sum(1 for m in moves if m.kind == "mentor"),
-        "cv_backbone_per_100_before": before,
-        "cv_backbone_per_100_after": after,
-        "cv_thresholds": CV_THRESHOLDS,
-        "unmet_needs_by_school": dict(sorted(unmet_by_school.items())),
-        "quota_capped": {
-            s: {"by_rate": a, "can_move": b} for s, (a, b) in sorted(data.quota_capped.items())
+    return RosterKpis(
+        moves=len([m for m in moves if m.kind != "mentor"]),
+        moves_by_kind=dict(sorted(by_kind.items())),
+        rotation_rate=round(moved_adv / base, 4) if base else None,
+        rotation_rate_required=inst.policy.rotation.rate,
+        backbone_share=round(backbone_out / len(teacher_out), 4) if teacher_out else None,
+        backbone_share_required=inst.policy.rotation.backbone_share,
+        two_way_share=round(len(teacher_in) / len(teacher_out), 4) if teacher_out else None,
+        needs_total_teacher_periods=total_need,
+        needs_covered_teacher_periods=total_need - left,
+        needs_covered_share=round((total_need - left) / total_need, 4) if total_need else 1.0,
+        due_moved=len(data.due_people) - roster_terms_due(data, moves),
+        due_total=len(data.due_people),
+        rural_priority_placed_rural=rural_first,
+        preferences_listed=len(listed),
+        preferences_honoured=sum(1 for m in listed if m.to_school in staff[m.staff].willing),
+        mentor_pairs=sum(1 for m in moves if m.kind == "mentor"),
+        cv_backbone_per_100_before=before,
+        cv_backbone_per_100_after=after,
+        cv_thresholds=CV_THRESHOLDS,
+        unmet_needs_by_school=dict(sorted(unmet_by_school.items())),
+        quota_capped={
+            s: QuotaCap(by_rate=a, can_move=b) for s, (a, b) in sorted(data.quota_capped.items())
         },
-    }
+    )
 
 
 def roster_terms_due(data: RosterData, moves: list[Move]) -> int:

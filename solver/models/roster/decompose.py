@@ -19,14 +19,9 @@ from dataclasses import replace
 
 from solver.county.instance import Instance
 from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.models.roster.model import (
-    RosterData,
-    RosterOutcome,
-    RosterSettings,
-    solve_options,
-    usage_of,
-)
-from solver.models.search import STOP
+from solver.models.roster.model import RosterOutcome, solve_options, usage_of
+from solver.models.roster.options import RosterData
+from solver.models.search import STOP, SearchSettings
 
 
 def components(data: RosterData, subset: list[int]) -> list[list[int]]:
@@ -94,7 +89,7 @@ def _prices(
 
 
 def solve_roster_model(
-    inst: Instance, data: RosterData, settings: RosterSettings
+    inst: Instance, data: RosterData, settings: SearchSettings
 ) -> tuple[RosterOutcome, str]:
     """Solve exchanges by components (then whole if needed), then secondments.
 
@@ -221,7 +216,7 @@ def _solve_parts(
     inst: Instance,
     data: RosterData,
     parts: list[list[int]],
-    settings: RosterSettings,
+    settings: SearchSettings,
     adjust: dict[int, int],
     budget: float,
 ) -> list[RosterOutcome]:
@@ -274,7 +269,7 @@ def _quota_shortfall(
     data: RosterData,
     parts: list[list[int]],
     outcomes: list[RosterOutcome],
-    settings: RosterSettings,
+    settings: SearchSettings,
     deadline: float,
 ) -> tuple[RosterOutcome, str] | None:
     """When some groups cannot meet their quota, the plan that comes closest, marked

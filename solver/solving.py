@@ -3,27 +3,73 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.models.alliances import solve_alliances
 from solver.models.pairs import solve_pairs
-from solver.models.roster import RosterSettings, solve_roster
-from solver.models.search import STOP, ProgressFn
-from solver.plan import PART_ORDER, PartObjective, PartResult, Plan, Result, gap_of, worst_status
+from solver.models.roster import solve_roster
+from solver.models.search import STOP, ProgressFn, SearchSettings
+from solver.plan import PART_ORDER, PartObjective, Plan
+from solver.result import PartResult, PartSolution, Result, gap_of, worst_status
 
-#: Parts this version can plan, in the order they are planned.
-AVAILABLE_PARTS: tuple[str, ...] = ("pairs", "alliances", "roster")
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
 
-def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None) -> list[str]:
-    """Normalise a parts argument ("pairs,alliances" or a set) into planning order.
+@dataclass
+class SolveContext:
+    """What a part is solved with: the county, the plan so far, the search settings."""
 
-    The roster builds on the pairs (mentors, and the pair scope) and, with
-    ``rotation.scope = "alliance"``, on the alliances: those parts are added.
-    """
+    inst: Instance
+    plan: Plan
+    settings: SearchSettings
+    backend: str
+    dist: Distances
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the plan: how to solve it, and the parts it builds on."""
+
+    name: str
+    run: Callable[[SolveContext], PartSolution]
+    needs: Callable[[Instance], tuple[str, ...]]
+
+
+def _pairs(ctx: SolveContext) -> PartSolution:
+    return solve_pairs(ctx.inst, backend=ctx.backend, settings=ctx.settings, dist=ctx.dist)
+
+
+def _alliances(ctx: SolveContext) -> PartSolution:
+    return solve_alliances(ctx.inst, backend=ctx.backend, settings=ctx.settings, dist=ctx.dist)
+
+
+def _roster(ctx: SolveContext) -> PartSolution:
+    return solve_roster(
+        ctx.inst, ctx.plan.pairs, ctx.plan.alliances, settings=ctx.settings, dist=ctx.dist
+    )
+
+
+def _roster_needs(inst: Instance) -> tuple[str, ...]:
+    # The roster builds on the pairs (mentors, the pair scope) and, with alliance scope,
+    # on the alliances.
+    return ("pairs", "alliances") if inst.policy.rotation.scope == "alliance" else ("pairs",)
+
+
+#: The parts this version can plan, in planning order.
+PARTS: dict[str, Part] = {
+    "pairs": Part("pairs", _pairs, lambda inst: ()),
+    "alliances": Part("alliances", _alliances, lambda inst: ()),
+    "roster": Part("roster", _roster, _roster_needs),
+}
+AVAILABLE_PARTS: tuple[str, ...] = tuple(PARTS)
+
+
+def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None) -> list[str]:
+    """Normalise a parts argument ("pairs,alliances" or a set) into planning order, with
+    the parts they build on added."""
     if parts is None:
         return list(AVAILABLE_PARTS)
     if isinstance(parts, str):
@@ -39,10 +85,11 @@ def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None)
         raise ValueError(f"part(s) not available in this version: {', '.join(sorted(missing))}")
     if not wanted:
         raise ValueError("no part to plan")
-    if "roster" in wanted:
+    if inst is not None:
+        for name in list(wanted):
+            wanted.update(PARTS[name].needs(inst))
+    elif "roster" in wanted:
         wanted.add("pairs")
-        if inst is not None and inst.policy.rotation.scope == "alliance":
-            wanted.add("alliances")
     return [p for p in PART_ORDER if p in wanted]
 
 
@@ -89,55 +136,56 @@ def solve(
         raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
     order = parse_parts(parts, inst)
     start = time.perf_counter()
-    dist = Distances(inst)
+    base = SearchSettings(
+        workers=workers or 1,
+        time_limit=time_limit,
+        seed=seed,
+        deterministic=deterministic,
+        progress=progress,
+        threads=threads,
+    )
+    ctx = SolveContext(
+        inst=inst,
+        plan=Plan(instance=inst.name, parts=order, status="optimal", objective=0),
+        settings=base,
+        backend=backend,
+        dist=Distances(inst),
+    )
     results: dict[str, PartResult] = {}
     objectives: dict[str, PartObjective] = {}
-    plan = Plan(instance=inst.name, parts=order, status="optimal", objective=0)
-    for part in order:
+    for name in order:
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
-        search = RosterSettings(
-            workers=workers or 1,
-            time_limit=remaining,
-            seed=seed,
-            deterministic=deterministic,
-            progress=progress,
-            threads=threads,
-        )
-        if part == "pairs":
-            res, plan.pairs, plan.unpaired, obj = solve_pairs(
-                inst, backend=backend, settings=search, dist=dist
-            )
-        elif part == "roster":
-            res, plan.roster, plan.unmet_needs, obj = solve_roster(
-                inst, plan.pairs, plan.alliances, settings=search, dist=dist
-            )
-        elif part == "alliances":
-            res, plan.alliances, obj = solve_alliances(
-                inst, backend=backend, settings=search, dist=dist
-            )
-        results[part] = res
-        if obj is not None:
-            objectives[part] = obj
+        ctx.settings = replace(base, time_limit=remaining)
+        solution = PARTS[name].run(ctx)
+        ctx.plan = solution.apply(ctx.plan)
+        results[name] = solution.result
+        if solution.objective is not None:
+            objectives[name] = solution.objective
     interrupted = STOP.requested
     # A part stopped (time limit, Ctrl-C) before any plan of its own is left out of the plan,
     # so that what is written is a whole plan for the parts it names.
-    plan.parts = [p for p in order if p in results and p in objectives]
+    planned = [p for p in order if p in results and p in objectives]
     status = worst_status([r.status for r in results.values()] or ["unknown"])
     objective = sum(o.value for o in objectives.values()) if objectives else None
     bounds = [r.bound for r in results.values()]
     bound = sum(b for b in bounds if b is not None) if all(b is not None for b in bounds) else None
-    plan.status = status
-    plan.objective = objective or 0
-    plan.objectives = objectives
+    plan = ctx.plan.model_copy(
+        update={
+            "parts": planned,
+            "status": status,
+            "objective": objective or 0,
+            "objectives": objectives,
+        }
+    )
     return Result(
         status=status,
         objective=objective,
         bound=bound,
         gap=gap_of(objective, bound),
         wall_time=time.perf_counter() - start,
-        parts=results,
+        parts=results,  # type: ignore[arg-type]
         plan=plan.canonical(),
         interrupted=interrupted,
     )

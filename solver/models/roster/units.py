@@ -1,0 +1,201 @@
+"""The roster's constraint units: one ``add_<rule>`` per rule, named after its policy key.
+
+Each unit adds one constraint family to a :class:`RosterModel` (the CP-SAT model over a
+set of move options, with the index sets the units share). The checker's
+``check_<rule>`` in :mod:`solver.check.roster` verifies the same rule on any plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.county.instance import Instance
+from solver.county.vocabulary import COUNTY_OR_ABOVE
+from solver.models.roster.options import RosterData
+
+
+@dataclass
+class Usage:
+    """Capacity already used by moves fixed earlier (exchanges, when adding secondments)."""
+
+    away: dict[tuple[str, int], int] = field(default_factory=dict)
+    incoming: dict[tuple[str, int], int] = field(default_factory=dict)
+    subject: dict[tuple[str, str, int], int] = field(default_factory=dict)  # net change
+
+
+class RosterModel:
+    """A CP-SAT model over a subset of the move options: one Boolean per option, and the
+    sets of options each rule counts (who is away from a school, who arrives, ...)."""
+
+    def __init__(self, data: RosterData, subset: list[int]) -> None:
+        self.data = data
+        self.subset = subset
+        self.model = cp_model.CpModel()
+        self.x = {i: self.model.new_bool_var(f"o{i}") for i in subset}
+        opts = data.options
+        self.people: dict[int, list[int]] = defaultdict(list)
+        for i in subset:
+            self.people[opts[i].person].append(i)
+        self.away: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.incoming: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.quota_moves: dict[str, list[int]] = defaultdict(list)
+        self.leaving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.arriving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.fills: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.cost_extra: list[Any] = []
+
+    def index(self) -> None:
+        """Fill the sets each rule counts (after the per-person units, as the model grew)."""
+        data, opts = self.data, self.data.options
+        for i in self.subset:
+            o = opts[i]
+            person = data.staff[o.person]
+            if person.role == "teacher" and o.kind == "exchange":
+                self.quota_moves[person.school].append(i)
+            for t in range(o.first, o.first + o.length):
+                self.away[(person.school, t)].append(i)
+                self.incoming[(o.host, t)].append(i)
+                if person.subject:
+                    self.leaving[(person.school, person.subject, t)].append(i)
+                    self.arriving[(o.host, person.subject, t)].append(i)
+                    if (
+                        o.direction == "out"
+                        and person.role == "teacher"
+                        and (o.host, person.subject, t) in data.shortage
+                    ):
+                        self.fills[(o.host, person.subject, t)].append(i)
+
+    def count(self, idxs: list[int]) -> Any:
+        """How many of these options are chosen."""
+        return sum(self.x[i] for i in idxs)
+
+    def teacher_exchanges(self, direction: str) -> list[int]:
+        """Options that move a teacher on an exchange in this direction."""
+        opts, staff = self.data.options, self.data.staff
+        return [
+            i
+            for i in self.subset
+            if opts[i].kind == "exchange"
+            and opts[i].direction == direction
+            and staff[opts[i].person].role == "teacher"
+        ]
+
+    def chosen(self, solver: cp_model.CpSolver) -> list[int]:
+        """The options a solved model chose, in order."""
+        return sorted(i for i, var in self.x.items() if solver.boolean_value(var))
+
+
+def add_one_move(rm: RosterModel) -> None:
+    """[rotation.one_move] A person makes at most one move in the horizon."""
+    for idxs in rm.people.values():
+        if len(idxs) > 1:
+            rm.model.add_at_most_one(rm.x[i] for i in idxs)
+
+
+def add_fixed(rm: RosterModel, k: int) -> None:
+    """[rotation.fixed] A move pinned in fixed.csv is made, to its host, from its period."""
+    if k not in rm.data.pinned:
+        return
+    host, first = rm.data.pinned[k]
+    opts = rm.data.options
+    rm.model.add(
+        sum(rm.x[i] for i in rm.people[k] if opts[i].host == host and opts[i].first == first) == 1
+    )
+
+
+def add_rate(rm: RosterModel, soft_quota: int | None = None) -> None:
+    """[rotation.rate] Each advantaged school whose people are in the model moves at least
+    its quota of teachers; with ``soft_quota`` a missing teacher costs that much instead."""
+    staff, opts = rm.data.staff, rm.data.options
+    homes = {staff[opts[i].person].school for i in rm.subset}
+    for school, need in rm.data.quota.items():
+        if school not in homes:
+            continue
+        sent = rm.count(rm.quota_moves.get(school, []))
+        if soft_quota is None:
+            rm.model.add(sent >= need)
+        else:
+            missing = rm.model.new_int_var(0, need, f"missing_{school}")
+            rm.model.add(sent + missing >= need)
+            rm.cost_extra.append(soft_quota * missing)
+
+
+def add_max_outflow_share(rm: RosterModel, base: Usage) -> None:
+    """[rotation.max_outflow_share] Staff away from a school in a period, at most its limit."""
+    for (school, t), idxs in rm.away.items():
+        limit = rm.data.outflow.get(school, 0) - base.away.get((school, t), 0)
+        rm.model.add(rm.count(idxs) <= limit)
+
+
+def add_host_capacity(rm: RosterModel, base: Usage) -> None:
+    """[rotation.host_capacity] Staff coming in to a host in a period, at most its capacity."""
+    for (host, t), idxs in rm.incoming.items():
+        limit = rm.data.capacity.get(host, 0) - base.incoming.get((host, t), 0)
+        rm.model.add(rm.count(idxs) <= limit)
+
+
+def add_keep_subject_cover(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[rotation.keep_subject_cover] Every subject a school teaches keeps a teacher in
+    every period, counting teachers who come in."""
+    if not inst.policy.rotation.keep_subject_cover:
+        return
+    for (school, subject, t), idxs in rm.leaving.items():
+        have = rm.data.subject_count.get((school, subject), 0)
+        have += base.subject.get((school, subject, t), 0)
+        if len(idxs) >= have:
+            arriving = rm.arriving.get((school, subject, t), [])
+            rm.model.add(have - rm.count(idxs) + rm.count(arriving) >= 1)
+
+
+def add_backbone_share(rm: RosterModel, inst: Instance, teacher_out: list[int]) -> None:
+    """[rotation.backbone_share] County-level-or-above backbone teachers are at least this
+    share of the teachers moved out, county-wide."""
+    share = round(100 * inst.policy.rotation.backbone_share)
+    staff, opts = rm.data.staff, rm.data.options
+    rm.model.add(
+        sum(
+            (100 * (staff[opts[i].person].backbone in COUNTY_OR_ABOVE) - share) * rm.x[i]
+            for i in teacher_out
+        )
+        >= 0
+    )
+
+
+def add_two_way_share(
+    rm: RosterModel, inst: Instance, teacher_out: list[int], teacher_in: list[int]
+) -> None:
+    """[rotation.two_way_share] Learning stints (进城学艺) are at least this share of the
+    moves out, county-wide, when ``rotation.two_way`` is on."""
+    rot = inst.policy.rotation
+    if not rot.two_way:
+        return
+    rm.model.add(
+        100 * rm.count(teacher_in) >= round(100 * rot.two_way_share) * rm.count(teacher_out)
+    )
+
+
+def add_secondment_count(rm: RosterModel, k: int) -> None:
+    """[rotation.secondment_count] Exactly k cadres are seconded (挂职)."""
+    rm.model.add(sum(rm.x.values()) == k)
+
+
+def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
+    """The objective: uncovered shortages (capped at the shortage) and each option's own
+    cost (plus Lagrangian prices in ``adjust``)."""
+    w8 = inst.policy.weights
+    weights = inst.policy.needs.priority_weights
+    terms = []
+    for key, idxs in rm.fills.items():
+        need, prio = rm.data.shortage[key]
+        c = rm.model.new_int_var(0, min(need, len(idxs)), f"c{key}")
+        rm.model.add(c <= rm.count(idxs))
+        terms.append(-w8.roster_need * weights.get(prio, 1) * c)
+    for i in rm.subset:
+        cost = rm.data.options[i].cost + adjust.get(i, 0)
+        if cost:
+            terms.append(cost * rm.x[i])
+    rm.model.minimize(sum(terms) + sum(rm.cost_extra))

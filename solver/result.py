@@ -1,0 +1,237 @@
+"""How a solve went: one typed result per part, and the result of :func:`solver.solve`.
+
+Each part returns the same shape (status, objective, bound, gap, method, time, terms)
+with its own typed KPIs, and the plan rows it decided; :func:`solver.solve` gathers
+them into one :class:`Result` around the :class:`~solver.plan.Plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from solver.plan import (
+    Membership,
+    Move,
+    Pair,
+    PartObjective,
+    Plan,
+    Status,
+    UnmetNeed,
+    Unpaired,
+)
+
+# ---- KPIs --------------------------------------------------------------------------------
+
+
+class _Kpis(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PairsKpis(_Kpis):
+    """Headline figures of the pairs part."""
+
+    weak_schools: int = Field(description="Weak schools in the county.")
+    paired: int = Field(description="Pairs in the plan (pinned ones included).")
+    paired_share: float = Field(description="paired / weak_schools.")
+    helpers: int = Field(description="Schools that may help.")
+    helpers_used: int
+    helpers_below_min: int = Field(description="Helpers below twinning.min_helped.")
+    mean_km: float
+    max_km: float
+    complementarity: int = Field(description="Sum of the pairs' complementarity.")
+    unpaired_by_reason: dict[str, int]
+    candidate_arcs: int = Field(description="Compatible (helper, helped) arcs in the model.")
+
+
+class AllianceKpi(_Kpis):
+    """One alliance's figures."""
+
+    alliance: str
+    lead: str
+    schools: int
+    strong: int
+    students: int
+    teachers: int
+    backbone_per_100_students: float | None
+    farthest_km: float
+
+
+class AlliancesKpis(_Kpis):
+    """Headline figures of the alliances part."""
+
+    alliances: list[AllianceKpi]
+    groups: int
+
+
+class QuotaCap(_Kpis):
+    """A school whose quota by the rate exceeds what it can move."""
+
+    by_rate: int
+    can_move: int
+
+
+class RosterKpis(_Kpis):
+    """Headline figures of the roster part."""
+
+    moves: int
+    moves_by_kind: dict[str, int]
+    rotation_rate: float | None
+    rotation_rate_required: float
+    backbone_share: float | None
+    backbone_share_required: float
+    two_way_share: float | None
+    needs_total_teacher_periods: int
+    needs_covered_teacher_periods: int
+    needs_covered_share: float
+    due_moved: int
+    due_total: int
+    rural_priority_placed_rural: int
+    preferences_listed: int
+    preferences_honoured: int
+    mentor_pairs: int
+    cv_backbone_per_100_before: dict[str, float | None]
+    cv_backbone_per_100_after: dict[str, dict[str, float | None]]
+    cv_thresholds: dict[str, float]
+    unmet_needs_by_school: dict[str, dict[str, int]]
+    quota_capped: dict[str, QuotaCap]
+
+
+# ---- part results ------------------------------------------------------------------------
+
+
+class PartResult(BaseModel):
+    """How one part was solved (the shape every part shares)."""
+
+    part: str
+    status: Status
+    objective: int | None = Field(None, description="Cost of the plan found (lower is better).")
+    bound: float | None = Field(None, description="Best proven lower bound on the cost.")
+    gap: float | None = Field(None, description="(objective - bound) / max(1, objective).")
+    method: str = Field("", description="Engine that solved it and how optimality was proved.")
+    wall_time: float = 0.0
+    terms: dict[str, float] = Field(
+        default_factory=dict, description="Each cost term before weighting."
+    )
+    message: str = ""
+
+
+class PairsResult(PartResult):
+    part: Literal["pairs"] = "pairs"
+    kpis: PairsKpis | None = None
+
+
+class AlliancesResult(PartResult):
+    part: Literal["alliances"] = "alliances"
+    kpis: AlliancesKpis | None = None
+
+
+class RosterResult(PartResult):
+    part: Literal["roster"] = "roster"
+    kpis: RosterKpis | None = None
+
+
+AnyPartResult = Annotated[PairsResult | AlliancesResult | RosterResult, Field(discriminator="part")]
+
+
+# ---- what a part hands back to solve() -----------------------------------------------------
+
+
+@dataclass
+class PairsSolution:
+    """The pairs part's result and the plan rows it decided."""
+
+    result: PairsResult
+    objective: PartObjective | None = None
+    pairs: list[Pair] = field(default_factory=list)
+    unpaired: list[Unpaired] = field(default_factory=list)
+
+    def apply(self, plan: Plan) -> Plan:
+        return plan.model_copy(update={"pairs": self.pairs, "unpaired": self.unpaired})
+
+
+@dataclass
+class AlliancesSolution:
+    """The alliances part's result and the memberships it decided."""
+
+    result: AlliancesResult
+    objective: PartObjective | None = None
+    alliances: list[Membership] = field(default_factory=list)
+
+    def apply(self, plan: Plan) -> Plan:
+        return plan.model_copy(update={"alliances": self.alliances})
+
+
+@dataclass
+class RosterSolution:
+    """The roster part's result, its moves and the needs it leaves."""
+
+    result: RosterResult
+    objective: PartObjective | None = None
+    roster: list[Move] = field(default_factory=list)
+    unmet_needs: list[UnmetNeed] = field(default_factory=list)
+
+    def apply(self, plan: Plan) -> Plan:
+        return plan.model_copy(update={"roster": self.roster, "unmet_needs": self.unmet_needs})
+
+
+PartSolution = PairsSolution | AlliancesSolution | RosterSolution
+
+
+# ---- the whole solve ---------------------------------------------------------------------
+
+
+class Result(BaseModel):
+    """The outcome of :func:`solver.solve`: a status, figures, and the plan."""
+
+    status: Status
+    objective: int | None
+    bound: float | None
+    gap: float | None
+    wall_time: float
+    parts: dict[str, AnyPartResult]
+    plan: Plan
+    interrupted: bool = False
+
+    def summary(self) -> Summary:
+        """Everything for ``summary.json``: status, objective, bound, gap, times, KPIs."""
+        return Summary(
+            instance=self.plan.instance,
+            status=self.status,
+            objective=self.objective,
+            bound=self.bound,
+            gap=self.gap,
+            wall_time=round(self.wall_time, 3),
+            interrupted=self.interrupted,
+            parts=self.parts,
+        )
+
+
+class Summary(BaseModel):
+    """``summary.json``: the result without the plan."""
+
+    instance: str
+    status: Status
+    objective: int | None
+    bound: float | None
+    gap: float | None
+    wall_time: float
+    interrupted: bool
+    parts: dict[str, AnyPartResult]
+
+
+def gap_of(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap of a minimisation: (objective - bound) / max(1, |objective|)."""
+    if objective is None or bound is None:
+        return None
+    return max(0.0, (objective - bound) / max(1.0, abs(objective)))
+
+
+def worst_status(statuses: list[str]) -> Status:
+    """The status of several parts together: the worst of them."""
+    for s in ("infeasible", "unknown", "feasible"):
+        if s in statuses:
+            return s  # type: ignore[return-value]
+    return "optimal"

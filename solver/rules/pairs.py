@@ -1,0 +1,179 @@
+"""What the twinning rules mean (结对帮扶): pure definitions shared by model and checker.
+
+Terms
+-----
+helper
+    A school with helper capacity > 0: its own ``helper_capacity``, else
+    ``twinning.max_helped`` for strong schools and 0 for the others.
+helped school
+    A weak school (薄弱校).
+compatible pair
+    Helper and helped school share a stage (``twinning.same_stage``), lie within
+    ``twinning.max_km`` and were not paired in the last ``twinning.avoid_repeat_cycles``
+    cycles of history. Pinned pairs (``fixed.csv``, kind ``pair``) are kept whatever
+    these rules say.
+complementarity
+    Of a pair: the sum over subjects of the helped school's shortage priority weight x
+    min(helper's strength, helped school's shortage), where a helper's strength in a
+    subject is its surplus teachers plus its county-level-or-above backbone teachers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from solver.county.distances import Distances
+from solver.county.instance import Instance, School, share_stage
+from solver.county.needs import school_needs
+
+
+def helper_capacity(inst: Instance, school: School) -> int:
+    """Helped schools this school may support [twinning.max_helped]."""
+    if school.helper_capacity is not None:
+        return school.helper_capacity
+    return inst.policy.twinning.max_helped if school.tier == "strong" else 0
+
+
+def min_places(inst: Instance, school: School) -> int:
+    """Helped schools a helper should take where it can [twinning.min_helped]."""
+    return min(inst.policy.twinning.min_helped, helper_capacity(inst, school))
+
+
+def helper_schools(inst: Instance) -> list[School]:
+    """Schools that may help: helper capacity > 0."""
+    return [s for s in inst.schools if helper_capacity(inst, s) > 0]
+
+
+def weak_schools(inst: Instance) -> list[School]:
+    """Schools that need help: tier weak."""
+    return [s for s in inst.schools if s.tier == "weak"]
+
+
+def pair_history_periods(inst: Instance) -> list[str]:
+    """Distinct periods of pair history, most recent first."""
+    return sorted({h.period for h in inst.history if h.kind == "pair"}, reverse=True)
+
+
+def recent_pairs(inst: Instance) -> set[tuple[str, str]]:
+    """(helper, helped) pairs of the last cycles [twinning.avoid_repeat_cycles]."""
+    cycles = inst.policy.twinning.avoid_repeat_cycles
+    recent = set(pair_history_periods(inst)[:cycles])
+    return {
+        (h.from_school, h.to_school)
+        for h in inst.history
+        if h.kind == "pair" and h.period in recent
+    }
+
+
+def fixed_pairs(inst: Instance) -> list[tuple[str, str]]:
+    """Pinned (helper, helped) pairs [fixed.csv, kind pair]."""
+    return [(f.from_school, f.to_school) for f in inst.fixed if f.kind == "pair"]
+
+
+def within_km(inst: Instance, km: float) -> bool:
+    """Close enough to visit [twinning.max_km]."""
+    limit = inst.policy.twinning.max_km
+    return limit is None or km <= limit + 1e-9
+
+
+def stage_ok(inst: Instance, helper: School, helped: School) -> bool:
+    """Helper and helped school share a stage, where the policy asks [twinning.same_stage]."""
+    return not inst.policy.twinning.same_stage or share_stage(helper, helped)
+
+
+def compatible(
+    inst: Instance,
+    helper: School,
+    helped: School,
+    dist: Distances,
+    recent: set[tuple[str, str]] | None = None,
+) -> bool:
+    """Stage, distance and repeat rules together (pinned pairs are exempt)."""
+    recent = recent_pairs(inst) if recent is None else recent
+    return (
+        stage_ok(inst, helper, helped)
+        and within_km(inst, dist.km(helper.id, helped.id))
+        and (helper.id, helped.id) not in recent
+    )
+
+
+def student_budget_limit(inst: Instance, helper: School) -> int:
+    """Students the helped schools of a helper may have together
+    [twinning.max_helped_students_ratio]; 0 when the rule is off."""
+    ratio = inst.policy.twinning.max_helped_students_ratio
+    if ratio is None:
+        return 0
+    return int(ratio * (helper.students or 0))
+
+
+@dataclass
+class SubjectProfile:
+    """Per-school subject figures: what a helper can give, what a helped school lacks."""
+
+    subjects: list[str]
+    strength: dict[str, dict[str, int]]  # school -> subject -> surplus + backbone teachers
+    weight: dict[str, dict[str, int]]  # school -> subject -> weight of its shortage's priority
+    raw_shortage: dict[str, dict[str, int]]  # school -> subject -> shortage (teachers)
+    surplus: dict[str, dict[str, int]]
+    backbone: dict[str, dict[str, int]]
+
+    def complementarity(self, helper: str, helped: str) -> int:
+        """Priority weight x min(strength, shortage), summed over the helped school's needs."""
+        give = self.strength.get(helper, {})
+        weight = self.weight.get(helped, {})
+        return sum(
+            weight[s] * min(give.get(s, 0), short)
+            for s, short in self.raw_shortage.get(helped, {}).items()
+        )
+
+
+def subject_profile(inst: Instance) -> SubjectProfile:
+    """Strengths and weighted shortages per school and subject."""
+    needs = school_needs(inst)
+    weights = inst.policy.needs.priority_weights
+    backbone: dict[str, dict[str, int]] = defaultdict(dict)
+    counts: Counter[tuple[str, str]] = Counter(
+        (t.school, t.subject) for t in inst.staff if t.subject and t.is_backbone
+    )
+    for (school, subject), n in counts.items():
+        backbone[school][subject] = n
+    surplus: dict[str, dict[str, int]] = defaultdict(dict)
+    weight: dict[str, dict[str, int]] = defaultdict(dict)
+    raw_shortage: dict[str, dict[str, int]] = defaultdict(dict)
+    for school, by_subject in needs.items():
+        for subject, need in by_subject.items():
+            if need.surplus:
+                surplus[school][subject] = need.surplus
+            if need.shortage:
+                raw_shortage[school][subject] = need.shortage
+                weight[school][subject] = weights.get(need.priority, 1)
+    strength: dict[str, dict[str, int]] = defaultdict(dict)
+    for school in set(surplus) | set(backbone):
+        for subject in set(surplus[school]) | set(backbone[school]):
+            strength[school][subject] = surplus[school].get(subject, 0) + backbone[school].get(
+                subject, 0
+            )
+    subjects = sorted(
+        {s for d in raw_shortage.values() for s in d} | {s for d in strength.values() for s in d}
+    )
+    return SubjectProfile(
+        subjects, dict(strength), dict(weight), dict(raw_shortage), dict(surplus), dict(backbone)
+    )
+
+
+def why(profile: SubjectProfile, helper: str, helped: str) -> str:
+    """The needs a pair answers, in words: subjects the helper is strong in and the
+    helped school lacks."""
+    parts = []
+    strength = profile.strength.get(helper, {})
+    for subject, short in sorted(profile.raw_shortage.get(helped, {}).items()):
+        give = strength.get(subject, 0)
+        if give and short:
+            bb = profile.backbone.get(helper, {}).get(subject, 0)
+            sp = profile.surplus.get(helper, {}).get(subject, 0)
+            offer = ", ".join(
+                x for x in (f"{bb} backbone" if bb else "", f"{sp} surplus" if sp else "") if x
+            )
+            parts.append(f"{subject}: short {short}, helper has {offer}")
+    return "; ".join(parts) if parts else "shared stage, nearest available helper"
