@@ -20,15 +20,15 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import solver.models.alliances.pmedian as pmedian
-from solver.models.alliances.pmedian import PMedianResult, read_orlib_pmed, solve_pmedian
-
-PMED_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "pmed"
+from solver.io.orlib import read_orlib_pmed
+from solver.models.alliances.pmedian import PMedianResult, solve_pmedian
+from tests.orlib import PMED
 
 FloatArray = NDArray[np.float64]
 
 
 def _pmed(name: str) -> Path:
-    path = PMED_DIR / f"{name}.txt"
+    path = PMED / f"{name}.txt"
     if not path.exists():
         pytest.skip(f"reference data {path} not present")
     return path

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import solver.models.alliances.pmedian as pm  # noqa: E402
+from solver.io.orlib import read_orlib_pmed, read_orlib_pmed_optima  # noqa: E402
 
 PMED_DIR = ROOT.parent / "shared" / "reference" / "pmed"
 RESULTS = Path(__file__).resolve().parent / "results" / "pmedian.md"
@@ -47,16 +48,6 @@ CPSAT_LIMIT = 10.0
 FULL_RADIUS = ["pmed1", "pmed6", "pmed11"]
 
 FloatArray = NDArray[np.float64]
-
-
-def known_optima() -> dict[str, float]:
-    """Optima from pmedopt.txt (``name value`` lines after a header)."""
-    optima: dict[str, float] = {}
-    for line in (PMED_DIR / "pmedopt.txt").read_text().splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0].startswith("pmed"):
-            optima[parts[0]] = float(parts[1])
-    return optima
 
 
 def fmt(value: float) -> str:
@@ -194,7 +185,7 @@ def highs_full_radius(dist: FloatArray, p: int, limit: float) -> tuple[str, floa
 
 
 def main() -> None:
-    optima = known_optima()
+    optima = read_orlib_pmed_optima(PMED_DIR / "pmedopt.txt")
     lines: list[str] = []
 
     def say(text: str = "") -> None:
@@ -233,7 +224,7 @@ def main() -> None:
         if not path.exists():
             say(f"(missing {path}; skipped)")
             continue
-        dist, p = pm.read_orlib_pmed(path)
+        dist, p = read_orlib_pmed(path)
         dists[name] = (dist, p)
         current["name"] = name
         start = time.monotonic()
