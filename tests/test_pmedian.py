@@ -1,4 +1,4 @@
-"""Tests for the exact p-median solver (solver/alliances/pmedian.py).
+"""Tests for the exact p-median solver (solver/models/alliances/pmedian/).
 
 Optimality is checked against proven OR-Library optima and against brute force over
 every combination of leads on small random instances, including forbidden (inf)
@@ -19,16 +19,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-import solver.models.alliances.pmedian as pmedian
-from solver.models.alliances.pmedian import PMedianResult, read_orlib_pmed, solve_pmedian
-
-PMED_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "pmed"
+from solver.io.orlib import read_orlib_pmed
+from solver.models.alliances.pmedian import (
+    PMedianResult,
+    driver,
+    lagrangian,
+    problem,
+    solve_pmedian,
+)
+from tests.orlib import PMED
 
 FloatArray = NDArray[np.float64]
 
 
 def _pmed(name: str) -> Path:
-    path = PMED_DIR / f"{name}.txt"
+    path = PMED / f"{name}.txt"
     if not path.exists():
         pytest.skip(f"reference data {path} not present")
     return path
@@ -202,11 +207,12 @@ def without_lagrangian_proof(monkeypatch: pytest.MonkeyPatch) -> None:
     the work."""
 
     def weak(
-        inst: pmedian._Instance, upper: float, lam: FloatArray, *args: object
-    ) -> pmedian._Lagrangian:
-        return pmedian._Lagrangian(-math.inf, np.zeros_like(lam), 0)
+        inst: problem._Instance, upper: float, lam: FloatArray, *args: object
+    ) -> lagrangian._Lagrangian:
+        return lagrangian._Lagrangian(-math.inf, np.zeros_like(lam), 0)
 
-    monkeypatch.setattr(pmedian, "_lagrangian", weak)
+    # The driver imports the stage functions by name, so they are replaced there.
+    monkeypatch.setattr(driver, "_lagrangian", weak)
 
 
 # The patch is the same for every example, so a function-scoped fixture is fine.
@@ -232,14 +238,14 @@ def without_heuristic(monkeypatch: pytest.MonkeyPatch) -> None:
     infeasible on instances with forbidden pairs: the MIP must then find a solution
     (or prove infeasibility) without a warm start."""
 
-    def first_columns(h: FloatArray, inst: pmedian._Instance) -> NDArray[np.bool_]:
+    def first_columns(h: FloatArray, inst: problem._Instance) -> NDArray[np.bool_]:
         mask = inst.forced.copy()
         mask[np.flatnonzero(~mask)[: inst.p - int(mask.sum())]] = True
         return mask
 
-    monkeypatch.setattr(pmedian, "_greedy", first_columns)
-    monkeypatch.setattr(pmedian, "_local_search", lambda h, mask, inst: mask)
-    monkeypatch.setattr(pmedian, "_PERTURBATION_ROUNDS", 0)
+    monkeypatch.setattr(driver, "_greedy", first_columns)
+    monkeypatch.setattr(driver, "_local_search", lambda h, mask, inst: mask)
+    monkeypatch.setattr(driver, "_PERTURBATION_ROUNDS", 0)
 
 
 @_PATCHED

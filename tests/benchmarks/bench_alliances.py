@@ -25,6 +25,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from solver import load_instance, solve, validate  # noqa: E402
+from solver.io.orlib import read_orlib_pmed  # noqa: E402
+from tests.orlib import PMED, optima, write_instance  # noqa: E402
+
 RESULTS = Path(__file__).parent / "results" / "alliances.md"
 
 
@@ -59,9 +64,6 @@ def main() -> None:
 
     import ortools
 
-    from solver import load_instance, solve, validate
-    from tests.orlib import optima, shortest_paths, write_instance
-
     known = optima()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,13 +79,7 @@ def main() -> None:
             ok = validate(inst, result.plan).ok
             plain = "-"
             if name in args.compare.split(","):
-                d, p = shortest_paths(
-                    Path(__file__).resolve().parents[3]
-                    / "shared"
-                    / "reference"
-                    / "pmed"
-                    / f"{name}.txt"
-                )
+                d, p = read_orlib_pmed(PMED / f"{name}.txt")
                 st, secs, bnd = plain_cpsat(d, p, args.limit)
                 plain = f"{st} {secs:.1f} s (bound {bnd:.0f}); {secs / solve_s:.0f}x"
             row = {

@@ -37,7 +37,8 @@ from numpy.typing import NDArray
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import solver.models.alliances.pmedian as pm  # noqa: E402
+from solver.io.orlib import read_orlib_pmed, read_orlib_pmed_optima  # noqa: E402
+from solver.models.alliances.pmedian import driver, problem, radius, solve_pmedian  # noqa: E402
 
 PMED_DIR = ROOT.parent / "shared" / "reference" / "pmed"
 RESULTS = Path(__file__).resolve().parent / "results" / "pmedian.md"
@@ -47,16 +48,6 @@ CPSAT_LIMIT = 10.0
 FULL_RADIUS = ["pmed1", "pmed6", "pmed11"]
 
 FloatArray = NDArray[np.float64]
-
-
-def known_optima() -> dict[str, float]:
-    """Optima from pmedopt.txt (``name value`` lines after a header)."""
-    optima: dict[str, float] = {}
-    for line in (PMED_DIR / "pmedopt.txt").read_text().splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0].startswith("pmed"):
-            optima[parts[0]] = float(parts[1])
-    return optima
 
 
 def fmt(value: float) -> str:
@@ -133,7 +124,7 @@ def run_cpsat(model: Any, params: dict[str, Any], build: float) -> CpSatRun:
     )
 
 
-def cpsat_radius(model: pm._RadiusModel, params: dict[str, Any]) -> CpSatRun:
+def cpsat_radius(model: radius._RadiusModel, params: dict[str, Any]) -> CpSatRun:
     """The solver's reduced radius model (integer data) given to CP-SAT instead."""
     from ortools.sat.python import cp_model
 
@@ -171,20 +162,20 @@ def highs_full_radius(dist: FloatArray, p: int, limit: float) -> tuple[str, floa
     """HiGHS on the radius model of the whole instance (no Lagrangian reduction),
     warm-started from the solver's own heuristic optimum."""
     n = dist.shape[0]
-    inst = pm._prepare(
+    inst = problem._prepare(
         dist, p, np.ones(n), np.zeros(0, dtype=np.int64), np.ones(dist.shape[1], dtype=bool)
     )
     assert not isinstance(inst, str)
     cap = np.full(n, np.inf)
-    model = pm._radius_model(
+    model = radius._radius_model(
         inst, np.zeros(len(inst.cand), dtype=bool), np.zeros(len(inst.cand), dtype=bool), cap
     )
     assert model is not None
-    warm_result = pm.solve_pmedian(dist, p)
+    warm_result = solve_pmedian(dist, p)
     warm = np.zeros(len(inst.cand), dtype=bool)
     warm[list(warm_result.leads)] = True
     start = time.monotonic()
-    out = pm._solve_radius_highs(model, inst, warm, limit, 0, 1.0 - 1e-6, 0.0)
+    out = radius._solve_radius_highs(model, inst, warm, limit, 0, 1.0 - 1e-6, 0.0)
     seconds = time.monotonic() - start
     objective = inst.objective(out.open_mask) if out.open_mask is not None else math.inf
     return out.status, objective, out.bound, seconds
@@ -194,7 +185,7 @@ def highs_full_radius(dist: FloatArray, p: int, limit: float) -> tuple[str, floa
 
 
 def main() -> None:
-    optima = known_optima()
+    optima = read_orlib_pmed_optima(PMED_DIR / "pmedopt.txt")
     lines: list[str] = []
 
     def say(text: str = "") -> None:
@@ -215,7 +206,7 @@ def main() -> None:
 
     # 1. the solver on every instance, capturing the reduced models it builds.
     captured: dict[str, tuple[Any, ...]] = {}
-    original = pm._solve_radius_highs
+    original = driver._solve_radius_highs
     current = {"name": ""}
 
     def spy(*args: Any) -> Any:
@@ -224,7 +215,7 @@ def main() -> None:
         captured[current["name"]] = (*args, time.monotonic() - start, out)
         return out
 
-    pm._solve_radius_highs = spy  # type: ignore[assignment]
+    driver._solve_radius_highs = spy  # type: ignore[assignment]
     rows: list[list[str]] = []
     results: dict[str, tuple[float, Any]] = {}
     dists: dict[str, tuple[FloatArray, int]] = {}
@@ -233,11 +224,11 @@ def main() -> None:
         if not path.exists():
             say(f"(missing {path}; skipped)")
             continue
-        dist, p = pm.read_orlib_pmed(path)
+        dist, p = read_orlib_pmed(path)
         dists[name] = (dist, p)
         current["name"] = name
         start = time.monotonic()
-        result = pm.solve_pmedian(dist, p)
+        result = solve_pmedian(dist, p)
         seconds = time.monotonic() - start
         results[name] = (seconds, result)
         rows.append(
@@ -254,7 +245,7 @@ def main() -> None:
                 result.method,
             ]
         )
-    pm._solve_radius_highs = original  # type: ignore[assignment]
+    driver._solve_radius_highs = original  # type: ignore[assignment]
     say("## solve_pmedian")
     say()
     say(

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from solver.models.alliances.data import AlliancesData, IntArray
+from solver.models.alliances.pmedian import solve_pmedian
 from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
 
 
@@ -48,8 +49,6 @@ def _index(arcs: list[tuple[int, int]], n: int) -> tuple[list[list[int]], dict[i
 
 def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> AllianceOutcome:
     """The pure model through the exact p-median solver."""
-    from solver.models.alliances.pmedian import solve_pmedian
-
     start = time.perf_counter()
     res = solve_pmedian(
         data.cost,
