@@ -298,7 +298,7 @@ def generate(
     ] = None,
 ) -> None:
     """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
-    from solver.synthetic.county import default_policy, generate_county, write_county
+    from solver.synthetic.county import county_policy, generate_county, write_county
 
     mix = None
     if stage_mix:
@@ -311,10 +311,7 @@ def generate(
     region_list = [r.strip() for r in regions.replace("，", ",").split(",")] if regions else None
     with _user_errors():
         tables = generate_county(schools, staff, seed, stage_mix=mix, regions=region_list)
-        paths = write_county(tables, out)
-        policy = out / "policy.toml"
-        policy.write_text(default_policy(schools, region_list), encoding="utf-8")
-        paths.append(policy)
+        paths = write_county(tables, out, policy=county_policy(schools, region_list))
     out_console.print(
         f"wrote {len(paths)} files to {out}/: "
         + ", ".join(f"{k} {len(v)}" for k, v in tables.items())

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from solver.synthetic.county import COLUMNS, SUBJECT_SHARES, generate_county, write_county
+from solver.county.policy import Policy
+from solver.io.headers import FIELDS
+from solver.io.readers import load_instance
+from solver.synthetic.county import (
+    SUBJECT_SHARES,
+    SUBJECTS,
+    county_policy,
+    default_policy,
+    generate_county,
+    write_county,
+)
+from solver.synthetic.terms import STAFFING_RATIOS, STUDENTS_PER_TEACHER
+
+INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 
 STAGES = {"kindergarten", "primary", "junior", "senior", "nine_year", "twelve_year"}
 COVERS = {
@@ -42,7 +56,7 @@ def check_county(tables: dict[str, pd.DataFrame], schools: int, staff: int) -> N
     """Every structural promise of the generator, for any arguments."""
     assert set(tables) == {"schools", "staff", "needs", "history"}
     for name, frame in tables.items():
-        assert tuple(frame.columns) == COLUMNS[name], name
+        assert tuple(frame.columns) == FIELDS[name], name
 
     sch, st, needs, hist = tables["schools"], tables["staff"], tables["needs"], tables["history"]
     assert len(sch) == schools and len(st) == staff
@@ -282,7 +296,7 @@ def test_write_county_round_trip(tmp_path: Path, county: dict[str, pd.DataFrame]
         raw = path.read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw
         back = pd.read_csv(path, dtype=str, keep_default_na=False)
-        assert back.shape == frame.shape and tuple(back.columns) == COLUMNS[name]
+        assert back.shape == frame.shape and tuple(back.columns) == FIELDS[name]
         assert list(back.iloc[:, 0]) == [str(v) for v in frame.iloc[:, 0]]
     schools = pd.read_csv(out / "schools.csv")
     assert schools["helper_capacity"].isna().all()
@@ -300,3 +314,57 @@ def test_write_county_overwrites(tmp_path: Path) -> None:
 def test_write_county_rejects_path_like_names(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="table name"):
         write_county({"../evil": pd.DataFrame({"a": [1]})}, tmp_path)
+
+
+def test_write_county_with_policy(tmp_path: Path) -> None:
+    tables = generate_county(24, 480, seed=0)
+    paths = write_county(tables, tmp_path / "c", policy=county_policy(24, ["东", "西"]))
+    assert [p.name for p in paths] == [*(f"{t}.csv" for t in tables), "policy.toml"]
+    text = (tmp_path / "c" / "policy.toml").read_text(encoding="utf-8")
+    assert text.startswith("# Written by twinning generate")
+    assert tomllib.loads(text) == {
+        "alliances": {"groups": 2, "same_stage": False, "within_region": True}
+    }
+    assert load_instance(tmp_path / "c").policy == county_policy(24, ["东", "西"])
+
+
+def test_default_policy_is_county_policy_as_toml() -> None:
+    assert county_policy(24).alliances.groups == 3
+    assert county_policy(24).alliances.within_region is False
+    data = tomllib.loads(default_policy(24))
+    assert Policy.model_validate(data) == county_policy(24)
+
+
+def test_shipped_demo_county_is_a_fresh_generation(tmp_path: Path) -> None:
+    """instances/demo-county is README's generate command; the CSV files match byte for byte."""
+    out = tmp_path / "demo-county"
+    write_county(generate_county(30, 600, seed=7), out, policy=county_policy(30))
+    shipped = INSTANCES / "demo-county"
+    for table in ("schools", "staff", "needs", "history"):
+        assert (out / f"{table}.csv").read_bytes() == (shipped / f"{table}.csv").read_bytes()
+    assert load_instance(out) == load_instance(shipped)
+
+
+def test_vocabulary_comes_from_the_model() -> None:
+    needs = Policy().needs
+    assert needs.students_per_teacher == STAFFING_RATIOS
+    for stage, shares in needs.subject_shares.items():
+        assert SUBJECT_SHARES[stage] == shares
+        assert STUDENTS_PER_TEACHER[stage] == pytest.approx(needs.students_per_teacher[stage])
+    # Blends: a nine-year school's quota is its primary and junior grades' quotas.
+    nine = 1 / STUDENTS_PER_TEACHER["nine_year"]
+    assert nine == pytest.approx(6 / 9 / 19.0 + 3 / 9 / 13.5)
+    for shares in SUBJECT_SHARES.values():
+        assert sum(shares.values()) == pytest.approx(1.0)
+        assert set(shares) <= set(SUBJECTS)
+    assert set(SUBJECTS) == {s for shares in SUBJECT_SHARES.values() for s in shares}
+
+
+def test_stage_mix_accepts_chinese_stage_names() -> None:
+    mix = {"小学": 8, "初中": 3, "九年一贯制": 1}
+    sch = generate_county(12, 300, seed=2, stage_mix=mix)["schools"]
+    assert sch["stage"].value_counts().to_dict() == {"primary": 8, "junior": 3, "nine_year": 1}
+    same = generate_county(12, 300, seed=2, stage_mix={"primary": 8, "junior": 3, "nine_year": 1})
+    pd.testing.assert_frame_equal(sch, same["schools"])
+    with pytest.raises(ValueError, match="same stage"):
+        generate_county(12, 300, stage_mix={"小学": 6, "primary": 6})

@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from solver.county.instance import Instance
+from solver.county.policy import Policy
 from solver.county.vocabulary import ALIASES
 from solver.io.files import atomic_write, commit_folder
 from solver.io.headers import FIELDS, HEADERS
@@ -35,8 +37,8 @@ def instance_rows(inst: Instance) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _policy_overrides(inst: Instance) -> dict[str, Any]:
-    return inst.policy.model_dump(mode="json", exclude_defaults=True)
+def _policy_overrides(policy: Policy) -> dict[str, Any]:
+    return policy.model_dump(mode="json", exclude_defaults=True)
 
 
 def _toml_value(value: Any) -> str:
@@ -58,17 +60,23 @@ def _key(key: Any) -> str:
     return text if text.replace("_", "").isalnum() and text.isascii() else json.dumps(text)
 
 
-def policy_toml(inst: Instance) -> str:
-    """The policy keys that differ from the defaults, as TOML."""
+def policy_toml(source: Instance | Policy, *, header: str = "") -> str:
+    """The policy keys that differ from the defaults, as TOML.
+
+    ``source`` is an instance (its policy) or a policy; ``header``, when given, opens
+    the text as ``#`` comment lines.
+    """
+    policy = source.policy if isinstance(source, Instance) else source
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     lines = []
-    for section, values in _policy_overrides(inst).items():
+    for section, values in _policy_overrides(policy).items():
         lines.append(f"[{section}]")
         for key, value in values.items():
             if value is None:
                 continue
             lines.append(f"{_key(key)} = {_toml_value(value)}")
         lines.append("")
-    return "\n".join(lines)
+    return comment + "\n".join(lines)
 
 
 def save_instance(
@@ -90,7 +98,7 @@ def save_instance(
     suffix = p.suffix.lower()
     if suffix in (".json", ".yaml", ".yml"):
         doc: dict[str, Any] = {"name": inst.name, **rows}
-        doc["policy"] = _policy_overrides(inst)
+        doc["policy"] = _policy_overrides(inst.policy)
         if suffix == ".json":
             text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
         else:
@@ -110,7 +118,7 @@ def save_instance(
             sheet.append([zh[table].get(c, c) if lang == "zh" else c for c in cols])
             for r in data:
                 sheet.append([r.get(c) for c in cols])
-        flat = _flat_policy(_policy_overrides(inst))
+        flat = _flat_policy(_policy_overrides(inst.policy))
         if flat:
             sheet = book.create_sheet("policy")
             sheet.append(["key", "value"])
@@ -120,22 +128,61 @@ def save_instance(
         book.save(blob)
         atomic_write(p, blob.getvalue())
         return p
+    write_csv_folder(
+        p, rows, policy=policy_toml(inst), encoding=encoding, lang=lang, newline=newline
+    )
+    return p
+
+
+def write_csv_folder(
+    path: str | Path,
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    *,
+    policy: str = "",
+    encoding: str = "utf-8",
+    lang: str = "en",
+    newline: str = "\n",
+) -> list[Path]:
+    """Write tables as ``<table>.csv`` and ``policy.toml`` into a folder, all at once.
+
+    Parameters
+    ----------
+    path
+        The folder; created (with parents) when missing.
+    tables
+        Table (``schools``, ``staff``, ...) -> rows of field -> plain value; a missing
+        field or ``None`` is a blank cell. Columns follow :data:`FIELDS`.
+    policy
+        Text of ``policy.toml`` (see :func:`policy_toml`); not written when blank.
+    encoding, lang, newline
+        As for :func:`save_instance`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written: the tables in the order given, then ``policy.toml``.
+
+    Raises
+    ------
+    ValueError
+        On a table name that is not one of :data:`FIELDS`.
+    """
+    zh = {table: {v: k for k, v in HEADERS[table].items()} for table in HEADERS}
     files: dict[str, bytes] = {}
-    if lang == "zh":
-        rows = {table: [_zh_values(r) for r in data] for table, data in rows.items()}
-    for table, data in rows.items():
+    for table, data in tables.items():
+        if table not in FIELDS:
+            raise ValueError(f"table name {table!r} is not one of {', '.join(FIELDS)}")
         cols = list(FIELDS[table])
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator=newline)
         writer.writerow([zh[table].get(c, c) if lang == "zh" else c for c in cols])
-        for r in data:
+        for row in data:
+            r = _zh_values(row) if lang == "zh" else row
             writer.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
         files[f"{table}.csv"] = buf.getvalue().encode(encoding)
-    toml = policy_toml(inst)
-    if toml.strip():
-        files["policy.toml"] = toml.encode("utf-8")
-    commit_folder(p, files)
-    return p
+    if policy.strip():
+        files["policy.toml"] = policy.encode("utf-8")
+    return commit_folder(Path(path), files)
 
 
 #: field -> {English value -> first Chinese alias}
@@ -146,7 +193,7 @@ for _field, _aliases in ALIASES.items():
             _ZH_VALUES.setdefault(_field, {}).setdefault(_en, _zh)
 
 
-def _zh_values(row: dict[str, Any]) -> dict[str, Any]:
+def _zh_values(row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for fld, values in _ZH_VALUES.items():
         value = out.get(fld)
