@@ -7,7 +7,9 @@ instance or an invalid plan exits 1; never a traceback for a user error.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,9 +17,23 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
+
+import solver
+from solver.check import validate as check
+from solver.county.instance import Instance
+from solver.errors import InputError
+from solver.io.files import atomic_write
+from solver.io.readers import InputWarning, expand_instances, load_instance
+from solver.io.tabular import Table as Rows
+from solver.io.tabular import csv_bytes
+from solver.models.search import STOP
+from solver.plan import Plan
+from solver.synthetic.county import county_policy, generate_county, write_county
 
 app = typer.Typer(
     name="twinning",
@@ -41,8 +57,6 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn input errors into a message and exit 2, and show input warnings."""
-    from solver.errors import InputError
-    from solver.io import InputWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
@@ -58,16 +72,13 @@ def _user_errors() -> Iterator[None]:
 
 
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
-    from solver.io import InputWarning
 
     for w in caught:
         if issubclass(w.category, InputWarning):
             err_console.print(f"[yellow]warning:[/] {escape(str(w.message))}", soft_wrap=True)
 
 
-def _load(path: Path) -> Any:
-    from solver import load_instance
-
+def _load(path: Path) -> Instance:
     return load_instance(path)
 
 
@@ -96,7 +107,6 @@ def solve(
     ] = False,
 ) -> None:
     """Solve an instance, write the plan, print a summary table."""
-    from solver import solve as run
 
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     bad = set(formats) - {"json", "csv", "xlsx"}
@@ -108,7 +118,7 @@ def solve(
         inst = _load(instance)
         with _live_line() as progress:
             result = _interruptible(
-                lambda: run(
+                lambda: solver.solve(
                     inst,
                     parts,
                     time_limit=time_limit,
@@ -149,10 +159,6 @@ def _interruptible(work: Callable[[], Any]) -> Any:
     Python runs signal handlers in the main thread only between bytecodes; a search running
     in C++ on the main thread would hold Ctrl-C back until it ended.
     """
-    import signal
-    import threading
-
-    from solver.models.search import STOP
 
     STOP.clear()
     box: dict[str, Any] = {}
@@ -253,10 +259,6 @@ def validate(
     plan: Annotated[Path, typer.Argument(help="plan.json to check.")],
 ) -> None:
     """Check every rule independently of the solver; exit 0 valid, 1 violations, 2 bad input."""
-    from pydantic import ValidationError
-
-    from solver import validate as check
-    from solver.plan import Plan
 
     with _user_errors():
         inst = _load(instance)
@@ -298,7 +300,6 @@ def generate(
     ] = None,
 ) -> None:
     """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
-    from solver.synthetic.county import county_policy, generate_county, write_county
 
     mix = None
     if stage_mix:
@@ -330,18 +331,12 @@ def batch(
     time_limit: Annotated[float, typer.Option(help="Seconds per instance.")] = 60.0,
 ) -> None:
     """Solve many instances in parallel; one summary table and OUT/summary.csv."""
-    from rich.progress import Progress
-
-    from solver.batch import BatchRow, expand_instances, solve_many
-    from solver.io.files import atomic_write
-    from solver.io.tabular import Table as Rows
-    from solver.io.tabular import csv_bytes
 
     paths = expand_instances(instances)
     if not paths:
         _fail("batch: no instance given")
-    rows: list[BatchRow] = []
-    stream = solve_many(
+    rows: list[solver.BatchRow] = []
+    stream = solver.solve_many(
         paths, parts=parts, time_limit=time_limit, jobs=jobs, scheduler=scheduler, out_dir=out
     )
     try:
@@ -398,8 +393,6 @@ def schema(
     which: Annotated[str, typer.Argument(help="instance, plan or both.")] = "both",
 ) -> None:
     """Print the JSON Schema of the instance and plan documents."""
-    from solver.county.instance import Instance
-    from solver.plan import Plan
 
     docs: dict[str, Callable[[], dict[str, Any]]] = {
         "instance": lambda: Instance.model_json_schema(by_alias=True),

@@ -5,7 +5,6 @@ A broken or infeasible instance is a row with its error; it never stops the rest
 
 from __future__ import annotations
 
-import glob
 import os
 import time
 import traceback
@@ -42,23 +41,6 @@ class BatchRow(BaseModel):
     @property
     def ok(self) -> bool:
         return self.status in ("optimal", "feasible") and not self.error and not self.violations
-
-
-def expand_instances(items: Iterable[str | Path]) -> list[Path]:
-    """Files, folders and globs -> instance paths, in the order given, without repeats.
-
-    A folder is one instance (a CSV folder); a path that does not exist and matches
-    nothing is kept, so that it becomes a row with its error.
-    """
-    out: list[Path] = []
-    for item in items:
-        text = str(item)
-        matches = sorted(glob.glob(text)) if any(c in text for c in "*?[") else [text]
-        for m in matches or [text]:
-            p = Path(m)
-            if p not in out:
-                out.append(p)
-    return out
 
 
 def solve_one(

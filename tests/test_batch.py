@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from solver.batch import expand_instances, solve_many
+from solver.batch import solve_many
+from solver.io.readers import expand_instances
 from tests.conftest import INSTANCES
 
 

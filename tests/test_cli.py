@@ -162,3 +162,45 @@ def test_validator_never_imports_ortools() -> None:
         timeout=120,
     )
     assert run.stdout.strip() == "False", run.stderr
+
+
+#: Run the command line in a process where OR-Tools, PuLP and HiGHS cannot be imported.
+_WITHOUT_SOLVERS = """
+import sys
+
+class NoSolvers:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("ortools", "pulp", "highspy"):
+            raise ImportError(f"{name} is not installed here")
+        return None
+
+sys.meta_path.insert(0, NoSolvers())
+from cli.main import app
+sys.argv = ["twinning", *sys.argv[1:]]
+app()
+"""
+
+
+def test_validate_runs_where_ortools_cannot_be_imported(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    solved = twinning("solve", str(INSTANCES / "demo-county"), "-o", str(out))
+    assert solved.returncode == 0, solved.stderr
+    args = ["validate", str(INSTANCES / "demo-county"), str(out / "plan.json")]
+    run = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_SOLVERS, *args],
+        capture_output=True,
+        text=True,
+        cwd=INSTANCES.parent,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("roster (recounted)") or "valid:" in run.stdout
+    # The same process cannot solve: the block is real.
+    blocked = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_SOLVERS, "solve", str(INSTANCES / "demo-county")],
+        capture_output=True,
+        text=True,
+        cwd=INSTANCES.parent,
+        timeout=120,
+    )
+    assert blocked.returncode != 0 and "not installed here" in blocked.stdout + blocked.stderr

@@ -103,7 +103,7 @@ def test_not_due_exempt_deferred_and_last_cycle_never_move() -> None:
     found = rules(inst, bad)
     assert {
         "rotation.exempt_age",
-        "rotation.status",
+        "staff.status",
         "rotation.last_cycle",
         "rotation.due_years",
     } <= found

@@ -30,18 +30,18 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
     v = report.violations
     if "pairs" in plan.parts:
         pf = pair_facts(inst, plan, dist)
-        for check in PAIR_CHECKS:
-            v.extend(check(pf))
+        for pair_check in PAIR_CHECKS:
+            v.extend(pair_check(pf))
         report.objectives["pairs"] = pairs_objective(pf)
     if "alliances" in plan.parts:
         af = alliance_facts(inst, plan, dist)
-        for check in ALLIANCE_CHECKS:
-            v.extend(check(af))
+        for alliance_check in ALLIANCE_CHECKS:
+            v.extend(alliance_check(af))
         report.objectives["alliances"] = alliances_objective(af)
     if "roster" in plan.parts:
         rf = roster_facts(inst, plan, dist)
-        for check in ROSTER_CHECKS:
-            v.extend(check(rf))
+        for roster_check in ROSTER_CHECKS:
+            v.extend(roster_check(rf))
         report.kpis["roster"] = roster_recount(rf)
         report.objectives["roster"] = roster_objective(rf)
     for part, mine in report.objectives.items():

@@ -33,7 +33,8 @@ class AllianceFacts:
 
 def alliance_facts(inst: Instance, plan: Plan, dist: Distances) -> AllianceFacts:
     schools = {s.id: s for s in inst.schools}
-    rows, unknown = [], []
+    rows: list[Membership] = []
+    unknown: list[Membership] = []
     for m in plan.alliances:
         (rows if m.member in schools and m.lead in schools else unknown).append(m)
     placed: dict[str, list[str]] = defaultdict(list)
@@ -97,27 +98,29 @@ def check_cover(f: AllianceFacts) -> list[Violation]:
 
 
 def check_one_lead(f: AllianceFacts) -> list[Violation]:
-    """[alliances.one_lead] An alliance names one lead, and the lead is its own member."""
-    out = []
-    for alliance, ls in sorted(f.leads.items()):
-        lead = f.lead_of_alliance[alliance]
-        if len(ls) > 1:
-            out.append(
-                Violation(
-                    rule="alliances.one_lead",
-                    where=[alliance, *sorted(ls)],
-                    message=f"alliance {alliance} names {len(ls)} leads",
-                )
-            )
-        if lead not in f.members[alliance]:
-            out.append(
-                Violation(
-                    rule="alliances.lead_in_own",
-                    where=[alliance, lead],
-                    message=f"lead {lead} is not a member of its own alliance",
-                )
-            )
-    return out
+    """[alliances.one_lead] An alliance names one lead."""
+    return [
+        Violation(
+            rule="alliances.one_lead",
+            where=[alliance, *sorted(ls)],
+            message=f"alliance {alliance} names {len(ls)} leads",
+        )
+        for alliance, ls in sorted(f.leads.items())
+        if len(ls) > 1
+    ]
+
+
+def check_lead_in_own(f: AllianceFacts) -> list[Violation]:
+    """[alliances.lead_in_own] A lead is a member of its own alliance."""
+    return [
+        Violation(
+            rule="alliances.lead_in_own",
+            where=[alliance, lead],
+            message=f"lead {lead} is not a member of its own alliance",
+        )
+        for alliance, lead in sorted(f.lead_of_alliance.items())
+        if lead not in f.members[alliance]
+    ]
 
 
 def check_can_lead(f: AllianceFacts) -> list[Violation]:
@@ -282,6 +285,7 @@ ALLIANCE_CHECKS = (
     check_unknown_school,
     check_cover,
     check_one_lead,
+    check_lead_in_own,
     check_can_lead,
     check_min_size,
     check_max_size,

@@ -64,7 +64,9 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     periods = list(inst.policy.horizon.periods)
     schools = {s.id: s for s in inst.schools}
     staff = {t.id: t for t in inst.staff}
-    unknown, moves, mentors = [], [], []
+    unknown: list[Move] = []
+    moves: list[Move] = []
+    mentors: list[Move] = []
     for m in plan.roster:
         if m.staff not in staff or m.from_school not in schools or m.to_school not in schools:
             unknown.append(m)
@@ -194,7 +196,7 @@ def check_max_periods(f: RosterFacts) -> list[Violation]:
 def check_status(f: RosterFacts) -> list[Violation]:
     """[staff.status] Exempt and deferred staff never move."""
     return [
-        _v("rotation.status", m, f"{m.staff} is {f.staff[m.staff].status} and never moves")
+        _v("staff.status", m, f"{m.staff} is {f.staff[m.staff].status} and never moves")
         for m, _ in f.spans
         if m.staff not in f.pinned and f.staff[m.staff].status != "active"
     ]

@@ -9,12 +9,14 @@ to the file, row and column the planner sees. Inputs are only ever read.
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import math
 import re
 import tomllib
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,23 @@ def read_instance(path: str | Path) -> tuple[Instance, Sources]:
             )
     name = p.stem if p.is_file() else p.resolve().name
     return build_instance(name, tables, policy, policy_file)
+
+
+def expand_instances(items: Iterable[str | Path]) -> list[Path]:
+    """Files, folders and globs -> instance paths, in the order given, without repeats.
+
+    A folder is one instance (a CSV folder); a path that does not exist and matches
+    nothing is kept, so that it becomes a row with its error.
+    """
+    out: list[Path] = []
+    for item in items:
+        text = str(item)
+        matches = sorted(glob.glob(text)) if any(c in text for c in "*?[") else [text]
+        for m in matches or [text]:
+            p = Path(m)
+            if p not in out:
+                out.append(p)
+    return out
 
 
 # ---- CSV folder --------------------------------------------------------------------------

@@ -172,9 +172,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
 
     caps = np.array([helper_capacity(inst, s) - fixed_load[s.id] for s in helpers], dtype=np.int64)
     min_total = {s.id: min_places(inst, s) for s in helpers_all}
-    places = np.array(
-        [max(0, min_total[s.id] - fixed_load[s.id]) for s in helpers], dtype=np.int64
-    )
+    places = np.array([max(0, min_total[s.id] - fixed_load[s.id]) for s in helpers], dtype=np.int64)
     places = np.minimum(places, caps)
 
     # Cost no engine can change: every weak school's best complementarity (the shortfall
