@@ -33,7 +33,6 @@ from solver.io.tabular import Table as Rows
 from solver.io.tabular import csv_bytes
 from solver.models.search import STOP
 from solver.plan import Plan
-from solver.synthetic.county import county_policy, generate_county, write_county
 
 app = typer.Typer(
     name="twinning",
@@ -300,6 +299,9 @@ def generate(
     ] = None,
 ) -> None:
     """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
+    # The generator needs pandas (0.2 s to import); no other command does.
+    from solver.synthetic.county import county_policy, generate_county, write_county
+
 
     mix = None
     if stage_mix:

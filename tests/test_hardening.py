@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,6 +55,12 @@ def test_time_limited_run_leaves_a_valid_plan(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
+    # County scope makes haicheng-like's roster one search of about a minute, so the
+    # interrupt always lands in the middle of it.
+    county_wide = tmp_path / "county-wide"
+    shutil.copytree(HAICHENG, county_wide)
+    with (county_wide / "policy.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[rotation]\nscope = "county"\n')
     out = tmp_path / "o"
     proc = subprocess.Popen(
         [
@@ -61,7 +68,7 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
             "-m",
             "cli.main",
             "solve",
-            str(HAICHENG),
+            str(county_wide),
             "-o",
             str(out),
             "--time-limit",
@@ -79,7 +86,7 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
     assert "Traceback" not in err
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["interrupted"] is True
-    check = twinning("validate", str(HAICHENG), str(out / "plan.json"))
+    check = twinning("validate", str(county_wide), str(out / "plan.json"))
     assert check.returncode == 0, check.stdout
 
 

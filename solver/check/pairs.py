@@ -328,13 +328,12 @@ def pairs_objective(f: PairFacts) -> PartObjective:
     weak = rules.weak_schools(inst)
     empty = sum(max(0, rules.min_places(inst, h) - f.load[h.id]) for h in helpers)
     profile = f.profile
-    best = {
-        w.id: max((profile.complementarity(h.id, w.id) for h in helpers), default=0) for w in weak
-    }
+    matrix = rules.complementarity_matrix(profile, [h.id for h in helpers], [w.id for w in weak])
+    best = int(matrix.max(axis=0).sum()) if helpers and weak else 0
     got = sum(profile.complementarity(p.helper, p.helped) for p in f.pairs)
     km_cost = sum(round(w8.pair_km * f.dist.km(p.helper, p.helped)) for p in f.pairs)
     km_total = sum(f.dist.km(p.helper, p.helped) for p in f.pairs)
-    shortfall = sum(best.values()) - got
+    shortfall = best - got
     unpaired = len(_unpaired(f))
     value = (
         w8.pair_cover * unpaired

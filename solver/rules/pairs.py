@@ -23,9 +23,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from solver.county.distances import Distances
 from solver.county.instance import Instance, School, share_stage
 from solver.county.needs import school_needs
+
+IntArray = NDArray[np.int64]
 
 
 def helper_capacity(inst: Instance, school: School) -> int:
@@ -160,6 +165,29 @@ def subject_profile(inst: Instance) -> SubjectProfile:
     return SubjectProfile(
         subjects, dict(strength), dict(weight), dict(raw_shortage), dict(surplus), dict(backbone)
     )
+
+
+def complementarity_matrix(
+    profile: SubjectProfile, helpers: list[str], helped: list[str]
+) -> IntArray:
+    """comp[h, w] = sum over subjects of priority weight x min(strength of h, shortage of w)."""
+    k = len(profile.subjects)
+    col = {s: j for j, s in enumerate(profile.subjects)}
+    strength = np.zeros((len(helpers), k), dtype=np.int64)
+    for i, h in enumerate(helpers):
+        for s, v in profile.strength.get(h, {}).items():
+            strength[i, col[s]] = v
+    short = np.zeros((len(helped), k), dtype=np.int64)
+    weight = np.zeros((len(helped), k), dtype=np.int64)
+    for i, w in enumerate(helped):
+        for s, v in profile.raw_shortage.get(w, {}).items():
+            short[i, col[s]] = v
+            weight[i, col[s]] = profile.weight[w][s]
+    comp = np.zeros((len(helpers), len(helped)), dtype=np.int64)
+    for j in range(k):  # one subject at a time keeps memory at helpers x helped
+        matched = np.minimum(strength[:, j, None], short[None, :, j])
+        np.add(comp, matched * weight[None, :, j], out=comp)
+    return comp
 
 
 def why(profile: SubjectProfile, helper: str, helped: str) -> str:

@@ -31,6 +31,7 @@ from solver.rules.alliances import (
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 
 @dataclass
@@ -62,6 +63,39 @@ class AlliancesData:
         return no_sizes and self.weights == (0, 0)
 
 
+def add_can_lead(inst: Instance, index: dict[str, int], forced: list[str]) -> BoolArray:
+    """[alliances.can_lead, alliances.leads] Schools that may lead: can_lead (default
+    strong) and the fixed leads; only the fixed leads when they are all the groups."""
+    al = inst.policy.alliances
+    leads_ok = np.array([can_lead(s) for s in inst.schools], dtype=bool)
+    for lead in forced:
+        leads_ok[index[lead]] = True  # a fixed lead leads, whatever its tier
+    if al.leads and al.groups is not None and al.groups == len(al.leads):
+        leads_ok[:] = False  # exactly the fixed leads
+        for lead in forced:
+            leads_ok[index[lead]] = True
+    return leads_ok
+
+
+def add_same_stage(inst: Instance) -> BoolArray:
+    """[alliances.same_stage] (member, lead) pairs that share a stage (all, when off)."""
+    n = len(inst.schools)
+    if not inst.policy.alliances.same_stage:
+        return np.ones((n, n), dtype=bool)
+    stages = ["kindergarten", "primary", "junior", "senior"]
+    m = np.array([[st in s.stages for st in stages] for s in inst.schools], dtype=np.int8)
+    return np.asarray((m @ m.T) > 0)
+
+
+def add_within_region(inst: Instance) -> BoolArray:
+    """[alliances.within_region] (member, lead) pairs in one region (all, when off)."""
+    n = len(inst.schools)
+    if not inst.policy.alliances.within_region:
+        return np.ones((n, n), dtype=bool)
+    region = np.array([s.region or "" for s in inst.schools], dtype=object)
+    return np.asarray(region[:, None] == region[None, :])
+
+
 def build_alliances_data(inst: Instance, dist: Distances | None = None) -> AlliancesData:
     """Cost matrix with forbidden assignments at inf (stage, region, pinned members)."""
     pol = inst.policy
@@ -70,23 +104,10 @@ def build_alliances_data(inst: Instance, dist: Distances | None = None) -> Allia
     ids = [s.id for s in inst.schools]
     index = {s: i for i, s in enumerate(ids)}
     p, forced = alliance_count(inst)
-    leads_ok = np.array([can_lead(s) for s in inst.schools], dtype=bool)
-    for lead in forced:
-        leads_ok[index[lead]] = True  # a fixed lead leads, whatever its tier
-    if al.leads and al.groups is not None and al.groups == len(al.leads):
-        leads_ok[:] = False  # exactly the fixed leads
-        for lead in forced:
-            leads_ok[index[lead]] = True
+    leads_ok = add_can_lead(inst, index, forced)
     km = dist.block(ids, ids)
     cost = np.rint(w8.alliance_km * km)
-    allowed = np.ones_like(km, dtype=bool)
-    if al.same_stage:
-        stages = ["kindergarten", "primary", "junior", "senior"]
-        m = np.array([[st in s.stages for st in stages] for s in inst.schools], dtype=np.int8)
-        allowed &= (m @ m.T) > 0
-    if al.within_region:
-        region = np.array([s.region or "" for s in inst.schools], dtype=object)
-        allowed &= region[:, None] == region[None, :]
+    allowed = add_same_stage(inst) & add_within_region(inst)
     allowed &= np.isfinite(km)
     pinned = {index[f.to_school]: index[f.from_school] for f in inst.fixed if f.kind == "alliance"}
     for member, lead_pos in pinned.items():

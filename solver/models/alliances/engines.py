@@ -72,6 +72,60 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
     )
 
 
+def add_cover(model: Any, x: dict[tuple[int, int], Any], by_school: list[list[int]]) -> None:
+    """[alliances.cover] Every school is in exactly one alliance."""
+    for i, leads in enumerate(by_school):
+        model.add_exactly_one(x[i, j] for j in leads)
+
+
+def add_one_lead(
+    model: Any, x: dict[tuple[int, int], Any], by_lead: dict[int, list[int]]
+) -> dict[int, Any]:
+    """[alliances.one_lead, alliances.lead_in_own] A school joins a lead only if that lead
+    leads (is in its own alliance); returns the 'leads' variable of each possible lead."""
+    opens = {}
+    for j, members in by_lead.items():
+        y = x.get((j, j))
+        if y is None:
+            continue
+        opens[j] = y
+        for i in members:
+            if i != j:
+                model.add_implication(x[i, j], y)
+    return opens
+
+
+def add_sizes(
+    model: Any,
+    x: dict[tuple[int, int], Any],
+    by_lead: dict[int, list[int]],
+    opens: dict[int, Any],
+    data: AlliancesData,
+) -> None:
+    """[alliances.min_size, alliances.max_size] An alliance's schools within the sizes."""
+    for j in opens:
+        size = sum(x[i, j] for i in by_lead[j])
+        if data.min_size > 1:
+            model.add(size >= data.min_size).only_enforce_if(opens[j])
+        if data.max_size is not None:
+            model.add(size <= data.max_size)
+
+
+def add_groups(model: Any, opens: dict[int, Any], data: AlliancesData) -> None:
+    """[alliances.groups] As many alliances as the policy asks."""
+    model.add(sum(opens.values()) == data.p)
+
+
+def add_fixed(
+    model: Any, x: dict[tuple[int, int], Any], opens: dict[int, Any], data: AlliancesData
+) -> None:
+    """[alliances.leads, alliances.fixed] Fixed leads lead; pinned members stay with theirs."""
+    for j in data.fixed_leads:
+        model.add(opens[j] == 1)
+    for member, lead in data.pinned.items():
+        model.add(x[member, lead] == 1)
+
+
 def solve_alliances_cpsat(
     data: AlliancesData, settings: SearchSettings, hint: IntArray | None = None
 ) -> AllianceOutcome:
@@ -84,35 +138,15 @@ def solve_alliances_cpsat(
     n = data.n
     x: dict[tuple[int, int], Any] = {a: model.new_bool_var(f"x{a[0]}_{a[1]}") for a in arcs}
     by_school, by_lead = _index(arcs, n)
-    for i in range(n):
-        if not by_school[i]:
-            return AllianceOutcome(
-                None,
-                "infeasible",
-                None,
-                "CP-SAT (school with no lead)",
-                time.perf_counter() - start,
-            )
-        model.add_exactly_one(x[i, j] for j in by_school[i])
-    opens = {}
-    for j, members in by_lead.items():
-        y = x.get((j, j))
-        if y is None:
-            continue
-        opens[j] = y
-        for i in members:
-            if i != j:
-                model.add_implication(x[i, j], y)
-        size = sum(x[i, j] for i in members)
-        if data.min_size > 1:
-            model.add(size >= data.min_size).only_enforce_if(y)
-        if data.max_size is not None:
-            model.add(size <= data.max_size)
-    model.add(sum(opens.values()) == data.p)
-    for j in data.fixed_leads:
-        model.add(opens[j] == 1)
-    for member, lead in data.pinned.items():
-        model.add(x[member, lead] == 1)
+    if any(not leads for leads in by_school):
+        return AllianceOutcome(
+            None, "infeasible", None, "CP-SAT (school with no lead)", time.perf_counter() - start
+        )
+    add_cover(model, x, by_school)
+    opens = add_one_lead(model, x, by_lead)
+    add_sizes(model, x, by_lead, opens, data)
+    add_groups(model, opens, data)
+    add_fixed(model, x, opens, data)
     terms = [int(data.cost[i, j]) * x[i, j] for i, j in arcs if data.cost[i, j]]
     for weight, dev in zip(data.weights, (data.strong_dev, data.backbone_dev), strict=True):
         if not weight:

@@ -28,6 +28,7 @@ from solver.county.distances import Distances
 from solver.county.instance import Instance, School
 from solver.rules.pairs import (
     SubjectProfile,
+    complementarity_matrix,
     fixed_pairs,
     helper_capacity,
     helper_schools,
@@ -40,6 +41,7 @@ from solver.rules.pairs import (
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 @dataclass
@@ -77,31 +79,51 @@ class PairsData:
         return int(self.arc_helper.size)
 
 
-def complementarity_matrix(
-    profile: SubjectProfile, helpers: list[str], helped: list[str]
-) -> IntArray:
-    """comp[h, w] = sum over subjects of priority weight x min(strength of h, shortage of w)."""
-    k = len(profile.subjects)
-    col = {s: j for j, s in enumerate(profile.subjects)}
-    strength = np.zeros((len(helpers), k), dtype=np.int64)
-    for i, h in enumerate(helpers):
-        for s, v in profile.strength.get(h, {}).items():
-            strength[i, col[s]] = v
-    short = np.zeros((len(helped), k), dtype=np.int64)
-    weight = np.zeros((len(helped), k), dtype=np.int64)
-    for i, w in enumerate(helped):
-        for s, v in profile.raw_shortage.get(w, {}).items():
-            short[i, col[s]] = v
-            weight[i, col[s]] = profile.weight[w][s]
-    comp = np.zeros((len(helpers), len(helped)), dtype=np.int64)
-    for j in range(k):  # one subject at a time keeps memory at helpers x helped
-        matched = np.minimum(strength[:, j, None], short[None, :, j])
-        np.add(comp, matched * weight[None, :, j], out=comp)
-    return comp
+def add_same_stage(inst: Instance, helpers: list[School], helped: list[School]) -> BoolArray:
+    """[twinning.same_stage] Arcs between schools that share a stage (all, when off)."""
+    if not inst.policy.twinning.same_stage:
+        return np.ones((len(helpers), len(helped)), dtype=bool)
+    return _share_stage_matrix(helpers, helped)
+
+
+def add_max_km(inst: Instance, km: FloatArray) -> BoolArray:
+    """[twinning.max_km] Arcs within the distance limit (and with a known distance)."""
+    within = np.isfinite(km)
+    limit = inst.policy.twinning.max_km
+    if limit is not None:
+        within &= km <= limit + 1e-9
+    return within
+
+
+def add_avoid_repeat_cycles(inst: Instance, hid: list[str], wid: list[str]) -> BoolArray:
+    """[twinning.avoid_repeat_cycles] Arcs that are not a pair of the last cycles."""
+    fresh = np.ones((len(hid), len(wid)), dtype=bool)
+    recent = recent_pairs(inst)
+    if recent:
+        hi = {h: i for i, h in enumerate(hid)}
+        wi = {w: j for j, w in enumerate(wid)}
+        for h, w in recent:
+            if h in hi and w in wi:
+                fresh[hi[h], wi[w]] = False
+    return fresh
+
+
+def add_max_helped(
+    inst: Instance, helpers: list[School], fixed_load: Counter[str]
+) -> tuple[IntArray, IntArray]:
+    """[twinning.max_helped, twinning.min_helped] Free places per helper after the pinned
+    pairs, and the places still to fill up to min(min_helped, capacity)."""
+    caps = np.array([helper_capacity(inst, s) - fixed_load[s.id] for s in helpers], dtype=np.int64)
+    places = np.array(
+        [max(0, min_places(inst, s) - fixed_load[s.id]) for s in helpers], dtype=np.int64
+    )
+    return caps, np.minimum(places, caps)
 
 
 def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData:
-    """Compatible arcs (shared stage, within max_km, not a recent pair) with integer costs."""
+    """Compatible arcs with integer costs [twinning.helper, twinning.helped, twinning.fixed]:
+    helpers with places left after the pinned pairs, weak schools not pinned, and the arcs
+    each rule allows."""
     pol = inst.policy
     tw, w8 = pol.twinning, pol.weights
     dist = dist or Distances(inst)
@@ -133,24 +155,13 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     )
 
     km = dist.block(hid, wid) if hid and wid else np.zeros((len(hid), len(wid)))
-    stage_ok = np.ones_like(km, dtype=bool)
-    if tw.same_stage:
-        stage_ok = _share_stage_matrix(helpers, helped)
-    within = np.isfinite(km)
-    if tw.max_km is not None:
-        within &= km <= tw.max_km + 1e-9
-    fresh = np.ones_like(km, dtype=bool)
-    recent = recent_pairs(inst)
-    if recent:
-        hi = {h: i for i, h in enumerate(hid)}
-        wi = {w: j for j, w in enumerate(wid)}
-        for h, w in recent:
-            if h in hi and w in wi:
-                fresh[hi[h], wi[w]] = False
-    ok = stage_ok & within & fresh
+    stage_ok = add_same_stage(inst, helpers, helped)
+    within = add_max_km(inst, km)
+    fresh = add_avoid_repeat_cycles(inst, hid, wid)
+    ok: BoolArray = stage_ok & within & fresh
 
     reasons: dict[str, tuple[str, str]] = {}
-    has_arc = ok.any(axis=0) if hid else np.zeros(len(wid), dtype=bool)
+    has_arc = np.asarray(ok.any(axis=0)) if hid else np.zeros(len(wid), dtype=bool)
     for j, w in enumerate(wid):
         if has_arc[j]:
             continue
@@ -170,10 +181,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     # complementarity is a constant, so the shortfall term is constant + sum of these.
     arc_cost = -w8.pair_complementarity * arc_comp + np.rint(w8.pair_km * arc_km).astype(np.int64)
 
-    caps = np.array([helper_capacity(inst, s) - fixed_load[s.id] for s in helpers], dtype=np.int64)
-    min_total = {s.id: min_places(inst, s) for s in helpers_all}
-    places = np.array([max(0, min_total[s.id] - fixed_load[s.id]) for s in helpers], dtype=np.int64)
-    places = np.minimum(places, caps)
+    caps, places = add_max_helped(inst, helpers, fixed_load)
 
     # Cost no engine can change: every weak school's best complementarity (the shortfall
     # term's starting point) and the pinned pairs' own complementarity and distance.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,11 @@ class EngineOutcome:
 
 
 def solve_flow(data: PairsData, min_weight: int) -> EngineOutcome:
-    """Maximum flow of minimum cost: source -> helper -> weak school -> sink."""
+    """Maximum flow of minimum cost: source -> helper -> weak school -> sink.
+
+    The network keeps [twinning.max_helped] (source arcs), [twinning.helped_once] (sink
+    arcs of capacity 1) and [twinning.cover] (a maximum flow).
+    """
     from ortools.graph.python import min_cost_flow
 
     start = time.perf_counter()
@@ -98,7 +103,7 @@ def solve_cpsat(
     settings: SearchSettings,
     relaxed: EngineOutcome | None = None,
 ) -> EngineOutcome:
-    """Two-stage CP-SAT: most pairs, then least cost with the count fixed.
+    """Two-stage CP-SAT: most pairs [twinning.cover], then least cost with the count fixed.
 
     ``relaxed`` is the flow optimum without the side constraints: its count caps stage 1,
     its cost bounds stage 2 from below, and its pairs that fit the side constraints warm
@@ -115,24 +120,10 @@ def solve_cpsat(
     for a in range(data.n_arcs):
         by_helper[int(data.arc_helper[a])].append(a)
         by_helped[int(data.arc_helped[a])].append(a)
-    for arcs in by_helped:
-        if len(arcs) > 1:
-            model.add_at_most_one(x[a] for a in arcs)
-    filled = []
-    for h, arcs in enumerate(by_helper):
-        if not arcs:
-            continue
-        model.add(sum(x[a] for a in arcs) <= int(data.capacity[h]))
-        places = int(min(data.min_places[h], len(arcs)))
-        if places:
-            f = model.new_int_var(0, places, f"filled{h}")
-            model.add(f <= sum(x[a] for a in arcs))
-            filled.append(f)
-        if data.max_students_ratio is not None:
-            limit = int(data.student_budget[h])
-            model.add(
-                sum(int(data.helped_students[data.arc_helped[a]]) * x[a] for a in arcs) <= limit
-            )
+    add_helped_once(model, x, by_helped)
+    add_max_helped(model, x, by_helper, data)
+    filled = add_min_helped(model, x, by_helper, data)
+    add_max_helped_students_ratio(model, x, by_helper, data)
     solver = cp_model.CpSolver()
     # Measured on a 2,000-school county with a binding student-ratio rule (193k arcs):
     # presolve ran 28 s and found nothing; without it the hint is kept at once and the
@@ -194,6 +185,49 @@ def solve_cpsat(
         method,
         time.perf_counter() - start,
     )
+
+
+def add_helped_once(model: Any, x: list[Any], by_helped: list[list[int]]) -> None:
+    """[twinning.helped_once] A weak school has at most one helper."""
+    for arcs in by_helped:
+        if len(arcs) > 1:
+            model.add_at_most_one(x[a] for a in arcs)
+
+
+def add_max_helped(model: Any, x: list[Any], by_helper: list[list[int]], data: PairsData) -> None:
+    """[twinning.max_helped] A helper takes at most its free places."""
+    for h, arcs in enumerate(by_helper):
+        if arcs:
+            model.add(sum(x[a] for a in arcs) <= int(data.capacity[h]))
+
+
+def add_min_helped(
+    model: Any, x: list[Any], by_helper: list[list[int]], data: PairsData
+) -> list[Any]:
+    """[twinning.min_helped] Places filled up to each helper's minimum (priced in the cost)."""
+    filled = []
+    for h, arcs in enumerate(by_helper):
+        places = int(min(data.min_places[h], len(arcs)))
+        if places:
+            f = model.new_int_var(0, places, f"filled{h}")
+            model.add(f <= sum(x[a] for a in arcs))
+            filled.append(f)
+    return filled
+
+
+def add_max_helped_students_ratio(
+    model: Any, x: list[Any], by_helper: list[list[int]], data: PairsData
+) -> None:
+    """[twinning.max_helped_students_ratio] The helped schools' students within the helper's
+    budget."""
+    if data.max_students_ratio is None:
+        return
+    for h, arcs in enumerate(by_helper):
+        if arcs:
+            limit = int(data.student_budget[h])
+            model.add(
+                sum(int(data.helped_students[data.arc_helped[a]]) * x[a] for a in arcs) <= limit
+            )
 
 
 def feasible_part(data: PairsData, chosen: IntArray) -> IntArray:

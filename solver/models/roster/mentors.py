@@ -30,7 +30,10 @@ def mentor_candidates(inst: Instance, pairs: list[Pair]) -> list[tuple[Staff, St
 
 
 def match_mentors(inst: Instance, pairs: list[Pair]) -> list[tuple[Staff, Staff]]:
-    """A maximum 1:1 matching of mentors to mentees (youngest in service first)."""
+    """[mentors.one_to_one, mentors.backbone, mentors.same_subject, mentors.pair,
+    mentors.young, mentors.maximal] A maximum 1:1 matching of active county-level backbone
+    mentors to young teachers of the same subject at a school their school helps (youngest
+    in service first)."""
     from ortools.graph.python import min_cost_flow
 
     arcs = mentor_candidates(inst, pairs)

@@ -83,7 +83,7 @@ def host_reach(
     alliances: list[Membership],
     dist: Distances,
 ) -> dict[str, list[Reach]]:
-    """Per home school, every host it may reach [rotation.scope, rotation.max_km]."""
+    """[rotation.scope, rotation.max_km] Per home school, every host it may reach."""
     schools = {s.id: s for s in inst.schools}
     hosts = rules.scope_hosts(inst, pairs, alliances)
     partners = rules.partner_hosts(inst, pairs, alliances)
@@ -109,11 +109,12 @@ def move_targets(
     reach: list[Reach],
     short_any: set[tuple[str, str]],
 ) -> list[tuple[str, str, str]]:
-    """(host, kind, direction) a person may move to.
+    """[rotation.due_years, rotation.direction, needs.shortage, rotation.two_way,
+    rotation.secondment_count] (host, kind, direction) a person may move to.
 
     Teachers due to move go out anywhere in scope where their subject is short
     [rotation.due_years, needs.shortage]; learning stints go to a partner or lead school
-    [rotation.two_way]; due principals to a partner [rotation.principal_term_years];
+    [rotation.two_way]; due principals (rotation.principal_term_years) to a partner;
     cadres are seconded to a partner when secondments are asked [rotation.secondment_count].
     """
     rot = inst.policy.rotation
@@ -138,11 +139,28 @@ def move_targets(
 def _pinned_target(
     person: Staff, home: School, pin: Fixed, targets: list[tuple[str, str, str]]
 ) -> list[tuple[str, str, str]]:
-    """A pinned move is an option whatever the rules say [rotation.fixed]."""
+    """[rotation.fixed] A pinned move is an option whatever the rules say."""
     if any(h == pin.to_school for h, _, _ in targets):
         return targets
     kind = "secondment" if person.role in rules.CADRES else "exchange"
     return [*targets, (pin.to_school, kind, "out" if rules.advantaged(home) else "in")]
+
+
+def may_move(inst: Instance, person: Staff, last: set[str]) -> bool:
+    """[staff.status, rotation.exempt_age, rotation.last_cycle] Active, under the exemption
+    age, and not moved in the last exchange cycle."""
+    return rules.available(inst, person, last)
+
+
+def spans(inst: Instance, kind: str) -> list[tuple[int, int]]:
+    """[horizon.periods, rotation.min_periods, rotation.max_periods] (first period, length)
+    of every move of this kind that fits in the horizon."""
+    horizon = len(inst.policy.horizon.periods)
+    return [
+        (first, length)
+        for length in rules.durations(inst, kind)
+        for first in range(0, horizon - length + 1)
+    ]
 
 
 def build_roster_data(
@@ -184,8 +202,7 @@ def build_roster_data(
     for k, person in enumerate(staff):
         home = schools[person.school]
         pin = pinned.get(person.id)
-        # [staff.status, rotation.exempt_age, rotation.last_cycle]
-        if pin is None and not rules.available(inst, person, last):
+        if pin is None and not may_move(inst, person, last):
             continue
         targets = move_targets(inst, person, reach[person.school], short_any)
         if pin is not None:
@@ -210,11 +227,8 @@ def build_roster_data(
             km = known if known is not None else dist.km(person.school, host_id)
             cost = option_cost(inst, person, schools[host_id], direction, km, due, is_priority)
             cost += _balance_cost(inst, person, host_id, ratio, surplus, direction)
-            for length in rules.durations(inst, kind):
-                for first in range(0, horizon - length + 1):
-                    data.options.append(
-                        Option(k, host_id, first, length, kind, direction, cost, km)
-                    )
+            for first, length in spans(inst, kind):
+                data.options.append(Option(k, host_id, first, length, kind, direction, cost, km))
     data.constant = constant
     _cap_quota(data, quota, horizon)
     for idx, o in enumerate(data.options):
