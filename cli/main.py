@@ -302,7 +302,6 @@ def generate(
     # The generator needs pandas (0.2 s to import); no other command does.
     from solver.synthetic.county import county_policy, generate_county, write_county
 
-
     mix = None
     if stage_mix:
         mix = {}
