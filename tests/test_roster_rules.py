@@ -1,5 +1,13 @@
 """Each roster rule: a tiny feasible case and a tiny infeasible case.
 
+Naming convention: the two tests of a rule are named after its policy key K (the key in
+brackets that starts its checker's docstring, e.g. ``[rotation.rate]``) with dots as
+underscores: ``test_<K>_feasible`` (the solver keeps the rule where it matters, the plan
+shows it at work, the checker accepts the plan) and ``test_<K>_infeasible`` (the solver
+reports that the rule cannot be kept, and/or a hand-made plan that breaks it is caught
+by the checker under ``rule == K``). ``tests/test_rule_catalog.py`` checks that every
+rule has both; other tests keep their own names.
+
 The county: ``city`` (urban, strong) helps ``village`` (rural, weak), which lacks English
 and music teachers. Scope ``pair``, so teachers move between the two.
 """
@@ -8,10 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from solver import solve, validate
-from solver.county.instance import Fixed, HistoryEntry
+from solver.check import Violation
+from solver.county.instance import Fixed, HistoryEntry, School
 from solver.plan import Move
+from solver.result import QuotaCap, RosterKpis
 from tests.conftest import county, need, school, teacher
+
+P1, P2 = "2025-2026-1", "2025-2026-2"
 
 
 def base(staff_extra: list[Any] | None = None, policy: dict[str, Any] | None = None, **kw: Any):  # type: ignore[no-untyped-def]
@@ -36,7 +50,7 @@ def base(staff_extra: list[Any] | None = None, policy: dict[str, Any] | None = N
 
 
 def solved(inst):  # type: ignore[no-untyped-def]
-    result = solve(inst, "roster", time_limit=30)
+    result = solve(inst, "roster", time_limit=5)
     assert result.status in ("optimal", "feasible"), result.parts["roster"].message
     report = validate(inst, result.plan)
     assert report.ok, report.violations
@@ -60,7 +74,7 @@ def move(staff: str, to: str = "village", frm: str = "city", **kw: Any) -> Move:
     values: dict[str, Any] = {
         "role": "teacher",
         "subject": "英语",
-        "first_period": "2025-2026-1",
+        "first_period": P1,
         "periods": 1,
         "direction": "out",
         "kind": "exchange",
@@ -69,228 +83,795 @@ def move(staff: str, to: str = "village", frm: str = "city", **kw: Any) -> Move:
     return Move(staff=staff, from_school=frm, to_school=to, **values)
 
 
-# ---- eligibility: due, status, age, last cycle -----------------------------------------------
+def found(inst, plan, rule: str) -> list[Violation]:  # type: ignore[no-untyped-def]
+    """The checker's violations of one rule."""
+    return [v for v in validate(inst, plan).violations if v.rule == rule]
 
 
-def test_due_teachers_move_to_fill_shortages() -> None:
-    result = solved(base())
-    assert {"english_due", "music_due"} <= set(moved(result))
-    assert all(m.to_school == "village" and m.direction == "out" for m in moved(result).values())
-    assert "music_2" not in moved(result)  # not due
+def without(inst, *ids: str):  # type: ignore[no-untyped-def]
+    """The instance without these staff."""
+    return inst.model_copy(update={"staff": [t for t in inst.staff if t.id not in ids]})
 
 
-def test_not_due_exempt_deferred_and_last_cycle_never_move() -> None:
-    extra = [
-        teacher("old", "city", "英语", years_at_school=20, age=58, gender="M"),
-        teacher("deferred", "city", "英语", years_at_school=10, status="deferred"),
-        teacher("recent", "city", "英语", years_at_school=10),
-    ]
-    history = [
-        HistoryEntry(
-            kind="exchange", period="2024", staff="recent", from_school="city", to_school="village"
-        )
-    ]
-    inst = base(extra, history=history)
-    result = solved(inst)
-    assert not {"old", "deferred", "recent", "music_2"} & set(moved(result))
-    bad = with_moves(
-        result,
-        move("old"),
-        move("deferred", first_period="2025-2026-2"),
-        move("recent"),
-        move("music_2", subject="音乐"),
+def with_schools(inst, *extra: School, needs: list[Any] | None = None):  # type: ignore[no-untyped-def]
+    """The instance with more schools (and, if given, these needs instead of its own)."""
+    update: dict[str, Any] = {"schools": [*inst.schools, *extra]}
+    if needs is not None:
+        update["needs"] = needs
+    return inst.model_copy(update=update)
+
+
+def unmet(result) -> dict[tuple[str, str, str], int]:  # type: ignore[no-untyped-def]
+    """(school, subject, period) -> teachers covered, for every shortage left open."""
+    return {(u.school, u.subject, u.period): u.covered for u in result.plan.unmet_needs}
+
+
+def quota_capped(result) -> dict[str, QuotaCap]:  # type: ignore[no-untyped-def]
+    """Schools the roster reports as held below their quota."""
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis)
+    return kpis.quota_capped
+
+
+def mentor_pairs(result) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {(m.staff, m.mentee or "") for m in result.plan.roster if m.kind == "mentor"}
+
+
+def mentor_line(mentor: str, mentee: str, to: str = "village", subject: str = "英语") -> Move:
+    return Move(
+        staff=mentor,
+        role="teacher",
+        subject=subject,
+        from_school="city",
+        to_school=to,
+        first_period=P1,
+        periods=2,
+        direction="out",
+        kind="mentor",
+        mentee=mentee,
     )
-    found = rules(inst, bad)
-    assert {
-        "rotation.exempt_age",
-        "staff.status",
-        "rotation.last_cycle",
-        "rotation.due_years",
-    } <= found
 
 
-# ---- quota and backbone share -----------------------------------------------------------------
+def with_mentors(result, *lines: Move):  # type: ignore[no-untyped-def]
+    """The plan with its moves and these mentor lines instead of its own."""
+    keep = [m for m in result.plan.roster if m.kind != "mentor"]
+    return result.plan.model_copy(update={"roster": keep + list(lines)})
 
 
-def test_quota_met_and_checked() -> None:
-    inst = base(policy={"rotation": {"rate": 1.0}})
-    result = solved(inst)
-    assert len(moved(result)) >= 3  # every due teacher (quota 100% of 3)
-    empty = result.plan.model_copy(update={"roster": []})
-    assert "rotation.rate" in rules(inst, empty)
+# ---- rotation.one_move ------------------------------------------------------------------------
 
 
-def test_quota_infeasible_when_village_can_take_no_one() -> None:
-    inst = base(policy={"rotation": {"rate": 1.0, "host_capacity": 0}})
-    result = solve(inst, "roster")
-    assert result.status == "infeasible"
-
-
-def test_backbone_share_feasible_and_infeasible() -> None:
-    inst = base(policy={"rotation": {"backbone_share": 0.5, "rate": 0.1}})
-    result = solved(inst)
-    outs = [m for m in moved(result).values() if m.direction == "out"]
-    assert outs and sum(m.staff == "english_bb" for m in outs) * 2 >= len(outs)
-    no_bb = base(policy={"rotation": {"backbone_share": 0.5, "rate": 1.0}})
-    no_bb = no_bb.model_copy(update={"staff": [t for t in no_bb.staff if t.id != "english_bb"]})
-    assert solve(no_bb, "roster").status == "infeasible"
-    bad = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
-    assert "rotation.backbone_share" in rules(inst, bad)
-
-
-# ---- needs -------------------------------------------------------------------------------------
-
-
-def test_needs_covered_and_unmet_reported() -> None:
-    result = solved(base())
-    unmet = {(u.school, u.subject) for u in result.plan.unmet_needs}
-    assert ("village", "英语") in unmet  # two short, one due English teacher
-    assert result.parts["roster"].kpis.needs_covered_share > 0
-
-
-def test_move_without_a_shortage_is_caught() -> None:
-    extra = [teacher("chinese_due", "city", "语文", years_at_school=9)]
-    inst = base(extra)
-    result = solved(inst)
-    assert "chinese_due" not in moved(result)
-    bad = with_moves(result, move("chinese_due", subject="语文"))
-    assert "needs.shortage" in rules(inst, bad)
-
-
-# ---- outflow, subject cover, host capacity -----------------------------------------------------
-
-
-def test_outflow_limit() -> None:
-    inst = base(policy={"rotation": {"max_outflow_share": 0.05}})  # 20 staff -> 1 away
-    result = solved(inst)
-    per_period: dict[str, int] = {}
-    for m in moved(result).values():
-        per_period[m.first_period] = per_period.get(m.first_period, 0) + m.periods
-    assert all(n <= 1 for n in per_period.values()) or len(moved(result)) <= 1
-    bad = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
-    assert "rotation.max_outflow_share" in rules(inst, bad)
-
-
-def test_subject_cover_keeps_the_last_music_teacher() -> None:
-    staff = [teacher("music_only", "city", "音乐", years_at_school=9)]
-    inst = base(staff)
-    inst = inst.model_copy(
-        update={"staff": [t for t in inst.staff if t.id not in ("music_due", "music_2")]}
+def test_rotation_one_move_feasible() -> None:
+    # One due English teacher, English short in both semesters, moves of one semester: two
+    # moves would cover both semesters, but he makes one and the other semester stays open.
+    stays = [teacher("english_new", "city", "英语", years_at_school=1)]
+    inst = without(
+        base(stays, policy={"rotation": {"max_periods": 1, "backbone_share": 0.0}}), "english_bb"
     )
     result = solved(inst)
-    assert "music_only" not in moved(result)
-    bad = with_moves(result, move("music_only", subject="音乐"))
-    assert "rotation.keep_subject_cover" in rules(inst, bad)
+    lines = [m for m in result.plan.roster if m.staff == "english_due"]
+    assert len(lines) == 1 and lines[0].periods == 1
+    other = P2 if lines[0].first_period == P1 else P1
+    assert unmet(result)[("village", "英语", other)] == 0
+    assert unmet(result)[("village", "英语", lines[0].first_period)] == 1
 
 
-def test_host_capacity() -> None:
-    inst = base(policy={"rotation": {"host_capacity": 1, "max_periods": 1}})
+def test_rotation_one_move_infeasible() -> None:
+    inst = base(policy={"rotation": {"max_periods": 1}})
     result = solved(inst)
-    by_period: dict[str, int] = {}
-    for m in moved(result).values():
-        by_period[m.first_period] = by_period.get(m.first_period, 0) + 1
-    assert max(by_period.values()) == 1
-    bad = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
-    assert "rotation.host_capacity" in rules(inst, bad)
+    twice = with_moves(result, move("english_due"), move("english_due", first_period=P2))
+    (v,) = found(inst, twice, "rotation.one_move")
+    assert v.where == ["english_due"] and v.amount == 1
 
 
-# ---- scope, distance and durations ----------------------------------------------------------
+# ---- horizon.periods --------------------------------------------------------------------------
 
 
-def test_scope_and_max_km() -> None:
-    inst = base([], policy={"rotation": {"max_km": 50}})
-    # "far" is a junior school: not paired with city, so outside the pair scope.
-    inst = inst.model_copy(
-        update={
-            "schools": [
-                *inst.schools,
-                school("far", stage="junior", tier="weak", area="rural", km=80, students=100),
-            ]
-        }
+def test_horizon_periods_feasible() -> None:
+    # Three semesters, moves of exactly two: a move may only start in the first two.
+    periods = [P1, P2, "2026-2027-1"]
+    inst = base(
+        policy={"horizon": {"periods": periods}, "rotation": {"min_periods": 2, "max_periods": 2}}
     )
     result = solved(inst)
-    assert all(m.to_school == "village" for m in moved(result).values())
-    bad = with_moves(result, move("english_due", to="far"))
-    found = rules(inst, bad)
-    assert "rotation.max_km" in found and "rotation.scope" in found
+    assert moved(result)
+    assert all(m.first_period in periods[:2] and m.periods == 2 for m in moved(result).values())
 
 
-def test_durations_within_min_max_and_horizon() -> None:
+def test_horizon_periods_infeasible() -> None:
     inst = base(policy={"rotation": {"min_periods": 2, "max_periods": 2}})
     result = solved(inst)
-    assert all(m.periods == 2 for m in moved(result).values())
+    late = with_moves(result, move("english_due", first_period=P2, periods=2))
+    (v,) = found(inst, late, "horizon.periods")
+    assert v.where == ["english_due", "village"] and v.amount == 1
+    elsewhere = with_moves(result, move("english_due", first_period="2030-2031-1", periods=2))
+    assert "horizon.periods" in rules(inst, elsewhere)
+
+
+# ---- rotation.min_periods / max_periods -------------------------------------------------------
+
+
+def _one_away_needs_by_semester(min_periods: int):  # type: ignore[no-untyped-def]
+    """One teacher may be away from city at a time; village lacks music in the first
+    semester and English in the second."""
+    inst = base(
+        policy={
+            "rotation": {"min_periods": min_periods, "max_periods": 2, "max_outflow_share": 0.05}
+        }
+    )
+    needs = [
+        need("village", "音乐", shortage=1, period=P1),
+        need("village", "英语", shortage=1, period=P2),
+    ]
+    return inst.model_copy(update={"needs": needs})
+
+
+def test_rotation_min_periods_feasible() -> None:
+    # Moves of a year: one teacher covers one semester's need; with one-semester moves two
+    # teachers take turns and cover both.
+    result = solved(_one_away_needs_by_semester(2))
+    assert len(moved(result)) == 1
+    assert all(m.periods == 2 and m.first_period == P1 for m in moved(result).values())
+    assert len(result.plan.unmet_needs) == 1
+    short = solved(_one_away_needs_by_semester(1))
+    assert len(moved(short)) == 2 and not short.plan.unmet_needs
+
+
+def test_rotation_min_periods_infeasible() -> None:
+    inst = base(policy={"rotation": {"min_periods": 2, "max_periods": 2}})
+    result = solved(inst)
     bad = with_moves(result, move("english_due", periods=1))
-    assert "rotation.min_periods" in rules(inst, bad)
-    late = with_moves(result, move("english_due", first_period="2025-2026-2", periods=2))
-    assert "horizon.periods" in rules(inst, late)
+    (v,) = found(inst, bad, "rotation.min_periods")
+    assert v.where == ["english_due", "village"]
+    # Moves of at least three semesters do not fit a two-semester horizon: nobody moves,
+    # and the school is reported as held below its quota.
+    long = base(policy={"rotation": {"min_periods": 3, "max_periods": 3}})
+    result = solve(long, "roster", time_limit=5)
+    assert result.status == "optimal"
+    assert moved(result) == {}
+    assert quota_capped(result)["city"].can_move == 0
 
 
-# ---- two-way, secondment, pinned -------------------------------------------------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="checker bug: check_rate's could_move_out ignores move lengths, so when no "
+    "length fits the horizon (min_periods > periods) it demands a move the solver rightly "
+    "reports as impossible (quota_capped can_move=0): rotation.rate violation on the "
+    "solver's optimal plan",
+)
+def test_no_move_fits_the_horizon_plan_is_valid() -> None:
+    inst = base(policy={"rotation": {"min_periods": 3, "max_periods": 3}})
+    result = solve(inst, "roster", time_limit=5)
+    assert result.status == "optimal" and moved(result) == {}
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations
 
 
-def test_two_way_learning_stints() -> None:
+def test_rotation_max_periods_feasible() -> None:
+    result = solved(base(policy={"rotation": {"max_periods": 1}}))
+    assert len(moved(result)) >= 2
+    assert all(m.periods == 1 for m in moved(result).values())
+    assert any(m.periods == 2 for m in moved(solved(base())).values())  # default: up to 2
+
+
+def test_rotation_max_periods_infeasible() -> None:
+    inst = base(policy={"rotation": {"max_periods": 1}})
+    result = solved(inst)
+    bad = with_moves(result, move("english_due", periods=2))
+    (v,) = found(inst, bad, "rotation.max_periods")
+    assert v.where == ["english_due", "village"]
+    # A secondment lasts one semester whatever max_periods says.
+    cadres = base(CADRES, policy={"rotation": {"secondment_count": 1}})
+    result = solved(cadres)
+    (line,) = [m for m in result.plan.roster if m.kind == "secondment"]
+    longer = result.plan.model_copy(
+        update={
+            "roster": [m for m in result.plan.roster if m != line]
+            + [line.model_copy(update={"periods": 2, "first_period": P1})]
+        }
+    )
+    (v,) = found(cadres, longer, "rotation.max_periods")
+    assert v.where == [line.staff, line.to_school]
+
+
+# ---- eligibility: staff.status, exempt_age, last_cycle, due_years ---------------------------
+
+
+def test_staff_status_feasible() -> None:
+    # English is short by two; of the three due English teachers only one is active.
+    extra = [
+        teacher("english_deferred", "city", "英语", years_at_school=10, status="deferred"),
+        teacher("english_exempt", "city", "英语", years_at_school=10, status="exempt"),
+    ]
+    inst = without(base(extra, policy={"rotation": {"backbone_share": 0.0}}), "english_bb")
+    result = solved(inst)
+    assert "english_due" in moved(result)
+    assert not {"english_deferred", "english_exempt"} & set(moved(result))
+    assert unmet(result)[("village", "英语", P1)] == 1  # one short, though two could go
+
+
+def test_staff_status_infeasible() -> None:
+    extra = [
+        teacher("english_deferred", "city", "英语", years_at_school=10, status="deferred"),
+        teacher("english_exempt", "city", "英语", years_at_school=10, status="exempt"),
+    ]
+    inst = base(extra)
+    result = solved(inst)
+    assert not {"english_deferred", "english_exempt"} & set(moved(result))
+    bad = with_moves(result, move("english_deferred"), move("english_exempt", first_period=P2))
+    assert {tuple(v.where) for v in found(inst, bad, "staff.status")} == {
+        ("english_deferred", "village"),
+        ("english_exempt", "village"),
+    }
+
+
+def test_rotation_exempt_age_feasible() -> None:
+    extra = [
+        teacher("man_58", "city", "英语", years_at_school=20, age=58, gender="M"),
+        teacher("woman_52", "city", "英语", years_at_school=20, age=52, gender="F"),
+        teacher("man_56", "city", "英语", years_at_school=20, age=56, gender="M"),
+    ]
+    inst = without(
+        base(extra, policy={"rotation": {"backbone_share": 0.0}}), "english_due", "english_bb"
+    )
+    result = solved(inst)
+    assert "man_56" in moved(result)
+    assert not {"man_58", "woman_52"} & set(moved(result))
+    # With the men's age raised to 59, the 58-year-old man is no longer exempt.
+    later = without(
+        base(extra, policy={"rotation": {"backbone_share": 0.0, "exempt_age": {"M": 59}}}),
+        "english_due",
+        "english_bb",
+    )
+    assert {"man_58", "man_56"} <= set(moved(solved(later)))
+
+
+def test_rotation_exempt_age_infeasible() -> None:
+    extra = [
+        teacher("man_58", "city", "英语", years_at_school=20, age=58, gender="M"),
+        teacher("woman_52", "city", "英语", years_at_school=20, age=52, gender="F"),
+    ]
+    inst = base(extra)
+    result = solved(inst)
+    assert not {"man_58", "woman_52"} & set(moved(result))
+    bad = with_moves(result, move("man_58"), move("woman_52", first_period=P2))
+    assert {v.where[0] for v in found(inst, bad, "rotation.exempt_age")} == {"man_58", "woman_52"}
+
+
+def _history(*entries: tuple[str, str]) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            kind="exchange", period=period, staff=sid, from_school="city", to_school="village"
+        )
+        for sid, period in entries
+    ]
+
+
+def test_rotation_last_cycle_feasible() -> None:
+    # Both moved before; only the latest cycle (2024) holds a teacher back.
+    extra = [
+        teacher("english_recent", "city", "英语", years_at_school=10),
+        teacher("english_earlier", "city", "英语", years_at_school=10),
+    ]
+    history = _history(("english_recent", "2024"), ("english_earlier", "2023"))
+    inst = without(
+        base(extra, policy={"rotation": {"backbone_share": 0.0}}, history=history),
+        "english_due",
+        "english_bb",
+    )
+    result = solved(inst)
+    assert "english_earlier" in moved(result)
+    assert "english_recent" not in moved(result)
+
+
+def test_rotation_last_cycle_infeasible() -> None:
+    extra = [teacher("english_recent", "city", "英语", years_at_school=10)]
+    inst = base(extra, history=_history(("english_recent", "2024")))
+    result = solved(inst)
+    assert "english_recent" not in moved(result)
+    bad = with_moves(result, move("english_recent"))
+    (v,) = found(inst, bad, "rotation.last_cycle")
+    assert v.where == ["english_recent", "village"]
+
+
+def test_rotation_due_years_feasible() -> None:
+    # Due after 9 years: music_due (9) moves, english_due (8) and english_bb (7) do not.
+    inst = base(policy={"rotation": {"due_years": 9, "backbone_share": 0.0}})
+    result = solved(inst)
+    assert "music_due" in moved(result)
+    assert not {"english_due", "english_bb", "music_2"} & set(moved(result))
+    assert unmet(result)[("village", "英语", P1)] == 0
+
+
+def test_rotation_due_years_infeasible() -> None:
+    inst = base()
+    result = solved(inst)
+    assert "music_2" not in moved(result)  # one year at school: not due
+    bad = with_moves(result, move("music_2", subject="音乐"))
+    (v,) = found(inst, bad, "rotation.due_years")
+    assert v.where == ["music_2", "village"]
+    # Nobody is due after 20 years: nobody moves, every shortage stays open.
+    late = solve(base(policy={"rotation": {"due_years": 20}}), "roster", time_limit=5)
+    assert late.status == "optimal" and moved(late) == {}
+    assert len(late.plan.unmet_needs) == 4  # English and music, both semesters
+
+
+# ---- rotation.direction -----------------------------------------------------------------------
+
+
+def _second_city(inst):  # type: ignore[no-untyped-def]
+    """County scope, and a second urban school short of English too."""
+    return with_schools(
+        inst,
+        school("city_2", km=3, students=800),
+        needs=[*inst.needs, need("city_2", "英语", shortage=2)],
+    )
+
+
+def test_rotation_direction_feasible() -> None:
+    # Moving out goes from an urban/strong school to one that is not: city's English
+    # teachers go to village, never to city_2, though city_2 is nearer and short too.
+    inst = _second_city(base(policy={"rotation": {"scope": "county"}}))
+    result = solved(inst)
+    outs = moved(result).values()
+    assert {"english_due", "english_bb"} <= set(moved(result))
+    assert all(m.to_school == "village" and m.direction == "out" for m in outs)
+
+
+def test_rotation_direction_infeasible() -> None:
+    inst = _second_city(base(policy={"rotation": {"scope": "county"}}))
+    result = solved(inst)
+    assert unmet(result)[("city_2", "英语", P1)] == 0  # no move can reach it
+    sideways = with_moves(result, move("english_due", to="city_2"))
+    (v,) = found(inst, sideways, "rotation.direction")
+    assert v.where == ["english_due", "city_2"]
+    backwards = with_moves(result, move("english_due", direction="in"))
+    assert "rotation.direction" in rules(inst, backwards)
+
+
+# ---- rotation.two_way / two_way_share ----------------------------------------------------------
+
+
+def test_rotation_two_way_feasible() -> None:
     inst = base(policy={"rotation": {"two_way": True, "two_way_share": 0.5}})
     result = solved(inst)
     ins = [m for m in moved(result).values() if m.direction == "in"]
     outs = [m for m in moved(result).values() if m.direction == "out"]
     assert ins and 2 * len(ins) >= len(outs)
     assert all(m.from_school == "village" and m.to_school == "city" for m in ins)
-    bad = with_moves(result, *outs)
-    assert "rotation.two_way_share" in rules(inst, bad)
 
 
-def test_two_way_infeasible_without_village_teachers() -> None:
-    inst = base(policy={"rotation": {"two_way": True, "two_way_share": 0.5, "rate": 1.0}})
-    inst = inst.model_copy(
-        update={"staff": [t for t in inst.staff if not t.id.startswith("village_")]}
-    )
-    assert solve(inst, "roster").status == "infeasible"
+def test_rotation_two_way_infeasible() -> None:
+    inst = base()  # two_way off
+    result = solved(inst)
+    assert all(m.direction == "out" for m in moved(result).values())
+    stint = move("village_0", to="city", frm="village", subject="语文", direction="in")
+    (v,) = found(inst, with_moves(result, *moved(result).values(), stint), "rotation.two_way")
+    assert v.where == ["village_0", "city"]
 
 
-def test_secondment_of_k_cadres() -> None:
-    cadres = [
-        teacher("cadre_v", "village", "语文", role="reserve_cadre", years_at_school=3),
-        teacher("cadre_c", "city", "语文", role="middle_manager", years_at_school=3),
-    ]
-    inst = base(cadres, policy={"rotation": {"secondment_count": 1}})
+def test_rotation_two_way_share_feasible() -> None:
+    inst = base(policy={"rotation": {"two_way": True, "two_way_share": 1.0}})
+    result = solved(inst)
+    ins = [m for m in moved(result).values() if m.direction == "in"]
+    outs = [m for m in moved(result).values() if m.direction == "out"]
+    assert outs and len(ins) >= len(outs)
+
+
+def test_rotation_two_way_share_infeasible() -> None:
+    inst = base(policy={"rotation": {"two_way": True, "two_way_share": 0.5}})
+    result = solved(inst)
+    outs = [m for m in moved(result).values() if m.direction == "out"]
+    (v,) = found(inst, with_moves(result, *outs), "rotation.two_way_share")
+    assert v.where == ["county"] and v.amount == pytest.approx(0.5 * len(outs))
+    # No village teachers to send to learn, and the quota needs every due teacher out.
+    nobody = base(policy={"rotation": {"two_way": True, "two_way_share": 0.5, "rate": 1.0}})
+    nobody = without(nobody, *(f"village_{i}" for i in range(8)))
+    assert solve(nobody, "roster", time_limit=5).status == "infeasible"
+
+
+# ---- rotation.secondment_count -----------------------------------------------------------------
+
+
+CADRES = [
+    teacher("cadre_v", "village", "语文", role="reserve_cadre", years_at_school=3),
+    teacher("cadre_c", "city", "语文", role="middle_manager", years_at_school=3),
+]
+
+
+def test_rotation_secondment_count_feasible() -> None:
+    inst = base(CADRES, policy={"rotation": {"secondment_count": 1}})
     result = solved(inst)
     seconded = [m for m in result.plan.roster if m.kind == "secondment"]
     assert len(seconded) == 1 and seconded[0].periods == 1
-    too_many = base(cadres, policy={"rotation": {"secondment_count": 3}})
-    assert solve(too_many, "roster").status == "infeasible"
-    bad = with_moves(result, *[m for m in result.plan.roster if m.kind == "exchange"])
-    assert "rotation.secondment_count" in rules(inst, bad)
+    assert seconded[0].staff in ("cadre_v", "cadre_c")
 
 
-def test_pinned_move_kept() -> None:
-    pin = Fixed(
-        kind="exchange",
-        staff="music_2",
-        from_school="city",
-        to_school="village",
-        period="2025-2026-2",
-    )
-    inst = base(fixed=[pin])
+def test_rotation_secondment_count_infeasible() -> None:
+    too_many = base(CADRES, policy={"rotation": {"secondment_count": 3}})
+    assert solve(too_many, "roster", time_limit=5).status == "infeasible"
+    inst = base(CADRES, policy={"rotation": {"secondment_count": 1}})
     result = solved(inst)
-    assert moved(result)["music_2"].first_period == "2025-2026-2"
-    bad = with_moves(result, *[m for m in moved(result).values() if m.staff != "music_2"])
-    assert "rotation.fixed" in rules(inst, bad)
+    none = with_moves(result, *[m for m in result.plan.roster if m.kind == "exchange"])
+    (v,) = found(inst, none, "rotation.secondment_count")
+    assert v.where == ["county"] and v.amount == 1
+    # Only cadres are seconded.
+    seconded = with_moves(
+        result,
+        *[m for m in result.plan.roster if m.kind == "exchange"],
+        move("music_due", subject="音乐", kind="secondment"),
+    )
+    assert any(
+        v.where == ["music_due", "village"]
+        for v in found(inst, seconded, "rotation.secondment_count")
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="solver bug: secondments are placed after the exchanges, in the capacity they "
+    "leave; when the exchanges fill the host in every semester the solver reports "
+    "'infeasible' although a valid plan with fewer or shorter exchanges exists",
+)
+def test_secondment_fits_beside_the_exchanges() -> None:
+    cadre = [teacher("cadre_c", "city", "语文", role="middle_manager", years_at_school=3)]
+    inst = base(cadre, policy={"rotation": {"secondment_count": 1}})
+    # A valid plan: english_bb out in the first semester, english_due in the second, and
+    # cadre_c seconded for the second semester (village takes 2 per semester).
+    plan = solved(base()).plan.model_copy(
+        update={
+            "roster": [
+                move("english_bb"),
+                move("english_due", first_period=P2),
+                move(
+                    "cadre_c",
+                    role="middle_manager",
+                    subject="语文",
+                    kind="secondment",
+                    first_period=P2,
+                ),
+            ],
+            "objectives": {},
+        }
+    )
+    plan = plan.model_copy(update={"objective": validate(inst, plan).objective})
+    assert validate(inst, plan).ok
+    result = solve(inst, "roster", time_limit=5)
+    assert result.status in ("optimal", "feasible"), result.parts["roster"].message
+
+
+# ---- rotation.scope / max_km -------------------------------------------------------------------
+
+
+def _junior_nearby(inst):  # type: ignore[no-untyped-def]
+    """A weak junior school, near and short of English: no primary school can pair with it."""
+    return with_schools(
+        inst,
+        school("junior_near", stage="junior", tier="weak", area="rural", km=5, students=100),
+        needs=[*inst.needs, need("junior_near", "英语", shortage=2, priority=1)],
+    )
+
+
+def test_rotation_scope_feasible() -> None:
+    # Scope pair: city's teachers go only to its partner village, though junior_near is
+    # nearer and its English shortage ranks higher; with scope county they go there.
+    inst = _junior_nearby(base())
+    result = solved(inst)
+    assert result.plan.pairs and {(p.helper, p.helped) for p in result.plan.pairs} == {
+        ("city", "village")
+    }
+    assert {"english_due", "english_bb"} <= set(moved(result))
+    assert all(m.to_school == "village" for m in moved(result).values())
+    county_wide = _junior_nearby(base(policy={"rotation": {"scope": "county"}}))
+    assert "junior_near" in {m.to_school for m in moved(solved(county_wide)).values()}
+
+
+def test_rotation_scope_infeasible() -> None:
+    inst = _junior_nearby(base())
+    result = solved(inst)
+    assert unmet(result)[("junior_near", "英语", P1)] == 0
+    bad = with_moves(result, move("english_due", to="junior_near"))
+    (v,) = found(inst, bad, "rotation.scope")
+    assert v.where == ["english_due", "junior_near"]
+
+
+def _far_village(inst):  # type: ignore[no-untyped-def]
+    """County scope; far_village (80 km) lacks English more urgently than village."""
+    return with_schools(
+        inst,
+        school("far_village", tier="weak", area="rural", km=80, students=200),
+        needs=[
+            need("village", "英语", shortage=2, priority=3),
+            need("village", "音乐", shortage=1),
+            need("far_village", "英语", shortage=2, priority=1),
+        ],
+    )
+
+
+def test_rotation_max_km_feasible() -> None:
+    inst = _far_village(base(policy={"rotation": {"scope": "county", "max_km": 50}}))
+    result = solved(inst)
+    assert {"english_due", "english_bb"} <= set(moved(result))
+    assert all(m.to_school == "village" for m in moved(result).values())
+    # Without the limit the English teachers go to the more urgent far_village.
+    unlimited = _far_village(base(policy={"rotation": {"scope": "county"}}))
+    assert moved(solved(unlimited))["english_due"].to_school == "far_village"
+
+
+def test_rotation_max_km_infeasible() -> None:
+    inst = base(policy={"rotation": {"max_km": 5}})  # village is 10 km away
+    result = solve(inst, "roster", time_limit=5)
+    assert result.status == "optimal" and moved(result) == {}
+    assert unmet(result)[("village", "英语", P1)] == 0
+    (v,) = found(inst, with_moves(result, move("english_due")), "rotation.max_km")
+    assert v.where == ["english_due", "village"]
+    assert v.amount is not None and 4.9 < v.amount < 5.1
+
+
+# ---- needs.shortage ----------------------------------------------------------------------------
+
+
+def test_needs_shortage_feasible() -> None:
+    extra = [teacher("chinese_due", "city", "语文", years_at_school=9)]
+    result = solved(base(extra))
+    assert {"english_due", "music_due"} <= set(moved(result))
+    assert all(m.to_school == "village" and m.direction == "out" for m in moved(result).values())
+    assert {m.subject for m in moved(result).values()} <= {"英语", "音乐"}
+    assert "chinese_due" not in moved(result)  # due, but village lacks no Chinese teacher
+    assert "music_2" not in moved(result)  # not due
+
+
+def test_needs_shortage_infeasible() -> None:
+    extra = [teacher("chinese_due", "city", "语文", years_at_school=9)]
+    inst = base(extra)
+    result = solved(inst)
+    assert "chinese_due" not in moved(result)
+    bad = with_moves(result, move("chinese_due", subject="语文"))
+    (v,) = found(inst, bad, "needs.shortage")
+    assert v.where == ["chinese_due", "village"]
+
+
+def test_unmet_needs_reported() -> None:
+    result = solved(base())
+    unmet_keys = {(u.school, u.subject) for u in result.plan.unmet_needs}
+    assert ("village", "英语") in unmet_keys  # two short, one due English teacher
+    assert result.parts["roster"].kpis.needs_covered_share > 0
+
+
+# ---- rotation.fixed ----------------------------------------------------------------------------
+
+PIN = Fixed(kind="exchange", staff="music_2", from_school="city", to_school="village", period=P2)
+
+
+def test_rotation_fixed_feasible() -> None:
+    inst = base(fixed=[PIN])
+    result = solved(inst)
+    assert moved(result)["music_2"].first_period == P2  # not due, moved because pinned
+    assert moved(result)["music_2"].fixed
+
+
+def test_rotation_fixed_infeasible() -> None:
+    inst = base(fixed=[PIN])
+    result = solved(inst)
+    missing = with_moves(result, *[m for m in moved(result).values() if m.staff != "music_2"])
+    (v,) = found(inst, missing, "rotation.fixed")
+    assert v.where == ["music_2", "village"]
+    early = with_moves(
+        result,
+        *[m for m in moved(result).values() if m.staff != "music_2"],
+        move("music_2", subject="音乐", first_period=P1),
+    )
+    assert "rotation.fixed" in rules(inst, early)
+    # A pin into a school that takes no one cannot be kept.
+    closed = base(fixed=[PIN], policy={"rotation": {"host_capacity": 0}})
+    assert solve(closed, "roster", time_limit=5).status == "infeasible"
+
+
+# ---- rotation.max_outflow_share / host_capacity / keep_subject_cover --------------------------
+
+
+def _count_per_period(result, school_id: str, end: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Staff away from (end 'from_school') or come in to (end 'to_school') a school, per
+    semester."""
+    periods = [P1, P2]
+    count = dict.fromkeys(periods, 0)
+    for m in moved(result).values():
+        if getattr(m, end) == school_id:
+            first = periods.index(m.first_period)
+            for t in range(first, first + m.periods):
+                count[periods[t]] += 1
+    return count
+
+
+def test_rotation_max_outflow_share_feasible() -> None:
+    inst = base(policy={"rotation": {"max_outflow_share": 0.05}})  # 20 staff -> 1 away
+    result = solved(inst)
+    assert len(moved(result)) >= 2
+    assert max(_count_per_period(result, "city", "from_school").values()) == 1
+
+
+def test_rotation_max_outflow_share_infeasible() -> None:
+    inst = base(policy={"rotation": {"max_outflow_share": 0.05}})
+    result = solved(inst)
+    bad = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
+    (v,) = found(inst, bad, "rotation.max_outflow_share")
+    assert v.where == ["city", P1] and v.amount == 1
+    # No one may be away: nobody moves, and city is listed as held below its quota.
+    shut = solve(base(policy={"rotation": {"max_outflow_share": 0.0}}), "roster", time_limit=5)
+    assert shut.status == "optimal" and moved(shut) == {}
+    assert "city" in quota_capped(shut)
+
+
+def test_rotation_host_capacity_feasible() -> None:
+    inst = base(policy={"rotation": {"host_capacity": 1, "max_periods": 1}})
+    result = solved(inst)
+    assert len(moved(result)) == 2  # three could fill a need, one per semester comes in
+    assert _count_per_period(result, "village", "to_school") == {P1: 1, P2: 1}
+
+
+def test_rotation_host_capacity_infeasible() -> None:
+    inst = base(policy={"rotation": {"host_capacity": 1, "max_periods": 1}})
+    result = solved(inst)
+    bad = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
+    (v,) = found(inst, bad, "rotation.host_capacity")
+    assert v.where == ["village", P1] and v.amount == 1
+    pins = [
+        PIN.model_copy(update={"period": P1}),
+        Fixed(
+            kind="exchange", staff="music_due", from_school="city", to_school="village", period=P1
+        ),
+    ]
+    two_pins = base(fixed=pins, policy={"rotation": {"host_capacity": 1}})
+    assert solve(two_pins, "roster", time_limit=5).status == "infeasible"
+
+
+def _one_music_teacher(inst):  # type: ignore[no-untyped-def]
+    return without(inst, "music_due", "music_2")
+
+
+MUSIC_ONLY = [teacher("music_only", "city", "音乐", years_at_school=9)]
+
+
+def test_rotation_keep_subject_cover_feasible() -> None:
+    inst = _one_music_teacher(base(MUSIC_ONLY))
+    result = solved(inst)
+    assert "music_only" not in moved(result)  # due, and village lacks music, but city's last
+    assert unmet(result)[("village", "音乐", P1)] == 0
+    off = _one_music_teacher(base(MUSIC_ONLY, policy={"rotation": {"keep_subject_cover": False}}))
+    assert "music_only" in moved(solved(off))
+
+
+def test_rotation_keep_subject_cover_infeasible() -> None:
+    inst = _one_music_teacher(base(MUSIC_ONLY))
+    result = solved(inst)
+    bad = with_moves(result, move("music_only", subject="音乐"))
+    (v,) = found(inst, bad, "rotation.keep_subject_cover")
+    assert v.where == ["city", "音乐", P1]
+    pin = Fixed(kind="exchange", staff="music_only", from_school="city", to_school="village")
+    pinned = _one_music_teacher(base(MUSIC_ONLY, fixed=[pin]))
+    assert solve(pinned, "roster", time_limit=5).status == "infeasible"
+
+
+# ---- rotation.rate / backbone_share -----------------------------------------------------------
+
+
+def _one_english_need(rate: float):  # type: ignore[no-untyped-def]
+    """Village lacks one English and one music teacher for the year; three teachers are
+    due; moving a due teacher earns nothing by itself (weights.roster_due 0)."""
+    inst = base(
+        [teacher("english_new", "city", "英语", years_at_school=1)],
+        policy={
+            "rotation": {"rate": rate, "min_periods": 2, "max_periods": 2, "host_capacity": 3},
+            "weights": {"roster_due": 0},
+        },
+    )
+    return inst.model_copy(
+        update={"needs": [need("village", "英语", shortage=1), need("village", "音乐", shortage=1)]}
+    )
+
+
+def test_rotation_rate_feasible() -> None:
+    # The quota (100% of the 3 due teachers) moves the second English teacher too, though
+    # one English teacher covers village's need; without a quota only two move.
+    result = solved(_one_english_need(1.0))
+    assert set(moved(result)) == {"english_due", "english_bb", "music_due"}
+    assert set(moved(solved(_one_english_need(0.0)))) == {"english_bb", "music_due"}
+
+
+def test_rotation_rate_infeasible() -> None:
+    inst = base(policy={"rotation": {"rate": 1.0}})
+    result = solved(inst)
+    assert len(moved(result)) >= 3  # every due teacher (quota 100% of 3)
+    empty = result.plan.model_copy(update={"roster": []})
+    (v,) = found(inst, empty, "rotation.rate")
+    assert v.where == ["city"] and v.amount == 3
+    closed = base(policy={"rotation": {"rate": 1.0, "host_capacity": 0}})
+    assert solve(closed, "roster", time_limit=5).status == "infeasible"
+
+
+def test_rotation_backbone_share_feasible() -> None:
+    inst = base(policy={"rotation": {"backbone_share": 0.5, "rate": 0.1}})
+    result = solved(inst)
+    outs = [m for m in moved(result).values() if m.direction == "out"]
+    assert outs and sum(m.staff == "english_bb" for m in outs) * 2 >= len(outs)
+
+
+def test_rotation_backbone_share_infeasible() -> None:
+    inst = base(policy={"rotation": {"backbone_share": 0.5, "rate": 0.1}})
+    result = solved(inst)
+    bad = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
+    (v,) = found(inst, bad, "rotation.backbone_share")
+    assert v.where == ["county"] and v.amount == 1
+    no_bb = base(policy={"rotation": {"backbone_share": 0.5, "rate": 1.0}})
+    assert solve(without(no_bb, "english_bb"), "roster", time_limit=5).status == "infeasible"
 
 
 # ---- mentors (青蓝结对) -------------------------------------------------------------------------
+# english_bb (county backbone, English) at city mentors young English teachers at village.
 
 
-def test_mentor_pairs_one_to_one_same_subject() -> None:
-    extra = [
-        teacher("mentor_en", "city", "英语", backbone="city", years_at_school=3),
-        teacher("young_en", "village", "英语", age=25, years_at_school=1),
-        teacher("young_math", "village", "数学", age=24, years_at_school=1),
-    ]
-    inst = base(extra)
+def young(tid: str, sid: str = "village", subject: str = "英语", **kw: Any):  # type: ignore[no-untyped-def]
+    return teacher(tid, sid, subject, age=kw.pop("age", 25), years_at_school=1, **kw)
+
+
+def mentor(tid: str, **kw: Any):  # type: ignore[no-untyped-def]
+    return teacher(
+        tid, "city", "英语", backbone=kw.pop("backbone", "city"), years_at_school=3, **kw
+    )
+
+
+def test_mentors_one_to_one_feasible() -> None:
+    # Three mentors, two young teachers: each young teacher gets one mentor of their own.
+    inst = base([mentor("mentor_en"), mentor("mentor_en2"), young("young_a"), young("young_b")])
+    pairs = mentor_pairs(solved(inst))
+    assert sorted(y for _, y in pairs) == ["young_a", "young_b"]
+    assert len({m for m, _ in pairs}) == 2
+
+
+def test_mentors_one_to_one_infeasible() -> None:
+    inst = base([young("young_a"), young("young_b")])
     result = solved(inst)
-    pairs = [(m.staff, m.mentee) for m in result.plan.roster if m.kind == "mentor"]
-    assert len(pairs) == 1 and pairs[0][1] == "young_en"  # one young English teacher
-    assert pairs[0][0] in ("mentor_en", "english_bb")
+    assert len(mentor_pairs(result)) == 1  # one mentor, english_bb
+    two = with_mentors(
+        result, mentor_line("english_bb", "young_a"), mentor_line("english_bb", "young_b")
+    )
+    (v,) = found(inst, two, "mentors.one_to_one")
+    assert v.where == ["english_bb"] and v.amount == 1
+    inst2 = base([mentor("mentor_en"), young("young_a")])
+    shared = with_mentors(
+        solved(inst2), mentor_line("english_bb", "young_a"), mentor_line("mentor_en", "young_a")
+    )
+    assert any(v.where == ["young_a"] for v in found(inst2, shared, "mentors.one_to_one"))
+
+
+def test_mentors_backbone_feasible() -> None:
+    # A school-level backbone teacher does not mentor; the second young teacher waits.
+    inst = base([mentor("school_bb", backbone="school"), young("young_a"), young("young_b")])
+    pairs = mentor_pairs(solved(inst))
+    assert {m for m, _ in pairs} == {"english_bb"} and len(pairs) == 1
+
+
+def test_mentors_backbone_infeasible() -> None:
+    inst = base([mentor("school_bb", backbone="school"), young("young_a"), young("young_b")])
+    result = solved(inst)
+    (taken,) = mentor_pairs(result)
+    left = "young_b" if taken[1] == "young_a" else "young_a"
+    bad = with_mentors(result, mentor_line("english_bb", taken[1]), mentor_line("school_bb", left))
+    (v,) = found(inst, bad, "mentors.backbone")
+    assert v.where == ["school_bb", left]
+
+
+def test_mentors_same_subject_feasible() -> None:
+    inst = base([mentor("mentor_en"), young("young_en"), young("young_math", subject="数学")])
+    pairs = mentor_pairs(solved(inst))
+    assert len(pairs) == 1  # one young English teacher; no mathematics mentor
+    ((m, y),) = pairs
+    assert y == "young_en" and m in ("mentor_en", "english_bb")
+
+
+def test_mentors_same_subject_infeasible() -> None:
+    inst = base([mentor("mentor_en"), young("young_en"), young("young_math", subject="数学")])
+    result = solved(inst)
     wrong = result.plan.model_copy(
         update={
             "roster": [
@@ -299,8 +880,75 @@ def test_mentor_pairs_one_to_one_same_subject() -> None:
             ]
         }
     )
-    found = rules(inst, wrong)
-    assert "mentors.same_subject" in found and "mentors.maximal" in found
+    found_rules = rules(inst, wrong)
+    assert "mentors.same_subject" in found_rules and "mentors.maximal" in found_rules
+    (v,) = found(inst, wrong, "mentors.same_subject")
+    assert v.where[1] == "young_math"
+
+
+def _town(inst):  # type: ignore[no-untyped-def]
+    """An ordinary town school that nobody helps, with a young English teacher."""
+    inst = with_schools(inst, school("town", tier="ordinary", area="town", km=4))
+    return inst.model_copy(update={"staff": [*inst.staff, young("young_t", "town")]})
+
+
+def test_mentors_pair_feasible() -> None:
+    # Two mentors, two young English teachers, but only village is helped by city.
+    inst = _town(base([mentor("mentor_en"), young("young_v")]))
+    pairs = mentor_pairs(solved(inst))
+    assert [y for _, y in pairs] == ["young_v"]
+
+
+def test_mentors_pair_infeasible() -> None:
+    inst = _town(base([mentor("mentor_en"), young("young_v")]))
+    result = solved(inst)
+    ((m, _),) = mentor_pairs(result)
+    other = "mentor_en" if m == "english_bb" else "english_bb"
+    bad = with_mentors(result, mentor_line(m, "young_v"), mentor_line(other, "young_t", to="town"))
+    (v,) = found(inst, bad, "mentors.pair")
+    assert v.where == [other, "young_t"]
+
+
+def test_mentors_young_feasible() -> None:
+    # Two mentors; village's English teachers are one young, one neither young nor new.
+    veteran = teacher("veteran_en", "village", "英语", age=45, years_at_school=10)
+    inst = base([mentor("mentor_en"), young("young_v"), veteran])
+    pairs = mentor_pairs(solved(inst))
+    assert [y for _, y in pairs] == ["young_v"]
+    # Under 5 years at the school counts as young too, whatever the age.
+    newcomer = teacher("newcomer_en", "village", "英语", age=45, years_at_school=2)
+    assert {
+        y for _, y in mentor_pairs(solved(base([mentor("mentor_en"), young("young_v"), newcomer])))
+    } == {"young_v", "newcomer_en"}
+
+
+def test_mentors_young_infeasible() -> None:
+    veteran = teacher("veteran_en", "village", "英语", age=45, years_at_school=10)
+    inst = base([mentor("mentor_en"), young("young_v"), veteran])
+    result = solved(inst)
+    ((m, _),) = mentor_pairs(result)
+    other = "mentor_en" if m == "english_bb" else "english_bb"
+    bad = with_mentors(result, mentor_line(m, "young_v"), mentor_line(other, "veteran_en"))
+    (v,) = found(inst, bad, "mentors.young")
+    assert v.where == [other, "veteran_en"]
+
+
+def test_mentors_maximal_feasible() -> None:
+    # Two mentors, three young English teachers: two pairs, as many as there can be.
+    inst = base([mentor("mentor_en"), young("young_a"), young("young_b"), young("young_c")])
+    pairs = mentor_pairs(solved(inst))
+    assert {m for m, _ in pairs} == {"english_bb", "mentor_en"}
+    assert len({y for _, y in pairs}) == 2
+
+
+def test_mentors_maximal_infeasible() -> None:
+    inst = base([mentor("mentor_en"), young("young_a"), young("young_b")])
+    result = solved(inst)
+    ((m, y), _) = sorted(mentor_pairs(result))
+    one = with_mentors(result, mentor_line(m, y))
+    (v,) = found(inst, one, "mentors.maximal")
+    assert v.where[0] != m and v.where[1] != y
+    assert "mentors.maximal" not in rules(inst, result.plan)
 
 
 # ---- priorities and objective -----------------------------------------------------------------
@@ -322,13 +970,7 @@ def test_rural_priority_teacher_chosen_first() -> None:
             }
         },
     )
-    inst = inst.model_copy(
-        update={
-            "staff": [
-                t for t in inst.staff if t.id not in ("english_due", "english_bb", "music_due")
-            ]
-        }
-    )
+    inst = without(inst, "english_due", "english_bb", "music_due")
     result = solved(inst)
     assert "english_no_rural" in moved(result)
     assert "english_rural_exp" not in moved(result)
