@@ -60,8 +60,11 @@ class Move(_Item):
     first_period: str = Field(description="First period of the move (horizon.periods).")
     periods: int = Field(ge=1, description="Consecutive periods.")
     direction: Literal["out", "in"] = Field(description="out 下乡 / in 进城学艺.")
-    kind: Literal["exchange", "secondment", "mentor"] = Field(
-        description="exchange 交流 / secondment 挂职 / mentor 带徒 (mentor stays at home)."
+    kind: Literal["exchange", "secondment", "mentor", "headship", "itinerant"] = Field(
+        description=(
+            "exchange 交流 / secondment 挂职 / mentor 带徒 (mentor stays at home) / headship "
+            "校长轮岗 (a principal heads the host school) / itinerant 走教."
+        )
     )
     mentee: str | None = Field(None, description="For a mentor line: the young teacher.")
     fixed: bool = Field(False, description="Pinned in the instance.")
@@ -76,6 +79,15 @@ class UnmetNeed(_Item):
     shortage: int
     covered: int
     priority: int
+
+
+class Hire(_Item):
+    """New teachers placed at a school (新教师优先补充农村薄弱校)."""
+
+    school: str
+    subject: str
+    count: int = Field(ge=1)
+    reason: str = Field(description="Why here, in words (the shortage it fills).")
 
 
 class Unpaired(_Item):
@@ -113,6 +125,7 @@ class Plan(BaseModel):
     alliances: list[Membership] = Field(default_factory=list)
     roster: list[Move] = Field(default_factory=list)
     unmet_needs: list[UnmetNeed] = Field(default_factory=list)
+    hires: list[Hire] = Field(default_factory=list)
 
     def canonical(self) -> Plan:
         """The same plan with every list in a fixed order."""
@@ -126,6 +139,7 @@ class Plan(BaseModel):
                 "unmet_needs": sorted(
                     self.unmet_needs, key=lambda u: (u.school, u.subject, u.period)
                 ),
+                "hires": sorted(self.hires, key=lambda h: (h.school, h.subject)),
             }
         )
 

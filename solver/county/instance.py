@@ -20,6 +20,7 @@ from solver.county.vocabulary import (
     STAGE_COVERS,
     Area,
     Backbone,
+    Education,
     Gender,
     HistoryKind,
     Role,
@@ -126,6 +127,21 @@ class Staff(_Row):
     status: StaffStatus = Field("active", description="active / exempt / deferred.")
     title_track: bool = Field(False, description="Candidate for a senior title.")
     willing: tuple[str, ...] = Field((), description="Ranked preferred school ids.")
+    teaching_years: int | None = Field(
+        None, ge=0, le=70, description="Years of teaching anywhere (教龄); mentees are new."
+    )
+    education: Education | None = Field(None, description="Highest qualification (学历).")
+    secondment_candidate: bool | None = Field(
+        None, description="On the secondment candidate list (挂职候选); default: cadres."
+    )
+    merit: float | None = Field(None, description="Appraisal score (考核分), ranks candidates.")
+    weekly_load: int | None = Field(
+        None, ge=0, le=60, description="Lessons a week the teacher now teaches (周课时量)."
+    )
+    itinerant: bool | None = Field(
+        None, description="May teach on a circuit (可走教); default: itinerant subjects."
+    )
+    studio: str | None = Field(None, description="名师工作室 the teacher belongs to.")
 
     @field_validator("role", mode="before")
     @classmethod
@@ -151,6 +167,16 @@ class Staff(_Row):
     @classmethod
     def _title(cls, value: Any) -> Any:
         return False if value is None else _bool(value)
+
+    @field_validator("secondment_candidate", "itinerant", mode="before")
+    @classmethod
+    def _optional_bool(cls, value: Any) -> Any:
+        return _bool(value)
+
+    @field_validator("education", mode="before")
+    @classmethod
+    def _education(cls, value: Any) -> Any:
+        return _enum("education", value)
 
     @field_validator("rural_years", mode="before")
     @classmethod
@@ -181,6 +207,9 @@ class Need(_Row):
     surplus: int = Field(0, ge=0, description="Teachers of this subject to spare (超编).")
     period: str | None = Field(None, description="Blank: every period.")
     priority: int = Field(2, ge=1, le=3, description="1 highest .. 3.")
+    weekly_lessons: int | None = Field(
+        None, ge=0, description="Lessons a week of the subject the school cannot staff."
+    )
 
     @field_validator("shortage", "surplus", mode="before")
     @classmethod
@@ -198,9 +227,10 @@ class HistoryEntry(_Row):
 
     kind: HistoryKind
     period: str = Field(min_length=1, description="Cycle or period id, ordered as text.")
-    staff: str | None = Field(None, description="Exchanges only.")
+    staff: str | None = Field(None, description="Exchanges and mentors (the mentor).")
     from_school: str = Field(min_length=1, description="Helper, lead or home school.")
     to_school: str = Field(min_length=1, description="Helped, member or host school.")
+    mentee: str | None = Field(None, description="Mentor pairs only: the young teacher.")
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -230,6 +260,19 @@ class Distance(_Row):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class NewHire(_Row):
+    """This year's new teachers of a subject and stage (新招聘教师), to be placed."""
+
+    subject: str = Field(min_length=1, description="Subject (学科).")
+    stage: Stage = Field(description="Stage they are qualified for (学段).")
+    count: int = Field(ge=0, description="How many (人数).")
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, value: Any) -> Any:
+        return _enum("stage", value)
+
+
 #: Table name -> row model; the order in which tables are read and checked.
 TABLES: dict[str, type[_Row]] = {
     "schools": School,
@@ -238,6 +281,7 @@ TABLES: dict[str, type[_Row]] = {
     "history": HistoryEntry,
     "distances": Distance,
     "fixed": Fixed,
+    "new_hires": NewHire,
 }
 
 
@@ -257,6 +301,7 @@ class Instance(BaseModel):
     history: list[HistoryEntry] = Field(default_factory=list)
     distances: list[Distance] = Field(default_factory=list)
     fixed: list[Fixed] = Field(default_factory=list)
+    new_hires: list[NewHire] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
 
     @model_validator(mode="after")
@@ -352,12 +397,14 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
                 value = getattr(h, fld)
                 if value not in school_ids:
                     problems.append(src.problem(table, i, fld, "unknown school", value))
-            if h.kind == "exchange":
+            if h.kind in ("exchange", "mentor"):
                 if not h.staff:
-                    problems.append(src.problem(table, i, "staff", "an exchange names its staff"))
+                    problems.append(src.problem(table, i, "staff", f"a {h.kind} names its staff"))
                 elif h.staff not in staff_ids and table == "fixed":
                     problems.append(src.problem(table, i, "staff", "unknown staff", h.staff))
-            if h.from_school == h.to_school and h.kind != "alliance":
+            if h.kind == "mentor" and not h.mentee:
+                problems.append(src.problem(table, i, "mentee", "a mentor pair names its mentee"))
+            if h.from_school == h.to_school and h.kind not in ("alliance", "mentor"):
                 problems.append(
                     src.problem(table, i, "to_school", "same school at both ends", h.to_school)
                 )

@@ -15,7 +15,8 @@ Role = Literal["teacher", "principal", "vice_principal", "middle_manager", "rese
 Backbone = Literal["none", "school", "county", "city", "province", "national"]
 Gender = Literal["M", "F"]
 StaffStatus = Literal["active", "exempt", "deferred"]
-HistoryKind = Literal["pair", "alliance", "exchange"]
+HistoryKind = Literal["pair", "alliance", "exchange", "mentor"]
+Education = Literal["postgraduate", "bachelor", "college", "secondary", "high_school"]
 
 #: Chinese (and a few common English variants) for each enum value.
 ALIASES: dict[str, dict[str, str]] = {
@@ -65,7 +66,17 @@ ALIASES: dict[str, dict[str, str]] = {
     },
     "gender": {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"},
     "status": {"在岗": "active", "免交流": "exempt", "暂缓": "deferred"},
-    "kind": {"结对": "pair", "联盟": "alliance", "交流": "exchange"},
+    "kind": {"结对": "pair", "联盟": "alliance", "交流": "exchange", "带徒": "mentor"},
+    "education": {
+        "研究生": "postgraduate",
+        "硕士": "postgraduate",
+        "博士": "postgraduate",
+        "本科": "bachelor",
+        "专科": "college",
+        "大专": "college",
+        "中专": "secondary",
+        "高中": "high_school",
+    },
 }
 
 #: Stages each school stage value covers; schools share a stage when these overlap.

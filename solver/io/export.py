@@ -142,6 +142,7 @@ def write_csv_folder(
     encoding: str = "utf-8",
     lang: str = "en",
     newline: str = "\n",
+    columns: Mapping[str, Iterable[str]] | None = None,
 ) -> list[Path]:
     """Write tables as ``<table>.csv`` and ``policy.toml`` into a folder, all at once.
 
@@ -156,6 +157,8 @@ def write_csv_folder(
         Text of ``policy.toml`` (see :func:`policy_toml`); not written when blank.
     encoding, lang, newline
         As for :func:`save_instance`.
+    columns
+        Per table, the columns to write (in :data:`FIELDS` order); default: all of them.
 
     Returns
     -------
@@ -172,7 +175,8 @@ def write_csv_folder(
     for table, data in tables.items():
         if table not in FIELDS:
             raise ValueError(f"table name {table!r} is not one of {', '.join(FIELDS)}")
-        cols = list(FIELDS[table])
+        keep = None if columns is None or table not in columns else set(columns[table])
+        cols = [c for c in FIELDS[table] if keep is None or c in keep]
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator=newline)
         writer.writerow([zh[table].get(c, c) if lang == "zh" else c for c in cols])

@@ -32,6 +32,13 @@ HEADERS: dict[str, dict[str, str]] = {
         "状态": "status",
         "拟评高级职称": "title_track",
         "意向学校": "willing",
+        "教龄": "teaching_years",
+        "学历": "education",
+        "挂职候选": "secondment_candidate",
+        "考核分": "merit",
+        "周课时量": "weekly_load",
+        "可走教": "itinerant",
+        "工作室": "studio",
     },
     "needs": {
         "学校代码": "school",
@@ -40,6 +47,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "富余人数": "surplus",
         "学期": "period",
         "优先级": "priority",
+        "周课时缺口": "weekly_lessons",
     },
     "history": {
         "类型": "kind",
@@ -47,6 +55,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "工号": "staff",
         "派出学校": "from_school",
         "接收学校": "to_school",
+        "徒弟工号": "mentee",
     },
     "distances": {"起点": "from", "终点": "to", "距离": "km", "公里": "km", "分钟": "minutes"},
     "fixed": {
@@ -56,7 +65,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "工号": "staff",
         "派出学校": "from_school",
         "接收学校": "to_school",
+        "徒弟工号": "mentee",
     },
+    "new_hires": {"学科": "subject", "学段": "stage", "人数": "count"},
 }
 
 #: Fields each table requires as a column.
@@ -67,6 +78,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "history": ("kind", "period", "from_school", "to_school"),
     "distances": ("from", "to", "km"),
     "fixed": ("kind", "from_school", "to_school"),
+    "new_hires": ("subject", "stage", "count"),
 }
 
 #: Fields per table (English), in output order.
@@ -99,11 +111,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "status",
         "title_track",
         "willing",
+        "teaching_years",
+        "education",
+        "secondment_candidate",
+        "merit",
+        "weekly_load",
+        "itinerant",
+        "studio",
     ),
-    "needs": ("school", "subject", "shortage", "surplus", "period", "priority"),
-    "history": ("kind", "period", "staff", "from_school", "to_school"),
+    "needs": ("school", "subject", "shortage", "surplus", "period", "priority", "weekly_lessons"),
+    "history": ("kind", "period", "staff", "from_school", "to_school", "mentee"),
     "distances": ("from", "to", "km", "minutes"),
-    "fixed": ("kind", "period", "staff", "from_school", "to_school"),
+    "fixed": ("kind", "period", "staff", "from_school", "to_school", "mentee"),
+    "new_hires": ("subject", "stage", "count"),
 }
 
 #: Sheet / file stem aliases (Chinese) -> table.
@@ -114,6 +134,8 @@ TABLE_ALIASES: dict[str, str] = {
     "历史记录": "history",
     "距离": "distances",
     "固定": "fixed",
+    "新招聘教师": "new_hires",
+    "新教师": "new_hires",
     "政策": "policy",
 }
 

@@ -189,7 +189,8 @@ def write_county(
     """
     text = policy_toml(policy, header=POLICY_HEADER) if policy is not None else ""
     rows = {table: _rows(frame) for table, frame in tables.items()}
-    return write_csv_folder(out_dir, rows, policy=text)
+    columns = {name: list(frame.columns) for name, frame in tables.items()}
+    return write_csv_folder(out_dir, rows, policy=text, columns=columns)
 
 
 def county_policy(schools: int, regions: Sequence[str] | None = None) -> Policy:

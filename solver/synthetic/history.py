@@ -46,16 +46,15 @@ def history_table(c: County, staff: pd.DataFrame, rng: np.random.Generator) -> p
     staff_ids += list(exch_staff)
     froms += list(exch_from)
     tos += list(exch_to)
-    return pd.DataFrame(
-        {
-            "kind": pd.array(kinds, dtype="str"),
-            "period": pd.array(periods, dtype="str"),
-            "staff": pd.array(staff_ids, dtype="str"),
-            "from_school": pd.array(froms, dtype="str"),
-            "to_school": pd.array(tos, dtype="str"),
-        },
-        columns=list(FIELDS["history"]),
-    )
+    data = {
+        "kind": pd.array(kinds, dtype="str"),
+        "period": pd.array(periods, dtype="str"),
+        "staff": pd.array(staff_ids, dtype="str"),
+        "from_school": pd.array(froms, dtype="str"),
+        "to_school": pd.array(tos, dtype="str"),
+    }
+    # Only the columns the generator fills, in file order.
+    return pd.DataFrame(data, columns=[c for c in FIELDS["history"] if c in data])
 
 
 def _pairs(

@@ -39,14 +39,13 @@ def needs_table(c: County, subject_counts: IntArray) -> pd.DataFrame:
     priority = np.where(
         short == 0, 3, np.where(rural & np.isin(subj, PRIORITY_SUBJECTS), 1, 2)
     ).astype(np.int64)
-    return pd.DataFrame(
-        {
-            "school": c.ids[rows],
-            "subject": subj,
-            "shortage": short.astype(np.int64),
-            "surplus": surplus[rows, cols].astype(np.int64),
-            "period": pd.array([None] * len(rows), dtype="str"),
-            "priority": priority,
-        },
-        columns=list(FIELDS["needs"]),
-    )
+    data = {
+        "school": c.ids[rows],
+        "subject": subj,
+        "shortage": short.astype(np.int64),
+        "surplus": surplus[rows, cols].astype(np.int64),
+        "period": pd.array([None] * len(rows), dtype="str"),
+        "priority": priority,
+    }
+    # Only the columns the generator fills, in file order.
+    return pd.DataFrame(data, columns=[c for c in FIELDS["needs"] if c in data])

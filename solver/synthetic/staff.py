@@ -218,24 +218,23 @@ def staff_table(
     willing = _willing(c, school, rng)
     width = max(6, len(str(n_staff)))
     ids = np.char.add("T", np.char.zfill(np.arange(1, n_staff + 1).astype(str), width))
-    return pd.DataFrame(
-        {
-            "id": ids.astype(object),
-            "name": _person_names(female, rng),
-            "school": c.ids[school],
-            "role": np.array(ROLES, dtype=object)[role],
-            "subject": np.array(SUBJECTS, dtype=object)[subject],
-            "backbone": np.array(BACKBONE_LEVELS, dtype=object)[backbone],
-            "years_at_school": years,
-            "rural_years": rural_years,
-            "age": age,
-            "gender": np.where(female, "F", "M").astype(object),
-            "status": np.array(STATUSES, dtype=object)[status],
-            "title_track": title_track,
-            "willing": pd.array(willing, dtype="str"),
-        },
-        columns=list(FIELDS["staff"]),
-    )
+    data = {
+        "id": ids.astype(object),
+        "name": _person_names(female, rng),
+        "school": c.ids[school],
+        "role": np.array(ROLES, dtype=object)[role],
+        "subject": np.array(SUBJECTS, dtype=object)[subject],
+        "backbone": np.array(BACKBONE_LEVELS, dtype=object)[backbone],
+        "years_at_school": years,
+        "rural_years": rural_years,
+        "age": age,
+        "gender": np.where(female, "F", "M").astype(object),
+        "status": np.array(STATUSES, dtype=object)[status],
+        "title_track": title_track,
+        "willing": pd.array(willing, dtype="str"),
+    }
+    # Only the columns the generator fills, in file order.
+    return pd.DataFrame(data, columns=[c for c in FIELDS["staff"] if c in data])
 
 
 def _roles(school: IntArray, age: IntArray, alloc: IntArray, rng: np.random.Generator) -> IntArray:
