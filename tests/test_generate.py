@@ -295,7 +295,7 @@ def test_write_county_round_trip(tmp_path: Path, county: dict[str, pd.DataFrame]
     paths = write_county(county, out)
     assert paths == [out / f"{name}.csv" for name in county]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no temp left
-    for path, (name, frame) in zip(paths, county.items(), strict=True):
+    for path, frame in zip(paths, county.values(), strict=True):
         raw = path.read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw
         back = pd.read_csv(path, dtype=str, keep_default_na=False)
