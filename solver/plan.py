@@ -79,6 +79,9 @@ class UnmetNeed(_Item):
     shortage: int
     covered: int
     priority: int
+    reachable: bool = Field(
+        True, description="Some allowed move could fill it (else: hires, circuits, outreach)."
+    )
 
 
 class Hire(_Item):
@@ -252,7 +255,7 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "fixed",
     ],
     "roster_schools": ["school", "subject", "out", "in", "net"],
-    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority"],
+    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority", "reachable"],
 }
 
 

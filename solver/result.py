@@ -74,24 +74,51 @@ class QuotaCap(_Kpis):
 
 
 class RosterKpis(_Kpis):
-    """Headline figures of the roster part."""
+    """Headline figures of the roster part (each defined in the README, "Roster KPIs")."""
 
-    moves: int
-    moves_by_kind: dict[str, int]
-    rotation_rate: float | None
+    moves: int = Field(description="Moves (exchanges, secondments, headships); mentor pairs apart.")
+    moves_by_kind: dict[str, int] = Field(description="Moves by kind and direction.")
+    rotation_rate: float | None = Field(
+        description="Teachers moved from urban/strong schools / their due teachers."
+    )
     rotation_rate_required: float
-    backbone_share: float | None
+    quota_schools_below: int = Field(description="Schools below their rotation.rate quota.")
+    backbone_share: float | None = Field(
+        description="County-level backbone teachers among the teachers moved out."
+    )
     backbone_share_required: float
-    two_way_share: float | None
-    needs_total_teacher_periods: int
+    two_way_ratio: float | None = Field(
+        description="Teachers gone to learn (in) per teacher moved out: a ratio, not a share."
+    )
+    two_way_ratio_required: float
+    needs_total_teacher_periods: int = Field(description="Shortages, teacher-periods.")
+    needs_reachable_teacher_periods: int = Field(
+        description="Of those, shortages some teacher's move could fill at all."
+    )
+    needs_unreachable_teacher_periods: int = Field(
+        description="Shortages no allowed move can reach (left to hires, circuits, outreach)."
+    )
     needs_covered_teacher_periods: int
-    needs_covered_share: float
+    needs_covered_share: float = Field(description="Covered / reachable shortages, in [0, 1].")
+    shortages_created_at_senders: int = Field(
+        description="Teacher-periods by which moves take a sender below its needs."
+    )
+    due_total: int = Field(description="Due teachers and vice principals who may move.")
     due_moved: int
-    due_total: int
+    due_moved_by_direction: dict[str, int]
     rural_priority_placed_rural: int
-    preferences_listed: int
-    preferences_honoured: int
+    preferences_listed: int = Field(description="Movers who listed preferred schools.")
+    preferences_honoured: int = Field(description="...and got one of them.")
+    preferences_by_rank: dict[str, int] = Field(
+        description="Movers who got their 1st, 2nd, ... choice, or none of them."
+    )
+    bridge_moves: int = Field(description="Junior-school teachers teaching at a primary school.")
+    secondments: int
+    secondment_candidates: int = Field(description="Candidates with a host they may go to.")
     mentor_pairs: int
+    outflow_floor_schools: int = Field(
+        description="Small schools allowed rotation.min_outflow away (their share gives less)."
+    )
     cv_backbone_per_100_before: dict[str, float | None]
     cv_backbone_per_100_after: dict[str, dict[str, float | None]]
     cv_thresholds: dict[str, float]

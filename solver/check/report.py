@@ -25,7 +25,7 @@ class RosterRecount(BaseModel):
 
     rotation_rate: float | None
     backbone_share: float | None
-    two_way_share: float | None
+    two_way_ratio: float | None
     needs_covered_share: float
     cv_backbone_per_100_before: dict[str, float | None]
     cv_backbone_per_100_after: dict[str, dict[str, float | None]]

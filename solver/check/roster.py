@@ -242,22 +242,31 @@ def check_direction(f: RosterFacts) -> list[Violation]:
 
 
 def check_secondment_role(f: RosterFacts) -> list[Violation]:
-    """[rotation.secondment_count] Only cadres are seconded, and cadres move only so."""
+    """[rotation.secondment_count] Only candidates (挂职候选) are seconded, cadres move only
+    so, and a principal's rotation is a change of headship, not an exchange stint."""
     out = []
     for m, _ in f.spans:
         if m.staff in f.pinned:
             continue
-        role = f.staff[m.staff].role
-        if m.kind == "secondment" and role not in rules.CADRES:
+        person = f.staff[m.staff]
+        if m.kind == "secondment" and not rules.secondment_candidate(person):
             out.append(
                 _v(
                     "rotation.secondment_count",
                     m,
-                    f"only cadres are seconded, {m.staff} is a {role}",
+                    f"{m.staff} is not a secondment candidate",
                 )
             )
-        elif m.kind != "secondment" and role in rules.CADRES:
+        elif m.kind == "exchange" and person.role in rules.CADRES:
             out.append(_v("rotation.secondment_count", m, "cadres move as a one-period secondment"))
+        elif m.kind == "exchange" and person.role == "principal":
+            out.append(
+                _v(
+                    "rotation.secondment_count",
+                    m,
+                    "a principal rotates by headship, not an exchange stint",
+                )
+            )
     return out
 
 
@@ -406,15 +415,164 @@ def check_keep_subject_cover(f: RosterFacts) -> list[Violation]:
     ]
 
 
+def check_same_stage(f: RosterFacts) -> list[Violation]:
+    """[rotation.same_stage] A move goes to a school sharing a stage with the home school
+    (or, with rotation.bridge_stages, a junior teacher to a primary school)."""
+    out = []
+    for m, _ in f.spans:
+        if m.staff in f.pinned:
+            continue
+        if rules.stage_fit(f.inst, f.schools[m.from_school], f.schools[m.to_school]) is None:
+            out.append(
+                _v("rotation.same_stage", m, f"{m.from_school} and {m.to_school} share no stage")
+            )
+    return out
+
+
+def check_bridge_stages(f: RosterFacts) -> list[Violation]:
+    """[rotation.bridge_stages] 学段衔接 is for teaching: only a teacher moving out may
+    bridge from a junior to a primary school; learning stints and secondments keep to the
+    same stage."""
+    out = []
+    for m, _ in f.spans:
+        if m.staff in f.pinned or _teacher_out(f, m):
+            continue
+        fit = rules.stage_fit(f.inst, f.schools[m.from_school], f.schools[m.to_school])
+        if fit == "bridge":
+            out.append(
+                _v(
+                    "rotation.bridge_stages",
+                    m,
+                    "only a teacher going out to teach may cross from junior to primary",
+                )
+            )
+    return out
+
+
+def _teacher_net_out(f: RosterFacts) -> Counter[tuple[str, str, int]]:
+    """Teachers out minus teachers in, per school, subject and period."""
+    net: Counter[tuple[str, str, int]] = Counter()
+    for m, first in f.spans:
+        person = f.staff[m.staff]
+        if person.role != "teacher" or not person.subject:
+            continue
+        for t in range(first, min(first + m.periods, len(f.periods))):
+            net[(m.from_school, person.subject, t)] += 1
+            net[(m.to_school, person.subject, t)] -= 1
+    return net
+
+
+def check_protect_sender(f: RosterFacts) -> list[Violation]:
+    """[rotation.protect_sender] Per school, subject and period, teachers out minus teachers
+    in at most the school's surplus of the subject."""
+    if not f.inst.policy.rotation.protect_sender:
+        return []
+    surplus = rules.surplus_table(f.inst)
+    out = []
+    for (school, subject, t), n in sorted(_teacher_net_out(f).items()):
+        spare = surplus.get((school, subject, t), 0)
+        if n > spare:
+            out.append(
+                Violation(
+                    rule="rotation.protect_sender",
+                    where=[school, subject, f.periods[t]],
+                    amount=n - spare,
+                    message=f"{school} sends {n} more {subject} teacher(s) than arrive, its "
+                    f"surplus is {spare}",
+                )
+            )
+    return out
+
+
+def check_surplus_first(f: RosterFacts) -> list[Violation]:
+    """[rotation.surplus_first] A school sends a teacher of a subject it has no surplus in
+    only after the teachers of its surplus subjects that could go (up to the surplus)."""
+    if not f.inst.policy.rotation.surplus_first:
+        return []
+    spare_subjects = rules.surplus_subjects(f.inst)
+    spare: dict[tuple[str, str], int] = {}
+    for (school, subject, _), n in rules.surplus_table(f.inst).items():
+        spare[(school, subject)] = max(spare.get((school, subject), 0), n)
+    could = could_move_out(f)
+    sent: Counter[tuple[str, str]] = Counter()
+    others: dict[str, list[str]] = defaultdict(list)
+    for m in f.moves:
+        if _teacher_out(f, m):
+            subject = f.staff[m.staff].subject or ""
+            sent[(m.from_school, subject)] += 1
+            if subject not in spare_subjects.get(m.from_school, set()):
+                others[m.from_school].append(m.staff)
+    out = []
+    for school, movers in sorted(others.items()):
+        for subject in sorted(spare_subjects.get(school, set())):
+            could_go = sum(1 for sid in could.get(school, ()) if f.staff[sid].subject == subject)
+            first = min(spare.get((school, subject), 0), could_go)
+            if sent[(school, subject)] < first:
+                out.append(
+                    Violation(
+                        rule="rotation.surplus_first",
+                        where=[school, subject, *movers[:3]],
+                        amount=first - sent[(school, subject)],
+                        message=f"{school} sends non-surplus teachers while "
+                        f"{first - sent[(school, subject)]} of its surplus {subject} teachers "
+                        "who could go stay",
+                    )
+                )
+    return out
+
+
+def check_secondment_per_host(f: RosterFacts) -> list[Violation]:
+    """[rotation.secondment_per_host] Seconded cadres a host takes per semester."""
+    limit = f.inst.policy.rotation.secondment_per_host
+    seconded: Counter[tuple[str, int]] = Counter()
+    for m, first in f.spans:
+        if m.kind == "secondment":
+            for t in range(first, min(first + m.periods, len(f.periods))):
+                seconded[(m.to_school, t)] += 1
+    return [
+        Violation(
+            rule="rotation.secondment_per_host",
+            where=[host, f.periods[t]],
+            amount=n - limit,
+            message=f"{n} seconded cadres at {host}, at most {limit}",
+        )
+        for (host, t), n in sorted(seconded.items())
+        if n > limit
+    ]
+
+
+def secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
+    """Candidates who may be seconded, and the partner schools they may go to."""
+    out: dict[str, list[str]] = {}
+    if f.inst.policy.rotation.secondment_count == 0:
+        return out
+    for t in f.inst.staff:
+        if not rules.secondment_candidate(t) or not rules.available(f.inst, t, f.last):
+            continue
+        home = f.schools[t.school]
+        hosts = [
+            h
+            for h in sorted(f.partners.get(t.school, ()))
+            if rules.direction(home, f.schools[h]) is not None
+            and rules.stage_fit(f.inst, home, f.schools[h]) == "same"
+            and rules.within_km(f.inst, f.dist.km(t.school, h))
+        ]
+        if hosts:
+            out[t.id] = hosts
+    return out
+
+
 def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     """Teachers of each advantaged school who could move out at all (the quota's reach):
     due, available, with a host in scope, within reach, short of their subject."""
     inst = f.inst
+    out: dict[str, set[str]] = defaultdict(set)
+    if not rules.durations(inst, "exchange"):
+        return out  # no move length fits the horizon
     short_by_host: dict[str, set[str]] = defaultdict(set)
     for school, subject in f.short_any:
         short_by_host[school].add(subject)
     reachable: dict[str, set[str]] = {}
-    out: dict[str, set[str]] = defaultdict(set)
     for t in inst.staff:
         home = f.schools[t.school]
         if (
@@ -430,6 +588,7 @@ def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
                 if (
                     short_by_host.get(h)
                     and not rules.advantaged(f.schools[h])
+                    and rules.stage_fit(inst, home, f.schools[h]) is not None
                     and rules.within_km(inst, f.dist.km(t.school, h))
                 ):
                     subjects |= short_by_host[h]
@@ -441,17 +600,19 @@ def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
 
 def check_rate(f: RosterFacts) -> list[Violation]:
     """[rotation.rate] Each urban or strong school moves at least ceil(rate x its due
-    teachers), as far as its teachers can go at all."""
+    teachers); with rotation.cap_quota, as far as its teachers can go at all."""
     moved = Counter(
         m.from_school
         for m in f.moves
         if m.kind == "exchange" and f.staff[m.staff].role == "teacher"
     )
     limit = rules.outflow_limit(f.inst)
-    can_send = could_move_out(f)
+    can_send = could_move_out(f) if f.inst.policy.rotation.cap_quota else {}
     out = []
     for school, need in sorted(rules.quota_required(f.inst).items()):
-        required = min(need, len(can_send.get(school, ())), limit[school] * len(f.periods))
+        required = need
+        if f.inst.policy.rotation.cap_quota:
+            required = min(need, len(can_send.get(school, ())), limit[school] * len(f.periods))
         if moved[school] < required:
             out.append(
                 Violation(
@@ -499,19 +660,83 @@ def check_two_way_share(f: RosterFacts) -> list[Violation]:
 
 
 def check_secondment_count(f: RosterFacts) -> list[Violation]:
-    """[rotation.secondment_count] Exactly the number of secondments the policy asks."""
+    """[rotation.secondment_count] Exactly the secondments the policy asks; unset: every
+    candidate the hosts allow (no candidate left at home who could still go)."""
     seconded = sum(1 for m in f.moves if m.kind == "secondment")
-    want = f.inst.policy.rotation.secondment_count or 0
-    if seconded == want:
-        return []
-    return [
-        Violation(
-            rule="rotation.secondment_count",
-            where=["county"],
-            amount=abs(seconded - want),
-            message=f"{seconded} secondments, the policy asks for {want}",
-        )
-    ]
+    want = f.inst.policy.rotation.secondment_count
+    if want is not None:
+        if seconded == want:
+            return []
+        return [
+            Violation(
+                rule="rotation.secondment_count",
+                where=["county"],
+                amount=abs(seconded - want),
+                message=f"{seconded} secondments, the policy asks for {want}",
+            )
+        ]
+    return _secondment_left_out(f)
+
+
+def _secondment_left_out(f: RosterFacts) -> list[Violation]:
+    """Candidates at home although a partner host has room in some period for them."""
+    rot = f.inst.policy.rotation
+    moving = {m.staff for m in f.moves}
+    limit = rules.outflow_limit(f.inst)
+    seconded: Counter[tuple[str, int]] = Counter()
+    for m, first in f.spans:
+        if m.kind == "secondment":
+            for t in range(first, min(first + m.periods, len(f.periods))):
+                seconded[(m.to_school, t)] += 1
+    net = _teacher_net_out(f)
+    surplus = rules.surplus_table(f.inst)
+    have = Counter((t.school, t.subject) for t in f.inst.staff if t.subject)
+    out = []
+    for sid, hosts in sorted(secondment_hosts(f).items()):
+        if sid in moving:
+            continue
+        person = f.staff[sid]
+        for h in hosts:
+            cap = rules.host_capacity(f.inst, f.schools[h], f.size[h])
+            fits = [
+                t
+                for t in range(len(f.periods))
+                if f.incoming[(h, t)] < cap
+                and seconded[(h, t)] < rot.secondment_per_host
+                and f.away[(person.school, t)] < limit[person.school]
+                and not _takes_subject(f, person, t, net, surplus, have)
+            ]
+            if fits:
+                out.append(
+                    Violation(
+                        rule="rotation.secondment_count",
+                        where=[sid, h],
+                        amount=1,
+                        message=f"candidate {sid} could still be seconded to {h} in "
+                        f"{f.periods[fits[0]]}",
+                    )
+                )
+                break
+    return out
+
+
+def _takes_subject(
+    f: RosterFacts,
+    person: Staff,
+    t: int,
+    net: Counter[tuple[str, str, int]],
+    surplus: dict[tuple[str, str, int], int],
+    have: Counter[tuple[str, str]],
+) -> bool:
+    """Whether sending this person away in period t would break subject cover or sender
+    protection at home."""
+    if not person.subject:
+        return False
+    rot = f.inst.policy.rotation
+    key = (person.school, person.subject, t)
+    if rot.keep_subject_cover and have[(person.school, person.subject)] + f.subject_delta[key] <= 1:
+        return True
+    return rot.protect_sender and person.role == "teacher" and net[key] + 1 > surplus.get(key, 0)
 
 
 # ---- mentors (青蓝结对) ----------------------------------------------------------------------
@@ -653,6 +878,11 @@ ROSTER_CHECKS = (
     check_max_outflow_share,
     check_host_capacity,
     check_keep_subject_cover,
+    check_same_stage,
+    check_bridge_stages,
+    check_protect_sender,
+    check_surplus_first,
+    check_secondment_per_host,
     check_rate,
     check_backbone_share,
     check_two_way_share,
@@ -703,8 +933,12 @@ def roster_objective(f: RosterFacts) -> PartObjective:
     priority_left = sum(1 for t in priority if t.id not in rural_placed)
     surplus = rules.surplus_subjects(inst)
     ratio = rules.backbone_per_100(inst)
-    not_surplus = balance = pref = km_cost = 0
-    km_total = 0.0
+    not_surplus = balance = steps = km_cost = 0
+    km_total = merit_gap = 0.0
+    best_merit = max(
+        (t.merit or 0.0 for t in inst.staff if rules.secondment_candidate(t)), default=0.0
+    )
+    seconded: set[str] = set()
     for m in f.moves:
         person = f.staff[m.staff]
         km = f.dist.km(m.from_school, m.to_school)
@@ -721,8 +955,16 @@ def roster_objective(f: RosterFacts) -> PartObjective:
             person.school, 0.0
         ):
             balance += 1
-        if person.willing and m.to_school not in person.willing:
-            pref += 1
+        steps += rules.preference_steps(person, m.to_school)
+        if m.kind == "secondment":
+            seconded.add(m.staff)
+            merit_gap += best_merit - (person.merit or 0.0)
+    missed = 0
+    if inst.policy.rotation.secondment_count is None:
+        missed = sum(1 for sid in secondment_hosts(f) if sid not in seconded)
+    merit_cost = sum(
+        round(w8.roster_merit * (best_merit - (f.staff[sid].merit or 0.0))) for sid in seconded
+    )
     value = (
         w8.roster_need * uncovered
         + w8.roster_due * due_left
@@ -730,7 +972,9 @@ def roster_objective(f: RosterFacts) -> PartObjective:
         + w8.roster_surplus_first * not_surplus
         + w8.roster_balance * balance
         + km_cost
-        + w8.roster_preference * pref
+        + w8.roster_preference * steps
+        + w8.roster_secondment * missed
+        + merit_cost
     )
     terms = {
         "uncovered_need_weighted": float(uncovered),
@@ -739,7 +983,9 @@ def roster_objective(f: RosterFacts) -> PartObjective:
         "moved_not_surplus": float(not_surplus),
         "backbone_no_balance_gain": float(balance),
         "distance_km": round(km_total, 3),
-        "preference_missed": float(pref),
+        "preference_steps": float(steps),
+        "secondment_candidates_not_seconded": float(missed),
+        "secondment_merit_below_best": round(merit_gap, 3),
     }
     return PartObjective(value=value, terms=terms)
 
@@ -765,6 +1011,30 @@ def _cv(f: RosterFacts, t: int | None) -> dict[str, float | None]:
     return out
 
 
+def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
+    """(host, subject, period) shortages some teacher's move out could fill at all: a due,
+    available teacher of that subject at an urban or strong school with the host in scope,
+    of a fitting stage, within reach."""
+    subjects: dict[str, set[str]] = defaultdict(set)
+    for school, ids in could_move_out(f).items():
+        subjects[school] = {f.staff[sid].subject or "" for sid in ids}
+    short_at: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for host, subject, t in f.shortage:
+        short_at[host].append((subject, t))
+    out: set[tuple[str, str, int]] = set()
+    for school, mine in subjects.items():
+        home = f.schools[school]
+        for h in f.scope.get(school, ()):
+            if (
+                short_at.get(h)
+                and not rules.advantaged(f.schools[h])
+                and rules.stage_fit(f.inst, home, f.schools[h]) is not None
+                and rules.within_km(f.inst, f.dist.km(school, h))
+            ):
+                out.update((h, subject, t) for subject, t in short_at[h] if subject in mine)
+    return out
+
+
 def roster_recount(f: RosterFacts) -> RosterRecount:
     """The roster's headline KPIs, recounted from the plan."""
     inst = f.inst
@@ -783,13 +1053,14 @@ def roster_recount(f: RosterFacts) -> RosterRecount:
     outs, ins = f.teacher_exchanges("out"), f.teacher_exchanges("in")
     backbone = sum(1 for m in outs if f.staff[m.staff].backbone in COUNTY_OR_ABOVE)
     present = _present(f)
-    total = sum(need for need, _ in f.shortage.values())
+    reach = reachable_shortages(f)
+    reachable = sum(f.shortage[key][0] for key in reach)
     covered = sum(min(need, present[key]) for key, (need, _) in f.shortage.items())
     return RosterRecount(
         rotation_rate=round(moved_adv / base, 4) if base else None,
         backbone_share=round(backbone / len(outs), 4) if outs else None,
-        two_way_share=round(len(ins) / len(outs), 4) if outs else None,
-        needs_covered_share=round(covered / total, 4) if total else 1.0,
+        two_way_ratio=round(len(ins) / len(outs), 4) if outs else None,
+        needs_covered_share=round(covered / reachable, 4) if reachable else 1.0,
         cv_backbone_per_100_before=_cv(f, None),
         cv_backbone_per_100_after={p: _cv(f, t) for t, p in enumerate(f.periods)},
     )

@@ -83,6 +83,49 @@ class Rotation(_Section):
     max_outflow_share: float = Field(
         0.15, ge=0, le=1, description="Moves out of a school per period, share of its staff."
     )
+    min_outflow: int = Field(
+        1,
+        ge=0,
+        description=(
+            "A school may always have this many staff away per period, whatever its size "
+            "(floor(0.15 x 6 staff) is 0: without this a small school could send nobody)."
+        ),
+    )
+    protect_sender: bool = Field(
+        True,
+        description=(
+            "A teacher leaves only in a subject the home school keeps covered: per school, "
+            "subject and period, teachers out minus teachers in at most its surplus (a school "
+            "short of a subject sends none of it unless one arrives)."
+        ),
+    )
+    surplus_first: bool = Field(
+        True,
+        description=(
+            "A school sends a teacher of a subject it has no surplus in only after it has sent "
+            "its surplus (as many of its due surplus-subject teachers as could go, up to the "
+            "surplus)."
+        ),
+    )
+    same_stage: bool = Field(
+        True,
+        description="A teacher moves only to a school sharing a stage with the home school.",
+    )
+    bridge_stages: bool = Field(
+        False,
+        description=(
+            "学段衔接: junior-school teachers may also teach at primary schools (counted "
+            "separately)."
+        ),
+    )
+    cap_quota: bool = Field(
+        False,
+        description=(
+            "Hold a school's rotation.rate quota at what its teachers can do at all (due, with "
+            "a host short of their subject, within the outflow limit), listing every capped "
+            "school, instead of reporting the quota as missed."
+        ),
+    )
     keep_subject_cover: bool = Field(
         True, description="A school keeps a teacher in every subject it teaches."
     )
@@ -114,7 +157,15 @@ class Rotation(_Section):
     min_periods: int = Field(1, ge=1, description="Shortest move, in periods.")
     max_periods: int = Field(2, ge=1, description="Longest move, in periods.")
     secondment_count: int | None = Field(
-        None, ge=0, description="Cadres chosen for secondment (挂职); none: all candidates."
+        None,
+        ge=0,
+        description=(
+            "Cadres chosen for secondment (挂职) from the candidates; none: every candidate the "
+            "host limits allow."
+        ),
+    )
+    secondment_per_host: int = Field(
+        1, ge=0, description="Seconded cadres a host takes per semester."
     )
     rural_priority_years: int = Field(
         5, ge=0, description="Teachers with fewer rural years go to rural placements first."
@@ -222,7 +273,24 @@ class Weights(_Section):
     )
     roster_km: int = Field(1, ge=0, description="Per km of a move.")
     roster_preference: int = Field(
-        1, ge=0, description="Per mover who listed preferred schools and got none of them."
+        20,
+        ge=0,
+        description=(
+            "Per step down a mover's ranked list of preferred schools (second choice: 1 step; "
+            "a school not on the list: one step past the last), in km-equivalents with "
+            "roster_km = 1: 20 means a teacher's first choice is worth 20 km more travel than "
+            "the second."
+        ),
+    )
+    roster_secondment: int = Field(
+        10_000,
+        ge=0,
+        description="Per secondment candidate not seconded (when secondment_count is none).",
+    )
+    roster_merit: int = Field(
+        10,
+        ge=0,
+        description="Per point of merit (考核分) a seconded cadre has below the best candidate.",
     )
     alliance_history: int = Field(
         0, ge=0, description="Per school not kept with last cycle's lead (cost)."

@@ -34,6 +34,9 @@ from solver.plan import Membership, Pair
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")
+#: Leaders whose rotation is an exchange stint at a partner school (a principal's rotation
+#: is a change of headship instead).
+EXCHANGE_LEADERS = ("vice_principal",)
 
 
 def advantaged(school: School) -> bool:
@@ -101,10 +104,67 @@ def quota_required(inst: Instance) -> dict[str, int]:
 
 
 def outflow_limit(inst: Instance) -> dict[str, int]:
-    """Staff a school may have away in one period: floor(max_outflow_share x its staff)."""
-    share = inst.policy.rotation.max_outflow_share
+    """Staff a school may have away in one period: floor(max_outflow_share x its staff), and
+    never fewer than ``rotation.min_outflow`` (a 6-staff school may send one)."""
+    rot = inst.policy.rotation
     size = Counter(t.school for t in inst.staff)
-    return {s.id: math.floor(share * size[s.id] + 1e-9) for s in inst.schools}
+    return {
+        s.id: max(rot.min_outflow, math.floor(rot.max_outflow_share * size[s.id] + 1e-9))
+        for s in inst.schools
+    }
+
+
+def outflow_floor_schools(inst: Instance) -> list[str]:
+    """Schools whose share of staff alone would allow fewer away than rotation.min_outflow."""
+    rot = inst.policy.rotation
+    size = Counter(t.school for t in inst.staff)
+    return [
+        s.id
+        for s in inst.schools
+        if math.floor(rot.max_outflow_share * size[s.id] + 1e-9) < rot.min_outflow
+    ]
+
+
+def stage_fit(inst: Instance, home: School, host: School) -> str | None:
+    """How a teacher of ``home`` may work at ``host`` [rotation.same_stage,
+    rotation.bridge_stages]: ``"same"`` when the schools share a stage (or the rule is
+    off), ``"bridge"`` when a junior-school teacher goes to a primary school and 学段衔接 is
+    allowed, None otherwise."""
+    rot = inst.policy.rotation
+    if not rot.same_stage or home.stages & host.stages:
+        return "same"
+    if rot.bridge_stages and "junior" in home.stages and "primary" in host.stages:
+        return "bridge"
+    return None
+
+
+def secondment_candidate(person: Staff) -> bool:
+    """On the secondment list (挂职候选): the staff column, or by default reserve cadres and
+    middle managers."""
+    if person.secondment_candidate is not None:
+        return person.secondment_candidate
+    return person.role in CADRES
+
+
+def surplus_table(inst: Instance) -> dict[tuple[str, str, int], int]:
+    """(school, subject, period index) -> teachers of the subject the school can spare."""
+    out: dict[tuple[str, str, int], int] = {}
+    for t, period in enumerate(inst.policy.horizon.periods):
+        for school, by_subject in school_needs(inst, period).items():
+            for subject, need in by_subject.items():
+                if need.surplus:
+                    out[(school, subject, t)] = need.surplus
+    return out
+
+
+def preference_steps(person: Staff, host: str) -> int:
+    """Steps down a mover's ranked list to ``host``: 0 for the first choice, one past the
+    last for a school not on the list, 0 when the mover listed none."""
+    if not person.willing:
+        return 0
+    if host in person.willing:
+        return person.willing.index(host)
+    return len(person.willing)
 
 
 def host_capacity(inst: Instance, school: School, staff_count: int) -> int:
@@ -246,5 +306,6 @@ def durations(inst: Instance, kind: str) -> range:
 
 
 def is_due_mover(inst: Instance, person: Staff) -> bool:
-    """Counts in the 'due staff not moved' cost: a due teacher, principal or vice principal."""
-    return is_due(inst, person) and person.role in ("teacher", *LEADERS)
+    """Counts in the exchanges' 'due staff not moved' cost: a due teacher or vice principal
+    (due principals rotate by headship, counted there)."""
+    return is_due(inst, person) and person.role in ("teacher", *EXCHANGE_LEADERS)

@@ -32,7 +32,11 @@ def solve_roster(
     settings: SearchSettings | None = None,
     dist: Distances | None = None,
 ) -> RosterSolution:
-    """Solve the roster part, given the pairs and alliances it builds on."""
+    """Solve the roster part, given the pairs and alliances it builds on.
+
+    A rule the plan cannot keep makes the status ``infeasible``; the plan that comes
+    closest is still returned in full, and the message names every school and amount.
+    """
     start = time.perf_counter()
     settings = settings or SearchSettings()
     dist = dist or Distances(inst)
@@ -66,13 +70,16 @@ def solve_roster(
     value = roster_cost(inst, data, out.chosen)
     status = out.status
     bound = None
-    if out.bound is not None and status != "infeasible":
+    if out.bound is not None and status in ("optimal", "feasible"):
         bound = min(out.bound + data.constant, float(value))
-    if status == "optimal" and (bound is None or value - bound > 1e-9 * max(1.0, abs(value))):
-        status = "feasible"  # priced county rules can leave a gap even with parts optimal
-    unmet = _unmet(data, out.chosen)
+        # A closed gap is optimal, whichever search closed it; an open one is not.
+        closed = value - bound <= 1e-9 * max(1.0, abs(value))
+        status = "optimal" if closed else "feasible"
+    elif status == "optimal":
+        status = "feasible"
+    unmet = _unmet(inst, data, out.chosen)
     terms = roster_terms(inst, data, out.chosen)
-    kpis = roster_kpis(inst, data, moves, unmet)
+    kpis = roster_kpis(inst, data, out.chosen, moves, unmet)
     part = RosterResult(
         status=status,  # type: ignore[arg-type]
         objective=value,
@@ -109,8 +116,22 @@ def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:
     return moves
 
 
-def _unmet(data: RosterData, chosen: list[int]) -> list[UnmetNeed]:
+def reachable_shortages(data: RosterData) -> set[tuple[str, str, int]]:
+    """(host, subject, period) shortages some teacher's move out could fill at all."""
+    out: set[tuple[str, str, int]] = set()
+    for o in data.options:
+        person = data.teacher_of(o)
+        if person is None or o.direction != "out" or not person.subject:
+            continue
+        for t in range(o.first, o.first + o.length):
+            if (o.host, person.subject, t) in data.shortage:
+                out.add((o.host, person.subject, t))
+    return out
+
+
+def _unmet(inst: Instance, data: RosterData, chosen: list[int]) -> list[UnmetNeed]:
     covered = covered_needs(data, chosen)
+    reach = reachable_shortages(data)
     out = []
     for (school, subject, t), (need, prio) in sorted(data.shortage.items()):
         got = covered.get((school, subject, t), 0)
@@ -123,6 +144,7 @@ def _unmet(data: RosterData, chosen: list[int]) -> list[UnmetNeed]:
                     shortage=need,
                     covered=got,
                     priority=prio,
+                    reachable=(school, subject, t) in reach,
                 )
             )
     return out
@@ -145,22 +167,30 @@ def roster_terms(inst: Instance, data: RosterData, chosen: list[int]) -> dict[st
     }
     surplus = rules.surplus_subjects(inst)
     ratio = rules.backbone_per_100(inst)
-    not_surplus = bal = pref = 0
+    not_surplus = bal = steps = 0
+    merit_gap = 0.0
     km = 0.0
+    best_merit = max(
+        (p.merit or 0.0 for p in data.staff if rules.secondment_candidate(p)), default=0.0
+    )
+    seconded = set()
     for i in chosen:
         o = data.options[i]
         p = data.staff[o.person]
         km += o.km
         if (
-            p.role == "teacher"
+            data.teacher_of(o) is not None
             and o.direction == "out"
             and p.subject not in surplus.get(p.school, set())
         ):
             not_surplus += 1
         if p.backbone in COUNTY_OR_ABOVE and ratio.get(o.host, 0.0) >= ratio.get(p.school, 0.0):
             bal += 1
-        if p.willing and o.host not in p.willing:
-            pref += 1
+        steps += rules.preference_steps(p, o.host)
+        if o.kind == "secondment":
+            seconded.add(o.person)
+            merit_gap += best_merit - (p.merit or 0.0)
+    missed = len(data.candidates - seconded) if inst.policy.rotation.secondment_count is None else 0
     return {
         "uncovered_need_weighted": float(uncovered),
         "due_not_moved": float(len(data.due_people - moved)),
@@ -168,7 +198,9 @@ def roster_terms(inst: Instance, data: RosterData, chosen: list[int]) -> dict[st
         "moved_not_surplus": float(not_surplus),
         "backbone_no_balance_gain": float(bal),
         "distance_km": round(km, 3),
-        "preference_missed": float(pref),
+        "preference_steps": float(steps),
+        "secondment_candidates_not_seconded": float(missed),
+        "secondment_merit_below_best": round(merit_gap, 3),
     }
 
 
@@ -201,13 +233,34 @@ def cv_by_stage(inst: Instance, moves: list[Move], period: str | None) -> dict[s
     return out
 
 
+def created_shortages(data: RosterData, moves: list[Move]) -> int:
+    """Teacher-periods by which moves out take a school's subject below what it needs
+    (teachers out minus in beyond its surplus): zero when the sender is protected."""
+    net: Counter[tuple[str, str, int]] = Counter()
+    index = {p: t for t, p in enumerate(data.periods)}
+    roles = {p.id: p.role for p in data.staff}
+    for m in moves:
+        if m.kind == "mentor" or not m.subject or roles.get(m.staff) != "teacher":
+            continue
+        first = index[m.first_period]
+        for t in range(first, first + m.periods):
+            net[(m.from_school, m.subject, t)] += 1
+            net[(m.to_school, m.subject, t)] -= 1
+    return sum(max(0, n - data.surplus.get(key, 0)) for key, n in net.items() if n > 0)
+
+
 def roster_kpis(
-    inst: Instance, data: RosterData, moves: list[Move], unmet: list[UnmetNeed]
+    inst: Instance,
+    data: RosterData,
+    chosen: list[int],
+    moves: list[Move],
+    unmet: list[UnmetNeed],
 ) -> RosterKpis:
-    """Rotation rate, backbone share, needs covered, two-way share, CV before and after."""
+    """The roster's headline figures; each is defined in the README (KPIs)."""
     staff = {t.id: t for t in inst.staff}
     schools = {s.id: s for s in inst.schools}
-    exchanges = [m for m in moves if m.kind == "exchange"]
+    movers = [m for m in moves if m.kind != "mentor"]
+    exchanges = [m for m in movers if m.kind == "exchange"]
     teacher_out = [m for m in exchanges if m.role == "teacher" and m.direction == "out"]
     teacher_in = [m for m in exchanges if m.role == "teacher" and m.direction == "in"]
     base = sum(
@@ -220,50 +273,60 @@ def roster_kpis(
     )
     backbone_out = sum(1 for m in teacher_out if staff[m.staff].backbone in COUNTY_OR_ABOVE)
     total_need = sum(n for n, _ in data.shortage.values())
-    left = sum(u.shortage - u.covered for u in unmet)
-    listed = [m for m in moves if m.kind != "mentor" and staff[m.staff].willing]
+    reach = reachable_shortages(data)
+    reachable = sum(data.shortage[key][0] for key in reach)
+    covered = sum(covered_needs(data, chosen).values())
+    listed = [m for m in movers if staff[m.staff].willing]
+    ranks: Counter[str] = Counter()
+    for m in listed:
+        steps = rules.preference_steps(staff[m.staff], m.to_school)
+        ranks[str(steps + 1) if m.to_school in staff[m.staff].willing else "none"] += 1
+    priority_ids = {data.staff[k].id for k in data.priority_people}
     rural_first = sum(
-        1
-        for m in teacher_out
-        if m.staff in {data.staff[k].id for k in data.priority_people}
-        and schools[m.to_school].area == "rural"
+        1 for m in teacher_out if m.staff in priority_ids and schools[m.to_school].area == "rural"
     )
-    by_kind = Counter(f"{m.kind}_{m.direction}" for m in moves)
-    before = cv_by_stage(inst, [], None)
-    after = {p: cv_by_stage(inst, moves, p) for p in data.periods}
+    due_ids = {data.staff[k].id for k in data.due_people}
+    due_moves = Counter(m.direction for m in movers if m.staff in due_ids)
     unmet_by_school: dict[str, dict[str, int]] = defaultdict(dict)
     for u in unmet:
         unmet_by_school[u.school][u.subject] = max(
             unmet_by_school[u.school].get(u.subject, 0), u.shortage - u.covered
         )
+    sent = Counter(m.from_school for m in exchanges if m.role == "teacher")
+    two_way_ratio = round(len(teacher_in) / len(teacher_out), 4) if teacher_out else None
     return RosterKpis(
-        moves=len([m for m in moves if m.kind != "mentor"]),
-        moves_by_kind=dict(sorted(by_kind.items())),
+        moves=len(movers),
+        moves_by_kind=dict(sorted(Counter(f"{m.kind}_{m.direction}" for m in movers).items())),
         rotation_rate=round(moved_adv / base, 4) if base else None,
         rotation_rate_required=inst.policy.rotation.rate,
+        quota_schools_below=sum(1 for s, q in data.quota.items() if sent[s] < q),
         backbone_share=round(backbone_out / len(teacher_out), 4) if teacher_out else None,
         backbone_share_required=inst.policy.rotation.backbone_share,
-        two_way_share=round(len(teacher_in) / len(teacher_out), 4) if teacher_out else None,
+        two_way_ratio=two_way_ratio,
+        two_way_ratio_required=inst.policy.rotation.two_way_share,
         needs_total_teacher_periods=total_need,
-        needs_covered_teacher_periods=total_need - left,
-        needs_covered_share=round((total_need - left) / total_need, 4) if total_need else 1.0,
-        due_moved=len(data.due_people) - roster_terms_due(data, moves),
+        needs_reachable_teacher_periods=reachable,
+        needs_unreachable_teacher_periods=total_need - reachable,
+        needs_covered_teacher_periods=covered,
+        needs_covered_share=round(covered / reachable, 4) if reachable else 1.0,
+        shortages_created_at_senders=created_shortages(data, movers),
         due_total=len(data.due_people),
+        due_moved=sum(due_moves.values()),
+        due_moved_by_direction=dict(sorted(due_moves.items())),
         rural_priority_placed_rural=rural_first,
         preferences_listed=len(listed),
-        preferences_honoured=sum(1 for m in listed if m.to_school in staff[m.staff].willing),
+        preferences_honoured=sum(n for r, n in ranks.items() if r != "none"),
+        preferences_by_rank=dict(sorted(ranks.items())),
+        bridge_moves=sum(1 for i in chosen if data.options[i].bridge),
+        secondments=sum(1 for m in movers if m.kind == "secondment"),
+        secondment_candidates=len(data.candidates),
         mentor_pairs=sum(1 for m in moves if m.kind == "mentor"),
-        cv_backbone_per_100_before=before,
-        cv_backbone_per_100_after=after,
+        outflow_floor_schools=len(rules.outflow_floor_schools(inst)),
+        cv_backbone_per_100_before=cv_by_stage(inst, [], None),
+        cv_backbone_per_100_after={p: cv_by_stage(inst, moves, p) for p in data.periods},
         cv_thresholds=CV_THRESHOLDS,
         unmet_needs_by_school=dict(sorted(unmet_by_school.items())),
         quota_capped={
             s: QuotaCap(by_rate=a, can_move=b) for s, (a, b) in sorted(data.quota_capped.items())
         },
     )
-
-
-def roster_terms_due(data: RosterData, moves: list[Move]) -> int:
-    """Due people not moved, given the moves."""
-    moved = {m.staff for m in moves if m.kind != "mentor"}
-    return sum(1 for k in data.due_people if data.staff[k].id not in moved)

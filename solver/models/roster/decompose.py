@@ -93,123 +93,202 @@ def solve_roster_model(
 ) -> tuple[RosterOutcome, str]:
     """Solve exchanges by components (then whole if needed), then secondments.
 
-    Returns the outcome (objective and bound without the constant) and a message.
+    Returns the outcome (objective and bound without the constant) and a message. When a
+    rule cannot be kept (a school's quota, a county-wide share, the secondments asked) the
+    outcome is the plan that comes closest, with status ``infeasible`` and the message
+    naming every school and amount; the checker lists the same misses.
     """
     start = time.perf_counter()
     deadline = start + settings.time_limit
     exchanges = [i for i, o in enumerate(data.options) if o.kind == "exchange"]
     seconded = [i for i, o in enumerate(data.options) if o.kind == "secondment"]
-    problem = unreachable_quota(data, exchanges)
-    if problem:
-        return RosterOutcome([], "infeasible", None, None, "quota check", 0.0), problem
     parts = components(data, exchanges)
     engine = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
+    method = f"{len(parts)} component(s), "
+    soft = 100 * inst.policy.weights.roster_need + 1  # per teacher missing from a quota
+    unreachable = {s for s, need in data.quota.items() if data.quota_reach.get(s, 0) < need}
+    closest = bool(unreachable)
     lam = mu = 0
     best: RosterOutcome | None = None
-    method = f"{len(parts)} component(s), "
+    union: list[int] = []
     for _round in range(3):
         remaining = deadline - time.perf_counter()
         if remaining <= 0.5 or (STOP.requested and best is not None):
             break
         adjust = _prices(inst, data, exchanges, lam, mu)
-        outcomes = _solve_parts(inst, data, parts, settings, adjust, remaining * 0.85)
-        if any(o.status == "infeasible" for o in outcomes):
-            shown = _quota_shortfall(inst, data, parts, outcomes, settings, deadline)
-            if shown is not None:
-                return shown
-            return (
-                RosterOutcome(
-                    [],
-                    "infeasible",
-                    None,
-                    None,
-                    method + engine,
-                    time.perf_counter() - start,
-                ),
-                "a group of schools cannot keep its quota, capacity and outflow rules together",
-            )
+        soft_parts = {k for k, part in enumerate(parts) if _homes(data, part) & unreachable}
+        outcomes = _solve_parts(
+            inst, data, parts, settings, adjust, remaining * 0.85, soft, soft_parts
+        )
         for k, o in enumerate(outcomes):
-            if o.status == "unknown":
+            if o.status == "infeasible":
+                # This group cannot keep its quota with its capacity and outflow: the plan
+                # that comes closest, reported as infeasible.
+                closest = True
+                outcomes[k] = _solve_part(
+                    inst, data, parts[k], settings, adjust, deadline, soft_quota=soft
+                )
+            if outcomes[k].status == "unknown":
                 # No plan in its share of the time: one more try with what is left (at
                 # least a few seconds: a plan a little late beats none).
-                limit = max(3.0, deadline - time.perf_counter())
-                outcomes[k] = solve_options(
+                outcomes[k] = _solve_part(
                     inst,
                     data,
                     parts[k],
-                    replace(settings, time_limit=limit),
-                    couple=False,
-                    adjust={i: adjust[i] for i in parts[k] if i in adjust},
+                    settings,
+                    adjust,
+                    max(time.perf_counter() + 3.0, deadline),
+                    soft_quota=soft if closest else None,
                 )
-        if any(o.status == "unknown" for o in outcomes):
+        if any(o.status in ("unknown", "infeasible") for o in outcomes):
             break
-        chosen = sorted(i for o in outcomes for i in o.chosen)
-        bound = sum(o.bound or 0.0 for o in outcomes)
-        g1, g2 = coupling_slack(inst, data, chosen)
+        union = sorted(i for o in outcomes for i in o.chosen)
+        g1, g2 = coupling_slack(inst, data, union)
         if g1 >= 0 and g2 >= 0:
-            proven = all(o.status == "optimal" for o in outcomes)
+            proven = all(o.status == "optimal" for o in outcomes) and not closest
+            priced = f", county rules priced ({lam}, {mu})" if lam or mu else ", county rules slack"
             best = RosterOutcome(
-                chosen,
-                "optimal" if proven else "feasible",
+                union,
+                "optimal" if proven else ("infeasible" if closest else "feasible"),
                 None,
-                bound,
-                method
-                + engine
-                + (f", county rules priced ({lam}, {mu})" if lam or mu else ", county rules slack"),
+                None if closest else sum(o.bound or 0.0 for o in outcomes),
+                method + engine + priced,
                 0.0,
             )
             break
         lam = max(4, 2 * lam) if g1 < 0 else lam
         mu = max(4, 2 * mu) if g2 < 0 else mu
-        best = RosterOutcome(chosen, "unknown", None, None, "", 0.0)  # hint only
-    if (best is None or best.status == "unknown") and STOP.requested:
-        return RosterOutcome([], "unknown", None, None, "interrupted", 0.0), "interrupted"
-    if best is None or best.status == "unknown":
-        hint = set(best.chosen) if best is not None else None
-        whole = solve_options(
-            inst,
-            data,
-            exchanges,
-            replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
-            hint=hint,
-        )
-        if whole.status in ("infeasible", "unknown"):
-            return replace(whole, wall_time=time.perf_counter() - start), (
+    message = ""
+    if best is None:
+        if STOP.requested and not union:
+            return RosterOutcome([], "unknown", None, None, "interrupted", 0.0), "interrupted"
+        whole = RosterOutcome([], "infeasible", None, None, "", 0.0)
+        if not closest and deadline - time.perf_counter() > 0.5:
+            whole = solve_options(
+                inst,
+                data,
+                exchanges,
+                replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
+                hint=set(union) or None,
+            )
+        if whole.status in ("optimal", "feasible"):
+            best = replace(whole, method="whole model, " + whole.method)
+        elif union:
+            # The groups' plans together miss a county-wide rule, and no plan keeping it
+            # was found: the closest plan, with the rule missed.
+            proven = whole.status == "infeasible"
+            best = RosterOutcome(
+                union, "infeasible" if proven else "unknown", None, None, method + engine, 0.0
+            )
+            message = (
                 coupling_message(inst, data, exchanges)
-                if whole.status == "infeasible"
-                else "no roster found within the time limit"
+                if proven
+                else (
+                    "no roster keeping every county-wide rule was found within the time limit; "
+                    "the plan written comes closest"
+                )
             )
-        best = replace(whole, method="whole model, " + whole.method)
-    if inst.policy.rotation.secondment_count:
-        k = inst.policy.rotation.secondment_count
-        if len({data.options[i].person for i in seconded}) < k:
-            return (
-                RosterOutcome(
-                    [], "infeasible", None, None, best.method, time.perf_counter() - start
-                ),
-                f"rotation.secondment_count: {k} secondments asked, only "
-                f"{len({data.options[i].person for i in seconded})} cadres can go to a "
-                "partner or lead school",
+        else:
+            return replace(whole, wall_time=time.perf_counter() - start), (
+                "no roster found within the time limit"
             )
-        sec = solve_options(
-            inst,
-            data,
-            seconded,
-            replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
-            couple=False,
-            secondments=k,
-            base=usage_of(data, best.chosen),
+    best, sec_message = _second(inst, data, best, exchanges, seconded, settings, deadline)
+    if closest:
+        best = replace(best, status="infeasible", bound=None, method=best.method + ", closest")
+        message = "; ".join(m for m in (quota_message(data, best.chosen), message) if m)
+    message = "; ".join(m for m in (message, sec_message) if m)
+    return replace(best, wall_time=time.perf_counter() - start), message
+
+
+def _homes(data: RosterData, part: list[int]) -> set[str]:
+    return {data.staff[data.options[i].person].school for i in part}
+
+
+def _solve_part(
+    inst: Instance,
+    data: RosterData,
+    part: list[int],
+    settings: SearchSettings,
+    adjust: dict[int, int],
+    deadline: float,
+    *,
+    soft_quota: int | None = None,
+) -> RosterOutcome:
+    return solve_options(
+        inst,
+        data,
+        part,
+        replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
+        couple=False,
+        adjust={i: adjust[i] for i in part if i in adjust},
+        soft_quota=soft_quota,
+    )
+
+
+def _second(
+    inst: Instance,
+    data: RosterData,
+    best: RosterOutcome,
+    exchanges: list[int],
+    seconded: list[int],
+    settings: SearchSettings,
+    deadline: float,
+) -> tuple[RosterOutcome, str]:
+    """Secondments in the capacity the exchanges leave: every candidate the hosts allow,
+    or exactly ``rotation.secondment_count``; when k does not fit beside the exchanges,
+    exchanges and secondments are solved together."""
+    k = inst.policy.rotation.secondment_count
+    if not seconded or k == 0:
+        if k:
+            return replace(best, status="infeasible"), (
+                f"rotation.secondment_count: {k} secondments asked, no candidate can go to a "
+                "partner or lead school of their stage"
+            )
+        return best, ""
+    candidates = len({data.options[i].person for i in seconded})
+    if k is not None and candidates < k:
+        return replace(best, status="infeasible"), (
+            f"rotation.secondment_count: {k} secondments asked, only {candidates} "
+            "candidates can go to a partner or lead school of their stage"
         )
-        if sec.status != "optimal" and sec.status != "feasible":
-            return (
-                RosterOutcome(
-                    [], "infeasible", None, None, best.method, time.perf_counter() - start
-                ),
-                f"rotation.secondment_count: {k} secondments do not fit in the host "
-                "capacity and outflow left by the exchanges",
-            )
-        best = replace(best, chosen=sorted(best.chosen + sec.chosen))
-    return replace(best, wall_time=time.perf_counter() - start), ""
+    limit = replace(settings, time_limit=max(1.0, deadline - time.perf_counter()))
+    sec = solve_options(
+        inst,
+        data,
+        seconded,
+        limit,
+        couple=False,
+        exchanges=False,
+        count_secondments=True,
+        base=usage_of(data, best.chosen),
+    )
+    if sec.status in ("optimal", "feasible"):
+        # The exchanges were solved first: with secondments beside them the plan is
+        # optimal only when the two searches' sum is proven (k unset: each one is).
+        status = best.status if sec.status == "optimal" else "feasible"
+        if k is not None and status == "optimal":
+            status = "feasible"
+        bound = None if best.bound is None else best.bound + (sec.bound or 0.0)
+        return replace(
+            best,
+            chosen=sorted(best.chosen + sec.chosen),
+            status=status,
+            bound=bound if k is None else None,
+        ), ""
+    joint = solve_options(
+        inst,
+        data,
+        exchanges + seconded,
+        replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
+        count_secondments=True,
+        hint=set(best.chosen),
+    )
+    if joint.status in ("optimal", "feasible"):
+        return replace(joint, method="exchanges and secondments together, " + joint.method), ""
+    return replace(best, status="infeasible" if joint.status == "infeasible" else "unknown"), (
+        f"rotation.secondment_count: {k} secondments do not fit in the host capacity and "
+        "outflow the exchanges need"
+    )
 
 
 def _solve_parts(
@@ -219,12 +298,15 @@ def _solve_parts(
     settings: SearchSettings,
     adjust: dict[int, int],
     budget: float,
+    soft: int,
+    soft_parts: set[int],
 ) -> list[RosterOutcome]:
     total = sum(len(p) for p in parts) or 1
     threads = max(1, min(settings.threads, len(parts)))
 
     # Every part gets time in proportion to its size, two parts running at once.
-    def run(part: list[int]) -> RosterOutcome:
+    def run(k: int) -> RosterOutcome:
+        part = parts[k]
         limit = max(1.0, budget * threads * len(part) / total)
         return solve_options(
             inst,
@@ -233,82 +315,38 @@ def _solve_parts(
             replace(settings, time_limit=limit),
             couple=False,
             adjust={i: adjust[i] for i in part if i in adjust},
+            soft_quota=soft if k in soft_parts else None,
         )
 
     if threads == 1:  # deterministic runs stay deterministic: each part has its own limit
-        return [run(p) for p in parts]
+        return [run(k) for k in range(len(parts))]
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(run, parts))
+        return list(pool.map(run, range(len(parts))))
 
 
-def unreachable_quota(data: RosterData, subset: list[int]) -> str:
-    """Schools whose quota exceeds the teachers who could move at all, in planner terms."""
-    movable: dict[str, set[int]] = {}
-    for i in subset:
-        o = data.options[i]
-        person = data.staff[o.person]
-        if person.role == "teacher":
-            movable.setdefault(person.school, set()).add(o.person)
-    short = []
-    for school, need in sorted(data.quota.items()):
-        can = min(len(movable.get(school, ())), data.outflow.get(school, 0) * len(data.periods))
-        if can < need:
-            short.append(f"{school} must move {need}, at most {can} can")
-    if not short:
-        return ""
-    return (
-        "rotation.rate: "
-        + "; ".join(short[:10])
-        + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
-        + ". Widen rotation.scope, raise host capacity or outflow share, or lower the rate"
-    )
-
-
-def _quota_shortfall(
-    inst: Instance,
-    data: RosterData,
-    parts: list[list[int]],
-    outcomes: list[RosterOutcome],
-    settings: SearchSettings,
-    deadline: float,
-) -> tuple[RosterOutcome, str] | None:
-    """When some groups cannot meet their quota, the plan that comes closest, marked
-    infeasible, with the schools short and by how many (so the planner sees why)."""
-    chosen: list[int] = []
-    for part, out in zip(parts, outcomes, strict=True):
-        if out.status != "infeasible":
-            chosen += out.chosen
-            continue
-        soft = solve_options(
-            inst,
-            data,
-            part,
-            replace(settings, time_limit=max(1.0, (deadline - time.perf_counter()) / 2)),
-            couple=False,
-            soft_quota=100 * inst.policy.weights.roster_need + 1,
-        )
-        if soft.status not in ("optimal", "feasible"):
-            return None
-        chosen += soft.chosen
+def quota_message(data: RosterData, chosen: list[int]) -> str:
+    """Every school below its rotation.rate quota in a plan, by how many, in planner terms."""
     sent: dict[str, int] = {}
     for i in chosen:
         o = data.options[i]
-        person = data.staff[o.person]
-        if o.kind == "exchange" and person.role == "teacher":
-            sent[person.school] = sent.get(person.school, 0) + 1
+        if data.teacher_of(o) is not None:
+            school = data.staff[o.person].school
+            sent[school] = sent.get(school, 0) + 1
     short = [
         f"{s} moves {sent.get(s, 0)} of {q}"
+        + (f" (at most {data.quota_reach[s]} could go)" if data.quota_reach.get(s, q) < q else "")
         for s, q in sorted(data.quota.items())
         if sent.get(s, 0) < q
     ]
-    message = (
-        "rotation.rate cannot be met with the host capacity in scope: "
-        + "; ".join(short[:10])
-        + (f"; and {len(short) - 10} more" if len(short) > 10 else "")
-        + ". The plan shown comes closest; raise host capacity, widen rotation.scope "
-        "or regroup the alliances"
+    if not short:
+        return ""
+    return (
+        f"rotation.rate is missed at {len(short)} school(s): "
+        + "; ".join(short)
+        + ". The plan written comes closest; raise host capacity or outflow share, widen "
+        "rotation.scope, regroup the alliances, lower the rate, or set rotation.cap_quota "
+        "to hold each school at what it can send"
     )
-    return RosterOutcome(sorted(chosen), "infeasible", None, None, "soft quota", 0.0), message
 
 
 def coupling_message(inst: Instance, data: RosterData, subset: list[int]) -> str:

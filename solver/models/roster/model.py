@@ -5,32 +5,34 @@ are generated in :mod:`solver.models.roster.options`, where the eligibility rule
 apply. The model picks at most one option per person. Constraint families, one unit
 each in :mod:`solver.models.roster.units` (the rule's policy key in brackets):
 
-- one move per person in the horizon; durations within the horizon
-  [rotation.min_periods, rotation.max_periods];
+- one move per person in the horizon [rotation.one_move]; pinned moves kept [rotation.fixed];
 - quota: each advantaged school moves at least ceil(rate x quota-eligible teachers)
   [rotation.rate];
 - backbone teachers at least a share of the teachers moved out [rotation.backbone_share];
-- staff away per school and period at most floor(share x staff) [rotation.max_outflow_share];
+- staff away per school and period at most its limit [rotation.max_outflow_share];
 - every subject a school teaches keeps a teacher each period, counting teachers who
   come in [rotation.keep_subject_cover];
+- per school, subject and period, teachers out minus teachers in at most the surplus
+  [rotation.protect_sender]; surplus subjects leave first [rotation.surplus_first];
 - incoming staff per host and period at most its capacity [rotation.host_capacity];
-- hosts within the pair, the alliance or the county, within max_km [rotation.scope,
-  rotation.max_km];
-- inward moves at least a share of outward moves [rotation.two_way, rotation.two_way_share];
-- exactly k cadres seconded for one period [rotation.secondment_count];
-- pinned moves kept [fixed.csv, kind exchange].
+- seconded cadres per host and period [rotation.secondment_per_host];
+- inward moves at least a share of outward moves [rotation.two_way_share];
+- exactly k secondments, or as many as the hosts allow [rotation.secondment_count].
 
-Cost (lower is better, every term >= 0), in the order of the issue's objective:
+Cost (lower is better, every term >= 0):
 
     roster_need x priority weight x teacher-periods of shortage left uncovered
-  + roster_due x due teachers and principals (available to move) not moved
+  + roster_due x due teachers and vice principals (available to move) not moved
   + roster_rural_priority x due teachers of advantaged schools with few rural years (or
     on the title track without rural service) not placed at a rural school
   + roster_surplus_first x teachers moved out whose subject is not in surplus at home
   + roster_balance x backbone teachers moved to a school not poorer in backbone per 100
     students than their home
   + sum over moves of round(roster_km x km)
-  + roster_preference x movers who listed preferred schools and got none of them
+  + roster_preference x steps down each mover's ranked list of preferred schools
+  + roster_secondment x secondment candidates not seconded (when every candidate the
+    hosts allow is asked)
+  + sum over secondments of round(roster_merit x (best candidate's merit - merit))
 """
 
 from __future__ import annotations
@@ -53,8 +55,11 @@ from solver.models.roster.units import (
     add_keep_subject_cover,
     add_max_outflow_share,
     add_one_move,
+    add_protect_sender,
     add_rate,
     add_secondment_count,
+    add_secondment_per_host,
+    add_surplus_first,
     add_two_way_share,
 )
 from solver.models.search import STOP, ProgressFn, SearchSettings, configure, cpsat_callback
@@ -74,16 +79,23 @@ class RosterOutcome:
 
 def usage_of(data: RosterData, chosen: list[int]) -> Usage:
     """Away, incoming and per-subject changes caused by chosen options."""
-    u = Usage(defaultdict(int), defaultdict(int), defaultdict(int))
+    u = Usage(
+        defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
+    )
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
         for t in range(o.first, o.first + o.length):
             u.away[(person.school, t)] += 1
             u.incoming[(o.host, t)] += 1
+            if o.kind == "secondment":
+                u.seconded_in[(o.host, t)] += 1
             if person.subject:
                 u.subject[(person.school, person.subject, t)] -= 1
                 u.subject[(o.host, person.subject, t)] += 1
+                if person.role == "teacher":
+                    u.teachers_out[(person.school, person.subject, t)] += 1
+                    u.teachers_out[(o.host, person.subject, t)] -= 1
     return u
 
 
@@ -93,7 +105,8 @@ def build_model(
     subset: list[int],
     *,
     couple: bool = True,
-    secondments: int | None = None,
+    exchanges: bool = True,
+    count_secondments: bool = False,
     adjust: dict[int, int] | None = None,
     base: Usage | None = None,
     soft_quota: int | None = None,
@@ -101,11 +114,12 @@ def build_model(
     """One CP-SAT model over a subset of the options (a component, or everything).
 
     ``couple`` adds the county-wide rules (backbone share, two-way share) that tie
-    components together; ``secondments`` asks for exactly that many secondments;
-    ``adjust`` adds to the cost of some options (Lagrangian prices); ``base`` is
-    capacity already used by moves decided before; ``soft_quota`` turns the quota into a
-    cost per missing teacher (used only to show the best plan when the quota cannot be
-    met, which is then reported as infeasible).
+    components together; ``exchanges`` the rules of the exchange options (quota, surplus
+    first); ``count_secondments`` asks for exactly ``rotation.secondment_count``
+    secondments; ``adjust`` adds to the cost of some options (Lagrangian prices); ``base``
+    is capacity already used by moves decided before; ``soft_quota`` turns the quota into
+    a cost per missing teacher (used only to show the plan that comes closest when the
+    quota cannot be met, which is then reported as infeasible).
     """
     base = base or Usage()
     rm = RosterModel(data, subset)
@@ -113,16 +127,20 @@ def build_model(
     for k in rm.people:
         add_fixed(rm, k)
     rm.index()
-    if secondments is None:
+    if exchanges:
         add_rate(rm, soft_quota)
     add_max_outflow_share(rm, base)
     add_host_capacity(rm, base)
     add_keep_subject_cover(rm, inst, base)
+    add_protect_sender(rm, inst, base)
+    if exchanges:
+        add_surplus_first(rm, inst)
+    add_secondment_per_host(rm, inst, base)
     if couple:
         add_backbone_share(rm, inst, rm.teacher_exchanges("out"))
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))
-    if secondments is not None:
-        add_secondment_count(rm, secondments)
+    if count_secondments:
+        add_secondment_count(rm, inst.policy.rotation.secondment_count)
     add_cost(rm, inst, adjust or {})
     return rm
 
@@ -134,7 +152,8 @@ def solve_options(
     settings: SearchSettings,
     *,
     couple: bool = True,
-    secondments: int | None = None,
+    exchanges: bool = True,
+    count_secondments: bool = False,
     adjust: dict[int, int] | None = None,
     hint: set[int] | None = None,
     base: Usage | None = None,
@@ -150,7 +169,8 @@ def solve_options(
         data,
         subset,
         couple=couple,
-        secondments=secondments,
+        exchanges=exchanges,
+        count_secondments=count_secondments,
         adjust=adjust,
         base=base,
         soft_quota=soft_quota,

@@ -4,13 +4,14 @@ A move option is (person, host, first period, number of periods, kind, direction
 The eligibility rules are applied here, by not generating an option at all:
 
 - ``staff.status``, ``rotation.exempt_age``, ``rotation.last_cycle``: who may move
-  (:func:`solver.rules.roster.available`);
-- ``rotation.scope``, ``rotation.max_km``: where to (:func:`host_reach`);
+  (:func:`may_move`);
+- ``rotation.scope``, ``rotation.max_km``, ``rotation.same_stage``: where to
+  (:func:`host_reach`);
 - ``rotation.due_years``, ``rotation.direction``, ``needs.shortage``, ``rotation.two_way``,
-  ``rotation.secondment_count`` (who is a cadre to second): what kind of move
+  ``rotation.secondment_count`` (who is a candidate): what kind of move
   (:func:`move_targets`);
-- ``rotation.min_periods``, ``rotation.max_periods``: how long (:func:`~solver.rules.
-  roster.durations`).
+- ``rotation.min_periods``, ``rotation.max_periods``, ``horizon.periods``: how long
+  (:func:`spans`).
 
 The option's own cost terms (see :mod:`solver.models.roster.model`) are priced here.
 """
@@ -39,6 +40,7 @@ class Option:
     direction: str  # out / in
     cost: int  # the option's own cost terms (see the model's docstring)
     km: float
+    bridge: bool = False  # a junior-school teacher teaching at a primary school (学段衔接)
 
     def covers(self, t: int) -> bool:
         """Whether the person is at the host in period t."""
@@ -57,17 +59,28 @@ class RosterData:
     outflow: dict[str, int] = field(default_factory=dict)
     capacity: dict[str, int] = field(default_factory=dict)
     shortage: dict[tuple[str, str, int], tuple[int, int]] = field(default_factory=dict)
+    surplus: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    #: school -> surplus subject -> teachers of it that leave before a non-surplus teacher
+    surplus_first: dict[str, dict[str, int]] = field(default_factory=dict)
+    surplus_subjects: dict[str, set[str]] = field(default_factory=dict)
     subject_count: dict[tuple[str, str], int] = field(default_factory=dict)
     due_people: set[int] = field(default_factory=set)
     priority_people: set[int] = field(default_factory=set)
+    candidates: set[int] = field(default_factory=set)  # secondment candidates with a host
     pinned: dict[int, tuple[str, int]] = field(default_factory=dict)
     constant: int = 0
     quota_capped: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rate, can)
+    quota_reach: dict[str, int] = field(default_factory=dict)  # teachers who could go at all
+
+    def teacher_of(self, o: Option) -> Staff | None:
+        """The person of an option when it moves a teacher on an exchange."""
+        person = self.staff[o.person]
+        return person if o.kind == "exchange" and person.role == "teacher" else None
 
 
 @dataclass(frozen=True)
 class Reach:
-    """A host a school's staff may reach: distance, direction and which scope allows it."""
+    """A host a school's staff may reach: distance, direction, stage and which scope."""
 
     host: str
     km: float
@@ -75,6 +88,7 @@ class Reach:
     inward: bool
     in_scope: bool
     partner: bool
+    stage: str | None  # "same", "bridge" (学段衔接) or None (no shared stage)
 
 
 def host_reach(
@@ -83,7 +97,8 @@ def host_reach(
     alliances: list[Membership],
     dist: Distances,
 ) -> dict[str, list[Reach]]:
-    """[rotation.scope, rotation.max_km] Per home school, every host it may reach."""
+    """[rotation.scope, rotation.max_km, rotation.same_stage, rotation.bridge_stages] Per
+    home school, every host it may reach, and whether a teacher may work there."""
     schools = {s.id: s for s in inst.schools}
     hosts = rules.scope_hosts(inst, pairs, alliances)
     partners = rules.partner_hosts(inst, pairs, alliances)
@@ -95,12 +110,54 @@ def host_reach(
             km = dist.km(home.id, host_id)
             if not rules.within_km(inst, km):
                 continue
-            way = rules.direction(home, schools[host_id])
+            host = schools[host_id]
+            way = rules.direction(home, host)
+            stage = rules.stage_fit(inst, home, host)
             row.append(
-                Reach(host_id, km, way == "out", way == "in", host_id in scoped, host_id in mine)
+                Reach(
+                    host_id,
+                    km,
+                    way == "out",
+                    way == "in",
+                    host_id in scoped,
+                    host_id in mine,
+                    stage,
+                )
             )
         reach[home.id] = row
     return reach
+
+
+def swap_subjects(
+    inst: Instance,
+    reach: dict[str, list[Reach]],
+    short_any: set[tuple[str, str]],
+    last: set[str],
+) -> set[tuple[str, str]]:
+    """(school, subject) where a due teacher could go out but the school has no surplus of
+    the subject in some period: sending one needs one to arrive (对岗互派), so a learner of
+    that subject may go there even if it is not the learner's partner or lead school."""
+    if not inst.policy.rotation.protect_sender:
+        return set()
+    spare = rules.surplus_table(inst)
+    periods = range(len(inst.policy.horizon.periods))
+    out: set[tuple[str, str]] = set()
+    for person in inst.staff:
+        subject = person.subject or ""
+        if (
+            person.role != "teacher"
+            or (person.school, subject) in out
+            or not rules.is_due(inst, person)
+            or not rules.available(inst, person, last)
+            or all(spare.get((person.school, subject, t), 0) > 0 for t in periods)
+        ):
+            continue
+        if any(
+            r.out and r.in_scope and r.stage and (r.host, subject) in short_any
+            for r in reach[person.school]
+        ):
+            out.add((person.school, subject))
+    return out
 
 
 def move_targets(
@@ -108,42 +165,59 @@ def move_targets(
     person: Staff,
     reach: list[Reach],
     short_any: set[tuple[str, str]],
-) -> list[tuple[str, str, str]]:
+    swaps: set[tuple[str, str]] | None = None,
+) -> list[tuple[str, str, str, bool]]:
     """[rotation.due_years, rotation.direction, needs.shortage, rotation.two_way,
-    rotation.secondment_count] (host, kind, direction) a person may move to.
+    rotation.secondment_count] (host, kind, direction, bridge) a person may move to.
 
-    Teachers due to move go out anywhere in scope where their subject is short
-    [rotation.due_years, needs.shortage]; learning stints go to a partner or lead school
-    [rotation.two_way]; due principals (rotation.principal_term_years) to a partner;
-    cadres are seconded to a partner when secondments are asked [rotation.secondment_count].
+    Teachers due to move go out anywhere in scope where their subject is short, to a school
+    of their stage (or, with 学段衔接, a junior teacher to a primary school); learning
+    stints go to a partner or lead school of the same stage, or to a school in scope that
+    needs a teacher of their subject to arrive before it can send one (``swaps``, see
+    :func:`swap_subjects`); due vice principals to a
+    partner; secondment candidates (挂职候选) to a partner, for one semester, when
+    secondments are asked. A principal's rotation is a change of headship (elsewhere).
     """
     rot = inst.policy.rotation
+    swaps = swaps or set()
     due = rules.is_due(inst, person)
-    targets: list[tuple[str, str, str]] = []
+    candidate = rules.secondment_candidate(person) and rot.secondment_count != 0
+    targets: list[tuple[str, str, str, bool]] = []
     for r in reach:
+        if r.stage is None:
+            continue
+        bridge = r.stage == "bridge"
         if person.role == "teacher":
             if r.out and due and r.in_scope and (r.host, person.subject or "") in short_any:
-                targets.append((r.host, "exchange", "out"))
-            elif r.inward and rot.two_way and r.partner:
-                targets.append((r.host, "exchange", "in"))
-        elif person.role in rules.LEADERS:
-            if due and (r.out or r.inward) and r.partner:
-                targets.append((r.host, "exchange", "out" if r.out else "in"))
+                targets.append((r.host, "exchange", "out", bridge))
+            elif (
+                r.inward
+                and rot.two_way
+                and not bridge
+                and (r.partner or (r.in_scope and (r.host, person.subject or "") in swaps))
+            ):
+                targets.append((r.host, "exchange", "in", False))
         elif (
-            person.role in rules.CADRES and rot.secondment_count and (r.out or r.inward)
-        ) and r.partner:
-            targets.append((r.host, "secondment", "out" if r.out else "in"))
+            person.role in rules.EXCHANGE_LEADERS
+            and due
+            and r.partner
+            and not bridge
+            and (r.out or r.inward)
+        ):
+            targets.append((r.host, "exchange", "out" if r.out else "in", False))
+        if candidate and (r.out or r.inward) and r.partner and not bridge:
+            targets.append((r.host, "secondment", "out" if r.out else "in", False))
     return targets
 
 
 def _pinned_target(
-    person: Staff, home: School, pin: Fixed, targets: list[tuple[str, str, str]]
-) -> list[tuple[str, str, str]]:
+    person: Staff, home: School, pin: Fixed, targets: list[tuple[str, str, str, bool]]
+) -> list[tuple[str, str, str, bool]]:
     """[rotation.fixed] A pinned move is an option whatever the rules say."""
-    if any(h == pin.to_school for h, _, _ in targets):
+    if any(h == pin.to_school for h, _, _, _ in targets):
         return targets
     kind = "secondment" if person.role in rules.CADRES else "exchange"
-    return [*targets, (pin.to_school, kind, "out" if rules.advantaged(home) else "in")]
+    return [*targets, (pin.to_school, kind, "out" if rules.advantaged(home) else "in", False)]
 
 
 def may_move(inst: Instance, person: Staff, last: set[str]) -> bool:
@@ -171,9 +245,8 @@ def build_roster_data(
 ) -> RosterData:
     """Every move option with its cost, and the counts the rules need."""
     dist = dist or Distances(inst)
-    w8 = inst.policy.weights
+    rot, w8 = inst.policy.rotation, inst.policy.weights
     periods = list(inst.policy.horizon.periods)
-    horizon = len(periods)
     schools = {s.id: s for s in inst.schools}
     reach = host_reach(inst, pairs, alliances, dist)
     last = rules.moved_last_cycle(inst)
@@ -188,23 +261,25 @@ def build_roster_data(
             subject_count[(person.school, person.subject)] += 1
 
     data = RosterData(staff=staff, periods=periods, options=[])
-    quota = rules.quota_required(inst)
     data.outflow = rules.outflow_limit(inst)
     size = rules.staff_count(inst)
     data.capacity = {s.id: rules.host_capacity(inst, s, size[s.id]) for s in inst.schools}
     data.shortage = shortage
+    data.surplus = rules.surplus_table(inst)
     data.subject_count = dict(subject_count)
 
     pinned = {f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff}
     weights = inst.policy.needs.priority_weights
     constant = sum(w8.roster_need * weights.get(prio, 1) * n for n, prio in shortage.values())
     km_of = {(h, r.host): r.km for h, rows in reach.items() for r in rows}
+    swaps = swap_subjects(inst, reach, short_any, last)
+    best_merit = max((p.merit or 0.0 for p in staff if rules.secondment_candidate(p)), default=0.0)
     for k, person in enumerate(staff):
         home = schools[person.school]
         pin = pinned.get(person.id)
         if pin is None and not may_move(inst, person, last):
             continue
-        targets = move_targets(inst, person, reach[person.school], short_any)
+        targets = move_targets(inst, person, reach[person.school], short_any, swaps)
         if pin is not None:
             targets = _pinned_target(person, home, pin, targets)
             first = periods.index(pin.period) if pin.period in periods else 0
@@ -222,15 +297,25 @@ def build_roster_data(
         if is_priority:
             data.priority_people.add(k)
             constant += w8.roster_rural_priority
-        for host_id, kind, direction in targets:
+        if any(kind == "secondment" for _, kind, _, _ in targets):
+            data.candidates.add(k)
+            if rot.secondment_count is None:
+                constant += w8.roster_secondment
+        for host_id, kind, direction, bridge in targets:
             known = km_of.get((person.school, host_id))
             km = known if known is not None else dist.km(person.school, host_id)
             cost = option_cost(inst, person, schools[host_id], direction, km, due, is_priority)
-            cost += _balance_cost(inst, person, host_id, ratio, surplus, direction)
+            cost += _balance_cost(inst, person, host_id, ratio, surplus, direction, kind)
+            if kind == "secondment":
+                cost += secondment_cost(inst, person, best_merit)
             for first, length in spans(inst, kind):
-                data.options.append(Option(k, host_id, first, length, kind, direction, cost, km))
+                data.options.append(
+                    Option(k, host_id, first, length, kind, direction, cost, km, bridge)
+                )
     data.constant = constant
-    _cap_quota(data, quota, horizon)
+    data.surplus_subjects = surplus
+    _quota(inst, data)
+    _surplus_first(inst, data, surplus)
     for idx, o in enumerate(data.options):
         data.by_person.setdefault(o.person, []).append(idx)
     return data
@@ -255,6 +340,16 @@ def option_cost(
     return cost
 
 
+def secondment_cost(inst: Instance, person: Staff, best_merit: float) -> int:
+    """A secondment's reward (against the candidates-not-seconded constant, when every
+    candidate the hosts allow is asked) and its merit term (prefer the best candidates)."""
+    w8 = inst.policy.weights
+    cost = round(w8.roster_merit * (best_merit - (person.merit or 0.0)))
+    if inst.policy.rotation.secondment_count is None:
+        cost -= w8.roster_secondment
+    return cost
+
+
 def _balance_cost(
     inst: Instance,
     person: Staff,
@@ -262,12 +357,14 @@ def _balance_cost(
     ratio: dict[str, float],
     surplus: dict[str, set[str]],
     direction: str,
+    kind: str,
 ) -> int:
     """The surplus-first, balance and preference terms of one option."""
     w8 = inst.policy.weights
     cost = 0
     if (
         person.role == "teacher"
+        and kind == "exchange"
         and direction == "out"
         and person.subject not in surplus.get(person.school, set())
     ):
@@ -276,22 +373,55 @@ def _balance_cost(
         person.school, 0.0
     ):
         cost += w8.roster_balance
-    if person.willing and host_id not in person.willing:
-        cost += w8.roster_preference
+    cost += w8.roster_preference * rules.preference_steps(person, host_id)
     return cost
 
 
-def _cap_quota(data: RosterData, quota: dict[str, int], horizon: int) -> None:
-    """[rotation.rate] where a school can send: at most as many as its teachers who have a
-    move at all, and as the outflow limit lets go over the horizon. Schools held below the
-    rate by that are reported (quota_capped), not made infeasible."""
+def _quota(inst: Instance, data: RosterData) -> None:
+    """[rotation.rate] Each advantaged school's quota. Held at what its teachers can do at
+    all (a move, within the outflow limit over the horizon) only when the planner asks
+    (``rotation.cap_quota``); then the capped schools are listed."""
     movers: dict[str, set[int]] = defaultdict(set)
     for o in data.options:
-        if o.kind == "exchange" and data.staff[o.person].role == "teacher":
+        if data.teacher_of(o) is not None:
             movers[data.staff[o.person].school].add(o.person)
-    for school, need in quota.items():
+    horizon = len(data.periods)
+    for school, need in rules.quota_required(inst).items():
         can = min(len(movers[school]), data.outflow.get(school, 0) * horizon)
+        data.quota_reach[school] = can
+        if not inst.policy.rotation.cap_quota:
+            data.quota[school] = need
+            continue
         if can < need:
             data.quota_capped[school] = (need, can)
         if min(need, can) > 0:
             data.quota[school] = min(need, can)
+
+
+def _surplus_first(inst: Instance, data: RosterData, surplus: dict[str, set[str]]) -> None:
+    """[rotation.surplus_first] Per school that could send a teacher of a subject it has no
+    surplus in: per surplus subject, how many of its teachers leave first (its surplus, or
+    as many due teachers of it as could go at all, whichever is fewer)."""
+    if not inst.policy.rotation.surplus_first:
+        return
+    spare: dict[tuple[str, str], int] = {}  # the largest surplus of any period
+    for (school, subject, _), n in data.surplus.items():
+        spare[(school, subject)] = max(spare.get((school, subject), 0), n)
+    movable: dict[tuple[str, str], set[int]] = defaultdict(set)
+    non_surplus: set[str] = set()
+    for o in data.options:
+        person = data.teacher_of(o)
+        if person is None or o.direction != "out":
+            continue
+        if person.subject in surplus.get(person.school, set()):
+            movable[(person.school, person.subject or "")].add(o.person)
+        else:
+            non_surplus.add(person.school)
+    for school in sorted(non_surplus):
+        first = {
+            subject: min(spare.get((school, subject), 0), len(movable.get((school, subject), ())))
+            for subject in sorted(surplus.get(school, set()))
+        }
+        first = {subject: n for subject, n in first.items() if n > 0}
+        if first:
+            data.surplus_first[school] = first

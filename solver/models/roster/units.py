@@ -25,6 +25,8 @@ class Usage:
     away: dict[tuple[str, int], int] = field(default_factory=dict)
     incoming: dict[tuple[str, int], int] = field(default_factory=dict)
     subject: dict[tuple[str, str, int], int] = field(default_factory=dict)  # net change
+    teachers_out: dict[tuple[str, str, int], int] = field(default_factory=dict)  # out - in
+    seconded_in: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 class RosterModel:
@@ -46,6 +48,10 @@ class RosterModel:
         self.leaving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         self.arriving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         self.fills: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.teacher_leaving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.teacher_arriving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        self.seconded_in: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.out_teachers: dict[str, list[int]] = defaultdict(list)  # exchange out, per home
         self.cost_extra: list[Any] = []
 
     def index(self) -> None:
@@ -56,9 +62,16 @@ class RosterModel:
             person = data.staff[o.person]
             if person.role == "teacher" and o.kind == "exchange":
                 self.quota_moves[person.school].append(i)
+                if o.direction == "out":
+                    self.out_teachers[person.school].append(i)
             for t in range(o.first, o.first + o.length):
                 self.away[(person.school, t)].append(i)
                 self.incoming[(o.host, t)].append(i)
+                if o.kind == "secondment":
+                    self.seconded_in[(o.host, t)].append(i)
+                if person.role == "teacher" and person.subject:
+                    self.teacher_leaving[(person.school, person.subject, t)].append(i)
+                    self.teacher_arriving[(o.host, person.subject, t)].append(i)
                 if person.subject:
                     self.leaving[(person.school, person.subject, t)].append(i)
                     self.arriving[(o.host, person.subject, t)].append(i)
@@ -151,6 +164,49 @@ def add_keep_subject_cover(rm: RosterModel, inst: Instance, base: Usage) -> None
             rm.model.add(have - rm.count(idxs) + rm.count(arriving) >= 1)
 
 
+def add_protect_sender(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[rotation.protect_sender] Per school, subject and period, teachers leaving minus
+    teachers arriving at most the school's surplus: a school short of English sends no
+    English teacher unless one arrives (对岗互派)."""
+    if not inst.policy.rotation.protect_sender:
+        return
+    for (school, subject, t), idxs in rm.teacher_leaving.items():
+        allow = rm.data.surplus.get((school, subject, t), 0)
+        allow -= base.teachers_out.get((school, subject, t), 0)
+        arriving = rm.teacher_arriving.get((school, subject, t), [])
+        if len(idxs) > allow or allow < 0:
+            rm.model.add(rm.count(idxs) - rm.count(arriving) <= allow)
+
+
+def add_surplus_first(rm: RosterModel, inst: Instance) -> None:
+    """[rotation.surplus_first] A school sends a teacher of a subject it has no surplus in
+    only after the teachers of its surplus subjects that should leave first have left."""
+    if not inst.policy.rotation.surplus_first:
+        return
+    staff, opts = rm.data.staff, rm.data.options
+    for school, first in rm.data.surplus_first.items():
+        spare = rm.data.surplus_subjects.get(school, set())
+        outs = rm.out_teachers.get(school, [])
+        others = [i for i in outs if staff[opts[i].person].subject not in spare]
+        if not others:
+            continue
+        sends_other = rm.model.new_bool_var(f"non_surplus_{school}")
+        for i in others:  # one implication per option: a tight LP (a big-M sum is weak)
+            rm.model.add_implication(rm.x[i], sends_other)
+        for subject, n in first.items():
+            mine = [i for i in outs if staff[opts[i].person].subject == subject]
+            rm.model.add(rm.count(mine) >= n * sends_other)
+
+
+def add_secondment_per_host(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[rotation.secondment_per_host] Seconded cadres a host takes per semester."""
+    limit = inst.policy.rotation.secondment_per_host
+    for (host, t), idxs in rm.seconded_in.items():
+        room = limit - base.seconded_in.get((host, t), 0)
+        if len(idxs) > room:
+            rm.model.add(rm.count(idxs) <= room)
+
+
 def add_backbone_share(rm: RosterModel, inst: Instance, teacher_out: list[int]) -> None:
     """[rotation.backbone_share] County-level-or-above backbone teachers are at least this
     share of the teachers moved out, county-wide."""
@@ -178,9 +234,13 @@ def add_two_way_share(
     )
 
 
-def add_secondment_count(rm: RosterModel, k: int) -> None:
-    """[rotation.secondment_count] Exactly k cadres are seconded (挂职)."""
-    rm.model.add(sum(rm.x.values()) == k)
+def add_secondment_count(rm: RosterModel, k: int | None) -> None:
+    """[rotation.secondment_count] Exactly k candidates are seconded (挂职); with k unset,
+    as many as the hosts allow (a reward per secondment in the cost)."""
+    if k is None:
+        return
+    opts = rm.data.options
+    rm.model.add(sum(var for i, var in rm.x.items() if opts[i].kind == "secondment") == k)
 
 
 def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
