@@ -255,7 +255,12 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "fixed",
     ],
     "roster_schools": ["school", "subject", "out", "in", "net"],
+<<<<<<< HEAD
     "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority", "reachable"],
+=======
+    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority"],
+    "principals": ["staff", "name", "from_school", "to_school", "to_school_name", "first_period"],
+>>>>>>> headship
 }
 
 
@@ -333,6 +338,23 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
         tables["roster_schools"] = Table(PLAN_COLUMNS["roster_schools"], roster_by_school(plan))
         tables["unmet_needs"] = Table(
             PLAN_COLUMNS["unmet_needs"], [u.model_dump() for u in plan.unmet_needs]
+        )
+        # Who heads which school from when (校长轮岗): the roster's headship lines alone,
+        # the list a bureau announces.
+        tables["principals"] = Table(
+            PLAN_COLUMNS["principals"],
+            [
+                {
+                    "staff": m.staff,
+                    "name": people.get(m.staff, ""),
+                    "from_school": m.from_school,
+                    "to_school": m.to_school,
+                    "to_school_name": names.get(m.to_school, ""),
+                    "first_period": m.first_period,
+                }
+                for m in plan.roster
+                if m.kind == "headship"
+            ],
         )
     return tables
 

@@ -20,6 +20,9 @@ out move (下乡)
     From an advantaged school to a school that is not (rural, town, weak, ordinary).
 in move (进城学艺)
     From a school that is not advantaged to one that is, to learn.
+due principal (校长轮岗)
+    A principal after two terms at the school, available to move: changes headship to
+    another school of a shared stage within the scope.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from solver.county.instance import Instance, School, Staff
+from solver.county.distances import Distances
+from solver.county.instance import Instance, School, Staff, share_stage
 from solver.county.needs import school_needs
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.plan import Membership, Pair
@@ -309,3 +313,69 @@ def is_due_mover(inst: Instance, person: Staff) -> bool:
     """Counts in the exchanges' 'due staff not moved' cost: a due teacher or vice principal
     (due principals rotate by headship, counted there)."""
     return is_due(inst, person) and person.role in ("teacher", *EXCHANGE_LEADERS)
+
+
+# ---- headship (校长轮岗): a due principal moves to head another school ----------------------
+
+
+def principals_per_school(inst: Instance) -> Counter[str]:
+    """Principals each school has in the data: the heads it must keep [rotation.one_head].
+
+    A school missing here has no principal (a vacancy). Every principal counts, whatever
+    their status: an exempt or deferred principal still heads the school.
+    """
+    return Counter(t.school for t in inst.staff if t.role == "principal")
+
+
+def due_principal(inst: Instance, person: Staff, last_cycle: set[str]) -> bool:
+    """A principal due to change headship [rotation.principal_term_years]: the principal
+    (not a vice principal) after two terms at the school, and available to move.
+
+    Only these may head another school, and each one left in place is a cost.
+    """
+    return (
+        person.role == "principal" and is_due(inst, person) and available(inst, person, last_cycle)
+    )
+
+
+def may_head(inst: Instance, home: School, school: School, in_scope: set[str], km: float) -> bool:
+    """Whether the principal of ``home`` may head ``school``: another school of a shared
+    stage [rotation.headship_stage], within the scope [rotation.scope] and ``max_km``
+    [rotation.max_km].
+
+    The stage is a qualification: a primary principal heads a primary (or nine-year)
+    school, never a junior-only one. A school at an unknown distance (no coordinates and
+    no row in distances.csv) is left out: its km could not be priced.
+    """
+    return (
+        school.id != home.id
+        and school.id in in_scope
+        and share_stage(home, school)
+        and math.isfinite(km)
+        and within_km(inst, km)
+    )
+
+
+def headship_schools(
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    dist: Distances,
+) -> dict[str, list[tuple[str, float]]]:
+    """Per home school, the schools its principal may head (:func:`may_head`), with km.
+
+    The scope is :func:`scope_hosts`' (pair partner, same alliance, or county), not the
+    partner-or-lead reach of a one-semester exchange: a change of headship may go to any
+    school of the alliance.
+    """
+    scope = scope_hosts(inst, pairs, alliances)
+    schools = {s.id: s for s in inst.schools}
+    out: dict[str, list[tuple[str, float]]] = {}
+    for home in inst.schools:
+        row = []
+        for sid in sorted(scope.get(home.id, set())):
+            km = dist.km(home.id, sid)
+            if may_head(inst, home, schools[sid], scope[home.id], km):
+                row.append((sid, km))
+        out[home.id] = row
+    return out

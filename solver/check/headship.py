@@ -1,0 +1,187 @@
+"""The checker's headship rules (校长轮岗): one ``check_<rule>`` per rule.
+
+Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+headship model. A headship move is a roster line of kind ``headship``: a principal
+heads ``to_school`` instead of their home school. The checks build on the roster's
+facts (:func:`solver.check.roster.roster_facts`; ``f.moves`` holds every non-mentor
+line), and the terms (due principal, heads per school, scope) come from
+:mod:`solver.rules.roster`.
+
+The roster's own checks already cover headship lines where their rule is the same:
+staff status, exemption age and last cycle (who is available), the horizon, one move
+per person, the home school, ``rotation.max_km`` and ``rotation.fixed``. Scope differs
+(a change of headship may go to any school in scope, not only a partner or the lead),
+so it is checked here for headship lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from solver.check.report import Violation
+from solver.check.roster import RosterFacts
+from solver.county.instance import share_stage
+from solver.plan import Move, PartObjective
+from solver.rules import roster as rules
+
+
+def headship_moves(f: RosterFacts) -> list[Move]:
+    """The plan's headship lines naming known staff and schools."""
+    return [m for m in f.moves if m.kind == "headship"]
+
+
+def _v(rule: str, m: Move, message: str, amount: float | None = None) -> Violation:
+    return Violation(rule=rule, where=[m.staff, m.to_school], amount=amount, message=message)
+
+
+def check_principal_term_years(f: RosterFacts) -> list[Violation]:
+    """[rotation.principal_term_years] Only a principal after two terms at the school
+    (2 x principal_term_years) changes headship; pinned moves are exempt.
+
+    Whether they are available (status, age, last cycle) is the roster's checks' to say.
+    """
+    term = f.inst.policy.rotation.principal_term_years
+    out = []
+    for m in headship_moves(f):
+        person = f.staff[m.staff]
+        if m.staff in f.pinned:
+            continue
+        if person.role != "principal":
+            out.append(
+                _v(
+                    "rotation.principal_term_years",
+                    m,
+                    f"{m.staff} is a {person.role}; only principals change headship",
+                )
+            )
+        elif not rules.is_due(f.inst, person):
+            out.append(
+                _v(
+                    "rotation.principal_term_years",
+                    m,
+                    f"{m.staff} has {person.years_at_school} years at school, due after {2 * term}",
+                    2 * term - person.years_at_school,
+                )
+            )
+    return out
+
+
+def check_one_head(f: RosterFacts) -> list[Violation]:
+    """[rotation.one_head] Every school that has a principal keeps exactly one (as many as
+    it has) in every period; no school receives more than one; a vacancy receives at most
+    one.
+
+    Heads in a period: the school's principals in the data, less those heading another
+    school then, plus those who come to head it then.
+    """
+    base = rules.principals_per_school(f.inst)
+    heads: Counter[tuple[str, int]] = Counter()
+    arriving: Counter[tuple[str, int]] = Counter()
+    for m, first in f.spans:
+        if m.kind != "headship":
+            continue
+        person = f.staff[m.staff]
+        leaves = person.role == "principal" and person.school == m.from_school
+        for t in range(first, min(first + m.periods, len(f.periods))):
+            arriving[(m.to_school, t)] += 1
+            heads[(m.to_school, t)] += 1
+            if leaves:
+                heads[(m.from_school, t)] -= 1
+    out = []
+    for school, t in sorted(set(heads) | set(arriving)):
+        have = base[school]
+        now = have + heads[(school, t)]
+        where = [school, f.periods[t]]
+        if have and now != have:
+            out.append(
+                Violation(
+                    rule="rotation.one_head",
+                    where=where,
+                    amount=abs(now - have),
+                    message=f"{school} has {now} principal(s) in {f.periods[t]}, must keep "
+                    f"its {have}",
+                )
+            )
+        elif not have and now > 1:
+            out.append(
+                Violation(
+                    rule="rotation.one_head",
+                    where=where,
+                    amount=now - 1,
+                    message=f"vacancy {school} receives {now} principals in {f.periods[t]}, "
+                    "at most 1",
+                )
+            )
+        elif have and arriving[(school, t)] > 1:
+            out.append(
+                Violation(
+                    rule="rotation.one_head",
+                    where=where,
+                    amount=arriving[(school, t)] - 1,
+                    message=f"{school} receives {arriving[(school, t)]} principals in "
+                    f"{f.periods[t]}, at most 1",
+                )
+            )
+    return out
+
+
+def check_headship_stage(f: RosterFacts) -> list[Violation]:
+    """[rotation.headship_stage] A principal heads only a school that shares a stage with
+    their home school (pinned moves are exempt)."""
+    out = []
+    for m in headship_moves(f):
+        home, school = f.schools[m.from_school], f.schools[m.to_school]
+        if m.staff not in f.pinned and not share_stage(home, school):
+            out.append(
+                _v(
+                    "rotation.headship_stage",
+                    m,
+                    f"{m.to_school} ({', '.join(sorted(school.stages))}) shares no stage with "
+                    f"{m.from_school} ({', '.join(sorted(home.stages))})",
+                )
+            )
+    return out
+
+
+def check_headship_scope(f: RosterFacts) -> list[Violation]:
+    """[rotation.scope] A principal heads only a school within the scope: the pair
+    partner, a school of the same alliance, or any school of the county (pinned moves
+    are exempt)."""
+    return [
+        _v("rotation.scope", m, f"{m.to_school} is outside {m.staff}'s scope for a headship")
+        for m in headship_moves(f)
+        if m.staff not in f.pinned and m.to_school not in f.scope.get(m.from_school, set())
+    ]
+
+
+#: Every headship rule's check, in the order violations are listed (run beside the
+#: roster's checks, which cover availability, the horizon, max_km and pins).
+HEADSHIP_CHECKS = (
+    check_principal_term_years,
+    check_one_head,
+    check_headship_stage,
+    check_headship_scope,
+)
+
+
+def headship_objective(f: RosterFacts) -> PartObjective:
+    """The headship cost, recomputed from its definition (models/roster/headship.py):
+    roster_due x due principals not heading another school + round(roster_km x km) per
+    headship move."""
+    inst = f.inst
+    w8 = inst.policy.weights
+    moves = headship_moves(f)
+    moved = {m.staff for m in moves}
+    due_left = sum(
+        1 for t in inst.staff if rules.due_principal(inst, t, f.last) and t.id not in moved
+    )
+    km_cost = 0
+    km_total = 0.0
+    for m in moves:
+        km = f.dist.km(m.from_school, m.to_school)
+        km_total += km
+        km_cost += round(w8.roster_km * km)
+    return PartObjective(
+        value=w8.roster_due * due_left + km_cost,
+        terms={"due_not_moved": float(due_left), "distance_km": round(km_total, 3)},
+    )

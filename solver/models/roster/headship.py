@@ -1,0 +1,328 @@
+"""A principal's rotation as a change of headship (校长轮岗): who heads which school.
+
+A principal due to rotate (two terms at the school) does not visit a partner for a
+semester: they move to head another school, for good within the plan. Every school
+that has a principal keeps exactly one, so principals move in swaps (A's to B, B's to
+A) or longer cycles. The model is an assignment with one Boolean per (due principal,
+school they may head); the units, one per rule (the rule's policy key in brackets):
+
+- who moves and where: due, available principals to a school of a shared stage, in
+  scope, within max_km [rotation.principal_term_years, rotation.headship_stage,
+  rotation.scope, rotation.max_km] (:func:`headship_data`: an option not generated is
+  a move forbidden);
+- each principal heads at most one other school [rotation.principal_term_years];
+- every school with principals: as many leave as arrive; no school receives more than
+  one; a vacancy may receive one [rotation.one_head] (only from a school that has two
+  in the data: a school with one keeps its count, so in a county of one principal per
+  school every vacancy stays empty);
+- a move pinned in fixed.csv (kind exchange, staff a principal) is made [rotation.fixed].
+
+Cost (lower is better, every term >= 0), as the roster counts the same terms:
+
+    roster_due x due principals not moved
+  + sum over moves of round(roster_km x km)
+
+The checker recomputes it in :func:`solver.check.headship.headship_objective`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.county.distances import Distances
+from solver.county.instance import Fixed, Instance, Staff
+from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
+from solver.plan import Membership, Move, Pair
+from solver.rules import roster as rules
+
+__all__ = ["HeadshipData", "HeadshipOption", "HeadshipOutcome", "solve_headship"]
+
+
+@dataclass(frozen=True)
+class HeadshipOption:
+    """One school a principal could head, and what it costs."""
+
+    person: int  # index into HeadshipData.principals
+    school: str
+    km: float
+    cost: int  # round(roster_km x km)
+
+
+@dataclass
+class HeadshipData:
+    """The principals who may move, their options, and each school's heads now."""
+
+    periods: list[str]
+    principals: list[Staff]
+    options: list[HeadshipOption]
+    due: set[int]  # principals whose staying costs roster_due
+    pinned: dict[int, str]  # principal -> the school fixed.csv pins them to
+    heads: dict[str, int]  # principals per school in the data; missing: a vacancy
+    schools: list[str]
+
+
+@dataclass
+class HeadshipOutcome:
+    """The headship changes chosen and what was proved.
+
+    ``objective`` and ``bound`` are the whole cost (constant included), so that they
+    compare directly with the checker's recomputation.
+    """
+
+    moves: list[Move]
+    status: str  # optimal / feasible / infeasible / unknown
+    objective: int | None
+    bound: float | None
+    method: str
+    terms: dict[str, float] = field(default_factory=dict)
+    due: list[str] = field(default_factory=list)  # due principals (staff ids)
+    stayed: list[str] = field(default_factory=list)  # due principals left in place
+    wall_time: float = 0.0
+
+
+def _pins(inst: Instance) -> dict[str, Fixed]:
+    """Exchanges pinned in fixed.csv, by staff id (the principals' ones are headships)."""
+    return {f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff}
+
+
+def headship_data(
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    dist: Distances,
+) -> HeadshipData:
+    """[rotation.principal_term_years, rotation.headship_stage, rotation.scope,
+    rotation.max_km] Every (principal, school) the principal may head.
+
+    Only due, available principals move (:func:`~solver.rules.roster.due_principal`),
+    to the schools :func:`~solver.rules.roster.headship_schools` allows (shared stage,
+    in scope, within max_km). A pinned principal has the pinned school as their one
+    option, whatever the rules say [rotation.fixed], as the roster treats pins.
+    """
+    w8 = inst.policy.weights
+    last = rules.moved_last_cycle(inst)
+    pins = _pins(inst)
+    reach = rules.headship_schools(inst, pairs, alliances, dist)
+    data = HeadshipData(
+        periods=list(inst.policy.horizon.periods),
+        principals=[],
+        options=[],
+        due=set(),
+        pinned={},
+        heads=dict(rules.principals_per_school(inst)),
+        schools=[s.id for s in inst.schools],
+    )
+    for person in inst.staff:
+        if person.role != "principal":
+            continue
+        pin = pins.get(person.id)
+        due = rules.due_principal(inst, person, last)
+        if pin is None and not due:
+            continue
+        k = len(data.principals)
+        data.principals.append(person)
+        if due:
+            data.due.add(k)
+        if pin is not None:
+            data.pinned[k] = pin.to_school
+            km = dist.km(person.school, pin.to_school)
+            targets = [(pin.to_school, km)]
+        else:
+            targets = reach.get(person.school, [])
+        for school, km in targets:
+            data.options.append(HeadshipOption(k, school, km, round(w8.roster_km * km)))
+    return data
+
+
+class HeadshipModel:
+    """The CP-SAT model: one Boolean per option, and who leaves and arrives where."""
+
+    def __init__(self, data: HeadshipData) -> None:
+        self.data = data
+        self.model = cp_model.CpModel()
+        self.x = {i: self.model.new_bool_var(f"h{i}") for i in range(len(data.options))}
+        self.by_person: dict[int, list[int]] = defaultdict(list)
+        self.leaving: dict[str, list[int]] = defaultdict(list)
+        self.arriving: dict[str, list[int]] = defaultdict(list)
+        for i, o in enumerate(data.options):
+            self.by_person[o.person].append(i)
+            self.leaving[data.principals[o.person].school].append(i)
+            self.arriving[o.school].append(i)
+        self.cost: list[Any] = []
+
+    def count(self, idxs: list[int]) -> Any:
+        """How many of these options are chosen."""
+        return sum(self.x[i] for i in idxs)
+
+    def chosen(self, solver: cp_model.CpSolver) -> list[int]:
+        """The options a solved model chose, in order."""
+        return sorted(i for i, var in self.x.items() if solver.boolean_value(var))
+
+
+def add_principal_term_years(hm: HeadshipModel, inst: Instance) -> None:
+    """[rotation.principal_term_years] A principal heads at most one other school, and a
+    due principal left in place costs ``weights.roster_due``.
+
+    The cost is written as roster_due x (1 - moved), so that the objective is the whole
+    cost, every term >= 0, and CP-SAT's bound compares with the checker's figure.
+    """
+    due_weight = inst.policy.weights.roster_due
+    for k in range(len(hm.data.principals)):
+        idxs = hm.by_person.get(k, [])
+        if len(idxs) > 1:
+            hm.model.add_at_most_one(hm.x[i] for i in idxs)
+        if k in hm.data.due:
+            hm.cost.append(due_weight * (1 - hm.count(idxs)))
+
+
+def add_one_head(hm: HeadshipModel) -> None:
+    """[rotation.one_head] Every school that has a principal keeps as many as it has (one)
+    in every period: as many leave as arrive. No school receives more than one; a
+    vacancy (no principal in the data) may receive one.
+
+    A headship change lasts the whole horizon, so one constraint per school holds for
+    every period. Summed over the schools that have principals, arrivals there equal
+    departures, so a vacancy only receives a principal whom a school of two can spare.
+    """
+    for school in hm.data.schools:
+        arriving = hm.arriving.get(school, [])
+        leaving = hm.leaving.get(school, [])
+        if hm.data.heads.get(school, 0) and (arriving or leaving):
+            hm.model.add(hm.count(leaving) == hm.count(arriving))
+        if len(arriving) > 1:
+            hm.model.add(hm.count(arriving) <= 1)
+
+
+def add_fixed(hm: HeadshipModel) -> None:
+    """[rotation.fixed] A principal's move pinned in fixed.csv is made, to the pinned school."""
+    for k, school in hm.data.pinned.items():
+        idxs = [i for i in hm.by_person.get(k, []) if hm.data.options[i].school == school]
+        hm.model.add(hm.count(idxs) == 1)
+
+
+def add_cost(hm: HeadshipModel) -> None:
+    """The objective: the due term (:func:`add_principal_term_years`) plus the km of each
+    move, rounded per move as the roster prices it."""
+    terms = [o.cost * hm.x[i] for i, o in enumerate(hm.data.options) if o.cost]
+    hm.model.minimize(sum(hm.cost) + sum(terms))
+
+
+def build_model(inst: Instance, data: HeadshipData) -> HeadshipModel:
+    """The headship model, one unit per rule."""
+    hm = HeadshipModel(data)
+    add_principal_term_years(hm, inst)
+    add_one_head(hm)
+    add_fixed(hm)
+    add_cost(hm)
+    return hm
+
+
+def solve_headship(
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    settings: SearchSettings | None = None,
+    dist: Distances | None = None,
+) -> HeadshipOutcome:
+    """Choose which due principals head which schools, at least cost.
+
+    Parameters
+    ----------
+    inst
+        The county.
+    pairs, alliances
+        The plan's pairs and alliances: they fix the scope (``rotation.scope``).
+    settings
+        Search parameters shared by every model (time limit, seed, determinism, live
+        progress); defaults when None.
+    dist
+        Distances of the county; computed when None.
+
+    Returns
+    -------
+    HeadshipOutcome
+        One ``headship`` move per principal who changes school, from the first period
+        of the horizon to its end (a change of headship is permanent within the plan);
+        the status (``infeasible`` only when pinned moves break the one-head rule), the
+        cost and its bound, and the due principals left in place.
+    """
+    start = time.perf_counter()
+    settings = settings or SearchSettings()
+    dist = dist or Distances(inst)
+    data = headship_data(inst, pairs, alliances, dist)
+    hm = build_model(inst, data)
+    solver = cp_model.CpSolver()
+    configure(solver, settings)
+    method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
+    st = STOP.run(solver, hm.model, cpsat_callback("headship", settings.progress))
+    due_ids = sorted(data.principals[k].id for k in data.due)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return HeadshipOutcome(
+            moves=[],
+            status="infeasible" if st == cp_model.INFEASIBLE else "unknown",
+            objective=None,
+            bound=None,
+            method=method,
+            due=due_ids,
+            wall_time=time.perf_counter() - start,
+        )
+    chosen = hm.chosen(solver)
+    moves = _moves(inst, data, chosen)
+    moved = {data.options[i].person for i in chosen}
+    stayed = sorted(data.principals[k].id for k in data.due - moved)
+    value = headship_cost(inst, data, chosen)
+    # Every cost is an integer, so the bound rounds up (CP-SAT's LP bound may come back
+    # as 1.9999999999999996 for a proven 2).
+    bound = float(min(math.ceil(solver.best_objective_bound - 1e-6), value))
+    proven = st == cp_model.OPTIMAL and value - bound <= 1e-9 * max(1.0, abs(value))
+    return HeadshipOutcome(
+        moves=moves,
+        status="optimal" if proven else "feasible",
+        objective=value,
+        bound=bound,
+        method=method,
+        terms={
+            "due_not_moved": float(len(stayed)),
+            "distance_km": round(sum(data.options[i].km for i in chosen), 3),
+        },
+        due=due_ids,
+        stayed=stayed,
+        wall_time=time.perf_counter() - start,
+    )
+
+
+def headship_cost(inst: Instance, data: HeadshipData, chosen: list[int]) -> int:
+    """The cost of a choice of options, as the module docstring defines it."""
+    moved = {data.options[i].person for i in chosen}
+    due_left = len(data.due - moved)
+    return inst.policy.weights.roster_due * due_left + sum(data.options[i].cost for i in chosen)
+
+
+def _moves(inst: Instance, data: HeadshipData, chosen: list[int]) -> list[Move]:
+    """The chosen options as roster lines of kind ``headship``."""
+    schools = {s.id: s for s in inst.schools}
+    out = []
+    for i in chosen:
+        o = data.options[i]
+        person = data.principals[o.person]
+        out.append(
+            Move(
+                staff=person.id,
+                role=person.role,
+                subject=person.subject,
+                from_school=person.school,
+                to_school=o.school,
+                first_period=data.periods[0],
+                periods=len(data.periods),
+                direction="out" if rules.advantaged(schools[person.school]) else "in",
+                kind="headship",
+                fixed=o.person in data.pinned,
+            )
+        )
+    return out
