@@ -10,6 +10,7 @@ that a plan whose stated objective differs is caught.
 from __future__ import annotations
 
 from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
+from solver.check.mentors import MENTOR_CHECKS
 from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
 from solver.check.report import RosterRecount, ValidationReport, Violation
 from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, roster_recount
@@ -40,7 +41,7 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         report.objectives["alliances"] = alliances_objective(af)
     if "roster" in plan.parts:
         rf = roster_facts(inst, plan, dist)
-        for roster_check in ROSTER_CHECKS:
+        for roster_check in (*ROSTER_CHECKS, *MENTOR_CHECKS):
             v.extend(roster_check(rf))
         report.kpis["roster"] = roster_recount(rf)
         report.objectives["roster"] = roster_objective(rf)

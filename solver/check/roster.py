@@ -739,123 +739,6 @@ def _takes_subject(
     return rot.protect_sender and person.role == "teacher" and net[key] + 1 > surplus.get(key, 0)
 
 
-# ---- mentors (青蓝结对) ----------------------------------------------------------------------
-
-
-def _helped_by(f: RosterFacts) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for p in f.plan.pairs:
-        out[p.helper].add(p.helped)
-    return out
-
-
-def check_mentors_one_to_one(f: RosterFacts) -> list[Violation]:
-    """[mentors.one_to_one] A mentor has one mentee and a mentee one mentor."""
-    out = []
-    for sid, n in Counter(m.staff for m in f.mentors).items():
-        if n > 1:
-            out.append(
-                Violation(
-                    rule="mentors.one_to_one",
-                    where=[sid],
-                    amount=n - 1,
-                    message=f"{sid} mentors {n} teachers",
-                )
-            )
-    for sid, n in Counter(m.mentee for m in f.mentors if m.mentee).items():
-        if n > 1:
-            out.append(
-                Violation(
-                    rule="mentors.one_to_one",
-                    where=[sid],
-                    amount=n - 1,
-                    message=f"{sid} has {n} mentors",
-                )
-            )
-    for m in f.mentors:
-        if (m.mentee or "") not in f.staff:
-            out.append(
-                Violation(
-                    rule="mentors.one_to_one",
-                    where=[m.staff, m.mentee or "-"],
-                    message="a mentor line names no known mentee",
-                )
-            )
-    return out
-
-
-def check_mentors_pairing(f: RosterFacts) -> list[Violation]:
-    """[mentors.backbone, mentors.same_subject, mentors.pair, mentors.young] An active
-    county-level backbone teacher of a helper school mentors a young active teacher of the
-    same subject at a school it helps."""
-    helped_by = _helped_by(f)
-    out = []
-    for m in f.mentors:
-        mentor, mentee = f.staff[m.staff], f.staff.get(m.mentee or "")
-        if mentee is None:
-            continue
-        where = [m.staff, mentee.id]
-        if mentor.backbone not in COUNTY_OR_ABOVE or mentor.status != "active":
-            out.append(
-                Violation(
-                    rule="mentors.backbone",
-                    where=where,
-                    message=f"{m.staff} is not an active county-level backbone",
-                )
-            )
-        if mentor.subject != mentee.subject:
-            out.append(
-                Violation(
-                    rule="mentors.same_subject",
-                    where=where,
-                    message=f"{mentor.subject} mentor for a {mentee.subject} teacher",
-                )
-            )
-        if mentee.school not in helped_by.get(mentor.school, set()):
-            out.append(
-                Violation(
-                    rule="mentors.pair",
-                    where=where,
-                    message=f"{mentee.school} is not helped by {mentor.school}",
-                )
-            )
-        if not rules.is_young(f.inst, mentee) or mentee.status != "active":
-            out.append(
-                Violation(
-                    rule="mentors.young",
-                    where=where,
-                    message=f"{mentee.id} is not a young active teacher",
-                )
-            )
-    return out
-
-
-def check_mentors_maximal(f: RosterFacts) -> list[Violation]:
-    """[mentors.maximal] No free mentor and free mentee could still be paired."""
-    helped_by = _helped_by(f)
-    busy = {m.staff for m in f.mentors} | {m.mentee for m in f.mentors if m.mentee}
-    free: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for t in f.inst.staff:
-        if t.id not in busy and t.status == "active" and t.subject and rules.is_young(f.inst, t):
-            free[(t.school, t.subject)].append(t.id)
-    out = []
-    for t in f.inst.staff:
-        if t.id in busy or t.backbone not in COUNTY_OR_ABOVE or t.status != "active":
-            continue
-        for school in helped_by.get(t.school, ()):
-            left = [y for y in free.get((school, t.subject or ""), []) if y != t.id]
-            if left:
-                out.append(
-                    Violation(
-                        rule="mentors.maximal",
-                        where=[t.id, left[0]],
-                        message=f"{t.id} and {left[0]} could be paired but are not",
-                    )
-                )
-                break
-    return out
-
-
 #: Every roster rule's check, in the order violations are listed.
 ROSTER_CHECKS = (
     check_unknown_staff,
@@ -887,9 +770,6 @@ ROSTER_CHECKS = (
     check_backbone_share,
     check_two_way_share,
     check_secondment_count,
-    check_mentors_one_to_one,
-    check_mentors_pairing,
-    check_mentors_maximal,
 )
 
 

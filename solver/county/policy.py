@@ -171,7 +171,22 @@ class Rotation(_Section):
         5, ge=0, description="Teachers with fewer rural years go to rural placements first."
     )
     mentor_max_age: int = Field(35, ge=18, description="Young teacher for 青蓝结对: age at most.")
-    mentor_max_years: int = Field(5, ge=0, description="...or fewer years of service than this.")
+    mentor_max_years: int = Field(
+        5,
+        ge=0,
+        description=(
+            "...or fewer years of teaching (教龄, staff teaching_years) than this; years at "
+            "the current school do not count."
+        ),
+    )
+    mentor_cycle_years: int = Field(
+        3,
+        ge=1,
+        description=(
+            "A mentor pair runs this many years: a pair in history that began fewer years "
+            "before the horizon's first year is not formed again."
+        ),
+    )
 
     @model_validator(mode="after")
     def _periods(self) -> Rotation:

@@ -23,24 +23,38 @@ in move (进城学艺)
 due principal (校长轮岗)
     A principal after two terms at the school, available to move: changes headship to
     another school of a shared stage within the scope.
+young (青蓝结对 mentee)
+    ``age <= rotation.mentor_max_age`` or ``teaching_years < rotation.mentor_max_years``
+    (教龄, years of teaching anywhere; years at the current school do not count).
+mentor schools
+    A helped school of a pair takes mentors from its helper; a member of an alliance that
+    is not advantaged takes mentors from the advantaged schools of its alliance.
+away
+    Staff with a roster move of kind exchange, secondment or headship: not at home, so not
+    a mentor (the mentor line spans the whole horizon).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance, School, Staff, share_stage
 from solver.county.needs import school_needs
 from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Membership, Pair
+from solver.plan import Membership, Move, Pair
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")
 #: Leaders whose rotation is an exchange stint at a partner school (a principal's rotation
 #: is a change of headship instead).
 EXCHANGE_LEADERS = ("vice_principal",)
+#: Roster moves that take a person away from home for their span (a mentor stays at home;
+#: an itinerant teacher keeps their home school and only travels on fixed days).
+AWAY_KINDS = ("exchange", "secondment", "headship")
 
 
 def advantaged(school: School) -> bool:
@@ -215,10 +229,115 @@ def backbone_per_100(inst: Instance) -> dict[str, float]:
 
 
 def is_young(inst: Instance, person: Staff) -> bool:
-    """A mentee for 青蓝结对: age at most mentor_max_age, or under mentor_max_years at school."""
+    """Young enough to be mentored (青蓝结对) [mentors.young].
+
+    Young means ``age <= rotation.mentor_max_age`` or ``teaching_years <
+    rotation.mentor_max_years``: mentees are young or new to teaching, not new to the
+    school, so a 45-year-old who has just changed school is not a mentee. When
+    ``teaching_years`` is unknown only the age counts; with neither known nobody can say
+    the person is young, so they are not.
+    """
     rot = inst.policy.rotation
     young_age = person.age is not None and person.age <= rot.mentor_max_age
-    return young_age or person.years_at_school < rot.mentor_max_years
+    new_teacher = person.teaching_years is not None and person.teaching_years < rot.mentor_max_years
+    return young_age or new_teacher
+
+
+def can_mentor(person: Staff) -> bool:
+    """An active county-level-or-above backbone teacher with a subject [mentors.backbone].
+
+    名师带徒 asks for a titled teacher; one who is exempt or deferred is not asked to take
+    on a young teacher.
+    """
+    return person.status == "active" and person.backbone in COUNTY_OR_ABOVE and bool(person.subject)
+
+
+def can_be_mentored(inst: Instance, person: Staff) -> bool:
+    """An active, young member of staff with a subject to be mentored in [mentors.young]."""
+    return person.status == "active" and bool(person.subject) and is_young(inst, person)
+
+
+def not_older(mentee: Staff, mentor: Staff) -> bool:
+    """The mentee is not older than the mentor [mentors.younger].
+
+    With both ages known the mentee is strictly younger. When an age is missing and both
+    ``teaching_years`` are known, the mentee has strictly fewer years of teaching. When
+    neither comparison can be made nothing shows the mentee older, so the pair is allowed:
+    a county without ages and 教龄 still gets its mentors.
+    """
+    if mentee.age is not None and mentor.age is not None:
+        return mentee.age < mentor.age
+    if mentee.teaching_years is not None and mentor.teaching_years is not None:
+        return mentee.teaching_years < mentor.teaching_years
+    return True
+
+
+def mentor_schools(
+    inst: Instance, pairs: list[Pair], alliances: list[Membership]
+) -> dict[str, set[str]]:
+    """Schools each mentee's school may take mentors from [mentors.pair].
+
+    A helped school of a pair takes them from its helper; a member of an alliance that is
+    not urban or strong takes them from every urban or strong school of its alliance (the
+    alliance shares its staff, 组团). A school never mentors its own teachers: 青蓝结对 is
+    help from a stronger school.
+
+    Returns
+    -------
+    dict
+        Mentee school id -> mentor school ids.
+    """
+    schools = {s.id: s for s in inst.schools}
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in pairs:
+        if p.helper != p.helped:
+            out[p.helped].add(p.helper)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for m in alliances:
+        if m.member in schools:
+            groups[m.alliance].add(m.member)
+    for members in groups.values():
+        strong = {a for a in members if advantaged(schools[a])}
+        for a in members - strong:
+            out[a] |= strong
+    return out
+
+
+def away_staff(moves: Iterable[Move]) -> set[str]:
+    """Staff with a move that takes them away from home [mentors.at_home].
+
+    A mentor line spans the whole horizon, so anyone away in any period of it (an
+    exchange, a secondment, a headship elsewhere) cannot mentor.
+    """
+    return {m.staff for m in moves if m.kind in AWAY_KINDS}
+
+
+def first_year(period: str) -> int | None:
+    """The first 4-digit year in a period's text (``2024-2025`` -> 2024), or None."""
+    found = re.search(r"\d{4}", period)
+    return int(found.group()) if found else None
+
+
+def recent_mentor_pairs(inst: Instance) -> set[tuple[str, str]]:
+    """(mentor, mentee) pairs of history still within their cycle [rotation.mentor_cycle_years].
+
+    A mentor pair runs ``rotation.mentor_cycle_years`` years (3 by default), so a pair that
+    began fewer than that many years before the horizon is not formed again. The years are
+    the first 4-digit years of the history row's period and of the first period of
+    ``horizon.periods`` (``2024-2025`` against ``2025-2026-1``: one year). A period
+    without a year cannot be placed in time and counts as recent, so that an undated pair
+    is never repeated by mistake.
+    """
+    cycle = inst.policy.rotation.mentor_cycle_years
+    start = first_year(inst.policy.horizon.periods[0])
+    out: set[tuple[str, str]] = set()
+    for h in inst.history:
+        if h.kind != "mentor" or not h.staff or not h.mentee:
+            continue
+        year = first_year(h.period)
+        if start is None or year is None or start - year < cycle:
+            out.add((h.staff, h.mentee))
+    return out
 
 
 def scope_hosts(

@@ -52,7 +52,7 @@ def solve_roster(
         )
         return RosterSolution(part)
     moves = _moves(data, out)
-    for mentor, mentee in match_mentors(inst, pairs):
+    for mentor, mentee in match_mentors(inst, pairs, alliances, rules.away_staff(moves)):
         moves.append(
             Move(
                 staff=mentor.id,

@@ -1,42 +1,106 @@
-"""青蓝结对: each backbone teacher of a helper school mentors one young teacher of a school
-it helps, same subject, 1:1. A bipartite matching, solved exactly as a maximum flow."""
+"""青蓝结对: each backbone teacher of a stronger school mentors one young teacher of a school
+it helps, same subject, 1:1. A bipartite matching, solved exactly as a maximum flow of
+minimum cost.
+
+Which pairs are allowed is decided once in :func:`mentor_candidates` from the terms of
+:mod:`solver.rules.roster` (young, not older, mentor schools, away, recent pairs), which
+the checker uses too; the flow then only picks a maximum 1:1 set among them. A maximum
+matching is maximal, so no free mentor and free mentee that the rules allow are left apart.
+"""
 
 from __future__ import annotations
 
 from solver.county.instance import Instance, Staff
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Pair
-from solver.rules.roster import is_young
+from solver.plan import Membership, Pair
+from solver.rules import roster as rules
 
 
-def mentor_candidates(inst: Instance, pairs: list[Pair]) -> list[tuple[Staff, Staff]]:
-    """Every allowed (mentor, mentee) pair: same subject, helper school -> its helped school."""
-    helped_by: dict[str, set[str]] = {}
-    for p in pairs:
-        helped_by.setdefault(p.helper, set()).add(p.helped)
+def mentor_candidates(
+    inst: Instance, pairs: list[Pair], alliances: list[Membership], away: set[str]
+) -> list[tuple[Staff, Staff]]:
+    """[mentors.backbone, mentors.young, mentors.younger, mentors.same_subject, mentors.pair,
+    mentors.at_home, rotation.mentor_cycle_years] Every allowed (mentor, mentee) pair.
+
+    The mentor is an active county-level-or-above backbone teacher who is not away on
+    another move; the mentee is active and young, of the same subject, at a school that
+    takes mentors from the mentor's school, not older than the mentor, and the two were not
+    paired within the last mentor cycle. Filtering here keeps the flow network pure (a
+    bipartite graph), so that it is solved exactly.
+
+    Parameters
+    ----------
+    inst : Instance
+        The county.
+    pairs, alliances : list
+        The plan's pairs and alliance memberships (where mentors may come from).
+    away : set of str
+        Staff ids with an exchange, secondment or headship in the roster.
+
+    Returns
+    -------
+    list of (Staff, Staff)
+        (mentor, mentee), in the order of the staff table.
+    """
+    sources = rules.mentor_schools(inst, pairs, alliances)
+    helps: dict[str, set[str]] = {}
+    for mentee_school, mentor_school_ids in sources.items():
+        for school in mentor_school_ids:
+            helps.setdefault(school, set()).add(mentee_school)
+    recent = rules.recent_mentor_pairs(inst)
     mentees: dict[tuple[str, str], list[Staff]] = {}
     for t in inst.staff:
-        if t.status == "active" and t.subject and is_young(inst, t):
-            mentees.setdefault((t.school, t.subject), []).append(t)
+        if rules.can_be_mentored(inst, t):
+            mentees.setdefault((t.school, t.subject or ""), []).append(t)
     out = []
     for m in inst.staff:
-        if m.status != "active" or m.backbone not in COUNTY_OR_ABOVE or not m.subject:
+        if not rules.can_mentor(m) or m.id in away:
             continue
-        for school in sorted(helped_by.get(m.school, ())):
-            for y in mentees.get((school, m.subject), []):
-                if y.id != m.id:
+        for school in sorted(helps.get(m.school, ())):
+            for y in mentees.get((school, m.subject or ""), []):
+                if y.id != m.id and (m.id, y.id) not in recent and rules.not_older(y, m):
                     out.append((m, y))
     return out
 
 
-def match_mentors(inst: Instance, pairs: list[Pair]) -> list[tuple[Staff, Staff]]:
-    """[mentors.one_to_one, mentors.backbone, mentors.same_subject, mentors.pair,
-    mentors.young, mentors.maximal] A maximum 1:1 matching of active county-level backbone
-    mentors to young teachers of the same subject at a school their school helps (youngest
-    in service first)."""
-    from ortools.graph.python import min_cost_flow
+def service_cost(mentee: Staff) -> int:
+    """The arc cost of a mentee: years of teaching, else age (lower is preferred).
 
-    arcs = mentor_candidates(inst, pairs)
+    Among maximum matchings the flow prefers those newest to teaching, who need a mentor
+    most. Age stands in when 教龄 is unknown; counties fill the column for all staff or for
+    none, so the two scales are rarely compared.
+    """
+    if mentee.teaching_years is not None:
+        return mentee.teaching_years
+    return mentee.age or 0
+
+
+def match_mentors(
+    inst: Instance, pairs: list[Pair], alliances: list[Membership], away: set[str]
+) -> list[tuple[Staff, Staff]]:
+    """[mentors.one_to_one, mentors.maximal] A maximum 1:1 matching of mentors to mentees
+    among :func:`mentor_candidates`, youngest in service first.
+
+    Solved exactly as a maximum flow of minimum cost (OR-Tools ``min_cost_flow``): source
+    -> mentor (capacity 1) -> mentee (capacity 1, cost :func:`service_cost`) -> sink. A
+    maximum matching leaves no free mentor and free mentee who could still be paired.
+
+    Parameters
+    ----------
+    inst : Instance
+        The county.
+    pairs, alliances : list
+        The plan's pairs and alliance memberships.
+    away : set of str
+        Staff ids away on another roster move; they do not mentor.
+
+    Returns
+    -------
+    list of (Staff, Staff)
+        (mentor, mentee) pairs.
+    """
+    from ortools.graph.python import min_cost_flow  # the checker runs without OR-Tools
+
+    arcs = mentor_candidates(inst, pairs, alliances, away)
     if not arcs:
         return []
     mentors = sorted({m.id for m, _ in arcs})
@@ -50,7 +114,7 @@ def match_mentors(inst: Instance, pairs: list[Pair]) -> list[tuple[Staff, Staff]
     first_pair_arc = len(mentors)
     for mentor, mentee in arcs:
         flow.add_arc_with_capacity_and_unit_cost(
-            mi[mentor.id], yi[mentee.id], 1, mentee.years_at_school
+            mi[mentor.id], yi[mentee.id], 1, service_cost(mentee)
         )
     for y_id in mentees:
         flow.add_arc_with_capacity_and_unit_cost(yi[y_id], sink, 1, 0)

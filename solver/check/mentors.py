@@ -1,0 +1,251 @@
+"""The checker's mentor rules (青蓝结对): one ``check_<rule>`` per rule key.
+
+Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+models. A mentor line of the roster (``kind == "mentor"``) names the mentor as ``staff``
+and the young teacher as ``mentee``; the terms (young, not older, mentor schools, away,
+recent pairs) are defined once in :mod:`solver.rules.roster`, and each check recounts
+its rule from the plan's lines, the plan's pairs and alliances, and the plan's other
+moves. Every check takes the :class:`~solver.check.roster.RosterFacts` computed once for
+the roster checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from solver.check.report import Violation
+from solver.check.roster import RosterFacts
+from solver.county.instance import Staff
+from solver.plan import Move
+from solver.rules import roster as rules
+
+
+def _lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
+    """Mentor lines naming a known mentor and a known mentee, with the two people.
+
+    Lines naming an unknown mentee are reported once, by :func:`check_one_to_one`.
+    """
+    out = []
+    for m in f.mentors:
+        mentee = f.staff.get(m.mentee or "")
+        if mentee is not None:
+            out.append((m, f.staff[m.staff], mentee))
+    return out
+
+
+def _v(
+    rule: str, mentor: Staff, mentee: Staff, message: str, amount: float | None = None
+) -> Violation:
+    return Violation(rule=rule, where=[mentor.id, mentee.id], amount=amount, message=message)
+
+
+def check_one_to_one(f: RosterFacts) -> list[Violation]:
+    """[mentors.one_to_one] A mentor has one mentee and a mentee one mentor; a mentor line
+    names a known mentee."""
+    out = []
+    for sid, n in sorted(Counter(m.staff for m in f.mentors).items()):
+        if n > 1:
+            out.append(
+                Violation(
+                    rule="mentors.one_to_one",
+                    where=[sid],
+                    amount=n - 1,
+                    message=f"{sid} mentors {n} teachers",
+                )
+            )
+    for sid, n in sorted(Counter(m.mentee for m in f.mentors if m.mentee).items()):
+        if n > 1:
+            out.append(
+                Violation(
+                    rule="mentors.one_to_one",
+                    where=[sid],
+                    amount=n - 1,
+                    message=f"{sid} has {n} mentors",
+                )
+            )
+    for m in f.mentors:
+        if (m.mentee or "") not in f.staff:
+            out.append(
+                Violation(
+                    rule="mentors.one_to_one",
+                    where=[m.staff, m.mentee or "-"],
+                    message="a mentor line names no known mentee",
+                )
+            )
+    return out
+
+
+def check_backbone(f: RosterFacts) -> list[Violation]:
+    """[mentors.backbone] The mentor is an active county-level-or-above backbone teacher."""
+    return [
+        _v(
+            "mentors.backbone",
+            mentor,
+            mentee,
+            f"{mentor.id} is not an active county-level-or-above backbone teacher",
+        )
+        for _, mentor, mentee in _lines(f)
+        if not rules.can_mentor(mentor)
+    ]
+
+
+def check_same_subject(f: RosterFacts) -> list[Violation]:
+    """[mentors.same_subject] Mentor and mentee teach the same subject."""
+    return [
+        _v(
+            "mentors.same_subject",
+            mentor,
+            mentee,
+            f"{mentor.subject} mentor for a {mentee.subject} teacher",
+        )
+        for _, mentor, mentee in _lines(f)
+        if mentor.subject != mentee.subject
+    ]
+
+
+def check_young(f: RosterFacts) -> list[Violation]:
+    """[mentors.young] The mentee is active and young: at most ``rotation.mentor_max_age``
+    years old, or under ``rotation.mentor_max_years`` years of teaching (教龄)."""
+    return [
+        _v(
+            "mentors.young",
+            mentor,
+            mentee,
+            f"{mentee.id} (age {mentee.age}, teaching years {mentee.teaching_years}, "
+            f"{mentee.status}) is not a young active teacher",
+        )
+        for _, mentor, mentee in _lines(f)
+        if not rules.can_be_mentored(f.inst, mentee)
+    ]
+
+
+def check_younger(f: RosterFacts) -> list[Violation]:
+    """[mentors.younger] The mentee is never older than the mentor: strictly younger when
+    both ages are known, else strictly fewer teaching years when both are known."""
+    out = []
+    for _, mentor, mentee in _lines(f):
+        if rules.not_older(mentee, mentor):
+            continue
+        if mentee.age is not None and mentor.age is not None:
+            amount, what = mentee.age - mentor.age, f"aged {mentee.age}, mentor {mentor.age}"
+        else:  # not_older compared teaching years, so both are known
+            amount = (mentee.teaching_years or 0) - (mentor.teaching_years or 0)
+            what = f"{mentee.teaching_years} teaching years, mentor {mentor.teaching_years}"
+        out.append(
+            _v(
+                "mentors.younger",
+                mentor,
+                mentee,
+                f"{mentee.id} is not younger than the mentor {mentor.id} ({what})",
+                amount,
+            )
+        )
+    return out
+
+
+def check_pair(f: RosterFacts) -> list[Violation]:
+    """[mentors.pair] The mentor comes from the mentee's helper school, or from an urban or
+    strong school of the alliance of a mentee's school that is neither."""
+    sources = rules.mentor_schools(f.inst, f.plan.pairs, f.plan.alliances)
+    return [
+        _v(
+            "mentors.pair",
+            mentor,
+            mentee,
+            f"{mentee.school} takes no mentors from {mentor.school}",
+        )
+        for _, mentor, mentee in _lines(f)
+        if mentor.school not in sources.get(mentee.school, set())
+    ]
+
+
+def check_at_home(f: RosterFacts) -> list[Violation]:
+    """[mentors.at_home] A mentor is not away on an exchange, secondment or headship: the
+    mentor line spans the horizon, so any such move of the mentor overlaps it."""
+    away = rules.away_staff(f.moves)
+    return [
+        _v(
+            "mentors.at_home",
+            mentor,
+            mentee,
+            f"{mentor.id} mentors while away on another move",
+        )
+        for _, mentor, mentee in _lines(f)
+        if mentor.id in away
+    ]
+
+
+def check_mentor_cycle_years(f: RosterFacts) -> list[Violation]:
+    """[rotation.mentor_cycle_years] A mentor pair of history that began within the last
+    ``rotation.mentor_cycle_years`` years (first year of its period against the first year
+    of the horizon) is not formed again."""
+    recent = rules.recent_mentor_pairs(f.inst)
+    return [
+        _v(
+            "rotation.mentor_cycle_years",
+            mentor,
+            mentee,
+            f"{mentor.id} already mentored {mentee.id} within the last "
+            f"{f.inst.policy.rotation.mentor_cycle_years} years",
+        )
+        for _, mentor, mentee in _lines(f)
+        if (mentor.id, mentee.id) in recent
+    ]
+
+
+def check_maximal(f: RosterFacts) -> list[Violation]:
+    """[mentors.maximal] No free mentor and free mentee could still be paired under every
+    mentor rule (backbone, at home, young, same subject, mentor school, not older, not a
+    recent pair).
+
+    A mentor is free when no line names them as mentor, a mentee when no line names them
+    as mentee; one violation per free mentor, naming the first such mentee.
+    """
+    busy_mentors = {m.staff for m in f.mentors}
+    busy_mentees = {m.mentee for m in f.mentors if m.mentee}
+    away = rules.away_staff(f.moves)
+    recent = rules.recent_mentor_pairs(f.inst)
+    helps: dict[str, set[str]] = defaultdict(set)
+    for mentee_school, sources in rules.mentor_schools(
+        f.inst, f.plan.pairs, f.plan.alliances
+    ).items():
+        for school in sources:
+            helps[school].add(mentee_school)
+    free: dict[tuple[str, str], list[Staff]] = defaultdict(list)
+    for t in f.inst.staff:
+        if t.id not in busy_mentees and rules.can_be_mentored(f.inst, t):
+            free[(t.school, t.subject or "")].append(t)
+    out = []
+    for t in f.inst.staff:
+        if t.id in busy_mentors or t.id in away or not rules.can_mentor(t):
+            continue
+        left = [
+            y
+            for school in sorted(helps.get(t.school, ()))
+            for y in free.get((school, t.subject or ""), [])
+            if y.id != t.id and (t.id, y.id) not in recent and rules.not_older(y, t)
+        ]
+        if left:
+            out.append(
+                _v(
+                    "mentors.maximal",
+                    t,
+                    left[0],
+                    f"{t.id} and {left[0].id} could be paired but are not",
+                )
+            )
+    return out
+
+
+#: Every mentor rule's check, in the order violations are listed.
+MENTOR_CHECKS = (
+    check_one_to_one,
+    check_backbone,
+    check_same_subject,
+    check_young,
+    check_younger,
+    check_pair,
+    check_at_home,
+    check_mentor_cycle_years,
+    check_maximal,
+)
