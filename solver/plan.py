@@ -253,6 +253,7 @@ PLAN_COLUMNS: dict[str, list[str]] = {
     ],
     "roster_schools": ["school", "subject", "out", "in", "net"],
     "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority"],
+    "hires": ["school", "name", "subject", "count", "reason"],
 }
 
 
@@ -330,6 +331,10 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
         tables["roster_schools"] = Table(PLAN_COLUMNS["roster_schools"], roster_by_school(plan))
         tables["unmet_needs"] = Table(
             PLAN_COLUMNS["unmet_needs"], [u.model_dump() for u in plan.unmet_needs]
+        )
+        tables["hires"] = Table(
+            PLAN_COLUMNS["hires"],
+            [{**h.model_dump(), "name": names.get(h.school, "")} for h in plan.hires],
         )
     return tables
 
