@@ -15,6 +15,7 @@ import re
 
 import solver.models
 from solver.check.alliances import ALLIANCE_CHECKS
+from solver.check.hires import HIRE_CHECKS
 from solver.check.pairs import PAIR_CHECKS
 from solver.check.roster import ROSTER_CHECKS
 
@@ -27,7 +28,7 @@ def _keys(doc: str | None) -> set[str]:
 
 def checker_rules() -> set[str]:
     keys: set[str] = set()
-    for check in (*PAIR_CHECKS, *ALLIANCE_CHECKS, *ROSTER_CHECKS):
+    for check in (*PAIR_CHECKS, *ALLIANCE_CHECKS, *ROSTER_CHECKS, *HIRE_CHECKS):
         doc = inspect.getdoc(check) or ""
         assert doc.startswith("["), f"{check.__name__}: docstring must start with its rule key"
         keys |= _keys(doc.split("]", 1)[0] + "]")

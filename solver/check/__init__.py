@@ -10,6 +10,7 @@ that a plan whose stated objective differs is caught.
 from __future__ import annotations
 
 from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
+from solver.check.hires import HIRE_CHECKS
 from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
 from solver.check.report import RosterRecount, ValidationReport, Violation
 from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, roster_recount
@@ -42,6 +43,8 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         rf = roster_facts(inst, plan, dist)
         for roster_check in ROSTER_CHECKS:
             v.extend(roster_check(rf))
+        for hire_check in HIRE_CHECKS:  # new teachers fill what the roster leaves
+            v.extend(hire_check(inst, plan))
         report.kpis["roster"] = roster_recount(rf)
         report.objectives["roster"] = roster_objective(rf)
     for part, mine in report.objectives.items():
