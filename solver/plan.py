@@ -255,12 +255,9 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "fixed",
     ],
     "roster_schools": ["school", "subject", "out", "in", "net"],
-<<<<<<< HEAD
     "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority", "reachable"],
-=======
-    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority"],
     "principals": ["staff", "name", "from_school", "to_school", "to_school_name", "first_period"],
->>>>>>> headship
+    "hires": ["school", "name", "subject", "count", "reason"],
 }
 
 
@@ -355,6 +352,10 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
                 for m in plan.roster
                 if m.kind == "headship"
             ],
+        )
+        tables["hires"] = Table(
+            PLAN_COLUMNS["hires"],
+            [{**h.model_dump(), "name": names.get(h.school, "")} for h in plan.hires],
         )
     return tables
 

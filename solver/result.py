@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.plan import (
+    Hire,
     Membership,
     Move,
     Pair,
@@ -116,6 +117,8 @@ class RosterKpis(_Kpis):
     secondments: int
     secondment_candidates: int = Field(description="Candidates with a host they may go to.")
     mentor_pairs: int
+    principals_due: int = Field(description="Principals after two terms, free to move.")
+    principals_moved: int = Field(description="...of whom head another school (校长轮岗).")
     outflow_floor_schools: int = Field(
         description="Small schools allowed rotation.min_outflow away (their share gives less)."
     )
@@ -199,9 +202,12 @@ class RosterSolution:
     objective: PartObjective | None = None
     roster: list[Move] = field(default_factory=list)
     unmet_needs: list[UnmetNeed] = field(default_factory=list)
+    hires: list[Hire] = field(default_factory=list)
 
     def apply(self, plan: Plan) -> Plan:
-        return plan.model_copy(update={"roster": self.roster, "unmet_needs": self.unmet_needs})
+        return plan.model_copy(
+            update={"roster": self.roster, "unmet_needs": self.unmet_needs, "hires": self.hires}
+        )
 
 
 PartSolution = PairsSolution | AlliancesSolution | RosterSolution

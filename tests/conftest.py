@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from solver.county.instance import Fixed, HistoryEntry, Instance, Need, School, Staff
+from solver.county.instance import Fixed, HistoryEntry, Instance, Need, NewHire, School, Staff
 from solver.county.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +56,11 @@ def need(sid: str, subject: str, shortage: int = 0, surplus: int = 0, **extra: A
     return Need(school=sid, subject=subject, shortage=shortage, surplus=surplus, **extra)
 
 
+def hire(subject: str, stage: str = "primary", count: int = 1) -> NewHire:
+    """This year's new teachers of a subject and stage (a row of new_hires.csv)."""
+    return NewHire(subject=subject, stage=stage, count=count)  # type: ignore[arg-type]
+
+
 def past_pair(helper: str, helped: str, period: str = "2024-2025") -> HistoryEntry:
     return HistoryEntry(kind="pair", period=period, from_school=helper, to_school=helped)
 
@@ -71,6 +76,7 @@ def county(
     needs: list[Need] | None = None,
     history: list[HistoryEntry] | None = None,
     fixed: list[Fixed] | None = None,
+    new_hires: list[NewHire] | None = None,
     policy: dict[str, Any] | None = None,
 ) -> Instance:
     """An instance from parts; ``policy`` overrides as nested dicts."""
@@ -81,6 +87,7 @@ def county(
         needs=needs or [],
         history=history or [],
         fixed=fixed or [],
+        new_hires=new_hires or [],
         policy=Policy.model_validate(policy or {}),
     )
 

@@ -13,10 +13,7 @@ import inspect
 import re
 from pathlib import Path
 
-from solver.check.alliances import ALLIANCE_CHECKS
-from solver.check.mentors import MENTOR_CHECKS
-from solver.check.pairs import PAIR_CHECKS
-from solver.check.roster import ROSTER_CHECKS
+from solver.check import ALL_CHECKS
 
 TESTS = Path(__file__).resolve().parent
 
@@ -24,7 +21,7 @@ TESTS = Path(__file__).resolve().parent
 def rule_keys() -> set[str]:
     """Every rule key named by a checker docstring, ``plan.*`` excluded."""
     keys: set[str] = set()
-    for checks in (PAIR_CHECKS, ALLIANCE_CHECKS, ROSTER_CHECKS, MENTOR_CHECKS):
+    for checks in (ALL_CHECKS,):
         for check in checks:
             m = re.match(r"\[([^\]]+)\]", inspect.getdoc(check) or "")
             assert m, f"{check.__module__}.{check.__name__} names no rule key in its docstring"

@@ -14,10 +14,7 @@ import pkgutil
 import re
 
 import solver.models
-from solver.check.alliances import ALLIANCE_CHECKS
-from solver.check.mentors import MENTOR_CHECKS
-from solver.check.pairs import PAIR_CHECKS
-from solver.check.roster import ROSTER_CHECKS
+from solver.check import ALL_CHECKS
 
 _KEYS = re.compile(r"\[([a-z_]+\.[a-z_]+(?:,\s+[a-z_]+\.[a-z_]+)*)\]")
 
@@ -28,7 +25,7 @@ def _keys(doc: str | None) -> set[str]:
 
 def checker_rules() -> set[str]:
     keys: set[str] = set()
-    for check in (*PAIR_CHECKS, *ALLIANCE_CHECKS, *ROSTER_CHECKS, *MENTOR_CHECKS):
+    for check in ALL_CHECKS:
         doc = inspect.getdoc(check) or ""
         assert doc.startswith("["), f"{check.__name__}: docstring must start with its rule key"
         keys |= _keys(doc.split("]", 1)[0] + "]")

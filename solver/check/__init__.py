@@ -10,6 +10,8 @@ that a plan whose stated objective differs is caught.
 from __future__ import annotations
 
 from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
+from solver.check.headship import HEADSHIP_CHECKS, headship_objective
+from solver.check.hires import HIRE_CHECKS
 from solver.check.mentors import MENTOR_CHECKS
 from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
 from solver.check.report import RosterRecount, ValidationReport, Violation
@@ -18,7 +20,11 @@ from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.plan import PartObjective, Plan
 
-__all__ = ["RosterRecount", "ValidationReport", "Violation", "validate"]
+__all__ = ["ALL_CHECKS", "RosterRecount", "ValidationReport", "Violation", "validate"]
+
+#: Every rule's check, by the facts it reads; the docstring of each starts with its rule.
+ROSTER_RULE_CHECKS = (*ROSTER_CHECKS, *HEADSHIP_CHECKS, *MENTOR_CHECKS)
+ALL_CHECKS = (*PAIR_CHECKS, *ALLIANCE_CHECKS, *ROSTER_RULE_CHECKS, *HIRE_CHECKS)
 
 
 def validate(inst: Instance, plan: Plan) -> ValidationReport:
@@ -41,14 +47,23 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         report.objectives["alliances"] = alliances_objective(af)
     if "roster" in plan.parts:
         rf = roster_facts(inst, plan, dist)
-        for roster_check in (*ROSTER_CHECKS, *MENTOR_CHECKS):
+        for roster_check in ROSTER_RULE_CHECKS:
             v.extend(roster_check(rf))
+        for hire_check in HIRE_CHECKS:  # new teachers fill what the roster leaves
+            v.extend(hire_check(inst, plan))
         report.kpis["roster"] = roster_recount(rf)
-        report.objectives["roster"] = roster_objective(rf)
+        report.objectives["roster"] = _with_headship(roster_objective(rf), headship_objective(rf))
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))
     return report
+
+
+def _with_headship(roster: PartObjective, headship: PartObjective) -> PartObjective:
+    """The roster part's objective: exchanges and secondments, plus changes of headship."""
+    terms = dict(roster.terms)
+    terms.update({f"principals_{k}": v for k, v in headship.terms.items()})
+    return PartObjective(value=roster.value + headship.value, terms=terms)
 
 
 def _stated_objective(plan: Plan, part: str, mine: PartObjective) -> list[Violation]:

@@ -27,7 +27,7 @@ from solver.rules import roster as rules
 
 def headship_moves(f: RosterFacts) -> list[Move]:
     """The plan's headship lines naming known staff and schools."""
-    return [m for m in f.moves if m.kind == "headship"]
+    return f.headship
 
 
 def _v(rule: str, m: Move, message: str, amount: float | None = None) -> Violation:

@@ -34,6 +34,7 @@ class RosterFacts:
     unknown: list[Move]
     moves: list[Move]  # exchanges and secondments naming known staff and schools
     mentors: list[Move]
+    headship: list[Move]  # changes of headship (校长轮岗), checked in check/headship.py
     spans: list[tuple[Move, int]]  # moves with a known first period, and its index
     last: set[str]
     pinned: dict[str, Fixed]
@@ -67,11 +68,16 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     unknown: list[Move] = []
     moves: list[Move] = []
     mentors: list[Move] = []
+    headship: list[Move] = []
     for m in plan.roster:
         if m.staff not in staff or m.from_school not in schools or m.to_school not in schools:
             unknown.append(m)
+        elif m.kind == "mentor":
+            mentors.append(m)
+        elif m.kind == "headship":
+            headship.append(m)
         else:
-            (mentors if m.kind == "mentor" else moves).append(m)
+            moves.append(m)
     index = {p: t for t, p in enumerate(periods)}
     spans = [(m, index[m.first_period]) for m in moves if m.first_period in index]
     shortage = rules.shortage_table(inst)
@@ -85,6 +91,7 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
         unknown=unknown,
         moves=moves,
         mentors=mentors,
+        headship=headship,
         spans=spans,
         last=rules.moved_last_cycle(inst),
         pinned={f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff},
@@ -123,7 +130,7 @@ def check_unknown_staff(f: RosterFacts) -> list[Violation]:
 
 def check_one_move(f: RosterFacts) -> list[Violation]:
     """[rotation.one_move] A person makes at most one move in the horizon."""
-    count = Counter(m.staff for m in f.moves)
+    count = Counter(m.staff for m in (*f.moves, *f.headship))
     return [
         Violation(
             rule="rotation.one_move",

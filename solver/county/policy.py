@@ -249,6 +249,16 @@ class Needs(_Section):
     )
 
 
+class Hires(_Section):
+    rural_weak_first: bool = Field(
+        True,
+        description=(
+            "New teachers fill rural and weak schools' shortages before any other school's "
+            "(新教师优先补充农村薄弱校)."
+        ),
+    )
+
+
 class Weights(_Section):
     pair_cover: int = Field(
         1_000_000, ge=0, description="Per weak school paired (pairing as many as possible first)."
@@ -335,6 +345,7 @@ class Policy(_Section):
     alliances: Alliances = Field(default_factory=Alliances)
     rotation: Rotation = Field(default_factory=Rotation)
     needs: Needs = Field(default_factory=Needs)
+    hires: Hires = Field(default_factory=Hires)
     weights: Weights = Field(default_factory=Weights)
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.county.vocabulary import COUNTY_OR_ABOVE
+from solver.models.hires import place_hires
 from solver.models.roster.decompose import solve_roster_model
+from solver.models.roster.headship import HeadshipOutcome, solve_headship
 from solver.models.roster.mentors import match_mentors
 from solver.models.roster.model import RosterOutcome, covered_needs, roster_cost
 from solver.models.roster.options import RosterData, build_roster_data
 from solver.models.search import SearchSettings
 from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
-from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of
+from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from solver.rules import roster as rules
+from solver.rules.hires import remaining_after
 
 __all__ = ["cv_by_stage", "solve_roster"]
 
@@ -40,8 +44,27 @@ def solve_roster(
     start = time.perf_counter()
     settings = settings or SearchSettings()
     dist = dist or Distances(inst)
+    # Changes of headship first: a small exact model, independent of the exchanges.
+    head = solve_headship(
+        inst,
+        pairs,
+        alliances,
+        replace(settings, time_limit=min(10.0, max(1.0, settings.time_limit / 6))),
+        dist,
+    )
     data = build_roster_data(inst, pairs, alliances, dist)
+    settings = replace(settings, time_limit=settings.time_limit - (time.perf_counter() - start))
     out, message = solve_roster_model(inst, data, settings)
+    if head.status in ("infeasible", "unknown"):
+        message = "; ".join(
+            m
+            for m in (
+                message,
+                "rotation.one_head: the pinned changes of headship leave a "
+                "school with no principal or two",
+            )
+            if m
+        )
     elapsed = time.perf_counter() - start
     if out.status in ("infeasible", "unknown") and not out.chosen:
         part = RosterResult(
@@ -51,7 +74,7 @@ def solve_roster(
             message=message,
         )
         return RosterSolution(part)
-    moves = _moves(data, out)
+    moves = _moves(data, out) + head.moves
     for mentor, mentee in match_mentors(inst, pairs, alliances, rules.away_staff(moves)):
         moves.append(
             Move(
@@ -67,11 +90,11 @@ def solve_roster(
                 mentee=mentee.id,
             )
         )
-    value = roster_cost(inst, data, out.chosen)
-    status = out.status
+    value = roster_cost(inst, data, out.chosen) + (head.objective or 0)
+    status = worst_status([out.status, head.status])
     bound = None
-    if out.bound is not None and status in ("optimal", "feasible"):
-        bound = min(out.bound + data.constant, float(value))
+    if out.bound is not None and head.bound is not None and status in ("optimal", "feasible"):
+        bound = min(out.bound + data.constant + head.bound, float(value))
         # A closed gap is optimal, whichever search closed it; an open one is not.
         closed = value - bound <= 1e-9 * max(1.0, abs(value))
         status = "optimal" if closed else "feasible"
@@ -79,7 +102,9 @@ def solve_roster(
         status = "feasible"
     unmet = _unmet(inst, data, out.chosen)
     terms = roster_terms(inst, data, out.chosen)
-    kpis = roster_kpis(inst, data, out.chosen, moves, unmet)
+    terms.update({f"principals_{k}": v for k, v in head.terms.items()})
+    hires = place_hires(inst, remaining_after(inst, [m for m in moves if m.kind != "mentor"]))
+    kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head)
     part = RosterResult(
         status=status,  # type: ignore[arg-type]
         objective=value,
@@ -91,7 +116,7 @@ def solve_roster(
         kpis=kpis,
         message=message,
     )
-    return RosterSolution(part, PartObjective(value=value, terms=terms), moves, unmet)
+    return RosterSolution(part, PartObjective(value=value, terms=terms), moves, unmet, hires)
 
 
 def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:
@@ -255,6 +280,7 @@ def roster_kpis(
     chosen: list[int],
     moves: list[Move],
     unmet: list[UnmetNeed],
+    head: HeadshipOutcome,
 ) -> RosterKpis:
     """The roster's headline figures; each is defined in the README (KPIs)."""
     staff = {t.id: t for t in inst.staff}
@@ -321,6 +347,8 @@ def roster_kpis(
         secondments=sum(1 for m in movers if m.kind == "secondment"),
         secondment_candidates=len(data.candidates),
         mentor_pairs=sum(1 for m in moves if m.kind == "mentor"),
+        principals_due=len(head.due),
+        principals_moved=len(head.moves),
         outflow_floor_schools=len(rules.outflow_floor_schools(inst)),
         cv_backbone_per_100_before=cv_by_stage(inst, [], None),
         cv_backbone_per_100_after={p: cv_by_stage(inst, moves, p) for p in data.periods},

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -180,63 +180,23 @@ def solve_options(
             rm.model.add_hint(var, i in hint)
     callback = cpsat_callback("roster", progress or settings.progress)
     method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
-    first_plan: list[int] | None = None
-    if not hint:
-        # Phase 1: any plan, fast (no LP, no presolve, portfolio search: 0.4 s on the largest
-        # haicheng-like group, where the full search needs several seconds before its first
-        # plan), so that a time limit or Ctrl-C always leaves a plan. Phase 2 searches from
-        # scratch: given phase 1's plan as a hint it was slower (11.8 s against 8.3 s).
-        quick = cp_model.CpSolver()
-        # Measured on haicheng-like's groups: with the defaults 1.5 s to a first plan on the
-        # largest and none in 20 s on another; with the portfolio 0.4 s and 0.13 s. At
-        # least two seconds even under a shorter limit: a plan a little late is worth more
-        # than no plan at all.
-        configure(
-            quick,
-            replace(settings, workers=1, linearization_level=0),
-            max(2.0, settings.time_limit / 2),
-            cp_model_presolve=False,
-            stop_after_first_solution=True,
-            search_branching=cp_model.PORTFOLIO_SEARCH,
-        )
-        st1 = STOP.run(quick, rm.model, quick=True)
-        if st1 == cp_model.INFEASIBLE:
-            return RosterOutcome([], "infeasible", None, None, method, time.perf_counter() - start)
-        if st1 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            first_plan = rm.chosen(quick)
-    used = time.perf_counter() - start
-    if first_plan is not None and STOP.requested:
-        return RosterOutcome(
-            first_plan,
-            "feasible",
-            _cost(data, inst, first_plan, adjust),
-            None,
-            method + ", first plan only",
-            time.perf_counter() - start,
-        )
     solver = cp_model.CpSolver()
     # Measured on haicheng-like's largest group (16k options, to optimality): defaults
     # 9.3 s; presolve off 7.8 s; all LP rows from the start 7.0 s; both 4.8 s. Presolve off
-    # also sidesteps or-tools issue 5293 (SOLVING.md).
+    # also sidesteps or-tools issue 5293 (SOLVING.md). The LP also finds the first plan:
+    # with the sender-protection and surplus-first rules a search without it (portfolio,
+    # linearization 0) found none in 30 s on the largest group, where this one finds one
+    # in 0.7-3.7 s (tests/benchmarks/results/roster.md).
     configure(
         solver,
         settings,
-        settings.time_limit if settings.deterministic else settings.time_limit - used,
+        settings.time_limit,
         cp_model_presolve=False,
         add_lp_constraints_lazily=False,
         relative_gap_limit=settings.gap_limit,
     )
     st = STOP.run(solver, rm.model, callback)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if first_plan is not None and st != cp_model.INFEASIBLE:
-            return RosterOutcome(
-                first_plan,
-                "feasible",
-                _cost(data, inst, first_plan, adjust),
-                None,
-                method + ", first plan only",
-                time.perf_counter() - start,
-            )
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return RosterOutcome([], status, None, None, method, time.perf_counter() - start)
     chosen = rm.chosen(solver)

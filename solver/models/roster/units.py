@@ -191,8 +191,14 @@ def add_surplus_first(rm: RosterModel, inst: Instance) -> None:
         if not others:
             continue
         sends_other = rm.model.new_bool_var(f"non_surplus_{school}")
-        for i in others:  # one implication per option: a tight LP (a big-M sum is weak)
-            rm.model.add_implication(rm.x[i], sends_other)
+        # Per person, their options together at most the indicator: the tightest LP of the
+        # forms measured (haicheng-like's four largest groups: a big-M sum over the school
+        # 35 s, an implication per option 19.6 s, this 13.3 s).
+        by_person: dict[int, list[int]] = defaultdict(list)
+        for i in others:
+            by_person[opts[i].person].append(i)
+        for idxs in by_person.values():
+            rm.model.add(rm.count(idxs) <= sends_other)
         for subject, n in first.items():
             mine = [i for i in outs if staff[opts[i].person].subject == subject]
             rm.model.add(rm.count(mine) >= n * sends_other)
