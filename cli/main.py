@@ -139,7 +139,10 @@ def solve(
             masked=mask_names,
         )
     _print_summary(result)
-    out_console.print(f"plan written to {target}/")
+    if result.closest:
+        out_console.print(f"closest plan written to {target}/ (status {result.status})")
+    elif result.plan.parts:
+        out_console.print(f"plan written to {target}/")
     if result.interrupted:
         err_console.print(
             "[bold yellow]interrupted:[/] the best plan found so far was written "
@@ -147,9 +150,35 @@ def solve(
         )
         raise typer.Exit(130)
     if result.status in ("infeasible", "unknown"):
-        messages = "; ".join(p.message for p in result.parts.values() if p.message)
-        err_console.print(f"[bold red]no plan:[/] status {result.status}. {messages}")
+        _print_missed(result)
         raise typer.Exit(1)
+
+
+def _print_missed(result: Any) -> None:
+    """Every rule the plan misses, with every school or person and the amount."""
+    messages = [f"{name}: {p.message}" for name, p in result.parts.items() if p.message]
+    if not result.closest:
+        err_console.print(
+            f"[bold red]no plan:[/] status {result.status}. " + " ".join(messages),
+            soft_wrap=True,
+        )
+        return
+    by_rule: dict[str, list[Any]] = {}
+    for v in result.missed:
+        by_rule.setdefault(v.rule, []).append(v)
+    err_console.print(
+        f"[bold red]status {result.status}:[/] the plan written comes closest and misses "
+        f"{len(by_rule)} rule(s):",
+        soft_wrap=True,
+    )
+    for rule, found in by_rule.items():
+        where = "; ".join(
+            ", ".join(v.where) + (f" by {v.amount:g}" if v.amount is not None else "")
+            for v in found
+        )
+        err_console.print(f"  [red]{rule}[/] ({len(found)}): {escape(where)}", soft_wrap=True)
+    for m in messages:
+        err_console.print(f"  {escape(m)}", soft_wrap=True)
 
 
 def _interruptible(work: Callable[[], Any]) -> Any:
@@ -241,6 +270,15 @@ def _print_summary(result: Any) -> None:
         )
         if kpis:
             out_console.print(f"{name}: {kpis}", soft_wrap=True)
+    roster = result.parts.get("roster")
+    if roster is not None and roster.kpis is not None and roster.kpis.quota_capped:
+        capped = roster.kpis.quota_capped
+        out_console.print(
+            f"[bold yellow]rotation.rate held below quota at {len(capped)} school(s)[/] "
+            "(rotation.cap_quota): "
+            + "; ".join(f"{s} moves {c.can_move} of {c.by_rate}" for s, c in capped.items()),
+            soft_wrap=True,
+        )
     groups = result.parts.get("alliances")
     if groups is not None and groups.kpis is not None and groups.kpis.alliances:
         rows = [row.model_dump() for row in groups.kpis.alliances]

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.check.report import Violation
 from solver.plan import (
     Hire,
     Membership,
@@ -227,6 +228,16 @@ class Result(BaseModel):
     parts: dict[str, AnyPartResult]
     plan: Plan
     interrupted: bool = False
+    closest: bool = Field(
+        False,
+        description=(
+            "The plan misses a rule (status infeasible or unknown) and is the one that comes "
+            "closest, written in full; ``missed`` says which rules, where, by how much."
+        ),
+    )
+    missed: list[Violation] = Field(
+        default_factory=list, description="The checker's violations of a closest plan."
+    )
 
     def summary(self) -> Summary:
         """Everything for ``summary.json``: status, objective, bound, gap, times, KPIs."""
@@ -238,6 +249,8 @@ class Result(BaseModel):
             gap=self.gap,
             wall_time=round(self.wall_time, 3),
             interrupted=self.interrupted,
+            closest=self.closest,
+            missed=self.missed,
             parts=self.parts,
         )
 
@@ -252,6 +265,8 @@ class Summary(BaseModel):
     gap: float | None
     wall_time: float
     interrupted: bool
+    closest: bool
+    missed: list[Violation]
     parts: dict[str, AnyPartResult]
 
 

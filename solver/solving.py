@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from solver.check import validate
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.models.alliances import solve_alliances
@@ -179,6 +180,15 @@ def solve(
             "objectives": objectives,
         }
     )
+    plan = plan.canonical()
+    # A plan that misses a rule is the one that comes closest: the checker says which
+    # rules it misses, where and by how much, as it would for any plan.
+    closest = status in ("infeasible", "unknown") and bool(planned)
+    missed = (
+        [v for v in validate(inst, plan).violations if v.rule != "plan.objective"]
+        if closest
+        else []
+    )
     return Result(
         status=status,
         objective=objective,
@@ -186,6 +196,8 @@ def solve(
         gap=gap_of(objective, bound),
         wall_time=time.perf_counter() - start,
         parts=results,  # type: ignore[arg-type]
-        plan=plan.canonical(),
+        plan=plan,
         interrupted=interrupted,
+        closest=closest,
+        missed=missed,
     )

@@ -162,7 +162,7 @@ def check_pair(f: RosterFacts) -> list[Violation]:
 def check_at_home(f: RosterFacts) -> list[Violation]:
     """[mentors.at_home] A mentor is not away on an exchange, secondment or headship: the
     mentor line spans the horizon, so any such move of the mentor overlaps it."""
-    away = rules.away_staff(f.moves)
+    away = rules.away_staff([*f.moves, *f.headship])
     return [
         _v(
             "mentors.at_home",
@@ -203,7 +203,7 @@ def check_maximal(f: RosterFacts) -> list[Violation]:
     """
     busy_mentors = {m.staff for m in f.mentors}
     busy_mentees = {m.mentee for m in f.mentors if m.mentee}
-    away = rules.away_staff(f.moves)
+    away = rules.away_staff([*f.moves, *f.headship])
     recent = rules.recent_mentor_pairs(f.inst)
     helps: dict[str, set[str]] = defaultdict(set)
     for mentee_school, sources in rules.mentor_schools(

@@ -313,18 +313,42 @@ def _teacher_out(f: RosterFacts, m: Move) -> bool:
 
 
 def check_scope(f: RosterFacts) -> list[Violation]:
-    """[rotation.scope] Teachers move out within the scope; everyone else to a partner or
-    lead school."""
+    """[rotation.scope] Teachers move out within the scope; learning stints go to a partner
+    or lead school, or to a school in scope that needs an arrival of their subject before it
+    can send one; everyone else to a partner or lead school."""
+    swaps = _swap_hosts(f)
     out = []
     for m, _ in f.spans:
         if m.staff in f.pinned:
             continue
         teacher_out = _teacher_out(f, m)
         allowed = f.scope if teacher_out else f.partners
-        if m.to_school not in allowed.get(m.from_school, set()):
-            what = "scope" if teacher_out else "partner or lead school"
-            out.append(_v("rotation.scope", m, f"{m.to_school} is outside {m.staff}'s {what}"))
+        if m.to_school in allowed.get(m.from_school, set()):
+            continue
+        learner = f.staff[m.staff]
+        if (
+            m.kind == "exchange"
+            and m.direction == "in"
+            and learner.role == "teacher"
+            and m.to_school in f.scope.get(m.from_school, set())
+            and (m.to_school, learner.subject or "") in swaps
+        ):
+            continue
+        what = "scope" if teacher_out else "partner or lead school"
+        out.append(_v("rotation.scope", m, f"{m.to_school} is outside {m.staff}'s {what}"))
     return out
+
+
+def _swap_hosts(f: RosterFacts) -> set[tuple[str, str]]:
+    """(school, subject) a learner may come to: a due teacher of it could go out and the
+    school needs an arrival before sending one."""
+    needed = rules.arrival_needed(f.inst)
+    return {
+        (school, f.staff[sid].subject or "")
+        for school, ids in could_move_out(f).items()
+        for sid in ids
+        if (school, f.staff[sid].subject or "") in needed
+    }
 
 
 def check_max_km(f: RosterFacts) -> list[Violation]:
@@ -605,21 +629,25 @@ def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     return out
 
 
-def check_rate(f: RosterFacts) -> list[Violation]:
-    """[rotation.rate] Each urban or strong school moves at least ceil(rate x its due
-    teachers); with rotation.cap_quota, as far as its teachers can go at all."""
-    moved = Counter(
+def _sent(f: RosterFacts) -> Counter[str]:
+    """Teachers each school moves on exchanges (the quota's count)."""
+    return Counter(
         m.from_school
         for m in f.moves
         if m.kind == "exchange" and f.staff[m.staff].role == "teacher"
     )
-    limit = rules.outflow_limit(f.inst)
-    can_send = could_move_out(f) if f.inst.policy.rotation.cap_quota else {}
+
+
+def check_rate(f: RosterFacts) -> list[Violation]:
+    """[rotation.rate] Each urban or strong school moves at least ceil(rate x its due
+    teachers), unless the planner accepts schools below it (rotation.cap_quota: then each
+    missing teacher is a cost, and the summary lists the schools)."""
+    if f.inst.policy.rotation.cap_quota:
+        return []
+    moved = _sent(f)
     out = []
     for school, need in sorted(rules.quota_required(f.inst).items()):
         required = need
-        if f.inst.policy.rotation.cap_quota:
-            required = min(need, len(can_send.get(school, ())), limit[school] * len(f.periods))
         if moved[school] < required:
             out.append(
                 Violation(
@@ -852,6 +880,10 @@ def roster_objective(f: RosterFacts) -> PartObjective:
     merit_cost = sum(
         round(w8.roster_merit * (best_merit - (f.staff[sid].merit or 0.0))) for sid in seconded
     )
+    missing = 0
+    if inst.policy.rotation.cap_quota:
+        sent = _sent(f)
+        missing = sum(max(0, q - sent[s]) for s, q in rules.quota_required(inst).items())
     value = (
         w8.roster_need * uncovered
         + w8.roster_due * due_left
@@ -862,6 +894,7 @@ def roster_objective(f: RosterFacts) -> PartObjective:
         + w8.roster_preference * steps
         + w8.roster_secondment * missed
         + merit_cost
+        + w8.roster_quota * missing
     )
     terms = {
         "uncovered_need_weighted": float(uncovered),
@@ -873,6 +906,7 @@ def roster_objective(f: RosterFacts) -> PartObjective:
         "preference_steps": float(steps),
         "secondment_candidates_not_seconded": float(missed),
         "secondment_merit_below_best": round(merit_gap, 3),
+        "quota_missing": float(missing),
     }
     return PartObjective(value=value, terms=terms)
 

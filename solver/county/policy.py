@@ -121,9 +121,10 @@ class Rotation(_Section):
     cap_quota: bool = Field(
         False,
         description=(
-            "Hold a school's rotation.rate quota at what its teachers can do at all (due, with "
-            "a host short of their subject, within the outflow limit), listing every capped "
-            "school, instead of reporting the quota as missed."
+            "The planner accepts schools below their rotation.rate quota: each school moves as "
+            "many as the other rules let it (every missing teacher costs weights.roster_quota), "
+            "and the summary lists every school held below, instead of the plan being "
+            "infeasible."
         ),
     )
     keep_subject_cover: bool = Field(
@@ -305,6 +306,14 @@ class Weights(_Section):
             "a school not on the list: one step past the last), in km-equivalents with "
             "roster_km = 1: 20 means a teacher's first choice is worth 20 km more travel than "
             "the second."
+        ),
+    )
+    roster_quota: int = Field(
+        1_000_000,
+        ge=0,
+        description=(
+            "Per teacher a school moves below its rotation.rate quota, when rotation.cap_quota "
+            "accepts it (above any need: a quota is met before shortages are filled)."
         ),
     )
     roster_secondment: int = Field(

@@ -175,6 +175,22 @@ def surplus_table(inst: Instance) -> dict[tuple[str, str, int], int]:
     return out
 
 
+def arrival_needed(inst: Instance) -> set[tuple[str, str]]:
+    """(school, subject) without a surplus in some period: under ``rotation.protect_sender``
+    a teacher of it leaves only when one arrives (对岗互派), so a learner of that subject
+    may come to learn there even when it is not the learner's partner or lead school."""
+    if not inst.policy.rotation.protect_sender:
+        return set()
+    spare = surplus_table(inst)
+    periods = range(len(inst.policy.horizon.periods))
+    subjects = {(t.school, t.subject) for t in inst.staff if t.role == "teacher" and t.subject}
+    return {
+        (school, subject)
+        for school, subject in subjects
+        if any(spare.get((school, subject, t), 0) == 0 for t in periods)
+    }
+
+
 def preference_steps(person: Staff, host: str) -> int:
     """Steps down a mover's ranked list to ``host``: 0 for the first choice, one past the
     last for a school not on the list, 0 when the mover listed none."""

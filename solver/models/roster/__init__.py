@@ -14,7 +14,7 @@ from solver.models.hires import place_hires
 from solver.models.roster.decompose import solve_roster_model
 from solver.models.roster.headship import HeadshipOutcome, solve_headship
 from solver.models.roster.mentors import match_mentors
-from solver.models.roster.model import RosterOutcome, covered_needs, roster_cost
+from solver.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
 from solver.models.roster.options import RosterData, build_roster_data
 from solver.models.search import SearchSettings
 from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
@@ -226,6 +226,9 @@ def roster_terms(inst: Instance, data: RosterData, chosen: list[int]) -> dict[st
         "preference_steps": float(steps),
         "secondment_candidates_not_seconded": float(missed),
         "secondment_merit_below_best": round(merit_gap, 3),
+        "quota_missing": float(
+            quota_missing(data, chosen) if inst.policy.rotation.cap_quota else 0
+        ),
     }
 
 
@@ -355,6 +358,8 @@ def roster_kpis(
         cv_thresholds=CV_THRESHOLDS,
         unmet_needs_by_school=dict(sorted(unmet_by_school.items())),
         quota_capped={
-            s: QuotaCap(by_rate=a, can_move=b) for s, (a, b) in sorted(data.quota_capped.items())
+            s: QuotaCap(by_rate=q, can_move=sent[s])
+            for s, q in sorted(data.quota.items())
+            if inst.policy.rotation.cap_quota and sent[s] < q
         },
     )

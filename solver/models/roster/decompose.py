@@ -106,8 +106,13 @@ def solve_roster_model(
     engine = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
     method = f"{len(parts)} component(s), "
     soft = 100 * inst.policy.weights.roster_need + 1  # per teacher missing from a quota
-    unreachable = {s for s, need in data.quota.items() if data.quota_reach.get(s, 0) < need}
-    closest = bool(unreachable)
+    capped = inst.policy.rotation.cap_quota
+    if capped:  # the planner accepts schools below quota: a priced rule, never infeasible
+        soft = inst.policy.weights.roster_quota
+        unreachable = set(data.quota)
+    else:
+        unreachable = {s for s, need in data.quota.items() if data.quota_reach.get(s, 0) < need}
+    closest = bool(unreachable) and not capped
     lam = mu = 0
     best: RosterOutcome | None = None
     union: list[int] = []
@@ -121,7 +126,7 @@ def solve_roster_model(
             inst, data, parts, settings, adjust, remaining * 0.85, soft, soft_parts
         )
         for k, o in enumerate(outcomes):
-            if o.status == "infeasible":
+            if o.status == "infeasible" and not capped:
                 # This group cannot keep its quota with its capacity and outflow: the plan
                 # that comes closest, reported as infeasible.
                 closest = True
@@ -138,7 +143,7 @@ def solve_roster_model(
                     settings,
                     adjust,
                     max(time.perf_counter() + 3.0, deadline),
-                    soft_quota=soft if closest else None,
+                    soft_quota=soft if closest or capped else None,
                 )
         if any(o.status in ("unknown", "infeasible") for o in outcomes):
             break
@@ -170,6 +175,7 @@ def solve_roster_model(
                 exchanges,
                 replace(settings, time_limit=max(1.0, deadline - time.perf_counter())),
                 hint=set(union) or None,
+                soft_quota=soft if capped else None,
             )
         if whole.status in ("optimal", "feasible"):
             best = replace(whole, method="whole model, " + whole.method)

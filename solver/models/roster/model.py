@@ -33,6 +33,7 @@ Cost (lower is better, every term >= 0):
   + roster_secondment x secondment candidates not seconded (when every candidate the
     hosts allow is asked)
   + sum over secondments of round(roster_merit x (best candidate's merit - merit))
+  + roster_quota x teachers below the schools' quotas, when rotation.cap_quota accepts it
 """
 
 from __future__ import annotations
@@ -239,6 +240,21 @@ def covered_needs(data: RosterData, chosen: list[int]) -> dict[tuple[str, str, i
     return {key: min(n, data.shortage[key][0]) for key, n in count.items()}
 
 
+def quota_missing(data: RosterData, chosen: list[int], *, unheld: bool = True) -> int:
+    """Teachers the schools move below their rotation.rate quotas, summed (``unheld``:
+    counting the schools none of whose staff can move, whose shortfall is a constant)."""
+    sent: dict[str, int] = defaultdict(int)
+    for i in chosen:
+        o = data.options[i]
+        if data.teacher_of(o) is not None:
+            sent[data.staff[o.person].school] += 1
+    return sum(
+        max(0, need - sent[school])
+        for school, need in data.quota.items()
+        if unheld or school not in data.quota_unheld
+    )
+
+
 def roster_cost(inst: Instance, data: RosterData, chosen: list[int]) -> int:
     """The cost of a choice of options, as the module docstring defines it."""
     w8 = inst.policy.weights
@@ -248,4 +264,6 @@ def roster_cost(inst: Instance, data: RosterData, chosen: list[int]) -> int:
     value -= sum(
         w8.roster_need * weights.get(data.shortage[k][1], 1) * n for k, n in covered.items()
     )
+    if inst.policy.rotation.cap_quota:  # the unheld schools' part is in the constant
+        value += w8.roster_quota * quota_missing(data, chosen, unheld=False)
     return value

@@ -69,8 +69,10 @@ class RosterData:
     candidates: set[int] = field(default_factory=set)  # secondment candidates with a host
     pinned: dict[int, tuple[str, int]] = field(default_factory=dict)
     constant: int = 0
-    quota_capped: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rate, can)
     quota_reach: dict[str, int] = field(default_factory=dict)  # teachers who could go at all
+    #: with rotation.cap_quota, schools none of whose staff can move: their whole quota is a
+    #: constant cost (no model holds it)
+    quota_unheld: dict[str, int] = field(default_factory=dict)
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -134,22 +136,19 @@ def swap_subjects(
     short_any: set[tuple[str, str]],
     last: set[str],
 ) -> set[tuple[str, str]]:
-    """(school, subject) where a due teacher could go out but the school has no surplus of
-    the subject in some period: sending one needs one to arrive (对岗互派), so a learner of
-    that subject may go there even if it is not the learner's partner or lead school."""
-    if not inst.policy.rotation.protect_sender:
-        return set()
-    spare = rules.surplus_table(inst)
-    periods = range(len(inst.policy.horizon.periods))
+    """(school, subject) where a due teacher could go out but sending one needs one to
+    arrive (:func:`~solver.rules.roster.arrival_needed`): a learner of that subject may go
+    there even if it is not the learner's partner or lead school."""
+    needed = rules.arrival_needed(inst)
     out: set[tuple[str, str]] = set()
     for person in inst.staff:
         subject = person.subject or ""
         if (
             person.role != "teacher"
             or (person.school, subject) in out
+            or (person.school, subject) not in needed
             or not rules.is_due(inst, person)
             or not rules.available(inst, person, last)
-            or all(spare.get((person.school, subject, t), 0) > 0 for t in periods)
         ):
             continue
         if any(
@@ -378,24 +377,23 @@ def _balance_cost(
 
 
 def _quota(inst: Instance, data: RosterData) -> None:
-    """[rotation.rate] Each advantaged school's quota. Held at what its teachers can do at
-    all (a move, within the outflow limit over the horizon) only when the planner asks
-    (``rotation.cap_quota``); then the capped schools are listed."""
+    """[rotation.rate] Each advantaged school's quota, and how many of its teachers could go
+    out at all (a move within the outflow limit over the horizon): a school whose quota is
+    beyond that cannot meet it, whatever the plan."""
     movers: dict[str, set[int]] = defaultdict(set)
     for o in data.options:
         if data.teacher_of(o) is not None:
             movers[data.staff[o.person].school].add(o.person)
     horizon = len(data.periods)
+    homes = {data.staff[o.person].school for o in data.options if o.kind == "exchange"}
     for school, need in rules.quota_required(inst).items():
-        can = min(len(movers[school]), data.outflow.get(school, 0) * horizon)
-        data.quota_reach[school] = can
-        if not inst.policy.rotation.cap_quota:
-            data.quota[school] = need
-            continue
-        if can < need:
-            data.quota_capped[school] = (need, can)
-        if min(need, can) > 0:
-            data.quota[school] = min(need, can)
+        data.quota[school] = need
+        data.quota_reach[school] = min(len(movers[school]), data.outflow.get(school, 0) * horizon)
+        if inst.policy.rotation.cap_quota and school not in homes:
+            # No model holds this school's quota (nobody of it can move on an exchange):
+            # its whole quota is missed, a constant.
+            data.constant += inst.policy.weights.roster_quota * need
+            data.quota_unheld[school] = need
 
 
 def _surplus_first(inst: Instance, data: RosterData, surplus: dict[str, set[str]]) -> None:
