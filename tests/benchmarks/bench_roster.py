@@ -42,9 +42,9 @@ def _run(path: str, overrides: dict[str, Any], limit: float, whole: bool, queue:
         inst = inst.model_copy(update={"policy": type(inst.policy).model_validate(data)})
     load_s = time.perf_counter() - t0
     if whole:
-        from solver.models.roster import model as roster_model
-        from solver.models.roster.decompose import solve_roster_model  # noqa: F401
-        from solver.models.roster.model import RosterSettings, build_roster_data, solve_options
+        from solver.models.roster.model import roster_cost, solve_options
+        from solver.models.roster.options import build_roster_data
+        from solver.models.search import SearchSettings
 
         r = solve(inst, "pairs,alliances", time_limit=limit)
         data_ = build_roster_data(inst, r.plan.pairs, r.plan.alliances)
@@ -54,9 +54,9 @@ def _run(path: str, overrides: dict[str, Any], limit: float, whole: bool, queue:
             inst,
             data_,
             ex,
-            RosterSettings(workers=8, linearization_level=1, time_limit=limit, gap_limit=0.0),
+            SearchSettings(workers=8, linearization_level=1, time_limit=limit, gap_limit=0.0),
         )
-        value = roster_model.roster_cost(inst, data_, out.chosen) if out.chosen else None
+        value = roster_cost(inst, data_, out.chosen) if out.chosen else None
         bound = (out.bound + data_.constant) if out.bound is not None else None
         gap = (value - bound) / value if value and bound is not None else None
         queue.put(
@@ -87,17 +87,21 @@ def _run(path: str, overrides: dict[str, Any], limit: float, whole: bool, queue:
             "gap": part.gap,
             "objective": part.objective,
             "load_s": load_s,
-            "moves": part.kpis.get("moves"),
+            "moves": part.kpis.moves if part.kpis else None,
             "valid": "ok" if report.ok else "VIOLATIONS",
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "method": part.method,
             "kpis": {
-                k: part.kpis.get(k)
-                for k in (
+                k: v
+                for k, v in (part.kpis.model_dump() if part.kpis else {}).items()
+                if k
+                in (
                     "rotation_rate",
+                    "quota_schools_below",
                     "backbone_share",
                     "needs_covered_share",
-                    "two_way_share",
+                    "two_way_ratio",
+                    "shortages_created_at_senders",
                     "cv_backbone_per_100_before",
                     "cv_backbone_per_100_after",
                 )
@@ -146,9 +150,9 @@ def main() -> None:
                 True,
             ),
             (
-                "generated 2,000 schools, 80,000 staff; host_capacity_share 0.5",
+                "generated 2,000 schools, 80,000 staff; host_capacity_share 0.5, cap_quota",
                 str(big),
-                {"rotation": {"host_capacity_share": 0.5}},
+                {"rotation": {"host_capacity_share": 0.5, "cap_quota": True}},
                 False,
             ),
             ("generated 2,000 schools, 80,000 staff; default policy", str(big), {}, False),
