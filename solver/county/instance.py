@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -295,6 +295,13 @@ class Instance(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field("instance", description="Instance name (folder or file stem).")
+    lang: Literal["en", "zh"] = Field(
+        "en",
+        description=(
+            "The language of the planner's files (their headers): outputs and messages speak "
+            "it by default."
+        ),
+    )
     schools: list[School] = Field(min_length=1)
     staff: list[Staff] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)

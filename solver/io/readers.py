@@ -459,6 +459,13 @@ def _validate_policy(data: dict[str, Any], label: str) -> Policy:
         raise InputError(problems) from None
 
 
+def headers_language(tables: dict[str, RawTable]) -> str:
+    """``"zh"`` when most headers as written are Chinese, else ``"en"``."""
+    written = [h for raw in tables.values() for h in raw.headers.values()]
+    chinese = sum(1 for h in written if not h.isascii())
+    return "zh" if written and chinese * 2 > len(written) else "en"
+
+
 def build_instance(
     name: str, tables: dict[str, RawTable], policy: dict[str, Any], policy_file: str
 ) -> tuple[Instance, Sources]:
@@ -471,7 +478,7 @@ def build_instance(
     sources = Sources(tables, policy_file)
     # Validators already ran per table; the cross-table check runs here with the
     # sources so that each problem names its file and row.
-    instance = Instance.model_construct(name=name, **validated)
+    instance = Instance.model_construct(name=name, lang=headers_language(tables), **validated)
     problems = check_instance(instance, sources)
     if problems:
         raise InputError(problems)
