@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -459,7 +459,7 @@ def _validate_policy(data: dict[str, Any], label: str) -> Policy:
         raise InputError(problems) from None
 
 
-def headers_language(tables: dict[str, RawTable]) -> str:
+def headers_language(tables: dict[str, RawTable]) -> Literal["en", "zh"]:
     """``"zh"`` when most headers as written are Chinese, else ``"en"``."""
     written = [h for raw in tables.values() for h in raw.headers.values()]
     chinese = sum(1 for h in written if not h.isascii())
