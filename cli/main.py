@@ -7,9 +7,11 @@ instance or an invalid plan exits 1; never a traceback for a user error.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -104,6 +106,9 @@ def solve(
     mask_names: Annotated[
         bool, typer.Option(help="Replace staff names with stable pseudonyms in every output.")
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress and no summary; errors only.")
+    ] = False,
 ) -> None:
     """Solve an instance, write the plan, print a summary table."""
 
@@ -115,9 +120,9 @@ def solve(
         _fail("--lang: use en or zh")
     with _user_errors():
         inst = _load(instance)
-        with _live_line() as progress:
+        with _live_line(quiet) as progress:
             result = _interruptible(
-                lambda: solver.solve(
+                lambda keep: solver.solve(
                     inst,
                     parts,
                     time_limit=time_limit,
@@ -126,6 +131,7 @@ def solve(
                     backend=backend,
                     deterministic=deterministic,
                     progress=progress,
+                    on_part=keep,
                 )
             )
     target = out if out is not None else Path("plans") / inst.name
@@ -138,7 +144,8 @@ def solve(
             lang=lang,
             masked=mask_names,
         )
-    _print_summary(result)
+    if not quiet:
+        _print_summary(result)
     if result.closest:
         out_console.print(f"closest plan written to {target}/ (status {result.status})")
     elif result.plan.parts:
@@ -148,7 +155,7 @@ def solve(
             "[bold yellow]interrupted:[/] the best plan found so far was written "
             f"(status {result.status}); parts planned: {', '.join(result.plan.parts) or 'none'}"
         )
-        raise typer.Exit(130)
+        _exit_now(130)
     if result.status in ("infeasible", "unknown"):
         _print_missed(result)
         raise typer.Exit(1)
@@ -181,26 +188,40 @@ def _print_missed(result: Any) -> None:
         err_console.print(f"  {escape(m)}", soft_wrap=True)
 
 
-def _interruptible(work: Callable[[], Any]) -> Any:
+#: After a Ctrl-C, how long to wait for the search to hand back its best plan; a search
+#: on a very large model can take several seconds to stop (measured: up to 6 s on a
+#: 900,000-option county-wide roster), and the planner asked to stop now.
+STOP_GRACE_SECONDS = 1.5
+
+
+def _interruptible(work: Callable[[Callable[[Any], None]], Any]) -> Any:
     """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
 
     Python runs signal handlers in the main thread only between bytecodes; a search running
-    in C++ on the main thread would hold Ctrl-C back until it ended.
+    in C++ on the main thread would hold Ctrl-C back until it ended. ``work`` receives a
+    function to call with the result so far after each part: when the search does not
+    stop within :data:`STOP_GRACE_SECONDS` of a Ctrl-C, that result is returned (the
+    unfinished part left out) and the search thread is abandoned.
     """
-
     STOP.clear()
     box: dict[str, Any] = {}
 
+    def keep(partial: Any) -> None:
+        box["partial"] = partial
+
     def target() -> None:
         try:
-            box["result"] = work()
+            box["result"] = work(keep)
         except BaseException as exc:  # re-raised in the main thread below
             box["error"] = exc
+
+    asked: list[float] = []
 
     def on_sigint(signum: int, frame: Any) -> None:
         if STOP.requested:  # a second Ctrl-C: give up at once
             raise KeyboardInterrupt
         err_console.print("\n[yellow]stopping the search; writing the best plan found ...[/]")
+        asked.append(time.monotonic())
         STOP.request()
 
     previous = signal.signal(signal.SIGINT, on_sigint)
@@ -209,29 +230,88 @@ def _interruptible(work: Callable[[], Any]) -> Any:
         thread.start()
         while thread.is_alive():
             thread.join(0.1)
+            if asked and time.monotonic() - asked[0] > STOP_GRACE_SECONDS:
+                break
     finally:
         signal.signal(signal.SIGINT, previous)
     if "error" in box:
         raise box["error"]
+    if "result" not in box:
+        partial = box.get("partial")
+        if partial is None:
+            err_console.print("[bold yellow]interrupted[/] before any part was planned")
+            _exit_now(130)
+        return partial.model_copy(update={"interrupted": True})
     return box["result"]
 
 
+def _exit_now(code: int) -> NoReturn:
+    """Exit without waiting for an abandoned search thread or freeing a large model."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+class _Live:
+    """What the planner sees while a solve runs: one live line on a terminal (part, step,
+    gap, elapsed), plain log lines otherwise, nothing with ``--quiet``. Elapsed time is the
+    command's own clock, so it never jumps back; gaps, not a search's own objective (which
+    for a roster group may be negative), are shown."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.start = time.monotonic()
+        self.last: Any = None
+        self.logged = 0.0
+        self.status: Any = None
+
+    def text(self) -> str:
+        e = self.last
+        parts = [e.part if e is not None else "starting"]
+        if e is not None and e.step:
+            parts.append(e.step)
+        if e is not None and e.gap is not None:
+            parts.append(f"gap {e.gap:.2%}")
+        parts.append(f"{time.monotonic() - self.start:.1f} s")
+        return " · ".join(parts)
+
+    def __call__(self, event: Any) -> None:
+        self.last = event
+        if self.quiet:
+            return
+        if self.status is not None:
+            self.status.update(self.text())
+            return
+        now = time.monotonic()
+        # Plain lines: every part's start and end and every roster group, at most one a
+        # second for the rest (each improving plan of a long search).
+        milestone = not event.solutions
+        if milestone or now - self.logged >= 5.0:
+            self.logged = now
+            err_console.print(f"[{now - self.start:7.1f} s] {self.text()}", markup=False)
+
+
 @contextmanager
-def _live_line() -> Iterator[Any]:
-    """On a terminal, one live line with the objective, the bound and the elapsed time."""
-    if not out_console.is_terminal:
-        yield None
+def _live_line(quiet: bool = False) -> Iterator[_Live]:
+    """Progress during a solve: see :class:`_Live`."""
+    live = _Live(quiet)
+    if quiet or not err_console.is_terminal:
+        yield live
         return
-    with out_console.status("solving ...") as status:
+    with err_console.status(live.text()) as status:
+        live.status = status
+        stop = threading.Event()
 
-        def progress(
-            part: str, objective: float | None, bound: float | None, seconds: float
-        ) -> None:
-            status.update(
-                f"{part}: objective {_fmt(objective)}, bound {_fmt(bound)}, {seconds:.1f} s"
-            )
+        def tick() -> None:  # the elapsed time moves on between events
+            while not stop.wait(0.5):
+                status.update(live.text())
 
-        yield progress
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield live
+        finally:
+            stop.set()
 
 
 def _fmt(value: Any) -> str:
@@ -307,6 +387,10 @@ def validate(
             first = str(exc).splitlines()[0:3]
             _fail(f"{plan.name}: not a twinning plan ({' '.join(first)})")
         report = check(inst, doc)
+    if any(v.rule == "plan.instance" for v in report.violations):
+        _fail(f"{plan}: " + report.violations[0].message)
+    for w in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
     for v in report.violations:
         out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
     objective = report.objective

@@ -119,6 +119,9 @@ class Plan(BaseModel):
     format: Literal["twinning-plan"] = "twinning-plan"
     version: int = PLAN_VERSION
     instance: str = Field(description="Name of the instance it was made for.")
+    fingerprint: str = Field(
+        "", description="The instance's fingerprint (solver.Instance.fingerprint) when made."
+    )
     parts: list[str] = Field(description="Parts planned, in order.")
     status: Status = Field(description="Worst status of the parts.")
     objective: int = Field(description="Sum of the parts' objective values (costs).")

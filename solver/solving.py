@@ -12,7 +12,7 @@ from solver.county.instance import Instance
 from solver.models.alliances import solve_alliances
 from solver.models.pairs import solve_pairs
 from solver.models.roster import solve_roster
-from solver.models.search import STOP, ProgressFn, SearchSettings
+from solver.models.search import STOP, Progress, ProgressFn, SearchSettings
 from solver.plan import PART_ORDER, PartObjective, Plan
 from solver.result import PartResult, PartSolution, Result, gap_of, worst_status
 
@@ -105,6 +105,7 @@ def solve(
     deterministic: bool = False,
     progress: ProgressFn | None = None,
     threads: int = 2,
+    on_part: Callable[[Result], None] | None = None,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -120,8 +121,12 @@ def solve(
     seed, workers, deterministic
         CP-SAT settings; ``deterministic`` gives identical plans on repeated runs.
     progress
-        Called as ``progress(part, objective, bound, seconds)`` on each improving solution
-        of a CP-SAT search (live lines in the CLI).
+        Called with a :class:`~solver.models.search.Progress` when a part starts and ends,
+        on each improving solution of a search, and as each roster group is done (live
+        lines in the command line).
+    on_part
+        Called with the result so far after each part (the command line writes it when a
+        Ctrl-C cannot wait for a search to stop).
     threads
         Independent roster groups solved side by side (batch runs use 1 per process).
     backend
@@ -147,7 +152,13 @@ def solve(
     )
     ctx = SolveContext(
         inst=inst,
-        plan=Plan(instance=inst.name, parts=order, status="optimal", objective=0),
+        plan=Plan(
+            instance=inst.name,
+            fingerprint=inst.fingerprint(),
+            parts=order,
+            status="optimal",
+            objective=0,
+        ),
         settings=base,
         backend=backend,
         dist=Distances(inst),
@@ -159,11 +170,32 @@ def solve(
             break  # interrupted: the parts planned so far make the plan
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
         ctx.settings = replace(base, time_limit=remaining)
+        if progress is not None:
+            progress(Progress(name, "started"))
         solution = PARTS[name].run(ctx)
         ctx.plan = solution.apply(ctx.plan)
         results[name] = solution.result
         if solution.objective is not None:
             objectives[name] = solution.objective
+        if progress is not None:
+            r = solution.result
+            progress(Progress(name, f"done: {r.status}", r.objective, r.bound))
+        if on_part is not None:
+            on_part(_result(inst, order, ctx.plan, results, objectives, start, check=False))
+    return _result(inst, order, ctx.plan, results, objectives, start, check=True)
+
+
+def _result(
+    inst: Instance,
+    order: list[str],
+    plan_so_far: Plan,
+    results: dict[str, PartResult],
+    objectives: dict[str, PartObjective],
+    start: float,
+    *,
+    check: bool,
+) -> Result:
+    """The result of the parts planned so far; ``check`` lists a closest plan's misses."""
     interrupted = STOP.requested
     # A part stopped (time limit, Ctrl-C) before any plan of its own is left out of the plan,
     # so that what is written is a whole plan for the parts it names.
@@ -172,7 +204,7 @@ def solve(
     objective = sum(o.value for o in objectives.values()) if objectives else None
     bounds = [r.bound for r in results.values()]
     bound = sum(b for b in bounds if b is not None) if all(b is not None for b in bounds) else None
-    plan = ctx.plan.model_copy(
+    plan = plan_so_far.model_copy(
         update={
             "parts": planned,
             "status": status,
@@ -183,10 +215,12 @@ def solve(
     plan = plan.canonical()
     # A plan that misses a rule is the one that comes closest: the checker says which
     # rules it misses, where and by how much, as it would for any plan.
-    closest = status in ("infeasible", "unknown") and bool(planned)
+    closest = any(
+        r.status in ("infeasible", "unknown") and name in planned for name, r in results.items()
+    )
     missed = (
         [v for v in validate(inst, plan).violations if v.rule != "plan.objective"]
-        if closest
+        if closest and check
         else []
     )
     return Result(

@@ -33,8 +33,14 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
     Works on any plan, including one read from disk or written by hand.
     """
     report = ValidationReport()
-    dist = Distances(inst)
     v = report.violations
+    made_for = _made_for(inst, plan)
+    if made_for is not None:
+        if plan.instance != inst.name:
+            v.append(made_for)
+            return report  # another county: one clear message, not a violation per row
+        report.warnings.append(made_for.message)
+    dist = Distances(inst)
     if "pairs" in plan.parts:
         pf = pair_facts(inst, plan, dist)
         for pair_check in PAIR_CHECKS:
@@ -56,7 +62,33 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))
+    if plan.status in ("infeasible", "unknown"):
+        v.append(
+            Violation(
+                rule="plan.status",
+                where=["plan"],
+                message=f"the plan's own status is {plan.status}: it is the plan that comes "
+                "closest, not one that keeps every rule",
+            )
+        )
     return report
+
+
+def _made_for(inst: Instance, plan: Plan) -> Violation | None:
+    """[plan.instance] The plan was made for this county (its fingerprint matches)."""
+    if not plan.fingerprint or plan.fingerprint == inst.fingerprint():
+        return None
+    if plan.instance != inst.name:
+        message = (
+            f"the plan was made for instance '{plan.instance}', not '{inst.name}' (their "
+            "schools, staff or policy differ): check it against the instance it was made for"
+        )
+    else:
+        message = (
+            "the instance changed since the plan was made (schools, staff or policy): every "
+            "rule is checked against the instance as it is now"
+        )
+    return Violation(rule="plan.instance", where=[plan.instance, inst.name], message=message)
 
 
 def _with_headship(roster: PartObjective, headship: PartObjective) -> PartObjective:

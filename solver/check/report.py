@@ -41,6 +41,9 @@ class ValidationReport(BaseModel):
     kpis: dict[str, RosterRecount] = Field(
         default_factory=dict, description="KPIs recomputed from the plan, per part."
     )
+    warnings: list[str] = Field(
+        default_factory=list, description="Things to know that break no rule."
+    )
 
     @property
     def ok(self) -> bool:

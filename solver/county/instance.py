@@ -7,6 +7,7 @@ or Chinese and stored in English.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 from typing import Any, Literal, Protocol
@@ -319,6 +320,22 @@ class Instance(BaseModel):
         return self
 
     # ---- lookups used by models and the validator --------------------------------------
+    def fingerprint(self) -> str:
+        """A short hash of who is in the county (school ids, staff ids and their schools)
+        and of its policy: a plan records it, so that checking a plan against another
+        county is refused with one clear message instead of hundreds of violations.
+
+        Cheap on purpose (no full dump of 80,000 staff rows): edited needs or ages keep the
+        fingerprint, a different county or a different policy does not.
+        """
+        digest = hashlib.sha256()
+        for s in self.schools:
+            digest.update(f"s:{s.id}\n".encode())
+        for t in self.staff:
+            digest.update(f"t:{t.id}@{t.school}\n".encode())
+        digest.update(self.policy.model_dump_json().encode())
+        return digest.hexdigest()[:16]
+
     def school_index(self) -> dict[str, int]:
         """School id -> position in :attr:`schools`."""
         return {s.id: i for i, s in enumerate(self.schools)}

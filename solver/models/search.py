@@ -8,13 +8,34 @@ the seed and determinism mean the same thing everywhere.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-#: (part, objective, bound, seconds since the solve started)
-ProgressFn = Callable[[str, float | None, float | None, float], None]
+
+@dataclass(frozen=True)
+class Progress:
+    """What a search reports as it runs: which part and step, and how good so far.
+
+    The objective and bound are the search's own (a group of the roster counts only its
+    own moves, and may be negative); show the gap, not them.
+    """
+
+    part: str
+    step: str = ""
+    objective: float | None = None
+    bound: float | None = None
+    solutions: int = 0
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap of the search so far, in [0, 1], or None before a first plan."""
+        if self.objective is None or self.bound is None:
+            return None
+        return min(1.0, abs(self.objective - self.bound) / max(1.0, abs(self.objective)))
+
+
+ProgressFn = Callable[[Progress], None]
 
 
 @dataclass
@@ -80,7 +101,7 @@ def configure(
         setattr(p, name, value)
 
 
-def cpsat_callback(part: str, progress: ProgressFn | None, offset: float = 0.0) -> Any:
+def cpsat_callback(part: str, progress: ProgressFn | None, step: str = "") -> Any:
     """A CP-SAT solution callback that reports each improving solution, or None."""
     if progress is None:
         return None
@@ -91,17 +112,25 @@ def cpsat_callback(part: str, progress: ProgressFn | None, offset: float = 0.0) 
     class _Report(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
-            self.start = time.perf_counter()
+            self.solutions = 0
 
         def on_solution_callback(self) -> None:
+            self.solutions += 1
             report(
-                part,
-                self.objective_value + offset,
-                self.best_objective_bound + offset,
-                time.perf_counter() - self.start,
+                Progress(
+                    part,
+                    step,
+                    self.objective_value,
+                    self.best_objective_bound,
+                    self.solutions,
+                )
             )
 
     return _Report()
+
+
+class SearchInterrupted(Exception):
+    """Ctrl-C arrived while a model was being built: the part stops with what it has."""
 
 
 class _Stop:
@@ -125,6 +154,12 @@ class _Stop:
     @property
     def requested(self) -> bool:
         return self.event.is_set()
+
+    def check(self) -> None:
+        """Raise :class:`SearchInterrupted` when a stop was asked (for long Python loops
+        that build a model, which CP-SAT's stop_search cannot reach)."""
+        if self.event.is_set():
+            raise SearchInterrupted
 
     def run(self, solver: Any, model: Any, callback: Any = None, *, quick: bool = False) -> Any:
         """``solver.solve(model, callback)``, stoppable by :meth:`request`.

@@ -164,7 +164,7 @@ def solve_alliances_cpsat(
             model.add_hint(var, int(hint[i]) == j)
     solver = cp_model.CpSolver()
     configure(solver, settings)
-    st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress))
+    st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress, "groups"))
     method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"

@@ -16,7 +16,7 @@ from solver.models.roster.headship import HeadshipOutcome, solve_headship
 from solver.models.roster.mentors import match_mentors
 from solver.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
 from solver.models.roster.options import RosterData, build_roster_data
-from solver.models.search import SearchSettings
+from solver.models.search import SearchInterrupted, SearchSettings
 from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
 from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from solver.rules import roster as rules
@@ -52,9 +52,18 @@ def solve_roster(
         replace(settings, time_limit=min(10.0, max(1.0, settings.time_limit / 6))),
         dist,
     )
-    data = build_roster_data(inst, pairs, alliances, dist)
-    settings = replace(settings, time_limit=settings.time_limit - (time.perf_counter() - start))
-    out, message = solve_roster_model(inst, data, settings)
+    try:
+        data = build_roster_data(inst, pairs, alliances, dist)
+        settings = replace(settings, time_limit=settings.time_limit - (time.perf_counter() - start))
+        out, message = solve_roster_model(inst, data, settings)
+    except SearchInterrupted:
+        part = RosterResult(
+            status="unknown",
+            method="interrupted while the model was built",
+            wall_time=time.perf_counter() - start,
+            message="interrupted before any roster was found",
+        )
+        return RosterSolution(part)
     if head.status in ("infeasible", "unknown"):
         message = "; ".join(
             m

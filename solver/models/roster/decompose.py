@@ -21,7 +21,7 @@ from solver.county.instance import Instance
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.roster.model import RosterOutcome, solve_options, usage_of
 from solver.models.roster.options import RosterData
-from solver.models.search import STOP, SearchSettings
+from solver.models.search import STOP, Progress, SearchSettings
 
 
 def components(data: RosterData, subset: list[int]) -> list[list[int]]:
@@ -35,7 +35,9 @@ def components(data: RosterData, subset: list[int]) -> list[list[int]]:
             a = parent[a]
         return a
 
-    for i in subset:
+    for n, i in enumerate(subset):
+        if n % 100_000 == 0:
+            STOP.check()
         o = data.options[i]
         a, b = find(data.staff[o.person].school), find(o.host)
         if a != b:
@@ -133,7 +135,7 @@ def solve_roster_model(
                 outcomes[k] = _solve_part(
                     inst, data, parts[k], settings, adjust, deadline, soft_quota=soft
                 )
-            if outcomes[k].status == "unknown":
+            if outcomes[k].status == "unknown" and not STOP.requested:
                 # No plan in its share of the time: one more try with what is left (at
                 # least a few seconds: a plan a little late beats none).
                 outcomes[k] = _solve_part(
@@ -314,7 +316,8 @@ def _solve_parts(
     def run(k: int) -> RosterOutcome:
         part = parts[k]
         limit = max(1.0, budget * threads * len(part) / total)
-        return solve_options(
+        step = f"group {k + 1} of {len(parts)}"
+        out = solve_options(
             inst,
             data,
             part,
@@ -322,7 +325,11 @@ def _solve_parts(
             couple=False,
             adjust={i: adjust[i] for i in part if i in adjust},
             soft_quota=soft if k in soft_parts else None,
+            step=step,
         )
+        if settings.progress is not None:
+            settings.progress(Progress("roster", f"{step} done", out.objective, out.bound))
+        return out
 
     if threads == 1:  # deterministic runs stay deterministic: each part has its own limit
         return [run(k) for k in range(len(parts))]

@@ -260,7 +260,7 @@ def solve_headship(
     solver = cp_model.CpSolver()
     configure(solver, settings)
     method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
-    st = STOP.run(solver, hm.model, cpsat_callback("headship", settings.progress))
+    st = STOP.run(solver, hm.model, cpsat_callback("roster", settings.progress, "headship"))
     due_ids = sorted(data.principals[k].id for k in data.due)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return HeadshipOutcome(

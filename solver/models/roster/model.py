@@ -63,7 +63,14 @@ from solver.models.roster.units import (
     add_surplus_first,
     add_two_way_share,
 )
-from solver.models.search import STOP, ProgressFn, SearchSettings, configure, cpsat_callback
+from solver.models.search import (
+    STOP,
+    ProgressFn,
+    SearchInterrupted,
+    SearchSettings,
+    configure,
+    cpsat_callback,
+)
 
 
 @dataclass
@@ -130,6 +137,7 @@ def build_model(
     rm.index()
     if exchanges:
         add_rate(rm, soft_quota)
+    STOP.check()
     add_max_outflow_share(rm, base)
     add_host_capacity(rm, base)
     add_keep_subject_cover(rm, inst, base)
@@ -142,6 +150,7 @@ def build_model(
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))
     if count_secondments:
         add_secondment_count(rm, inst.policy.rotation.secondment_count)
+    STOP.check()
     add_cost(rm, inst, adjust or {})
     return rm
 
@@ -160,27 +169,31 @@ def solve_options(
     base: Usage | None = None,
     soft_quota: int | None = None,
     progress: ProgressFn | None = None,
+    step: str = "",
 ) -> RosterOutcome:
-    """Build the model over a subset of options (see :func:`build_model`) and solve it:
-    first any plan, fast, then the best plan within the time limit."""
+    """Build the model over a subset of options (see :func:`build_model`) and search it for
+    the best plan within the time limit (Ctrl-C stops the building and the search)."""
     start = time.perf_counter()
     adjust = adjust or {}
-    rm = build_model(
-        inst,
-        data,
-        subset,
-        couple=couple,
-        exchanges=exchanges,
-        count_secondments=count_secondments,
-        adjust=adjust,
-        base=base,
-        soft_quota=soft_quota,
-    )
+    method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
+    try:
+        rm = build_model(
+            inst,
+            data,
+            subset,
+            couple=couple,
+            exchanges=exchanges,
+            count_secondments=count_secondments,
+            adjust=adjust,
+            base=base,
+            soft_quota=soft_quota,
+        )
+    except SearchInterrupted:
+        return RosterOutcome([], "unknown", None, None, "interrupted", time.perf_counter() - start)
     if hint:
         for i, var in rm.x.items():
             rm.model.add_hint(var, i in hint)
-    callback = cpsat_callback("roster", progress or settings.progress)
-    method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
+    callback = cpsat_callback("roster", progress or settings.progress, step)
     solver = cp_model.CpSolver()
     # Measured on haicheng-like's largest group (16k options, to optimality): defaults
     # 9.3 s; presolve off 7.8 s; all LP rows from the start 7.0 s; both 4.8 s. Presolve off

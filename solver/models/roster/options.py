@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from solver.county.distances import Distances
 from solver.county.instance import Fixed, Instance, School, Staff
 from solver.county.vocabulary import COUNTY_OR_ABOVE
+from solver.models.search import STOP
 from solver.plan import Membership, Pair
 from solver.rules import roster as rules
 
@@ -106,6 +107,7 @@ def host_reach(
     partners = rules.partner_hosts(inst, pairs, alliances)
     reach: dict[str, list[Reach]] = {}
     for home in inst.schools:
+        STOP.check()
         scoped, mine = hosts.get(home.id, set()), partners.get(home.id, set())
         row = []
         for host_id in sorted(scoped | mine):
@@ -141,7 +143,9 @@ def swap_subjects(
     there even if it is not the learner's partner or lead school."""
     needed = rules.arrival_needed(inst)
     out: set[tuple[str, str]] = set()
-    for person in inst.staff:
+    for k, person in enumerate(inst.staff):
+        if k % 2000 == 0:
+            STOP.check()
         subject = person.subject or ""
         if (
             person.role != "teacher"
@@ -274,6 +278,8 @@ def build_roster_data(
     swaps = swap_subjects(inst, reach, short_any, last)
     best_merit = max((p.merit or 0.0 for p in staff if rules.secondment_candidate(p)), default=0.0)
     for k, person in enumerate(staff):
+        if k % 500 == 0:
+            STOP.check()  # Ctrl-C within a second even while 900,000 options are built
         home = schools[person.school]
         pin = pinned.get(person.id)
         if pin is None and not may_move(inst, person, last):
@@ -313,8 +319,11 @@ def build_roster_data(
                 )
     data.constant = constant
     data.surplus_subjects = surplus
+    STOP.check()
     _quota(inst, data)
+    STOP.check()
     _surplus_first(inst, data, surplus)
+    STOP.check()
     for idx, o in enumerate(data.options):
         data.by_person.setdefault(o.person, []).append(idx)
     return data

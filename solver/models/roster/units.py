@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from solver.county.instance import Instance
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.roster.options import RosterData
+from solver.models.search import STOP
 
 
 @dataclass
@@ -37,7 +38,11 @@ class RosterModel:
         self.data = data
         self.subset = subset
         self.model = cp_model.CpModel()
-        self.x = {i: self.model.new_bool_var(f"o{i}") for i in subset}
+        self.x = {}
+        for n, i in enumerate(subset):
+            if n % 20_000 == 0:
+                STOP.check()
+            self.x[i] = self.model.new_bool_var(f"o{i}")
         opts = data.options
         self.people: dict[int, list[int]] = defaultdict(list)
         for i in subset:
@@ -52,12 +57,15 @@ class RosterModel:
         self.teacher_arriving: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         self.seconded_in: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.out_teachers: dict[str, list[int]] = defaultdict(list)  # exchange out, per home
-        self.cost_extra: list[Any] = []
+        self.cost_extra: list[tuple[Any, int]] = []  # (variable, cost per unit)
+        self._counted = 0
 
     def index(self) -> None:
         """Fill the sets each rule counts (after the per-person units, as the model grew)."""
         data, opts = self.data, self.data.options
-        for i in self.subset:
+        for n, i in enumerate(self.subset):
+            if n % 20_000 == 0:
+                STOP.check()
             o = opts[i]
             person = data.staff[o.person]
             if person.role == "teacher" and o.kind == "exchange":
@@ -84,7 +92,11 @@ class RosterModel:
 
     def count(self, idxs: list[int]) -> Any:
         """How many of these options are chosen."""
-        return sum(self.x[i] for i in idxs)
+        self._counted += len(idxs) + 1
+        if self._counted > 50_000:  # a large model takes seconds to build: stay stoppable
+            self._counted = 0
+            STOP.check()
+        return cp_model.LinearExpr.sum([self.x[i] for i in idxs])
 
     def teacher_exchanges(self, direction: str) -> list[int]:
         """Options that move a teacher on an exchange in this direction."""
@@ -134,7 +146,7 @@ def add_rate(rm: RosterModel, soft_quota: int | None = None) -> None:
         else:
             missing = rm.model.new_int_var(0, need, f"missing_{school}")
             rm.model.add(sent + missing >= need)
-            rm.cost_extra.append(soft_quota * missing)
+            rm.cost_extra.append((missing, soft_quota))
 
 
 def add_max_outflow_share(rm: RosterModel, base: Usage) -> None:
@@ -254,14 +266,27 @@ def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
     cost (plus Lagrangian prices in ``adjust``)."""
     w8 = inst.policy.weights
     weights = inst.policy.needs.priority_weights
-    terms = []
+    variables: list[int] = []
+    coefficients: list[int] = []
     for key, idxs in rm.fills.items():
         need, prio = rm.data.shortage[key]
         c = rm.model.new_int_var(0, min(need, len(idxs)), f"c{key}")
         rm.model.add(c <= rm.count(idxs))
-        terms.append(-w8.roster_need * weights.get(prio, 1) * c)
+        variables.append(c.index)
+        coefficients.append(-w8.roster_need * weights.get(prio, 1))
+    STOP.check()
+    opts = rm.data.options
     for i in rm.subset:
-        cost = rm.data.options[i].cost + adjust.get(i, 0)
+        cost = opts[i].cost + adjust.get(i, 0)
         if cost:
-            terms.append(cost * rm.x[i])
-    rm.model.minimize(sum(terms) + sum(rm.cost_extra))
+            variables.append(rm.x[i].index)
+            coefficients.append(cost)
+    for var, cost in rm.cost_extra:
+        variables.append(var.index)
+        coefficients.append(cost)
+    # Written into the model proto directly: minimize() over a 900,000-term expression
+    # takes seconds in Python (SOLVING.md, "Building big models fast"), and cannot be
+    # interrupted.
+    objective = rm.model.proto.objective
+    objective.vars.extend(variables)
+    objective.coeffs.extend(coefficients)
