@@ -43,6 +43,29 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+EXIT_CODES = (
+    "Exit codes: 0 success; 1 infeasible instance, plan missing a rule, or no plan found "
+    "(the plan that comes closest is still written); 2 bad input or usage (one message naming "
+    "the file, row and column); 130 interrupted (Ctrl-C; the best plan found is written)."
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"twinning {solver.__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """School twinning pairs, alliances and exchange rosters for education bureaus."""
+
+
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 if not out_console.is_terminal:  # files and pipes get whole lines, not an 80-column fold
@@ -83,14 +106,37 @@ def _load(path: Path) -> Instance:
     return load_instance(path)
 
 
-@app.command()
+@app.command(
+    epilog=(
+        "Outputs in OUT (default plans/NAME): plan.json, summary.json, and by --format: "
+        "pairs.csv, unpaired.csv, alliances.csv, roster.csv, roster_schools.csv, "
+        "unmet_needs.csv, principals.csv, hires.csv (csv), plan.xlsx (xlsx). "
+        "Defaults: all parts, --time-limit 60, --format json,csv, --lang as the instance's "
+        "headers. " + EXIT_CODES
+    )
+)
 def solve(
     instance: Annotated[Path, typer.Argument(help="Instance folder, .xlsx, .json or .yaml.")],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default: plans/NAME).")
     ] = None,
     parts: Annotated[
-        str | None, typer.Option(help="Comma-separated parts: pairs,alliances,roster.")
+        str | None,
+        typer.Option(
+            help=(
+                "Comma-separated parts: pairs,alliances,roster. The roster builds on the pairs "
+                "(and, with rotation.scope = alliance, the alliances): they are planned too, "
+                "unless --with gives them."
+            )
+        ),
+    ] = None,
+    with_plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--with",
+            help="A plan.json whose parts are kept as they are (e.g. --parts roster --with "
+            "last/plan.json re-plans the roster on those pairs and alliances).",
+        ),
     ] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 60.0,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
@@ -112,14 +158,12 @@ def solve(
 ) -> None:
     """Solve an instance, write the plan, print a summary table."""
 
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
-    bad = set(formats) - {"json", "csv", "xlsx"}
-    if bad:
-        _fail(f"--format: unknown format(s) {', '.join(sorted(bad))}; use json,csv,xlsx")
-    if lang not in ("en", "zh"):
-        _fail("--lang: use en or zh")
+    formats = _formats(fmt)
+    lang = _lang(lang)
     with _user_errors():
         inst = _load(instance)
+        given = _read_plan(with_plan) if with_plan is not None else None
+        _say_added_parts(inst, parts, given, quiet)
         with _live_line(quiet) as progress:
             result = _interruptible(
                 lambda keep: solver.solve(
@@ -132,6 +176,7 @@ def solve(
                     deterministic=deterministic,
                     progress=progress,
                     on_part=keep,
+                    given=given,
                 )
             )
     target = out if out is not None else Path("plans") / inst.name
@@ -159,6 +204,63 @@ def solve(
     if result.status in ("infeasible", "unknown"):
         _print_missed(result)
         raise typer.Exit(1)
+
+
+#: Output formats the commands write.
+FORMATS = ("json", "csv", "xlsx")
+
+
+def _formats(fmt: str) -> tuple[str, ...]:
+    """The --format list, or exit 2 naming what is unknown."""
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    bad = set(formats) - set(FORMATS)
+    if bad:
+        _fail(f"--format: unknown format(s) {', '.join(sorted(bad))}; use {','.join(FORMATS)}")
+    return formats
+
+
+def _lang(lang: str) -> str:
+    """The --lang value, or exit 2."""
+    if lang not in ("en", "zh"):
+        _fail("--lang: use en or zh")
+    return lang
+
+
+def solver_parts(parts: str, inst: Instance) -> list[str]:
+    """The parts a solve plans for this --parts value (those the asked ones build on too)."""
+    return list(solver.parse_parts(parts, inst))
+
+
+def _read_plan(path: Path) -> Plan:
+    """A plan.json, or exit 2 with one message."""
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+    try:
+        return Plan.from_json(path.read_bytes().decode("utf-8"))
+    except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        first = str(exc).splitlines()[0:3]
+        _fail(f"{path.name}: not a twinning plan ({' '.join(first)})")
+
+
+def _say_added_parts(inst: Instance, parts: str | None, given: Plan | None, quiet: bool) -> None:
+    """Tell the planner when parts they did not name are planned (the roster builds on
+    them), and which are taken from --with instead."""
+    if parts is None:
+        return
+    asked = {p for p in parts.replace(" ", "").split(",") if p}
+    added = [p for p in solver_parts(parts, inst) if p not in asked]
+    if not added or quiet:
+        return
+    kept = [p for p in added if given is not None and p in given.parts]
+    planned = [p for p in added if p not in kept]
+    if planned:
+        err_console.print(
+            f"[yellow]note:[/] the roster builds on {' and '.join(planned)}: planning "
+            f"{'them' if len(planned) > 1 else 'it'} too (give --with PLAN to keep a plan's)",
+            soft_wrap=True,
+        )
+    if kept:
+        err_console.print(f"note: {' and '.join(kept)} taken from the --with plan")
 
 
 def _print_missed(result: Any) -> None:
@@ -370,7 +472,13 @@ def _print_summary(result: Any) -> None:
         out_console.print(table)
 
 
-@app.command()
+@app.command(
+    epilog=(
+        "Prints every violation (rule, where, by how much) and the KPIs recounted from the "
+        "plan. Exit codes: 0 valid; 1 violations, or a plan whose own status is infeasible "
+        "or unknown; 2 unusable input, or a plan made for another instance."
+    )
+)
 def validate(
     instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
     plan: Annotated[Path, typer.Argument(help="plan.json to check.")],
@@ -379,13 +487,7 @@ def validate(
 
     with _user_errors():
         inst = _load(instance)
-        if not plan.is_file():
-            _fail(f"{plan}: no such file")
-        try:
-            doc = Plan.from_json(plan.read_bytes().decode("utf-8"))
-        except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            first = str(exc).splitlines()[0:3]
-            _fail(f"{plan.name}: not a twinning plan ({' '.join(first)})")
+        doc = _read_plan(plan)
         report = check(inst, doc)
     if any(v.rule == "plan.instance" for v in report.violations):
         _fail(f"{plan}: " + report.violations[0].message)
@@ -407,7 +509,10 @@ def validate(
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    epilog="Writes schools.csv, staff.csv, needs.csv, history.csv and policy.toml into OUT. "
+    "Exit codes: 0 written; 2 bad options."
+)
 def generate(
     schools: Annotated[int, typer.Option(help="Number of schools.", min=1)],
     staff: Annotated[int, typer.Option(help="Number of staff.", min=1)],
@@ -442,7 +547,13 @@ def generate(
     )
 
 
-@app.command()
+@app.command(
+    epilog=(
+        "Each plan goes to OUT/NAME/ (as solve writes it); one table is printed and written as "
+        "OUT/summary.csv. A broken instance is a row with its error and never stops the rest. "
+        "Exit codes: 0 when every instance succeeded; 1 otherwise; 2 bad usage."
+    )
+)
 def batch(
     instances: Annotated[list[str], typer.Argument(help="Instance files, folders or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("batch"),
@@ -452,6 +563,19 @@ def batch(
     ] = None,
     parts: Annotated[str | None, typer.Option(help="Comma-separated parts.")] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds per instance.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    deterministic: Annotated[
+        bool, typer.Option(help="Identical plans on repeated runs (slower).")
+    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx.")
+    ] = "json,csv",
+    lang: Annotated[
+        str | None, typer.Option(help="Tables in en or zh (default: each instance's headers).")
+    ] = None,
+    mask_names: Annotated[
+        bool, typer.Option(help="Replace staff names with stable pseudonyms in every output.")
+    ] = False,
 ) -> None:
     """Solve many instances in parallel; one summary table and OUT/summary.csv."""
 
@@ -459,8 +583,19 @@ def batch(
     if not paths:
         _fail("batch: no instance given")
     rows: list[solver.BatchRow] = []
+    formats = _formats(fmt)
+    output: dict[str, Any] = {"formats": formats, "masked": mask_names}
+    if lang is not None:
+        output["lang"] = _lang(lang)
     stream = solver.solve_many(
-        paths, parts=parts, time_limit=time_limit, jobs=jobs, scheduler=scheduler, out_dir=out
+        paths,
+        parts=parts,
+        time_limit=time_limit,
+        jobs=jobs,
+        scheduler=scheduler,
+        out_dir=out,
+        options={"seed": seed, "deterministic": deterministic},
+        output=output,
     )
     try:
         if out_console.is_terminal:

@@ -22,12 +22,17 @@ from solver.result import Result
 
 if TYPE_CHECKING:
     from solver.batch import BatchRow, solve_many
-    from solver.solving import solve
+    from solver.solving import parse_parts, solve
 
 __version__ = "0.1.0"
 
 #: Names loaded on first use (they import the solvers), and the module each lives in.
-_SOLVING = {"solve": "solver.solving", "solve_many": "solver.batch", "BatchRow": "solver.batch"}
+_SOLVING = {
+    "solve": "solver.solving",
+    "parse_parts": "solver.solving",
+    "solve_many": "solver.batch",
+    "BatchRow": "solver.batch",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -46,6 +51,7 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "load_instance",
+    "parse_parts",
     "solve",
     "solve_many",
     "validate",

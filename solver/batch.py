@@ -50,8 +50,13 @@ def solve_one(
     time_limit: float = 60.0,
     out_dir: str | Path | None = None,
     options: dict[str, Any] | None = None,
+    output: dict[str, Any] | None = None,
 ) -> BatchRow:
-    """Load, solve, check and write one instance; every failure becomes the row's error."""
+    """Load, solve, check and write one instance; every failure becomes the row's error.
+
+    ``options`` go to :func:`solver.solve` (seed, deterministic, ...); ``output`` to
+    :meth:`solver.Plan.to_folder` (formats, lang, masked).
+    """
     start = time.perf_counter()
     name = path.name if isinstance(path, Instance) else Path(path).name
     name = Path(name).stem if not isinstance(path, Instance) and Path(path).is_file() else name
@@ -72,7 +77,7 @@ def solve_one(
             row.error = "; ".join(messages) or f"status {result.status}"
         if out_dir is not None:
             target = Path(out_dir) / name
-            result.plan.to_folder(target, summary=result.summary(), inst=inst)
+            result.plan.to_folder(target, summary=result.summary(), inst=inst, **(output or {}))
             row.out = str(target)
     except InputError as exc:
         row.error = str(exc).splitlines()[0]
@@ -94,6 +99,7 @@ def solve_many(
     scheduler: str | None = None,
     out_dir: str | Path | None = None,
     options: dict[str, Any] | None = None,
+    output: dict[str, Any] | None = None,
 ) -> Iterator[BatchRow]:
     """Solve many instances in parallel; yields one row per instance as each finishes.
 
@@ -114,6 +120,7 @@ def solve_many(
         "time_limit": time_limit,
         "out_dir": out_dir,
         "options": options,
+        "output": output,
     }
     if scheduler:
         yield from _on_dask(items, scheduler, kwargs)

@@ -14,7 +14,16 @@ from solver.models.pairs import solve_pairs
 from solver.models.roster import solve_roster
 from solver.models.search import STOP, Progress, ProgressFn, SearchSettings
 from solver.plan import PART_ORDER, PartObjective, Plan
-from solver.result import PartResult, PartSolution, Result, gap_of, worst_status
+from solver.result import (
+    AlliancesResult,
+    PairsResult,
+    PartResult,
+    PartSolution,
+    Result,
+    RosterResult,
+    gap_of,
+    worst_status,
+)
 
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
@@ -66,6 +75,12 @@ PARTS: dict[str, Part] = {
     "roster": Part("roster", _roster, _roster_needs),
 }
 AVAILABLE_PARTS: tuple[str, ...] = tuple(PARTS)
+#: Each part's result type (a part taken from a given plan is reported with it).
+PARTS_RESULT: dict[str, type[PartResult]] = {
+    "pairs": PairsResult,
+    "alliances": AlliancesResult,
+    "roster": RosterResult,
+}
 
 
 def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None) -> list[str]:
@@ -106,6 +121,7 @@ def solve(
     progress: ProgressFn | None = None,
     threads: int = 2,
     on_part: Callable[[Result], None] | None = None,
+    given: Plan | None = None,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -127,6 +143,9 @@ def solve(
     on_part
         Called with the result so far after each part (the command line writes it when a
         Ctrl-C cannot wait for a search to stop).
+    given
+        A plan whose parts are taken as they are instead of solved again, where the parts
+        asked for build on them (e.g. the roster on last week's pairs and alliances).
     threads
         Independent roster groups solved side by side (batch runs use 1 per process).
     backend
@@ -165,9 +184,22 @@ def solve(
     )
     results: dict[str, PartResult] = {}
     objectives: dict[str, PartObjective] = {}
+    asked = _asked(parts, order)
     for name in order:
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
+        if given is not None and name in given.parts and name not in asked:
+            ctx.plan = _take(ctx.plan, given, name)
+            results[name] = PARTS_RESULT[name](
+                part=name,
+                status=given.status,
+                objective=given.objectives[name].value if name in given.objectives else None,
+                method=f"taken from the given plan ({given.instance})",
+                terms=given.objectives[name].terms if name in given.objectives else {},
+            )
+            if name in given.objectives:
+                objectives[name] = given.objectives[name]
+            continue
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
         ctx.settings = replace(base, time_limit=remaining)
         if progress is not None:
@@ -183,6 +215,21 @@ def solve(
         if on_part is not None:
             on_part(_result(inst, order, ctx.plan, results, objectives, start, check=False))
     return _result(inst, order, ctx.plan, results, objectives, start, check=True)
+
+
+def _asked(parts: Iterable[str] | str | None, order: list[str]) -> set[str]:
+    """The parts named by the caller (not those added because they build on them)."""
+    if parts is None:
+        return set(order)
+    if isinstance(parts, str):
+        return {p for p in parts.replace(" ", "").split(",") if p}
+    return set(parts)
+
+
+def _take(plan: Plan, given: Plan, part: str) -> Plan:
+    """The plan with one part's rows copied from a given plan."""
+    fields = {"pairs": ("pairs", "unpaired"), "alliances": ("alliances",)}.get(part, ())
+    return plan.model_copy(update={f: getattr(given, f) for f in fields})
 
 
 def _result(
