@@ -206,6 +206,9 @@ def solve(
         raise typer.Exit(1)
 
 
+#: Rows of a table printed on the console; the files hold them all.
+SHOWN_ROWS = 20
+
 #: Output formats the commands write.
 FORMATS = ("json", "csv", "xlsx")
 
@@ -467,9 +470,11 @@ def _print_summary(result: Any) -> None:
         table = Table(title="alliances")
         for col in rows[0]:
             table.add_column(col)
-        for row in rows:
+        for row in rows[:SHOWN_ROWS]:
             table.add_row(*(_fmt(v) for v in row.values()))
         out_console.print(table)
+        if len(rows) > SHOWN_ROWS:
+            out_console.print(f"... and {len(rows) - SHOWN_ROWS} more alliances (alliances.csv)")
 
 
 @app.command(
