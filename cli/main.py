@@ -29,12 +29,12 @@ import solver
 from solver.check import validate as check
 from solver.county.instance import Instance
 from solver.errors import InputError
-from solver.io.files import atomic_write
+from solver.io.files import atomic_write, check_output_folder
 from solver.io.readers import InputWarning, expand_instances, load_instance
 from solver.io.tabular import Table as Rows
 from solver.io.tabular import csv_bytes
 from solver.models.search import STOP
-from solver.plan import Plan
+from solver.plan import PART_ORDER, Plan
 
 app = typer.Typer(
     name="twinning",
@@ -145,7 +145,13 @@ def solve(
     fmt: Annotated[
         str, typer.Option("--format", help="Comma-separated: json,csv,xlsx.")
     ] = "json,csv",
-    lang: Annotated[str, typer.Option(help="Headers of tables: en or zh.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Language of the tables and the workbook: en or zh "
+            "(default: the language of the instance's headers)."
+        ),
+    ] = None,
     deterministic: Annotated[
         bool, typer.Option(help="Identical plan on repeated runs (slower).")
     ] = False,
@@ -159,9 +165,16 @@ def solve(
     """Solve an instance, write the plan, print a summary table."""
 
     formats = _formats(fmt)
-    lang = _lang(lang)
+    if lang is not None:
+        _lang(lang)
     with _user_errors():
         inst = _load(instance)
+        target = out if out is not None else Path("plans") / inst.name
+        # Refuse a folder that is not ours before solving, but after the usage errors
+        # solve() itself would report first (an unknown part).
+        asked = {p.strip() for p in (parts or "").split(",") if p.strip()}
+        if asked <= set(PART_ORDER):
+            check_output_folder(target)
         given = _read_plan(with_plan) if with_plan is not None else None
         _say_added_parts(inst, parts, given, quiet)
         with _live_line(quiet) as progress:
@@ -179,7 +192,6 @@ def solve(
                     given=given,
                 )
             )
-    target = out if out is not None else Path("plans") / inst.name
     with _user_errors():
         result.plan.to_folder(
             target,

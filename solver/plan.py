@@ -9,9 +9,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.county.instance import Instance
-from solver.io.files import atomic_write, commit_folder
-from solver.io.headers import OUTPUT_HEADERS_ZH
-from solver.io.tabular import Cell, Table, csv_bytes, mask_names, xlsx_bytes
+from solver.io import labels
+from solver.io.files import atomic_write, replace_folder
+from solver.io.tabular import Cell, Table, csv_bytes, mask_names
+from solver.report.xlsx import workbook_bytes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 PART_ORDER = ("pairs", "alliances", "roster")
@@ -172,12 +173,37 @@ class Plan(BaseModel):
         inst: Instance | None = None,
         formats: tuple[str, ...] = ("json", "csv"),
         summary: BaseModel | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         masked: bool = False,
     ) -> dict[str, bytes]:
-        """Every output file's name and bytes: ``plan.json``, ``summary.json``, the CSV
-        tables and ``plan.xlsx``, as the formats ask; ``masked`` replaces staff names with
-        stable pseudonyms in every table."""
+        """Every output file's name and bytes.
+
+        Parameters
+        ----------
+        inst
+            The instance the plan was made for: school and staff names in the tables,
+            and the planner's language when ``lang`` is not given.
+        formats
+            ``json`` (``plan.json`` is always written: it marks the folder as a plan's
+            output), ``csv`` (a file per table) and ``xlsx`` (``plan.xlsx``, see
+            :mod:`solver.report.xlsx`).
+        summary
+            The solve's summary (:class:`solver.result.Summary`): ``summary.json`` and the
+            workbook's summary sheet. Without it the sheet says what the plan alone knows.
+        lang
+            ``"en"`` or ``"zh"``: headers and values of the tables and the workbook
+            (file names never change: they are a contract). Default: the language of the
+            instance's own files (``inst.lang``), else English. ``plan.json`` and
+            ``summary.json`` stay English, for the machines that read them.
+        masked
+            Replace staff names with stable pseudonyms in every table.
+
+        Returns
+        -------
+        dict of str to bytes
+            File name -> contents.
+        """
+        language = lang or (inst.lang if inst is not None else "en")
         files: dict[str, bytes] = {"plan.json": self.to_json().encode("utf-8")}
         summary_data = None if summary is None else summary.model_dump(mode="json")
         if summary_data is not None:
@@ -186,19 +212,33 @@ class Plan(BaseModel):
         tables = self.tables(inst)
         if masked:
             tables = mask_names(tables)
-        headers = OUTPUT_HEADERS_ZH if lang == "zh" else None
         if "csv" in formats:
             for name, table in tables.items():
-                files[f"{name}.csv"] = csv_bytes(table, headers)
-        if "xlsx" in formats:
-            sheets = dict(tables)
-            if summary_data is not None:
-                sheets["summary"] = Table(
-                    ["key", "value"],
-                    [{"key": k, "value": v} for k, v in _flatten(summary_data)],
+                files[f"{name}.csv"] = csv_bytes(
+                    labels.localise(name, table, language),
+                    labels.headers(name, table.columns, language),
                 )
-            files["plan.xlsx"] = xlsx_bytes(sheets, headers)
+        if "xlsx" in formats:
+            files["plan.xlsx"] = workbook_bytes(
+                tables,
+                summary=summary_data if summary_data is not None else self._own_summary(),
+                lang=language,
+                school_names={s.id: s.name for s in inst.schools} if inst is not None else None,
+            )
         return files
+
+    def _own_summary(self) -> dict[str, Any]:
+        """What the plan alone says of the solve (``summary.json``'s shape): its status,
+        objective and each part's cost terms."""
+        return {
+            "instance": self.instance,
+            "status": self.status,
+            "objective": self.objective,
+            "parts": {
+                name: {"objective": o.value, "terms": o.terms}
+                for name, o in self.objectives.items()
+            },
+        }
 
     def to_folder(
         self,
@@ -207,12 +247,15 @@ class Plan(BaseModel):
         inst: Instance | None = None,
         formats: tuple[str, ...] = ("json", "csv"),
         summary: BaseModel | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         masked: bool = False,
     ) -> list[Path]:
-        """Write ``plan.json`` and the tables into a folder, atomically (see :meth:`files`)."""
+        """Write ``plan.json`` and the tables (see :meth:`files`) as the whole content of
+        a folder, replaced atomically (:func:`solver.io.files.replace_folder`): no file of
+        an earlier solve survives, and a folder that is not a plan's output folder is
+        never replaced (:class:`solver.io.files.ForeignFolderError`)."""
         files = self.files(inst=inst, formats=formats, summary=summary, lang=lang, masked=masked)
-        return commit_folder(Path(out), files)
+        return replace_folder(Path(out), files)
 
     def to_excel(
         self,
@@ -220,10 +263,11 @@ class Plan(BaseModel):
         *,
         inst: Instance | None = None,
         summary: BaseModel | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         masked: bool = False,
     ) -> Path:
-        """Write the plan's tables as one Excel workbook, atomically."""
+        """Write the plan as one Excel workbook, atomically: a summary sheet, then the
+        tables (see :meth:`files` and :mod:`solver.report.xlsx`)."""
         files = self.files(inst=inst, formats=("xlsx",), summary=summary, lang=lang, masked=masked)
         atomic_write(Path(path), files["plan.xlsx"])
         return Path(path)
@@ -376,16 +420,3 @@ def roster_by_school(plan: Plan) -> list[dict[str, Cell]]:
         {"school": school, "subject": subject, "out": a, "in": b, "net": b - a}
         for (school, subject), (a, b) in sorted(out.items())
     ]
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Cell]]:
-    out: list[tuple[str, Cell]] = []
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.extend(_flatten(value, name + "."))
-        elif isinstance(value, (int, float, str)) or value is None:
-            out.append((name, value))
-        else:
-            out.append((name, json.dumps(value, ensure_ascii=False)))
-    return out

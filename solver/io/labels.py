@@ -7,7 +7,12 @@ One definition for every output (CSV, Excel, HTML report, console): a table writ
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from solver.io.headers import OUTPUT_HEADERS_ZH
+from solver.io.tabular import Cell, Table
 
 Lang = str  # "en" or "zh"
 
@@ -109,3 +114,328 @@ def value(column: str, cell: object, lang: Lang) -> object:
 def table_name(table: str, lang: Lang) -> str:
     """A table's (sheet's) name in the planner's language."""
     return TABLE_NAMES_ZH.get(table, table) if lang == "zh" else table
+
+
+# ---- whole tables -------------------------------------------------------------------------
+
+
+def headers(table: str, columns: Sequence[str], lang: Lang) -> dict[str, str]:
+    """Each column of a table -> its header in the planner's language."""
+    return {c: header(c, lang, table) for c in columns}
+
+
+def localise(table: str, rows: Table, lang: Lang) -> Table:
+    """A table with its values in the planner's language; columns keep their English
+    field names (headers are translated when written, see :func:`headers`).
+
+    Words the plan writes as codes (教师, 交流, 下乡, 是, reasons) come from
+    :data:`VALUES_ZH`; the sentences it writes in English (a pair's ``why``, an unpaired
+    school's ``detail``, a hire's ``reason``) are read back into their parts and said
+    again in Chinese (:func:`pair_why`, :func:`sentence`). A sentence no pattern knows
+    stays as written: a half-translated cell would be worse than an English one.
+    """
+    if lang != "zh":
+        return rows
+    out = []
+    for row in rows.rows:
+        new: dict[str, Cell] = {}
+        for column in rows.columns:
+            cell = row.get(column)
+            if column == "why" and isinstance(cell, str):
+                new[column] = pair_why(cell, lang)
+            elif column in SENTENCE_COLUMNS.get(table, ()) and isinstance(cell, str):
+                new[column] = sentence(str(value(column, cell, lang)), lang)
+            else:
+                new[column] = value(column, cell, lang)  # type: ignore[assignment]
+        out.append(new)
+    return Table(list(rows.columns), out)
+
+
+#: Table -> columns that hold sentences in words (translated by :func:`sentence`).
+SENTENCE_COLUMNS: dict[str, tuple[str, ...]] = {"unpaired": ("detail",), "hires": ("reason",)}
+
+
+# ---- a pair's why: the needs it answers ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeedAnswered:
+    """One subject a pair answers: the helped school lacks ``short`` teachers of it, and
+    the helper has ``backbone`` county-level-or-above backbone and ``surplus`` spare
+    teachers of it."""
+
+    subject: str
+    short: int
+    backbone: int
+    surplus: int
+
+
+#: The words of a pair's ``why``: English (the plan's text) and Chinese.
+WHY_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "need": "{subject}: short {short}, helper has {offer}",
+        "backbone": "{n} backbone",
+        "surplus": "{n} surplus",
+        "offer_join": ", ",
+        "need_join": "; ",
+        "nearest": "shared stage, nearest available helper",
+        "pinned": "pinned in the instance; ",
+    },
+    "zh": {
+        "need": "{subject}: 缺{short}人, 帮扶校有{offer}",
+        "backbone": "{n}名骨干",
+        "surplus": "{n}名富余教师",
+        "offer_join": "、",
+        "need_join": "; ",
+        "nearest": "同学段中距离最近的可帮扶学校",
+        "pinned": "固定结对; ",
+    },
+}
+
+_NEED_EN = re.compile(r"(?P<subject>.+?): short (?P<short>\d+), helper has (?P<offer>.+)")
+_OFFER_EN = re.compile(r"(?P<n>\d+) (?P<what>backbone|surplus)")
+
+
+def why_text(needs: Sequence[NeedAnswered], lang: Lang, *, pinned: bool = False) -> str:
+    """A pair's ``why`` in words: the subjects the helper is strong in and the helped
+    school lacks, or, when there is none, that it is the nearest helper of the stage.
+
+    The plan keeps the English text (``lang="en"``, a contract); tables in Chinese say
+    the same parts again with :func:`pair_why`.
+    """
+    words = WHY_WORDS["zh" if lang == "zh" else "en"]
+    said = []
+    for need in needs:
+        offer = words["offer_join"].join(
+            words[what].format(n=n)
+            for what, n in (("backbone", need.backbone), ("surplus", need.surplus))
+            if n
+        )
+        said.append(words["need"].format(subject=need.subject, short=need.short, offer=offer))
+    text = words["need_join"].join(said) if said else words["nearest"]
+    return words["pinned"] + text if pinned else text
+
+
+def why_parts(text: str) -> tuple[list[NeedAnswered], bool] | None:
+    """The parts of an English ``why`` written by :func:`why_text` (the needs, and
+    whether the pair is pinned), or None when the text is not one."""
+    en = WHY_WORDS["en"]
+    pinned = text.startswith(en["pinned"])
+    body = text[len(en["pinned"]) :] if pinned else text
+    if body == en["nearest"]:
+        return [], pinned
+    needs = []
+    for part in body.split(en["need_join"]):
+        found = _NEED_EN.fullmatch(part)
+        if found is None:
+            return None
+        offer = {"backbone": 0, "surplus": 0}
+        for item in found["offer"].split(en["offer_join"]):
+            got = _OFFER_EN.fullmatch(item)
+            if got is None:
+                return None
+            offer[got["what"]] = int(got["n"])
+        needs.append(
+            NeedAnswered(found["subject"], int(found["short"]), offer["backbone"], offer["surplus"])
+        )
+    return needs, pinned
+
+
+def pair_why(text: str, lang: Lang) -> str:
+    """A pair's English ``why`` in the planner's language (as written when unknown)."""
+    if lang != "zh":
+        return text
+    parts = why_parts(text)
+    if parts is None:
+        return text
+    needs, pinned = parts
+    return why_text(needs, lang, pinned=pinned)
+
+
+# ---- other sentences the plan writes in English -------------------------------------------
+
+#: English sentence (``{name}`` for each varying part) -> the same in Chinese. The
+#: English side is exactly what :mod:`solver.models.pairs` (unpaired details) and
+#: :mod:`solver.models.hires` (reasons) write; ``tests/test_outputs.py`` holds one of each.
+SENTENCES_ZH: dict[str, str] = {
+    "no helper school shares its stage": "没有同学段的帮扶学校",
+    "nearest helper of its stage is {km} km, over {limit} km": (
+        "最近的同学段帮扶学校相距{km}公里, 超过{limit}公里"
+    ),
+    "nearest helper of its stage is {km} km, over reach": (
+        "最近的同学段帮扶学校相距{km}公里, 不可达"
+    ),
+    "its only compatible helpers paired it last cycle": "可结对的帮扶学校均为上一轮的结对学校",
+    "a compatible helper has places left but twinning.max_helped_students_ratio rules it out": (
+        "可结对的帮扶学校尚有名额, 但受帮扶学生数比例限制(twinning.max_helped_students_ratio)"
+    ),
+    "all {n} compatible helper(s) are full": "{n}所可结对的帮扶学校名额均已满",
+    "{kind} short {n} {subject} after the roster (priority {priority})": (
+        "{kind}交流后仍缺{n}名{subject}教师(优先级{priority})"
+    ),
+}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A template's regular expression: each ``{name}`` one non-empty group."""
+    pieces = re.split(r"\{(\w+)\}", template)
+    regex = "".join(
+        f"(?P<{piece}>.+?)" if i % 2 else re.escape(piece) for i, piece in enumerate(pieces)
+    )
+    return re.compile(regex)
+
+
+_SENTENCES = [(_pattern(en), zh) for en, zh in SENTENCES_ZH.items()]
+
+
+def sentence(text: str, lang: Lang) -> str:
+    """A sentence the plan writes in English, in the planner's language (as written
+    when no pattern of :data:`SENTENCES_ZH` knows it)."""
+    if lang != "zh":
+        return text
+    for pattern, zh in _SENTENCES:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return zh.format(**found.groupdict())
+    return text
+
+
+# ---- the summary: parts, KPIs and cost terms ----------------------------------------------
+
+#: Part -> its Chinese name.
+PART_NAMES_ZH: dict[str, str] = {"pairs": "结对帮扶", "alliances": "联盟", "roster": "交流轮岗"}
+
+#: Field of ``summary.json`` (and of each part in it) -> its Chinese label.
+SUMMARY_ZH: dict[str, str] = {
+    "instance": "实例",
+    "part": "部分",
+    "status": "状态",
+    "objective": "目标值(成本, 越低越好)",
+    "bound": "下界",
+    "gap": "与下界差距",
+    "wall_time": "用时(秒)",
+    "method": "求解方法",
+    "message": "说明",
+    "interrupted": "求解被中断",
+    "closest": "有规则未满足(最接近的方案)",
+}
+
+#: KPI (see :mod:`solver.result` and the README, "Roster KPIs") -> its Chinese label.
+KPI_NAMES_ZH: dict[str, str] = {
+    # pairs
+    "weak_schools": "薄弱校数",
+    "paired": "已结对数",
+    "paired_share": "薄弱校结对率",
+    "helpers": "可帮扶学校数",
+    "helpers_used": "承担帮扶的学校数",
+    "helpers_below_min": "低于最少帮扶数的帮扶校",
+    "mean_km": "平均结对距离(公里)",
+    "max_km": "最远结对距离(公里)",
+    "complementarity": "互补度合计",
+    "unpaired_by_reason": "未结对原因",
+    "candidate_arcs": "候选结对数",
+    # alliances
+    "groups": "联盟数",
+    "alliances": "联盟",
+    "alliance": "联盟",
+    "lead": "牵头学校",
+    "schools": "学校数",
+    "strong": "优质校数",
+    "students": "学生数",
+    "teachers": "教师数",
+    "backbone_per_100_students": "每百名学生骨干教师数",
+    "farthest_km": "最远成员距离(公里)",
+    # roster
+    "moves": "交流人次",
+    "moves_by_kind": "按类型",
+    "rotation_rate": "交流比例",
+    "rotation_rate_required": "交流比例要求",
+    "quota_schools_below": "低于交流名额的学校数",
+    "backbone_share": "骨干教师占派出教师比例",
+    "backbone_share_required": "骨干教师比例要求",
+    "two_way_ratio": "进城学习与下乡人数之比",
+    "two_way_ratio_required": "进城学习比例要求",
+    "needs_total_teacher_periods": "学科缺口(人·学期)",
+    "needs_reachable_teacher_periods": "交流可补的缺口(人·学期)",
+    "needs_unreachable_teacher_periods": "交流无法补的缺口(人·学期)",
+    "needs_covered_teacher_periods": "已补缺口(人·学期)",
+    "needs_covered_share": "可补缺口补足率",
+    "shortages_created_at_senders": "派出校新增缺口(人·学期)",
+    "due_total": "应交流人数",
+    "due_moved": "应交流者已交流",
+    "due_moved_by_direction": "应交流者按方向",
+    "rural_priority_placed_rural": "优先人员派往乡村学校",
+    "preferences_listed": "填报意向学校人数",
+    "preferences_honoured": "满足意向人数",
+    "preferences_by_rank": "按意向顺位",
+    "bridge_moves": "学段衔接交流",
+    "secondments": "挂职人数",
+    "secondment_candidates": "挂职候选人数",
+    "mentor_pairs": "师徒结对数",
+    "principals_due": "任期届满的校长",
+    "principals_moved": "轮岗校长",
+    "outflow_floor_schools": "按最少派出人数放宽的学校",
+    "cv_backbone_per_100_before": "骨干教师差异系数(交流前)",
+    "cv_backbone_per_100_after": "骨干教师差异系数(交流后)",
+    "cv_thresholds": "差异系数标准",
+    "unmet_needs_by_school": "各校未补缺口",
+    "quota_capped": "低于交流名额的学校",
+    "by_rate": "按比例应交流",
+    "can_move": "实际交流",
+}
+
+#: Objective term (``terms`` of each part) -> its Chinese label.
+TERM_NAMES_ZH: dict[str, str] = {
+    "unpaired": "未结对薄弱校",
+    "min_places_empty": "帮扶校低于最少帮扶数",
+    "complementarity_shortfall": "互补度差距",
+    "distance_km": "距离(公里)",
+    "history_changes": "牵头校变动",
+    "strong_imbalance": "优质校分布不均",
+    "backbone_imbalance": "骨干教师分布不均",
+    "uncovered_need_weighted": "未补缺口(按优先级加权)",
+    "due_not_moved": "应交流未交流",
+    "priority_not_rural": "优先人员未派往乡村",
+    "moved_not_surplus": "非富余学科派出",
+    "backbone_no_balance_gain": "骨干交流未改善均衡",
+    "preference_steps": "意向顺位差",
+    "secondment_candidates_not_seconded": "挂职候选人未挂职",
+    "secondment_merit_below_best": "挂职人选考核分差",
+    "quota_missing": "低于交流名额(人)",
+    "principals_due_not_moved": "届满校长未轮岗",
+    "principals_distance_km": "校长轮岗距离(公里)",
+}
+
+
+def part_name(part: str, lang: Lang) -> str:
+    """A part's name in the planner's language."""
+    return PART_NAMES_ZH.get(part, part) if lang == "zh" else part
+
+
+def summary_label(key: str, lang: Lang) -> str:
+    """A field of the summary, a KPI or a cost term, in the planner's language."""
+    if lang != "zh":
+        return key
+    for names in (SUMMARY_ZH, KPI_NAMES_ZH, TERM_NAMES_ZH):
+        if key in names:
+            return names[key]
+    return key
+
+
+def kpi_key(kpi: str, key: str, lang: Lang) -> str:
+    """A key inside a KPI that is a mapping (``moves_by_kind``: ``exchange_out``;
+    ``preferences_by_rank``: ``1`` or ``none``; per-stage figures: ``primary``), in the
+    planner's language."""
+    if lang != "zh":
+        return key
+    if kpi == "moves_by_kind":
+        kind, _, direction = key.rpartition("_")
+        kind = VALUES_ZH["kind"].get(kind, kind)
+        return f"{kind}·{VALUES_ZH['direction'].get(direction, direction)}"
+    if kpi == "due_moved_by_direction":
+        return VALUES_ZH["direction"].get(key, key)
+    if kpi == "preferences_by_rank":
+        return "均未满足" if key == "none" else f"第{key}意向"
+    if kpi == "unpaired_by_reason":
+        return VALUES_ZH["reason"].get(key, key)
+    return VALUES_ZH["stage"].get(key, key)

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from solver.county.distances import Distances
 from solver.county.instance import Instance, School, share_stage
 from solver.county.needs import school_needs
+from solver.io.labels import NeedAnswered, why_text
 
 IntArray = NDArray[np.int64]
 
@@ -190,18 +191,24 @@ def complementarity_matrix(
     return comp
 
 
-def why(profile: SubjectProfile, helper: str, helped: str) -> str:
+def why(profile: SubjectProfile, helper: str, helped: str, *, pinned: bool = False) -> str:
     """The needs a pair answers, in words: subjects the helper is strong in and the
-    helped school lacks."""
-    parts = []
+    helped school lacks.
+
+    The text is English (the plan's ``why``, a contract); it is said from its parts by
+    :func:`solver.io.labels.why_text`, which reads it back into the same parts to say it
+    in Chinese in the planner's tables.
+    """
+    needs = []
     strength = profile.strength.get(helper, {})
     for subject, short in sorted(profile.raw_shortage.get(helped, {}).items()):
-        give = strength.get(subject, 0)
-        if give and short:
-            bb = profile.backbone.get(helper, {}).get(subject, 0)
-            sp = profile.surplus.get(helper, {}).get(subject, 0)
-            offer = ", ".join(
-                x for x in (f"{bb} backbone" if bb else "", f"{sp} surplus" if sp else "") if x
+        if strength.get(subject, 0) and short:
+            needs.append(
+                NeedAnswered(
+                    subject,
+                    short,
+                    backbone=profile.backbone.get(helper, {}).get(subject, 0),
+                    surplus=profile.surplus.get(helper, {}).get(subject, 0),
+                )
             )
-            parts.append(f"{subject}: short {short}, helper has {offer}")
-    return "; ".join(parts) if parts else "shared stage, nearest available helper"
+    return why_text(needs, "en", pinned=pinned)

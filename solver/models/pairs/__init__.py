@@ -154,7 +154,7 @@ def _result(
                 helped=w,
                 distance_km=round(km, 3),
                 complementarity=c,
-                why="pinned in the instance; " + why(profile, h, w),
+                why=why(profile, h, w, pinned=True),
                 fixed=True,
             )
         )
