@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver import solve, validate
-from solver.county.instance import Instance
+from solver.county.instance import Instance, Need, School, Staff
 from solver.models.pairs import solve_pairs
 from solver.models.search import SearchSettings
+from solver.rules.roster import advantaged
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 
 STAGES = ["kindergarten", "primary", "junior", "nine_year"]
@@ -181,7 +183,9 @@ def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> No
 @st.composite
 def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
     """Small counties for the roster. ``feasible``: rules that cannot conflict (no county
-    shares, ample host capacity, no subject-cover rule), so a plan must always be found."""
+    shares, ample host capacity, no subject-cover rule, every urban or strong school able
+    to spare each of its teachers, so sender protection and surplus-first never bind, and
+    each quota held at what the school's teachers can do), so a plan must always be found."""
     n = draw(st.integers(2, 5))
     areas = ["urban", "rural", "town"]
     schools = [
@@ -227,6 +231,8 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
         for subject in subjects
         if s.tier == "weak" or draw(st.booleans())
     ]
+    if feasible:
+        needs = _senders_spare_everyone(schools, staff, needs)
     rotation: dict[str, Any] = {
         "scope": draw(st.sampled_from(["pair", "alliance", "county"])),
         "rate": draw(st.sampled_from([0.0, 0.1, 0.3])),
@@ -242,6 +248,7 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
             "host_capacity": 50,
             "keep_subject_cover": False,
             "max_outflow_share": 0.5,
+            "cap_quota": True,
         }
     else:
         rotation |= {
@@ -257,6 +264,25 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
         "twinning": {"same_stage": False},
     }
     return county(schools, staff=staff, needs=needs, policy=policy)
+
+
+def _senders_spare_everyone(
+    schools: list[School], staff: list[Staff], needs: list[Need]
+) -> list[Need]:
+    """Needs where every urban or strong school's surplus of each subject is at least the
+    teachers of it it has: [rotation.protect_sender] then never stops one going out."""
+    count = Counter((t.school, t.subject) for t in staff if t.role == "teacher" and t.subject)
+    senders = {s.id for s in schools if advantaged(s)}
+    out = []
+    for n in needs:
+        if n.school in senders:
+            n = n.model_copy(update={"surplus": max(n.surplus, count[(n.school, n.subject)])})
+        out.append(n)
+    given_keys = {(n.school, n.subject) for n in needs}
+    for (sid, subject), k in sorted(count.items()):
+        if sid in senders and (sid, subject) not in given_keys:
+            out.append(need(sid, subject, surplus=k))
+    return out
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

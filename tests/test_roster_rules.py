@@ -24,7 +24,7 @@ from solver.check import Violation
 from solver.county.instance import Fixed, HistoryEntry, School
 from solver.plan import Move
 from solver.result import QuotaCap, RosterKpis
-from tests.conftest import county, need, school, teacher
+from tests.conftest import county, need, pinned_pair, school, teacher
 
 P1, P2 = "2025-2026-1", "2025-2026-2"
 
@@ -116,6 +116,12 @@ def with_schools(inst, *extra: School, needs: list[Any] | None = None):  # type:
 def unmet(result) -> dict[tuple[str, str, str], int]:  # type: ignore[no-untyped-def]
     """(school, subject, period) -> teachers covered, for every shortage left open."""
     return {(u.school, u.subject, u.period): u.covered for u in result.plan.unmet_needs}
+
+
+def with_rotation(inst, **rotation: Any):  # type: ignore[no-untyped-def]
+    """The instance with these rotation keys changed."""
+    rot = inst.policy.rotation.model_copy(update=rotation)
+    return inst.model_copy(update={"policy": inst.policy.model_copy(update={"rotation": rot})})
 
 
 def quota_named(result) -> set[str]:  # type: ignore[no-untyped-def]
@@ -695,13 +701,15 @@ def test_rotation_fixed_infeasible() -> None:
 # ---- rotation.max_outflow_share / host_capacity / keep_subject_cover --------------------------
 
 
-def _count_per_period(result, school_id: str, end: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _count_per_period(  # type: ignore[no-untyped-def]
+    result, school_id: str, end: str, subject: str | None = None
+) -> dict[str, int]:
     """Staff away from (end 'from_school') or come in to (end 'to_school') a school, per
-    semester."""
+    semester (only teachers of ``subject``, if given)."""
     periods = [P1, P2]
     count = dict.fromkeys(periods, 0)
     for m in moved(result).values():
-        if getattr(m, end) == school_id:
+        if getattr(m, end) == school_id and subject in (None, m.subject):
             first = periods.index(m.first_period)
             for t in range(first, first + m.periods):
                 count[periods[t]] += 1
@@ -844,6 +852,408 @@ def test_rotation_backbone_share_infeasible() -> None:
     assert v.where == ["county"] and v.amount == 1
     no_bb = base(policy={"rotation": {"backbone_share": 0.5, "rate": 1.0}})
     assert solve(without(no_bb, "english_bb"), "roster", time_limit=5).status == "infeasible"
+
+
+# ---- rotation.protect_sender -------------------------------------------------------------------
+# City has no English surplus here: it is short of English itself (缺编) and may only spare a
+# music teacher. Moving an English teacher out strips the sender, unless one arrives (对岗互派).
+
+NO_ENGLISH_SPARE = [
+    need("village", "英语", shortage=2),
+    need("village", "音乐", shortage=1),
+    need("city", "音乐", surplus=1),
+]
+
+
+def _no_english_spare(staff_extra: list[Any] | None = None, **rotation: Any):  # type: ignore[no-untyped-def]
+    inst = base(staff_extra, policy={"rotation": {"backbone_share": 0.0, **rotation}})
+    return inst.model_copy(update={"needs": NO_ENGLISH_SPARE})
+
+
+def test_rotation_protect_sender_feasible() -> None:
+    # Village lacks English more than music, yet city keeps its English teachers.
+    result = solved(_no_english_spare())
+    assert set(moved(result)) == {"music_due"}
+    assert unmet(result)[("village", "英语", P1)] == 0
+    # Without the rule they go.
+    assert {"english_due", "english_bb"} <= set(
+        moved(solved(_no_english_spare(protect_sender=False)))
+    )
+    # A village English teacher coming in to learn lets one go out: one for one, per semester.
+    learner = [teacher("village_en", "village", "英语", years_at_school=2, age=30)]
+    result = solved(_no_english_spare(learner, two_way=True))
+    lines = moved(result)
+    assert lines["village_en"].direction == "in" and lines["village_en"].to_school == "city"
+    assert {"english_due", "english_bb"} & set(lines)
+    for period in (P1, P2):
+        out = _count_per_period(result, "city", "from_school", subject="英语")[period]
+        came = _count_per_period(result, "city", "to_school", subject="英语")[period]
+        assert out <= came, period
+
+
+def test_rotation_protect_sender_infeasible() -> None:
+    inst = _no_english_spare()
+    result = solved(inst)
+    bad = with_moves(result, *moved(result).values(), move("english_due"))
+    (v,) = found(inst, bad, "rotation.protect_sender")
+    assert v.where == ["city", "英语", P1] and v.amount == 1
+    # A learner coming in the other semester does not make up for it.
+    learner = [teacher("village_en", "village", "英语", years_at_school=2, age=30)]
+    inst = _no_english_spare(learner, two_way=True)
+    late = move("village_en", to="city", frm="village", first_period=P2, direction="in")
+    bad = with_moves(result, *moved(result).values(), move("english_due"), late)
+    # ... and strips village of its English teacher in that semester.
+    assert [v.where for v in found(inst, bad, "rotation.protect_sender")] == [
+        ["city", "英语", P1],
+        ["village", "英语", P2],
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checker bug: options.swap_subjects lets a learner go to any urban/strong school "
+    "in scope that needs an arrival of their subject (对岗互派), but check_scope still "
+    "allows learning stints only to a pair partner or the alliance lead (f.partners): the "
+    "solver's optimal plan is rejected under rotation.scope",
+)
+def test_one_for_one_learner_may_go_to_any_school_in_scope() -> None:
+    # city2 helps village; city, not village's partner, may send its due English teacher
+    # only if an English teacher arrives: village's comes to learn there.
+    inst = county(
+        [
+            school("city", helper_capacity=0),
+            school("city2", km=12),
+            school("village", tier="weak", area="rural", km=10, students=200),
+        ],
+        staff=[
+            teacher("english_due", "city", "英语", years_at_school=8),
+            teacher("english_new", "city", "英语", years_at_school=1),
+            *(teacher(f"city_{i}", "city", "语文") for i in range(8)),
+            *(teacher(f"city2_{i}", "city2", "语文") for i in range(8)),
+            teacher("village_en", "village", "英语"),
+            *(teacher(f"village_{i}", "village", "语文") for i in range(6)),
+        ],
+        needs=[need("village", "英语", shortage=1)],
+        policy={"rotation": {"scope": "county", "backbone_share": 0.0}},
+    )
+    result = solve(inst, "roster", time_limit=5)
+    assert result.status == "optimal"
+    assert {(p.helper, p.helped) for p in result.plan.pairs} == {("city2", "village")}
+    assert moved(result)["village_en"].to_school == "city"
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations
+
+
+# ---- rotation.surplus_first --------------------------------------------------------------------
+# One semester, one teacher may be away from city; city spares music but not English (sender
+# protection off, to see this rule alone); village lacks English urgently, music less so.
+
+
+def _surplus_first(on: bool):  # type: ignore[no-untyped-def]
+    rotation = {
+        "surplus_first": on,
+        "protect_sender": False,
+        "max_outflow_share": 0.05,
+        "max_periods": 1,
+        "backbone_share": 0.0,
+    }
+    inst = base(policy={"rotation": rotation, "horizon": {"periods": [P1]}})
+    needs = [
+        need("village", "英语", shortage=1, priority=1),
+        need("village", "音乐", shortage=1, priority=3),
+        need("city", "音乐", surplus=1),
+    ]
+    return inst.model_copy(update={"needs": needs})
+
+
+def test_rotation_surplus_first_feasible() -> None:
+    # The music teacher city can spare goes first, though English is the urgent need.
+    result = solved(_surplus_first(True))
+    assert set(moved(result)) == {"music_due"}
+    # Without the rule the English teacher goes instead.
+    assert set(moved(solved(_surplus_first(False)))) & {"english_due", "english_bb"}
+    assert "music_due" not in moved(solved(_surplus_first(False)))
+
+
+def test_rotation_surplus_first_infeasible() -> None:
+    inst = _surplus_first(True)
+    result = solved(inst)
+    english = with_moves(result, move("english_due"))
+    (v,) = found(inst, english, "rotation.surplus_first")
+    assert v.where == ["city", "音乐", "english_due"] and v.amount == 1
+    # Sending the surplus teacher as well keeps the rule (one semester, outflow aside).
+    both = with_moves(result, move("english_due"), move("music_due", subject="音乐"))
+    assert not found(inst, both, "rotation.surplus_first")
+
+
+# ---- rotation.same_stage / bridge_stages --------------------------------------------------------
+
+
+def _junior_village(inst):  # type: ignore[no-untyped-def]
+    """A weak junior school as near as village and short of English more urgently."""
+    return with_schools(
+        inst,
+        school("junior_village", stage="junior", tier="weak", area="rural", km=10, students=200),
+        needs=[*inst.needs, need("junior_village", "英语", shortage=2, priority=1)],
+    )
+
+
+def test_rotation_same_stage_feasible() -> None:
+    # County scope: city's primary English teachers teach at village, not at the junior
+    # school; without the rule they go where the need is more urgent.
+    result = solved(_junior_village(base(policy={"rotation": {"scope": "county"}})))
+    assert {"english_due", "english_bb"} <= set(moved(result))
+    assert {m.to_school for m in moved(result).values()} == {"village"}
+    off = _junior_village(base(policy={"rotation": {"scope": "county", "same_stage": False}}))
+    assert moved(solved(off))["english_due"].to_school == "junior_village"
+
+
+def test_rotation_same_stage_infeasible() -> None:
+    inst = _junior_village(base(policy={"rotation": {"scope": "county"}}))
+    result = solved(inst)
+    bad = with_moves(result, move("english_due", to="junior_village"))
+    (v,) = found(inst, bad, "rotation.same_stage")
+    assert v.where == ["english_due", "junior_village"]
+    # 学段衔接 goes one way only: a primary teacher never bridges to a junior school.
+    assert found(with_rotation(inst, bridge_stages=True), bad, "rotation.same_stage")
+
+
+def _bridge(on: bool, extra: list[Any] | None = None):  # type: ignore[no-untyped-def]
+    """A junior school that can spare an English teacher, and a primary village short of
+    one; no rate quota to meet (only where the teacher may go is at stake)."""
+    return county(
+        [
+            school("junior_city", stage="junior", students=600),
+            school("village", tier="weak", area="rural", km=10, students=200),
+        ],
+        staff=[
+            teacher("en_due", "junior_city", "英语", years_at_school=8),
+            teacher("en_new", "junior_city", "英语", years_at_school=1),
+            *(teacher(f"jc_{i}", "junior_city", "语文") for i in range(8)),
+            *(teacher(f"v_{i}", "village", "语文") for i in range(6)),
+            *(extra or []),
+        ],
+        needs=[need("village", "英语", shortage=1), need("junior_city", "英语", surplus=1)],
+        policy={
+            "rotation": {
+                "scope": "county",
+                "two_way": False,
+                "backbone_share": 0.0,
+                "rate": 0.0,
+                "bridge_stages": on,
+            }
+        },
+    )
+
+
+def test_rotation_bridge_stages_feasible() -> None:
+    # With 学段衔接 the junior teacher teaches at the primary village, counted as a bridge.
+    result = solved(_bridge(True))
+    assert moved(result)["en_due"].to_school == "village"
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis) and kpis.bridge_moves == 1
+    # Without it nobody crosses, and village's need stays open.
+    off = solved(_bridge(False))
+    assert moved(off) == {} and unmet(off)[("village", "英语", P1)] == 0
+
+
+def test_rotation_bridge_stages_infeasible() -> None:
+    # Only a teacher going out to teach may bridge: the junior school's cadre is not
+    # seconded to the primary village, and a hand-made secondment is caught.
+    cadre = [teacher("cadre_j", "junior_city", "语文", role="middle_manager", years_at_school=3)]
+    inst = _bridge(True, cadre)
+    result = solved(inst)
+    assert "cadre_j" not in moved(result)
+    seconded = move(
+        "cadre_j", frm="junior_city", role="middle_manager", subject="语文", kind="secondment"
+    )
+    (v,) = found(
+        inst, with_moves(result, *moved(result).values(), seconded), "rotation.bridge_stages"
+    )
+    assert v.where == ["cadre_j", "village"]
+    # With bridging off, the junior teacher's move out is not a bridge but a stage breach.
+    off = _bridge(False, cadre)
+    taught = with_moves(solved(off), move("en_due", frm="junior_city"))
+    assert rules(off, taught) - {"plan.objective"} == {"rotation.same_stage"}
+
+
+# ---- rotation.secondment_per_host --------------------------------------------------------------
+
+CITY_CADRES = [
+    teacher(f"cadre_{i}", "city", "语文", role="middle_manager", years_at_school=3)
+    for i in range(3)
+]
+
+
+def _three_cadres(**rotation: Any):  # type: ignore[no-untyped-def]
+    """Three city cadres, each a secondment candidate for village (room for everyone)."""
+    return base(
+        CITY_CADRES,
+        policy={"rotation": {"host_capacity": 10, "max_outflow_share": 0.5, **rotation}},
+    )
+
+
+def _seconded(result) -> dict[str, Move]:  # type: ignore[no-untyped-def]
+    return {m.staff: m for m in result.plan.roster if m.kind == "secondment"}
+
+
+def test_rotation_secondment_per_host_feasible() -> None:
+    # Every candidate the host limits allow (secondment_count unset): village takes one a
+    # semester, so two of the three go, in different semesters.
+    result = solved(_three_cadres())
+    lines = _seconded(result)
+    assert len(lines) == 2 and {m.first_period for m in lines.values()} == {P1, P2}
+    assert all(m.to_school == "village" and m.periods == 1 for m in lines.values())
+    # Two a semester: all three go.
+    assert len(_seconded(solved(_three_cadres(secondment_per_host=2)))) == 3
+
+
+def test_rotation_secondment_per_host_infeasible() -> None:
+    inst = _three_cadres()
+    result = solved(inst)
+    exchanges = [m for m in moved(result).values() if m.kind == "exchange"]
+    together = [m.model_copy(update={"first_period": P1}) for m in _seconded(result).values()]
+    (v,) = found(inst, with_moves(result, *exchanges, *together), "rotation.secondment_per_host")
+    assert v.where == ["village", P1] and v.amount == 1
+    # Three asked, room for two: reported as infeasible, the closest plan written.
+    three = _three_cadres(secondment_count=3)
+    result = solve(three, "roster", time_limit=5)
+    assert result.status == "infeasible"
+    assert "rotation.secondment_count" in result.parts["roster"].message
+    assert {v.rule for v in validate(three, result.plan).violations} == {
+        "rotation.secondment_count"
+    }
+
+
+# ---- secondment candidates, ranked preferences, the plan that comes closest --------------------
+
+
+def test_secondment_goes_to_the_candidate_of_higher_merit() -> None:
+    # One secondment asked, two candidates: the one with the better appraisal (考核分) goes,
+    # whichever way round the scores are.
+    for merit_a, merit_b, chosen in ((80.0, 90.0, "cadre_b"), (90.0, 80.0, "cadre_a")):
+        cadres = [
+            teacher(
+                "cadre_a", "city", "语文", role="middle_manager", years_at_school=3, merit=merit_a
+            ),
+            teacher(
+                "cadre_b", "city", "语文", role="reserve_cadre", years_at_school=3, merit=merit_b
+            ),
+        ]
+        result = solved(base(cadres, policy={"rotation": {"secondment_count": 1}}))
+        assert set(_seconded(result)) == {chosen}
+        terms = result.parts["roster"].terms
+        assert terms["secondment_merit_below_best"] == 0.0
+
+
+def test_secondment_candidates_are_the_named_list() -> None:
+    # A cadre taken off the list stays; a teacher put on it may be seconded (city can spare
+    # a Chinese teacher, and has room for one more away).
+    staff = [
+        teacher("cadre_off", "city", "语文", role="middle_manager", secondment_candidate=False),
+        teacher("listed", "city", "语文", years_at_school=3, secondment_candidate=True),
+    ]
+    inst = base(staff, policy={"rotation": {"host_capacity": 10, "max_outflow_share": 0.5}})
+    inst = inst.model_copy(update={"needs": [*inst.needs, need("city", "语文", surplus=1)]})
+    result = solved(inst)
+    assert set(_seconded(result)) == {"listed"}
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis) and kpis.secondment_candidates == 1
+    bad = with_moves(
+        result,
+        *moved(result).values(),
+        move(
+            "cadre_off", role="middle_manager", subject="语文", kind="secondment", first_period=P2
+        ),
+    )
+    assert any(
+        v.where == ["cadre_off", "village"] for v in found(inst, bad, "rotation.secondment_count")
+    )
+
+
+def _two_villages(willing: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """County scope; village (10 km north) and village2 (10 km south) each lack one English
+    teacher: going to either costs the same. english_due, the one English teacher who may
+    go, ranks them in ``willing``."""
+    inst = without(
+        base(policy={"rotation": {"scope": "county", "backbone_share": 0.0}}),
+        "english_due",
+        "english_bb",
+        "music_due",
+    )
+    inst = with_schools(
+        inst,
+        school("village2", tier="weak", area="rural", km=-10, students=200),
+        needs=[
+            need("village", "英语", shortage=1),
+            need("village2", "英语", shortage=1),
+            *CITY_SPARE,
+        ],
+    )
+    staff = [
+        teacher("english_due", "city", "英语", years_at_school=8, willing=willing),
+        teacher("english_new", "city", "英语", years_at_school=1),
+    ]
+    return inst.model_copy(update={"staff": [*inst.staff, *staff]})
+
+
+def test_ranked_preferences_first_choice_first() -> None:
+    for willing in (("village2", "village"), ("village", "village2")):
+        result = solved(_two_villages(willing))
+        assert moved(result)["english_due"].to_school == willing[0], willing
+        kpis = result.parts["roster"].kpis
+        assert isinstance(kpis, RosterKpis)
+        assert kpis.preferences_by_rank == {"1": 1} and kpis.preferences_honoured == 1
+        assert result.parts["roster"].terms["preference_steps"] == 0
+    # A plan sending him to his second choice costs one step (weights.roster_preference).
+    inst = _two_villages(("village2", "village"))
+    result = solved(inst)
+    second = with_moves(
+        result, moved(result)["english_due"].model_copy(update={"to_school": "village"})
+    )
+    report = validate(inst, second)
+    assert report.objectives["roster"].terms["preference_steps"] == 1
+    step = report.objectives["roster"].value - result.parts["roster"].objective
+    assert step == inst.policy.weights.roster_preference
+
+
+def _short_of_room():  # type: ignore[no-untyped-def]
+    """Every due teacher must move (rate 1.0): city has three, but village takes one a
+    semester for a semester; city2 (helping village2) has one and room for it."""
+    inst = base(policy={"rotation": {"rate": 1.0, "host_capacity": 1, "max_periods": 1}})
+    inst = with_schools(
+        inst,
+        school("city2", km=30, students=600),
+        school("village2", tier="weak", area="rural", km=40, students=200),
+        needs=[*inst.needs, need("village2", "英语", shortage=1), need("city2", "英语", surplus=1)],
+    )
+    staff = [
+        teacher("en2_due", "city2", "英语", years_at_school=8),
+        teacher("en2_new", "city2", "英语", years_at_school=1),
+        *(teacher(f"city2_{i}", "city2", "语文") for i in range(8)),
+        *(teacher(f"village2_{i}", "village2", "语文") for i in range(6)),
+    ]
+    pins = [pinned_pair("city", "village"), pinned_pair("city2", "village2")]
+    return inst.model_copy(update={"staff": [*inst.staff, *staff], "fixed": pins})
+
+
+def test_closest_plan_when_the_quota_cannot_be_met() -> None:
+    inst = _short_of_room()
+    result = solve(inst, "roster", time_limit=5)
+    # Honest status; the plan that comes closest is written in full; the message and the
+    # checker name the same school, city (city2 keeps its quota).
+    assert quota_missed(inst, result) == {"city"}
+    assert "city moves 2 of 3" in result.parts["roster"].message
+    assert set(moved(result)) == {"english_due", "english_bb", "en2_due"}
+    (v,) = found(inst, result.plan, "rotation.rate")
+    assert v.amount == 1
+    assert {v.rule for v in validate(inst, result.plan).violations} == {"rotation.rate"}
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis) and kpis.quota_schools_below == 1
+    # cap_quota holds a quota at what the teachers can do (due, with a host short of their
+    # subject, within the outflow limit), not at the host's room: still infeasible.
+    capped = with_rotation(inst, cap_quota=True)
+    assert quota_missed(capped, solve(capped, "roster", time_limit=5)) == {"city"}
 
 
 # ---- priorities and objective -----------------------------------------------------------------
