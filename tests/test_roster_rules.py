@@ -484,6 +484,10 @@ def test_rotation_two_way_share_feasible() -> None:
     ins = [m for m in moved(result).values() if m.direction == "in"]
     outs = [m for m in moved(result).values() if m.direction == "out"]
     assert outs and len(ins) >= len(outs)
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis)
+    assert kpis.two_way_ratio == pytest.approx(len(ins) / len(outs))  # a ratio, not a share
+    assert kpis.two_way_ratio_required == 1.0
 
 
 def test_rotation_two_way_share_infeasible() -> None:
@@ -595,6 +599,15 @@ def test_rotation_scope_infeasible() -> None:
     inst = _rural_nearby(base())
     result = solved(inst)
     assert unmet(result)[("rural_near", "英语", P1)] == 0
+    # Out of scope, rural_near's shortage is unreachable: needs covered count only the
+    # shortages some move could fill (village's 2 English and 1 music, two semesters).
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis)
+    assert kpis.needs_unreachable_teacher_periods == 4
+    assert kpis.needs_reachable_teacher_periods == 6
+    assert kpis.needs_covered_share == pytest.approx(
+        kpis.needs_covered_teacher_periods / kpis.needs_reachable_teacher_periods, abs=1e-4
+    )
     bad = with_moves(result, move("english_due", to="rural_near"))
     (v,) = found(inst, bad, "rotation.scope")
     assert v.where == ["english_due", "rural_near"]
@@ -875,10 +888,13 @@ def test_rotation_protect_sender_feasible() -> None:
     result = solved(_no_english_spare())
     assert set(moved(result)) == {"music_due"}
     assert unmet(result)[("village", "英语", P1)] == 0
-    # Without the rule they go.
-    assert {"english_due", "english_bb"} <= set(
-        moved(solved(_no_english_spare(protect_sender=False)))
-    )
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis) and kpis.shortages_created_at_senders == 0
+    # Without the rule they go, and city is left short of English.
+    off = solved(_no_english_spare(protect_sender=False))
+    assert {"english_due", "english_bb"} <= set(moved(off))
+    kpis = off.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis) and kpis.shortages_created_at_senders > 0
     # A village English teacher coming in to learn lets one go out: one for one, per semester.
     learner = [teacher("village_en", "village", "英语", years_at_school=2, age=30)]
     result = solved(_no_english_spare(learner, two_way=True))
