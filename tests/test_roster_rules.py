@@ -517,9 +517,19 @@ def test_rotation_secondment_count_feasible() -> None:
     seconded = [m for m in result.plan.roster if m.kind == "secondment"]
     assert len(seconded) == 1 and seconded[0].periods == 1
     assert seconded[0].staff in ("cadre_v", "cadre_c")
+    # Unset: every candidate the host limits allow. City has room for village's cadre;
+    # village's room goes to the teachers filling its shortages, so city's cadre stays.
+    result = solved(base(CADRES))
+    assert {k: m.to_school for k, m in _seconded(result).items()} == {"cadre_v": "city"}
 
 
 def test_rotation_secondment_count_infeasible() -> None:
+    # Unset: a candidate left at home who could still go is caught.
+    inst = base(CADRES)
+    result = solved(inst)
+    home = with_moves(result, *[m for m in moved(result).values() if m.staff != "cadre_v"])
+    (v,) = found(inst, home, "rotation.secondment_count")
+    assert v.where == ["cadre_v", "city"] and v.amount == 1
     too_many = base(CADRES, policy={"rotation": {"secondment_count": 3}})
     assert solve(too_many, "roster", time_limit=5).status == "infeasible"
     inst = base(CADRES, policy={"rotation": {"secondment_count": 1}})
