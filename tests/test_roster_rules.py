@@ -578,6 +578,29 @@ def test_secondment_fits_beside_the_exchanges() -> None:
     assert len([m for m in result.plan.roster if m.kind == "secondment"]) == 1
 
 
+def test_principals_change_headship_and_vice_principals_make_stints() -> None:
+    # Due principals swap headships (校长轮岗) instead of an exchange stint; the due vice
+    # principal goes on an exchange stint to city's partner.
+    leaders = [
+        teacher("city_head", "city", None, role="principal", years_at_school=11),
+        teacher("village_head", "village", None, role="principal", years_at_school=11),
+        teacher("city_vp", "city", None, role="vice_principal", years_at_school=12),
+    ]
+    inst = base(leaders, policy={"rotation": {"host_capacity": 10}})
+    result = solved(inst)
+    lines = moved(result)
+    assert (lines["city_head"].kind, lines["city_head"].to_school) == ("headship", "village")
+    assert (lines["village_head"].kind, lines["village_head"].to_school) == ("headship", "city")
+    assert (lines["city_vp"].kind, lines["city_vp"].to_school) == ("exchange", "village")
+    kpis = result.parts["roster"].kpis
+    assert isinstance(kpis, RosterKpis) and (kpis.principals_due, kpis.principals_moved) == (2, 2)
+    # A principal's exchange stint is caught.
+    others = [m for m in lines.values() if m.staff != "city_head"]
+    stint = move("city_head", role="principal", subject=None)
+    (v,) = found(inst, with_moves(result, *others, stint), "rotation.secondment_count")
+    assert v.where == ["city_head", "village"] and "headship" in v.message
+
+
 # ---- rotation.scope / max_km -------------------------------------------------------------------
 
 
