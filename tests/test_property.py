@@ -337,7 +337,7 @@ def _backbone_principal_heads_elsewhere(feasible: bool) -> Instance:
     return county(schools, staff=staff, policy={"rotation": rotation, **ONE_ALLIANCE})
 
 
-def _one_for_one_learner_beyond_partners() -> Instance:
+def one_for_one_learner_beyond_partners() -> Instance:
     """s2 helps s1; s0 may send its due English teacher only if one arrives, and s1's
     English teacher comes to learn at s0, not s1's partner."""
     schools = [
@@ -393,7 +393,7 @@ def test_roster_feasible_by_construction_without_backbone_principals(inst: Insta
     _solved_and_valid(inst)
 
 
-def _every_rule(inst: Instance) -> None:
+def assert_every_rule(inst: Instance) -> None:
     """A plan, or an honest infeasible status: the message names every rule the closest
     plan misses, and the schools it names for rotation.rate are the checker's."""
     result = solve(inst, time_limit=20)
@@ -418,14 +418,14 @@ def _every_rule(inst: Instance) -> None:
 @pytest.mark.xfail(strict=True, reason=f"{SWAP_SCOPE}; {HEADSHIP_SPLIT}")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(roster_counties(feasible=False))
-@example(_one_for_one_learner_beyond_partners())
+@example(one_for_one_learner_beyond_partners())
 @example(_backbone_principal_heads_elsewhere(feasible=False))
 def test_roster_plans_with_every_rule_validate(inst: Instance) -> None:
-    _every_rule(inst)
+    assert_every_rule(inst)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(roster_counties(feasible=False, backbone_principals=False, learners_beyond_partners=False))
 def test_roster_plans_with_every_rule_validate_beside_known_bugs(inst: Instance) -> None:
     # The property above, on counties that steer clear of its two checker bugs.
-    _every_rule(inst)
+    assert_every_rule(inst)
