@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,32 @@ def county(
 @pytest.fixture(scope="session")
 def demo_path() -> Path:
     return INSTANCES / "demo-county"
+
+
+#: Policy that makes a county of ``twinning generate`` solvable when a test only uses it to
+#: drive something else (the command line, batches, output files). Under their default
+#: policy such counties are honestly infeasible (see test_cli.py's
+#: test_generated_county_under_its_default_policy_is_infeasible): quotas no teacher can
+#: meet, and sender protection, which the quota cap does not count (and whose one-for-one
+#: learners the checker's rotation.scope still rejects, a known bug).
+VEHICLE_POLICY = "\n[rotation]\ncap_quota = true\nprotect_sender = false\n"
+
+
+def as_vehicle(folder: Path) -> Path:
+    """Add :data:`VEHICLE_POLICY` to a generated county's ``policy.toml``."""
+    policy = folder / "policy.toml"
+    text = policy.read_text(encoding="utf-8")
+    assert "[rotation]" not in text, "the county already sets rotation keys"
+    policy.write_text(text + VEHICLE_POLICY, encoding="utf-8")
+    return folder
+
+
+def demo_vehicle(tmp_path: Path) -> Path:
+    """A copy of the shipped demo county (made by ``twinning generate``) under
+    :data:`VEHICLE_POLICY`."""
+    folder = tmp_path / "demo-county"
+    shutil.copytree(INSTANCES / "demo-county", folder)
+    return as_vehicle(folder)
 
 
 # CI runs the property tests on a fixed sequence of examples, so that a run that lands is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -12,25 +13,40 @@ import pytest
 
 from solver.batch import solve_many
 from solver.io.readers import expand_instances
-from tests.conftest import INSTANCES
+from tests.conftest import INSTANCES, as_vehicle
 
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Three small counties and one broken instance."""
-    from solver.synthetic.county import default_policy, generate_county, write_county
-
+    """Three small counties (solvable under the vehicle policy) and one broken instance."""
     root = tmp_path_factory.mktemp("province")
     paths = []
     for seed in (0, 2, 4):  # seeds whose rosters are feasible (seed 1's is not)
-        folder = root / f"county-{seed}"
-        write_county(generate_county(24, 480, seed), folder)
-        (folder / "policy.toml").write_text(default_policy(24), encoding="utf-8")
-        paths.append(folder)
+        paths.append(as_vehicle(_generated(root / f"county-{seed}", seed)))
     broken = root / "broken"
     shutil.copytree(INSTANCES / "invalid" / "negative-students", broken)
     paths.append(broken)
     return paths
+
+
+def _generated(folder: Path, seed: int) -> Path:
+    """A generated county of 24 schools and 480 staff with its default policy."""
+    from solver.synthetic.county import default_policy, generate_county, write_county
+
+    write_county(generate_county(24, 480, seed), folder)
+    (folder / "policy.toml").write_text(default_policy(24), encoding="utf-8")
+    return folder
+
+
+def test_a_county_under_its_default_policy_is_an_infeasible_row(tmp_path: Path) -> None:
+    # The same county as county-0 without the vehicle policy: its row says infeasible,
+    # names the schools that miss their quota, and the closest plan is still written.
+    folder = _generated(tmp_path / "county-0", 0)
+    (row,) = solve_many([folder], jobs=1, out_dir=tmp_path / "out", time_limit=30)
+    assert not row.ok and row.status == "infeasible"
+    assert "rotation.rate is missed at" in row.error
+    assert re.search(r"S\d+ moves \d+ of \d+", row.error), row.error
+    assert row.violations and (tmp_path / "out" / "county-0" / "plan.json").exists()
 
 
 def test_expand_instances_takes_globs_folders_and_files(province: list[Path]) -> None:

@@ -12,13 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from solver import load_instance, solve, validate
 from solver.errors import InputError
-from tests.conftest import INSTANCES
-from tests.test_property import counties, roster_counties
+from tests.conftest import INSTANCES, demo_vehicle
+from tests.test_property import (
+    HEADSHIP_SPLIT,
+    SWAP_SCOPE,
+    assert_every_rule,
+    counties,
+    one_for_one_learner_beyond_partners,
+    roster_counties,
+)
 
 HAICHENG = INSTANCES / "haicheng-like"
 
@@ -44,6 +51,14 @@ def test_deterministic_runs_write_identical_plans(tmp_path: Path) -> None:
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="solver bugs: (1) on haicheng-like no roster is found within --time-limit 2 (nor "
+    "10 or 20: the largest groups stay 'unknown' through their share and a 3 s retry; the "
+    "run takes 15-23 s), and the part is reported 'infeasible' ('no roster found within "
+    "the time limit') instead of 'unknown'; (2) with a plan (default 60 s) the checker "
+    "rejects its one-for-one learners under rotation.scope (122 violations)",
+)
 def test_time_limited_run_leaves_a_valid_plan(tmp_path: Path) -> None:
     run = twinning("solve", str(HAICHENG), "-o", str(tmp_path / "o"), "--time-limit", "2")
     summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
@@ -93,7 +108,7 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
 def test_mask_names_reaches_every_output(tmp_path: Path) -> None:
     run = twinning(
         "solve",
-        str(INSTANCES / "demo-county"),
+        str(demo_vehicle(tmp_path)),
         "-o",
         str(tmp_path / "o"),
         "--mask-names",
@@ -267,9 +282,18 @@ def test_many_pair_counties(inst: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=f"{SWAP_SCOPE}; {HEADSHIP_SPLIT}")
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(roster_counties(feasible=False))
+@example(one_for_one_learner_beyond_partners())
 def test_many_roster_counties(inst: Any) -> None:
     result = solve(inst, time_limit=20)
     if result.status in ("optimal", "feasible"):
         assert validate(inst, result.plan).ok
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(roster_counties(feasible=False, backbone_principals=False, learners_beyond_partners=False))
+def test_many_roster_counties_beside_known_bugs(inst: Any) -> None:
+    assert_every_rule(inst)

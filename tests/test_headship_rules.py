@@ -20,9 +20,10 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from solver import solve, validate
 from solver.check.headship import HEADSHIP_CHECKS, headship_objective
 from solver.check.report import Violation
 from solver.check.roster import (
@@ -47,6 +48,16 @@ from tests.conftest import county, school, teacher
 
 P1, P2 = "2025-2026-1", "2025-2026-2"
 DUE = 1_000  # weights.roster_due
+
+#: The checker's split of headship lines (roster_facts puts them in ``f.headship``, out of
+#: ``f.moves`` and ``f.spans``) left every check that reads ``f.moves``/``f.spans`` blind to
+#: them: check_one_head (it loops over f.spans for kind "headship"), check_fixed, check_max_km,
+#: check_horizon, check_status, check_exempt_age, check_last_cycle, check_home_school.
+SPLIT_BUG = (
+    "checker bug: roster_facts keeps headship lines out of f.moves/f.spans (f.headship), so "
+    "check_one_head, check_fixed, check_max_km (and the other shared roster checks) never "
+    "see them"
+)
 
 #: The roster's checks whose rule is the same for a headship line as for any move.
 SHARED_ROSTER_CHECKS = (
@@ -259,7 +270,6 @@ def test_rotation_one_head_feasible() -> None:
 
 
 def test_rotation_one_head_infeasible() -> None:
-    inst = two_schools()
     # Pinned to a school whose principal may not leave: no plan keeps one head each.
     pinned = county(
         [school("city"), school("village", tier="weak", area="rural", km=10)],
@@ -269,6 +279,11 @@ def test_rotation_one_head_infeasible() -> None:
     )
     out = solved(pinned)
     assert out.status == "infeasible" and out.moves == [] and out.objective is None
+
+
+@pytest.mark.xfail(strict=True, reason=SPLIT_BUG)
+def test_one_head_checker_catches_headless_schools() -> None:
+    inst = two_schools()
     # A one-way move leaves the home school headless and the host with two.
     one_way = found(inst, plan_of([headship("city", "village")]), "rotation.one_head")
     assert {tuple(v.where) for v in one_way} == {
@@ -302,6 +317,15 @@ def test_vacancy_cannot_be_filled_while_every_school_keeps_its_head() -> None:
     )
     out = solved(inst)
     assert out.moves == [] and out.stayed == ["city_head"]
+
+
+@pytest.mark.xfail(strict=True, reason=SPLIT_BUG)
+def test_one_head_checker_catches_a_filled_vacancy() -> None:
+    inst = county(
+        [school("city"), school("vacant", tier="weak", area="rural", km=2)],
+        staff=[principal("city")],
+        policy={"rotation": {"scope": "county"}},
+    )
     caught = found(inst, plan_of([headship("city", "vacant")]), "rotation.one_head")
     assert [v.where[0] for v in caught] == ["city", "city"]
 
@@ -399,25 +423,40 @@ def test_headship_max_km() -> None:
     inst = two_schools(max_km=5)
     out = solved(inst)
     assert out.moves == [] and out.objective == 2 * DUE
+
+
+@pytest.mark.xfail(strict=True, reason=SPLIT_BUG)
+def test_headship_max_km_checker() -> None:
+    inst = two_schools(max_km=5)
     swap = plan_of([headship("city", "village"), headship("village", "city", direction="in")])
     caught = violations(inst, swap, (check_max_km,))
     assert {v.rule for v in caught} == {"rotation.max_km"} and len(caught) == 2
 
 
-def test_headship_fixed() -> None:
-    # A pinned principal is moved whatever the rules say (not due here), and the one-head
-    # rule brings the host's due principal back in a swap (x's principal is not due).
-    inst = county(
+def _pinned_headship() -> Instance:
+    """city's principal (not due) pinned to village; village's is due, x's is not."""
+    return county(
         [school("city"), school("village", tier="weak", area="rural", km=10), school("x", km=1)],
         staff=[principal("city", years=2), principal("village"), principal("x", years=3)],
         fixed=[Fixed(kind="exchange", staff="city_head", from_school="city", to_school="village")],
         policy={"rotation": {"scope": "county"}},
     )
+
+
+def test_headship_fixed() -> None:
+    # A pinned principal is moved whatever the rules say (not due here), and the one-head
+    # rule brings the host's due principal back in a swap (x's principal is not due).
+    inst = _pinned_headship()
     out = solved(inst)
     assert heading(out) == {"city_head": "village", "village_head": "city"}
     assert [m.fixed for m in out.moves if m.staff == "city_head"] == [True]
     assert out.stayed == []
-    assert_valid(inst, out)
+
+
+@pytest.mark.xfail(strict=True, reason=SPLIT_BUG + ": a pinned headship is reported missing")
+def test_headship_fixed_plan_is_valid() -> None:
+    inst = _pinned_headship()
+    assert_valid(inst, solved(inst))
 
 
 def test_headship_objective_recomputed() -> None:
@@ -555,8 +594,21 @@ def counties(
     return inst, pairs, alliances
 
 
+def _due_head_beside_vacancies() -> Instance:
+    """One due principal (s0) and two schools without one; moving is worth 1, km nothing."""
+    return county(
+        [school("s0"), school("s1"), school("s2")],
+        staff=[principal("s0", years=10, age=35, gender="M")],
+        policy={"rotation": {"scope": "county"}, "weights": {"roster_due": 1, "roster_km": 0}},
+    )
+
+
+# Both properties fail on every county with a pinned principal or a vacancy the due
+# principal could take; the explicit examples make the failure certain on every run.
+@pytest.mark.xfail(strict=True, reason=SPLIT_BUG + ": a pinned headship is reported missing")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(counties())
+@example((_pinned_headship(), [], []))
 def test_every_headship_plan_passes_the_checker(
     case: tuple[Instance, list[Pair], list[Membership]],
 ) -> None:
@@ -570,8 +622,14 @@ def test_every_headship_plan_passes_the_checker(
     assert out.bound == out.objective
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=SPLIT_BUG + ": check_one_head accepts a principal leaving for a vacancy, so the "
+    "brute force finds a 'valid' plan cheaper than the model's optimum",
+)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(counties(max_schools=4))
+@example((_due_head_beside_vacancies(), [], []))
 def test_headship_optimum_matches_brute_force(
     case: tuple[Instance, list[Pair], list[Membership]],
 ) -> None:
@@ -619,3 +677,44 @@ def test_pin_with_a_later_period_is_kept() -> None:
     )
     out = solved(inst)
     assert not violations(inst, plan_of(out.moves), SHARED_ROSTER_CHECKS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="solver bug: build_roster_data also turns a principal's pin (fixed.csv, kind "
+    "exchange) into an exchange option that add_fixed forces, beside the headship model's "
+    "pinned headship: the plan holds two lines for the principal (rotation.one_move); when "
+    "the principal is the school's only teacher of a subject, keep_subject_cover makes the "
+    "exchange model infeasible and solve() says 'no roster found within the time limit'",
+)
+def test_pinned_principal_makes_one_move() -> None:
+    for subject in (None, "语文"):
+        inst = county(
+            [school("city"), school("village", tier="weak", area="rural", km=10)],
+            staff=[principal("city", years=2, subject=subject), principal("village")],
+            fixed=[
+                Fixed(kind="exchange", staff="city_head", from_school="city", to_school="village")
+            ],
+            policy={"rotation": {"scope": "county"}},
+        )
+        result = solve(inst, "roster", time_limit=5)
+        assert result.status == "optimal", result.parts["roster"].message
+        lines = [m for m in result.plan.roster if m.staff == "city_head"]
+        assert [(m.kind, m.to_school) for m in lines] == [("headship", "village")]
+        assert not [
+            v for v in validate(inst, result.plan).violations if v.rule == "rotation.one_move"
+        ]
+
+
+# While the checker bug above stands, the solver's plans without pins are still checked.
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counties())
+def test_every_unpinned_headship_plan_passes_the_checker(
+    case: tuple[Instance, list[Pair], list[Membership]],
+) -> None:
+    inst, pairs, alliances = case
+    assume(not inst.fixed)
+    out = solved(inst, pairs, alliances)
+    assert out.status == "optimal"
+    assert_valid(inst, out, pairs, alliances)
+    assert out.bound == out.objective

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,7 +54,8 @@ def base(staff_extra: list[Any] | None = None, policy: dict[str, Any] | None = N
         *(teacher(f"village_{i}", "village", "语文", years_at_school=2, age=40) for i in range(8)),
         *(staff_extra or []),
     ]
-    needs = [need("village", "英语", shortage=1)]
+    # City can spare an English teacher, so english_due may go [rotation.protect_sender].
+    needs = [need("village", "英语", shortage=1), need("city", "英语", surplus=1)]
     return county(schools, staff=staff, needs=needs, policy={"rotation": rotation, **policy}, **kw)
 
 
@@ -404,21 +406,40 @@ def test_mentors_at_home_infeasible() -> None:
     bad = with_mentors(result, mentor_line("english_bb", taken), mentor_line("bb_due", left))
     (v,) = found(inst, bad, "mentors.at_home")
     assert v.where == ["bb_due", left]
-    # A secondment or a headship takes the mentor away too; itinerant lessons do not.
-    for kind, caught in (("secondment", True), ("headship", True), ("itinerant", False)):
-        trip = Move(
-            staff="english_bb",
-            role="teacher",
-            subject="英语",
-            from_school="city",
-            to_school="village",
-            first_period=P1,
-            periods=1,
-            direction="out",
-            kind=kind,  # type: ignore[arg-type]
-        )
-        plan = with_moves(with_mentors(result, mentor_line("english_bb", taken)), trip)
+    # A secondment takes the mentor away too; itinerant lessons do not (a headship: see
+    # test_mentor_away_heading_another_school_is_caught).
+    for kind, caught in (("secondment", True), ("itinerant", False)):
+        plan = with_moves(with_mentors(result, mentor_line("english_bb", taken)), _trip(kind))
         assert bool(found(inst, plan, "mentors.at_home")) == caught, kind
+
+
+def _trip(kind: str) -> Move:
+    """A one-semester move of english_bb to village of this kind."""
+    return Move(
+        staff="english_bb",
+        role="teacher",
+        subject="英语",
+        from_school="city",
+        to_school="village",
+        first_period=P1,
+        periods=1,
+        direction="out",
+        kind=kind,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checker bug: roster_facts puts headship lines in f.headship, but check_at_home "
+    "reads rules.away_staff(f.moves) (exchanges and secondments only), so a mentor who "
+    "heads another school is not caught (the solver's match_mentors does exclude them)",
+)
+def test_mentor_away_heading_another_school_is_caught() -> None:
+    inst = _away_county()
+    result = solved(inst)
+    ((_, taken),) = mentor_pairs(result)
+    plan = with_moves(with_mentors(result, mentor_line("english_bb", taken)), _trip("headship"))
+    assert found(inst, plan, "mentors.at_home")
 
 
 # ---- rotation.mentor_cycle_years --------------------------------------------------------------

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from solver import solve, validate
-from solver.county.instance import Instance
+from solver.county.instance import Instance, Need, School, Staff
 from solver.models.pairs import solve_pairs
 from solver.models.search import SearchSettings
+from solver.rules.roster import advantaged
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 
 STAGES = ["kindergarten", "primary", "junior", "nine_year"]
@@ -179,9 +183,21 @@ def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> No
 
 
 @st.composite
-def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
+def roster_counties(
+    draw: st.DrawFn,
+    *,
+    feasible: bool,
+    backbone_principals: bool = True,
+    learners_beyond_partners: bool = True,
+) -> Instance:
     """Small counties for the roster. ``feasible``: rules that cannot conflict (no county
-    shares, ample host capacity, no subject-cover rule), so a plan must always be found."""
+    shares, ample host capacity, no subject-cover rule, every urban or strong school able
+    to spare each of its teachers, so sender protection and surplus-first never bind, and
+    each quota held at what the school's teachers can do), so a plan must always be found.
+
+    ``backbone_principals`` False: no principal is a backbone teacher; ``learners_beyond_
+    partners`` False: learning stints only under pair scope (partners only). Each avoids a
+    checker bug (see :data:`HEADSHIP_SPLIT`, :data:`SWAP_SCOPE`)."""
     n = draw(st.integers(2, 5))
     areas = ["urban", "rural", "town"]
     schools = [
@@ -215,6 +231,10 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
         )
         for k in range(draw(st.integers(8, 30)))
     ]
+    if not backbone_principals:
+        staff = [
+            t.model_copy(update={"backbone": "none"}) if t.role == "principal" else t for t in staff
+        ]
     # Weak and rural schools lack teachers of most subjects, so moves have somewhere to go.
     needs = [
         need(
@@ -227,6 +247,8 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
         for subject in subjects
         if s.tier == "weak" or draw(st.booleans())
     ]
+    if feasible:
+        needs = _senders_spare_everyone(schools, staff, needs)
     rotation: dict[str, Any] = {
         "scope": draw(st.sampled_from(["pair", "alliance", "county"])),
         "rate": draw(st.sampled_from([0.0, 0.1, 0.3])),
@@ -242,6 +264,7 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
             "host_capacity": 50,
             "keep_subject_cover": False,
             "max_outflow_share": 0.5,
+            "cap_quota": True,
         }
     else:
         rotation |= {
@@ -251,34 +274,158 @@ def roster_counties(draw: st.DrawFn, *, feasible: bool) -> Instance:
         }
         if draw(st.booleans()):
             rotation["secondment_count"] = draw(st.integers(0, 2))
-    policy = {
-        "rotation": rotation,
-        "alliances": {"groups": 1, "same_stage": False},
-        "twinning": {"same_stage": False},
-    }
+    if not learners_beyond_partners and rotation["two_way"]:
+        rotation["scope"] = "pair"
+    policy = {"rotation": rotation, **ONE_ALLIANCE}
     return county(schools, staff=staff, needs=needs, policy=policy)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(roster_counties(feasible=True))
-def test_roster_feasible_by_construction_is_solved_and_valid(inst: Instance) -> None:
+#: The roster families' alliances and pairs: one alliance, stages mixed.
+ONE_ALLIANCE: dict[str, Any] = {
+    "alliances": {"groups": 1, "same_stage": False},
+    "twinning": {"same_stage": False},
+}
+
+
+def _senders_spare_everyone(
+    schools: list[School], staff: list[Staff], needs: list[Need]
+) -> list[Need]:
+    """Needs where every urban or strong school's surplus of each subject is at least the
+    teachers of it it has: [rotation.protect_sender] then never stops one going out."""
+    count = Counter((t.school, t.subject) for t in staff if t.role == "teacher" and t.subject)
+    senders = {s.id for s in schools if advantaged(s)}
+    out = []
+    for n in needs:
+        if n.school in senders:
+            n = n.model_copy(update={"surplus": max(n.surplus, count[(n.school, n.subject)])})
+        out.append(n)
+    given_keys = {(n.school, n.subject) for n in needs}
+    for (sid, subject), k in sorted(count.items()):
+        if sid in senders and (sid, subject) not in given_keys:
+            out.append(need(sid, subject, surplus=k))
+    return out
+
+
+#: Checker bug: roster_facts keeps headship lines out of f.moves/f.spans, so the recount of
+#: cv_backbone_per_100_after misses a backbone principal who heads another school (the
+#: solver's KPI counts them), and check_maximal (mentors) takes that principal for one at
+#: home who could mentor.
+HEADSHIP_SPLIT = (
+    "checker bug: headship lines are out of f.moves/f.spans, so a backbone principal who "
+    "heads another school is missed by the cv_backbone_per_100_after recount and counted at "
+    "home by mentors.maximal"
+)
+#: Checker bug: a one-for-one learner (对岗互派) may go to any urban/strong school in scope
+#: that needs an arrival of their subject, but check_scope allows only partners and leads.
+SWAP_SCOPE = (
+    "checker bug: check_scope rejects a one-for-one learner (对岗互派) sent to a school in "
+    "scope that is not their partner or lead"
+)
+
+
+def _backbone_principal_heads_elsewhere(feasible: bool) -> Instance:
+    """Two due principals swap schools; s0's is a county-level backbone teacher."""
+    rotation: dict[str, Any] = {"scope": "county", "backbone_share": 0.0, "two_way_share": 0.0}
+    if feasible:
+        rotation |= {"host_capacity": 50, "keep_subject_cover": False, "cap_quota": True}
+    schools = [school("s0"), school("s1", tier="weak", area="rural", km=5)]
+    staff = [
+        teacher("p0", "s0", "语文", role="principal", years_at_school=12, backbone="county"),
+        teacher("p1", "s1", "语文", role="principal", years_at_school=12),
+        *(teacher(f"t{k}", f"s{k % 2}", "语文", age=25) for k in range(6)),
+    ]
+    return county(schools, staff=staff, policy={"rotation": rotation, **ONE_ALLIANCE})
+
+
+def one_for_one_learner_beyond_partners() -> Instance:
+    """s2 helps s1; s0 may send its due English teacher only if one arrives, and s1's
+    English teacher comes to learn at s0, not s1's partner."""
+    schools = [
+        school("s0", helper_capacity=0),
+        school("s1", tier="weak", area="rural", km=10),
+        school("s2", km=12),
+    ]
+    staff = [
+        teacher("t0", "s0", "英语", years_at_school=8),
+        teacher("t1", "s0", "英语"),
+        teacher("t2", "s1", "英语"),
+        *(teacher(f"t{k}", f"s{k % 3}", "语文") for k in range(3, 12)),
+    ]
+    needs = [need("s1", "英语", shortage=1)]
+    return county(
+        schools,
+        staff=staff,
+        needs=needs,
+        policy={"rotation": {"scope": "county", "backbone_share": 0.0}, **ONE_ALLIANCE},
+    )
+
+
+def _solved_and_valid(inst: Instance) -> None:
+    """Solved, valid, and the checker recounts the solver's objective and KPIs."""
     result = solve(inst, time_limit=20)
     assert result.status in ("optimal", "feasible"), result.parts["roster"].message
     report = validate(inst, result.plan)
     assert report.ok, report.violations
     assert report.objectives["roster"].value == result.parts["roster"].objective
+    _same_kpis(result, report)
+
+
+def _same_kpis(result: Any, report: Any) -> None:
+    """Every KPI the checker recounts equals the solver's."""
     theirs = result.parts["roster"].kpis.model_dump()
     for key, value in report.kpis["roster"].model_dump().items():
         assert theirs[key] == value, key
 
 
+# The example makes the failure certain on every run (random ones hit it now and then).
+@pytest.mark.xfail(strict=True, reason=HEADSHIP_SPLIT)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roster_counties(feasible=True))
+@example(_backbone_principal_heads_elsewhere(feasible=True))
+def test_roster_feasible_by_construction_is_solved_and_valid(inst: Instance) -> None:
+    _solved_and_valid(inst)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roster_counties(feasible=True, backbone_principals=False))
+def test_roster_feasible_by_construction_without_backbone_principals(inst: Instance) -> None:
+    # The property above, on counties that steer clear of its checker bug.
+    _solved_and_valid(inst)
+
+
+def assert_every_rule(inst: Instance) -> None:
+    """A plan, or an honest infeasible status: the message names every rule the closest
+    plan misses, and the schools it names for rotation.rate are the checker's."""
+    result = solve(inst, time_limit=20)
+    message = result.parts["roster"].message
+    if result.status == "infeasible":
+        assert message  # always says why
+        if "roster" not in result.plan.parts:  # nobody moves: test_closest_plan_that_moves_...
+            return
+    else:
+        assert result.status in ("optimal", "feasible")
+    report = validate(inst, result.plan)
+    _same_kpis(result, report)
+    if result.status != "infeasible":
+        assert report.ok, report.violations
+        return
+    missed = {v.rule for v in report.violations}
+    assert missed and all(rule in message for rule in missed), (missed, message)
+    named = set(re.findall(r"(\S+) moves \d+ of \d+", message))
+    assert named == {v.where[0] for v in report.violations if v.rule == "rotation.rate"}
+
+
+@pytest.mark.xfail(strict=True, reason=f"{SWAP_SCOPE}; {HEADSHIP_SPLIT}")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(roster_counties(feasible=False))
+@example(one_for_one_learner_beyond_partners())
+@example(_backbone_principal_heads_elsewhere(feasible=False))
 def test_roster_plans_with_every_rule_validate(inst: Instance) -> None:
-    result = solve(inst, time_limit=20)
-    if result.status == "infeasible":
-        assert result.parts["roster"].message  # always says why
-        return
-    assert result.status in ("optimal", "feasible")
-    report = validate(inst, result.plan)
-    assert report.ok, report.violations
+    assert_every_rule(inst)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(roster_counties(feasible=False, backbone_principals=False, learners_beyond_partners=False))
+def test_roster_plans_with_every_rule_validate_beside_known_bugs(inst: Instance) -> None:
+    # The property above, on counties that steer clear of its two checker bugs.
+    assert_every_rule(inst)
