@@ -102,15 +102,17 @@ def demo_path() -> Path:
 #: drive something else (the command line, batches, output files). Under their default
 #: policy such counties are honestly infeasible (see test_cli.py's
 #: test_generated_county_under_its_default_policy_is_infeasible): quotas no teacher can
-#: meet, and sender protection, which the quota cap does not count (and whose one-for-one
-#: learners the checker's rotation.scope still rejects, a known bug).
-VEHICLE_POLICY = "\n[rotation]\ncap_quota = true\nprotect_sender = false\n"
+#: meet. The planner accepts schools below their quota (each listed).
+VEHICLE_POLICY = "\n[rotation]\ncap_quota = true\n"
 
 
 def as_vehicle(folder: Path) -> Path:
-    """Add :data:`VEHICLE_POLICY` to a generated county's ``policy.toml``."""
+    """Add :data:`VEHICLE_POLICY` to a generated county's ``policy.toml`` (the shipped demo
+    county already has it)."""
     policy = folder / "policy.toml"
     text = policy.read_text(encoding="utf-8")
+    if "cap_quota = true" in text:
+        return folder
     assert "[rotation]" not in text, "the county already sets rotation keys"
     policy.write_text(text + VEHICLE_POLICY, encoding="utf-8")
     return folder
