@@ -73,8 +73,9 @@ if not out_console.is_terminal:  # files and pipes get whole lines, not an 80-co
     err_console.width = max(err_console.width, 160)
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+def _fail(message: str, code: int = 2, lang: str = "en") -> NoReturn:
+    label = "错误：" if lang == "zh" else "error: "
+    err_console.print(f"[bold red]{label}[/]{escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -88,7 +89,7 @@ def _user_errors() -> Iterator[None]:
             yield
         except InputError as exc:
             _show_warnings(caught)
-            _fail(str(exc))
+            _fail(str(exc), lang=exc.lang)
         except (ValueError, OSError) as exc:
             _show_warnings(caught)
             _fail(str(exc))
@@ -99,7 +100,8 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
 
     for w in caught:
         if issubclass(w.category, InputWarning):
-            err_console.print(f"[yellow]warning:[/] {escape(str(w.message))}", soft_wrap=True)
+            label = "警告：" if getattr(w.message, "lang", "en") == "zh" else "warning: "
+            err_console.print(f"[yellow]{label}[/]{escape(str(w.message))}", soft_wrap=True)
 
 
 def _load(path: Path) -> Instance:

@@ -38,13 +38,36 @@ EXPECTED = {
     "truncated.json": ["truncated.json", "JSON"],
     "unknown-role": ["staff.csv", "row 2", "'role'", "janitor"],
     "unknown-stage": ["schools.csv", "row 3", "'stage'", "college"],
-    "unknown-tier-chinese": ["schools.csv", "row 3", "'办学水平'", "很差"],
+    # Chinese headers: the whole message in Chinese, the column as the planner wrote it.
+    "unknown-tier-chinese": [
+        "schools.csv",
+        "第3行",
+        "'办学水平'列",
+        "'优质'、'一般' 或 '薄弱'",
+        "很差",
+    ],
     "wrong-shape.json": ["wrong-shape.json", "schools"],
     "unknown-area": ["schools.csv", "row 3", "'area'", "suburb"],
-    "unknown-stage-chinese": ["schools.csv", "row 3", "'学段'", "大学"],
+    "unknown-stage-chinese": ["schools.csv", "第3行", "'学段'列", "'小学'", "大学"],
     "longitude-out-of-range": ["schools.csv", "row 3", "'lon'", "222.90"],
     "needs-non-numeric": ["needs.csv", "row 2", "'shortage'", "two"],
     "staff-header-only": ["staff.csv", "no rows"],
+    "unknown-header-near-miss": [
+        "staff.csv",
+        "第1行",
+        "无法识别列 '骨干等级'；是否应为 '骨干级别'？",
+    ],
+    "unknown-header-near-miss-english": [
+        "staff.csv",
+        "row 1",
+        "column 'years_at_schol' is not known; did you mean 'years_at_school'?",
+    ],
+    "missing-column-chinese": ["错误：", "schools.csv", "第1行", "缺少必填列 '办学水平'"],
+    "title-row-missing-column": ["schools.csv", "第2行", "缺少必填列 '办学水平'"],
+    "negative-students-chinese": ["schools.csv", "第3行", "'学生数'列", "应大于或等于 0", "-5"],
+    "non-numeric-years-chinese": ["staff.csv", "第2行", "'本校任职年限'列", "应为整数", "三年"],
+    "bad-thousands": ["schools.csv", "row 3", "'students'", "valid integer", "21,34"],
+    "staff-unknown-school-chinese": ["staff.csv", "第3行", "'学校代码'列", "没有这所学校", "S9"],
 }
 
 

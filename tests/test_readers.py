@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import shutil
+import string
 import warnings
 from pathlib import Path
 
@@ -9,9 +13,12 @@ import pytest
 
 from solver import load_instance, solve
 from solver.errors import InputError
-from solver.io import InputWarning
+from solver.io import InputWarning, read_instance
 from solver.io.export import save_instance
-from tests.conftest import INSTANCES
+from solver.io.headers import near_header
+from solver.io.messages import ZH
+from solver.io.readers import _has_merged_cells
+from tests.conftest import INSTANCES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +132,266 @@ def test_error_names_file_row_and_column() -> None:
         load_instance(INSTANCES / "invalid" / "negative-students")
     problem = err.value.problems[0]
     assert (problem.file, problem.row, problem.column) == ("schools.csv", 3, "students")
+
+
+# ---- files as Excel and WPS write them ----------------------------------------------------
+
+QUIRKS = ROOT / "tests" / "data" / "quirks"
+
+#: Each quirky file (see tests/data/quirks/make_quirks.py) and what it holds.
+QUIRKY = {
+    "utf16-tab": "UTF-16 with BOM, tab-separated (Excel 'Unicode text')",
+    "utf16-comma": "UTF-16 with BOM, comma-separated",
+    "blank-rows": "blank rows above the header",
+    "blank-rows.xlsx": "blank rows above the header",
+    "title-row": "a title row above the header",
+    "title-row.xlsx": "a title merged across the columns above the header",
+    "thousands": "2,134 / 1，580 / 1 205 in an integer column",
+    "merged-cells.xlsx": "a school code merged down its staff rows",
+}
+
+
+@pytest.fixture(scope="module")
+def clean():  # type: ignore[no-untyped-def]
+    return load_instance(QUIRKS / "clean")
+
+
+def test_every_quirky_file_is_listed() -> None:
+    found = {p.name for p in QUIRKS.iterdir() if p.name not in ("clean", "make_quirks.py")}
+    assert found == set(QUIRKY)
+
+
+@pytest.mark.parametrize("name", sorted(QUIRKY))
+def test_quirk_reads_as_the_clean_file(clean, name: str) -> None:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        inst = load_instance(QUIRKS / name)
+    assert same_tables(inst, clean), QUIRKY[name]
+    assert inst.lang == "zh"
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("title-row", [3, 4, 5, 6]),
+        ("blank-rows", [4, 5, 6, 7]),
+        ("title-row.xlsx", [3, 4, 5, 6]),  # loaded whole: it has a merge
+        ("blank-rows.xlsx", [4, 5, 6, 7]),  # read-only
+    ],
+)
+def test_rows_above_the_header_keep_the_files_row_numbers(name: str, rows: list[int]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        _, sources = read_instance(QUIRKS / name)
+    assert sources.tables["schools"].row_numbers == rows
+
+
+def test_merged_cells_are_filled_with_a_warning_naming_the_range() -> None:
+    for lang, expected in (
+        ("en", "merged-cells.xlsx [staff]: merged cells C2:C4 filled with 'S0001'"),
+        ("zh", "merged-cells.xlsx [staff]：合并单元格 C2:C4 已逐格填入 'S0001'"),
+    ):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            load_instance(QUIRKS / "merged-cells.xlsx", lang=lang)  # type: ignore[arg-type]
+        said = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+        assert expected in said
+        assert any("C6:C7" in m and "'S0003'" in m for m in said)
+
+
+def test_title_merges_are_not_data() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_instance(QUIRKS / "title-row.xlsx")
+    assert not [w for w in caught if issubclass(w.category, InputWarning)]
+
+
+def test_only_workbooks_with_merges_are_loaded_whole() -> None:
+    assert _has_merged_cells(QUIRKS / "merged-cells.xlsx")
+    assert not _has_merged_cells(QUIRKS / "blank-rows.xlsx")
+    assert not _has_merged_cells(INSTANCES / "invalid" / "truncated.json")
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "meant"),
+    [
+        ("staff", "骨干等级", "骨干级别"),
+        ("schools", "学校编码", "学校代码"),
+        ("staff", "学校编号", "学校代码"),
+        ("staff", "教职工号", "工号"),
+        ("staff", "职工号", "工号"),
+        ("staff", "岗位类别", "岗位"),
+        ("staff", "年龄(岁)", "年龄"),
+        ("staff", "年龄（岁）", "年龄"),
+        ("schools", "学生人数", "学生数"),
+        ("schools", "学校代码*", "学校代码"),
+        ("staff", "years_at_schol", "years_at_school"),
+        ("staff", "Years At School", "years_at_school"),
+        ("schools", "longitude", "lon"),
+        ("schools", "校长电话", None),
+        ("staff", "学校名称", None),
+        ("staff", "年级", None),
+        ("schools", "办学性质", None),
+        ("schools", "phone", None),
+    ],
+)
+def test_near_miss_headers(table: str, header: str, meant: str | None) -> None:
+    assert near_header(table, header) == meant
+
+
+def test_near_miss_of_a_column_given_stays_a_warning(tmp_path: Path) -> None:
+    # 学校编号 beside 学校代码 is another number, not a misspelt 学校代码.
+    (tmp_path / "schools.csv").write_text(
+        "学校代码,学校编号,学校名称,学段,城乡类型,办学水平,纬度,经度\n"
+        "S1,0101,城关一小,小学,城区,优质,40,120\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        inst = load_instance(tmp_path)
+    assert inst.schools[0].id == "S1"
+    assert any("学校编号" in str(w.message) for w in caught)
+
+
+def test_every_near_miss_is_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text(
+        "学校编码,学校名称,学段,城乡类型,办学层次,纬度,经度\nS1,城关一小,小学,城区,优质,40,120\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    assert [(p.column, p.row) for p in err.value.problems] == [("学校编码", 1), ("办学层次", 1)]
+    assert "是否应为 '办学水平'" in str(err.value)
+
+
+# ---- messages in the planner's language ---------------------------------------------------
+
+CHINESE_SCHOOLS = "学校代码,学校名称,学段,城乡类型,办学水平,纬度,经度,学生数,可任牵头校\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "said"),
+    [
+        ("S1,一小,小学,城区,优质,40,120,-5,是", "学生数", "应大于或等于 0"),  # greater_than_equal
+        ("S1,一小,小学,城区,优质,140,120,5,是", "纬度", "应小于或等于 90"),  # less_than_equal
+        ("S1,一小,小学,城区,优质,40,120,很多,是", "学生数", "应为整数"),  # int_parsing
+        ("S1,一小,小学,城区,优质,40,120,12.5,是", "学生数", "应为整数"),  # int_parsing
+        ("S1,一小,小学,城区,优质,北,120,5,是", "纬度", "应为数字"),  # float_parsing
+        ("S1,一小,大学,城区,优质,40,120,5,是", "学段", "'小学'、'初中'"),  # literal_error
+        ("S1,一小,小学,郊区,优质,40,120,5,是", "城乡类型", "'城区'、'镇区' 或 '乡村'"),
+        ("S1,,小学,城区,优质,40,120,5,是", "学校名称", "必填"),  # missing
+        ("S1,一小,；,城区,优质,40,120,5,是", "学段", "至少需要 1 项"),  # too_short
+        ("S1,一小,小学,城区,优质,40,120,5,也许", "可任牵头校", "应为 是 或 否"),  # bool_parsing
+    ],
+)
+def test_chinese_headers_give_chinese_messages(
+    tmp_path: Path, row: str, column: str, said: str
+) -> None:
+    (tmp_path / "schools.csv").write_text(CHINESE_SCHOOLS + row + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.row, problem.column, problem.lang) == (
+        "schools.csv",
+        2,
+        column,
+        "zh",
+    )
+    assert said in problem.message
+    assert "Input" not in problem.message and "should" not in problem.message
+    assert str(problem).startswith(f"schools.csv，第2行，'{column}'列：")
+
+
+def test_missing_column_named_as_the_planner_knows_it(tmp_path: Path) -> None:
+    folder = INSTANCES / "invalid" / "missing-column-chinese"
+    with pytest.raises(InputError) as err:
+        load_instance(folder)
+    assert str(err.value) == "schools.csv，第1行，'办学水平'列：缺少必填列 '办学水平'"
+    # Asked for English, the message is English but the column keeps the file's name.
+    with pytest.raises(InputError) as err:
+        load_instance(folder, lang="en")
+    assert (
+        str(err.value)
+        == "schools.csv, row 1, column '办学水平': missing required column '办学水平'"
+    )
+
+
+def test_lang_option_overrides_the_headers() -> None:
+    with pytest.raises(InputError) as err:
+        load_instance(INSTANCES / "invalid" / "negative-students", lang="zh")
+    assert str(err.value) == "schools.csv，第3行，'students'列：应大于或等于 0（值 '-5'）"
+    with pytest.raises(InputError) as err:
+        load_instance(INSTANCES / "invalid" / "negative-students-chinese", lang="en")
+    assert "Input should be greater than or equal to 0" in str(err.value)
+    assert "'学生数'" in str(err.value)
+
+
+def test_english_messages_are_unchanged() -> None:
+    with pytest.raises(InputError) as err:
+        load_instance(INSTANCES / "invalid" / "unknown-area")
+    assert str(err.value) == (
+        "schools.csv, row 3, column 'area': unknown value; "
+        "input should be 'urban', 'town' or 'rural' (value 'suburb')"
+    )
+
+
+def test_instance_speaks_the_language_of_its_headers(clean, demo) -> None:  # type: ignore[no-untyped-def]
+    assert (clean.lang, demo.lang) == ("zh", "en")
+    assert load_instance(INSTANCES / "demo-county", lang="zh").lang == "zh"
+
+
+def test_policy_problems_in_chinese(tmp_path: Path) -> None:
+    shutil.copy(QUIRKS / "clean" / "schools.csv", tmp_path / "schools.csv")
+    (tmp_path / "policy.toml").write_text("[rotation]\nrate = 1.5\nspeed = 3\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    assert str(err.value).splitlines() == [
+        "policy.toml：参数 rotation.rate：应小于或等于 1（值 '1.5'）",
+        "policy.toml：参数 rotation.speed：未知的政策参数（值 '3'）",
+    ]
+
+
+def _templates() -> set[str]:
+    """Every English message the readers and the cross-table check write."""
+    found: set[str] = set()
+
+    def strings(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.IfExp):
+            return strings(node.body) + strings(node.orelse)
+        return []
+
+    readers = ast.parse((ROOT / "solver" / "io" / "readers.py").read_text(encoding="utf-8"))
+    for node in ast.walk(readers):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "say" and node.args:
+                found.update(strings(node.args[0]))
+            if node.func.id == "_refuse" and len(node.args) > 1:
+                found.update(strings(node.args[1]))
+    county = ast.parse((ROOT / "solver" / "county" / "instance.py").read_text(encoding="utf-8"))
+    check = next(
+        n for n in ast.walk(county) if isinstance(n, ast.FunctionDef) and n.name == "check_instance"
+    )
+    for statement in check.body[1:]:  # after the docstring, messages are the strings with spaces
+        for node in ast.walk(statement):
+            found.update(s for s in strings(node) if " " in s)
+    return found
+
+
+def test_every_input_message_has_a_chinese_rendering() -> None:
+    templates = _templates()
+    assert len(templates) > 40
+    assert templates <= set(ZH), sorted(templates - set(ZH))
+    for english, chinese in ZH.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        assert fields == {f for _, f, _, _ in string.Formatter().parse(chinese) if f}, english
+
+
+def test_json_with_chinese_keys_speaks_chinese(tmp_path: Path) -> None:
+    row = {"学校代码": "S1", "学校名称": "一小", "学段": "小学", "城乡类型": "城区"}
+    doc = {"schools": [{**row, "办学水平": "优质", "纬度": 40, "经度": 120, "学生数": 12.5}]}
+    (tmp_path / "c.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path / "c.json")
+    assert "应为整数，不能有小数部分" in str(err.value)  # int_from_float

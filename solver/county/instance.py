@@ -299,8 +299,8 @@ class Instance(BaseModel):
     lang: Literal["en", "zh"] = Field(
         "en",
         description=(
-            "The language of the planner's files (their headers): outputs and messages speak "
-            "it by default."
+            "The language of the planner's files (their headers, or the one asked of the "
+            "reader with lang=): outputs and messages speak it by default."
         ),
     )
     schools: list[School] = Field(min_length=1)
@@ -423,7 +423,12 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
                     problems.append(src.problem(table, i, fld, "unknown school", value))
             if h.kind in ("exchange", "mentor"):
                 if not h.staff:
-                    problems.append(src.problem(table, i, "staff", f"a {h.kind} names its staff"))
+                    missing = (
+                        "an exchange names its staff"
+                        if h.kind == "exchange"
+                        else "a mentor pair names its mentor"
+                    )
+                    problems.append(src.problem(table, i, "staff", missing))
                 elif h.staff not in staff_ids and table == "fixed":
                     problems.append(src.problem(table, i, "staff", "unknown staff", h.staff))
             if h.kind == "mentor" and not h.mentee:

@@ -94,3 +94,12 @@ GRADES: dict[str, int] = {"kindergarten": 3, "primary": 6, "junior": 3, "senior"
 
 #: Backbone levels that count as "county level or above".
 COUNTY_OR_ABOVE = frozenset({"county", "city", "province", "national"})
+
+#: Enum kind -> English value -> its Chinese name: the first Chinese alias above, the form
+#: planners write (初中 rather than 初级中学, 城区 rather than 城市), so that a message in
+#: Chinese lists the allowed values the way a planner types them.
+CHINESE: dict[str, dict[str, str]] = {}
+for _kind, _aliases in ALIASES.items():
+    for _zh, _en in _aliases.items():
+        if _zh and not _zh.isascii():
+            CHINESE.setdefault(_kind, {}).setdefault(_en, _zh)

@@ -4,11 +4,18 @@ Each reader is a parser that produces raw tables (rows of field -> value, with
 the file and row each came from); one builder turns raw tables into the
 pydantic :class:`~solver.county.instance.Instance` and maps every validation error back
 to the file, row and column the planner sees. Inputs are only ever read.
+
+The parsers take files as Excel and WPS write them: UTF-16 "Unicode text" (tab- or
+comma-separated), blank rows and a title row above the header, merged cells, thousands
+separators. Messages speak the planner's language: Chinese when the headers are
+Chinese (or ``lang="zh"`` is asked), naming each column as the planner wrote it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 import glob
 import io
 import json
@@ -16,21 +23,53 @@ import math
 import re
 import tomllib
 import warnings
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from solver.county.instance import TABLES, Instance, check_instance
 from solver.county.policy import Policy, nest_dotted
-from solver.errors import InputError, InputProblem
-from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for
+from solver.errors import InputError, InputProblem, Lang
+from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for, header_for, near_header
+from solver.io.messages import language_of, say, validation_message
 
 
 class InputWarning(UserWarning):
-    """Something in the input was ignored (an unknown column, an unknown sheet)."""
+    """Something in the input was ignored or mended (an unknown column, merged cells).
+
+    ``lang`` is the language the message is written in, so that the command line can
+    introduce it in the same language.
+    """
+
+    def __init__(self, message: str, lang: Lang = "en") -> None:
+        super().__init__(message)
+        self.lang: Lang = lang
+
+
+def _warn(label: str, message: str, lang: Lang) -> None:
+    warnings.warn(
+        InputWarning(f"{label}{'：' if lang == 'zh' else ': '}{message}", lang), stacklevel=3
+    )
+
+
+def _refuse(
+    label: str,
+    template: str,
+    lang: Lang,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    **params: object,
+) -> InputError:
+    """One problem, its message in ``lang`` (see :func:`solver.io.messages.say`)."""
+    return InputError.one(
+        label, say(template, lang, **params), row=row, column=column, value=value, lang=lang
+    )
 
 
 @dataclass
@@ -52,26 +91,32 @@ class RawTable:
 
 @dataclass
 class Sources:
-    """Where each table of an instance came from, for messages that name the place."""
+    """Where each table of an instance came from, for messages that name the place.
+
+    ``lang`` is the planner's language: a problem is written in it (the cross-table
+    check writes English templates, see :data:`solver.io.messages.ZH`).
+    """
 
     tables: dict[str, RawTable]
     policy_file: str
+    lang: Lang = "en"
 
     def problem(
         self, table: str, index: int, fld: str | None, message: str, value: object = None
     ) -> InputProblem:
+        text = say(message, self.lang)
         raw = self.tables.get(table)
         if raw is None:
-            return InputProblem(f"{table}", message, index + 1, fld, value)
+            return InputProblem(f"{table}", text, index + 1, fld, value, self.lang)
         return InputProblem(
-            raw.file, message, raw.where(index), raw.header(fld) if fld else None, value
+            raw.file, text, raw.where(index), raw.header(fld) if fld else None, value, self.lang
         )
 
 
 # ---- entry point -------------------------------------------------------------------------
 
 
-def load_instance(path: str | Path) -> Instance:
+def load_instance(path: str | Path, lang: Lang | None = None) -> Instance:
     """Read an instance from a CSV folder, an ``.xlsx`` workbook or a ``.json``/``.yaml`` file.
 
     Parameters
@@ -79,37 +124,43 @@ def load_instance(path: str | Path) -> Instance:
     path
         A folder holding ``schools.csv`` (and optionally ``staff.csv``, ``needs.csv``,
         ``history.csv``, ``distances.csv``, ``fixed.csv``, ``policy.toml``), or one file.
+    lang
+        The language of messages (and of :attr:`Instance.lang`): ``"en"`` or ``"zh"``.
+        Default: follow the headers, Chinese when most of them are Chinese.
 
     Raises
     ------
     InputError
         For anything wrong with the files; its message names file, row and column.
     """
-    instance, _ = read_instance(path)
+    instance, _ = read_instance(path, lang)
     return instance
 
 
-def read_instance(path: str | Path) -> tuple[Instance, Sources]:
+def read_instance(path: str | Path, lang: Lang | None = None) -> tuple[Instance, Sources]:
     """Like :func:`load_instance`, also returning where each table came from."""
     p = Path(path)
     if not p.exists():
-        raise InputError.one(str(p), "no such file or folder")
+        # Nothing is read yet: a Chinese file name is the only hint of the planner's language.
+        raise _refuse(str(p), "no such file or folder", lang or language_of([p.name]))
     if p.is_dir():
-        tables, policy, policy_file = _read_folder(p)
+        tables, policy, policy_file = _read_folder(p, lang)
     else:
         suffix = p.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            tables, policy, policy_file = _read_workbook(p)
+            tables, policy, policy_file = _read_workbook(p, lang)
         elif suffix == ".json":
-            tables, policy, policy_file = _read_document(p, _parse_json(p))
+            tables, policy, policy_file = _read_document(p, _parse_json(p, lang), lang)
         elif suffix in (".yaml", ".yml"):
-            tables, policy, policy_file = _read_document(p, _parse_yaml(p))
+            tables, policy, policy_file = _read_document(p, _parse_yaml(p, lang), lang)
         else:
-            raise InputError.one(
-                p.name, "unknown instance format: give a folder, .xlsx, .json or .yaml"
+            raise _refuse(
+                p.name,
+                "unknown instance format: give a folder, .xlsx, .json or .yaml",
+                lang or language_of([p.name]),
             )
     name = p.stem if p.is_file() else p.resolve().name
-    return build_instance(name, tables, policy, policy_file)
+    return build_instance(name, tables, policy, policy_file, lang)
 
 
 def expand_instances(items: Iterable[str | Path]) -> list[Path]:
@@ -129,57 +180,118 @@ def expand_instances(items: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-# ---- CSV folder --------------------------------------------------------------------------
+def headers_language(tables: dict[str, RawTable]) -> Lang:
+    """``"zh"`` when most headers as written are Chinese, else ``"en"``."""
+    return language_of(h for raw in tables.values() for h in raw.headers.values())
 
 
-def _decode(data: bytes, label: str) -> str:
-    if b"\x00" in data:
-        raise InputError.one(label, "not a text file (it holds binary data)")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+def _hint(lang: Lang | None, tables: dict[str, RawTable], name: str) -> Lang:
+    # The language for a message about a file whose headers are not known (empty, binary):
+    # the one asked for, else that of the tables read so far, else that of its name.
+    return lang or (headers_language(tables) if tables else language_of([name]))
+
+
+# ---- tables as rows of cells: the header row, then the data -------------------------------
+
+#: Rows searched for the header: a title, a date line and blank rows sit above it.
+_HEADER_SEARCH = 10
+
+
+def _text(cell: Any) -> str:
+    return "" if cell is None else str(cell).strip().lstrip("\ufeff")
+
+
+def _named_field(table: str, text: str) -> str | None:
+    """The field a header names, exactly or as a near miss (which is refused later)."""
+    fld = field_for(table, text)
+    if fld is None:
+        near = near_header(table, text)
+        fld = field_for(table, near) if near is not None else None
+    return fld
+
+
+def _header_row(table: str, rows: list[list[Any]]) -> int | None:
+    """Index of the header row: the first row naming the table's required columns.
+
+    A title merged across the columns (XX县学校信息表) or blank rows above the header are
+    common in files exported from Excel and WPS. Without a row naming all required columns,
+    the row naming the most columns is taken, so that the message says which are missing;
+    without any, the first non-blank row. None when every row is blank.
+    """
+    first: int | None = None
+    best, best_count = None, 0
+    searched = 0
+    for i, cells in enumerate(rows):
+        texts = [t for t in map(_text, cells) if t]
+        if not texts:
             continue
-    raise InputError.one(label, "cannot be read as UTF-8 or GB18030 text")
-
-
-def _read_csv(path: Path, table: str) -> RawTable:
-    label = path.name
-    text = _decode(path.read_bytes(), label)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        all_rows = list(reader)
-    except csv.Error as exc:
-        raise InputError.one(label, f"not a valid CSV file: {exc}") from None
-    if not all_rows or not any(c.strip() for c in all_rows[0]):
-        raise InputError.one(label, "the file is empty: it needs a header row and data rows")
-    return _raw_from_rows(table, label, all_rows[0], all_rows[1:], first_row=2)
+        first = i if first is None else first
+        named = {_named_field(table, t) for t in texts}
+        if all(f in named for f in REQUIRED[table]):
+            return i
+        if len(named - {None}) > best_count:
+            best, best_count = i, len(named - {None})
+        searched += 1
+        if searched == _HEADER_SEARCH:
+            break
+    return best if best is not None else first
 
 
 def _raw_from_rows(
-    table: str, label: str, header: list[Any], body: list[list[Any]], first_row: int
+    table: str, label: str, rows: list[list[Any]], at: int, lang: Lang | None
 ) -> RawTable:
+    """The table under the header at ``rows[at]``; row numbers are the file's own (1-based).
+
+    An unknown header close to a known one (骨干等级 for 骨干级别) is an error with a
+    suggestion, since dropping it would change the plan; an unrelated one (校长电话) is
+    kept out with a warning.
+    """
+    header = [_text(c) for c in rows[at]]
+    written = language_of(header)
+    say_in = lang or written
+    header_row = at + 1
     raw = RawTable(table, label)
     positions: list[tuple[int, str]] = []
-    for col, head in enumerate(header):
-        text = "" if head is None else str(head)
+    unknown: list[str] = []
+    for col, text in enumerate(header):
         fld = field_for(table, text)
         if fld is None:
-            if text.strip():
-                warnings.warn(
-                    f"{label}: column '{text.strip()}' is not used (unknown column)",
-                    InputWarning,
-                    stacklevel=2,
-                )
+            if text:
+                unknown.append(text)
             continue
         if fld in raw.headers:
-            raise InputError.one(label, "column given twice", row=1, column=text.strip())
-        raw.headers[fld] = text.strip().lstrip("\ufeff")
+            raise _refuse(label, "column given twice", say_in, row=header_row, column=text)
+        raw.headers[fld] = text
         positions.append((col, fld))
+    problems: list[InputProblem] = []
+    meant: set[str] = set()
+    for text in unknown:
+        near = near_header(table, text)
+        fld = field_for(table, near) if near is not None else None
+        if near is None or fld is None or fld in raw.headers:
+            _warn(
+                label,
+                say("column '{column}' is not used (unknown column)", say_in, column=text),
+                say_in,
+            )
+            continue
+        meant.add(fld)
+        message = say(
+            "column '{column}' is not known; did you mean '{suggestion}'?",
+            say_in,
+            column=text,
+            suggestion=near,
+        )
+        problems.append(InputProblem(label, message, header_row, text, None, say_in))
     for fld in REQUIRED[table]:
-        if fld not in raw.headers:
-            raise InputError.one(label, f"missing required column '{fld}'", row=1, column=fld)
-    for offset, cells in enumerate(body):
+        if fld not in raw.headers and fld not in meant:
+            name = header_for(table, fld, written)
+            message = say("missing required column '{column}'", say_in, column=name)
+            problems.append(InputProblem(label, message, header_row, name, None, say_in))
+    if problems:
+        raise InputError(problems)
+    for index in range(at + 1, len(rows)):
+        cells = rows[index]
         if not any(c is not None and str(c).strip() for c in cells):
             continue  # blank lines are common at the end of exported files
         row: dict[str, Any] = {}
@@ -194,12 +306,58 @@ def _raw_from_rows(
             if value is not None:
                 row[fld] = value
         raw.rows.append(row)
-        raw.row_numbers.append(first_row + offset)
+        raw.row_numbers.append(index + 1)
     if not raw.rows:  # a file given with only its header is a mistake, not "no data"
-        raise InputError.one(
-            label, "the table has a header but no rows; remove the file or fill it in", row=2
+        raise _refuse(
+            label,
+            "the table has a header but no rows; remove the file or fill it in",
+            say_in,
+            row=header_row + 1,
         )
     return raw
+
+
+# ---- CSV folder --------------------------------------------------------------------------
+
+
+def _decode(data: bytes, label: str, lang: Lang) -> str:
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark; its zero bytes are text.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _refuse(
+                label, "starts with a UTF-16 mark but cannot be read as UTF-16 text", lang
+            ) from None
+    if b"\x00" in data:
+        raise _refuse(label, "not a text file (it holds binary data)", lang)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _refuse(label, "cannot be read as UTF-8 or GB18030 text", lang)
+
+
+def _delimiter(text: str) -> str:
+    # Excel writes "Unicode text" and "Text (tab delimited)" with tabs; the start of the
+    # file tells (a title row of one cell followed by its empty cells counts as well).
+    head = text[:4096]
+    return "\t" if head.count("\t") > head.count(",") else ","
+
+
+def _read_csv(path: Path, table: str, lang: Lang | None, hint: Lang) -> RawTable:
+    label = path.name
+    text = _decode(path.read_bytes(), label, hint)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        all_rows = list(reader)
+    except csv.Error as exc:
+        raise _refuse(label, "not a valid CSV file: {detail}", hint, detail=exc) from None
+    at = _header_row(table, all_rows)
+    if at is None:
+        raise _refuse(label, "the file is empty: it needs a header row and data rows", hint)
+    return _raw_from_rows(table, label, all_rows, at, lang)
 
 
 def _table_for_stem(stem: str) -> str | None:
@@ -209,48 +367,118 @@ def _table_for_stem(stem: str) -> str | None:
     return TABLE_ALIASES.get(stem.strip())
 
 
-def _read_folder(folder: Path) -> tuple[dict[str, RawTable], dict[str, Any], str]:
+def _read_folder(
+    folder: Path, lang: Lang | None
+) -> tuple[dict[str, RawTable], dict[str, Any], str]:
     tables: dict[str, RawTable] = {}
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.suffix.lower() != ".csv":
             continue
         table = _table_for_stem(path.stem)
+        hint = _hint(lang, tables, path.stem)
         if table is None or table == "policy":
-            warnings.warn(
-                f"{path.name}: not an instance table, ignored", InputWarning, stacklevel=2
-            )
+            _warn(path.name, say("not an instance table, ignored", hint), hint)
             continue
         if table in tables:
-            raise InputError.one(path.name, f"table '{table}' is given twice")
-        tables[table] = _read_csv(path, table)
+            raise _refuse(path.name, "table '{table}' is given twice", hint, table=table)
+        tables[table] = _read_csv(path, table, lang, hint)
     if "schools" not in tables:
-        raise InputError.one(f"{folder.name}/schools.csv", "missing: every instance needs schools")
-    policy, policy_file = _read_policy_beside(folder / "policy.toml")
+        raise _refuse(
+            f"{folder.name}/schools.csv",
+            "missing: every instance needs schools",
+            _hint(lang, tables, folder.name),
+        )
+    policy, policy_file = _read_policy_beside(
+        folder / "policy.toml", lang or headers_language(tables)
+    )
     return tables, policy, policy_file
 
 
-def _read_policy_beside(path: Path) -> tuple[dict[str, Any], str]:
+def _read_policy_beside(path: Path, lang: Lang) -> tuple[dict[str, Any], str]:
     if not path.exists():
         return {}, path.name
-    text = _decode(path.read_bytes(), path.name)
+    text = _decode(path.read_bytes(), path.name, lang)
     try:
         return tomllib.loads(text), path.name
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
-        raise InputError.one(path.name, f"not valid TOML: {exc}", row=row) from None
+        raise _refuse(path.name, "not valid TOML: {detail}", lang, row=row, detail=exc) from None
 
 
 # ---- Excel -------------------------------------------------------------------------------
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict[str, Any], str]:
+def _has_merged_cells(path: Path) -> bool:
+    """Whether any sheet of the workbook merges cells (a ``mergeCell`` in its XML).
+
+    openpyxl's read-only mode, fast on large sheets, does not see merges; the workbook is
+    loaded whole only when it has some, which planners' hand-made sheets do and exported
+    or generated ones do not. The XML is scanned in chunks: merges follow the cell data.
+    """
+    needle = b"mergeCell"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(name) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        if needle in tail + chunk[: len(needle)] or needle in chunk:
+                            return True
+                        tail = chunk[-len(needle) :]
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+        return False  # openpyxl then says what is wrong with the file
+    return False
+
+
+def _fill_merges(rows: list[list[Any]], at: int, ranges: list[Any], label: str, lang: Lang) -> None:
+    """Give every cell of a merged region below the header its top-left value, and say so.
+
+    A planner merges a column vertically to write one school code for several staff; the
+    file holds the code in the first cell only. Merges in or above the header (the title)
+    are not data and are left alone.
+    """
+    for merged in sorted(ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.min_row <= at + 1 or merged.min_row > len(rows):
+            continue
+        top = rows[merged.min_row - 1]
+        value = top[merged.min_col - 1] if merged.min_col <= len(top) else None
+        if value is None:
+            continue
+        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+            cells = rows[r - 1]
+            cells.extend([None] * (merged.max_col - len(cells)))
+            for c in range(merged.min_col, merged.max_col + 1):
+                cells[c - 1] = value
+        _warn(
+            label,
+            say(
+                "merged cells {cells} filled with {value}",
+                lang,
+                cells=merged.coord,
+                value=repr(_cell(value)),
+            ),
+            lang,
+        )
+
+
+def _read_workbook(
+    path: Path, lang: Lang | None
+) -> tuple[dict[str, RawTable], dict[str, Any], str]:
     import openpyxl  # local: only Excel users pay for the import
 
+    merged = _has_merged_cells(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=not merged, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError.one(path.name, f"not a readable Excel workbook ({exc})") from None
+        raise _refuse(
+            path.name,
+            "not a readable Excel workbook ({detail})",
+            lang or language_of([path.stem]),
+            detail=exc,
+        ) from None
     tables: dict[str, RawTable] = {}
     policy: dict[str, Any] = {}
     policy_file = f"{path.name} [policy]"
@@ -258,28 +486,34 @@ def _read_workbook(path: Path) -> tuple[dict[str, RawTable], dict[str, Any], str
         for sheet in book.worksheets:
             table = _table_for_stem(sheet.title)
             label = f"{path.name} [{sheet.title}]"
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            hint = _hint(lang, tables, sheet.title)
             if table is None:
-                warnings.warn(
-                    f"{label}: not an instance table, ignored", InputWarning, stacklevel=2
-                )
+                _warn(label, say("not an instance table, ignored", hint), hint)
                 continue
-            if not rows or not any(c is not None and str(c).strip() for c in rows[0]):
-                raise InputError.one(label, "the sheet is empty: it needs a header row")
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             if table == "policy":
-                policy = _policy_from_rows(label, rows)
+                policy = _policy_from_rows(label, rows, hint)
                 continue
-            body = [[_cell(c) for c in r] for r in rows[1:]]
-            tables[table] = _raw_from_rows(table, label, rows[0], body, first_row=2)
+            at = _header_row(table, rows)
+            if at is None:
+                raise _refuse(label, "the sheet is empty: it needs a header row", hint)
+            if merged:
+                written = language_of(_text(c) for c in rows[at])
+                _fill_merges(rows, at, list(sheet.merged_cells.ranges), label, lang or written)
+            for i in range(at + 1, len(rows)):
+                rows[i] = [_cell(c) for c in rows[i]]
+            tables[table] = _raw_from_rows(table, label, rows, at, lang)
     finally:
         book.close()
     if "schools" not in tables:
-        raise InputError.one(
-            f"{path.name} [schools]", "missing sheet: every instance needs schools"
+        raise _refuse(
+            f"{path.name} [schools]",
+            "missing sheet: every instance needs schools",
+            _hint(lang, tables, path.stem),
         )
     beside = path.with_name("policy.toml")
     if not policy and beside.exists():
-        policy, policy_file = _read_policy_beside(beside)
+        policy, policy_file = _read_policy_beside(beside, lang or headers_language(tables))
     return tables, policy, policy_file
 
 
@@ -292,13 +526,17 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def _policy_from_rows(label: str, rows: list[list[Any]]) -> dict[str, Any]:
-    head = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
-    if "key" not in head or "value" not in head:
-        raise InputError.one(label, "the policy sheet needs columns 'key' and 'value'", row=1)
-    k, v = head.index("key"), head.index("value")
+def _policy_from_rows(label: str, rows: list[list[Any]], lang: Lang) -> dict[str, Any]:
+    heads = [[_text(c).lower() for c in r] for r in rows]
+    at = next((i for i, h in enumerate(heads) if "key" in h and "value" in h), None)
+    if at is None:
+        first = next((i for i, h in enumerate(heads) if any(h)), 0)
+        raise _refuse(
+            label, "the policy sheet needs columns 'key' and 'value'", lang, row=first + 1
+        )
+    k, v = heads[at].index("key"), heads[at].index("value")
     flat: dict[str, Any] = {}
-    for row in rows[1:]:
+    for row in rows[at + 1 :]:
         key = row[k] if k < len(row) else None
         if key is None or not str(key).strip():
             continue
@@ -306,7 +544,7 @@ def _policy_from_rows(label: str, rows: list[list[Any]]) -> dict[str, Any]:
     try:
         return nest_dotted(flat)
     except ValueError as exc:
-        raise InputError.one(label, str(exc)) from None
+        raise _refuse(label, "policy keys conflict: {detail}", lang, detail=exc) from None
 
 
 def _policy_value(value: Any) -> Any:
@@ -321,55 +559,93 @@ def _policy_value(value: Any) -> Any:
 # ---- JSON / YAML -------------------------------------------------------------------------
 
 
-def _parse_json(path: Path) -> Any:
-    text = _decode(path.read_bytes(), path.name)
+def _parse_json(path: Path, lang: Lang | None) -> Any:
+    hint = lang or language_of([path.stem])
+    text = _decode(path.read_bytes(), path.name, hint)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError.one(
+        raise _refuse(
             path.name,
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            "not valid JSON: {detail} (line {line}, column {col})",
+            hint,
             row=exc.lineno,
+            detail=exc.msg,
+            line=exc.lineno,
+            col=exc.colno,
         ) from None
 
 
-def _parse_yaml(path: Path) -> Any:
+def _parse_yaml(path: Path, lang: Lang | None) -> Any:
     import yaml
 
-    text = _decode(path.read_bytes(), path.name)
+    hint = lang or language_of([path.stem])
+    text = _decode(path.read_bytes(), path.name, hint)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise InputError.one(path.name, f"not valid YAML: {exc}", row=row) from None
+        raise _refuse(path.name, "not valid YAML: {detail}", hint, row=row, detail=exc) from None
 
 
-def _read_document(path: Path, doc: Any) -> tuple[dict[str, RawTable], dict[str, Any], str]:
+def _document_language(doc: dict[Any, Any]) -> Lang:
+    # The column names of each table's first row stand for the document's headers.
+    keys: list[str] = []
+    for value in doc.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            keys.extend(str(k) for k in value[0])
+    return language_of(keys)
+
+
+def _read_document(
+    path: Path, doc: Any, lang: Lang | None
+) -> tuple[dict[str, RawTable], dict[str, Any], str]:
     label = path.name
     if not isinstance(doc, dict):
-        raise InputError.one(label, "the document must be an object with a 'schools' table")
+        raise _refuse(
+            label,
+            "the document must be an object with a 'schools' table",
+            lang or language_of([path.stem]),
+        )
+    say_in = lang or _document_language(doc)
     tables: dict[str, RawTable] = {}
     for key, value in doc.items():
         if key in ("name", "policy", "format", "version"):
             continue
         table = _table_for_stem(str(key))
         if table is None or table == "policy":
-            raise InputError.one(label, f"unknown table '{key}'", column=str(key))
+            raise _refuse(label, "unknown table '{table}'", say_in, column=str(key), table=key)
         if not isinstance(value, list):
-            raise InputError.one(label, f"'{key}' must be a list of rows", column=str(key))
+            raise _refuse(
+                label, "'{table}' must be a list of rows", say_in, column=str(key), table=key
+            )
         raw = RawTable(table, label)
         for i, item in enumerate(value):
             if not isinstance(item, dict):
-                raise InputError.one(
-                    label, f"each row of '{key}' must be an object", row=i + 1, column=str(key)
+                raise _refuse(
+                    label,
+                    "each row of '{table}' must be an object",
+                    say_in,
+                    row=i + 1,
+                    column=str(key),
+                    table=key,
                 )
             row: dict[str, Any] = {}
             for head, cell in item.items():
                 fld = field_for(table, str(head))
                 if fld is None:
-                    raise InputError.one(
-                        label, f"unknown column in '{key}'", row=i + 1, column=f"{key}.{head}"
+                    near = near_header(table, str(head))
+                    raise _refuse(
+                        label,
+                        "unknown column in '{table}'"
+                        if near is None
+                        else "unknown column in '{table}'; did you mean '{suggestion}'?",
+                        say_in,
+                        row=i + 1,
+                        column=f"{key}.{head}",
+                        table=key,
+                        suggestion=near,
                     )
                 raw.headers.setdefault(fld, f"{key}.{head}")
                 if cell is not None and cell != "":
@@ -380,20 +656,24 @@ def _read_document(path: Path, doc: Any) -> tuple[dict[str, RawTable], dict[str,
             raw.headers.setdefault(fld, f"{key}.{fld}")
         tables[table] = raw
     if "schools" not in tables or not tables["schools"].rows:
-        raise InputError.one(
-            label, "the document needs a non-empty 'schools' table", column="schools"
+        raise _refuse(
+            label, "the document needs a non-empty 'schools' table", say_in, column="schools"
         )
     policy = doc.get("policy") or {}
     if not isinstance(policy, dict):
-        raise InputError.one(label, "'policy' must be an object", column="policy")
+        raise _refuse(label, "'policy' must be an object", say_in, column="policy")
     if not policy and path.with_name("policy.toml").exists():
-        return (tables, *_read_policy_beside(path.with_name("policy.toml")))
+        return (tables, *_read_policy_beside(path.with_name("policy.toml"), say_in))
     return tables, policy, f"{label} [policy]"
 
 
 # ---- builder -----------------------------------------------------------------------------
 
-_INT_TEXT = re.compile(r"^-?\d+\.0*$")
+# Whole numbers as Excel and WPS write them: 2134.0, and thousands grouped with a comma, a
+# full-width comma or a space (2,134 / 2，134 / 2 134), one separator throughout.
+_WHOLE_FLOAT = re.compile(r"^[+-]?\d+\.0*$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([,，\s])\d{3})(?:\1\d{3})*(?:\.0*)?$")
+_SEPARATORS = re.compile(r"[,，\s]")
 _ADAPTERS = {name: TypeAdapter(list[model]) for name, model in TABLES.items()}  # type: ignore[valid-type]
 _INT_FIELDS = {
     name: {f for f, info in model.model_fields.items() if "int" in str(info.annotation)}
@@ -401,15 +681,26 @@ _INT_FIELDS = {
 }
 
 
-def _validate_table(raw: RawTable) -> list[Any]:
+def _plain_int(text: str) -> str | None:
+    """``text`` as plain digits when it is a whole number written as above, else None."""
+    if _WHOLE_FLOAT.match(text):
+        return text.split(".")[0]
+    if _GROUPED.match(text):
+        return _SEPARATORS.sub("", text.split(".")[0])
+    return None
+
+
+def _validate_table(raw: RawTable, lang: Lang) -> list[Any]:
     ints = _INT_FIELDS[raw.name]
     rows = raw.rows
     if ints:
         for row in rows:
             for f in ints:
                 v = row.get(f)
-                if isinstance(v, str) and _INT_TEXT.match(v):
-                    row[f] = v.split(".")[0]
+                if isinstance(v, str) and not v.isdigit():  # plain digits need nothing
+                    plain = _plain_int(v)
+                    if plain is not None:
+                        row[f] = plain
     try:
         return list(_ADAPTERS[raw.name].validate_python(rows))
     except ValidationError as exc:
@@ -424,64 +715,74 @@ def _validate_table(raw: RawTable) -> list[Any]:
             if (index, fld) in seen:
                 continue  # one message per cell: the first is the telling one
             seen.add((index, fld))
-            message = err["msg"]
-            if err["type"] == "literal_error":
-                message = f"unknown value; {message[0].lower()}{message[1:]}"
             value = err.get("input")
             if isinstance(value, dict):
                 value = None
             problems.append(
                 InputProblem(
                     raw.file,
-                    message,
+                    validation_message(err, lang),
                     raw.where(index),
                     raw.header(fld) if fld else None,
                     value,
+                    lang,
                 )
             )
         raise InputError(problems) from None
 
 
-def _validate_policy(data: dict[str, Any], label: str) -> Policy:
+def _validate_policy(data: dict[str, Any], label: str, lang: Lang) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             key = ".".join(str(part) for part in err["loc"])
-            message = err["msg"]
             if err["type"] == "extra_forbidden":
-                message = "unknown policy key"
+                message = say("unknown policy key", lang)
+            else:
+                message = validation_message(err, lang)
             value = err.get("input")
             if isinstance(value, dict):
                 value = None
-            problems.append(InputProblem(label, f"key {key}: {message}", None, None, value))
+            text = say("key {key}: {message}", lang, key=key, message=message)
+            problems.append(InputProblem(label, text, None, None, value, lang))
         raise InputError(problems) from None
 
 
-def headers_language(tables: dict[str, RawTable]) -> Literal["en", "zh"]:
-    """``"zh"`` when most headers as written are Chinese, else ``"en"``."""
-    written = [h for raw in tables.values() for h in raw.headers.values()]
-    chinese = sum(1 for h in written if not h.isascii())
-    return "zh" if written and chinese * 2 > len(written) else "en"
-
-
 def build_instance(
-    name: str, tables: dict[str, RawTable], policy: dict[str, Any], policy_file: str
+    name: str,
+    tables: dict[str, RawTable],
+    policy: dict[str, Any],
+    policy_file: str,
+    lang: Lang | None = None,
 ) -> tuple[Instance, Sources]:
-    """Validate raw tables and policy into an :class:`Instance`; check across tables."""
+    """Validate raw tables and policy into an :class:`Instance`; check across tables.
+
+    ``lang`` is the language of messages and of :attr:`Instance.lang`; default: that of
+    the headers.
+    """
+    lang = lang or headers_language(tables)
     validated: dict[str, Any] = {}
     for table in TABLES:
         if table in tables:
-            validated[table] = _validate_table(tables[table])
-    validated["policy"] = _validate_policy(policy, policy_file)
-    sources = Sources(tables, policy_file)
+            validated[table] = _validate_table(tables[table], lang)
+    validated["policy"] = _validate_policy(policy, policy_file, lang)
+    sources = Sources(tables, policy_file, lang)
     # Validators already ran per table; the cross-table check runs here with the
     # sources so that each problem names its file and row.
-    instance = Instance.model_construct(name=name, lang=headers_language(tables), **validated)
+    instance = Instance.model_construct(name=name, lang=lang, **validated)
     problems = check_instance(instance, sources)
     if problems:
-        raise InputError(problems)
+        # A problem made without the sources (a policy key) is put in the planner's words.
+        raise InputError(
+            [
+                p
+                if p.lang == lang
+                else dataclasses.replace(p, message=say(p.message, lang), lang=lang)
+                for p in problems
+            ]
+        )
     return instance, sources
 
 
