@@ -33,6 +33,8 @@ from solver.io.tabular import Table as Rows
 from solver.io.tabular import csv_bytes
 from solver.models.search import STOP
 from solver.plan import Plan
+from solver.report import render_html
+from solver.result import Summary
 
 app = typer.Typer(
     name="twinning",
@@ -95,9 +97,15 @@ def solve(
     workers: Annotated[int | None, typer.Option(help="CP-SAT workers.")] = None,
     backend: Annotated[str, typer.Option(help="cpsat (OR-Tools) or pulp (CBC).")] = "cpsat",
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx.")
+        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx,html.")
     ] = "json,csv",
-    lang: Annotated[str, typer.Option(help="Headers of tables: en or zh.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Headers of tables: en (default) or zh; the HTML report's language "
+            "(default: the language of the instance's files)."
+        ),
+    ] = None,
     deterministic: Annotated[
         bool, typer.Option(help="Identical plan on repeated runs (slower).")
     ] = False,
@@ -108,10 +116,10 @@ def solve(
     """Solve an instance, write the plan, print a summary table."""
 
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
-    bad = set(formats) - {"json", "csv", "xlsx"}
+    bad = set(formats) - {"json", "csv", "xlsx", "html"}
     if bad:
-        _fail(f"--format: unknown format(s) {', '.join(sorted(bad))}; use json,csv,xlsx")
-    if lang not in ("en", "zh"):
+        _fail(f"--format: unknown format(s) {', '.join(sorted(bad))}; use json,csv,xlsx,html")
+    if lang not in (None, "en", "zh"):
         _fail("--lang: use en or zh")
     with _user_errors():
         inst = _load(instance)
@@ -135,9 +143,12 @@ def solve(
             formats=formats,
             summary=result.summary(),
             inst=inst,
-            lang=lang,
+            lang=lang or "en",
             masked=mask_names,
         )
+        if "html" in formats:
+            page = render_html(inst, result.plan, result.summary(), lang, masked=mask_names)
+            atomic_write(target / "report.html", page.encode("utf-8"))
     _print_summary(result)
     if result.closest:
         out_console.print(f"closest plan written to {target}/ (status {result.status})")
@@ -299,13 +310,7 @@ def validate(
 
     with _user_errors():
         inst = _load(instance)
-        if not plan.is_file():
-            _fail(f"{plan}: no such file")
-        try:
-            doc = Plan.from_json(plan.read_bytes().decode("utf-8"))
-        except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            first = str(exc).splitlines()[0:3]
-            _fail(f"{plan.name}: not a twinning plan ({' '.join(first)})")
+        doc = _read_plan(plan)
         report = check(inst, doc)
     for v in report.violations:
         out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
@@ -321,6 +326,82 @@ def validate(
         return
     out_console.print(f"invalid: {len(report.violations)} violation(s)")
     raise typer.Exit(1)
+
+
+def _read_plan(path: Path) -> Plan:
+    """A plan.json, or exit 2 naming the file."""
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+    try:
+        return Plan.from_json(path.read_bytes().decode("utf-8"))
+    except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        first = str(exc).splitlines()[0:3]
+        _fail(f"{path.name}: not a twinning plan ({' '.join(first)})")
+
+
+def _read_summary(path: Path) -> Summary:
+    """A summary.json, or exit 2 naming the file."""
+    try:
+        return Summary.model_validate_json(path.read_bytes().decode("utf-8"))
+    except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        first = str(exc).splitlines()[0:3]
+        _fail(f"{path.name}: not a twinning summary ({' '.join(first)})")
+
+
+@app.command()
+def report(
+    instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
+    plan: Annotated[Path, typer.Argument(help="plan.json to report.")],
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML report (map, KPIs, tables) here.")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="zh or en (default: the language of the instance's files)."),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(help="summary.json of the solve (default: the one beside the plan, if any)."),
+    ] = None,
+    mask_names: Annotated[
+        bool, typer.Option(help="Replace staff names with stable pseudonyms.")
+    ] = False,
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            help="Tile URL template (https://.../{z}/{x}/{y}.png) for a map background online; "
+            "without it the page makes no request at all."
+        ),
+    ] = None,
+) -> None:
+    """Reports from an existing plan: each option given writes its report."""
+
+    if lang not in (None, "en", "zh"):
+        _fail("--lang: use en or zh")
+    # Each report format is one option here, written when given (--xlsx is the Excel one).
+    if html is None:
+        _fail("report: nothing to write; give --html FILE")
+    with _user_errors():
+        inst = _load(instance)
+        doc = _read_plan(plan)
+        beside = plan.parent / "summary.json"
+        if summary is not None and not summary.is_file():
+            _fail(f"{summary}: no such file")
+        found = summary or (beside if beside.is_file() else None)
+        facts = _read_summary(found) if found is not None else None
+        report = check(inst, doc)
+        if html is not None:
+            page = render_html(
+                inst, doc, facts, lang, masked=mask_names, tiles=tiles, checked=report
+            )
+            atomic_write(html, page.encode("utf-8"))
+            out_console.print(f"HTML report written to {html}")
+    if not report.ok:
+        rules = sorted({v.rule for v in report.violations})
+        out_console.print(
+            f"the plan misses {len(rules)} rule(s), shown in the report: {', '.join(rules)}",
+            soft_wrap=True,
+        )
 
 
 @app.command()
