@@ -67,6 +67,7 @@ def balance_chart(balance: Balance, words: dict[str, str], lang: str) -> str:
     height = head + plot_h + foot
 
     def y(v: float) -> float:
+        """The SVG height of a coefficient (0 at the axis)."""
         return head + plot_h * (1 - v / top)
 
     body = [

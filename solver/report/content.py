@@ -97,6 +97,7 @@ class Kpi:
     value: float | None
     required: float | None = None
     kind: Literal["share", "ratio", "count", "km"] = "count"
+    accepted_below: bool = False  # the policy accepts less (rotation.cap_quota)
 
     @property
     def met(self) -> bool | None:
@@ -128,6 +129,7 @@ class NeedsGroup:
 
     @property
     def uncovered_reachable(self) -> int:
+        """Shortages left that some allowed move could still fill."""
         return self.total - self.covered - self.unreachable
 
 
@@ -295,19 +297,24 @@ def rule_rows(
                 rows.append(_rule_row(part, key, rule_description(check), by_rule[key], lang))
         if part == "roster" and roster_kpis is not None and roster_kpis.quota_capped:
             capped = roster_kpis.quota_capped
+            what = (
+                "Schools moving fewer than their quota by rotation.rate, accepted by the "
+                "policy and priced in the objective."
+            )
+            said = "{s}: 交流 {n} 人, 名额 {q} 人" if lang == "zh" else "{s} moves {n} of {q}"
             rows.append(
                 RuleRow(
                     part="roster",
                     rule="rotation.cap_quota",
-                    name=labels.rule_name("rotation.cap_quota", lang),
-                    description="Schools moving fewer than their quota by rotation.rate, "
-                    "accepted by the policy and priced in the objective.",
+                    name=labels.rule_name("rotation.cap_quota", lang) if lang == "zh" else what,
+                    description=what,
                     state="priced",
                     violations=len(capped),
                     amount=float(sum(c.by_rate - c.can_move for c in capped.values())),
                     where=tuple(sorted(capped)),
                     message="; ".join(
-                        f"{s}: {c.can_move} / {c.by_rate}" for s, c in sorted(capped.items())
+                        said.format(s=s, n=c.can_move, q=c.by_rate)
+                        for s, c in sorted(capped.items())
                     ),
                 )
             )
@@ -318,9 +325,7 @@ def rule_rows(
 
 def _rule_row(part: str, key: str, description: str, found: list[Violation], lang: str) -> RuleRow:
     amounts = [v.amount for v in found if v.amount is not None]
-    where: list[str] = []
-    for v in found:
-        where.extend(w for w in v.where if w not in where)
+    where = dict.fromkeys(w for v in found for w in v.where)  # in order, once each
     return RuleRow(
         part=part,
         rule=key,
@@ -371,6 +376,7 @@ def headline_kpis(
                 recount.rotation_rate if recount else None,
                 rotation.rate,
                 "share",
+                accepted_below=rotation.cap_quota,
             ),
             Kpi(
                 "backbone_share",

@@ -282,13 +282,16 @@ def _kpis(kpis: dict[str, list[Kpi]], w: dict[str, str]) -> str:
         for k in found:
             met = k.met
             state = "" if met is None else (" met" if met else " missed")
+            if met is False and k.accepted_below:
+                state = " priced"
             req = ""
             meter = ""
             if k.required is not None:
-                mark = "" if met is None else (" ✓" if met else " ✗")
+                mark = {"": "", " met": " ✓", " missed": " ✗", " priced": " !"}[state]
+                accepted = f" ({w['priced']})" if state == " priced" else ""
                 req = (
                     f'<div class="kpi-req">{escape(w["required"])} ≥ '
-                    f"{escape(fmt_number(k.required, k.kind))}{mark}</div>"
+                    f"{escape(fmt_number(k.required, k.kind))}{mark}{escape(accepted)}</div>"
                 )
             if k.kind == "share" and k.value is not None:
                 full = max(1.0, k.required or 0.0)

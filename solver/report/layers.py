@@ -116,6 +116,7 @@ def convex_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, floa
         return pts
 
     def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        """> 0 when o -> a -> b turns counter-clockwise (x = lon, y = lat)."""
         return (a[1] - o[1]) * (b[0] - o[0]) - (a[0] - o[0]) * (b[1] - o[1])
 
     lower: list[tuple[float, float]] = []
