@@ -302,8 +302,10 @@ class Opened:
 
 @pytest.fixture(scope="module")
 def haicheng_page(
-    haicheng: tuple[Instance, Result], browser_context: Any
+    browser_context: Any, haicheng: tuple[Instance, Result]
 ) -> Iterator[tuple[Opened, Instance, Plan]]:
+    """The zh report of haicheng-like, written to tests/artifacts/ and opened from disk
+    (the browser first: without one, the test skips before the 15 s solve)."""
     inst, result = haicheng
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / "haicheng-like-report.html"
