@@ -310,7 +310,13 @@ def validate(
 
     with _user_errors():
         inst = _load(instance)
-        doc = _read_plan(plan)
+        if not plan.is_file():
+            _fail(f"{plan}: no such file")
+        try:
+            doc = Plan.from_json(plan.read_bytes().decode("utf-8"))
+        except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            first = str(exc).splitlines()[0:3]
+            _fail(f"{plan.name}: not a twinning plan ({' '.join(first)})")
         report = check(inst, doc)
     for v in report.violations:
         out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
