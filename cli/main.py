@@ -29,12 +29,15 @@ import solver
 from solver.check import validate as check
 from solver.county.instance import Instance
 from solver.errors import InputError
-from solver.io.files import atomic_write, check_output_folder
+from solver.io.files import atomic_write, check_output_folder, replace_folder
 from solver.io.readers import InputWarning, expand_instances, load_instance
 from solver.io.tabular import Table as Rows
 from solver.io.tabular import csv_bytes
 from solver.models.search import STOP
 from solver.plan import PART_ORDER, Plan
+from solver.report.html import render_html
+from solver.report.outputs import result_files
+from solver.result import Summary
 
 app = typer.Typer(
     name="twinning",
@@ -145,12 +148,12 @@ def solve(
     workers: Annotated[int | None, typer.Option(help="CP-SAT workers.")] = None,
     backend: Annotated[str, typer.Option(help="cpsat (OR-Tools) or pulp (CBC).")] = "cpsat",
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx.")
+        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx,html.")
     ] = "json,csv",
     lang: Annotated[
         str | None,
         typer.Option(
-            help="Language of the tables and the workbook: en or zh "
+            help="Language of the tables, the workbook and the HTML report: en or zh "
             "(default: the language of the instance's headers)."
         ),
     ] = None,
@@ -195,14 +198,10 @@ def solve(
                 )
             )
     with _user_errors():
-        result.plan.to_folder(
-            target,
-            formats=formats,
-            summary=result.summary(),
-            inst=inst,
-            lang=lang,
-            masked=mask_names,
-        )
+        # The whole output folder at once (no file of an earlier solve survives), the HTML
+        # report with it.
+        files = result_files(result, inst, formats=formats, lang=lang, masked=mask_names)
+        replace_folder(target, files)
     if not quiet:
         _print_summary(result)
     if result.closest:
@@ -224,7 +223,7 @@ def solve(
 SHOWN_ROWS = 20
 
 #: Output formats the commands write.
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "html")
 
 
 def _formats(fmt: str) -> tuple[str, ...]:
@@ -257,6 +256,15 @@ def _read_plan(path: Path) -> Plan:
     except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         first = str(exc).splitlines()[0:3]
         _fail(f"{path.name}: not a twinning plan ({' '.join(first)})")
+
+
+def _read_summary(path: Path) -> Summary:
+    """A summary.json, or exit 2 naming the file."""
+    try:
+        return Summary.model_validate_json(path.read_bytes().decode("utf-8"))
+    except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        first = str(exc).splitlines()[0:3]
+        _fail(f"{path.name}: not a twinning summary ({' '.join(first)})")
 
 
 def _say_added_parts(inst: Instance, parts: str | None, given: Plan | None, quiet: bool) -> None:
@@ -529,6 +537,74 @@ def validate(
 
 
 @app.command(
+    epilog=(
+        "Writes each report asked for: --html (one self-contained page: map, KPIs, tables, a "
+        "panel per school; no request leaves the machine) and --xlsx (the workbook: a summary "
+        "sheet in the planner's language and every table). Exit codes: 0 written (the plan "
+        "may still miss rules: they are shown); 2 unusable input or nothing asked."
+    )
+)
+def report(
+    instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
+    plan: Annotated[Path, typer.Argument(help="plan.json to report.")],
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML report (map, KPIs, tables) here.")
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write the Excel workbook here.")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="zh or en (default: the language of the instance's files)."),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(help="summary.json of the solve (default: the one beside the plan, if any)."),
+    ] = None,
+    mask_names: Annotated[
+        bool, typer.Option(help="Replace staff names with stable pseudonyms.")
+    ] = False,
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            help="Tile URL template (https://.../{z}/{x}/{y}.png) for a map background online; "
+            "without it the page makes no request at all."
+        ),
+    ] = None,
+) -> None:
+    """Reports from an existing plan: each option given writes its report."""
+
+    if lang not in (None, "en", "zh"):
+        _fail("--lang: use en or zh")
+    if html is None and xlsx is None:
+        _fail("report: nothing to write; give --html FILE and/or --xlsx FILE")
+    with _user_errors():
+        inst = _load(instance)
+        doc = _read_plan(plan)
+        beside = plan.parent / "summary.json"
+        if summary is not None and not summary.is_file():
+            _fail(f"{summary}: no such file")
+        found = summary or (beside if beside.is_file() else None)
+        facts = _read_summary(found) if found is not None else None
+        report = check(inst, doc)
+        if html is not None:
+            page = render_html(
+                inst, doc, facts, lang, masked=mask_names, tiles=tiles, checked=report
+            )
+            atomic_write(html, page.encode("utf-8"))
+            out_console.print(f"HTML report written to {html}")
+        if xlsx is not None:
+            doc.to_excel(xlsx, inst=inst, summary=facts, lang=lang, masked=mask_names)
+            out_console.print(f"Excel report written to {xlsx}")
+    if not report.ok:
+        rules = sorted({v.rule for v in report.violations})
+        out_console.print(
+            f"the plan misses {len(rules)} rule(s), shown in the report: {', '.join(rules)}",
+            soft_wrap=True,
+        )
+
+
+@app.command(
     epilog="Writes schools.csv, staff.csv, needs.csv, history.csv and policy.toml into OUT. "
     "Exit codes: 0 written; 2 bad options."
 )
@@ -587,7 +663,7 @@ def batch(
         bool, typer.Option(help="Identical plans on repeated runs (slower).")
     ] = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx.")
+        str, typer.Option("--format", help="Comma-separated: json,csv,xlsx,html.")
     ] = "json,csv",
     lang: Annotated[
         str | None, typer.Option(help="Tables in en or zh (default: each instance's headers).")

@@ -19,7 +19,9 @@ from pydantic import BaseModel, Field
 from solver.check import validate
 from solver.county.instance import Instance
 from solver.errors import InputError
+from solver.io.files import replace_folder
 from solver.io.readers import load_instance
+from solver.report.outputs import result_files
 from solver.solving import solve
 
 INSTANCE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx")
@@ -77,7 +79,7 @@ def solve_one(
             row.error = "; ".join(messages) or f"status {result.status}"
         if out_dir is not None:
             target = Path(out_dir) / name
-            result.plan.to_folder(target, summary=result.summary(), inst=inst, **(output or {}))
+            replace_folder(target, result_files(result, inst, **(output or {})))
             row.out = str(target)
     except InputError as exc:
         row.error = str(exc).splitlines()[0]
