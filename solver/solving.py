@@ -248,13 +248,16 @@ def _result(
     # so that what is written is a whole plan for the parts it names.
     planned = [p for p in order if p in results and p in objectives]
     status = worst_status([r.status for r in results.values()] or ["unknown"])
+    # The plan's own status speaks for the parts it holds: pairs and alliances solved to
+    # optimality stay a valid plan of those parts when the roster after them is stopped.
+    plan_status = worst_status([results[p].status for p in planned] or ["unknown"])
     objective = sum(o.value for o in objectives.values()) if objectives else None
     bounds = [r.bound for r in results.values()]
     bound = sum(b for b in bounds if b is not None) if all(b is not None for b in bounds) else None
     plan = plan_so_far.model_copy(
         update={
             "parts": planned,
-            "status": status,
+            "status": plan_status,
             "objective": objective or 0,
             "objectives": objectives,
         }

@@ -194,10 +194,13 @@ def test_generate_writes_a_county_that_solves(tmp_path: Path) -> None:
 
 
 def test_generated_county_under_its_default_policy_is_infeasible(tmp_path: Path) -> None:
-    # The shipped demo county (made by twinning generate) cannot meet every school's
-    # rotation.rate quota: status infeasible, exit 1, every school short named; the plan
-    # that comes closest is written and the checker names the same schools.
-    demo = INSTANCES / "demo-county"
+    # A county made by twinning generate (the demo county's, before its planner set
+    # cap_quota) cannot meet every school's rotation.rate quota: status infeasible, exit 1,
+    # every school short named; the plan that comes closest is written and the checker
+    # names the same schools.
+    demo = tmp_path / "generated"
+    made = twinning("generate", "--schools", "30", "--staff", "600", "--seed", "7", "-o", str(demo))
+    assert made.returncode == 0, made.stderr
     out = tmp_path / "out"
     run = twinning("solve", str(demo), "-o", str(out))
     assert run.returncode == 1, run.stdout + run.stderr

@@ -19,7 +19,6 @@ import itertools
 import re
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -281,7 +280,6 @@ def test_rotation_one_head_infeasible() -> None:
     assert out.status == "infeasible" and out.moves == [] and out.objective is None
 
 
-@pytest.mark.xfail(strict=True, reason=SPLIT_BUG)
 def test_one_head_checker_catches_headless_schools() -> None:
     inst = two_schools()
     # A one-way move leaves the home school headless and the host with two.
@@ -319,7 +317,6 @@ def test_vacancy_cannot_be_filled_while_every_school_keeps_its_head() -> None:
     assert out.moves == [] and out.stayed == ["city_head"]
 
 
-@pytest.mark.xfail(strict=True, reason=SPLIT_BUG)
 def test_one_head_checker_catches_a_filled_vacancy() -> None:
     inst = county(
         [school("city"), school("vacant", tier="weak", area="rural", km=2)],
@@ -425,7 +422,6 @@ def test_headship_max_km() -> None:
     assert out.moves == [] and out.objective == 2 * DUE
 
 
-@pytest.mark.xfail(strict=True, reason=SPLIT_BUG)
 def test_headship_max_km_checker() -> None:
     inst = two_schools(max_km=5)
     swap = plan_of([headship("city", "village"), headship("village", "city", direction="in")])
@@ -453,7 +449,6 @@ def test_headship_fixed() -> None:
     assert out.stayed == []
 
 
-@pytest.mark.xfail(strict=True, reason=SPLIT_BUG + ": a pinned headship is reported missing")
 def test_headship_fixed_plan_is_valid() -> None:
     inst = _pinned_headship()
     assert_valid(inst, solved(inst))
@@ -605,7 +600,6 @@ def _due_head_beside_vacancies() -> Instance:
 
 # Both properties fail on every county with a pinned principal or a vacancy the due
 # principal could take; the explicit examples make the failure certain on every run.
-@pytest.mark.xfail(strict=True, reason=SPLIT_BUG + ": a pinned headship is reported missing")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(counties())
 @example((_pinned_headship(), [], []))
@@ -622,11 +616,6 @@ def test_every_headship_plan_passes_the_checker(
     assert out.bound == out.objective
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=SPLIT_BUG + ": check_one_head accepts a principal leaving for a vacancy, so the "
-    "brute force finds a 'valid' plan cheaper than the model's optimum",
-)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(counties(max_schools=4))
 @example((_due_head_beside_vacancies(), [], []))
@@ -662,12 +651,6 @@ def test_headship_optimum_matches_brute_force(
     assert out.status == ("infeasible" if best is None else "optimal")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open question: a headship starts in the horizon's first period, so a principal "
-    "pinned in fixed.csv with a later period is moved from the first one, and the roster's "
-    "check_fixed (which compares the period) reports the pin as missing",
-)
 def test_pin_with_a_later_period_is_kept() -> None:
     inst = county(
         [school("a"), school("b", km=2)],
@@ -677,16 +660,13 @@ def test_pin_with_a_later_period_is_kept() -> None:
     )
     out = solved(inst)
     assert not violations(inst, plan_of(out.moves), SHARED_ROSTER_CHECKS)
+    # The pinned principal moves in P2, and b's principal in P2 too (a keeps a head).
+    starts = {m.staff: (m.to_school, m.first_period) for m in out.moves}
+    assert starts == {"a_head": ("b", P2), "b_head": ("a", P2)}
+    result = solve(inst, "roster", time_limit=5)
+    assert result.status == "optimal" and validate(inst, result.plan).ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver bug: build_roster_data also turns a principal's pin (fixed.csv, kind "
-    "exchange) into an exchange option that add_fixed forces, beside the headship model's "
-    "pinned headship: the plan holds two lines for the principal (rotation.one_move); when "
-    "the principal is the school's only teacher of a subject, keep_subject_cover makes the "
-    "exchange model infeasible and solve() says 'no roster found within the time limit'",
-)
 def test_pinned_principal_makes_one_move() -> None:
     for subject in (None, "语文"):
         inst = county(

@@ -267,11 +267,13 @@ def test_hires_after_a_solved_roster_validate() -> None:
     inst = county(
         [school("city", students=1000), school("village", tier="weak", area="rural", km=10)],
         staff=[
-            teacher("english_due", "city", "英语", years_at_school=8),
+            teacher("english_due", "city", "英语", years_at_school=8, backbone="county"),
+            teacher("english_2", "city", "英语", years_at_school=2),
             *(teacher(f"city_{i}", "city", "语文", years_at_school=2) for i in range(16)),
             *(teacher(f"village_{i}", "village", "语文", age=40) for i in range(8)),
         ],
-        needs=[need("village", "英语", shortage=3)],
+        # city has an English teacher to spare and keeps one (sender protection, cover)
+        needs=[need("village", "英语", shortage=3), need("city", "英语", surplus=1)],
         new_hires=[hire("英语", count=5)],
         policy={"rotation": {"scope": "pair", "two_way": False}},
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -428,12 +427,6 @@ def _trip(kind: str) -> Move:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checker bug: roster_facts puts headship lines in f.headship, but check_at_home "
-    "reads rules.away_staff(f.moves) (exchanges and secondments only), so a mentor who "
-    "heads another school is not caught (the solver's match_mentors does exclude them)",
-)
 def test_mentor_away_heading_another_school_is_caught() -> None:
     inst = _away_county()
     result = solved(inst)

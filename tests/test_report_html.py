@@ -32,8 +32,8 @@ from solver.county.instance import Instance
 from solver.io.labels import RULES_ZH
 from solver.io.tabular import pseudonym
 from solver.plan import Move, Plan
-from solver.report import render_html
 from solver.report.content import rule_keys
+from solver.report.html import render_html
 from solver.report.layers import convex_hull, flows
 from solver.result import Result
 from tests.conftest import INSTANCES, ROOT

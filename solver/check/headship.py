@@ -77,7 +77,7 @@ def check_one_head(f: RosterFacts) -> list[Violation]:
     base = rules.principals_per_school(f.inst)
     heads: Counter[tuple[str, int]] = Counter()
     arriving: Counter[tuple[str, int]] = Counter()
-    for m, first in f.spans:
+    for m, first in f.head_spans:
         if m.kind != "headship":
             continue
         person = f.staff[m.staff]

@@ -35,6 +35,7 @@ class RosterFacts:
     moves: list[Move]  # exchanges and secondments naming known staff and schools
     mentors: list[Move]
     headship: list[Move]  # changes of headship (校长轮岗), checked in check/headship.py
+    head_spans: list[tuple[Move, int]]  # headship lines with a known first period
     spans: list[tuple[Move, int]]  # moves with a known first period, and its index
     last: set[str]
     pinned: dict[str, Fixed]
@@ -46,6 +47,11 @@ class RosterFacts:
     away: Counter[tuple[str, int]] = field(default_factory=Counter)
     incoming: Counter[tuple[str, int]] = field(default_factory=Counter)
     subject_delta: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+
+    @property
+    def all_spans(self) -> list[tuple[Move, int]]:
+        """Every move that takes someone away, headship changes included."""
+        return [*self.spans, *self.head_spans]
 
     def checked(self) -> list[Move]:
         """Moves the eligibility and scope rules apply to (pinned moves are exempt)."""
@@ -92,6 +98,7 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
         moves=moves,
         mentors=mentors,
         headship=headship,
+        head_spans=[(m, index[m.first_period]) for m in headship if m.first_period in index],
         spans=spans,
         last=rules.moved_last_cycle(inst),
         pinned={f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff},
@@ -160,7 +167,7 @@ def check_horizon(f: RosterFacts) -> list[Violation]:
     """[horizon.periods] A move starts in a period of the horizon and ends within it."""
     out = []
     index = {p: t for t, p in enumerate(f.periods)}
-    for m in f.moves:
+    for m in (*f.moves, *f.headship):
         if m.first_period not in index:
             out.append(
                 _v("horizon.periods", m, f"first period {m.first_period} is not in the horizon")
@@ -204,7 +211,7 @@ def check_status(f: RosterFacts) -> list[Violation]:
     """[staff.status] Exempt and deferred staff never move."""
     return [
         _v("staff.status", m, f"{m.staff} is {f.staff[m.staff].status} and never moves")
-        for m, _ in f.spans
+        for m, _ in f.all_spans
         if m.staff not in f.pinned and f.staff[m.staff].status != "active"
     ]
 
@@ -212,7 +219,7 @@ def check_status(f: RosterFacts) -> list[Violation]:
 def check_exempt_age(f: RosterFacts) -> list[Violation]:
     """[rotation.exempt_age] Staff at or over the exemption age never move."""
     out = []
-    for m, _ in f.spans:
+    for m, _ in f.all_spans:
         person = f.staff[m.staff]
         if m.staff not in f.pinned and rules.age_exempt(f.inst, person):
             out.append(
@@ -225,7 +232,7 @@ def check_last_cycle(f: RosterFacts) -> list[Violation]:
     """[rotation.last_cycle] Nobody who moved in the last exchange cycle moves again."""
     return [
         _v("rotation.last_cycle", m, f"{m.staff} moved in the last exchange cycle")
-        for m, _ in f.spans
+        for m, _ in f.all_spans
         if m.staff not in f.pinned and m.staff in f.last
     ]
 
@@ -357,7 +364,7 @@ def check_max_km(f: RosterFacts) -> list[Violation]:
     if limit is None:
         return []
     out = []
-    for m, _ in f.spans:
+    for m, _ in f.all_spans:
         km = f.dist.km(m.from_school, m.to_school)
         if m.staff not in f.pinned and not rules.within_km(f.inst, km):
             out.append(
@@ -381,7 +388,7 @@ def check_fixed(f: RosterFacts) -> list[Violation]:
     """[rotation.fixed] Every move pinned in fixed.csv is in the plan."""
     out = []
     by_staff: dict[str, list[Move]] = defaultdict(list)
-    for m in f.moves:
+    for m in (*f.moves, *f.headship):
         by_staff[m.staff].append(m)
     for sid, pin in sorted(f.pinned.items()):
         if not any(
@@ -914,7 +921,7 @@ def roster_objective(f: RosterFacts) -> PartObjective:
 def _cv(f: RosterFacts, t: int | None) -> dict[str, float | None]:
     count = Counter(x.school for x in f.inst.staff if x.backbone in COUNTY_OR_ABOVE)
     if t is not None:
-        for m, first in f.spans:
+        for m, first in f.all_spans:
             if f.staff[m.staff].backbone in COUNTY_OR_ABOVE and first <= t < first + m.periods:
                 count[m.from_school] -= 1
                 count[m.to_school] += 1

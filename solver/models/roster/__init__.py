@@ -75,7 +75,7 @@ def solve_roster(
             if m
         )
     elapsed = time.perf_counter() - start
-    if out.status in ("infeasible", "unknown") and not out.chosen:
+    if not out.has_plan:
         part = RosterResult(
             status=out.status,  # type: ignore[arg-type]
             method=out.method,

@@ -15,7 +15,13 @@ school they may head); the units, one per rule (the rule's policy key in bracket
   one; a vacancy may receive one [rotation.one_head] (only from a school that has two
   in the data: a school with one keeps its count, so in a county of one principal per
   school every vacancy stays empty);
-- a move pinned in fixed.csv (kind exchange, staff a principal) is made [rotation.fixed].
+- a move pinned in fixed.csv (kind exchange, staff a principal) is made, from the
+  pinned period when it names one [rotation.fixed].
+
+A change of headship starts in the first period of the horizon and lasts to its end.
+A pin may name a later period: then every option may also start in that period (the
+schools a pinned principal leaves and heads must change heads in that period too), and
+the one-head rule is kept at each start, so in every period.
 
 Cost (lower is better, every term >= 0), as the roster counts the same terms:
 
@@ -52,6 +58,7 @@ class HeadshipOption:
     school: str
     km: float
     cost: int  # round(roster_km x km)
+    start: int = 0  # index of the period the new headship starts in
 
 
 @dataclass
@@ -65,6 +72,7 @@ class HeadshipData:
     pinned: dict[int, str]  # principal -> the school fixed.csv pins them to
     heads: dict[str, int]  # principals per school in the data; missing: a vacancy
     schools: list[str]
+    starts: list[int] = field(default_factory=lambda: [0])  # periods a headship may start
 
 
 @dataclass
@@ -118,6 +126,9 @@ def headship_data(
         heads=dict(rules.principals_per_school(inst)),
         schools=[s.id for s in inst.schools],
     )
+    index = {p: t for t, p in enumerate(data.periods)}
+    pin_start = {sid: index[pin.period] for sid, pin in pins.items() if pin.period in index}
+    data.starts = sorted({0, *pin_start.values()})
     for person in inst.staff:
         if person.role != "principal":
             continue
@@ -133,10 +144,13 @@ def headship_data(
             data.pinned[k] = pin.to_school
             km = dist.km(person.school, pin.to_school)
             targets = [(pin.to_school, km)]
+            starts = [pin_start.get(person.id, 0)]
         else:
             targets = reach.get(person.school, [])
+            starts = data.starts
         for school, km in targets:
-            data.options.append(HeadshipOption(k, school, km, round(w8.roster_km * km)))
+            for t in starts:
+                data.options.append(HeadshipOption(k, school, km, round(w8.roster_km * km), t))
     return data
 
 
@@ -186,17 +200,22 @@ def add_one_head(hm: HeadshipModel) -> None:
     in every period: as many leave as arrive. No school receives more than one; a
     vacancy (no principal in the data) may receive one.
 
-    A headship change lasts the whole horizon, so one constraint per school holds for
-    every period. Summed over the schools that have principals, arrivals there equal
-    departures, so a vacancy only receives a principal whom a school of two can spare.
+    A headship change lasts from its start to the end of the horizon, so heads change
+    only at the starts: one constraint per school and start holds for every period.
+    Summed over the schools that have principals, arrivals there equal departures, so a
+    vacancy only receives a principal whom a school of two can spare.
     """
+    options = hm.data.options
     for school in hm.data.schools:
-        arriving = hm.arriving.get(school, [])
-        leaving = hm.leaving.get(school, [])
-        if hm.data.heads.get(school, 0) and (arriving or leaving):
-            hm.model.add(hm.count(leaving) == hm.count(arriving))
-        if len(arriving) > 1:
-            hm.model.add(hm.count(arriving) <= 1)
+        all_in = hm.arriving.get(school, [])
+        all_out = hm.leaving.get(school, [])
+        for t in hm.data.starts:
+            arriving = [i for i in all_in if options[i].start <= t]
+            leaving = [i for i in all_out if options[i].start <= t]
+            if hm.data.heads.get(school, 0) and (arriving or leaving):
+                hm.model.add(hm.count(leaving) == hm.count(arriving))
+            if len(arriving) > 1:
+                hm.model.add(hm.count(arriving) <= 1)
 
 
 def add_fixed(hm: HeadshipModel) -> None:
@@ -318,8 +337,8 @@ def _moves(inst: Instance, data: HeadshipData, chosen: list[int]) -> list[Move]:
                 subject=person.subject,
                 from_school=person.school,
                 to_school=o.school,
-                first_period=data.periods[0],
-                periods=len(data.periods),
+                first_period=data.periods[o.start],
+                periods=len(data.periods) - o.start,
                 direction="out" if rules.advantaged(schools[person.school]) else "in",
                 kind="headship",
                 fixed=o.person in data.pinned,

@@ -83,6 +83,12 @@ class RosterOutcome:
     bound: float | None
     method: str
     wall_time: float
+    #: a plan was found (it may move nobody): an infeasible plan that comes closest is one
+    has_plan: bool = False
+
+    def __post_init__(self) -> None:
+        if self.chosen or self.status in ("optimal", "feasible"):
+            self.has_plan = True
 
 
 def usage_of(data: RosterData, chosen: list[int]) -> Usage:

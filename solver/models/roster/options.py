@@ -280,6 +280,8 @@ def build_roster_data(
     for k, person in enumerate(staff):
         if k % 500 == 0:
             STOP.check()  # Ctrl-C within a second even while 900,000 options are built
+        if person.role == "principal":
+            continue  # a principal rotates by headship (and its pins are kept there)
         home = schools[person.school]
         pin = pinned.get(person.id)
         if pin is None and not may_move(inst, person, last):
