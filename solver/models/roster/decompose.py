@@ -380,7 +380,10 @@ def _solve_parts(
             step=step,
         )
         if settings.progress is not None:
-            settings.progress(Progress("roster", f"{step} done", out.objective, out.bound))
+            shift = out.offset  # the group's share of the whole cost: its gap as searched
+            value = None if out.objective is None else out.objective + shift
+            bound = None if out.bound is None else out.bound + shift
+            settings.progress(Progress("roster", f"{step} done", value, bound))
         return out
 
     if threads == 1:  # deterministic runs stay deterministic: each part has its own limit

@@ -85,6 +85,8 @@ class RosterOutcome:
     wall_time: float
     #: a plan was found (it may move nobody): an infeasible plan that comes closest is one
     has_plan: bool = False
+    #: the model's share of the constant (its objective's offset), for progress figures
+    offset: int = 0
 
     def __post_init__(self) -> None:
         if self.chosen or self.status in ("optimal", "feasible"):
@@ -220,7 +222,8 @@ def solve_options(
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return RosterOutcome([], status, None, None, method, time.perf_counter() - start)
     chosen = rm.chosen(solver)
-    value, bound = float(solver.objective_value), float(solver.best_objective_bound)
+    value = float(solver.objective_value) - rm.offset  # without the constant, as promised
+    bound = float(solver.best_objective_bound) - rm.offset
     # CP-SAT says OPTIMAL when it stops at relative_gap_limit; only a closed gap is optimal.
     proven = st == cp_model.OPTIMAL and value - bound <= 1e-9 * max(1.0, abs(value))
     return RosterOutcome(
@@ -230,6 +233,7 @@ def solve_options(
         bound,
         method,
         time.perf_counter() - start,
+        offset=rm.offset,
     )
 
 
