@@ -29,7 +29,9 @@ import solver
 from solver.check import validate as check
 from solver.county.instance import Instance
 from solver.errors import InputError
+from solver.io import labels
 from solver.io.files import atomic_write, check_output_folder, replace_folder
+from solver.io.labels import Lang, console
 from solver.io.readers import InputWarning, expand_instances, load_instance
 from solver.io.tabular import Table as Rows
 from solver.io.tabular import csv_bytes
@@ -181,9 +183,11 @@ def solve(
         if asked <= set(PART_ORDER):
             check_output_folder(target)
         given = _read_plan(with_plan) if with_plan is not None else None
-        _say_added_parts(inst, parts, given, quiet)
-        with _live_line(quiet) as progress:
+        said: Lang = lang or inst.lang  # type: ignore[assignment]
+        _say_added_parts(inst, parts, given, quiet, said)
+        with _live_line(quiet, said) as progress:
             result = _interruptible(
+                said,
                 lambda keep: solver.solve(
                     inst,
                     parts,
@@ -195,7 +199,7 @@ def solve(
                     progress=progress,
                     on_part=keep,
                     given=given,
-                )
+                ),
             )
     with _user_errors():
         # The whole output folder at once (no file of an earlier solve survives), the HTML
@@ -203,19 +207,21 @@ def solve(
         files = result_files(result, inst, formats=formats, lang=lang, masked=mask_names)
         replace_folder(target, files)
     if not quiet:
-        _print_summary(result)
+        _print_summary(result, said)
+    status = labels.value("status", result.status, said)
     if result.closest:
-        out_console.print(f"closest plan written to {target}/ (status {result.status})")
+        out_console.print(console("closest_written", said, target=target, status=status))
     elif result.plan.parts:
-        out_console.print(f"plan written to {target}/")
+        out_console.print(console("written", said, target=target))
     if result.interrupted:
+        done = ", ".join(labels.part_name(p, said) for p in result.plan.parts)
         err_console.print(
-            "[bold yellow]interrupted:[/] the best plan found so far was written "
-            f"(status {result.status}); parts planned: {', '.join(result.plan.parts) or 'none'}"
+            console("interrupted", said, status=status, parts=done or console("none", said)),
+            style="bold yellow",
         )
         _exit_now(130)
     if result.status in ("infeasible", "unknown"):
-        _print_missed(result)
+        _print_missed(result, said)
         raise typer.Exit(1)
 
 
@@ -267,7 +273,9 @@ def _read_summary(path: Path) -> Summary:
         _fail(f"{path.name}: not a twinning summary ({' '.join(first)})")
 
 
-def _say_added_parts(inst: Instance, parts: str | None, given: Plan | None, quiet: bool) -> None:
+def _say_added_parts(
+    inst: Instance, parts: str | None, given: Plan | None, quiet: bool, lang: Lang
+) -> None:
     """Tell the planner when parts they did not name are planned (the roster builds on
     them), and which are taken from --with instead."""
     if parts is None:
@@ -278,22 +286,27 @@ def _say_added_parts(inst: Instance, parts: str | None, given: Plan | None, quie
         return
     kept = [p for p in added if given is not None and p in given.parts]
     planned = [p for p in added if p not in kept]
+    joined = "、" if lang == "zh" else " and "
     if planned:
-        err_console.print(
-            f"[yellow]note:[/] the roster builds on {' and '.join(planned)}: planning "
-            f"{'them' if len(planned) > 1 else 'it'} too (give --with PLAN to keep a plan's)",
-            soft_wrap=True,
-        )
+        names = joined.join(labels.part_name(p, lang) for p in planned)
+        err_console.print(console("note_added", lang, parts=names), style="yellow", soft_wrap=True)
     if kept:
-        err_console.print(f"note: {' and '.join(kept)} taken from the --with plan")
+        names = joined.join(labels.part_name(p, lang) for p in kept)
+        err_console.print(console("note_kept", lang, parts=names))
 
 
-def _print_missed(result: Any) -> None:
+def _print_missed(result: Any, lang: Lang = "en") -> None:
     """Every rule the plan misses, with every school or person and the amount."""
-    messages = [f"{name}: {p.message}" for name, p in result.parts.items() if p.message]
+    messages = [
+        f"{labels.part_name(name, lang)}: {p.message}"
+        for name, p in result.parts.items()
+        if p.message
+    ]
+    status = labels.value("status", result.status, lang)
     if not result.closest:
         err_console.print(
-            f"[bold red]no plan:[/] status {result.status}. " + " ".join(messages),
+            escape(console("no_plan", lang, status=status) + " " + " ".join(messages)),
+            style="bold red",
             soft_wrap=True,
         )
         return
@@ -301,16 +314,18 @@ def _print_missed(result: Any) -> None:
     for v in result.missed:
         by_rule.setdefault(v.rule, []).append(v)
     err_console.print(
-        f"[bold red]status {result.status}:[/] the plan written comes closest and misses "
-        f"{len(by_rule)} rule(s):",
-        soft_wrap=True,
+        console("misses", lang, status=status, n=len(by_rule)), style="bold red", soft_wrap=True
     )
     for rule, found in by_rule.items():
         where = "; ".join(
-            ", ".join(v.where) + (f" by {v.amount:g}" if v.amount is not None else "")
+            ", ".join(v.where)
+            + (console("by", lang, amount=f"{v.amount:g}") if v.amount is not None else "")
             for v in found
         )
-        err_console.print(f"  [red]{rule}[/] ({len(found)}): {escape(where)}", soft_wrap=True)
+        name = rule if lang != "zh" else f"{labels.rule_name(rule, lang)} ({rule})"
+        err_console.print(
+            f"  [red]{escape(name)}[/] ({len(found)}): {escape(where)}", soft_wrap=True
+        )
     for m in messages:
         err_console.print(f"  {escape(m)}", soft_wrap=True)
 
@@ -321,7 +336,7 @@ def _print_missed(result: Any) -> None:
 STOP_GRACE_SECONDS = 1.5
 
 
-def _interruptible(work: Callable[[Callable[[Any], None]], Any]) -> Any:
+def _interruptible(lang: Lang, work: Callable[[Callable[[Any], None]], Any]) -> Any:
     """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
 
     Python runs signal handlers in the main thread only between bytecodes; a search running
@@ -347,7 +362,7 @@ def _interruptible(work: Callable[[Callable[[Any], None]], Any]) -> Any:
     def on_sigint(signum: int, frame: Any) -> None:
         if STOP.requested:  # a second Ctrl-C: give up at once
             raise KeyboardInterrupt
-        err_console.print("\n[yellow]stopping the search; writing the best plan found ...[/]")
+        err_console.print("\n" + console("stopping", lang), style="yellow")
         asked.append(time.monotonic())
         STOP.request()
 
@@ -366,9 +381,11 @@ def _interruptible(work: Callable[[Callable[[Any], None]], Any]) -> Any:
     if "result" not in box:
         partial = box.get("partial")
         if partial is None:
-            err_console.print("[bold yellow]interrupted[/] before any part was planned")
+            err_console.print(console("interrupted_early", lang), style="bold yellow")
             _exit_now(130)
-        return partial.model_copy(update={"interrupted": True})
+        # The run did not finish the parts asked: its status is unknown (the plan's own
+        # status still speaks for the parts it holds).
+        return partial.model_copy(update={"interrupted": True, "status": "unknown"})
     return box["result"]
 
 
@@ -385,21 +402,22 @@ class _Live:
     command's own clock, so it never jumps back; gaps, not a search's own objective (which
     for a roster group may be negative), are shown."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, lang: Lang = "en") -> None:
         self.quiet = quiet
+        self.lang = lang
         self.start = time.monotonic()
         self.last: Any = None
         self.logged = 0.0
         self.status: Any = None
 
     def text(self) -> str:
-        e = self.last
-        parts = [e.part if e is not None else "starting"]
+        e, lang = self.last, self.lang
+        parts = [labels.part_name(e.part, lang) if e is not None else console("starting", lang)]
         if e is not None and e.step:
-            parts.append(e.step)
+            parts.append(labels.progress_step(e.step, lang))
         if e is not None and e.gap is not None:
-            parts.append(f"gap {e.gap:.2%}")
-        parts.append(f"{time.monotonic() - self.start:.1f} s")
+            parts.append(console("gap", lang, gap=f"{e.gap:.2%}"))
+        parts.append(console("seconds", lang, s=f"{time.monotonic() - self.start:.1f}"))
         return " · ".join(parts)
 
     def __call__(self, event: Any) -> None:
@@ -419,9 +437,9 @@ class _Live:
 
 
 @contextmanager
-def _live_line(quiet: bool = False) -> Iterator[_Live]:
+def _live_line(quiet: bool = False, lang: Lang = "en") -> Iterator[_Live]:
     """Progress during a solve: see :class:`_Live`."""
-    live = _Live(quiet)
+    live = _Live(quiet, lang)
     if quiet or not err_console.is_terminal:
         yield live
         return
@@ -451,15 +469,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _print_summary(result: Any) -> None:
+def _print_summary(result: Any, lang: Lang = "en") -> None:
     table = Table(title=f"twinning: {result.plan.instance}", show_lines=False)
     for col in ("part", "status", "objective", "bound", "gap", "seconds", "method"):
-        table.add_column(col)
+        table.add_column(console(f"col_{col}", lang))
     for name, part in result.parts.items():
         gap = f"{part.gap:.2%}" if part.gap is not None else "-"
         table.add_row(
-            name,
-            part.status,
+            labels.part_name(name, lang),
+            str(labels.value("status", part.status, lang)),
             _fmt(part.objective),
             _fmt(part.bound),
             gap,
@@ -470,33 +488,38 @@ def _print_summary(result: Any) -> None:
     for name, part in result.parts.items():
         if part.kpis is None:
             continue
-        kpis = ", ".join(
-            f"{k} {_fmt(v)}"
+        comma = "，" if lang == "zh" else ", "
+        kpis = comma.join(
+            f"{labels.summary_label(k, lang)} {_fmt(v)}"
             for k, v in part.kpis.model_dump().items()
             if not isinstance(v, (dict, list))
         )
         if kpis:
-            out_console.print(f"{name}: {kpis}", soft_wrap=True)
+            out_console.print(f"{labels.part_name(name, lang)}: {kpis}", soft_wrap=True)
     roster = result.parts.get("roster")
     if roster is not None and roster.kpis is not None and roster.kpis.quota_capped:
         capped = roster.kpis.quota_capped
         out_console.print(
-            f"[bold yellow]rotation.rate held below quota at {len(capped)} school(s)[/] "
-            "(rotation.cap_quota): "
-            + "; ".join(f"{s} moves {c.can_move} of {c.by_rate}" for s, c in capped.items()),
+            console("capped", lang, n=len(capped))
+            + "; ".join(
+                console("capped_school", lang, school=s, moved=c.can_move, quota=c.by_rate)
+                for s, c in capped.items()
+            ),
+            style="bold yellow",
             soft_wrap=True,
+            markup=False,
         )
     groups = result.parts.get("alliances")
     if groups is not None and groups.kpis is not None and groups.kpis.alliances:
         rows = [row.model_dump() for row in groups.kpis.alliances]
-        table = Table(title="alliances")
+        table = Table(title=labels.part_name("alliances", lang))
         for col in rows[0]:
-            table.add_column(col)
+            table.add_column(labels.summary_label(col, lang))
         for row in rows[:SHOWN_ROWS]:
             table.add_row(*(_fmt(v) for v in row.values()))
         out_console.print(table)
         if len(rows) > SHOWN_ROWS:
-            out_console.print(f"... and {len(rows) - SHOWN_ROWS} more alliances (alliances.csv)")
+            out_console.print(console("more_alliances", lang, n=len(rows) - SHOWN_ROWS))
 
 
 @app.command(
@@ -509,30 +532,48 @@ def _print_summary(result: Any) -> None:
 def validate(
     instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
     plan: Annotated[Path, typer.Argument(help="plan.json to check.")],
+    lang: Annotated[
+        str | None,
+        typer.Option(help="en or zh (default: the language of the instance's headers)."),
+    ] = None,
 ) -> None:
     """Check every rule independently of the solver; exit 0 valid, 1 violations, 2 bad input."""
 
+    if lang is not None:
+        _lang(lang)
     with _user_errors():
         inst = _load(instance)
         doc = _read_plan(plan)
         report = check(inst, doc)
+    said: Lang = lang or inst.lang  # type: ignore[assignment]
     if any(v.rule == "plan.instance" for v in report.violations):
-        _fail(f"{plan}: " + report.violations[0].message)
+        _fail(f"{plan}: " + report.violations[0].message, lang=said)
     for w in report.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
+        err_console.print(f"[yellow]{console('warning', said)}[/] {escape(w)}", soft_wrap=True)
     for v in report.violations:
-        out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
+        text = str(v) if said != "zh" else f"{labels.rule_name(v.rule, said)} {v}"
+        out_console.print(f"[red]{console('violation', said)}[/] {escape(text)}", soft_wrap=True)
     objective = report.objective
+    comma = "，" if said == "zh" else ", "
     for part, kpis in report.kpis.items():
-        shown = ", ".join(f"{k} {v}" for k, v in kpis.model_dump().items())
-        out_console.print(f"{part} (recounted): {escape(shown)}", soft_wrap=True)
+        shown = comma.join(
+            f"{labels.summary_label(k, said)} {v}" for k, v in kpis.model_dump().items()
+        )
+        head = console("recounted", said, part=labels.part_name(part, said))
+        out_console.print(head + escape(shown), soft_wrap=True)
     if report.ok:
         out_console.print(
-            f"valid: {len(doc.pairs)} pairs, status {doc.status}, objective {doc.objective} "
-            f"(recomputed {objective})"
+            console(
+                "valid",
+                said,
+                pairs=len(doc.pairs),
+                status=labels.value("status", doc.status, said),
+                objective=doc.objective,
+                recomputed=objective,
+            )
         )
         return
-    out_console.print(f"invalid: {len(report.violations)} violation(s)")
+    out_console.print(console("invalid", said, n=len(report.violations)))
     raise typer.Exit(1)
 
 

@@ -453,9 +453,16 @@ def test_cli_speaks_the_instance_language_by_default(zh_county: Path, tmp_path: 
     header = read_csv((out / "pairs.csv").read_bytes())[0]
     assert header[:2] == ["帮扶学校", "帮扶学校名称"]
     assert openpyxl.load_workbook(out / "plan.xlsx").sheetnames[:2] == ["概况", "结对帮扶"]
+    # The terminal speaks it too: progress, the summary table, the last line.
+    assert "结对帮扶 · 完成: 最优" in run.stderr
+    assert "方案已写入" in run.stdout and "plan written" not in run.stdout
+    assert "薄弱校结对率" in run.stdout and "paired_share" not in run.stdout
+    check = twinning("validate", str(zh_county), str(out / "plan.json"))
+    assert check.returncode == 0 and "方案有效" in check.stdout
     run = twinning("solve", str(zh_county), "-o", str(out), "--parts", "pairs", "--lang", "en")
     assert run.returncode == 0, run.stderr
     assert read_csv((out / "pairs.csv").read_bytes())[0][:2] == ["helper", "helper_name"]
+    assert "plan written" in run.stdout and "pairs · done: optimal" in run.stderr
     assert not (out / "plan.xlsx").exists()  # the earlier workbook went with the old folder
 
 

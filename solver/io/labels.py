@@ -528,3 +528,111 @@ def kpi_key(kpi: str, key: str, lang: Lang) -> str:
     if kpi == "unpaired_by_reason":
         return VALUES_ZH["reason"].get(key, key)
     return VALUES_ZH["stage"].get(key, key)
+
+
+# ---- the terminal: what twinning solve / validate print -------------------------------------
+
+#: A phrase the commands print -> the same in Chinese (``{name}`` fields filled by
+#: :func:`console`); the English is the key's own template in :data:`CONSOLE_EN`.
+CONSOLE_EN: dict[str, str] = {
+    "starting": "starting",
+    "started": "started",
+    "done": "done: {status}",
+    "group": "group {k} of {n}",
+    "group_done": "group {k} of {n} done",
+    "gap": "gap {gap}",
+    "seconds": "{s} s",
+    "col_part": "part",
+    "col_status": "status",
+    "col_objective": "objective",
+    "col_bound": "bound",
+    "col_gap": "gap",
+    "col_seconds": "seconds",
+    "col_method": "method",
+    "more_alliances": "... and {n} more alliances (alliances.csv)",
+    "written": "plan written to {target}/",
+    "closest_written": "closest plan written to {target}/ (status {status})",
+    "interrupted": "interrupted: the best plan found so far was written (status {status}); "
+    "parts planned: {parts}",
+    "none": "none",
+    "no_plan": "no plan: status {status}.",
+    "misses": "status {status}: the plan written comes closest and misses {n} rule(s):",
+    "by": " by {amount}",
+    "capped": "rotation.rate held below quota at {n} school(s) (rotation.cap_quota): ",
+    "capped_school": "{school} moves {moved} of {quota}",
+    "violation": "violation",
+    "recounted": "{part} (recounted): ",
+    "valid": "valid: {pairs} pairs, status {status}, objective {objective} "
+    "(recomputed {recomputed})",
+    "invalid": "invalid: {n} violation(s)",
+    "warning": "warning:",
+    "note_added": "note: the roster builds on {parts}: planning them too "
+    "(give --with PLAN to keep a plan's)",
+    "note_kept": "note: {parts} taken from the --with plan",
+    "stopping": "stopping the search; writing the best plan found ...",
+    "interrupted_early": "interrupted before any part was planned",
+}
+
+CONSOLE_ZH: dict[str, str] = {
+    "starting": "准备中",
+    "started": "开始",
+    "done": "完成: {status}",
+    "group": "第{k}组/共{n}组",
+    "group_done": "第{k}组/共{n}组完成",
+    "gap": "与下界差距 {gap}",
+    "seconds": "{s} 秒",
+    "col_part": "部分",
+    "col_status": "状态",
+    "col_objective": "目标值",
+    "col_bound": "下界",
+    "col_gap": "差距",
+    "col_seconds": "用时(秒)",
+    "col_method": "求解方法",
+    "more_alliances": "……另有{n}个联盟(见 alliances.csv)",
+    "written": "方案已写入 {target}/",
+    "closest_written": "最接近的方案已写入 {target}/(状态: {status})",
+    "interrupted": "已中断: 目前最好的方案已写入(状态: {status}); 已完成: {parts}",
+    "none": "无",
+    "no_plan": "没有方案: 状态 {status}。",
+    "misses": "状态 {status}: 写入的方案最接近, 但有{n}条规则未满足:",
+    "by": " 差{amount}",
+    "capped": "{n}所学校低于交流名额(rotation.cap_quota 允许): ",
+    "capped_school": "{school} 交流{moved}人, 名额{quota}人",
+    "violation": "违反规则",
+    "recounted": "{part}(重新统计): ",
+    "valid": "方案有效: {pairs}对结对, 状态 {status}, 目标值 {objective}(重新计算 {recomputed})",
+    "invalid": "方案无效: {n}处违反规则",
+    "warning": "警告：",
+    "note_added": "提示: 交流轮岗以{parts}为基础, 一并规划(用 --with PLAN 可沿用已有方案)",
+    "note_kept": "提示: {parts}沿用 --with 方案",
+    "stopping": "正在停止求解, 写入目前最好的方案……",
+    "interrupted_early": "尚未完成任何部分即被中断",
+}
+
+
+def console(key: str, lang: Lang, **fields: object) -> str:
+    """A phrase the commands print, in the planner's language."""
+    template = CONSOLE_ZH[key] if lang == "zh" else CONSOLE_EN[key]
+    return template.format(**fields)
+
+
+_STEP = re.compile(r"group (?P<k>\d+) of (?P<n>\d+)(?:, round (?P<r>\d+))?(?P<done> done)?")
+_DONE = re.compile(r"done: (?P<status>\w+)")
+
+
+def progress_step(step: str, lang: Lang) -> str:
+    """A search's progress step (``started``, ``group 2 of 8 done``, ``done: optimal``)
+    in the planner's language."""
+    if lang != "zh":
+        return step
+    if step == "started":
+        return console("started", lang)
+    found = _STEP.fullmatch(step)
+    if found is not None:
+        key = "group_done" if found["done"] else "group"
+        said = console(key, lang, k=found["k"], n=found["n"])
+        return said + (f"(第{found['r']}轮)" if found["r"] else "")
+    found = _DONE.fullmatch(step)
+    if found is not None:
+        return console("done", lang, status=value("status", found["status"], lang))
+    return step

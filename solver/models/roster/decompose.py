@@ -149,14 +149,14 @@ def solve_roster_model(
     lam = mu = 0
     best: RosterOutcome | None = None
     union: list[int] = []
-    for _round in range(3):
+    for round_no in range(3):
         remaining = deadline - time.perf_counter()
         if remaining <= 0.5 or (STOP.requested and best is not None):
             break
         adjust = _prices(inst, data, exchanges, lam, mu)
         soft_parts = {k for k, part in enumerate(parts) if _homes(data, part) & unreachable}
         outcomes = _solve_parts(
-            inst, data, parts, settings, adjust, remaining * 0.85, soft, soft_parts
+            inst, data, parts, settings, adjust, remaining * 0.85, soft, soft_parts, round_no
         )
         for k, o in enumerate(outcomes):
             if o.status == "infeasible" and not capped:
@@ -360,6 +360,7 @@ def _solve_parts(
     budget: float,
     soft: int,
     soft_parts: set[int],
+    round_: int = 0,
 ) -> list[RosterOutcome]:
     total = sum(len(p) for p in parts) or 1
     threads = max(1, min(settings.threads, len(parts)))
@@ -368,7 +369,8 @@ def _solve_parts(
     def run(k: int) -> RosterOutcome:
         part = parts[k]
         limit = max(1.0, budget * threads * len(part) / total)
-        step = f"group {k + 1} of {len(parts)}"
+        # A second or third round re-solves the groups under new prices: said so.
+        step = f"group {k + 1} of {len(parts)}" + (f", round {round_ + 1}" if round_ else "")
         out = solve_options(
             inst,
             data,
