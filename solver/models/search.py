@@ -101,32 +101,60 @@ def configure(
         setattr(p, name, value)
 
 
-def cpsat_callback(part: str, progress: ProgressFn | None, step: str = "") -> Any:
-    """A CP-SAT solution callback that reports each improving solution, or None."""
-    if progress is None:
+def cpsat_callback(
+    part: str, progress: ProgressFn | None, step: str = "", *, always: bool = False
+) -> Any:
+    """A CP-SAT solution callback that reports each improving solution (or None, when
+    there is nothing to report and ``always`` is off); see also :func:`solve_with_grace`."""
+    if progress is None and not always:
         return None
     from ortools.sat.python import cp_model
 
-    report: ProgressFn = progress
+    report = progress
 
     class _Report(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
             self.solutions = 0
+            self.late = False  # the time limit passed with no plan: stop at the first one
 
         def on_solution_callback(self) -> None:
             self.solutions += 1
-            report(
-                Progress(
-                    part,
-                    step,
-                    self.objective_value,
-                    self.best_objective_bound,
-                    self.solutions,
+            if report is not None:
+                report(
+                    Progress(
+                        part,
+                        step,
+                        self.objective_value,
+                        self.best_objective_bound,
+                        self.solutions,
+                    )
                 )
-            )
+            if self.late:
+                self.stop_search()
+
+        def time_is_up(self, solver: Any) -> None:
+            self.late = True
+            if self.solutions:
+                solver.stop_search()
 
     return _Report()
+
+
+def solve_with_grace(solver: Any, model: Any, callback: Any, limit: float, grace: float) -> Any:
+    """Search for ``limit`` seconds; when no plan was found by then, go on for up to
+    ``grace`` more seconds and stop at the first plan (a plan a little late beats none).
+
+    ``callback`` comes from :func:`cpsat_callback` with ``always=True``; the solver's
+    time limit must already allow ``limit + grace``. Ctrl-C still stops it at once.
+    """
+    timer = threading.Timer(limit, callback.time_is_up, args=(solver,))
+    timer.daemon = True
+    timer.start()
+    try:
+        return STOP.run(solver, model, callback)
+    finally:
+        timer.cancel()
 
 
 class SearchInterrupted(Exception):

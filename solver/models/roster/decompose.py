@@ -90,6 +90,11 @@ def _prices(
     return adjust
 
 
+#: seconds a group's search may run past its share of the time limit when it has no plan
+#: yet: it stops at its first plan (a plan a little late beats none; haicheng-like's
+#: largest groups need 1-4 s for a first plan, two at once)
+FIRST_PLAN_GRACE = 20.0
+
 #: a roster of at most this many exchange options whose groups' plans leave a gap is solved
 #: once more as a whole model, to prove the optimum (a tenth of a second at this size)
 POLISH_OPTIONS = 2000
@@ -151,33 +156,28 @@ def solve_roster_model(
     union: list[int] = []
     for round_no in range(3):
         remaining = deadline - time.perf_counter()
-        if remaining <= 0.5 or (STOP.requested and best is not None):
-            break
+        if STOP.requested and union:
+            break  # stopped: the groups' plans of the last round are what there is
+        if remaining <= 0.5 and time.perf_counter() > deadline + FIRST_PLAN_GRACE:
+            break  # out of time, and of the grace that a plan a little late may take
         adjust = _prices(inst, data, exchanges, lam, mu)
         soft_parts = {k for k, part in enumerate(parts) if _homes(data, part) & unreachable}
         outcomes = _solve_parts(
             inst, data, parts, settings, adjust, remaining * 0.85, soft, soft_parts, round_no
         )
-        for k, o in enumerate(outcomes):
-            if o.status == "infeasible" and not capped:
-                # This group cannot keep its quota with its capacity and outflow: the plan
-                # that comes closest, reported as infeasible.
-                closest = True
-                outcomes[k] = _solve_part(
-                    inst, data, parts[k], settings, adjust, deadline, soft_quota=soft
-                )
-            if outcomes[k].status == "unknown" and not STOP.requested:
-                # No plan in its share of the time: one more try with what is left (at
-                # least a few seconds: a plan a little late beats none).
-                outcomes[k] = _solve_part(
-                    inst,
-                    data,
-                    parts[k],
-                    settings,
-                    adjust,
-                    max(time.perf_counter() + 3.0, deadline),
-                    soft_quota=soft if closest or capped else None,
-                )
+        stuck = [k for k, o in enumerate(outcomes) if o.status == "infeasible" and not capped]
+        if stuck:
+            # These groups cannot keep their quota with their capacity and outflow: the
+            # plan that comes closest, reported as infeasible.
+            closest = True
+            _again(inst, data, parts, outcomes, stuck, settings, adjust, deadline, soft)
+        late = [k for k, o in enumerate(outcomes) if o.status == "unknown"]
+        if late and not STOP.requested:
+            # No plan even with the grace: one more try with what is left (at least a few
+            # seconds, and the grace again), two groups at once.
+            soft_late = soft if closest or capped else None
+            until = max(time.perf_counter() + 3.0, deadline)
+            _again(inst, data, parts, outcomes, late, settings, adjust, until, soft_late)
         if any(o.status in ("unknown", "infeasible") for o in outcomes):
             break
         union = sorted(i for o in outcomes for i in o.chosen)
@@ -264,6 +264,35 @@ def _homes(data: RosterData, part: list[int]) -> set[str]:
     return {data.staff[data.options[i].person].school for i in part}
 
 
+def _again(
+    inst: Instance,
+    data: RosterData,
+    parts: list[list[int]],
+    outcomes: list[RosterOutcome],
+    which: list[int],
+    settings: SearchSettings,
+    adjust: dict[int, int],
+    deadline: float,
+    soft_quota: int | None,
+) -> None:
+    """Solve these groups again until ``deadline`` (as many at once as
+    ``settings.threads``), in place."""
+
+    def solve_one(k: int) -> RosterOutcome:
+        return _solve_part(
+            inst, data, parts[k], settings, adjust, deadline, soft_quota=soft_quota, grace=True
+        )
+
+    threads = max(1, min(settings.threads, len(which)))
+    if threads == 1:
+        for k in which:
+            outcomes[k] = solve_one(k)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for k, out in zip(which, pool.map(solve_one, which), strict=True):
+            outcomes[k] = out
+
+
 def _solve_part(
     inst: Instance,
     data: RosterData,
@@ -273,6 +302,7 @@ def _solve_part(
     deadline: float,
     *,
     soft_quota: int | None = None,
+    grace: bool = False,
 ) -> RosterOutcome:
     return solve_options(
         inst,
@@ -282,6 +312,7 @@ def _solve_part(
         couple=False,
         adjust={i: adjust[i] for i in part if i in adjust},
         soft_quota=soft_quota,
+        grace=FIRST_PLAN_GRACE if grace else 0.0,
     )
 
 
@@ -380,6 +411,7 @@ def _solve_parts(
             adjust={i: adjust[i] for i in part if i in adjust},
             soft_quota=soft if k in soft_parts else None,
             step=step,
+            grace=FIRST_PLAN_GRACE,
         )
         if settings.progress is not None:
             shift = out.offset  # the group's share of the whole cost: its gap as searched

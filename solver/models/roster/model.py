@@ -70,6 +70,7 @@ from solver.models.search import (
     SearchSettings,
     configure,
     cpsat_callback,
+    solve_with_grace,
 )
 
 
@@ -178,9 +179,15 @@ def solve_options(
     soft_quota: int | None = None,
     progress: ProgressFn | None = None,
     step: str = "",
+    grace: float = 0.0,
 ) -> RosterOutcome:
     """Build the model over a subset of options (see :func:`build_model`) and search it for
-    the best plan within the time limit (Ctrl-C stops the building and the search)."""
+    the best plan within the time limit (Ctrl-C stops the building and the search).
+
+    With ``grace``, a search that has no plan when the time limit passes goes on for up
+    to ``grace`` seconds more and stops at its first plan (not in deterministic runs,
+    whose limit is in deterministic time).
+    """
     start = time.perf_counter()
     adjust = adjust or {}
     method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
@@ -201,7 +208,8 @@ def solve_options(
     if hint:
         for i, var in rm.x.items():
             rm.model.add_hint(var, i in hint)
-    callback = cpsat_callback("roster", progress or settings.progress, step)
+    late = grace if not settings.deterministic else 0.0
+    callback = cpsat_callback("roster", progress or settings.progress, step, always=late > 0)
     solver = cp_model.CpSolver()
     # Measured on haicheng-like's largest group (16k options, to optimality): defaults
     # 9.3 s; presolve off 7.8 s; all LP rows from the start 7.0 s; both 4.8 s. Presolve off
@@ -212,12 +220,15 @@ def solve_options(
     configure(
         solver,
         settings,
-        settings.time_limit,
+        settings.time_limit + late,
         cp_model_presolve=False,
         add_lp_constraints_lazily=False,
         relative_gap_limit=settings.gap_limit,
     )
-    st = STOP.run(solver, rm.model, callback)
+    if late:
+        st = solve_with_grace(solver, rm.model, callback, settings.time_limit, late)
+    else:
+        st = STOP.run(solver, rm.model, callback)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return RosterOutcome([], status, None, None, method, time.perf_counter() - start)
