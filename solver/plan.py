@@ -12,7 +12,7 @@ from solver.county.instance import Instance
 from solver.io import labels
 from solver.io.files import atomic_write, replace_folder
 from solver.io.tabular import Cell, Table, csv_bytes, mask_names
-from solver.report.xlsx import workbook_bytes
+from solver.io.workbook import workbook_bytes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 PART_ORDER = ("pairs", "alliances", "roster")
@@ -186,7 +186,7 @@ class Plan(BaseModel):
         formats
             ``json`` (``plan.json`` is always written: it marks the folder as a plan's
             output), ``csv`` (a file per table) and ``xlsx`` (``plan.xlsx``, see
-            :mod:`solver.report.xlsx`).
+            :mod:`solver.io.workbook`).
         summary
             The solve's summary (:class:`solver.result.Summary`): ``summary.json`` and the
             workbook's summary sheet. Without it the sheet says what the plan alone knows.
@@ -267,7 +267,7 @@ class Plan(BaseModel):
         masked: bool = False,
     ) -> Path:
         """Write the plan as one Excel workbook, atomically: a summary sheet, then the
-        tables (see :meth:`files` and :mod:`solver.report.xlsx`)."""
+        tables (see :meth:`files` and :mod:`solver.io.workbook`)."""
         files = self.files(inst=inst, formats=("xlsx",), summary=summary, lang=lang, masked=masked)
         atomic_write(Path(path), files["plan.xlsx"])
         return Path(path)

@@ -11,8 +11,8 @@ move can reach, a school left unpaired, a balance figure above its threshold). C
 are plain fills rather than conditional-format rules, which WPS and older Excel versions
 render alike.
 
-Why this module sits below :mod:`solver.plan` rather than above it: ``Plan.to_excel`` and
-``Plan.to_folder`` write the workbook, so it is built from what the plan files are made
+Why this module sits in :mod:`solver.io`, below :mod:`solver.plan`: ``Plan.to_excel``
+and ``Plan.to_folder`` write the workbook, so it is built from what the plan files are made
 of, the plan's tables (:func:`solver.plan.plan_tables`) and the summary as the JSON
 document ``summary.json`` holds, and imports nothing but :mod:`solver.io`. The same
 document read back from disk makes the same workbook. Every cell goes through
