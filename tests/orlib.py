@@ -1,6 +1,6 @@
 """OR-Library p-median files written as ordinary twinning instances (for tests and benchmarks).
 
-The files are in ``../shared/reference/pmed/`` beside the repository and are read by
+The files are in ``tests/data/pmed/`` (copied unchanged from OR-Library) and are read by
 :mod:`solver.io.orlib`; the solving code never sees them. Here they become a folder
 with ``schools.csv`` (every vertex a school that may lead), ``distances.csv``
 (all-pairs shortest paths) and ``policy.toml`` (``alliances.groups`` = p, sizes
@@ -16,7 +16,7 @@ import numpy as np
 
 from solver.io.orlib import read_orlib_pmed, read_orlib_pmed_optima
 
-PMED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "pmed"
+PMED = Path(__file__).resolve().parent / "data" / "pmed"
 
 
 def optima() -> dict[str, int]:

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from solver import load_instance, solve, validate
-from tests.orlib import PMED, optima, write_instance
-
-pytestmark = pytest.mark.skipif(not PMED.exists(), reason="shared/reference/pmed not present")
+from tests.orlib import optima, write_instance
 
 
 def test_pmed1_reaches_5819_proven(tmp_path: Path) -> None:

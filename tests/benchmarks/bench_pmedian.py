@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from solver.io.orlib import read_orlib_pmed, read_orlib_pmed_optima  # noqa: E402
 from solver.models.alliances.pmedian import driver, problem, radius, solve_pmedian  # noqa: E402
 
-PMED_DIR = ROOT.parent / "shared" / "reference" / "pmed"
+PMED_DIR = ROOT / "tests" / "data" / "pmed"
 RESULTS = Path(__file__).resolve().parent / "results" / "pmedian.md"
 INSTANCES = [f"pmed{k}" for k in range(1, 16)]
 CPSAT_PLAIN = ["pmed1", "pmed6"]
