@@ -98,6 +98,12 @@ def _user_errors() -> Iterator[None]:
         except (ValueError, OSError) as exc:
             _show_warnings(caught)
             _fail(str(exc))
+        except ImportError as exc:  # a solver library missing: only solving needs one
+            _show_warnings(caught)
+            _fail(
+                f"cannot solve here: {exc}. twinning validate and twinning report still "
+                "work; installing twinning (pip install) brings OR-Tools and PuLP"
+            )
         _show_warnings(caught)
 
 
