@@ -48,6 +48,9 @@ class Membership(_Item):
     member: str = Field(description="Member school id; equals lead for the lead's own row.")
     distance_km: float = Field(description="Member to lead, km, 3 decimals.")
     fixed: bool = Field(False, description="Pinned in the instance.")
+    stage: str | None = Field(
+        None, description="The alliance's stage with alliances.by_stage (学段), else empty."
+    )
 
 
 class Move(_Item):

@@ -29,6 +29,8 @@ class AllianceFacts:
     lead_of_alliance: dict[str, str]
     lead_of: dict[str, str]  # member -> lead (first alliance it is in)
     pinned: dict[str, str]
+    stage_of: dict[str, str | None]  # alliance -> its stage (by_stage), first row's
+    design: rules.AllianceDesign | None
 
 
 def alliance_facts(inst: Instance, plan: Plan, dist: Distances) -> AllianceFacts:
@@ -45,6 +47,13 @@ def alliance_facts(inst: Instance, plan: Plan, dist: Distances) -> AllianceFacts
         leads[m.alliance].add(m.lead)
         members[m.alliance].append(m.member)
     lead_of_alliance = {a: sorted(ls)[0] for a, ls in leads.items()}
+    stage_of: dict[str, str | None] = {}
+    for m in rows:
+        stage_of.setdefault(m.alliance, m.stage)
+    try:
+        design: rules.AllianceDesign | None = rules.alliance_design(inst)
+    except rules.AllianceSetupError:
+        design = None
     lead_of: dict[str, str] = {}
     for m in rows:
         lead_of.setdefault(m.member, lead_of_alliance[m.alliance])
@@ -61,6 +70,8 @@ def alliance_facts(inst: Instance, plan: Plan, dist: Distances) -> AllianceFacts
         lead_of_alliance,
         lead_of,
         rules.pinned_members(inst),
+        stage_of,
+        design,
     )
 
 
@@ -124,65 +135,116 @@ def check_lead_in_own(f: AllianceFacts) -> list[Violation]:
 
 
 def check_can_lead(f: AllianceFacts) -> list[Violation]:
-    """[alliances.can_lead] A lead may lead (can_lead, default strong), unless fixed."""
+    """[alliances.can_lead, alliances.lead_tiers] A lead may lead (can_lead, else its tier
+    among the lead_tiers its count group needs: a later tier only where the earlier ones
+    have too few schools), unless fixed."""
     fixed = rules.fixed_leads(f.inst)
-    return [
-        Violation(
-            rule="alliances.can_lead",
-            where=[lead],
-            message=f"{lead} may not lead an alliance (tier {f.schools[lead].tier})",
-        )
-        for _, lead in sorted(f.lead_of_alliance.items())
-        if not rules.can_lead(f.schools[lead]) and lead not in fixed
-    ]
+    tiers = f.inst.policy.alliances.lead_tiers
+    out = []
+    for a, lead in sorted(f.lead_of_alliance.items()):
+        school = f.schools[lead]
+        if lead in fixed or school.can_lead:
+            continue
+        used: list[str] = [str(x) for x in tiers]
+        if f.design is not None:
+            key = rules.group_key(f.inst, school, f.stage_of.get(a))
+            used = f.design.tiers.get(key, used)
+        if school.can_lead is False or school.tier not in used:
+            why = (
+                "its can_lead is false"
+                if school.can_lead is False
+                else f"tier {school.tier}; leads here come from {', '.join(used)}"
+            )
+            out.append(
+                Violation(
+                    rule="alliances.can_lead",
+                    where=[lead],
+                    message=f"{lead} may not lead an alliance ({why})",
+                )
+            )
+    return out
+
+
+def _group(f: AllianceFacts, alliance: str) -> rules.CountGroup | None:
+    if f.design is None:
+        return None
+    lead = f.schools[f.lead_of_alliance[alliance]]
+    return f.design.group_of(f.inst, lead, f.stage_of.get(alliance))
 
 
 def check_min_size(f: AllianceFacts) -> list[Violation]:
-    """[alliances.min_size] An alliance has at least this many schools (lead included)."""
-    low = f.inst.policy.alliances.min_size
-    return [
-        Violation(
-            rule="alliances.min_size",
-            where=[a, f.lead_of_alliance[a]],
-            amount=low - len(ms),
-            message=f"alliance {a} has {len(ms)} schools, at least {low}",
-        )
-        for a, ms in sorted(f.members.items())
-        if len(ms) < low
-    ]
+    """[alliances.min_size, alliances.size_band] An alliance has at least its smallest
+    size (lead included): min_size, or floor(band low x mean size) of its count group."""
+    out = []
+    for a, ms in sorted(f.members.items()):
+        g = _group(f, a)
+        low = f.inst.policy.alliances.min_size or 1
+        if g is not None:
+            lead = f.schools[f.lead_of_alliance[a]]
+            pool = rules.pool_size(f.inst, lead, f.stage_of.get(a))
+            low = rules.smallest_size(f.inst, g, pool)
+        if len(ms) < low:
+            out.append(
+                Violation(
+                    rule="alliances.min_size",
+                    where=[a, f.lead_of_alliance[a]],
+                    amount=low - len(ms),
+                    message=f"alliance {a} has {len(ms)} schools, at least {low}",
+                )
+            )
+    return out
 
 
 def check_max_size(f: AllianceFacts) -> list[Violation]:
-    """[alliances.max_size] An alliance has at most this many schools (lead included)."""
-    high = f.inst.policy.alliances.max_size
-    if high is None:
-        return []
-    return [
-        Violation(
-            rule="alliances.max_size",
-            where=[a, f.lead_of_alliance[a]],
-            amount=len(ms) - high,
-            message=f"alliance {a} has {len(ms)} schools, at most {high}",
-        )
-        for a, ms in sorted(f.members.items())
-        if len(ms) > high
-    ]
+    """[alliances.max_size, alliances.size_band] An alliance has at most its largest size
+    (lead included): max_size, or ceil(band high x mean size) of its count group."""
+    out = []
+    for a, ms in sorted(f.members.items()):
+        g = _group(f, a)
+        high = g.max_size if g is not None else f.inst.policy.alliances.max_size
+        if high is not None and len(ms) > high:
+            out.append(
+                Violation(
+                    rule="alliances.max_size",
+                    where=[a, f.lead_of_alliance[a]],
+                    amount=len(ms) - high,
+                    message=f"alliance {a} has {len(ms)} schools, at most {high}",
+                )
+            )
+    return out
 
 
 def check_groups(f: AllianceFacts) -> list[Violation]:
-    """[alliances.groups] As many alliances as the policy asks."""
-    al = f.inst.policy.alliances
-    groups = al.groups if al.groups is not None else len(al.leads or [])
-    if len(f.leads) == groups:
-        return []
-    return [
-        Violation(
-            rule="alliances.groups",
-            where=sorted(f.leads),
-            amount=abs(len(f.leads) - groups),
-            message=f"{len(f.leads)} alliances, the policy asks for {groups}",
-        )
-    ]
+    """[alliances.groups, alliances.groups_per_region] As many alliances as the policy
+    asks, in every count group (per stage, per region)."""
+    if f.design is None:
+        return [
+            Violation(
+                rule="alliances.groups",
+                where=sorted(f.leads),
+                message="the policy does not say how many alliances to form",
+            )
+        ]
+    have: dict[tuple[str | None, str | None], list[str]] = defaultdict(list)
+    for a, lead in f.lead_of_alliance.items():
+        key = rules.group_key(f.inst, f.schools[lead], f.stage_of.get(a))
+        have[key].append(a)
+    out = []
+    for key in sorted(set(have) | set(f.design.groups), key=str):
+        g = f.design.groups.get(key)
+        want = g.alliances if g is not None else 0
+        got = len(have.get(key, []))
+        if got != want:
+            label = g.label if g is not None else "the county"
+            out.append(
+                Violation(
+                    rule="alliances.groups",
+                    where=sorted(have.get(key, [])) or [label],
+                    amount=abs(got - want),
+                    message=f"{label}: {got} alliances, the policy asks for {want}",
+                )
+            )
+    return out
 
 
 def check_leads(f: AllianceFacts) -> list[Violation]:
@@ -234,23 +296,49 @@ def _members_with_leads(f: AllianceFacts) -> list[tuple[Membership, School, Scho
 
 
 def check_same_stage(f: AllianceFacts) -> list[Violation]:
-    """[alliances.same_stage] A member shares a stage with its lead (pins exempt)."""
-    if not f.inst.policy.alliances.same_stage:
+    """[alliances.same_stage, alliances.by_stage] A member shares an alliance stage with its
+    lead (a kindergarten leads only kindergartens); with by_stage the alliance names a
+    stage its lead and every member cover (pins exempt)."""
+    al = f.inst.policy.alliances
+    out = []
+    if al.by_stage:
+        for alliance, lead_id in sorted(f.lead_of_alliance.items()):
+            stage = f.stage_of.get(alliance)
+            if stage is None or stage not in rules.alliance_stages(f.schools[lead_id]):
+                out.append(
+                    Violation(
+                        rule="alliances.same_stage",
+                        where=[alliance, lead_id],
+                        message=f"alliance {alliance} names stage {stage}, which its lead "
+                        f"{lead_id} does not cover",
+                    )
+                )
+    elif not al.same_stage:
         return []
-    return [
-        Violation(
-            rule="alliances.same_stage",
-            where=[a.id, b.id],
-            message=f"{a.id} shares no stage with its lead {b.id}",
+    for m, a, b in _members_with_leads(f):
+        stage = f.stage_of.get(m.alliance)
+        if al.by_stage and (stage is None or stage in rules.alliance_stages(a)):
+            continue
+        if not al.by_stage and rules.alliance_stages(a) & rules.alliance_stages(b):
+            continue
+        out.append(
+            Violation(
+                rule="alliances.same_stage",
+                where=[a.id, b.id],
+                message=(
+                    f"{a.id} does not cover the alliance's stage {stage}"
+                    if al.by_stage
+                    else f"{a.id} shares no stage with its lead {b.id}"
+                ),
+            )
         )
-        for _, a, b in _members_with_leads(f)
-        if not a.stages & b.stages
-    ]
+    return out
 
 
 def check_within_region(f: AllianceFacts) -> list[Violation]:
-    """[alliances.within_region] A member lies in its lead's region (pins exempt)."""
-    if not f.inst.policy.alliances.within_region:
+    """[alliances.within_region, alliances.groups_per_region] A member lies in its lead's
+    region (pins exempt)."""
+    if not rules.regional(f.inst):
         return []
     return [
         Violation(
@@ -261,6 +349,37 @@ def check_within_region(f: AllianceFacts) -> list[Violation]:
         for _, a, b in _members_with_leads(f)
         if (a.region or "") != (b.region or "")
     ]
+
+
+def check_mix_area(f: AllianceFacts) -> list[Violation]:
+    """[alliances.mix_area] Where an alliance's pool holds urban/town and rural schools,
+    its lead is urban or town (unless fixed) and it has a rural member."""
+    if not f.inst.policy.alliances.mix_area:
+        return []
+    fixed = rules.fixed_leads(f.inst)
+    out = []
+    for a, lead_id in sorted(f.lead_of_alliance.items()):
+        lead = f.schools[lead_id]
+        if not rules.mixed_pool(f.inst, lead, f.stage_of.get(a)):
+            continue
+        if lead.area == "rural" and lead_id not in fixed:
+            out.append(
+                Violation(
+                    rule="alliances.mix_area",
+                    where=[a, lead_id],
+                    message=f"alliance {a} is led by the rural school {lead_id}",
+                )
+            )
+        elif not any(f.schools[m].area == "rural" for m in f.members[a]):
+            out.append(
+                Violation(
+                    rule="alliances.mix_area",
+                    where=[a, lead_id],
+                    amount=1,
+                    message=f"alliance {a} has no rural member",
+                )
+            )
+    return out
 
 
 def check_alliance_figures(f: AllianceFacts) -> list[Violation]:
@@ -294,6 +413,7 @@ ALLIANCE_CHECKS = (
     check_fixed,
     check_same_stage,
     check_within_region,
+    check_mix_area,
     check_alliance_figures,
 )
 

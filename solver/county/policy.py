@@ -8,9 +8,15 @@ Unknown keys are an error that names the key.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from solver.county.vocabulary import ALIASES, Tier
+
+#: The stages an alliance can be for (nine- and twelve-year schools cover several).
+SCHOOL_STAGES = ("kindergarten", "primary", "junior", "senior")
+STAGE_NAMES = ALIASES["stage"]
 
 
 class _Section(BaseModel):
@@ -50,17 +56,111 @@ class Twinning(_Section):
 
 
 class Alliances(_Section):
-    groups: int | None = Field(None, ge=1, description="Number of alliances.")
+    groups: int | dict[str, int] | None = Field(
+        None,
+        description=(
+            "Number of alliances; with by_stage also per stage ({primary = 4, junior = 4})."
+        ),
+    )
+    groups_per_region: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "This many alliances in every region (per stage with by_stage); members stay in "
+            "their lead's region. 海城: 1 with by_stage = true gives 4 regions x 2 stages."
+        ),
+    )
     leads: list[str] | None = Field(None, description="Fixed lead school ids.")
-    min_size: int = Field(1, ge=1, description="Smallest alliance, counting the lead.")
-    max_size: int | None = Field(None, ge=1, description="Largest alliance, counting the lead.")
-    same_stage: bool = Field(True, description="Members share a stage with their lead.")
+    min_size: int | None = Field(
+        None, ge=1, description="Smallest alliance, counting the lead; none: from size_band."
+    )
+    max_size: int | None = Field(
+        None, ge=1, description="Largest alliance, counting the lead; none: from size_band."
+    )
+    size_band: tuple[float, float] | None = Field(
+        (0.5, 1.5),
+        description=(
+            "Sizes not given are bounded around the mean alliance size: at least "
+            "floor(low x mean), at most ceil(high x mean); [] for no bound."
+        ),
+    )
+    same_stage: bool = Field(
+        True,
+        description=(
+            "Members share a stage with their lead (a kindergarten leads only kindergartens)."
+        ),
+    )
     within_region: bool = Field(False, description="A member's region is its lead's.")
+    by_stage: bool = Field(
+        False,
+        description=(
+            "Separate alliances per stage; nine- and twelve-year schools join one stage they cover."
+        ),
+    )
+    mix_area: bool = Field(
+        True,
+        description=(
+            "Where an alliance's schools to draw from include urban/town and rural ones, its "
+            "lead is urban or town and it has at least one rural member."
+        ),
+    )
+    lead_tiers: list[Tier] = Field(
+        default_factory=lambda: ["strong"],  # type: ignore[arg-type,return-value]
+        min_length=1,
+        description="Tiers that may lead when a school's can_lead is not given.",
+    )
+
+    @field_validator("lead_tiers", mode="before")
+    @classmethod
+    def _tiers(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v for v in value.replace("；", ";").replace(",", ";").split(";") if v.strip()]
+        if isinstance(value, (list, tuple)):
+            return [ALIASES["tier"].get(str(v).strip(), str(v).strip()) for v in value]
+        return value
+
+    @field_validator("size_band", mode="before")
+    @classmethod
+    def _band(cls, value: Any) -> Any:
+        if value is None or value is False or (isinstance(value, (list, tuple)) and not value):
+            return None
+        return value
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _groups(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for key, count in value.items():
+                stage = STAGE_NAMES.get(str(key).strip(), str(key).strip())
+                if stage not in SCHOOL_STAGES:
+                    raise ValueError(
+                        f"alliances.groups: unknown stage {key!r}; use one of "
+                        + ", ".join(SCHOOL_STAGES)
+                    )
+                out[stage] = count
+            return out
+        return value
 
     @model_validator(mode="after")
     def _sizes(self) -> Alliances:
-        if self.max_size is not None and self.max_size < self.min_size:
+        if (
+            self.max_size is not None
+            and self.min_size is not None
+            and self.max_size < self.min_size
+        ):
             raise ValueError("alliances.max_size must be >= alliances.min_size")
+        if self.size_band is not None and not 0 <= self.size_band[0] <= 1 <= self.size_band[1]:
+            raise ValueError("alliances.size_band must be [low, high] with low <= 1 <= high")
+        if isinstance(self.groups, int) and self.groups < 1:
+            raise ValueError("alliances.groups must be at least 1")
+        if isinstance(self.groups, dict):
+            if not self.by_stage:
+                raise ValueError("alliances.groups per stage needs alliances.by_stage = true")
+            if any(v < 0 for v in self.groups.values()):
+                raise ValueError("alliances.groups per stage must be >= 0")
+        if self.groups is not None and self.groups_per_region is not None:
+            raise ValueError("give alliances.groups or alliances.groups_per_region, not both")
         return self
 
 

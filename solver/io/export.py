@@ -48,7 +48,7 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
@@ -73,7 +73,9 @@ def policy_toml(source: Instance | Policy, *, header: str = "") -> str:
         lines.append(f"[{section}]")
         for key, value in values.items():
             if value is None:
-                continue
+                if key != "size_band":
+                    continue
+                value = []  # a key whose "none" differs from its default
             lines.append(f"{_key(key)} = {_toml_value(value)}")
         lines.append("")
     return comment + "\n".join(lines)

@@ -2,12 +2,30 @@
 
 Terms
 -----
+alliance stages
+    The stages a school brings to an alliance: the stages it covers, without an
+    attached kindergarten (a primary school with a kindergarten class is a primary
+    school here); a kindergarten brings only ``kindergarten``.
+slot
+    A possible alliance: a lead school and, with ``alliances.by_stage``, one of the
+    stages it covers (a nine-year school may lead a primary or a junior alliance).
 possible lead
-    A school with ``can_lead`` (default: strong schools), or a lead fixed by
-    ``alliances.leads`` or by a pinned membership.
+    A school whose ``can_lead`` is true, or, where it is not given, whose tier is in
+    ``alliances.lead_tiers`` (default: strong); or a lead fixed by ``alliances.leads``
+    or by a pinned membership. With ``alliances.mix_area``, where the slot's pool holds
+    urban/town and rural schools, a rural school does not lead.
+pool of a slot
+    The schools that could join it: sharing its stage (``alliances.same_stage``: an
+    alliance stage in common with the lead; with ``by_stage``: covering the slot's
+    stage) and, when ``alliances.within_region`` or ``groups_per_region``, in the
+    lead's region.
+count group
+    The slots whose open number the policy fixes together: all of them
+    (``alliances.groups`` as a number), one per stage (``groups`` per stage) or one
+    per region and stage (``groups_per_region``). Sizes not given are bounded around
+    the group's mean size by ``alliances.size_band``.
 compatible member
-    Shares a stage with its lead (``alliances.same_stage``) and lies in its lead's
-    region (``alliances.within_region``). Pinned memberships are kept whatever these say.
+    A school in the slot's pool. Pinned memberships are kept whatever these say.
 balance deviations (捆绑考核)
     a_i = round(100 x ([school i is strong] - county share of strong schools)) and
     b_i = round(100 x (backbone teachers of i - county backbone per student x students
@@ -16,23 +34,234 @@ balance deviations (捆绑考核)
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.county.instance import Instance, School, share_stage
+from solver.county.instance import Instance, School
 
 IntArray = NDArray[np.int64]
+
+URBAN_TOWN = ("urban", "town")
 
 
 class AllianceSetupError(ValueError):
     """The policy does not say how many alliances to form, or says it inconsistently."""
 
 
-def can_lead(school: School) -> bool:
-    """Whether a school may lead an alliance (its ``can_lead``, default: strong schools)."""
-    return school.can_lead if school.can_lead is not None else school.tier == "strong"
+def alliance_stages(school: School) -> frozenset[str]:
+    """The stages a school brings to an alliance (see the module docstring)."""
+    covered = school.stages
+    return covered - {"kindergarten"} or covered
+
+
+def can_lead(school: School, tiers: list[str] | None = None) -> bool:
+    """Whether a school may lead: its ``can_lead``, else its tier in ``lead_tiers``."""
+    if school.can_lead is not None:
+        return school.can_lead
+    return school.tier in (tiers if tiers is not None else ["strong"])
+
+
+def lead_rank(school: School, tiers: Sequence[str]) -> int | None:
+    """Place of a school in the lead order [alliances.lead_tiers]: 0 for ``can_lead`` true
+    or the first tier, None when it may not lead."""
+    if school.can_lead is not None:
+        return 0 if school.can_lead else None
+    return tiers.index(school.tier) if school.tier in tiers else None
+
+
+def _tier_cut(ranks: list[int], alliances: int) -> int:
+    """[alliances.lead_tiers] Tiers are an order of preference: a count group takes leads
+    of the next tier only while the earlier ones have fewer schools than alliances."""
+    if not ranks:
+        return 0
+    if len(ranks) < alliances:
+        return max(ranks)
+    return max(ranks[alliances - 1], 0)
+
+
+def pool_key(inst: Instance, lead: School, stage: str | None) -> tuple[object, ...]:
+    """What a slot's pool depends on: the lead's region (when alliances stay in one) and
+    the slot's stage (by_stage) or the lead's alliance stages (same_stage)."""
+    al = inst.policy.alliances
+    region = (lead.region or "") if regional(inst) else None
+    if al.by_stage:
+        return (region, stage)
+    return (region, alliance_stages(lead) if al.same_stage else None)
+
+
+def mixed_pools(inst: Instance) -> dict[tuple[object, ...], bool]:
+    """[alliances.mix_area] For every pool key, whether the pool holds urban/town and rural
+    schools (always False when mix_area is off)."""
+    al = inst.policy.alliances
+    out: dict[tuple[object, ...], bool] = {}
+    stages_of: list[str | None] = (
+        list(sorted({st for s in inst.schools for st in alliance_stages(s)}))
+        if al.by_stage
+        else [None]
+    )
+    for lead in inst.schools:
+        for stage in stages_of:
+            key = pool_key(inst, lead, stage)
+            if key in out:
+                continue
+            if not al.mix_area:
+                out[key] = False
+                continue
+            areas = {s.area == "rural" for s in inst.schools if fits(inst, s, lead, stage)}
+            out[key] = areas == {True, False}
+    return out
+
+
+def regional(inst: Instance) -> bool:
+    """Members stay in their lead's region [alliances.within_region, groups_per_region]."""
+    al = inst.policy.alliances
+    return al.within_region or al.groups_per_region is not None
+
+
+def fits(inst: Instance, member: School, lead: School, stage: str | None) -> bool:
+    """``member`` is in the pool of the slot (lead, stage) [alliances.same_stage,
+    alliances.by_stage, alliances.within_region]."""
+    al = inst.policy.alliances
+    if al.by_stage:
+        if stage is None or stage not in alliance_stages(member):
+            return False
+    elif al.same_stage and not alliance_stages(member) & alliance_stages(lead):
+        return False
+    return not (regional(inst) and (member.region or "") != (lead.region or ""))
+
+
+@dataclass(frozen=True)
+class CountGroup:
+    """Slots whose open number is fixed together, and the sizes their alliances take."""
+
+    region: str | None
+    stage: str | None
+    alliances: int
+    min_size: int
+    max_size: int | None
+    schools: float  # schools expected in these alliances (a school of k stages counts 1/k)
+
+    @property
+    def label(self) -> str:
+        parts = [f"region {self.region}" if self.region is not None else "", self.stage or ""]
+        return " ".join(p for p in parts if p) or "the county"
+
+
+@dataclass
+class AllianceDesign:
+    """Slots, count groups and sizes of the alliance rules for one instance."""
+
+    slots: list[tuple[str, str | None]]  # (lead id, stage or None)
+    groups: dict[tuple[str | None, str | None], CountGroup]
+    fixed: list[str]  # fixed lead ids
+    tiers: dict[tuple[str | None, str | None], list[str]] = field(default_factory=dict)
+
+    def group_of(self, inst: Instance, lead: School, stage: str | None) -> CountGroup | None:
+        return self.groups.get(group_key(inst, lead, stage))
+
+
+def group_key(inst: Instance, lead: School, stage: str | None) -> tuple[str | None, str | None]:
+    """The count group (region, stage) a slot belongs to."""
+    al = inst.policy.alliances
+    region = (lead.region or "") if al.groups_per_region is not None else None
+    per_stage = al.by_stage and (al.groups_per_region is not None or isinstance(al.groups, dict))
+    return region, (stage if per_stage else None)
+
+
+def smallest_size(inst: Instance, group: CountGroup, pool: int) -> int:
+    """[alliances.min_size, alliances.size_band] An alliance's smallest size: min_size when
+    given; from the band, no more than its pool holds (a county's two kindergartens make
+    one alliance of two)."""
+    if inst.policy.alliances.min_size is not None:
+        return group.min_size
+    return max(1, min(group.min_size, pool))
+
+
+def pool_size(inst: Instance, lead: School, stage: str | None) -> int:
+    """Schools in the pool of the slot (lead, stage)."""
+    return sum(1 for s in inst.schools if fits(inst, s, lead, stage))
+
+
+def _school_stage_share(inst: Instance, school: School) -> dict[str | None, float]:
+    al = inst.policy.alliances
+    if not al.by_stage:
+        return {None: 1.0}
+    st = sorted(alliance_stages(school))
+    return {s: 1 / len(st) for s in st}
+
+
+def _bounds(inst: Instance, mean: float) -> tuple[int, int | None]:
+    al = inst.policy.alliances
+    band = al.size_band
+    low = al.min_size
+    high = al.max_size
+    if low is None:
+        low = max(1, math.floor(band[0] * mean)) if band else 1
+    if high is None and band:
+        high = max(low, math.ceil(band[1] * mean))
+    return low, high
+
+
+def alliance_design(inst: Instance) -> AllianceDesign:
+    """[alliances.groups, groups_per_region, by_stage, size_band] The slots and count groups.
+
+    Raises :class:`AllianceSetupError` when the policy cannot be read as a design.
+    """
+    al = inst.policy.alliances
+    p, forced = alliance_count(inst)
+    tally: dict[tuple[str | None, str | None], float] = defaultdict(float)
+    for s in inst.schools:
+        for stage, share in _school_stage_share(inst, s).items():
+            tally[group_key(inst, s, stage)] += share
+    counts: dict[tuple[str | None, str | None], int] = {}
+    if al.groups_per_region is not None:
+        counts = dict.fromkeys(tally, al.groups_per_region)
+    elif isinstance(al.groups, dict):
+        for key in tally:
+            counts[key] = al.groups.get(key[1] or "", 0)
+        for stage, k in al.groups.items():
+            if k and (None, stage) not in tally:
+                raise AllianceSetupError(
+                    f"alliances.groups asks for {k} {stage} alliances but no school covers {stage}"
+                )
+    else:
+        counts = {(None, None): p}
+    groups = {}
+    for key, k in counts.items():
+        mean = tally[key] / k if k else 0.0
+        low, high = _bounds(inst, mean)
+        groups[key] = CountGroup(key[0], key[1], k, low, high, round(tally[key], 3))
+    fixed = set(forced)
+    mixed = mixed_pools(inst)
+    ranked: dict[tuple[str | None, str | None], list[tuple[int, str, str | None]]] = defaultdict(
+        list
+    )
+    for s in inst.schools:
+        rank = lead_rank(s, al.lead_tiers)
+        if rank is None and s.id not in fixed:
+            continue
+        stages: list[str | None] = [*sorted(alliance_stages(s))] if al.by_stage else [None]
+        for stage in stages:
+            key = group_key(inst, s, stage)
+            g = groups.get(key)
+            if g is None or g.alliances == 0:
+                continue
+            if s.id not in fixed and s.area == "rural" and mixed[pool_key(inst, s, stage)]:
+                continue  # [alliances.mix_area] a rural school leads no mixed pool
+            ranked[key].append((-1 if s.id in fixed else (rank or 0), s.id, stage))
+    slots: list[tuple[str, str | None]] = []
+    tiers_used: dict[tuple[str | None, str | None], list[str]] = {}
+    for key, cands in ranked.items():
+        cut = _tier_cut(sorted(r for r, _, _ in cands), groups[key].alliances)
+        tiers_used[key] = list(al.lead_tiers[: cut + 1])
+        slots += [(sid, stage) for r, sid, stage in cands if r <= cut]
+    slots.sort(key=lambda slot: (slot[0], slot[1] or ""))
+    return AllianceDesign(slots, groups, sorted(fixed), tiers_used)
 
 
 def fixed_leads(inst: Instance) -> set[str]:
@@ -47,34 +276,51 @@ def pinned_members(inst: Instance) -> dict[str, str]:
 
 
 def alliance_count(inst: Instance) -> tuple[int, list[str]]:
-    """(number of alliances, fixed lead ids) [alliances.groups, alliances.leads]."""
+    """(number of alliances, fixed lead ids) [alliances.groups, groups_per_region, leads]."""
     pol = inst.policy.alliances
     leads = list(pol.leads or [])
     pinned_leads = sorted({f.from_school for f in inst.fixed if f.kind == "alliance"})
-    if pol.groups is None and not leads:
+    if pol.groups is None and pol.groups_per_region is None and not leads:
         raise AllianceSetupError(
-            "alliances: set alliances.groups (how many alliances) or alliances.leads in the policy"
+            "alliances: set alliances.groups (how many alliances), alliances.groups_per_region "
+            "or alliances.leads in the policy"
         )
-    p = pol.groups if pol.groups is not None else len(leads)
+    if isinstance(pol.groups, dict):
+        p = sum(pol.groups.values())
+    elif pol.groups_per_region is not None:
+        keys = {
+            (s.region or "", st)
+            for s in inst.schools
+            for st in (alliance_stages(s) if pol.by_stage else {""})
+        }
+        p = pol.groups_per_region * len(keys)
+    else:
+        p = pol.groups if pol.groups is not None else len(leads)
     forced = sorted(set(leads) | set(pinned_leads))
     if len(forced) > p:
         raise AllianceSetupError(
             f"alliances.groups is {p} but {len(forced)} leads are fixed "
             f"(alliances.leads and pinned memberships): {', '.join(forced)}"
         )
-    if p > len(inst.schools):
+    if p > len(inst.schools) and pol.groups_per_region is None:
         raise AllianceSetupError(
             f"alliances.groups is {p}, more than the {len(inst.schools)} schools"
         )
     return p, forced
 
 
-def compatible(inst: Instance, member: School, lead: School) -> bool:
-    """A member may join a lead's alliance [alliances.same_stage, alliances.within_region]."""
-    al = inst.policy.alliances
-    if al.same_stage and not share_stage(member, lead):
+def compatible(inst: Instance, member: School, lead: School, stage: str | None = None) -> bool:
+    """A member may join the alliance of (lead, stage) [alliances.same_stage, by_stage,
+    within_region]; ``stage`` is the alliance's stage (by_stage) or None."""
+    return fits(inst, member, lead, stage)
+
+
+def mixed_pool(inst: Instance, lead: School, stage: str | None) -> bool:
+    """[alliances.mix_area] The slot's pool holds urban/town and rural schools."""
+    if not inst.policy.alliances.mix_area:
         return False
-    return not (al.within_region and (member.region or "") != (lead.region or ""))
+    areas = {s.area == "rural" for s in inst.schools if fits(inst, s, lead, stage)}
+    return areas == {True, False}
 
 
 def last_leads(inst: Instance) -> dict[str, str]:
@@ -103,3 +349,161 @@ def strength_deviations(inst: Instance) -> tuple[IntArray, IntArray]:
     a = np.rint(100 * (strong - share)).astype(np.int64)
     b = np.rint(100 * (bb - rate * students)).astype(np.int64)
     return a, b
+
+
+def _describe(schools: list[School]) -> str:
+    tally = Counter(f"{s.area} {s.tier}" for s in schools)
+    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items())) or "none"
+
+
+def explain_infeasible(inst: Instance) -> list[str]:
+    """Why no grouping can keep the alliance rules, in the planner's terms: per region
+    and stage, the schools against the sizes allowed, and the missing leads. Empty when
+    no simple count shows it (the model may still prove it)."""
+    al = inst.policy.alliances
+    try:
+        design = alliance_design(inst)
+    except AllianceSetupError as exc:
+        return [str(exc)]
+    by_id = {s.id: s for s in inst.schools}
+    out: list[str] = []
+    fix_lead = (
+        'allow ordinary schools to lead (alliances.lead_tiers = ["strong", "ordinary"])'
+        if "ordinary" not in al.lead_tiers
+        else (
+            "name a lead in alliances.leads, or count alliances per region "
+            "(alliances.groups_per_region) so that a region without a school of the first "
+            "tier takes its best one of the next"
+        )
+    )
+    usable: dict[tuple[str | None, str | None], list[School]] = defaultdict(list)
+    for lead_id, stage in design.slots:
+        lead = by_id[lead_id]
+        if lead.area == "rural" and lead_id not in design.fixed and mixed_pool(inst, lead, stage):
+            continue
+        usable[group_key(inst, lead, stage)].append(lead)
+    for key, g in sorted(design.groups.items(), key=lambda kv: str(kv[0])):
+        if g.alliances == 0:
+            continue
+        pool = [s for s in inst.schools if _in_group(inst, s, key)]
+        leads = usable.get(key, [])
+        if len(leads) < g.alliances:
+            merge = " or merge it with a neighbouring region" if key[0] is not None else ""
+            tiers = "/".join(al.lead_tiers)
+            out.append(
+                f"{g.label}: {g.alliances} alliance(s) asked, {len(leads)} school(s) can lead "
+                f"(tier {tiers}" + (", urban or town" if al.mix_area else "") + "); its "
+                f"{len(pool)} schools are {_describe(pool)}; {fix_lead}{merge}"
+            )
+        sure = sum(1 for s in pool if _only_group(inst, s, key))
+        if len(pool) < g.alliances * g.min_size:
+            out.append(
+                f"{g.label}: {len(pool)} schools for {g.alliances} alliance(s) of at least "
+                f"{g.min_size} (alliances.min_size); lower it or ask for fewer alliances"
+            )
+        if g.max_size is not None and sure > g.alliances * g.max_size:
+            out.append(
+                f"{g.label}: {sure} schools for {g.alliances} alliance(s) of at most "
+                f"{g.max_size} (alliances.max_size); raise it or ask for more alliances"
+            )
+        rural = [s for s in pool if s.area == "rural"]
+        needing = all(mixed_pool(inst, lead, key[1]) for lead in leads) if leads else False
+        if needing and len(rural) < g.alliances:
+            out.append(
+                f"{g.label}: {g.alliances} alliance(s) each need a rural member "
+                f"(alliances.mix_area) but there are {len(rural)} rural schools"
+            )
+    if regional(inst) and al.groups_per_region is None:
+        out += _explain_regions(inst, design, usable)
+    lonely = (
+        []
+        if out
+        else [
+            s
+            for s in inst.schools
+            if not any(
+                fits(inst, s, by_id[lead], stage) for lead, stage in design.slots if lead in by_id
+            )
+        ]
+    )
+    for (region, stages), members in sorted(
+        _by_region_stage(lonely).items(), key=lambda kv: str(kv[0])
+    ):
+        where = f"region {region} " if region else ""
+        out.append(
+            f"{where}{stages}: {len(members)} school(s) ({', '.join(s.id for s in members[:5])}"
+            + (" ..." if len(members) > 5 else "")
+            + f") have no possible lead of their stage{' in their region' if region else ''}; "
+            + fix_lead
+        )
+    return out
+
+
+def _by_region_stage(schools: list[School]) -> dict[tuple[str, str], list[School]]:
+    out: dict[tuple[str, str], list[School]] = defaultdict(list)
+    for s in schools:
+        out[(s.region or "", "+".join(sorted(alliance_stages(s))))].append(s)
+    return out
+
+
+def _in_group(inst: Instance, s: School, key: tuple[str | None, str | None]) -> bool:
+    region, stage = key
+    if region is not None and (s.region or "") != region:
+        return False
+    return stage is None or stage in alliance_stages(s)
+
+
+def _only_group(inst: Instance, s: School, key: tuple[str | None, str | None]) -> bool:
+    return _in_group(inst, s, key) and (key[1] is None or len(alliance_stages(s)) == 1)
+
+
+def _explain_regions(
+    inst: Instance,
+    design: AllianceDesign,
+    usable: dict[tuple[str | None, str | None], list[School]],
+) -> list[str]:
+    """Regions too small, too large or without a lead, when alliances stay in a region."""
+    out = []
+    leads = [s for ls in usable.values() for s in ls]
+    for key, g in design.groups.items():
+        lo, hi = g.min_size, g.max_size
+        need_min = 0
+        for region in sorted({s.region or "" for s in inst.schools}):
+            pool = [
+                s
+                for s in inst.schools
+                if (s.region or "") == region and (key[1] is None or key[1] in alliance_stages(s))
+            ]
+            if not pool:
+                continue
+            here = [s for s in leads if (s.region or "") == region]
+            label = f"region {region}" + (f" {key[1]}" if key[1] else "")
+            if not here:
+                out.append(
+                    f"{label}: no school can lead ({len(pool)} schools: {_describe(pool)}); "
+                    'allow ordinary schools to lead (alliances.lead_tiers = ["strong", '
+                    '"ordinary"]) or merge it with a neighbouring region'
+                )
+                continue
+            if len(pool) < lo:
+                out.append(
+                    f"{label}: {len(pool)} schools, fewer than one alliance's smallest size "
+                    f"{lo} (alliances.min_size); merge it with a neighbouring region or lower "
+                    "the size"
+                )
+            sure = sum(1 for s in pool if key[1] is None or len(alliance_stages(s)) == 1)
+            most = len(pool) // lo if lo else len(pool)
+            least = math.ceil(sure / hi) if hi else min(1, sure)
+            if hi and lo <= len(pool) and least > min(most, len(here)):
+                out.append(
+                    f"{label}: {len(pool)} schools need {least} alliance(s) of at most {hi} but "
+                    f"only {min(most, len(here))} fit (sizes {lo}-{hi}, {len(here)} possible "
+                    "lead(s))"
+                )
+            need_min += least
+        if need_min > g.alliances:
+            out.append(
+                f"the regions need at least {need_min} alliances at sizes up to {hi}, "
+                f"alliances.groups is {g.alliances}"
+            )
+    return out
