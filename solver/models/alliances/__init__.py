@@ -9,6 +9,7 @@ import numpy as np
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance
+from solver.models.alliances.capacitated import solve_capacitated
 from solver.models.alliances.data import AlliancesData, alliance_cost, build_alliances_data
 from solver.models.alliances.engines import (
     AllianceOutcome,
@@ -19,8 +20,13 @@ from solver.models.alliances.engines import (
 from solver.models.search import SearchSettings
 from solver.plan import Membership, PartObjective
 from solver.result import AllianceKpi, AlliancesKpis, AlliancesResult, AlliancesSolution, gap_of
+from solver.rules.alliances import explain_infeasible
 
 __all__ = ["solve_alliances"]
+
+
+#: Above this many allowed (school, slot) pairs the Lagrangian engine takes the model.
+CPSAT_ARCS = 40_000
 
 
 def solve_alliances(
@@ -33,71 +39,122 @@ def solve_alliances(
 ) -> AlliancesSolution:
     """Solve the alliances part.
 
-    ``engine`` is ``"auto"`` (exact p-median for the pure model, CP-SAT otherwise), or
-    ``"pmedian"`` / ``"cpsat"`` to force one (tests cross-check them).
+    ``engine`` is ``"auto"`` (exact p-median for the pure model; CP-SAT warm-started by
+    the Lagrangian engine up to :data:`CPSAT_ARCS` allowed pairs; the Lagrangian engine
+    alone above), or ``"pmedian"`` / ``"cpsat"`` / ``"lagrangian"`` to force one.
     """
     start = time.perf_counter()
     settings = settings or SearchSettings()
     data = build_alliances_data(inst, dist)
+    arcs = int(np.isfinite(data.cost).sum())
     if backend.startswith("pulp"):
         name = "HiGHS" if backend == "pulp-highs" else "CBC"
         out = solve_alliances_pulp(data, settings.time_limit, name)
     elif engine == "pmedian" or (engine == "auto" and data.is_p_median):
         if not data.is_p_median:
-            raise ValueError("the p-median engine cannot take size limits or balance terms")
+            raise ValueError("the p-median engine cannot take sizes, mix or balance terms")
         out = solve_p_median(data, settings.time_limit, settings.seed)
+    elif engine == "lagrangian" or (engine == "auto" and arcs > CPSAT_ARCS):
+        out = _lagrangian(data, settings.time_limit, settings, settings.gap_limit)
     else:
-        hint = None
-        if data.weights != (0, 0) or data.min_size > 1 or data.max_size is not None:
-            hint = _warm_start(data, settings)
-        out = solve_alliances_cpsat(data, settings, hint)
+        lr = _lagrangian(data, min(3.0, settings.time_limit / 5), settings)
+        if lr.status == "optimal" and data.weights == (0, 0):
+            out = lr
+        else:
+            rest = settings.time_limit - (time.perf_counter() - start)
+            cp = solve_alliances_cpsat(data, settings, lr.slot_of, time_limit=rest)
+            out = _better(cp, lr)
     return _result(inst, data, out, time.perf_counter() - start)
 
 
-def _warm_start(data: AlliancesData, settings: SearchSettings) -> np.ndarray | None:
-    """The p-median plan without sizes or balance, as a hint (it may break the sizes)."""
-    try:
-        res = solve_p_median(data, min(5.0, settings.time_limit / 4), settings.seed)
-    except Exception:  # a hint is optional; the model solves without it
-        return None
-    return res.lead_of
+def _lagrangian(
+    data: AlliancesData, time_limit: float, settings: SearchSettings, gap_limit: float = 0.0
+) -> AllianceOutcome:
+    t0 = time.perf_counter()
+    res = solve_capacitated(
+        data,
+        time_limit,
+        seed=settings.seed,
+        gap_limit=gap_limit,
+        deterministic=settings.deterministic,
+    )
+    method = f"Lagrangian bound ({res.iterations} it.) and min-cost flow plans ({res.flows})"
+    if res.slot_of is None:
+        status = "infeasible" if not np.isfinite(res.bound) and res.bound > 0 else "unknown"
+        return AllianceOutcome(None, status, None, method, time.perf_counter() - t0)
+    proven = res.value - res.bound < max(1.0, 1e-6 * abs(res.value))
+    return AllianceOutcome(
+        res.slot_of,
+        "optimal" if proven else "feasible",
+        res.bound if np.isfinite(res.bound) else None,
+        method,
+        time.perf_counter() - t0,
+    )
+
+
+def _better(cp: AllianceOutcome, lr: AllianceOutcome) -> AllianceOutcome:
+    """CP-SAT's outcome with the Lagrangian plan and bound where they are better."""
+    bound = max((b for b in (cp.bound, lr.bound) if b is not None), default=None)
+    method = f"{cp.method}, warm-started by {lr.method}"
+    if cp.slot_of is None:
+        if lr.slot_of is None:
+            return AllianceOutcome(None, cp.status, None, method, cp.wall_time + lr.wall_time)
+        return AllianceOutcome(lr.slot_of, "feasible", bound, method, cp.wall_time + lr.wall_time)
+    status = cp.status
+    return AllianceOutcome(cp.slot_of, status, bound, method, cp.wall_time + lr.wall_time)
 
 
 def _result(
     inst: Instance, data: AlliancesData, out: AllianceOutcome, elapsed: float
 ) -> AlliancesSolution:
-    if out.lead_of is None or out.status in ("infeasible", "unknown"):
-        message = (
-            "no grouping keeps every alliance rule; check alliances.groups, the sizes, "
-            "same_stage/within_region and the schools that can lead"
-        )
+    if out.slot_of is None or out.status in ("infeasible", "unknown"):
+        reasons = explain_infeasible(inst)
+        if reasons:
+            message = "no grouping keeps every alliance rule: " + "; ".join(reasons)
+        elif out.status == "infeasible":
+            message = (
+                "no grouping keeps every alliance rule (proven by the model; no single "
+                "region or stage explains it: check the sizes, mix_area and the leads)"
+            )
+        else:
+            message = (
+                "no plan found within the time limit; it is not proven that none exists "
+                "(raise --time-limit)"
+            )
         part = AlliancesResult(
-            status=out.status,  # type: ignore[arg-type]
+            status="infeasible" if reasons else out.status,  # type: ignore[arg-type]
             method=out.method,
             wall_time=elapsed,
             message=message,
         )
         return AlliancesSolution(part)
-    lead_of = out.lead_of
-    value, terms = alliance_cost(data, lead_of)
+    slot_of = out.slot_of
+    value, terms = alliance_cost(data, slot_of)
     bound = min(out.bound, float(value)) if out.bound is not None else None
     if bound is not None and out.status == "optimal":
         bound = float(value) if value - bound < 1e-6 * max(1, value) else bound
-    leads = sorted({int(j) for j in lead_of}, key=lambda j: data.schools[j])
-    names = {j: f"A{k + 1:02d}" for k, j in enumerate(leads)}
+    status = out.status
+    if bound is not None and value - bound < 1e-6 * max(1, value):
+        status = "optimal"
+    slots = sorted(
+        {int(k) for k in slot_of},
+        key=lambda k: (data.slot_stage[k] or "", data.schools[int(data.slot_lead[k])]),
+    )
+    names = {k: f"A{a + 1:02d}" for a, k in enumerate(slots)}
     memberships = [
         Membership(
-            alliance=names[int(j)],
-            lead=data.schools[int(j)],
+            alliance=names[int(k)],
+            lead=data.schools[int(data.slot_lead[k])],
             member=data.schools[i],
-            distance_km=round(float(data.km[i, int(j)]), 3),
+            distance_km=round(float(data.km[i, int(k)]), 3),
             fixed=i in data.pinned,
+            stage=data.slot_stage[int(k)],
         )
-        for i, j in enumerate(lead_of)
+        for i, k in enumerate(slot_of)
     ]
-    kpis = AlliancesKpis(alliances=alliance_kpis(inst, memberships), groups=len(leads))
+    kpis = AlliancesKpis(alliances=alliance_kpis(inst, memberships), groups=len(slots))
     part = AlliancesResult(
-        status=out.status,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),

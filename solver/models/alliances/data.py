@@ -23,9 +23,14 @@ from numpy.typing import NDArray
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.rules.alliances import (
-    alliance_count,
-    can_lead,
+    AllianceDesign,
+    CountGroup,
+    alliance_design,
+    alliance_stages,
+    group_key,
     last_leads,
+    regional,
+    smallest_size,
     strength_deviations,
 )
 
@@ -33,129 +38,211 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
+STAGE_BITS = {"kindergarten": 1, "primary": 2, "junior": 4, "senior": 8}
+
 
 @dataclass
 class AlliancesData:
-    """Everything the engines need for the alliances part."""
+    """Everything the engines need for the alliances part.
+
+    Columns are slots (a lead school and, with ``alliances.by_stage``, a stage); a
+    school is in exactly one slot, and a slot is open when its lead is in it.
+    """
 
     schools: list[str]
-    p: int
-    can_lead: NDArray[np.bool_]  # may be chosen as a lead
-    fixed_leads: list[int]
-    km: FloatArray  # n x n
-    cost: FloatArray  # n x n integer-valued assignment cost, inf where not allowed
-    min_size: int
-    max_size: int | None
+    slot_lead: IntArray  # K: school position of each slot's lead
+    slot_stage: list[str | None]
+    slot_group: IntArray  # K: index into groups
+    groups: list[CountGroup]
+    fixed_leads: list[int]  # school positions that lead (one of their slots)
+    km: FloatArray  # n x K, km from each school to the slot's lead
+    cost: FloatArray  # n x K integer-valued assignment cost, inf where not allowed
+    rural: BoolArray  # n
+    rural_needed: BoolArray  # K: the slot's alliance needs a rural member [mix_area]
     strong_dev: IntArray  # a_i
     backbone_dev: IntArray  # b_i
-    pinned: dict[int, int]  # member -> lead
+    pinned: dict[int, int]  # member -> lead school position
     previous: IntArray  # last cycle's lead position; -1 none; -2 a lead no longer here
     weights: tuple[int, int]  # (balance strong, balance backbone)
+    slot_low: IntArray  # K: smallest size of each slot's alliance (rules.smallest_size)
 
     @property
     def n(self) -> int:
         return len(self.schools)
 
     @property
+    def k(self) -> int:
+        return len(self.slot_lead)
+
+    @property
+    def slot_min(self) -> IntArray:
+        return self.slot_low
+
+    @property
+    def slot_max(self) -> IntArray:
+        n = self.n
+        return np.array(
+            [min(n, self.groups[g].max_size or n) for g in self.slot_group], dtype=np.int64
+        )
+
+    @property
+    def p(self) -> int:
+        return sum(g.alliances for g in self.groups)
+
+    @property
     def is_p_median(self) -> bool:
-        """No size limits and no balance term: the (uncapacitated) p-median problem."""
-        no_sizes = self.min_size <= 1 and (self.max_size is None or self.max_size >= self.n)
-        return no_sizes and self.weights == (0, 0)
+        """One count group, one slot per lead, no sizes, no mix and no balance term: the
+        (uncapacitated) p-median problem with forbidden assignments."""
+        if len(self.groups) != 1 or len(set(self.slot_lead.tolist())) != self.k:
+            return False
+        g = self.groups[0]
+        no_sizes = g.min_size <= 1 and (g.max_size is None or g.max_size >= self.n)
+        return no_sizes and not self.rural_needed.any() and self.weights == (0, 0)
+
+    def lead_cost(self) -> tuple[FloatArray, BoolArray]:
+        """(n x n cost with a column per school, schools that may lead) for the p-median
+        engine; valid when :attr:`is_p_median`."""
+        full = np.full((self.n, self.n), np.inf)
+        full[:, self.slot_lead] = self.cost
+        may = np.zeros(self.n, dtype=bool)
+        may[self.slot_lead] = True
+        return full, may
 
 
-def add_can_lead(inst: Instance, index: dict[str, int], forced: list[str]) -> BoolArray:
-    """[alliances.can_lead, alliances.leads] Schools that may lead: can_lead (default
-    strong) and the fixed leads; only the fixed leads when they are all the groups."""
+def _stage_masks(inst: Instance) -> IntArray:
+    return np.array(
+        [sum(STAGE_BITS[s] for s in alliance_stages(school)) for school in inst.schools],
+        dtype=np.int64,
+    )
+
+
+def add_slot_pools(inst: Instance, lead_pos: IntArray, stages: list[str | None]) -> BoolArray:
+    """[alliances.same_stage, alliances.by_stage, alliances.within_region,
+    alliances.groups_per_region] n x K: the schools in each slot's pool (rules.fits,
+    vectorised)."""
     al = inst.policy.alliances
-    leads_ok = np.array([can_lead(s) for s in inst.schools], dtype=bool)
-    for lead in forced:
-        leads_ok[index[lead]] = True  # a fixed lead leads, whatever its tier
-    if al.leads and al.groups is not None and al.groups == len(al.leads):
-        leads_ok[:] = False  # exactly the fixed leads
-        for lead in forced:
-            leads_ok[index[lead]] = True
-    return leads_ok
+    masks = _stage_masks(inst)
+    if al.by_stage:
+        bits = np.array([STAGE_BITS[s] if s else 0 for s in stages], dtype=np.int64)
+        ok = (masks[:, None] & bits[None, :]) > 0
+    elif al.same_stage:
+        ok = (masks[:, None] & masks[lead_pos][None, :]) > 0
+    else:
+        ok = np.ones((len(masks), len(lead_pos)), dtype=bool)
+    if regional(inst):
+        region = np.array([s.region or "" for s in inst.schools], dtype=object)
+        ok &= region[:, None] == region[lead_pos][None, :]
+    return np.asarray(ok)
 
 
-def add_same_stage(inst: Instance) -> BoolArray:
-    """[alliances.same_stage] (member, lead) pairs that share a stage (all, when off)."""
-    n = len(inst.schools)
-    if not inst.policy.alliances.same_stage:
-        return np.ones((n, n), dtype=bool)
-    stages = ["kindergarten", "primary", "junior", "senior"]
-    m = np.array([[st in s.stages for st in stages] for s in inst.schools], dtype=np.int8)
-    return np.asarray((m @ m.T) > 0)
+def add_leads(
+    design: AllianceDesign, index: dict[str, int]
+) -> tuple[IntArray, list[str | None], set[int]]:
+    """[alliances.can_lead, alliances.lead_tiers, alliances.leads] The slots: schools that
+    may lead (can_lead, else their tier among the lead_tiers their count group needs, in
+    order of preference), a stage each with by_stage; and the fixed leads' positions."""
+    lead_pos = np.array([index[lead] for lead, _ in design.slots], dtype=np.int64)
+    return lead_pos, [stage for _, stage in design.slots], {index[x] for x in design.fixed}
 
 
-def add_within_region(inst: Instance) -> BoolArray:
-    """[alliances.within_region] (member, lead) pairs in one region (all, when off)."""
-    n = len(inst.schools)
-    if not inst.policy.alliances.within_region:
-        return np.ones((n, n), dtype=bool)
-    region = np.array([s.region or "" for s in inst.schools], dtype=object)
-    return np.asarray(region[:, None] == region[None, :])
+def add_mix_leads(
+    inst: Instance, lead_pos: IntArray, pools: BoolArray, rural: BoolArray, fixed: set[int]
+) -> tuple[BoolArray, BoolArray]:
+    """[alliances.mix_area] (slots kept, slots that need a rural member): where a slot's
+    pool holds urban/town and rural schools, a rural school does not lead it (unless
+    fixed) and its alliance needs a rural member."""
+    mixed = np.asarray((pools & rural[:, None]).any(axis=0) & (pools & ~rural[:, None]).any(axis=0))
+    if not inst.policy.alliances.mix_area:
+        mixed = np.zeros_like(mixed)
+    keep = ~(mixed & rural[lead_pos]) | np.isin(lead_pos, list(fixed))
+    return np.asarray(keep), np.asarray(mixed)
 
 
 def build_alliances_data(inst: Instance, dist: Distances | None = None) -> AlliancesData:
-    """Cost matrix with forbidden assignments at inf (stage, region, pinned members)."""
+    """Slots, costs with forbidden assignments at inf (stage, region, pinned members)."""
     pol = inst.policy
     al, w8 = pol.alliances, pol.weights
     dist = dist or Distances(inst)
     ids = [s.id for s in inst.schools]
     index = {s: i for i, s in enumerate(ids)}
-    p, forced = alliance_count(inst)
-    leads_ok = add_can_lead(inst, index, forced)
-    km = dist.block(ids, ids)
+    design = alliance_design(inst)
+    keys = list(design.groups)
+    lead_pos, stages, fixed = add_leads(design, index)
+    pools = add_slot_pools(inst, lead_pos, stages)
+    rural = np.array([s.area == "rural" for s in inst.schools], dtype=bool)
+    keep, mixed = add_mix_leads(inst, lead_pos, pools, rural, fixed)
+    if al.leads and isinstance(al.groups, int) and al.groups == len(al.leads):
+        keep &= np.isin(lead_pos, list(fixed))  # exactly the fixed leads
+    lead_pos, pools, mixed = lead_pos[keep], pools[:, keep], mixed[keep]
+    stages = [s for s, k in zip(stages, keep, strict=True) if k]
+    by_school = {s.id: s for s in inst.schools}
+    slot_group = np.array(
+        [
+            keys.index(group_key(inst, by_school[ids[j]], st))
+            for j, st in zip(lead_pos, stages, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    km_full = dist.block(ids, ids)
+    km = km_full[:, lead_pos]
     cost = np.rint(w8.alliance_km * km)
-    allowed = add_same_stage(inst) & add_within_region(inst)
-    allowed &= np.isfinite(km)
+    allowed = pools & np.isfinite(km)
     pinned = {index[f.to_school]: index[f.from_school] for f in inst.fixed if f.kind == "alliance"}
-    for member, lead_pos in pinned.items():
-        allowed[member, :] = False
-        allowed[member, lead_pos] = True
-    np.fill_diagonal(allowed, True)  # a school may always be its own lead
+    for member, lead in pinned.items():
+        allowed[member, :] = lead_pos == lead
+    allowed[lead_pos, np.arange(len(lead_pos))] = True  # a lead is in its own alliance
     previous = np.full(len(ids), -1, dtype=np.int64)
-    for school, lead in last_leads(inst).items():
-        if school in index:
-            previous[index[school]] = index.get(lead, -2)
+    for sid, last in last_leads(inst).items():
+        if sid in index:
+            previous[index[sid]] = index.get(last, -2)
     if w8.alliance_history:
         for i in np.nonzero(previous != -1)[0]:
-            penalty = np.full(len(ids), float(w8.alliance_history))
-            if previous[i] >= 0:
-                penalty[previous[i]] = 0.0
-            cost[i] += penalty
+            cost[i] += np.where(lead_pos == previous[i], 0.0, float(w8.alliance_history))
     cost = np.where(allowed, cost, np.inf)
     a, b = strength_deviations(inst)
+    groups = [design.groups[k] for k in keys]
+    pool_count = pools.sum(axis=0)
+    slot_low = np.array(
+        [
+            smallest_size(inst, groups[g], int(c))
+            for g, c in zip(slot_group.tolist(), pool_count.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
     return AlliancesData(
         schools=ids,
-        p=p,
-        can_lead=leads_ok,
-        fixed_leads=sorted(index[x] for x in forced),
+        slot_lead=lead_pos,
+        slot_stage=stages,
+        slot_group=slot_group,
+        groups=groups,
+        fixed_leads=sorted(fixed),
         km=km,
         cost=cost,
-        min_size=al.min_size,
-        max_size=al.max_size,
+        rural=rural,
+        rural_needed=mixed,
         strong_dev=a,
         backbone_dev=b,
         pinned=pinned,
         previous=previous,
         weights=(w8.alliance_balance_strong, w8.alliance_balance_backbone),
+        slot_low=slot_low,
     )
 
 
-def alliance_cost(data: AlliancesData, lead_of: IntArray) -> tuple[int, dict[str, float]]:
-    """Objective of an assignment (school -> lead position) and its terms."""
+def alliance_cost(data: AlliancesData, slot_of: IntArray) -> tuple[int, dict[str, float]]:
+    """Objective of an assignment (school -> slot) and its terms."""
     n = data.n
-    assign = float(data.cost[np.arange(n), lead_of].sum())
-    km = float(data.km[np.arange(n), lead_of].sum())
+    rows = np.arange(n)
+    assign = float(data.cost[rows, slot_of].sum())
+    km = float(data.km[rows, slot_of].sum())
     strong = bb = 0
-    for lead in np.unique(lead_of):
-        members = lead_of == lead
+    for slot in np.unique(slot_of):
+        members = slot_of == slot
         strong += abs(int(data.strong_dev[members].sum()))
         bb += abs(int(data.backbone_dev[members].sum()))
     value = int(assign) + data.weights[0] * strong + data.weights[1] * bb
     had = data.previous != -1
-    changes = int((had & (lead_of != data.previous)).sum())
+    changes = int((had & (data.slot_lead[slot_of] != data.previous)).sum())
     return value, {
         "distance_km": round(km, 3),
         "history_changes": float(changes),

@@ -22,9 +22,9 @@ from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
 
 @dataclass
 class AllianceOutcome:
-    """Assignment found (school -> lead position) and what was proved."""
+    """Assignment found (school -> slot position) and what was proved."""
 
-    lead_of: IntArray | None
+    slot_of: IntArray | None
     status: str
     bound: float | None
     method: str
@@ -32,29 +32,38 @@ class AllianceOutcome:
 
 
 def _arcs(data: AlliancesData) -> list[tuple[int, int]]:
-    """Allowed (school, lead) pairs: finite cost and a school that may lead."""
-    rows, cols = np.nonzero(np.isfinite(data.cost) & data.can_lead[None, :])
+    """Allowed (school, slot) pairs."""
+    rows, cols = np.nonzero(np.isfinite(data.cost))
     return list(zip(rows.tolist(), cols.tolist(), strict=True))
 
 
 def _index(arcs: list[tuple[int, int]], n: int) -> tuple[list[list[int]], dict[int, list[int]]]:
-    """(leads each school may join, schools each lead may take)."""
+    """(slots each school may join, schools each slot may take)."""
     by_school: list[list[int]] = [[] for _ in range(n)]
-    by_lead: dict[int, list[int]] = {}
-    for i, j in arcs:
-        by_school[i].append(j)
-        by_lead.setdefault(j, []).append(i)
-    return by_school, by_lead
+    by_slot: dict[int, list[int]] = {}
+    for i, k in arcs:
+        by_school[i].append(k)
+        by_slot.setdefault(k, []).append(i)
+    return by_school, by_slot
+
+
+def slots_of_school(data: AlliancesData) -> dict[int, list[int]]:
+    """School position -> the slots it leads."""
+    out: dict[int, list[int]] = {}
+    for k, j in enumerate(data.slot_lead.tolist()):
+        out.setdefault(j, []).append(k)
+    return out
 
 
 def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> AllianceOutcome:
     """The pure model through the exact p-median solver."""
     start = time.perf_counter()
+    cost, may = data.lead_cost()
     res = solve_pmedian(
-        data.cost,
+        cost,
         data.p,
         fixed_leads=data.fixed_leads,
-        allowed_leads=data.can_lead,
+        allowed_leads=may,
         time_limit=time_limit,
         seed=seed,
     )
@@ -62,9 +71,10 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
         return AllianceOutcome(
             None, res.status, None, f"p-median ({res.method})", time.perf_counter() - start
         )
-    lead_of = np.asarray(res.assignment, dtype=np.int64)
+    slot = {j: k for k, j in enumerate(data.slot_lead.tolist())}
+    slot_of = np.array([slot[int(j)] for j in res.assignment], dtype=np.int64)
     return AllianceOutcome(
-        lead_of,
+        slot_of,
         res.status,
         float(res.bound),
         f"p-median ({res.method})",
@@ -74,62 +84,85 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
 
 def add_cover(model: Any, x: dict[tuple[int, int], Any], by_school: list[list[int]]) -> None:
     """[alliances.cover] Every school is in exactly one alliance."""
-    for i, leads in enumerate(by_school):
-        model.add_exactly_one(x[i, j] for j in leads)
+    for i, slots in enumerate(by_school):
+        model.add_exactly_one(x[i, k] for k in slots)
 
 
 def add_one_lead(
-    model: Any, x: dict[tuple[int, int], Any], by_lead: dict[int, list[int]]
+    model: Any, x: dict[tuple[int, int], Any], by_slot: dict[int, list[int]], data: AlliancesData
 ) -> dict[int, Any]:
-    """[alliances.one_lead, alliances.lead_in_own] A school joins a lead only if that lead
-    leads (is in its own alliance); returns the 'leads' variable of each possible lead."""
+    """[alliances.one_lead, alliances.lead_in_own] A school joins a slot only if its lead
+    is in it; returns the 'open' variable of each slot."""
     opens = {}
-    for j, members in by_lead.items():
-        y = x.get((j, j))
-        if y is None:
-            continue
-        opens[j] = y
+    for k, members in by_slot.items():
+        j = int(data.slot_lead[k])
+        y = x[j, k]
+        opens[k] = y
         for i in members:
             if i != j:
-                model.add_implication(x[i, j], y)
+                model.add_implication(x[i, k], y)
     return opens
 
 
 def add_sizes(
     model: Any,
     x: dict[tuple[int, int], Any],
-    by_lead: dict[int, list[int]],
+    by_slot: dict[int, list[int]],
     opens: dict[int, Any],
     data: AlliancesData,
 ) -> None:
-    """[alliances.min_size, alliances.max_size] An alliance's schools within the sizes."""
-    for j in opens:
-        size = sum(x[i, j] for i in by_lead[j])
-        if data.min_size > 1:
-            model.add(size >= data.min_size).only_enforce_if(opens[j])
-        if data.max_size is not None:
-            model.add(size <= data.max_size)
+    """[alliances.min_size, alliances.max_size, alliances.size_band] An alliance's schools
+    within its sizes."""
+    low, high = data.slot_min, data.slot_max
+    for k in opens:
+        size = sum(x[i, k] for i in by_slot[k])
+        if low[k] > 1:
+            model.add(size >= int(low[k])).only_enforce_if(opens[k])
+        if high[k] < len(by_slot[k]):
+            model.add(size <= int(high[k]))
+
+
+def add_mix_area(
+    model: Any,
+    x: dict[tuple[int, int], Any],
+    by_slot: dict[int, list[int]],
+    opens: dict[int, Any],
+    data: AlliancesData,
+) -> None:
+    """[alliances.mix_area] An open slot that needs one has a rural member (rural leads
+    were left out when the slots were built)."""
+    for k in opens:
+        if data.rural_needed[k]:
+            model.add(sum(x[i, k] for i in by_slot[k] if data.rural[i]) >= 1).only_enforce_if(
+                opens[k]
+            )
 
 
 def add_groups(model: Any, opens: dict[int, Any], data: AlliancesData) -> None:
-    """[alliances.groups] As many alliances as the policy asks."""
-    model.add(sum(opens.values()) == data.p)
+    """[alliances.groups, alliances.groups_per_region] As many alliances as the policy asks,
+    per count group."""
+    for g, group in enumerate(data.groups):
+        model.add(sum(y for k, y in opens.items() if data.slot_group[k] == g) == group.alliances)
 
 
 def add_fixed(
     model: Any, x: dict[tuple[int, int], Any], opens: dict[int, Any], data: AlliancesData
 ) -> None:
     """[alliances.leads, alliances.fixed] Fixed leads lead; pinned members stay with theirs."""
+    mine = slots_of_school(data)
     for j in data.fixed_leads:
-        model.add(opens[j] == 1)
+        model.add(sum(opens[k] for k in mine.get(j, []) if k in opens) == 1)
     for member, lead in data.pinned.items():
-        model.add(x[member, lead] == 1)
+        model.add(sum(x[member, k] for k in mine.get(lead, []) if (member, k) in x) == 1)
 
 
 def solve_alliances_cpsat(
-    data: AlliancesData, settings: SearchSettings, hint: IntArray | None = None
+    data: AlliancesData,
+    settings: SearchSettings,
+    hint: IntArray | None = None,
+    time_limit: float | None = None,
 ) -> AllianceOutcome:
-    """Capacitated model with balance terms in CP-SAT."""
+    """The alliances model (sizes, mix, balance terms) in CP-SAT."""
     from ortools.sat.python import cp_model
 
     start = time.perf_counter()
@@ -137,45 +170,48 @@ def solve_alliances_cpsat(
     arcs = _arcs(data)
     n = data.n
     x: dict[tuple[int, int], Any] = {a: model.new_bool_var(f"x{a[0]}_{a[1]}") for a in arcs}
-    by_school, by_lead = _index(arcs, n)
-    if any(not leads for leads in by_school):
+    by_school, by_slot = _index(arcs, n)
+    if any(not slots for slots in by_school):
         return AllianceOutcome(
             None, "infeasible", None, "CP-SAT (school with no lead)", time.perf_counter() - start
         )
     add_cover(model, x, by_school)
-    opens = add_one_lead(model, x, by_lead)
-    add_sizes(model, x, by_lead, opens, data)
+    opens = add_one_lead(model, x, by_slot, data)
+    add_sizes(model, x, by_slot, opens, data)
+    add_mix_area(model, x, by_slot, opens, data)
     add_groups(model, opens, data)
     add_fixed(model, x, opens, data)
-    terms = [int(data.cost[i, j]) * x[i, j] for i, j in arcs if data.cost[i, j]]
+    terms = [int(data.cost[i, k]) * x[i, k] for i, k in arcs if data.cost[i, k]]
     for weight, dev in zip(data.weights, (data.strong_dev, data.backbone_dev), strict=True):
         if not weight:
             continue
-        for j, members in by_lead.items():
-            expr = sum(int(dev[i]) * x[i, j] for i in members if dev[i])
+        for k, members in by_slot.items():
+            expr = sum(int(dev[i]) * x[i, k] for i in members if dev[i])
             bound = int(np.abs(dev[members]).sum())
-            d = model.new_int_var(0, bound, f"dev{j}")
+            d = model.new_int_var(0, bound, f"dev{k}")
             model.add(d >= expr)
             model.add(d >= -expr)
             terms.append(weight * d)
     model.minimize(sum(terms))
     if hint is not None:
-        for (i, j), var in x.items():
-            model.add_hint(var, int(hint[i]) == j)
+        for (i, k), var in x.items():
+            model.add_hint(var, int(hint[i]) == k)
     solver = cp_model.CpSolver()
     configure(solver, settings)
+    if time_limit is not None:
+        solver.parameters.max_time_in_seconds = max(0.5, time_limit)
     st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress, "groups"))
     method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return AllianceOutcome(None, status, None, method, time.perf_counter() - start)
-    lead_of = np.full(n, -1, dtype=np.int64)
-    for (i, j), var in x.items():
+    slot_of = np.full(n, -1, dtype=np.int64)
+    for (i, k), var in x.items():
         if solver.boolean_value(var):
-            lead_of[i] = j
+            slot_of[i] = k
     status = "optimal" if st == cp_model.OPTIMAL else "feasible"
     return AllianceOutcome(
-        lead_of, status, float(solver.best_objective_bound), method, time.perf_counter() - start
+        slot_of, status, float(solver.best_objective_bound), method, time.perf_counter() - start
     )
 
 
@@ -190,43 +226,52 @@ def solve_alliances_pulp(
     arcs = _arcs(data)
     n = data.n
     x = {a: pulp.LpVariable(f"x{a[0]}_{a[1]}", cat="Binary") for a in arcs}
-    by_school, by_lead = _index(arcs, n)
+    by_school, by_slot = _index(arcs, n)
     for i in range(n):
         if not by_school[i]:
             return AllianceOutcome(
                 None, "infeasible", None, f"PuLP {solver_name}", time.perf_counter() - start
             )
-        prob += pulp.lpSum(x[i, j] for j in by_school[i]) == 1, f"one{i}"
+        prob += pulp.lpSum(x[i, k] for k in by_school[i]) == 1, f"one{i}"
+    low, high = data.slot_min, data.slot_max
     opens = {}
-    for j, members in by_lead.items():
-        if (j, j) not in x:
-            continue
-        y = x[j, j]
-        opens[j] = y
+    for k, members in by_slot.items():
+        y = x[int(data.slot_lead[k]), k]
+        opens[k] = y
         for i in members:
-            if i != j:
-                prob += x[i, j] <= y, f"open{i}_{j}"
-        size = pulp.lpSum(x[i, j] for i in members)
-        if data.min_size > 1:
-            prob += size >= data.min_size * y, f"min{j}"
-        if data.max_size is not None:
-            prob += size <= data.max_size * y, f"max{j}"
-    prob += pulp.lpSum(opens.values()) == data.p, "groups"
+            if i != data.slot_lead[k]:
+                prob += x[i, k] <= y, f"open{i}_{k}"
+        size = pulp.lpSum(x[i, k] for i in members)
+        if low[k] > 1:
+            prob += size >= int(low[k]) * y, f"min{k}"
+        if high[k] < len(members):
+            prob += size <= int(high[k]) * y, f"max{k}"
+        if data.rural_needed[k]:
+            prob += pulp.lpSum(x[i, k] for i in members if data.rural[i]) >= y, f"rural{k}"
+    for g, group in enumerate(data.groups):
+        prob += (
+            pulp.lpSum(y for k, y in opens.items() if data.slot_group[k] == g) == group.alliances,
+            f"groups{g}",
+        )
+    mine = slots_of_school(data)
     for j in data.fixed_leads:
-        prob += opens[j] == 1, f"lead{j}"
+        prob += pulp.lpSum(opens[k] for k in mine.get(j, []) if k in opens) == 1, f"lead{j}"
     for member, lead in data.pinned.items():
-        prob += x[member, lead] == 1, f"pin{member}"
-    terms = [float(data.cost[i, j]) * x[i, j] for i, j in arcs if data.cost[i, j]]
-    for k, (weight, dev) in enumerate(
+        prob += (
+            pulp.lpSum(x[member, k] for k in mine.get(lead, []) if (member, k) in x) == 1,
+            f"pin{member}",
+        )
+    terms = [float(data.cost[i, k]) * x[i, k] for i, k in arcs if data.cost[i, k]]
+    for w, (weight, dev) in enumerate(
         zip(data.weights, (data.strong_dev, data.backbone_dev), strict=True)
     ):
         if not weight:
             continue
-        for j, members in by_lead.items():
-            expr = pulp.lpSum(int(dev[i]) * x[i, j] for i in members if dev[i])
-            d = pulp.LpVariable(f"dev{k}_{j}", 0)
-            prob += d >= expr, f"devp{k}_{j}"
-            prob += d >= -expr, f"devn{k}_{j}"
+        for k, members in by_slot.items():
+            expr = pulp.lpSum(int(dev[i]) * x[i, k] for i in members if dev[i])
+            d = pulp.LpVariable(f"dev{w}_{k}", 0)
+            prob += d >= expr, f"devp{w}_{k}"
+            prob += d >= -expr, f"devn{w}_{k}"
             terms.append(weight * d)
     prob.setObjective(pulp.lpSum(terms))
     if solver_name.upper() == "HIGHS":
@@ -239,14 +284,14 @@ def solve_alliances_pulp(
     if status != "Optimal":
         st = "infeasible" if status == "Infeasible" else "unknown"
         return AllianceOutcome(None, st, None, method, time.perf_counter() - start)
-    lead_of = np.full(n, -1, dtype=np.int64)
-    for (i, j), var in x.items():
+    slot_of = np.full(n, -1, dtype=np.int64)
+    for (i, k), var in x.items():
         if (var.varValue or 0) > 0.5:
-            lead_of[i] = j
+            slot_of[i] = k
     proven = getattr(prob, "sol_status", 1) == 1
     value = pulp.value(prob.objective)
     return AllianceOutcome(
-        lead_of,
+        slot_of,
         "optimal" if proven else "feasible",
         float(value) if proven and value is not None else None,
         method,
