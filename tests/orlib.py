@@ -37,7 +37,8 @@ def write_instance(name: str, out: Path) -> Path:
     lines = ["from,to,km"] + [f"v{a + 1},v{b + 1},{d[a, b]:g}" for a, b in zip(i, j, strict=True)]
     (folder / "distances.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "policy.toml").write_text(
-        f"[alliances]\ngroups = {p}\nsame_stage = false\n\n[weights]\nalliance_km = 1\n",
+        f"[alliances]\ngroups = {p}\nsame_stage = false\nsize_band = []\n"
+        "\n[weights]\nalliance_km = 1\n",
         encoding="utf-8",
     )
     return folder

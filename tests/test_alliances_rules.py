@@ -207,7 +207,7 @@ def test_alliances_max_size_feasible() -> None:
     inst = county(_two_near_lead_a(), policy={"alliances": {"groups": 2, "max_size": 2}})
     result = solved(inst)
     assert groups_of(result) == {"lead_a": {"lead_a", "x"}, "lead_b": {"lead_b", "y"}}
-    assert "CP-SAT" in result.parts["alliances"].method
+    assert "p-median" not in result.parts["alliances"].method  # sizes leave the p-median
     assert groups_of(solved(county(_two_near_lead_a(), policy={"alliances": {"groups": 2}}))) == {
         "lead_a": {"lead_a", "x", "y"},
         "lead_b": {"lead_b"},
@@ -373,7 +373,7 @@ def test_engines_agree_on_pure_model() -> None:
             school(f"s{i}", tier="strong" if i % 3 == 0 else "ordinary", km=(i * 7) % 23)
             for i in range(15)
         ],
-        policy={"alliances": {"groups": 3}},
+        policy={"alliances": {"groups": 3, "size_band": [], "mix_area": False}},
     )
     settings = SearchSettings(time_limit=5)
     pm = solve_alliances(inst, engine="pmedian", settings=settings).result

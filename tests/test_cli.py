@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
@@ -183,10 +184,18 @@ def test_generate_writes_a_county_that_solves(tmp_path: Path) -> None:
         "generate", "--schools", "25", "--staff", "500", "--seed", "3", "-o", str(tmp_path / "g")
     )
     assert run.returncode == 0, run.stderr
-    # Under its default policy the county is honestly infeasible: exit 1, schools named.
+    # Under its default policy its alliances mix town and village (alliances.mix_area), so
+    # the roster (scope: alliance) has urban/town teachers going to village schools.
     default = twinning("solve", str(tmp_path / "g"), "-o", str(tmp_path / "d"))
-    assert default.returncode == 1 and "Traceback" not in default.stderr
-    assert _rate_misses(default.stdout + default.stderr)
+    assert default.returncode in (0, 1) and "Traceback" not in default.stderr
+    with open(tmp_path / "g" / "schools.csv", encoding="utf-8-sig") as fh:
+        areas = {row["id"]: row["area"] for row in csv.DictReader(fh)}
+    with open(tmp_path / "d" / "roster.csv", encoding="utf-8-sig") as fh:
+        moves = list(csv.DictReader(fh))
+    down = [
+        m for m in moves if areas[m["from_school"]] != "rural" and areas[m["to_school"]] == "rural"
+    ]
+    assert down, "no town-to-village move"
     solved = twinning("solve", str(as_vehicle(tmp_path / "g")), "-o", str(tmp_path / "o"))
     assert solved.returncode == 0, solved.stdout + solved.stderr
     check = twinning("validate", str(tmp_path / "g"), str(tmp_path / "o" / "plan.json"))

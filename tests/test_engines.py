@@ -67,7 +67,12 @@ def test_alliance_engines_agree_on_generated_counties() -> None:
     from solver.models.search import SearchSettings
 
     settings = SearchSettings(time_limit=60)
-    pure = generated(50, 1000, 7, {"alliances": {"groups": 5, "same_stage": False}})
+    pure = generated(
+        50,
+        1000,
+        7,
+        {"alliances": {"groups": 5, "same_stage": False, "size_band": [], "mix_area": False}},
+    )
     pm = solve_alliances(pure, engine="pmedian", settings=settings).result
     cp = solve_alliances(pure, engine="cpsat", settings=settings).result
     cbc = solve_alliances(pure, backend="pulp", settings=settings).result

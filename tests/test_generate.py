@@ -326,7 +326,11 @@ def test_write_county_with_policy(tmp_path: Path) -> None:
     text = (tmp_path / "c" / "policy.toml").read_text(encoding="utf-8")
     assert text.startswith("# Written by twinning generate")
     assert tomllib.loads(text) == {
-        "alliances": {"groups": 2, "same_stage": False, "within_region": True}
+        "alliances": {
+            "groups_per_region": 1,
+            "by_stage": True,
+            "lead_tiers": ["strong", "ordinary"],
+        }
     }
     assert load_instance(tmp_path / "c").policy == county_policy(24, ["东", "西"])
 

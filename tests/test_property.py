@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from solver import solve, validate
@@ -133,6 +133,7 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
             km=draw(st.floats(0, 40)),
             students=draw(st.integers(0, 900)),
             region=draw(st.sampled_from(regions)),
+            area=draw(st.sampled_from(["urban", "town", "rural"])),
         )
         for i in range(n)
     ]
@@ -146,10 +147,20 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
         for k in range(draw(st.integers(0, 8)))
     ]
     alliances: dict[str, Any] = {
-        "groups": draw(st.integers(1, min(3, n))),
         "same_stage": draw(st.booleans()),
         "within_region": draw(st.booleans()),
+        "mix_area": draw(st.booleans()),
+        "by_stage": draw(st.booleans()),
+        "lead_tiers": draw(st.sampled_from([["strong"], ["strong", "ordinary"]])),
+        "size_band": draw(st.sampled_from([[], [0.5, 1.5], [0.8, 1.2]])),
     }
+    how = draw(st.sampled_from(["total", "per_region", "per_stage"]))
+    if how == "per_region":
+        alliances["groups_per_region"] = 1
+    elif how == "per_stage" and alliances["by_stage"]:
+        alliances["groups"] = {"primary": draw(st.integers(0, 2)), "junior": 1}
+    else:
+        alliances["groups"] = draw(st.integers(1, min(3, n)))
     if draw(st.booleans()):
         alliances["max_size"] = draw(st.integers(2, n))
     if draw(st.booleans()):
@@ -169,8 +180,12 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
 def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> None:
     from solver.models.alliances import solve_alliances
     from solver.models.search import SearchSettings
+    from solver.rules.alliances import AllianceSetupError
 
-    result = solve(inst, "alliances", time_limit=20)
+    try:
+        result = solve(inst, "alliances", time_limit=20)
+    except AllianceSetupError:
+        assume(False)  # more alliances asked than schools: a usage error, exit 2
     cbc = solve_alliances(inst, backend="pulp", settings=SearchSettings(time_limit=20)).result
     assert result.status == cbc.status
     if result.status == "infeasible":
@@ -179,6 +194,18 @@ def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> No
     report = validate(inst, result.plan)
     assert report.ok, report.violations
     assert report.objectives["alliances"].value == result.objective == cbc.objective
+    # The Lagrangian engine's plan keeps every rule, its bound is a true lower bound.
+    lr = solve_alliances(inst, engine="lagrangian", settings=SearchSettings(time_limit=2))
+    if lr.result.status != "unknown":
+        assert lr.result.objective is not None and lr.result.objective >= result.objective
+        assert lr.result.bound is None or lr.result.bound <= result.objective + 1e-6
+        lr_plan = result.plan.model_copy(
+            update={"alliances": lr.alliances, "objective": lr.result.objective}
+        )
+        lr_report = validate(inst, lr_plan)
+        broken = [v for v in lr_report.violations if v.rule != "plan.objective"]
+        assert not broken, broken  # (the plan's stated objectives are the CP-SAT plan's)
+        assert lr_report.objectives["alliances"].value == lr.result.objective
 
 
 @st.composite

@@ -196,14 +196,18 @@ def write_county(
 def county_policy(schools: int, regions: Sequence[str] | None = None) -> Policy:
     """The policy of a generated county: how many alliances, and how they are drawn.
 
-    With regions, one alliance per region (as 海城 groups its schools east/west/south/north);
-    otherwise about one alliance per eight schools, as a zone (学区) of mixed stages.
+    With regions, one alliance per region and stage, as 海城 groups its primary and
+    junior schools east/west/south/north, a strong school leading where the region has
+    one and its best ordinary school where not; otherwise about one alliance per eight
+    schools, as a zone (学区) of schools sharing a stage, town leads with village members.
     """
     if regions:
-        groups, within = len(regions), True
-    else:
-        groups, within = max(1, round(schools / 8)), False
-    return Policy(alliances=Alliances(groups=groups, within_region=within, same_stage=False))
+        return Policy(
+            alliances=Alliances(
+                groups_per_region=1, by_stage=True, lead_tiers=["strong", "ordinary"]
+            )
+        )
+    return Policy(alliances=Alliances(groups=max(1, round(schools / 8))))
 
 
 def default_policy(schools: int, regions: Sequence[str] | None = None) -> str:
