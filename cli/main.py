@@ -682,7 +682,8 @@ def generate(
     region_list = [r.strip() for r in regions.replace("，", ",").split(",")] if regions else None
     with _user_errors():
         tables = generate_county(schools, staff, seed, stage_mix=mix, regions=region_list)
-        paths = write_county(tables, out, policy=county_policy(schools, region_list))
+        stages = list(tables["schools"]["stage"])
+        paths = write_county(tables, out, policy=county_policy(schools, region_list, stages))
     out_console.print(
         f"wrote {len(paths)} files to {out}/: "
         + ", ".join(f"{k} {len(v)}" for k, v in tables.items())

@@ -326,3 +326,23 @@ def test_haicheng_sizes_per_region_say_which_region_is_too_small() -> None:
     message = result.parts["alliances"].message or ""
     assert "region 北: 31 schools, fewer than one alliance's smallest size 35" in message
     assert "region 南: 60 schools need 2 alliance(s)" in message
+
+
+def test_too_few_alliances_for_the_stages_is_explained() -> None:
+    # 3 alliances of at most 4 schools: 2 kindergartens need 1, 5 primary schools need 2,
+    # 2 junior schools need 1, and no nine-year school may lead to join primary and junior.
+    schools = [
+        school("K", stage="kindergarten", km=0),
+        school("k", stage="kindergarten", tier="weak", km=1),
+        *[school(f"P{i}", stage="primary", km=2 + i) for i in range(5)],
+        *[school(f"J{i}", stage="junior", km=3 + i) for i in range(2)],
+    ]
+    inst = county(schools, policy={"alliances": {"groups": 3, "max_size": 4, "mix_area": False}})
+    result = solve(inst, "alliances", time_limit=5)
+    assert result.status == "infeasible"
+    message = result.parts["alliances"].message or ""
+    assert "5 primary school(s) need 2" in message and "at least 4 alliances" in message
+    per_stage = with_alliances(
+        inst, by_stage=True, groups={"kindergarten": 1, "primary": 2, "junior": 1}
+    )
+    assert solve(per_stage, "alliances", time_limit=5).status == "optimal"

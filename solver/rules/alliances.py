@@ -415,6 +415,7 @@ def explain_infeasible(inst: Instance) -> list[str]:
             )
     if regional(inst) and al.groups_per_region is None:
         out += _explain_regions(inst, design, usable)
+    out += _explain_stages(inst, design, usable)
     lonely = (
         []
         if out
@@ -436,6 +437,41 @@ def explain_infeasible(inst: Instance) -> list[str]:
             + f") have no possible lead of their stage{' in their region' if region else ''}; "
             + fix_lead
         )
+    return out
+
+
+def _explain_stages(
+    inst: Instance,
+    design: AllianceDesign,
+    usable: dict[tuple[str | None, str | None], list[School]],
+) -> list[str]:
+    """Stages that need more alliances than asked, when alliances share a stage but are
+    not drawn per stage: schools of one stage join only leads covering it, kindergartens
+    only kindergartens."""
+    al = inst.policy.alliances
+    if al.by_stage or not al.same_stage or regional(inst):
+        return []
+    out = []
+    for key, g in design.groups.items():
+        if g.max_size is None:
+            continue
+        only = Counter(next(iter(st)) for s in inst.schools if len(st := alliance_stages(s)) == 1)
+        need = {st: math.ceil(c / g.max_size) for st, c in sorted(only.items())}
+        kindergarten = need.pop("kindergarten", 0)
+        shared = any(len(alliance_stages(s)) > 1 for s in usable.get(key, []))
+        least = kindergarten + (max(need.values(), default=0) if shared else sum(need.values()))
+        if least > g.alliances:
+            parts = ", ".join(
+                f"{only[st]} {st} school(s) need {k}"
+                for st, k in [("kindergarten", kindergarten), *need.items()]
+                if k
+            )
+            out.append(
+                f"stages: {parts} (at most {g.max_size} an alliance): at least {least} "
+                f"alliances, alliances.groups is {g.alliances}; ask for more, raise "
+                "max_size or size_band, or draw alliances per stage (alliances.by_stage "
+                "with groups per stage)"
+            )
     return out
 
 

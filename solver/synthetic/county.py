@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solver.county.policy import Alliances, Policy
+from solver.county.policy import SCHOOL_STAGES, Alliances, Policy
+from solver.county.vocabulary import STAGE_COVERS
 from solver.io.export import policy_toml, write_csv_folder
 from solver.synthetic.history import EARLIER_PERIOD, LAST_PERIOD, history_table
 from solver.synthetic.needs import needs_table
@@ -193,13 +194,20 @@ def write_county(
     return write_csv_folder(out_dir, rows, policy=text, columns=columns)
 
 
-def county_policy(schools: int, regions: Sequence[str] | None = None) -> Policy:
+def county_policy(
+    schools: int,
+    regions: Sequence[str] | None = None,
+    stages: Sequence[str] | None = None,
+) -> Policy:
     """The policy of a generated county: how many alliances, and how they are drawn.
 
     With regions, one alliance per region and stage, as 海城 groups its primary and
     junior schools east/west/south/north, a strong school leading where the region has
-    one and its best ordinary school where not; otherwise about one alliance per eight
-    schools, as a zone (学区) of schools sharing a stage, town leads with village members.
+    one and its best ordinary school where not. Otherwise about one alliance per eight
+    schools, town leads with village members: given the schools' ``stages`` (the
+    ``stage`` column), per stage (a nine-year school counts half to primary and half to
+    junior), so that kindergartens, primary and junior schools each get alliances of
+    their own; without them, that many for the county.
     """
     if regions:
         return Policy(
@@ -207,6 +215,14 @@ def county_policy(schools: int, regions: Sequence[str] | None = None) -> Policy:
                 groups_per_region=1, by_stage=True, lead_tiers=["strong", "ordinary"]
             )
         )
+    if stages is not None:
+        share: dict[str, float] = {}
+        for value in stages:
+            covered = sorted(STAGE_COVERS[value] - {"kindergarten"} or STAGE_COVERS[value])
+            for st in covered:
+                share[st] = share.get(st, 0.0) + 1 / len(covered)
+        groups = {st: max(1, round(share[st] / 8)) for st in SCHOOL_STAGES if st in share}
+        return Policy(alliances=Alliances(by_stage=True, groups=groups))
     return Policy(alliances=Alliances(groups=max(1, round(schools / 8))))
 
 
