@@ -518,6 +518,10 @@ def _print_summary(result: Any, lang: Lang = "en") -> None:
     groups = result.parts.get("alliances")
     if groups is not None and groups.kpis is not None and groups.kpis.alliances:
         rows = [row.model_dump() for row in groups.kpis.alliances]
+        if all(row["stage"] is None for row in rows):
+            rows = [{k: v for k, v in row.items() if k != "stage"} for row in rows]
+        elif lang == "zh":
+            rows = [{**row, "stage": labels.value("stage", row["stage"], lang)} for row in rows]
         table = Table(title=labels.part_name("alliances", lang))
         for col in rows[0]:
             table.add_column(labels.summary_label(col, lang))

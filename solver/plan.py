@@ -289,7 +289,16 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "fixed",
     ],
     "unpaired": ["school", "name", "reason", "detail"],
-    "alliances": ["alliance", "lead", "lead_name", "member", "member_name", "distance_km", "fixed"],
+    "alliances": [
+        "alliance",
+        "lead",
+        "lead_name",
+        "member",
+        "member_name",
+        "distance_km",
+        "fixed",
+        "stage",
+    ],
     "roster": [
         "staff",
         "name",
@@ -356,6 +365,7 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
                     "member_name": names.get(m.member, ""),
                     "distance_km": m.distance_km,
                     "fixed": m.fixed,
+                    "stage": m.stage or "",
                 }
                 for m in plan.alliances
             ],

@@ -53,6 +53,7 @@ class AllianceKpi(_Kpis):
 
     alliance: str
     lead: str
+    stage: str | None = None
     schools: int
     strong: int
     students: int

@@ -433,6 +433,7 @@ KPI_NAMES_ZH: dict[str, str] = {
     "alliances": "联盟",
     "alliance": "联盟",
     "lead": "牵头学校",
+    "stage": "学段",
     "schools": "学校数",
     "strong": "优质校数",
     "students": "学生数",

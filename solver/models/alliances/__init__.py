@@ -180,6 +180,7 @@ def alliance_kpis(inst: Instance, memberships: list[Membership]) -> list[Allianc
             AllianceKpi(
                 alliance=alliance,
                 lead=mine[0].lead,
+                stage=mine[0].stage,
                 schools=len(mine),
                 strong=sum(schools[m.member].tier == "strong" for m in mine),
                 students=students,
