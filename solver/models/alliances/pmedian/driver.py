@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from solver.models.alliances.pmedian.branch import _branch_and_bound
 from solver.models.alliances.pmedian.heuristic import (
     _greedy,
     _heuristic_cost,
@@ -208,6 +209,26 @@ def solve_pmedian(
         closed, opened, cap = _reduced_cost_fixing(inst, lag, target)
         method += f"; Lagrangian bound ({lag.iterations} it.) and reduced-cost fixing"
 
+        # ---- stage 3: Lagrangian branch and bound on the leads
+        bb = _branch_and_bound(
+            inst, lag.lam, closed, opened, best_mask, best_value, target_for, deadline
+        )
+        best_mask, best_value = bb.best_mask, bb.best_value
+        # A finished tree pruned every node at target_for(best_value): with integer
+        # data no solution is left below best_value itself.
+        tree_bound = objective_bound(bb.bound)
+        if bb.complete:
+            tree_bound = best_value if inst.integral else target_for(best_value)
+        bound = min(max(lag_bound, tree_bound), best_value)
+        status = "optimal" if proven(best_value, bound) else "feasible"
+        method += f"; Lagrangian branch and bound ({bb.nodes} nodes)"
+        return _result(inst, n, best_mask, bound, status, start, method)
+
+    # ---- stage 3 without an incumbent: exact MIP on the radius formulation.  The
+    # heuristic found no open set serving every client (forbidden pairs), so there is
+    # no upper bound to steer a Lagrangian search; the MIP finds a first solution or
+    # proves that none exists.
+
     # Structural caps on a regular client's cost: some lead that must be open, and
     # the (m' - p + 1)-th cheapest remaining column (only m' - p of them can be shut).
     must = opened | inst.forced
@@ -219,7 +240,6 @@ def solve_pmedian(
             struct = np.minimum(struct, inst.cost[:, must].min(axis=1))
         cap = np.where(inst.irregular, cap, np.minimum(cap, struct))
 
-    # ---- stage 3: exact MIP on the reduced radius formulation
     model = _radius_model(inst, closed, opened, cap)
     if model is None:
         mip = _MipOutcome("infeasible", None, math.inf, 0)

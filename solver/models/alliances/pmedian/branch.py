@@ -1,0 +1,213 @@
+"""Lagrangian branch and bound on the leads (Beasley 1985), the exact stage used when
+the Lagrangian bound leaves a gap.
+
+Each node fixes some columns open and some closed; its bound is the Lagrangian dual
+of the assignment rows restricted to the node (the ``p`` smallest column sums
+``rho_j = sum_i min(0, c_ij - lambda_i)`` among the columns the node leaves free,
+plus those it forces open), improved by a short subgradient run warm-started from
+the parent's multipliers.  Reduced costs then close and open further columns at the
+node, and the node branches on the free column whose share of the relaxation's
+recent solutions is the most fractional (an ergodic estimate of the LP's ``y``).
+Nodes are explored best bound first, so a run cut short by the time limit still
+returns the smallest open bound.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, _Instance
+
+# Subgradient run per node: warm-started from the parent, so a few dozen iterations
+# with a small step factor recover most of what the branching decision allows.
+_NODE_ITERATIONS = 60
+_NODE_PATIENCE = 10
+_NODE_FACTOR = 2.0
+_NODE_MIN_FACTOR = 1e-3
+
+
+@dataclass
+class _BranchOutcome:
+    best_mask: BoolArray
+    best_value: float
+    bound: float  # every solution not yet found costs at least this
+    nodes: int
+    complete: bool
+
+
+@dataclass
+class _Node:
+    bound: float
+    opened: BoolArray
+    closed: BoolArray
+    lam: FloatArray
+
+
+def _node_value(
+    c: FloatArray, lam: FloatArray, opened: BoolArray, free: BoolArray, need: int
+) -> tuple[float, FloatArray, np.ndarray]:
+    """Dual value of the node at ``lam``, the column sums and the chosen columns."""
+    rho = np.minimum(c - lam[:, None], 0.0).sum(axis=0)
+    free_idx = np.flatnonzero(free)
+    pick = free_idx[np.argpartition(rho[free_idx], need - 1)[:need]] if need else free_idx[:0]
+    chosen = np.concatenate([np.flatnonzero(opened), pick])
+    return float(lam.sum() + rho[chosen].sum()), rho, chosen
+
+
+def _branch_and_bound(
+    inst: _Instance,
+    lam: FloatArray,
+    closed: BoolArray,
+    opened: BoolArray,
+    best_mask: BoolArray,
+    best_value: float,
+    target_for: Callable[[float], float],
+    deadline: float,
+) -> _BranchOutcome:
+    """Prove (or improve) the incumbent by Lagrangian branch and bound on the leads.
+
+    ``closed`` and ``opened`` are the root's reduced-cost fixings; ``target_for`` maps
+    an incumbent value to the bound at which a node cannot improve it.
+    """
+    p = inst.p
+    opened = opened | inst.forced
+    keep = ~closed
+    cols = np.flatnonzero(keep)
+    c = inst.cost[:, cols]  # columns closed at the root never come back
+    m = len(cols)
+    regular = not inst.irregular.any()
+    evaluated: set[bytes] = set()
+
+    def consider(local: np.ndarray) -> None:
+        nonlocal best_mask, best_value
+        mask = np.zeros(len(keep), dtype=bool)
+        mask[cols[local]] = True
+        key = mask.tobytes()
+        if key in evaluated:
+            return
+        evaluated.add(key)
+        value = inst.objective(mask)
+        if value < best_value:
+            best_mask, best_value = mask, value
+
+    counter = itertools.count()
+    heap: list[tuple[float, int, _Node]] = []
+    root = _Node(-math.inf, opened[cols].copy(), np.zeros(m, dtype=bool), lam.copy())
+    heapq.heappush(heap, (root.bound, next(counter), root))
+    nodes = 0
+    while heap:
+        if time.monotonic() > deadline:
+            break
+        bound, _, node = heapq.heappop(heap)
+        target = target_for(best_value)
+        if bound >= target:
+            continue
+        nodes += 1
+        for child in _process(c, node, p, best_value, target, regular, consider):
+            heapq.heappush(heap, (child.bound, next(counter), child))
+    target = target_for(best_value)
+    if heap:
+        open_bound = min(b for b, _, _ in heap)
+        return _BranchOutcome(best_mask, best_value, min(open_bound, target), nodes, False)
+    return _BranchOutcome(best_mask, best_value, target, nodes, True)
+
+
+def _process(
+    c: FloatArray,
+    node: _Node,
+    p: int,
+    upper: float,
+    target: float,
+    regular: bool,
+    consider: Callable[[np.ndarray], None],
+) -> list[_Node]:
+    """Bound one node; return its children (none when it is pruned or solved)."""
+    n, m = c.shape
+    opened, closed = node.opened.copy(), node.closed.copy()
+    free = ~opened & ~closed
+    need = p - int(opened.sum())
+    if need < 0 or need > int(free.sum()):
+        return []
+    active = opened | free
+    if n and not np.isfinite(c[:, active]).any(axis=1).all():
+        return []  # some client has no lead left
+    if need == 0 or need == int(free.sum()):
+        consider(np.flatnonzero(opened if need == 0 else active))
+        return []
+    lam = node.lam.copy()
+    best, best_lam = -math.inf, lam
+    factor, since = _NODE_FACTOR, 0
+    ca = c[:, active]
+    act_idx = np.flatnonzero(active)
+    opened_a, free_a = opened[act_idx], free[act_idx]
+    counts = np.zeros(len(act_idx))
+    samples = 0
+    for _ in range(_NODE_ITERATIONS):
+        reduced = np.minimum(ca - lam[:, None], 0.0)
+        rho = reduced.sum(axis=0)
+        free_idx = np.flatnonzero(free_a)
+        pick = free_idx[np.argpartition(rho[free_idx], need - 1)[:need]]
+        chosen = np.concatenate([np.flatnonzero(opened_a), pick])
+        value = float(lam.sum() + rho[chosen].sum())
+        counts[chosen] += 1.0
+        samples += 1
+        if value > best + 1e-12 * max(1.0, abs(value)):
+            best, best_lam, since = value, lam.copy(), 0
+        else:
+            since += 1
+            if since >= _NODE_PATIENCE:
+                factor, since = factor / 2.0, 0
+        if best >= target or factor < _NODE_MIN_FACTOR:
+            break
+        sub = 1.0 - (reduced[:, chosen] < 0.0).sum(axis=1)
+        norm = float(sub @ sub)
+        if norm == 0.0:
+            consider(act_idx[chosen])
+            if regular:
+                return []  # the node's relaxation is solved by a feasible solution
+            break
+        lam = lam + factor * (upper - value) / norm * sub
+    # Exact value and reduced-cost fixing at the best multipliers.
+    value, rho, chosen_a = _node_value(ca, best_lam, opened_a, free_a, need)
+    if value >= target:
+        return []
+    chosen = np.zeros(m, dtype=bool)
+    chosen[act_idx[chosen_a]] = True
+    rho_full = np.full(m, np.inf)
+    rho_full[act_idx] = rho
+    free_chosen = chosen & free
+    rho_last = rho_full[free_chosen].max()
+    unchosen_free = free & ~chosen
+    rho_next = rho_full[unchosen_free].min() if unchosen_free.any() else math.inf
+    closed = closed | (unchosen_free & (value + rho_full - rho_last >= target))
+    opened = opened | (free_chosen & (value + rho_next - rho_full >= target))
+    free = ~opened & ~closed
+    need = p - int(opened.sum())
+    if need < 0 or need > int(free.sum()):
+        return []
+    if need == 0 or need == int(free.sum()):
+        consider(np.flatnonzero(opened if need == 0 else opened | free))
+        return []
+    # Branch on the most fractional free column of the recent relaxations.
+    share = np.zeros(m)
+    share[act_idx] = counts / max(samples, 1)
+    score = np.where(free, np.minimum(share, 1.0 - share), -1.0)
+    j = int(np.argmax(score))
+    if score[j] <= 0.0:
+        # Integral so far: split on the free chosen column that is cheapest to close.
+        penalty = np.where(free_chosen & free, rho_next - rho_full, np.inf)
+        j = int(np.argmin(penalty))
+        if not np.isfinite(penalty[j]):
+            j = int(np.flatnonzero(free)[0])
+    open_child = _Node(value, opened.copy(), closed.copy(), best_lam)
+    open_child.opened[j] = True
+    shut_child = _Node(value, opened.copy(), closed.copy(), best_lam)
+    shut_child.closed[j] = True
+    return [open_child, shut_child]
