@@ -22,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
-from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, _Instance
+from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
 
 # Subgradient run per node: warm-started from the parent, so a few dozen iterations
 # with a small step factor recover most of what the branching decision allows.
@@ -78,39 +79,38 @@ def _branch_and_bound(
     """
     p = inst.p
     opened = opened | inst.forced
-    keep = ~closed
-    cols = np.flatnonzero(keep)
+    cols = np.flatnonzero(~closed)
     c = inst.cost[:, cols]  # columns closed at the root never come back
+    # The subgradient steps run in single precision (half the memory traffic); every
+    # bound that prunes or fixes is recomputed in double precision.
+    c32 = c.astype(np.float32)
     m = len(cols)
-    regular = not inst.irregular.any()
     evaluated: set[bytes] = set()
 
-    def consider(local: np.ndarray) -> None:
+    def consider(local: IntArray) -> float:
+        """Evaluate an open set (local columns); return the incumbent's value."""
         nonlocal best_mask, best_value
-        mask = np.zeros(len(keep), dtype=bool)
+        mask = np.zeros(len(closed), dtype=bool)
         mask[cols[local]] = True
         key = mask.tobytes()
-        if key in evaluated:
-            return
-        evaluated.add(key)
-        value = inst.objective(mask)
-        if value < best_value:
-            best_mask, best_value = mask, value
+        if key not in evaluated:
+            evaluated.add(key)
+            value = inst.objective(mask)
+            if value < best_value:
+                best_mask, best_value = mask, value
+        return best_value
 
     counter = itertools.count()
     heap: list[tuple[float, int, _Node]] = []
     root = _Node(-math.inf, opened[cols].copy(), np.zeros(m, dtype=bool), lam.copy())
     heapq.heappush(heap, (root.bound, next(counter), root))
     nodes = 0
-    while heap:
-        if time.monotonic() > deadline:
-            break
+    while heap and time.monotonic() <= deadline:
         bound, _, node = heapq.heappop(heap)
-        target = target_for(best_value)
-        if bound >= target:
+        if bound >= target_for(best_value):
             continue
         nodes += 1
-        for child in _process(c, node, p, best_value, target, regular, consider):
+        for child in _process(c, c32, node, p, best_value, target_for, consider):
             heapq.heappush(heap, (child.bound, next(counter), child))
     target = target_for(best_value)
     if heap:
@@ -121,12 +121,12 @@ def _branch_and_bound(
 
 def _process(
     c: FloatArray,
+    c32: NDArray[np.float32],
     node: _Node,
     p: int,
     upper: float,
-    target: float,
-    regular: bool,
-    consider: Callable[[np.ndarray], None],
+    target_for: Callable[[float], float],
+    consider: Callable[[IntArray], float],
 ) -> list[_Node]:
     """Bound one node; return its children (none when it is pruned or solved)."""
     n, m = c.shape
@@ -141,20 +141,23 @@ def _process(
     if need == 0 or need == int(free.sum()):
         consider(np.flatnonzero(opened if need == 0 else active))
         return []
+    target = target_for(upper)
+    act_idx = np.flatnonzero(active)
+    ca, ca32 = c[:, act_idx], c32[:, act_idx]
+    opened_a, free_a = opened[act_idx], free[act_idx]
+    fixed_a, free_idx = np.flatnonzero(opened_a), np.flatnonzero(free_a)
     lam = node.lam.copy()
     best, best_lam = -math.inf, lam
     factor, since = _NODE_FACTOR, 0
-    ca = c[:, active]
-    act_idx = np.flatnonzero(active)
-    opened_a, free_a = opened[act_idx], free[act_idx]
     counts = np.zeros(len(act_idx))
     samples = 0
+    buf = np.empty_like(ca32)
     for _ in range(_NODE_ITERATIONS):
-        reduced = np.minimum(ca - lam[:, None], 0.0)
-        rho = reduced.sum(axis=0)
-        free_idx = np.flatnonzero(free_a)
+        np.subtract(ca32, lam.astype(np.float32)[:, None], out=buf)
+        np.minimum(buf, 0.0, out=buf)
+        rho = buf.sum(axis=0, dtype=np.float64)
         pick = free_idx[np.argpartition(rho[free_idx], need - 1)[:need]]
-        chosen = np.concatenate([np.flatnonzero(opened_a), pick])
+        chosen = np.concatenate([fixed_a, pick])
         value = float(lam.sum() + rho[chosen].sum())
         counts[chosen] += 1.0
         samples += 1
@@ -166,12 +169,12 @@ def _process(
                 factor, since = factor / 2.0, 0
         if best >= target or factor < _NODE_MIN_FACTOR:
             break
-        sub = 1.0 - (reduced[:, chosen] < 0.0).sum(axis=1)
+        sub = 1.0 - (buf[:, chosen] < 0.0).sum(axis=1)
         norm = float(sub @ sub)
         if norm == 0.0:
-            consider(act_idx[chosen])
-            if regular:
-                return []  # the node's relaxation is solved by a feasible solution
+            # The relaxation's open set serves every client once: L is its cost.
+            upper = consider(act_idx[chosen])
+            target = target_for(upper)
             break
         lam = lam + factor * (upper - value) / norm * sub
     # Exact value and reduced-cost fixing at the best multipliers.

@@ -2,7 +2,8 @@
 
 The heuristic (:mod:`.heuristic`) gives an incumbent, the Lagrangian bound
 (:mod:`.lagrangian`) often proves it optimal and otherwise shrinks the problem, and
-the radius MIP (:mod:`.radius`) closes what is left.  This module decides when a
+the Lagrangian branch and bound (:mod:`.branch`) closes what is left; the radius MIP
+(:mod:`.radius`) takes over only when there is no incumbent.  This module decides when a
 stage is needed, how the bounds combine and what the result says; the method and the
 measurements behind it are in the docstring of :mod:`solver.models.alliances.pmedian`.
 """
@@ -59,7 +60,8 @@ def solve_pmedian(
     Each client is served by its nearest chosen lead, except that when ``dist`` is
     square (client ``i`` and candidate ``i`` are the same school) a chosen lead is
     always served by itself.  The method (heuristic, Lagrangian reduced-cost fixing,
-    exact radius MIP with HiGHS) is described in the docstring of
+    Lagrangian branch and bound; a HiGHS radius MIP when the heuristic finds no
+    solution) is described in the docstring of
     :mod:`solver.models.alliances.pmedian`.
 
     Parameters
@@ -102,12 +104,14 @@ def solve_pmedian(
 
     Notes
     -----
-    The bound is ``max(L, min(B_mip, B_fix))`` where ``L`` is the Lagrangian dual
-    value, ``B_mip`` the dual bound of the MIP on the reduced model and ``B_fix`` the
-    threshold used to discard columns and levels (every discarded solution costs at
-    least that much).  When every finite weighted distance is an integer, solutions
-    cost integers, so bounds are rounded up and a solution is discarded as soon as it
-    cannot cost less than the incumbent minus one.
+    With an incumbent the bound is ``max(L, B_tree)`` where ``L`` is the root's
+    Lagrangian dual value and ``B_tree`` the smallest bound of a node still open
+    when time ran out; once the tree is exhausted every discarded solution costs at
+    least the pruning threshold, so ``B_tree`` is that threshold.  Without an
+    incumbent it is ``B_mip``, the dual bound of the radius MIP.  When every finite
+    weighted distance is an integer, solutions cost integers, so bounds are rounded
+    up and a solution is discarded as soon as it cannot cost less than the incumbent
+    minus one.
     """
     start = time.monotonic()
     deadline = start + max(float(time_limit), 0.0)

@@ -23,9 +23,10 @@ from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, IntAr
 # Subgradient schedule (Beasley 1993): the step factor starts at 2 and is halved after
 # this many iterations without improving the best bound; the search stops below the
 # minimum factor.  A short schedule pays since the branch and bound (:mod:`.branch`)
-# closes what the root leaves: on pmed1-40 a patience of 10 took 38 s in all against
-# 25 s for seven of the hardest with a patience of 30 (pmed36 4.7 s against 6.6 s,
-# pmed38 2.4 s against 4.4 s), for the same number of nodes within 10 %.
+# closes what the root leaves: on pmed26, 30 and 36-40 a patience of 10 took 15.2 s
+# in all against 24.5 s with a patience of 30 (pmed36 4.7 s against 6.6 s, pmed38
+# 2.4 s against 4.4 s), the trees within 10 % of the same size; 7 and 15 were no
+# better than 10.
 _SUBGRADIENT_PATIENCE = 10
 _SUBGRADIENT_MIN_FACTOR = 1e-5
 _SUBGRADIENT_MAX_ITERATIONS = 5000
