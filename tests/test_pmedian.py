@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from solver.io.orlib import read_orlib_pmed
 from solver.models.alliances.pmedian import (
     PMedianResult,
+    branch,
     driver,
     lagrangian,
     problem,
@@ -322,6 +323,38 @@ def test_branch_and_bound_from_a_weak_root_agrees_with_brute_force(
     assert result.status == "optimal"
     assert result.objective == pytest.approx(expected, rel=1e-9)
     check_result(result, dist, p, weights)
+
+
+class _NodeClock:
+    """Stands in for ``time`` in :mod:`.branch`: the deadline passes after ``k`` reads."""
+
+    def __init__(self, k: int) -> None:
+        self.left = k
+
+    def monotonic(self) -> float:
+        self.left -= 1
+        return -math.inf if self.left >= 0 else math.inf
+
+
+@pytest.mark.parametrize(("seed", "k"), [(s, k) for s in range(4) for k in (0, 1, 2, 4, 8)])
+def test_branch_and_bound_cut_short_keeps_a_valid_bound(
+    without_lagrangian_proof: None, monkeypatch: pytest.MonkeyPatch, seed: int, k: int
+) -> None:
+    # The tree stops after k nodes: its bound (smallest open node) must stay below
+    # the optimum, and the status says "optimal" only when it is proven.
+    rng = np.random.default_rng(100 + seed)
+    n, p = 16, 4
+    dist = rng.integers(1, 60, (n, n)).astype(float)
+    np.fill_diagonal(dist, 0.0)
+    expected = brute_force(dist, p, np.ones(n), (), np.ones(n, dtype=bool))
+    monkeypatch.setattr(branch, "time", _NodeClock(k))
+    result = solve_pmedian(dist, p, time_limit=1.0)
+    check_result(result, dist, p, np.ones(n))
+    assert result.bound <= expected + 1e-9
+    if k == 0:
+        assert result.status == "feasible"  # nothing was proven, not even the root
+    if result.status == "optimal":
+        assert result.objective == expected
 
 
 def test_radius_mip_when_the_heuristic_serves_nobody_well(without_heuristic: None) -> None:
