@@ -65,12 +65,17 @@ def _lagrangian(
     returns the new best objective.  Stops once ``L >= target_for(upper)``.
     """
     c = inst.cost
+    # The steps run in single precision (half the memory traffic); the value returned
+    # is recomputed in double precision at the multipliers kept.
+    c32 = c.astype(np.float32)
+    reduced = np.empty_like(c32)
     target = target_for(upper)
     best, best_lam = -np.inf, lam.copy()
     factor, since, it = 2.0, 0, 0
     for it in range(1, _SUBGRADIENT_MAX_ITERATIONS + 1):
-        reduced = np.minimum(c - lam[:, None], 0.0)
-        rho = reduced.sum(axis=0)
+        np.subtract(c32, lam.astype(np.float32)[:, None], out=reduced)
+        np.minimum(reduced, 0.0, out=reduced)
+        rho = reduced.sum(axis=0, dtype=np.float64)
         chosen = _select(rho, inst)
         value = float(lam.sum() + rho[chosen].sum())
         if value > best + 1e-12 * max(1.0, abs(value)):
@@ -91,6 +96,8 @@ def _lagrangian(
         if norm == 0.0:  # the relaxation's solution is feasible: L = its cost
             break
         lam = lam + factor * (upper - value) / norm * sub
+    rho = np.minimum(c - best_lam[:, None], 0.0).sum(axis=0)
+    best = float(best_lam.sum() + rho[_select(rho, inst)].sum())
     return _Lagrangian(best, best_lam, it)
 
 
