@@ -34,26 +34,28 @@ Why this design (measured on the 2-core CI machine; the benchmark
 - The LP bound leaves a real gap on the OR-Library instances with small ``p``: a
   long subgradient run (12,000 iterations) reaches 9,833.2 on pmed36 (optimum
   9,934) and 9,364.1 on pmed39 (optimum 9,423).  Something has to branch.
-- Until this stage existed the reduced radius model went to HiGHS as a MIP.  On
-  pmed36 and pmed39 (17,800-21,000 columns after fixing) HiGHS had not proven
-  optimality after 120 s, pmed35 and pmed38 took 44 s and 64 s; CP-SAT (2 workers,
-  linearization 2) on the same pmed36 model ended 117 s with a bound of 5,140.  The
-  branch and bound proves pmed36 with 560-700 nodes and pmed39 with ~150 nodes, in
-  under 6 s each with the root stages, and every instance of pmed1-40 in under
-  6 s (38 s in all).
+- Until this stage existed the reduced radius model went to HiGHS as a MIP: pmed35
+  and pmed38 took 44 s and 64 s, pmed36 and pmed39 were not proven in 120 s.  On
+  the problem left after the root's fixing the tree took 0.03-2.3 s where HiGHS
+  took 0.8-10.6 s (pmed6, 16, 26) or stopped at 30 s without a proof (pmed35, 36,
+  39; its bound on pmed36 was 3,739), and CP-SAT (1 worker, linearization 2; also
+  2 workers on pmed36) was no better.  With the root stages, pmed36 (563 nodes)
+  takes 3.3 s, pmed39 (155 nodes) 1.9 s and all of pmed1-40 24 s.
 - On random Euclidean instances with real-valued distances it was also faster:
   800 schools, p = 20, 8-10 s against 36 s for the HiGHS radius MIP; 300 schools,
   p = 10 and 500 schools, p = 100 within 0.5 s of it (0.2-1.4 s).
 - The step factor of the node subgradient starts at 2 and halves after 10 steps
   without progress (at most 60 steps): on pmed36 a start of 0.5 needed 4,933 nodes
-  and 23 s, a start of 0.2 did not finish in 60 s.  The steps run in single
-  precision; every bound that prunes or fixes is recomputed in double precision.
+  and 23 s, a start of 0.2 did not finish in 60 s.  Subgradient steps, at the root
+  and in the tree, run in single precision (pmed26, 30 and 36-40: 10.7 s in all
+  against 15.2 s); every bound that proves, prunes or fixes is recomputed in double
+  precision.
 - HiGHS (for the fallback) runs with presolve off (its 1.14 MIP presolve returns
   wrong optima; see :func:`.radius._solve_radius_highs`).
 
 The objective is always recomputed from the caller's distance matrix.  The bound
 combines the Lagrangian value with the tree's smallest open bound (or, once the
-tree is exhausted, the incumbent itself), as explained in :func:`solve_pmedian`.
+tree is exhausted, its pruning threshold), as explained in :func:`solve_pmedian`.
 Integrality of the data is used only when every finite weighted distance is an
 integer.  HiGHS is imported lazily, only on the fallback path; next to ortools
 9.15 it must be highspy < 1.15.
