@@ -7,7 +7,10 @@ of the assignment rows restricted to the node (the ``p`` smallest column sums
 plus those it forces open), improved by a short subgradient run warm-started from
 the parent's multipliers.  Reduced costs then close and open further columns at the
 node, and the node branches on the free column whose share of the relaxation's
-recent solutions is the most fractional (an ergodic estimate of the LP's ``y``).
+recent solutions is the most fractional (an ergodic estimate of the LP's ``y``;
+branching instead on the free column opened most often took 797 nodes on pmed36
+against 563, 103 against 155 on pmed39, and 8.0 s against 7.2 s over pmed22, 36,
+38 and 39).
 Nodes are explored best bound first, so a run cut short by the time limit still
 returns the smallest open bound.
 """
