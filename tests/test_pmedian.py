@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from solver.io.orlib import read_orlib_pmed
 from solver.models.alliances.pmedian import (
     PMedianResult,
+    branch,
     driver,
     lagrangian,
     problem,
@@ -200,8 +201,8 @@ def test_brute_force_agreement(
 @pytest.fixture
 def without_lagrangian_proof(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the Lagrangian stage return the trivial multipliers (lambda = 0): nothing is
-    proven there, reduced-cost fixing works from a weak bound and the radius MIP does
-    the work."""
+    proven there, reduced-cost fixing works from a weak bound and the exact stage (the
+    branch and bound, or the radius MIP without an incumbent) does the work."""
 
     def weak(
         inst: problem._Instance, upper: float, lam: FloatArray, *args: object
@@ -288,18 +289,91 @@ def test_irregular_diagonal_forces_self_service(without_lagrangian_proof: None) 
     assert forced.leads == (0, 2)
 
 
-def test_mip_stage_on_pmed_sized_random_instance() -> None:
+def test_exact_stage_on_pmed_sized_random_instance() -> None:
     # A 60-school Euclidean instance (km, not integers) whose Lagrangian bound leaves
-    # a gap, so reduced-cost fixing and the radius MIP run.
+    # a gap, so reduced-cost fixing and the branch and bound run.
     rng = np.random.default_rng(8)
     points = rng.random((60, 2)) * 100
     dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
     result = solve_pmedian(dist, 6, seed=1)
     assert result.status == "optimal"
-    assert "radius MIP" in result.method
+    assert "branch and bound" in result.method
     check_result(result, dist, 6, np.ones(60))
     again = solve_pmedian(dist, 6, seed=1)
     assert again.leads == result.leads  # deterministic for a seed
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_branch_and_bound_from_a_weak_root_agrees_with_brute_force(
+    without_lagrangian_proof: None, seed: int
+) -> None:
+    # With lambda = 0 at the root nothing is fixed there: the tree does all the work
+    # on instances big enough to branch several levels deep.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(14, 19))
+    p = int(rng.integers(2, 6))
+    points = rng.random((n, 2)) * 30.0
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    if seed % 2:
+        dist = np.round(dist)
+    weights = rng.random(n) + 0.5 if seed % 3 == 0 else np.ones(n)
+    expected = brute_force(dist, p, weights, (), np.ones(n, dtype=bool))
+    result = solve_pmedian(dist, p, weights=weights)
+    assert "branch and bound" in result.method
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(expected, rel=1e-9)
+    check_result(result, dist, p, weights)
+
+
+class _NodeClock:
+    """Stands in for ``time`` in :mod:`.branch`: the deadline passes after ``k`` reads."""
+
+    def __init__(self, k: int) -> None:
+        self.left = k
+
+    def monotonic(self) -> float:
+        self.left -= 1
+        return -math.inf if self.left >= 0 else math.inf
+
+
+@pytest.mark.parametrize(("seed", "k"), [(s, k) for s in range(4) for k in (0, 1, 2, 4, 8)])
+def test_branch_and_bound_cut_short_keeps_a_valid_bound(
+    without_lagrangian_proof: None, monkeypatch: pytest.MonkeyPatch, seed: int, k: int
+) -> None:
+    # The tree stops after k nodes: its bound (smallest open node) must stay below
+    # the optimum, and the status says "optimal" only when it is proven.
+    rng = np.random.default_rng(100 + seed)
+    n, p = 16, 4
+    dist = rng.integers(1, 60, (n, n)).astype(float)
+    np.fill_diagonal(dist, 0.0)
+    expected = brute_force(dist, p, np.ones(n), (), np.ones(n, dtype=bool))
+    monkeypatch.setattr(branch, "time", _NodeClock(k))
+    result = solve_pmedian(dist, p, time_limit=1.0)
+    check_result(result, dist, p, np.ones(n))
+    assert result.bound <= expected + 1e-9
+    if k == 0:
+        assert result.status == "feasible"  # nothing was proven, not even the root
+    if result.status == "optimal":
+        assert result.objective == expected
+
+
+def test_radius_mip_when_the_heuristic_serves_nobody_well(without_heuristic: None) -> None:
+    # Two islands: the first two columns leave clients 2 and 3 unserved, so there is
+    # no incumbent and the radius MIP finds the optimum from scratch.
+    inf = np.inf
+    dist = np.array(
+        [
+            [0.0, 2.0, inf, inf],
+            [2.0, 0.0, inf, inf],
+            [inf, inf, 0.0, 3.0],
+            [inf, inf, 3.0, 0.0],
+        ]
+    )
+    result = solve_pmedian(dist, 2)
+    assert "radius MIP" in result.method
+    assert result.status == "optimal"
+    assert result.objective == brute_force(dist, 2, np.ones(4), (), np.ones(4, dtype=bool))
+    check_result(result, dist, 2, np.ones(4))
 
 
 # ------------------------------------------------------------------ infeasible

@@ -1,4 +1,4 @@
-"""Benchmark of solver.models.alliances.pmedian on OR-Library pmed1-15.
+"""Benchmark of solver.models.alliances.pmedian on OR-Library pmed1-40.
 
 Run from the repository root::
 
@@ -6,13 +6,14 @@ Run from the repository root::
 
 It prints, and writes to ``tests/benchmarks/results/pmedian.md``:
 
-1. pmed1-15 through :func:`solve_pmedian` (known optimum, objective, bound, gap,
-   status, seconds excluding reading the file, method);
-2. the same instances against a plain CP-SAT model (``x[i][j] <= y[j]``, 8 workers,
+1. pmed1-40 through :func:`solve_pmedian` with a 60 s limit (known optimum,
+   objective, bound, gap, status, seconds excluding reading the file, method);
+2. two instances against a plain CP-SAT model (``x[i][j] <= y[j]``, 8 workers,
    presolve off, 10 s), side by side, with the ratio of wall times;
-3. the measurements behind the choice of method: the reduced radius model (as
-   built by the solver) given to HiGHS and to CP-SAT, and the full radius model
-   (no Lagrangian reduction) given to HiGHS.
+3. the measurements behind the choice of method: the problem left after the root's
+   reduced-cost fixing, closed by the solver's Lagrangian branch and bound, against
+   the same problem as a radius MIP given to HiGHS (as the solver used to) and to
+   CP-SAT; and the full radius model (no Lagrangian reduction) given to HiGHS.
 
 Known optima come from ``pmedopt.txt`` next to the instances; the solver never sees
 them.
@@ -42,9 +43,13 @@ from solver.models.alliances.pmedian import driver, problem, radius, solve_pmedi
 
 PMED_DIR = ROOT / "tests" / "data" / "pmed"
 RESULTS = Path(__file__).resolve().parent / "results" / "pmedian.md"
-INSTANCES = [f"pmed{k}" for k in range(1, 16)]
+INSTANCES = [f"pmed{k}" for k in range(1, 41)]
+TIME_LIMIT = 60.0
 CPSAT_PLAIN = ["pmed1", "pmed6"]
 CPSAT_LIMIT = 10.0
+# Stage 3 on the reduced problem: branch and bound against the radius MIP.
+REDUCED_COMPARE = ["pmed6", "pmed16", "pmed26", "pmed35", "pmed36", "pmed39"]
+HIGHS_REDUCED_LIMIT = 30.0
 FULL_RADIUS = ["pmed1", "pmed6", "pmed11"]
 
 FloatArray = NDArray[np.float64]
@@ -192,7 +197,7 @@ def main() -> None:
         print(text, flush=True)
         lines.append(text)
 
-    say("# p-median benchmark: OR-Library pmed1-15")
+    say("# p-median benchmark: OR-Library pmed1-40")
     say()
     say(f"- command: `{Path(sys.executable)} {' '.join(sys.argv)}` (from `{Path.cwd()}`)")
     say(f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
@@ -201,21 +206,31 @@ def main() -> None:
         f"highspy {version('highspy')}, ortools {version('ortools')}; "
         f"{platform.machine()}, {os.cpu_count()} cores"
     )
-    say("- seconds exclude reading the file; gap = (objective - bound) / max(1, |objective|)")
+    say(
+        f"- `solve_pmedian(dist, p, time_limit={TIME_LIMIT:.0f})`; seconds exclude reading "
+        "the file; gap = (objective - bound) / max(1, |objective|)"
+    )
     say()
 
-    # 1. the solver on every instance, capturing the reduced models it builds.
-    captured: dict[str, tuple[Any, ...]] = {}
-    original = driver._solve_radius_highs
+    # 1. the solver on every instance, capturing the reduced problem of stage 3.
+    captured: dict[str, dict[str, Any]] = {}
+    original_fix, original_bb = driver._reduced_cost_fixing, driver._branch_and_bound
     current = {"name": ""}
 
-    def spy(*args: Any) -> Any:
-        start = time.monotonic()
-        out = original(*args)
-        captured[current["name"]] = (*args, time.monotonic() - start, out)
+    def spy_fix(*args: Any) -> Any:
+        out = original_fix(*args)
+        captured.setdefault(current["name"], {})["cap"] = out[2]
         return out
 
-    driver._solve_radius_highs = spy  # type: ignore[assignment]
+    def spy_bb(*args: Any) -> Any:
+        start = time.monotonic()
+        out = original_bb(*args)
+        entry = captured.setdefault(current["name"], {})
+        entry.update(args=args, seconds=time.monotonic() - start, out=out)
+        return out
+
+    driver._reduced_cost_fixing = spy_fix  # type: ignore[assignment]
+    driver._branch_and_bound = spy_bb  # type: ignore[assignment]
     rows: list[list[str]] = []
     results: dict[str, tuple[float, Any]] = {}
     dists: dict[str, tuple[FloatArray, int]] = {}
@@ -228,7 +243,7 @@ def main() -> None:
         dists[name] = (dist, p)
         current["name"] = name
         start = time.monotonic()
-        result = solve_pmedian(dist, p)
+        result = solve_pmedian(dist, p, time_limit=TIME_LIMIT)
         seconds = time.monotonic() - start
         results[name] = (seconds, result)
         rows.append(
@@ -245,7 +260,8 @@ def main() -> None:
                 result.method,
             ]
         )
-    driver._solve_radius_highs = original  # type: ignore[assignment]
+    driver._reduced_cost_fixing = original_fix  # type: ignore[assignment]
+    driver._branch_and_bound = original_bb  # type: ignore[assignment]
     say("## solve_pmedian")
     say()
     say(
@@ -259,7 +275,15 @@ def main() -> None:
         worst = max(s for s, _ in results.values())
         total = sum(s for s, _ in results.values())
         proven = sum(r.status == "optimal" for _, r in results.values())
-        say(f"{proven}/{len(results)} proven optimal; slowest {worst:.2f} s, total {total:.2f} s.")
+        matched = sum(
+            math.isclose(r.objective, optima.get(k, math.nan)) for k, (_, r) in results.items()
+        )
+        slow = [k for k, (s, _) in results.items() if s > TIME_LIMIT]
+        say(
+            f"{proven}/{len(results)} proven optimal, {matched}/{len(results)} at the known "
+            f"optimum; slowest {worst:.2f} s, total {total:.2f} s; over {TIME_LIMIT:.0f} s: "
+            f"{', '.join(slow) or 'none'}."
+        )
         say()
 
     # 2. plain CP-SAT, side by side.
@@ -290,36 +314,64 @@ def main() -> None:
     say()
 
     # 3. measurements behind the choice of method.
-    say("## Stage 3 backend: the reduced radius model, HiGHS against CP-SAT")
+    say("## Stage 3 on the reduced problem: branch and bound against a radius MIP")
     say()
     say(
-        "The reduced model is the one `solve_pmedian` built for the instance (after "
-        "Lagrangian reduced-cost fixing); HiGHS runs as in the solver (presolve off, "
-        "primal heuristics off, warm start). CP-SAT gets the same rows and a 10 s limit, "
-        "without a hint; its times are for the solve only."
+        "The reduced problem is the one `solve_pmedian` left after the root's Lagrangian "
+        "reduced-cost fixing (columns closed and opened, per-client cost caps). The "
+        "solver closes it by Lagrangian branch and bound (time of that call only). "
+        "The same problem as a radius MIP (as the solver did before the branch and bound "
+        f"existed): HiGHS as in the solver (presolve off, primal heuristics off, warm "
+        f"start from the optimum, {HIGHS_REDUCED_LIMIT:.0f} s), and CP-SAT (1 worker, "
+        f"linearization 2, no hint, {CPSAT_LIMIT:.0f} s, solve time only)."
     )
     say()
-    configs: list[tuple[str, dict[str, Any]]] = [
-        (
-            "CP-SAT 1 worker, lin. 2",
-            {"num_workers": 1, "linearization_level": 2, "presolve_inclusion_work_limit": 0},
-        ),
-        ("CP-SAT 8 workers, presolve off", {"num_workers": 8, "cp_model_presolve": False}),
-    ]
     rows = []
-    for name, args in captured.items():
-        model = args[0]
-        highs_s, highs_out = args[-2], args[-1]
-        row = [
-            name,
-            f"{model.n_cols} x {model.n_rows}",
-            f"{highs_out.status} {fmt(highs_out.objective)} in {highs_s:.2f} s",
-        ]
-        for _, params in configs:
-            run = cpsat_radius(model, params)
-            row.append(f"{run.status} {fmt(run.objective)} in {run.solve:.2f} s")
-        rows.append(row)
-    say(table(["instance", "columns x rows", "HiGHS", *[c for c, _ in configs]], rows))
+    cpsat_params = {"num_workers": 1, "linearization_level": 2}
+    for name in REDUCED_COMPARE:
+        entry = captured.get(name, {})
+        if "args" not in entry or "cap" not in entry:
+            continue
+        inst, _, closed, opened, best_mask = entry["args"][:5]
+        model = radius._radius_model(inst, closed, opened, entry["cap"])
+        if model is None:
+            continue
+        warm = best_mask if radius._fits(inst, best_mask, model, entry["cap"]) else None
+        start = time.monotonic()
+        highs_out = radius._solve_radius_highs(
+            model, inst, warm, HIGHS_REDUCED_LIMIT, 0, 0.5, 0.5e-6
+        )
+        highs_s = time.monotonic() - start
+        highs_obj = (
+            inst.objective(highs_out.open_mask) if highs_out.open_mask is not None else math.inf
+        )
+        run = cpsat_radius(model, cpsat_params)
+        bb = entry["out"]
+        rows.append(
+            [
+                name,
+                f"{int((~closed).sum())} of {len(closed)}",
+                f"{'optimal' if bb.complete else 'limit'} {fmt(bb.best_value)}, "
+                f"{bb.nodes} nodes, {entry['seconds']:.2f} s",
+                f"{model.n_cols} x {model.n_rows}",
+                f"{highs_out.status} {fmt(highs_obj)}, bound {fmt(highs_out.bound)}, "
+                f"{highs_s:.2f} s",
+                f"{run.status} {fmt(run.objective)}, bound {fmt(run.bound)}, {run.solve:.2f} s",
+            ]
+        )
+    say(
+        table(
+            [
+                "instance",
+                "columns left",
+                "branch and bound",
+                "radius MIP columns x rows",
+                "HiGHS",
+                "CP-SAT 1 worker, lin. 2",
+            ],
+            rows,
+        )
+    )
     say()
 
     say("## Without the Lagrangian reduction: HiGHS on the full radius model")

@@ -2,7 +2,8 @@
 
 The heuristic (:mod:`.heuristic`) gives an incumbent, the Lagrangian bound
 (:mod:`.lagrangian`) often proves it optimal and otherwise shrinks the problem, and
-the radius MIP (:mod:`.radius`) closes what is left.  This module decides when a
+the Lagrangian branch and bound (:mod:`.branch`) closes what is left; the radius MIP
+(:mod:`.radius`) takes over only when there is no incumbent.  This module decides when a
 stage is needed, how the bounds combine and what the result says; the method and the
 measurements behind it are in the docstring of :mod:`solver.models.alliances.pmedian`.
 """
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from solver.models.alliances.pmedian.branch import _branch_and_bound
 from solver.models.alliances.pmedian.heuristic import (
     _greedy,
     _heuristic_cost,
@@ -58,7 +60,8 @@ def solve_pmedian(
     Each client is served by its nearest chosen lead, except that when ``dist`` is
     square (client ``i`` and candidate ``i`` are the same school) a chosen lead is
     always served by itself.  The method (heuristic, Lagrangian reduced-cost fixing,
-    exact radius MIP with HiGHS) is described in the docstring of
+    Lagrangian branch and bound; a HiGHS radius MIP when the heuristic finds no
+    solution) is described in the docstring of
     :mod:`solver.models.alliances.pmedian`.
 
     Parameters
@@ -101,12 +104,14 @@ def solve_pmedian(
 
     Notes
     -----
-    The bound is ``max(L, min(B_mip, B_fix))`` where ``L`` is the Lagrangian dual
-    value, ``B_mip`` the dual bound of the MIP on the reduced model and ``B_fix`` the
-    threshold used to discard columns and levels (every discarded solution costs at
-    least that much).  When every finite weighted distance is an integer, solutions
-    cost integers, so bounds are rounded up and a solution is discarded as soon as it
-    cannot cost less than the incumbent minus one.
+    With an incumbent the bound is ``max(L, B_tree)`` where ``L`` is the root's
+    Lagrangian dual value and ``B_tree`` the smallest bound of a node still open
+    when time ran out; once the tree is exhausted every discarded solution costs at
+    least the pruning threshold, so ``B_tree`` is that threshold.  Without an
+    incumbent it is ``B_mip``, the dual bound of the radius MIP.  When every finite
+    weighted distance is an integer, solutions cost integers, so bounds are rounded
+    up and a solution is discarded as soon as it cannot cost less than the incumbent
+    minus one.
     """
     start = time.monotonic()
     deadline = start + max(float(time_limit), 0.0)
@@ -208,6 +213,26 @@ def solve_pmedian(
         closed, opened, cap = _reduced_cost_fixing(inst, lag, target)
         method += f"; Lagrangian bound ({lag.iterations} it.) and reduced-cost fixing"
 
+        # ---- stage 3: Lagrangian branch and bound on the leads
+        bb = _branch_and_bound(
+            inst, lag.lam, closed, opened, best_mask, best_value, target_for, deadline
+        )
+        best_mask, best_value = bb.best_mask, bb.best_value
+        # A finished tree pruned every node at target_for(best_value): with integer
+        # data no solution is left below best_value itself.
+        tree_bound = objective_bound(bb.bound)
+        if bb.complete:
+            tree_bound = best_value if inst.integral else target_for(best_value)
+        bound = min(max(lag_bound, tree_bound), best_value)
+        status = "optimal" if proven(best_value, bound) else "feasible"
+        method += f"; Lagrangian branch and bound ({bb.nodes} nodes)"
+        return _result(inst, n, best_mask, bound, status, start, method)
+
+    # ---- stage 3 without an incumbent: exact MIP on the radius formulation.  The
+    # heuristic found no open set serving every client (forbidden pairs), so there is
+    # no upper bound to steer a Lagrangian search; the MIP finds a first solution or
+    # proves that none exists.
+
     # Structural caps on a regular client's cost: some lead that must be open, and
     # the (m' - p + 1)-th cheapest remaining column (only m' - p of them can be shut).
     must = opened | inst.forced
@@ -219,7 +244,6 @@ def solve_pmedian(
             struct = np.minimum(struct, inst.cost[:, must].min(axis=1))
         cap = np.where(inst.irregular, cap, np.minimum(cap, struct))
 
-    # ---- stage 3: exact MIP on the reduced radius formulation
     model = _radius_model(inst, closed, opened, cap)
     if model is None:
         mip = _MipOutcome("infeasible", None, math.inf, 0)

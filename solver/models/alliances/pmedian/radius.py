@@ -1,12 +1,15 @@
-"""Stage 3 of the p-median solver: Elloumi's radius formulation as a HiGHS MIP.
+"""Stage 3 of the p-median solver when there is no incumbent: Elloumi's radius
+formulation as a HiGHS MIP.
 
-One variable per client and *distinct* distance level below the client's cap, with
-Elloumi's chained covering rows (Elloumi 2010; Cornuejols, Nemhauser and Wolsey 1980;
-Garcia, Labbe and Marin 2011), built on the problem left after reduced-cost fixing
-and solved by HiGHS, warm-started from the incumbent.  Why HiGHS, and why presolve
-and primal heuristics are off, is measured in the docstring of
-:mod:`solver.models.alliances.pmedian` and at :func:`_solve_radius_highs`.  HiGHS is
-imported there, lazily, on the first instance that needs this stage.
+Used only when the heuristic found no open set serving every client (forbidden
+pairs); with an incumbent the Lagrangian branch and bound (:mod:`.branch`) runs
+instead, being much faster on the OR-Library instances (see the docstring of
+:mod:`solver.models.alliances.pmedian`).  One variable per client and *distinct*
+distance level below the client's cap, with Elloumi's chained covering rows
+(Elloumi 2010; Cornuejols, Nemhauser and Wolsey 1980; Garcia, Labbe and Marin 2011),
+solved by HiGHS, warm-started when the caller passes an open set that fits.  Why
+presolve and primal heuristics are off is explained at :func:`_solve_radius_highs`.
+HiGHS is imported there, lazily, on the first instance that needs this stage.
 """
 
 from __future__ import annotations
