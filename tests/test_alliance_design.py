@@ -147,14 +147,24 @@ def test_alliances_lead_tiers_infeasible() -> None:
     assert result.status == "infeasible"
     message = result.parts["alliances"].message or ""
     assert "region 西" in message and "alliances.lead_tiers" in message
+    # A weak school is in no tier of the order: the checker refuses it as a lead.
     tiers = with_alliances(inst, lead_tiers=["strong", "ordinary"])
     bad = plan_of(
+        tiers,
+        [("A1", "E_s", s, None) for s in ("E_o", "E_s", "E_r")]
+        + [("A2", "W_r", s, None) for s in ("W_o1", "W_o2", "W_r")],
+    )
+    (v,) = found(tiers, bad, "alliances.can_lead")
+    assert v.where == ["W_r"] and "weak" in v.message
+    # An ordinary lead where a strong one could lead is allowed but priced: one step down
+    # the order costs weights.alliance_lead_tier, which the checker recomputes.
+    ordinary = plan_of(
         tiers,
         [("A1", "E_o", s, None) for s in ("E_o", "E_s", "E_r")]
         + [("A2", "W_o1", s, None) for s in ("W_o1", "W_o2", "W_r")],
     )
-    (v,) = found(tiers, bad, "alliances.can_lead")
-    assert v.where == ["E_o"] and "strong" in v.message
+    report = validate(tiers, ordinary)
+    assert report.objectives["alliances"].terms["later_tier_leads"] == 2
 
 
 # ---- alliances.by_stage -------------------------------------------------------------------

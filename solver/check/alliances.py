@@ -136,24 +136,19 @@ def check_lead_in_own(f: AllianceFacts) -> list[Violation]:
 
 def check_can_lead(f: AllianceFacts) -> list[Violation]:
     """[alliances.can_lead, alliances.lead_tiers] A lead may lead (can_lead, else its tier
-    among the lead_tiers its count group needs: a later tier only where the earlier ones
-    have too few schools), unless fixed."""
+    in lead_tiers), unless fixed."""
     fixed = rules.fixed_leads(f.inst)
     tiers = f.inst.policy.alliances.lead_tiers
     out = []
-    for a, lead in sorted(f.lead_of_alliance.items()):
+    for _, lead in sorted(f.lead_of_alliance.items()):
         school = f.schools[lead]
         if lead in fixed or school.can_lead:
             continue
-        used: list[str] = [str(x) for x in tiers]
-        if f.design is not None:
-            key = rules.group_key(f.inst, school, f.stage_of.get(a))
-            used = f.design.tiers.get(key, used)
-        if school.can_lead is False or school.tier not in used:
+        if school.can_lead is False or school.tier not in tiers:
             why = (
                 "its can_lead is false"
                 if school.can_lead is False
-                else f"tier {school.tier}; leads here come from {', '.join(used)}"
+                else f"tier {school.tier}; alliances.lead_tiers: {', '.join(tiers)}"
             )
             out.append(
                 Violation(
@@ -434,13 +429,19 @@ def alliances_objective(f: AllianceFacts) -> PartObjective:
         idx = [pos[m] for m in f.members[alliance]]
         strong_imb += abs(int(a[idx].sum()))
         bb_imb += abs(int(b[idx].sum()))
+    tiers = inst.policy.alliances.lead_tiers
+    later = sum(
+        rules.lead_rank(f.schools[lead], tiers) or 0 for lead in f.lead_of_alliance.values()
+    )
     value = (
         km_cost
+        + w8.alliance_lead_tier * later
         + w8.alliance_history * changes
         + w8.alliance_balance_strong * strong_imb
         + w8.alliance_balance_backbone * bb_imb
     )
     terms = {
+        "later_tier_leads": float(later),
         "distance_km": round(km_total, 3),
         "history_changes": float(changes),
         "strong_imbalance": strong_imb / 100,

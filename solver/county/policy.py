@@ -429,6 +429,14 @@ class Weights(_Section):
     alliance_history: int = Field(
         0, ge=0, description="Per school not kept with last cycle's lead (cost)."
     )
+    alliance_lead_tier: int = Field(
+        100_000,
+        ge=0,
+        description=(
+            "Per alliance per step down alliances.lead_tiers its lead is (an ordinary lead "
+            "after strong: 1 step); large, so a later tier leads only where needed."
+        ),
+    )
     alliance_balance_strong: int = Field(
         0,
         ge=0,

@@ -486,6 +486,7 @@ TERM_NAMES_ZH: dict[str, str] = {
     "complementarity_shortfall": "互补度差距",
     "distance_km": "距离(公里)",
     "history_changes": "牵头校变动",
+    "later_tier_leads": "非优先等级牵头校",
     "strong_imbalance": "优质校分布不均",
     "backbone_imbalance": "骨干教师分布不均",
     "uncovered_need_weighted": "未补缺口(按优先级加权)",

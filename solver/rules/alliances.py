@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,20 +68,12 @@ def can_lead(school: School, tiers: list[str] | None = None) -> bool:
 
 def lead_rank(school: School, tiers: Sequence[str]) -> int | None:
     """Place of a school in the lead order [alliances.lead_tiers]: 0 for ``can_lead`` true
-    or the first tier, None when it may not lead."""
+    or the first tier, None when it may not lead. Each step down the order costs
+    ``weights.alliance_lead_tier`` per alliance (large: a later tier leads only where the
+    earlier ones cannot make a plan)."""
     if school.can_lead is not None:
         return 0 if school.can_lead else None
     return tiers.index(school.tier) if school.tier in tiers else None
-
-
-def _tier_cut(ranks: list[int], alliances: int) -> int:
-    """[alliances.lead_tiers] Tiers are an order of preference: a count group takes leads
-    of the next tier only while the earlier ones have fewer schools than alliances."""
-    if not ranks:
-        return 0
-    if len(ranks) < alliances:
-        return max(ranks)
-    return max(ranks[alliances - 1], 0)
 
 
 def pool_key(inst: Instance, lead: School, stage: str | None) -> tuple[object, ...]:
@@ -159,7 +151,6 @@ class AllianceDesign:
     slots: list[tuple[str, str | None]]  # (lead id, stage or None)
     groups: dict[tuple[str | None, str | None], CountGroup]
     fixed: list[str]  # fixed lead ids
-    tiers: dict[tuple[str | None, str | None], list[str]] = field(default_factory=dict)
 
     def group_of(self, inst: Instance, lead: School, stage: str | None) -> CountGroup | None:
         return self.groups.get(group_key(inst, lead, stage))
@@ -254,14 +245,11 @@ def alliance_design(inst: Instance) -> AllianceDesign:
             if s.id not in fixed and s.area == "rural" and mixed[pool_key(inst, s, stage)]:
                 continue  # [alliances.mix_area] a rural school leads no mixed pool
             ranked[key].append((-1 if s.id in fixed else (rank or 0), s.id, stage))
-    slots: list[tuple[str, str | None]] = []
-    tiers_used: dict[tuple[str | None, str | None], list[str]] = {}
-    for key, cands in ranked.items():
-        cut = _tier_cut(sorted(r for r, _, _ in cands), groups[key].alliances)
-        tiers_used[key] = list(al.lead_tiers[: cut + 1])
-        slots += [(sid, stage) for r, sid, stage in cands if r <= cut]
-    slots.sort(key=lambda slot: (slot[0], slot[1] or ""))
-    return AllianceDesign(slots, groups, sorted(fixed), tiers_used)
+    slots = sorted(
+        ((sid, stage) for cands in ranked.values() for _, sid, stage in cands),
+        key=lambda slot: (slot[0], slot[1] or ""),
+    )
+    return AllianceDesign(slots, groups, sorted(fixed))
 
 
 def fixed_leads(inst: Instance) -> set[str]:
@@ -367,15 +355,7 @@ def explain_infeasible(inst: Instance) -> list[str]:
         return [str(exc)]
     by_id = {s.id: s for s in inst.schools}
     out: list[str] = []
-    fix_lead = (
-        'allow ordinary schools to lead (alliances.lead_tiers = ["strong", "ordinary"])'
-        if "ordinary" not in al.lead_tiers
-        else (
-            "name a lead in alliances.leads, or count alliances per region "
-            "(alliances.groups_per_region) so that a region without a school of the first "
-            "tier takes its best one of the next"
-        )
-    )
+    fix_lead = fix_lead_hint(al.lead_tiers)
     usable: dict[tuple[str | None, str | None], list[School]] = defaultdict(list)
     for lead_id, stage in design.slots:
         lead = by_id[lead_id]
@@ -455,11 +435,21 @@ def _explain_stages(
     for key, g in design.groups.items():
         if g.max_size is None:
             continue
-        only = Counter(next(iter(st)) for s in inst.schools if len(st := alliance_stages(s)) == 1)
+        only = Counter(next(iter(cs)) for s in inst.schools if len(cs := alliance_stages(s)) == 1)
         need = {st: math.ceil(c / g.max_size) for st, c in sorted(only.items())}
         kindergarten = need.pop("kindergarten", 0)
         shared = any(len(alliance_stages(s)) > 1 for s in usable.get(key, []))
         least = kindergarten + (max(need.values(), default=0) if shared else sum(need.values()))
+        leads = usable.get(key, [])
+        for st, count in sorted(only.items()):
+            covering = sum(1 for s in leads if st in alliance_stages(s))
+            if covering * g.max_size < count:
+                out.append(
+                    f"stage {st}: {count} school(s) join only a lead covering {st}, and "
+                    f"{covering} school(s) can lead one (at most {g.max_size} an alliance); "
+                    + fix_lead_hint(al.lead_tiers)
+                    + " or raise max_size"
+                )
         if least > g.alliances:
             parts = ", ".join(
                 f"{only[st]} {st} school(s) need {k}"
@@ -473,6 +463,17 @@ def _explain_stages(
                 "with groups per stage)"
             )
     return out
+
+
+def fix_lead_hint(tiers: Sequence[str]) -> str:
+    """What to change when too few schools may lead."""
+    if "ordinary" not in tiers:
+        return 'allow ordinary schools to lead (alliances.lead_tiers = ["strong", "ordinary"])'
+    return (
+        "name a lead in alliances.leads, or count alliances per region "
+        "(alliances.groups_per_region) so that a region without a school of the first "
+        "tier takes its best one of the next"
+    )
 
 
 def _by_region_stage(schools: list[School]) -> dict[tuple[str, str], list[School]]:

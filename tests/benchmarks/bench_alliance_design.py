@@ -156,7 +156,10 @@ def main() -> None:
     mid_rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         write_county(generate_county(300, 12000, seed=5), Path(tmp) / "m")
-        mid = policy(load_instance(Path(tmp) / "m"), {"groups": 30, "min_size": 6, "max_size": 14})
+        mid = policy(
+            load_instance(Path(tmp) / "m"),
+            {"groups": 30, "min_size": 6, "max_size": 14, "lead_tiers": ["strong", "ordinary"]},
+        )
         for engine in ("lagrangian", "cpsat"):
             t0 = time.perf_counter()
             res = solve_alliances(

@@ -1,4 +1,4 @@
-"""Benchmark: alliances on OR-Library pmed1-15 (known optima) and on haicheng-like.
+"""Benchmark: alliances on OR-Library pmed1-40 (known optima) and on haicheng-like.
 
 Run from the repository root::
 
@@ -57,7 +57,7 @@ def plain_cpsat(cost: np.ndarray, p: int, limit: float) -> tuple[str, float, flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--names", default=",".join(f"pmed{i}" for i in range(1, 16)))
+    parser.add_argument("--names", default=",".join(f"pmed{i}" for i in range(1, 41)))
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--compare", default="pmed1,pmed6,pmed11")
     args = parser.parse_args()

@@ -29,6 +29,7 @@ from solver.rules.alliances import (
     alliance_stages,
     group_key,
     last_leads,
+    lead_rank,
     regional,
     smallest_size,
     strength_deviations,
@@ -65,6 +66,7 @@ class AlliancesData:
     previous: IntArray  # last cycle's lead position; -1 none; -2 a lead no longer here
     weights: tuple[int, int]  # (balance strong, balance backbone)
     slot_low: IntArray  # K: smallest size of each slot's alliance (rules.smallest_size)
+    slot_rank: IntArray  # K: the lead's steps down alliances.lead_tiers (0: first tier)
 
     @property
     def n(self) -> int:
@@ -145,6 +147,13 @@ def add_leads(
     return lead_pos, [stage for _, stage in design.slots], {index[x] for x in design.fixed}
 
 
+def add_lead_tiers(inst: Instance, lead_pos: IntArray) -> IntArray:
+    """[alliances.lead_tiers] Each slot's lead rank: its steps down the tier order, priced
+    by ``weights.alliance_lead_tier`` on the lead's own assignment (0 for can_lead)."""
+    ranks = [lead_rank(inst.schools[j], inst.policy.alliances.lead_tiers) for j in lead_pos]
+    return np.array([r or 0 for r in ranks], dtype=np.int64)
+
+
 def add_mix_leads(
     inst: Instance, lead_pos: IntArray, pools: BoolArray, rural: BoolArray, fixed: set[int]
 ) -> tuple[BoolArray, BoolArray]:
@@ -198,6 +207,8 @@ def build_alliances_data(inst: Instance, dist: Distances | None = None) -> Allia
     if w8.alliance_history:
         for i in np.nonzero(previous != -1)[0]:
             cost[i] += np.where(lead_pos == previous[i], 0.0, float(w8.alliance_history))
+    slot_rank = add_lead_tiers(inst, lead_pos)
+    cost[lead_pos, np.arange(len(lead_pos))] += w8.alliance_lead_tier * slot_rank
     cost = np.where(allowed, cost, np.inf)
     a, b = strength_deviations(inst)
     groups = [design.groups[k] for k in keys]
@@ -226,6 +237,7 @@ def build_alliances_data(inst: Instance, dist: Distances | None = None) -> Allia
         previous=previous,
         weights=(w8.alliance_balance_strong, w8.alliance_balance_backbone),
         slot_low=slot_low,
+        slot_rank=slot_rank,
     )
 
 
@@ -243,7 +255,9 @@ def alliance_cost(data: AlliancesData, slot_of: IntArray) -> tuple[int, dict[str
     value = int(assign) + data.weights[0] * strong + data.weights[1] * bb
     had = data.previous != -1
     changes = int((had & (data.slot_lead[slot_of] != data.previous)).sum())
+    later = int(data.slot_rank[np.unique(slot_of)].sum())
     return value, {
+        "later_tier_leads": float(later),
         "distance_km": round(km, 3),
         "history_changes": float(changes),
         "strong_imbalance": strong / 100,
