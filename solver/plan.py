@@ -15,7 +15,7 @@ from solver.io.tabular import Cell, Table, csv_bytes, mask_names
 from solver.io.workbook import workbook_bytes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-PART_ORDER = ("pairs", "alliances", "roster")
+PART_ORDER = ("pairs", "alliances", "roster", "itinerant")
 PLAN_VERSION = 1
 
 UnpairedReason = Literal[
@@ -88,6 +88,30 @@ class UnmetNeed(_Item):
     )
 
 
+class CircuitVisit(_Item):
+    """One school on one weekday of an itinerant teacher's circuit (走教)."""
+
+    staff: str = Field(description="Staff id (工号).")
+    subject: str
+    home_school: str = Field(description="The teacher's school (posts and pay stay here).")
+    weekday: str = Field(description="Mon .. Sun (itinerant.days).")
+    order: int = Field(ge=1, description="1 for the day's first stop.")
+    school: str = Field(description="The school taught at.")
+    lessons: int = Field(ge=1, description="Lessons taught there that day.")
+    km: float = Field(ge=0, description="Km of the leg to this stop (from home or the last).")
+    minutes: float | None = Field(None, description="Minutes of that leg, where given.")
+
+
+class UnmetLessons(_Item):
+    """Weekly lessons of a subject a school needs and what the circuits cover."""
+
+    school: str
+    subject: str
+    weekly_lessons: int
+    covered: int
+    priority: int
+
+
 class Hire(_Item):
     """New teachers placed at a school (新教师优先补充农村薄弱校)."""
 
@@ -136,6 +160,8 @@ class Plan(BaseModel):
     roster: list[Move] = Field(default_factory=list)
     unmet_needs: list[UnmetNeed] = Field(default_factory=list)
     hires: list[Hire] = Field(default_factory=list)
+    circuits: list[CircuitVisit] = Field(default_factory=list)
+    unmet_lessons: list[UnmetLessons] = Field(default_factory=list)
 
     def canonical(self) -> Plan:
         """The same plan with every list in a fixed order."""
@@ -150,6 +176,11 @@ class Plan(BaseModel):
                     self.unmet_needs, key=lambda u: (u.school, u.subject, u.period)
                 ),
                 "hires": sorted(self.hires, key=lambda h: (h.school, h.subject)),
+                "circuits": sorted(
+                    self.circuits,
+                    key=lambda c: (c.staff, WEEKDAY_ORDER.get(c.weekday, 9), c.order),
+                ),
+                "unmet_lessons": sorted(self.unmet_lessons, key=lambda u: (u.school, u.subject)),
             }
         )
 
@@ -317,7 +348,22 @@ PLAN_COLUMNS: dict[str, list[str]] = {
     "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority", "reachable"],
     "principals": ["staff", "name", "from_school", "to_school", "to_school_name", "first_period"],
     "hires": ["school", "name", "subject", "count", "reason"],
+    "circuits": [
+        "staff",
+        "name",
+        "subject",
+        "home_school",
+        "weekday",
+        "order",
+        "school",
+        "lessons",
+        "km",
+        "minutes",
+    ],
+    "unmet_lessons": ["school", "name", "subject", "weekly_lessons", "covered", "priority"],
 }
+
+WEEKDAY_ORDER = {d: k for k, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
 
 
 def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
@@ -416,6 +462,42 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
         tables["hires"] = Table(
             PLAN_COLUMNS["hires"],
             [{**h.model_dump(), "name": names.get(h.school, "")} for h in plan.hires],
+        )
+    if "itinerant" in plan.parts:
+        people = {t.id: t.name or "" for t in inst.staff} if inst is not None else {}
+        tables["circuits"] = Table(
+            PLAN_COLUMNS["circuits"],
+            [
+                {**c.model_dump(), "name": people.get(c.staff, ""), "minutes": c.minutes}
+                for c in plan.circuits
+            ],
+        )
+        tables["unmet_lessons"] = Table(
+            PLAN_COLUMNS["unmet_lessons"],
+            [{**u.model_dump(), "name": names.get(u.school, "")} for u in plan.unmet_lessons],
+        )
+        # 走教 in the roster: one line per teacher and school taught at, the whole horizon.
+        if "roster" not in tables:
+            tables["roster"] = Table(PLAN_COLUMNS["roster"], [])
+        periods = len(inst.policy.horizon.periods) if inst is not None else 1
+        first = inst.policy.horizon.periods[0] if inst is not None else ""
+        seen = sorted({(c.staff, c.subject, c.home_school, c.school) for c in plan.circuits})
+        tables["roster"].rows.extend(
+            {
+                "staff": staff,
+                "name": people.get(staff, ""),
+                "role": "teacher",
+                "subject": subject,
+                "from_school": home,
+                "to_school": school,
+                "first_period": first,
+                "periods": periods,
+                "direction": "out",
+                "kind": "itinerant",
+                "mentee": "",
+                "fixed": False,
+            }
+            for staff, subject, home, school in seen
         )
     return tables
 

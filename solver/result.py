@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from solver.check.report import Violation
 from solver.plan import (
+    CircuitVisit,
     Hire,
     Membership,
     Move,
@@ -21,6 +22,7 @@ from solver.plan import (
     PartObjective,
     Plan,
     Status,
+    UnmetLessons,
     UnmetNeed,
     Unpaired,
 )
@@ -131,6 +133,27 @@ class RosterKpis(_Kpis):
     quota_capped: dict[str, QuotaCap]
 
 
+class ItinerantSubjectKpi(_Kpis):
+    """One subject's circuits."""
+
+    needed: int = Field(description="Weekly lessons needed (after the roster).")
+    covered: int
+    teachers: int
+
+
+class ItinerantKpis(_Kpis):
+    """Headline figures of the itinerant part (走教)."""
+
+    weekly_lessons_needed: int
+    weekly_lessons_covered: int
+    teachers_used: int
+    teachers_available: int = Field(description="Teachers who may circuit, with spare lessons.")
+    km_per_week: float
+    longest_day_km: float
+    schools_served: int
+    by_subject: dict[str, ItinerantSubjectKpi]
+
+
 # ---- part results ------------------------------------------------------------------------
 
 
@@ -165,7 +188,14 @@ class RosterResult(PartResult):
     kpis: RosterKpis | None = None
 
 
-AnyPartResult = Annotated[PairsResult | AlliancesResult | RosterResult, Field(discriminator="part")]
+class ItinerantResult(PartResult):
+    part: Literal["itinerant"] = "itinerant"
+    kpis: ItinerantKpis | None = None
+
+
+AnyPartResult = Annotated[
+    PairsResult | AlliancesResult | RosterResult | ItinerantResult, Field(discriminator="part")
+]
 
 
 # ---- what a part hands back to solve() -----------------------------------------------------
@@ -212,7 +242,22 @@ class RosterSolution:
         )
 
 
-PartSolution = PairsSolution | AlliancesSolution | RosterSolution
+@dataclass
+class ItinerantSolution:
+    """The itinerant part's result, its circuits and the weekly lessons left."""
+
+    result: ItinerantResult
+    objective: PartObjective | None = None
+    circuits: list[CircuitVisit] = field(default_factory=list)
+    unmet_lessons: list[UnmetLessons] = field(default_factory=list)
+
+    def apply(self, plan: Plan) -> Plan:
+        return plan.model_copy(
+            update={"circuits": self.circuits, "unmet_lessons": self.unmet_lessons}
+        )
+
+
+PartSolution = PairsSolution | AlliancesSolution | RosterSolution | ItinerantSolution
 
 
 # ---- the whole solve ---------------------------------------------------------------------

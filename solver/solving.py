@@ -10,12 +10,14 @@ from solver.check import validate
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.models.alliances import solve_alliances
+from solver.models.itinerant import solve_itinerant
 from solver.models.pairs import solve_pairs
 from solver.models.roster import solve_roster
 from solver.models.search import STOP, Progress, ProgressFn, SearchSettings
 from solver.plan import PART_ORDER, PartObjective, Plan
 from solver.result import (
     AlliancesResult,
+    ItinerantResult,
     PairsResult,
     PartResult,
     PartSolution,
@@ -62,6 +64,10 @@ def _roster(ctx: SolveContext) -> PartSolution:
     )
 
 
+def _itinerant(ctx: SolveContext) -> PartSolution:
+    return solve_itinerant(ctx.inst, ctx.plan, settings=ctx.settings, dist=ctx.dist)
+
+
 def _roster_needs(inst: Instance) -> tuple[str, ...]:
     # The roster builds on the pairs (mentors, the pair scope) and, with alliance scope,
     # on the alliances.
@@ -73,6 +79,8 @@ PARTS: dict[str, Part] = {
     "pairs": Part("pairs", _pairs, lambda inst: ()),
     "alliances": Part("alliances", _alliances, lambda inst: ()),
     "roster": Part("roster", _roster, _roster_needs),
+    # Circuits fill what the roster leaves when it is planned (else every shortage).
+    "itinerant": Part("itinerant", _itinerant, lambda inst: ()),
 }
 AVAILABLE_PARTS: tuple[str, ...] = tuple(PARTS)
 #: Each part's result type (a part taken from a given plan is reported with it).
@@ -80,6 +88,7 @@ PARTS_RESULT: dict[str, type[PartResult]] = {
     "pairs": PairsResult,
     "alliances": AlliancesResult,
     "roster": RosterResult,
+    "itinerant": ItinerantResult,
 }
 
 
@@ -201,6 +210,8 @@ def solve(
                 objectives[name] = given.objectives[name]
             continue
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
+        if base.deterministic:
+            remaining = time_limit  # never read the clock: each part its deterministic limit
         ctx.settings = replace(base, time_limit=remaining)
         if progress is not None:
             progress(Progress(name, "started"))

@@ -455,3 +455,67 @@ def test_roster_plans_with_every_rule_validate(inst: Instance) -> None:
 def test_roster_plans_with_every_rule_validate_beside_known_bugs(inst: Instance) -> None:
     # The property above, on counties that steer clear of its two checker bugs.
     assert_every_rule(inst)
+
+
+@st.composite
+def itinerant_counties(draw: st.DrawFn) -> Instance:
+    """Small counties with specialist teachers and villages short of their lessons."""
+    n = draw(st.integers(2, 6))
+    schools = [
+        school(
+            f"s{i}",
+            stage=draw(st.sampled_from(["primary", "junior", "nine_year"])),
+            area=draw(st.sampled_from(["urban", "town", "rural"])),
+            km=draw(st.floats(0, 25)),
+        )
+        for i in range(n)
+    ]
+    ids = [s.id for s in schools]
+    subjects = ["音乐", "美术"]
+    staff = [
+        teacher(
+            f"t{k}",
+            draw(st.sampled_from(ids)),
+            draw(st.sampled_from(subjects)),
+            weekly_load=draw(st.integers(0, 16)),
+            itinerant=draw(st.sampled_from([None, None, True, False])),
+        )
+        for k in range(draw(st.integers(0, 6)))
+    ]
+    needs = [
+        need(s, sub, shortage=1, weekly_lessons=draw(st.integers(1, 8)))
+        for s in ids
+        for sub in subjects
+        if draw(st.booleans())
+    ]
+    days = draw(
+        st.lists(st.sampled_from(["Mon", "Tue", "Wed"]), min_size=1, max_size=3, unique=True)
+    )
+    itinerant: dict[str, Any] = {
+        "max_schools_per_day": draw(st.integers(1, 3)),
+        "max_km_per_day": draw(st.floats(5, 60)),
+        "min_lessons_per_visit": draw(st.integers(1, 3)),
+        "max_lessons_per_day": draw(st.integers(2, 6)),
+        "days": days,
+    }
+    if draw(st.booleans()):
+        itinerant["max_teachers"] = draw(st.integers(0, 3))
+    weights = {
+        "itinerant_km": draw(st.integers(0, 5)),
+        "itinerant_teacher": draw(st.integers(0, 500)),
+    }
+    return county(
+        schools, staff=staff, needs=needs, policy={"itinerant": itinerant, "weights": weights}
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(itinerant_counties())
+def test_itinerant_plans_pass_the_checker(inst: Instance) -> None:
+    result = solve(inst, "itinerant", time_limit=10)
+    assert result.status in ("optimal", "feasible")
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations
+    assert report.objectives["itinerant"].value == result.objective
+    part = result.parts["itinerant"]
+    assert part.bound is not None and part.bound <= result.objective + 1e-6

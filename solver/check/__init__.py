@@ -12,6 +12,7 @@ from __future__ import annotations
 from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
 from solver.check.headship import HEADSHIP_CHECKS, headship_objective
 from solver.check.hires import HIRE_CHECKS
+from solver.check.itinerant import ITINERANT_CHECKS, circuit_facts, itinerant_objective
 from solver.check.mentors import MENTOR_CHECKS
 from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
 from solver.check.report import RosterRecount, ValidationReport, Violation
@@ -24,7 +25,13 @@ __all__ = ["ALL_CHECKS", "RosterRecount", "ValidationReport", "Violation", "vali
 
 #: Every rule's check, by the facts it reads; the docstring of each starts with its rule.
 ROSTER_RULE_CHECKS = (*ROSTER_CHECKS, *HEADSHIP_CHECKS, *MENTOR_CHECKS)
-ALL_CHECKS = (*PAIR_CHECKS, *ALLIANCE_CHECKS, *ROSTER_RULE_CHECKS, *HIRE_CHECKS)
+ALL_CHECKS = (
+    *PAIR_CHECKS,
+    *ALLIANCE_CHECKS,
+    *ROSTER_RULE_CHECKS,
+    *HIRE_CHECKS,
+    *ITINERANT_CHECKS,
+)
 
 
 def validate(inst: Instance, plan: Plan) -> ValidationReport:
@@ -59,6 +66,11 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
             v.extend(hire_check(inst, plan))
         report.kpis["roster"] = roster_recount(rf)
         report.objectives["roster"] = _with_headship(roster_objective(rf), headship_objective(rf))
+    if "itinerant" in plan.parts:
+        cf = circuit_facts(inst, plan, dist)
+        for circuit_check in ITINERANT_CHECKS:
+            v.extend(circuit_check(cf))
+        report.objectives["itinerant"] = itinerant_objective(cf)
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))

@@ -372,6 +372,15 @@ class Weights(_Section):
     )
     pair_km: int = Field(10, ge=0, description="Per km between helper and helped (cost).")
     alliance_km: int = Field(10, ge=0, description="Per km from member to lead (cost).")
+    itinerant_lesson: int = Field(
+        1_000,
+        ge=0,
+        description="Per weekly lesson of need a circuit leaves uncovered, x priority weight.",
+    )
+    itinerant_teacher: int = Field(
+        200, ge=0, description="Per teacher on a circuit (fewer teachers, same lessons)."
+    )
+    itinerant_km: int = Field(1, ge=0, description="Per km a week travelled on circuits.")
     roster_need: int = Field(
         10_000,
         ge=0,
@@ -454,6 +463,61 @@ class Weights(_Section):
     )
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Itinerant(_Section):
+    """走教 / 巡回授课: specialists teaching at several schools on fixed weekdays."""
+
+    subjects: list[str] = Field(
+        default_factory=lambda: ["音乐", "美术", "体育", "信息技术", "英语", "科学"],
+        description="Subjects taught on circuits; their teachers may circuit by default.",
+    )
+    standard_load: int = Field(
+        14,
+        ge=1,
+        le=40,
+        description=(
+            "Lessons a week of one teacher: a need without weekly_lessons is shortage x this, "
+            "and a teacher without weekly_load teaches this many at home."
+        ),
+    )
+    max_weekly_lessons: int = Field(
+        16, ge=1, le=40, description="A teacher's lessons a week, home and circuit together."
+    )
+    max_schools_per_day: int = Field(2, ge=1, le=5, description="Schools visited in one day.")
+    max_km_per_day: float = Field(
+        30.0, gt=0, description="Km a day, round trip from the home school."
+    )
+    max_minutes_per_day: float | None = Field(
+        None, gt=0, description="Minutes of travel a day (where distances.csv gives minutes)."
+    )
+    min_lessons_per_visit: int = Field(
+        2, ge=1, le=10, description="Lessons at a school on one visit (a visit is worth it)."
+    )
+    max_lessons_per_day: int = Field(
+        6, ge=1, le=12, description="Circuit lessons a teacher gives in one day."
+    )
+    days: list[str] = Field(
+        default_factory=lambda: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+        min_length=1,
+        description="Weekdays circuits may use.",
+    )
+    max_teachers: int | None = Field(
+        None, ge=0, description="Most itinerant teachers in the county; none: no limit."
+    )
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        bad = [d for d in value if d not in WEEKDAYS]
+        if bad:
+            raise ValueError(f"itinerant.days: unknown day(s) {bad}; use {', '.join(WEEKDAYS)}")
+        if len(set(value)) != len(value):
+            raise ValueError("itinerant.days: a day is listed twice")
+        return value
+
+
 class Policy(_Section):
     """Every rule as a key with its DOMAIN.md default."""
 
@@ -463,6 +527,7 @@ class Policy(_Section):
     rotation: Rotation = Field(default_factory=Rotation)
     needs: Needs = Field(default_factory=Needs)
     hires: Hires = Field(default_factory=Hires)
+    itinerant: Itinerant = Field(default_factory=Itinerant)
     weights: Weights = Field(default_factory=Weights)
 
 

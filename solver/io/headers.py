@@ -376,4 +376,11 @@ OUTPUT_HEADERS_ZH = {
     "shortage": "缺口",
     "covered": "已补",
     "priority": "优先级",
+    "home_school": "本校",
+    "weekday": "星期",
+    "order": "顺序",
+    "lessons": "课时",
+    "km": "公里",
+    "minutes": "分钟",
+    "weekly_lessons": "周课时缺口",
 }

@@ -29,6 +29,7 @@ TABLE_NAMES_ZH: dict[str, str] = {
     "hires": "新教师分配",
     "summary": "概况",
     "circuits": "走教安排",
+    "unmet_lessons": "走教未满足课时",
     "outreach": "送教下乡",
 }
 
@@ -50,7 +51,7 @@ HEADERS_ZH: dict[str, str] = {
 }
 
 #: Columns whose ``name`` is a school's name rather than a person's.
-SCHOOL_NAME_TABLES = frozenset({"unpaired", "hires"})
+SCHOOL_NAME_TABLES = frozenset({"unpaired", "hires", "unmet_lessons"})
 
 #: Field -> English value -> Chinese value, for the values the outputs write.
 VALUES_ZH: dict[str, dict[str, str]] = {
@@ -69,6 +70,15 @@ VALUES_ZH: dict[str, dict[str, str]] = {
         "itinerant": "走教",
     },
     "direction": {"out": "下乡", "in": "进城"},
+    "weekday": {
+        "Mon": "周一",
+        "Tue": "周二",
+        "Wed": "周三",
+        "Thu": "周四",
+        "Fri": "周五",
+        "Sat": "周六",
+        "Sun": "周日",
+    },
     "reason": {
         "no_helper_for_stage": "无同学段帮扶校",
         "too_far": "距离过远",
@@ -124,6 +134,18 @@ RULES_ZH: dict[str, str] = {
     "alliances.groups_per_region": "每片区联盟数",
     "alliances.by_stage": "分学段组建联盟",
     "alliances.mix_area": "城乡学校混合编组",
+    "itinerant.eligible": "走教教师须可走教且未交流",
+    "itinerant.subject_stage": "走教同学科同学段且对方缺课",
+    "itinerant.max_weekly_lessons": "走教周课时上限",
+    "itinerant.days": "走教日在规定星期",
+    "itinerant.max_schools_per_day": "每日走教学校数上限",
+    "itinerant.max_km_per_day": "每日往返里程上限",
+    "itinerant.max_minutes_per_day": "每日路途时间上限",
+    "itinerant.min_lessons_per_visit": "每次走教最少课时",
+    "itinerant.max_lessons_per_day": "每日走教课时上限",
+    "itinerant.need": "走教课时不超过缺口",
+    "itinerant.max_teachers": "走教教师人数上限",
+    "plan.circuit_figures": "走教里程数据正确",
     "horizon.periods": "交流在规划学期内",
     "staff.status": "免交流、暂缓人员不交流",
     "needs.shortage": "派往缺编学科",
@@ -397,7 +419,12 @@ def sentence(text: str, lang: Lang) -> str:
 # ---- the summary: parts, KPIs and cost terms ----------------------------------------------
 
 #: Part -> its Chinese name.
-PART_NAMES_ZH: dict[str, str] = {"pairs": "结对帮扶", "alliances": "联盟", "roster": "交流轮岗"}
+PART_NAMES_ZH: dict[str, str] = {
+    "pairs": "结对帮扶",
+    "alliances": "联盟",
+    "roster": "交流轮岗",
+    "itinerant": "走教",
+}
 
 #: Field of ``summary.json`` (and of each part in it) -> its Chinese label.
 SUMMARY_ZH: dict[str, str] = {
@@ -486,6 +513,16 @@ TERM_NAMES_ZH: dict[str, str] = {
     "complementarity_shortfall": "互补度差距",
     "distance_km": "距离(公里)",
     "history_changes": "牵头校变动",
+    "lessons_left": "未补周课时",
+    "km_per_week": "每周里程(公里)",
+    "weekly_lessons_needed": "周课时缺口",
+    "weekly_lessons_covered": "走教补足周课时",
+    "teachers_used": "走教教师数",
+    "teachers_available": "可走教教师数",
+    "longest_day_km": "最长一日里程(公里)",
+    "schools_served": "受益学校数",
+    "by_subject": "分学科",
+    "needed": "缺口",
     "later_tier_leads": "非优先等级牵头校",
     "strong_imbalance": "优质校分布不均",
     "backbone_imbalance": "骨干教师分布不均",

@@ -197,9 +197,7 @@ def solve_alliances_cpsat(
         for (i, k), var in x.items():
             model.add_hint(var, int(hint[i]) == k)
     solver = cp_model.CpSolver()
-    configure(solver, settings)
-    if time_limit is not None:
-        solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    configure(solver, settings, time_limit=None if time_limit is None else max(0.5, time_limit))
     st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress, "groups"))
     method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

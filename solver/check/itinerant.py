@@ -1,0 +1,304 @@
+"""The checker's itinerant rules (走教): one ``check_<rule>`` per rule, each returning its
+violations. Terms come from :mod:`solver.rules.itinerant`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from solver.check.report import Violation
+from solver.county.distances import Distances
+from solver.county.instance import Instance, School, Staff
+from solver.plan import CircuitVisit, PartObjective, Plan
+from solver.rules import itinerant as rules
+
+
+@dataclass
+class CircuitFacts:
+    """The plan's circuits and what every check needs, computed once."""
+
+    inst: Instance
+    plan: Plan
+    dist: Distances
+    minutes: rules.Minutes
+    schools: dict[str, School]
+    staff: dict[str, Staff]
+    rows: list[CircuitVisit]
+    days: dict[tuple[str, str], list[CircuitVisit]]
+    needs: dict[tuple[str, str], rules.WeeklyNeed]
+    spare: dict[str, int]
+    moved: set[str]
+
+
+def circuit_facts(inst: Instance, plan: Plan, dist: Distances) -> CircuitFacts:
+    moved = rules.moved_staff(plan.roster) if "roster" in plan.parts else set()
+    unmet = plan.unmet_needs if "roster" in plan.parts else None
+    days: dict[tuple[str, str], list[CircuitVisit]] = defaultdict(list)
+    for c in plan.circuits:
+        days[(c.staff, c.weekday)].append(c)
+    for visits in days.values():
+        visits.sort(key=lambda c: c.order)
+    return CircuitFacts(
+        inst,
+        plan,
+        dist,
+        rules.Minutes(inst),
+        {s.id: s for s in inst.schools},
+        {t.id: t for t in inst.staff},
+        list(plan.circuits),
+        dict(days),
+        rules.weekly_needs(inst, unmet),
+        rules.spare_lessons(inst, moved),
+        moved,
+    )
+
+
+def _v(rule: str, where: list[str], message: str, amount: float | None = None) -> Violation:
+    return Violation(rule=rule, where=where, message=message, amount=amount)
+
+
+def check_circuit_known(f: CircuitFacts) -> list[Violation]:
+    """[plan.unknown_school] A circuit names staff and schools of the instance."""
+    return [
+        _v("plan.unknown_school", [c.staff, c.school], "the circuit names an unknown id")
+        for c in f.rows
+        if c.staff not in f.staff or c.school not in f.schools or c.home_school not in f.schools
+    ]
+
+
+def check_eligible(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.eligible] An active teacher who may circuit (itinerant, or a teacher of an
+    itinerant subject), not moved by the roster, from their own school, in their subject."""
+    out = []
+    for sid in sorted({c.staff for c in f.rows if c.staff in f.staff}):
+        person = f.staff[sid]
+        mine = [c for c in f.rows if c.staff == sid]
+        if not rules.may_circuit(f.inst, person, f.moved):
+            why = "is moved by the roster" if sid in f.moved else "may not teach on a circuit"
+            out.append(_v("itinerant.eligible", [sid], f"{sid} {why}"))
+        elif any(c.home_school != person.school or c.subject != person.subject for c in mine):
+            out.append(
+                _v(
+                    "itinerant.eligible",
+                    [sid],
+                    f"{sid} teaches {person.subject} from {person.school}; the circuit says else",
+                )
+            )
+    return out
+
+
+def check_subject_stage(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.subject_stage] A circuit teaches a stage of the home school at a school
+    other than home that needs the subject."""
+    out = []
+    for c in f.rows:
+        host, home = f.schools.get(c.school), f.schools.get(c.home_school)
+        if host is None or home is None:
+            continue
+        if c.school == c.home_school or not rules.teaches_at(home, host):
+            out.append(
+                _v(
+                    "itinerant.subject_stage",
+                    [c.staff, c.school],
+                    f"{c.staff} from {c.home_school} may not teach at {c.school} (stage)",
+                )
+            )
+        elif (c.school, c.subject) not in f.needs:
+            out.append(
+                _v(
+                    "itinerant.subject_stage",
+                    [c.staff, c.school],
+                    f"{c.school} does not lack {c.subject} lessons",
+                )
+            )
+    return out
+
+
+def check_max_weekly_lessons(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_weekly_lessons] Circuit lessons a week within the teacher's spare
+    lessons (max_weekly_lessons less the lessons at home)."""
+    total: dict[str, int] = defaultdict(int)
+    for c in f.rows:
+        total[c.staff] += c.lessons
+    return [
+        _v(
+            "itinerant.max_weekly_lessons",
+            [sid],
+            f"{sid} teaches {n} circuit lessons a week, can spare {f.spare.get(sid, 0)}",
+            n - f.spare.get(sid, 0),
+        )
+        for sid, n in sorted(total.items())
+        if sid in f.spare and n > f.spare[sid]
+    ]
+
+
+def check_days(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.days] Circuits run on the policy's weekdays, a day's stops numbered
+    1, 2, ... in order."""
+    days = f.inst.policy.itinerant.days
+    out = []
+    for (sid, day), visits in sorted(f.days.items()):
+        if day not in days:
+            out.append(_v("itinerant.days", [sid, day], f"{sid} circuits on {day}"))
+        if [c.order for c in visits] != list(range(1, len(visits) + 1)):
+            out.append(_v("itinerant.days", [sid, day], f"{sid}'s stops on {day} are misnumbered"))
+    return out
+
+
+def check_max_schools_per_day(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_schools_per_day] At most this many schools a day."""
+    cap = f.inst.policy.itinerant.max_schools_per_day
+    return [
+        _v(
+            "itinerant.max_schools_per_day",
+            [sid, day],
+            f"{sid} visits {len(v)} on {day}",
+            len(v) - cap,
+        )
+        for (sid, day), v in sorted(f.days.items())
+        if len(v) > cap
+    ]
+
+
+def check_max_km_per_day(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_km_per_day, itinerant.max_minutes_per_day] A day's round trip from
+    home within the km (and, where distances give them, minutes) allowed."""
+    it = f.inst.policy.itinerant
+    out = []
+    for (sid, day), visits in sorted(f.days.items()):
+        if visits[0].home_school not in f.schools or any(c.school not in f.schools for c in visits):
+            continue
+        _, km, mins = rules.day_travel(
+            visits[0].home_school, [c.school for c in visits], f.dist, f.minutes
+        )
+        if km > it.max_km_per_day + 1e-6:
+            out.append(
+                _v(
+                    "itinerant.max_km_per_day",
+                    [sid, day],
+                    f"{sid} travels {km:.1f} km on {day}",
+                    round(km - it.max_km_per_day, 3),
+                )
+            )
+        if (
+            it.max_minutes_per_day is not None
+            and mins is not None
+            and mins > it.max_minutes_per_day
+        ):
+            out.append(
+                _v(
+                    "itinerant.max_minutes_per_day",
+                    [sid, day],
+                    f"{sid} travels {mins:.0f} minutes on {day}",
+                    round(mins - it.max_minutes_per_day, 1),
+                )
+            )
+    return out
+
+
+def check_min_lessons_per_visit(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.min_lessons_per_visit] A visit teaches at least this many lessons."""
+    low = f.inst.policy.itinerant.min_lessons_per_visit
+    return [
+        _v(
+            "itinerant.min_lessons_per_visit",
+            [c.staff, c.school, c.weekday],
+            f"{c.lessons} lesson(s) at {c.school} on {c.weekday}",
+            low - c.lessons,
+        )
+        for c in f.rows
+        if c.lessons < low
+    ]
+
+
+def check_max_lessons_per_day(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_lessons_per_day] A day's circuit lessons within this many."""
+    high = f.inst.policy.itinerant.max_lessons_per_day
+    out = []
+    for (sid, day), visits in sorted(f.days.items()):
+        n = sum(c.lessons for c in visits)
+        if n > high:
+            out.append(
+                _v("itinerant.max_lessons_per_day", [sid, day], f"{n} lessons on {day}", n - high)
+            )
+    return out
+
+
+def check_need(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.need] A school gets no more lessons of a subject than it lacks a week."""
+    got: dict[tuple[str, str], int] = defaultdict(int)
+    for c in f.rows:
+        got[(c.school, c.subject)] += c.lessons
+    out = []
+    for key, n in sorted(got.items()):
+        need = f.needs.get(key)
+        if need is not None and n > need.lessons:
+            out.append(
+                _v(
+                    "itinerant.need",
+                    list(key),
+                    f"{n} {key[1]} lessons a week at {key[0]}, it lacks {need.lessons}",
+                    n - need.lessons,
+                )
+            )
+    return out
+
+
+def check_max_teachers(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_teachers] At most this many teachers on circuits."""
+    cap = f.inst.policy.itinerant.max_teachers
+    used = sorted({c.staff for c in f.rows})
+    if cap is None or len(used) <= cap:
+        return []
+    return [
+        _v(
+            "itinerant.max_teachers",
+            used[:10],
+            f"{len(used)} teachers on circuits, at most {cap}",
+            len(used) - cap,
+        )
+    ]
+
+
+def check_circuit_figures(f: CircuitFacts) -> list[Violation]:
+    """[plan.circuit_figures] The km stated for each leg is right."""
+    out = []
+    for visits in f.days.values():
+        prev = visits[0].home_school
+        for c in visits:
+            if prev in f.schools and c.school in f.schools:
+                km = f.dist.km(prev, c.school)
+                if abs(km - c.km) > 0.01:
+                    out.append(
+                        _v(
+                            "plan.circuit_figures",
+                            [c.staff, c.school],
+                            f"stated {c.km} km, the instance gives {km:.3f} km",
+                            round(abs(km - c.km), 3),
+                        )
+                    )
+            prev = c.school
+    return out
+
+
+#: Every itinerant rule's check, in the order violations are listed.
+ITINERANT_CHECKS = (
+    check_circuit_known,
+    check_eligible,
+    check_subject_stage,
+    check_max_weekly_lessons,
+    check_days,
+    check_max_schools_per_day,
+    check_max_km_per_day,
+    check_min_lessons_per_visit,
+    check_max_lessons_per_day,
+    check_need,
+    check_max_teachers,
+    check_circuit_figures,
+)
+
+
+def itinerant_objective(f: CircuitFacts) -> PartObjective:
+    """The itinerant objective, recomputed from its definition (rules.itinerant_cost)."""
+    value, terms = rules.itinerant_cost(f.inst, f.needs, f.rows, f.dist, f.minutes)
+    return PartObjective(value=value, terms=terms)
