@@ -13,6 +13,7 @@ from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_ob
 from solver.check.headship import HEADSHIP_CHECKS, headship_objective
 from solver.check.hires import HIRE_CHECKS
 from solver.check.mentors import MENTOR_CHECKS
+from solver.check.outreach import OUTREACH_CHECKS, outreach_facts, outreach_objective
 from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
 from solver.check.report import RosterRecount, ValidationReport, Violation
 from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, roster_recount
@@ -25,6 +26,7 @@ __all__ = ["ALL_CHECKS", "RosterRecount", "ValidationReport", "Violation", "vali
 #: Every rule's check, by the facts it reads; the docstring of each starts with its rule.
 ROSTER_RULE_CHECKS = (*ROSTER_CHECKS, *HEADSHIP_CHECKS, *MENTOR_CHECKS)
 ALL_CHECKS = (*PAIR_CHECKS, *ALLIANCE_CHECKS, *ROSTER_RULE_CHECKS, *HIRE_CHECKS)
+ALL_CHECKS = (*ALL_CHECKS, *OUTREACH_CHECKS)
 
 
 def validate(inst: Instance, plan: Plan) -> ValidationReport:
@@ -59,6 +61,11 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
             v.extend(hire_check(inst, plan))
         report.kpis["roster"] = roster_recount(rf)
         report.objectives["roster"] = _with_headship(roster_objective(rf), headship_objective(rf))
+    if "outreach" in plan.parts:
+        of = outreach_facts(inst, plan, dist)
+        for outreach_check in OUTREACH_CHECKS:
+            v.extend(outreach_check(of))
+        report.objectives["outreach"] = outreach_objective(of)
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))
