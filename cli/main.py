@@ -123,7 +123,8 @@ def _load(path: Path) -> Instance:
     epilog=(
         "Outputs in OUT (default plans/NAME): plan.json, summary.json, and by --format: "
         "pairs.csv, unpaired.csv, alliances.csv, roster.csv, roster_schools.csv, "
-        "unmet_needs.csv, principals.csv, hires.csv (csv), plan.xlsx (xlsx). "
+        "unmet_needs.csv, principals.csv, hires.csv, outreach.csv, outreach_schools.csv "
+        "(csv), plan.xlsx (xlsx). "
         "Defaults: all parts, --time-limit 60, --format json,csv, --lang as the instance's "
         "headers. " + EXIT_CODES
     )
@@ -137,7 +138,8 @@ def solve(
         str | None,
         typer.Option(
             help=(
-                "Comma-separated parts: pairs,alliances,roster. The roster builds on the pairs "
+                "Comma-separated parts: pairs,alliances,roster,outreach. The roster and outreach "
+                "build on the pairs "
                 "(and, with rotation.scope = alliance, the alliances): they are planned too, "
                 "unless --with gives them."
             )

@@ -9,13 +9,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.county.instance import Instance
+from solver.county.needs import school_needs
 from solver.io import labels
 from solver.io.files import atomic_write, replace_folder
 from solver.io.tabular import Cell, Table, csv_bytes, mask_names
 from solver.io.workbook import workbook_bytes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-PART_ORDER = ("pairs", "alliances", "roster", "itinerant")
+PART_ORDER = ("pairs", "alliances", "roster", "itinerant", "outreach")
 PLAN_VERSION = 1
 
 UnpairedReason = Literal[
@@ -129,6 +130,22 @@ class Unpaired(_Item):
     detail: str
 
 
+class OutreachVisit(_Item):
+    """One line of the outreach calendar: a model-lesson visit (送教下乡) or a short
+    exchange (跟岗, a rural teacher shadowing at the helper school)."""
+
+    period: str = Field(description="Semester (horizon.periods).")
+    week: int = Field(ge=1, description="Week of the semester (the first, for a 跟岗 stint).")
+    staff: str = Field(description="Staff id (工号) of the visitor or the shadowing teacher.")
+    from_school: str = Field(description="Home school.")
+    to_school: str = Field(description="School visited (送教) or helper school (跟岗).")
+    subject: str = Field(description="Subject of the lesson, or the shadowing teacher's.")
+    kind: Literal["model_lesson", "shadowing"] = Field(
+        description="model_lesson 送教 / shadowing 跟岗."
+    )
+    days: int = Field(ge=1, description="Days away from home.")
+
+
 class PartObjective(_Item):
     """A part's objective (a cost: lower is better) and its terms."""
 
@@ -162,6 +179,7 @@ class Plan(BaseModel):
     hires: list[Hire] = Field(default_factory=list)
     circuits: list[CircuitVisit] = Field(default_factory=list)
     unmet_lessons: list[UnmetLessons] = Field(default_factory=list)
+    outreach: list[OutreachVisit] = Field(default_factory=list)
 
     def canonical(self) -> Plan:
         """The same plan with every list in a fixed order."""
@@ -181,6 +199,9 @@ class Plan(BaseModel):
                     key=lambda c: (c.staff, WEEKDAY_ORDER.get(c.weekday, 9), c.order),
                 ),
                 "unmet_lessons": sorted(self.unmet_lessons, key=lambda u: (u.school, u.subject)),
+                "outreach": sorted(
+                    self.outreach, key=lambda o: (o.period, o.week, o.from_school, o.staff)
+                ),
             }
         )
 
@@ -361,6 +382,27 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "minutes",
     ],
     "unmet_lessons": ["school", "name", "subject", "weekly_lessons", "covered", "priority"],
+    "outreach": [
+        "week",
+        "staff",
+        "name",
+        "from_school",
+        "to_school",
+        "subject",
+        "kind",
+        "days",
+        "period",
+    ],
+    "outreach_schools": [
+        "school",
+        "school_name",
+        "period",
+        "received",
+        "in_shortage",
+        "sent",
+        "shadowing_out",
+        "shadowing_in",
+    ],
 }
 
 WEEKDAY_ORDER = {d: k for k, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
@@ -499,7 +541,59 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
             }
             for staff, subject, home, school in seen
         )
+    if "outreach" in plan.parts:
+        tables.update(outreach_tables(plan, inst))
     return tables
+
+
+def outreach_tables(plan: Plan, inst: Instance | None) -> dict[str, Table]:
+    """The outreach calendar (one line per visit or 跟岗 stint) and its counts per school
+    and semester (visits received, of them in a subject the school is short of, visits
+    sent, teachers out and in on 跟岗)."""
+    people = {t.id: t.name or "" for t in inst.staff} if inst is not None else {}
+    names = {s.id: s.name for s in inst.schools} if inst is not None else {}
+    calendar = Table(
+        PLAN_COLUMNS["outreach"],
+        [{**o.model_dump(), "name": people.get(o.staff, "")} for o in plan.outreach],
+    )
+    short: set[tuple[str, str]] = set()
+    if inst is not None:
+        for period in {o.period for o in plan.outreach}:
+            for school, needs in school_needs(inst, period).items():
+                short |= {(f"{period}|{school}", s) for s, n in needs.items() if n.shortage}
+    counts: dict[tuple[str, str], list[int]] = {}
+    if inst is not None:  # every school that must receive visits, even one left without
+        for s in inst.schools:
+            if s.area == "rural" or s.tier == "weak":
+                for period in inst.policy.horizon.periods:
+                    counts[(s.id, period)] = [0, 0, 0, 0, 0]
+    for o in plan.outreach:
+        got = counts.setdefault((o.to_school, o.period), [0, 0, 0, 0, 0])
+        sent = counts.setdefault((o.from_school, o.period), [0, 0, 0, 0, 0])
+        if o.kind == "model_lesson":
+            got[0] += 1
+            got[1] += (f"{o.period}|{o.to_school}", o.subject) in short
+            sent[2] += 1
+        else:
+            sent[3] += 1
+            got[4] += 1
+    schools = Table(
+        PLAN_COLUMNS["outreach_schools"],
+        [
+            {
+                "school": school,
+                "school_name": names.get(school, ""),
+                "period": period,
+                "received": c[0],
+                "in_shortage": c[1],
+                "sent": c[2],
+                "shadowing_out": c[3],
+                "shadowing_in": c[4],
+            }
+            for (school, period), c in sorted(counts.items())
+        ],
+    )
+    return {"outreach": calendar, "outreach_schools": schools}
 
 
 def roster_by_school(plan: Plan) -> list[dict[str, Cell]]:

@@ -18,6 +18,7 @@ from solver.plan import (
     Hire,
     Membership,
     Move,
+    OutreachVisit,
     Pair,
     PartObjective,
     Plan,
@@ -154,6 +155,35 @@ class ItinerantKpis(_Kpis):
     by_subject: dict[str, ItinerantSubjectKpi]
 
 
+class OutreachKpis(_Kpis):
+    """Headline figures of the outreach part (送教下乡 and 跟岗)."""
+
+    visits: int = Field(description="Model-lesson visits (送教), all semesters.")
+    visits_required: int = Field(description="visits_per_school x receiving schools x semesters.")
+    receiving_schools: int = Field(description="Weak or rural schools.")
+    schools_reached: int = Field(
+        description="Receiving schools with visits_per_school visits in every semester."
+    )
+    schools_below: int = Field(description="Receiving schools short of visits in a semester.")
+    below_by_school: dict[str, dict[str, int]] = Field(
+        description="School -> semester -> visits missing."
+    )
+    visits_in_shortage_subject: int
+    visits_from_pair: int = Field(description="Visits from the school's pair helper.")
+    visits_from_alliance: int = Field(description="Visits from the school's alliance.")
+    mean_visit_km: float
+    visitors_available: int = Field(
+        description="Backbone teachers and studio members at home, summed over semesters."
+    )
+    teachers_used: int = Field(description="Distinct teachers who visit.")
+    short_exchanges: int = Field(description="跟岗 stints.")
+    short_exchanges_required: int
+    rural_without_helper: int = Field(
+        description="Rural schools with no helper school to shadow at (no pair, no lead)."
+    )
+    visits_by_school: dict[str, int] = Field(description="Visits received per school.")
+
+
 # ---- part results ------------------------------------------------------------------------
 
 
@@ -193,8 +223,14 @@ class ItinerantResult(PartResult):
     kpis: ItinerantKpis | None = None
 
 
+class OutreachResult(PartResult):
+    part: Literal["outreach"] = "outreach"
+    kpis: OutreachKpis | None = None
+
+
 AnyPartResult = Annotated[
-    PairsResult | AlliancesResult | RosterResult | ItinerantResult, Field(discriminator="part")
+    PairsResult | AlliancesResult | RosterResult | ItinerantResult | OutreachResult,
+    Field(discriminator="part"),
 ]
 
 
@@ -257,7 +293,21 @@ class ItinerantSolution:
         )
 
 
-PartSolution = PairsSolution | AlliancesSolution | RosterSolution | ItinerantSolution
+@dataclass
+class OutreachSolution:
+    """The outreach part's result and its calendar."""
+
+    result: OutreachResult
+    objective: PartObjective | None = None
+    outreach: list[OutreachVisit] = field(default_factory=list)
+
+    def apply(self, plan: Plan) -> Plan:
+        return plan.model_copy(update={"outreach": self.outreach})
+
+
+PartSolution = (
+    PairsSolution | AlliancesSolution | RosterSolution | ItinerantSolution | OutreachSolution
+)
 
 
 # ---- the whole solve ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.models.alliances import solve_alliances
 from solver.models.itinerant import solve_itinerant
+from solver.models.outreach import solve_outreach
 from solver.models.pairs import solve_pairs
 from solver.models.roster import solve_roster
 from solver.models.search import STOP, Progress, ProgressFn, SearchSettings
@@ -18,6 +19,7 @@ from solver.plan import PART_ORDER, PartObjective, Plan
 from solver.result import (
     AlliancesResult,
     ItinerantResult,
+    OutreachResult,
     PairsResult,
     PartResult,
     PartSolution,
@@ -74,6 +76,20 @@ def _roster_needs(inst: Instance) -> tuple[str, ...]:
     return ("pairs", "alliances") if inst.policy.rotation.scope == "alliance" else ("pairs",)
 
 
+def _outreach(ctx: SolveContext) -> PartSolution:
+    return solve_outreach(ctx.inst, ctx.plan, settings=ctx.settings, dist=ctx.dist)
+
+
+def _outreach_needs(inst: Instance) -> tuple[str, ...]:
+    # Visits prefer the pair helper and the alliance (when the policy draws alliances);
+    # 跟岗 goes to the helper school. The roster is not required: when it is planned
+    # (before outreach), staff it takes away that semester neither visit nor shadow.
+    a = inst.policy.alliances
+    drawn = a.groups is not None or a.groups_per_region is not None or bool(a.leads)
+    drawn = drawn or any(f.kind == "alliance" for f in inst.fixed)
+    return ("pairs", "alliances") if drawn else ("pairs",)
+
+
 #: The parts this version can plan, in planning order.
 PARTS: dict[str, Part] = {
     "pairs": Part("pairs", _pairs, lambda inst: ()),
@@ -81,6 +97,7 @@ PARTS: dict[str, Part] = {
     "roster": Part("roster", _roster, _roster_needs),
     # Circuits fill what the roster leaves when it is planned (else every shortage).
     "itinerant": Part("itinerant", _itinerant, lambda inst: ()),
+    "outreach": Part("outreach", _outreach, _outreach_needs),
 }
 AVAILABLE_PARTS: tuple[str, ...] = tuple(PARTS)
 #: Each part's result type (a part taken from a given plan is reported with it).
@@ -89,6 +106,7 @@ PARTS_RESULT: dict[str, type[PartResult]] = {
     "alliances": AlliancesResult,
     "roster": RosterResult,
     "itinerant": ItinerantResult,
+    "outreach": OutreachResult,
 }
 
 
@@ -115,6 +133,8 @@ def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None)
             wanted.update(PARTS[name].needs(inst))
     elif "roster" in wanted:
         wanted.add("pairs")
+    if inst is None and "outreach" in wanted:
+        wanted.update(("pairs", "alliances"))
     return [p for p in PART_ORDER if p in wanted]
 
 

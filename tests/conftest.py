@@ -103,7 +103,7 @@ def demo_path() -> Path:
 #: policy such counties are honestly infeasible (see test_cli.py's
 #: test_generated_county_under_its_default_policy_is_infeasible): quotas no teacher can
 #: meet. The planner accepts schools below their quota (each listed).
-VEHICLE_POLICY = "\n[rotation]\ncap_quota = true\n"
+VEHICLE_POLICY = "\n[rotation]\ncap_quota = true\n[outreach]\ncap_visits = true\n"
 
 
 def as_vehicle(folder: Path) -> Path:
@@ -112,6 +112,8 @@ def as_vehicle(folder: Path) -> Path:
     policy = folder / "policy.toml"
     text = policy.read_text(encoding="utf-8")
     if "cap_quota = true" in text:
+        if "cap_visits" not in text:  # the shipped demo county: visits may be held below too
+            policy.write_text(text + "\n[outreach]\ncap_visits = true\n", encoding="utf-8")
         return folder
     assert "[rotation]" not in text, "the county already sets rotation keys"
     policy.write_text(text + VEHICLE_POLICY, encoding="utf-8")

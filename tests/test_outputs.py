@@ -384,7 +384,13 @@ def test_english_stays_the_default_of_an_english_instance_and_lang_overrides(
     inst, result = zh_solved
     english = read_csv(result.plan.files(inst=inst, lang="en")["roster.csv"])
     assert english[0][:3] == ["staff", "name", "role"]
-    assert {r[9] for r in english[1:]} <= {"exchange", "secondment", "mentor", "headship", "itinerant"}
+    assert {r[9] for r in english[1:]} <= {
+        "exchange",
+        "secondment",
+        "mentor",
+        "headship",
+        "itinerant",
+    }
 
 
 def test_the_workbook_speaks_chinese_and_opens_on_the_summary(

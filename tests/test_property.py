@@ -18,6 +18,8 @@ from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 
 STAGES = ["kindergarten", "primary", "junior", "nine_year"]
 SUBJECTS = ["语文", "英语", "音乐"]
+#: The roster's tests plan the parts up to the roster (outreach has its own below).
+ROSTER_PARTS = "pairs,alliances,roster"
 
 
 @st.composite
@@ -388,7 +390,7 @@ def one_for_one_learner_beyond_partners() -> Instance:
 
 def _solved_and_valid(inst: Instance) -> None:
     """Solved, valid, and the checker recounts the solver's objective and KPIs."""
-    result = solve(inst, time_limit=20)
+    result = solve(inst, ROSTER_PARTS, time_limit=20)
     assert result.status in ("optimal", "feasible"), result.parts["roster"].message
     report = validate(inst, result.plan)
     assert report.ok, report.violations
@@ -421,7 +423,7 @@ def test_roster_feasible_by_construction_without_backbone_principals(inst: Insta
 def assert_every_rule(inst: Instance) -> None:
     """A plan, or an honest infeasible status: the message names every rule the closest
     plan misses, and the schools it names for rotation.rate are the checker's."""
-    result = solve(inst, time_limit=20)
+    result = solve(inst, ROSTER_PARTS, time_limit=20)
     message = result.parts["roster"].message
     if result.status == "infeasible":
         assert message  # always says why
@@ -455,6 +457,80 @@ def test_roster_plans_with_every_rule_validate(inst: Instance) -> None:
 def test_roster_plans_with_every_rule_validate_beside_known_bugs(inst: Instance) -> None:
     # The property above, on counties that steer clear of its two checker bugs.
     assert_every_rule(inst)
+
+
+# ---- outreach (送教下乡 and 跟岗) ----------------------------------------------------------
+
+
+@st.composite
+def outreach_counties(draw: st.DrawFn) -> Instance:
+    """Small counties with backbone teachers and studio members; any policy figures."""
+    n = draw(st.integers(2, 9))
+    schools = [
+        school(
+            f"s{i}",
+            stage=draw(st.sampled_from(STAGES)),
+            tier=draw(st.sampled_from(["strong", "ordinary", "weak"])),
+            area=draw(st.sampled_from(["urban", "town", "rural"])),
+            km=draw(st.floats(0, 60)),
+        )
+        for i in range(n)
+    ]
+    ids = [s.id for s in schools]
+    staff = [
+        teacher(
+            f"t{k}",
+            draw(st.sampled_from(ids)),
+            draw(st.sampled_from(SUBJECTS)),
+            backbone=draw(st.sampled_from(["none", "school", "county", "province"])),
+            studio=draw(st.sampled_from([None, "名师工作室"])),
+            status=draw(st.sampled_from(["active", "active", "exempt"])),
+        )
+        for k in range(draw(st.integers(0, 14)))
+    ]
+    needs = [
+        need(draw(st.sampled_from(ids)), s, shortage=draw(st.integers(0, 2))) for s in SUBJECTS
+    ]
+    outreach = {
+        "visits_per_school": draw(st.integers(0, 3)),
+        "max_visits_per_teacher": draw(st.integers(0, 4)),
+        "max_away_per_school_per_week": draw(st.integers(0, 2)),
+        "weeks": draw(st.sampled_from(["1-2", "1-4", "2;4;5", "1-18"])),
+        "short_exchanges": draw(st.booleans()),
+        "short_exchange_weeks": draw(st.integers(1, 2)),
+    }
+    return county(schools, staff=staff, needs=needs, policy={"outreach": outreach})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(outreach_counties())
+def test_outreach_plans_pass_the_checker(inst: Instance) -> None:
+    result = solve(inst, parts="outreach", time_limit=10)
+    part = result.parts["outreach"]
+    report = validate(inst, result.plan)
+    broken = {v.rule for v in report.violations} - {"plan.status"}
+    if part.status in ("optimal", "feasible"):
+        assert report.ok, report.violations
+    else:
+        # Infeasible only by a shortfall the checker names; every other rule is kept.
+        assert part.status == "infeasible"
+        assert broken and broken <= {"outreach.visits_per_school", "outreach.short_exchanges"}
+    assert report.objectives["outreach"] == result.plan.objectives["outreach"]
+    assert part.bound is not None and part.bound <= part.objective  # type: ignore[operator]
+
+
+def test_outreach_feasible_by_construction_is_solved() -> None:
+    """Each weak school has two backbone teachers of its stage at a strong school nearby:
+    never infeasible."""
+    schools = [school("h"), school("w1", tier="weak", km=3), school("w2", tier="weak", km=4)]
+    staff = [teacher(f"b{k}", "h", "英语", backbone="county") for k in range(2)]
+    inst = county(schools, staff=staff, policy={"outreach": {"short_exchanges": False}})
+    result = solve(inst, parts="outreach")
+    assert result.parts["outreach"].status == "optimal"
+    assert validate(inst, result.plan).ok
+
+
+# ---- itinerant (走教) ------------------------------------------------------------------
 
 
 @st.composite

@@ -14,6 +14,7 @@ from solver.check.headship import HEADSHIP_CHECKS, headship_objective
 from solver.check.hires import HIRE_CHECKS
 from solver.check.itinerant import ITINERANT_CHECKS, circuit_facts, itinerant_objective
 from solver.check.mentors import MENTOR_CHECKS
+from solver.check.outreach import OUTREACH_CHECKS, outreach_facts, outreach_objective
 from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
 from solver.check.report import RosterRecount, ValidationReport, Violation
 from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, roster_recount
@@ -31,6 +32,7 @@ ALL_CHECKS = (
     *ROSTER_RULE_CHECKS,
     *HIRE_CHECKS,
     *ITINERANT_CHECKS,
+    *OUTREACH_CHECKS,
 )
 
 
@@ -71,6 +73,11 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         for circuit_check in ITINERANT_CHECKS:
             v.extend(circuit_check(cf))
         report.objectives["itinerant"] = itinerant_objective(cf)
+    if "outreach" in plan.parts:
+        of = outreach_facts(inst, plan, dist)
+        for outreach_check in OUTREACH_CHECKS:
+            v.extend(outreach_check(of))
+        report.objectives["outreach"] = outreach_objective(of)
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))

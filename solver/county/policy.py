@@ -518,6 +518,99 @@ class Itinerant(_Section):
         return value
 
 
+# ---- outreach: 送教下乡 and short exchanges (跟岗) ---------------------------------------
+
+
+def _week_list(value: Any) -> Any:
+    """``18`` or ``"1-18"`` or ``"1-8;10-18"`` -> the list of weeks."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return list(range(1, value + 1))
+    if isinstance(value, str):
+        weeks: list[int] = []
+        for chunk in value.replace("；", ";").replace(",", ";").split(";"):
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            low, _, high = chunk.partition("-")
+            weeks.extend(range(int(low), int(high or low) + 1))
+        return weeks
+    return value
+
+
+class Outreach(_Section):
+    """送教下乡 / 送教到校 (model lessons at weak and rural schools) and short exchanges
+    (rural teachers shadowing at their helper school, 跟岗), per semester."""
+
+    weeks: list[int] = Field(
+        default_factory=lambda: list(range(1, 19)),
+        min_length=1,
+        description='Teaching weeks of a semester open to outreach (18, "1-18" or a list).',
+    )
+    visits_per_school: int = Field(
+        2,
+        ge=0,
+        description=(
+            "Model-lesson visits each weak or rural school receives at least, per semester "
+            "(its shortage subjects first)."
+        ),
+    )
+    max_visits_per_teacher: int = Field(
+        4, ge=0, description="Visits a teacher makes at most per semester (one a week)."
+    )
+    max_away_per_school_per_week: int = Field(
+        2,
+        ge=0,
+        description="Teachers a school has away on outreach (visits, 跟岗) in one week at most.",
+    )
+    visit_days: int = Field(1, ge=1, le=5, description="Days of one model-lesson visit.")
+    cap_visits: bool = Field(
+        False,
+        description=(
+            "The planner accepts schools below visits_per_school where no more visits can be "
+            "given (no visitor of their stage left): each school held below is listed and "
+            "every missing visit still costs weight_missing, instead of the plan being "
+            "infeasible; the checker then proves no visitor could have added a visit."
+        ),
+    )
+    short_exchanges: bool = Field(
+        True,
+        description=(
+            "Each rural school with a helper school (its pair's helper, else its alliance's "
+            "lead) sends at least one teacher to shadow there (跟岗) each semester (seed 000: "
+            "short exchanges of at least a week every semester)."
+        ),
+    )
+    short_exchange_weeks: int = Field(
+        1, ge=1, le=18, description="Length of a short exchange (跟岗), consecutive weeks."
+    )
+    weight_missing: int = Field(
+        1_000_000, ge=0, description="Per visit or short exchange a school misses (cost)."
+    )
+    weight_off_need: int = Field(
+        100, ge=0, description="Per visit in a subject the school is not short of (cost)."
+    )
+    weight_not_pair: int = Field(
+        10, ge=0, description="Per visit not from the school's pair helper (cost)."
+    )
+    weight_not_alliance: int = Field(
+        20, ge=0, description="Per visit from outside the school's alliance (cost)."
+    )
+    weight_km: int = Field(1, ge=0, description="Per km of a visit, rounded per visit (cost).")
+
+    @field_validator("weeks", mode="before")
+    @classmethod
+    def _weeks(cls, value: Any) -> Any:
+        return _week_list(value)
+
+    @model_validator(mode="after")
+    def _sorted(self) -> Outreach:
+        if any(w < 1 for w in self.weeks) or len(set(self.weeks)) != len(self.weeks):
+            raise ValueError("outreach.weeks must be distinct week numbers from 1")
+        if self.weeks != sorted(self.weeks):
+            object.__setattr__(self, "weeks", sorted(self.weeks))
+        return self
+
+
 class Policy(_Section):
     """Every rule as a key with its DOMAIN.md default."""
 
@@ -529,6 +622,7 @@ class Policy(_Section):
     hires: Hires = Field(default_factory=Hires)
     itinerant: Itinerant = Field(default_factory=Itinerant)
     weights: Weights = Field(default_factory=Weights)
+    outreach: Outreach = Field(default_factory=Outreach)
 
 
 def nest_dotted(flat: dict[str, object]) -> dict[str, object]:

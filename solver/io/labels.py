@@ -27,6 +27,7 @@ TABLE_NAMES_ZH: dict[str, str] = {
     "unmet_needs": "未满足需求",
     "principals": "校长轮岗",
     "hires": "新教师分配",
+    "outreach_schools": "学校送教汇总",
     "summary": "概况",
     "circuits": "走教安排",
     "unmet_lessons": "走教未满足课时",
@@ -48,6 +49,15 @@ HEADERS_ZH: dict[str, str] = {
     "region": "片区",
     "students": "学生数",
     "surplus": "富余人数",
+    # outreach.csv, outreach_schools.csv
+    "week": "周次",
+    "days": "天数",
+    "school_name": "学校名称",
+    "received": "接受送教次数",
+    "in_shortage": "其中缺编学科",
+    "sent": "派出送教次数",
+    "shadowing_out": "派出跟岗人数",
+    "shadowing_in": "接收跟岗人数",
 }
 
 #: Columns whose ``name`` is a school's name rather than a person's.
@@ -68,6 +78,9 @@ VALUES_ZH: dict[str, dict[str, str]] = {
         "mentor": "带徒",
         "headship": "校长轮岗",
         "itinerant": "走教",
+        # outreach
+        "model_lesson": "送教",
+        "shadowing": "跟岗",
     },
     "direction": {"out": "下乡", "in": "进城"},
     "weekday": {
@@ -189,6 +202,13 @@ RULES_ZH: dict[str, str] = {
     "hires.count": "新教师人数",
     "hires.rural_weak_first": "新教师优先农村薄弱校",
     "hires.maximal": "新教师应分尽分",
+    "outreach.weeks": "送教在学期周次内",
+    "outreach.visitors": "送教教师资格",
+    "outreach.visits_per_school": "每校送教次数",
+    "outreach.max_visits_per_teacher": "每人送教次数上限",
+    "outreach.max_away_per_school_per_week": "每校每周外出人数上限",
+    "outreach.short_exchanges": "乡村学校跟岗",
+    "outreach.short_exchange_weeks": "跟岗周数",
     "plan.unknown_school": "学校代码有效",
     "plan.unknown_staff": "工号有效",
     "plan.pair_figures": "结对数据一致",
@@ -425,6 +445,7 @@ PART_NAMES_ZH: dict[str, str] = {
     "roster": "交流轮岗",
     "itinerant": "走教",
 }
+PART_NAMES_ZH["outreach"] = "送教下乡"
 
 #: Field of ``summary.json`` (and of each part in it) -> its Chinese label.
 SUMMARY_ZH: dict[str, str] = {
@@ -504,6 +525,23 @@ KPI_NAMES_ZH: dict[str, str] = {
     "quota_capped": "低于交流名额的学校",
     "by_rate": "按比例应交流",
     "can_move": "实际交流",
+    # outreach
+    "visits": "送教次数",
+    "visits_required": "应送教次数",
+    "receiving_schools": "应接受送教的学校数",
+    "schools_reached": "送教达标学校数",
+    "schools_below": "送教未达标学校数",
+    "below_by_school": "各校送教缺口",
+    "visits_in_shortage_subject": "缺编学科送教次数",
+    "visits_from_pair": "来自结对帮扶校的送教",
+    "visits_from_alliance": "来自本联盟的送教",
+    "mean_visit_km": "平均送教距离(公里)",
+    "visitors_available": "可送教教师(人·学期)",
+    "teachers_used": "参与送教教师数",
+    "short_exchanges": "跟岗人次",
+    "short_exchanges_required": "应跟岗人次",
+    "rural_without_helper": "无帮扶校的乡村学校",
+    "visits_by_school": "各校接受送教次数",
 }
 
 #: Objective term (``terms`` of each part) -> its Chinese label.
@@ -537,6 +575,12 @@ TERM_NAMES_ZH: dict[str, str] = {
     "quota_missing": "低于交流名额(人)",
     "principals_due_not_moved": "届满校长未轮岗",
     "principals_distance_km": "校长轮岗距离(公里)",
+    # outreach
+    "visits_missing": "送教缺口(次)",
+    "short_exchanges_missing": "跟岗缺口(人次)",
+    "visits_off_need": "非缺编学科送教",
+    "visits_not_pair": "非结对帮扶校送教",
+    "visits_not_alliance": "联盟外送教",
 }
 
 

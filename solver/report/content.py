@@ -22,6 +22,7 @@ from solver.check.alliances import ALLIANCE_CHECKS
 from solver.check.headship import HEADSHIP_CHECKS
 from solver.check.hires import HIRE_CHECKS
 from solver.check.mentors import MENTOR_CHECKS
+from solver.check.outreach import OUTREACH_CHECKS
 from solver.check.pairs import PAIR_CHECKS
 from solver.check.report import Violation
 from solver.check.roster import ROSTER_CHECKS
@@ -59,6 +60,8 @@ TABLE_ORDER: tuple[str, ...] = (
     "unmet_needs",
     "hires",
     "roster_schools",
+    "outreach",
+    "outreach_schools",
 )
 
 #: The checks that speak for each part, as :func:`solver.check.validate` runs them.
@@ -66,6 +69,7 @@ PART_CHECKS: dict[str, tuple[Callable[..., list[Violation]], ...]] = {
     "pairs": PAIR_CHECKS,
     "alliances": ALLIANCE_CHECKS,
     "roster": (*ROSTER_CHECKS, *HEADSHIP_CHECKS, *MENTOR_CHECKS, *HIRE_CHECKS),
+    "outreach": OUTREACH_CHECKS,
 }
 
 RuleState = Literal["met", "missed", "priced"]

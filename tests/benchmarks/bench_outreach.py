@@ -1,0 +1,168 @@
+"""Benchmark: the outreach calendar (送教下乡 and 跟岗) on haicheng-like and on a generated
+2,000-school, 80,000-staff county.
+
+Run from the repository root::
+
+    python tests/benchmarks/bench_outreach.py
+
+Pairs and alliances are solved first (as ``twinning solve --parts outreach`` does); the
+outreach part is then timed on its own, with candidate arcs and pricing (the default) and,
+side by side in the same run, on the full network with every arc (``prune=False``). On
+haicheng-like the whole solve with the roster is run too (staff away on a roster move
+neither visit nor shadow). Prints status, objective, bound, gap, seconds and the counts
+per school (visits received, by subject), and writes ``tests/benchmarks/results/outreach.md``.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+RESULTS = Path(__file__).parent / "results" / "outreach.md"
+
+
+def _outreach_alone(inst, plan, prune: bool | None):  # type: ignore[no-untyped-def]
+    """prune: None as configured, True always (candidates + pricing), False never."""
+    from solver.models.outreach import flow, solve_outreach
+
+    keep = flow.PRUNE_ABOVE
+    flow.PRUNE_ABOVE = {None: keep, True: 0, False: 10**12}[prune]
+    try:
+        t0 = time.perf_counter()
+        sol = solve_outreach(inst, plan)
+        return sol, time.perf_counter() - t0
+    finally:
+        flow.PRUNE_ABOVE = keep
+
+
+def _counts(plan, inst) -> list[str]:  # type: ignore[no-untyped-def]
+    from solver.rules.outreach import receives
+
+    visits = [o for o in plan.outreach if o.kind == "model_lesson"]
+    periods = inst.policy.horizon.periods
+    got = Counter((o.to_school, o.period) for o in visits)
+    receivers = [s.id for s in inst.schools if receives(s)]
+    per = Counter(got[(r, p)] for r in receivers for p in periods)
+    subjects = Counter(o.subject for o in visits)
+    stints = sum(o.kind == "shadowing" for o in plan.outreach)
+    return [
+        f"receiving schools {len(receivers)}; visits {len(visits)} over {len(periods)} "
+        f"semesters; 跟岗 stints {stints}",
+        "visits received per school and semester: "
+        + ", ".join(f"{k}: {v} school-semesters" for k, v in sorted(per.items())),
+        "visits by subject: " + ", ".join(f"{s} {n}" for s, n in subjects.most_common()),
+    ]
+
+
+def run(name: str, path: str, lines: list[str], *, with_roster: bool, full: bool) -> None:
+    from solver import load_instance, solve, validate
+
+    inst = load_instance(path)
+    t0 = time.perf_counter()
+    base = solve(inst, "pairs,alliances", time_limit=120)
+    base_s = time.perf_counter() - t0
+    lines.append(f"### {name}\n")
+    lines.append(f"pairs + alliances first: {base.status}, {base_s:.1f} s\n")
+    lines.append("| outreach | status | objective | bound | gap | seconds | visit arcs | valid |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    variants: list[tuple[str, bool | None]] = [("as configured (default)", None)]
+    if full:  # the full network of a 2,000-school county is ~20M arcs: haicheng-like only
+        variants += [("candidates + pricing, forced", True), ("every arc", False)]
+    for label, prune in variants:
+        sol, secs = _outreach_alone(inst, base.plan, prune)
+        r = sol.result
+        plan = sol.apply(base.plan).model_copy(
+            update={
+                "parts": [*base.plan.parts, "outreach"],
+                "objectives": {**base.plan.objectives, "outreach": sol.objective},
+                "objective": base.plan.objective + r.objective,
+            }
+        )
+        report = validate(inst, plan)
+        ok = "yes" if report.ok else f"no ({len(report.violations)})"
+        row = (
+            f"| {label} | {r.status} | {r.objective} | {r.bound:.0f} | {r.gap:.4%} | "
+            f"{secs:.2f} | {r.method} | {ok} |"
+        )
+        print(name, row, flush=True)
+        lines.append(row)
+        if prune is None:
+            counts = _counts(plan, inst)
+    lines.append("")
+    lines.extend(f"- {c}" for c in counts)
+    for c in counts:
+        print(name, c, flush=True)
+    if with_roster:
+        t0 = time.perf_counter()
+        whole = solve(inst, time_limit=120, seed=1)
+        secs = time.perf_counter() - t0
+        o = whole.parts["outreach"]
+        row = (
+            f"- whole solve with the roster: status {whole.status}; outreach {o.status}, "
+            f"gap {o.gap:.4%}, outreach {o.wall_time:.2f} s of {secs:.1f} s; "
+            f"{o.kpis.visits if o.kpis else 0} visits, "
+            f"{o.kpis.short_exchanges if o.kpis else 0} 跟岗 stints"
+        )
+        print(name, row, flush=True)
+        lines.append(row)
+    lines.append("")
+
+
+def main() -> None:
+    lines = [
+        "# Outreach (送教下乡 and 跟岗) benchmark",
+        "",
+        f"Command: `python tests/benchmarks/bench_outreach.py` ({date.today()}, "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()})",
+        "",
+    ]
+    run(
+        "haicheng-like",
+        str(ROOT / "instances" / "haicheng-like"),
+        lines,
+        with_roster=True,
+        full=True,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        county = Path(tmp) / "county2000"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cli.main",
+                "generate",
+                "--schools",
+                "2000",
+                "--staff",
+                "80000",
+                "--seed",
+                "11",
+                "-o",
+                str(county),
+            ],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        run(
+            "generated 2,000 schools / 80,000 staff (seed 11)",
+            str(county),
+            lines,
+            with_roster=False,
+            full=False,
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
