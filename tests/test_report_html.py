@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -406,8 +407,12 @@ def test_tables_hold_the_plan_and_sort_and_search(
 
     rows = _all_rows(opened, "roster")
     staff = _column(opened, "roster", "staff")
-    assert len(rows) == len(plan.roster)
-    assert sorted(r[staff] for r in rows) == sorted(m.staff for m in plan.roster)
+    # the roster's moves, and a 走教 line per teacher and school of the circuits
+    itinerant = sorted({(c.staff, c.school) for c in plan.circuits})
+    assert len(rows) == len(plan.roster) + len(itinerant)
+    assert sorted(r[staff] for r in rows) == sorted(
+        [m.staff for m in plan.roster] + [s for s, _ in itinerant]
+    )
 
     # Sorting: distance ascending, then descending on a second click.
     opened.page.click('.tabs button[data-table="pairs"]')
@@ -442,14 +447,19 @@ def test_paginated_table_keeps_the_page_small(
     assert opened.js("document.querySelectorAll('[data-grid=\"roster\"] tbody tr').length") == 50
     opened.page.click('[data-grid="roster"] button.next')
     assert opened.page.inner_text('[data-grid="roster"] .grid-page').startswith("2 /")
-    assert str(len(plan.roster)) in opened.page.inner_text('[data-grid="roster"] .grid-count')
+    itinerant = len({(c.staff, c.school) for c in plan.circuits})
+    count = opened.page.inner_text('[data-grid="roster"] .grid-count')
+    assert str(len(plan.roster) + itinerant) in count
 
 
 def test_school_panel_shows_who_leaves_and_arrives(
     haicheng_page: tuple[Opened, Instance, Plan], capsys: pytest.CaptureFixture[str]
 ) -> None:
     opened, _, plan = haicheng_page
-    moves = [m for m in plan.roster if m.kind != "mentor"]
+    # the roster's lines (its moves, and a 走教 line per teacher and school of the circuits)
+    lines = [(m.staff, m.from_school, m.to_school) for m in plan.roster if m.kind != "mentor"]
+    lines += sorted({(c.staff, c.home_school, c.school) for c in plan.circuits})
+    moves = [SimpleNamespace(staff=s, from_school=a, to_school=b) for s, a, b in lines]
     out_of = {m.from_school for m in moves}
     into = {m.to_school for m in moves}
     sid = sorted(out_of & into)[0]

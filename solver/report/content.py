@@ -21,6 +21,7 @@ from solver.check import ValidationReport
 from solver.check.alliances import ALLIANCE_CHECKS
 from solver.check.headship import HEADSHIP_CHECKS
 from solver.check.hires import HIRE_CHECKS
+from solver.check.itinerant import ITINERANT_CHECKS
 from solver.check.mentors import MENTOR_CHECKS
 from solver.check.outreach import OUTREACH_CHECKS
 from solver.check.pairs import PAIR_CHECKS
@@ -60,6 +61,8 @@ TABLE_ORDER: tuple[str, ...] = (
     "unmet_needs",
     "hires",
     "roster_schools",
+    "circuits",
+    "unmet_lessons",
     "outreach",
     "outreach_schools",
 )
@@ -69,6 +72,7 @@ PART_CHECKS: dict[str, tuple[Callable[..., list[Violation]], ...]] = {
     "pairs": PAIR_CHECKS,
     "alliances": ALLIANCE_CHECKS,
     "roster": (*ROSTER_CHECKS, *HEADSHIP_CHECKS, *MENTOR_CHECKS, *HIRE_CHECKS),
+    "itinerant": ITINERANT_CHECKS,
     "outreach": OUTREACH_CHECKS,
 }
 
