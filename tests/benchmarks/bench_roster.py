@@ -77,7 +77,7 @@ def _run(
         )
         return
     t0 = time.perf_counter()
-    result = solve(inst, time_limit=limit, seed=seed)
+    result = solve(inst, "pairs,alliances,roster", time_limit=limit, seed=seed)
     total = time.perf_counter() - t0
     part = result.parts["roster"]
     report = validate(inst, result.plan)
