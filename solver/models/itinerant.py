@@ -180,12 +180,13 @@ def _subject_models(
                 count[key] += 1
                 kept.append(t)
         if kept or classes:
-            models.append(SubjectModel(subject, kept, routes, mine, spare, dict(classes)))
+            whole = SubjectModel(subject, kept, routes, mine, spare, dict(classes))
+            models += split_by_region(inst, whole)
     return models, needs, len(spare), reach
 
 
-#: Seconds a subject's model gets at least, whatever is left of the time limit.
-MIN_SHARE = 2.0
+#: Seconds a model gets at least, whatever is left of the time limit.
+MIN_SHARE = 0.5
 #: Costs in the bound's flow are scaled by this to stay integer.
 BOUND_SCALE = 1000
 
@@ -245,6 +246,34 @@ def coverage_bound(
         if flow.solve() == flow.OPTIMAL:
             saved += -flow.optimal_cost() / BOUND_SCALE
     return max(0.0, total - saved)
+
+
+#: A subject's model above this many (teacher, route) columns is split by region.
+SPLIT_COLUMNS = 20_000
+
+
+def split_by_region(inst: Instance, m: SubjectModel) -> list[SubjectModel]:
+    """A large subject's model as one model per region of the home schools: teachers
+    circuit within their own region (a restriction of the plan; the bound stays the
+    county-wide flow)."""
+    cols = sum(len(m.routes[t.school]) for t in m.teachers)
+    cols += sum(len(m.routes[h]) for h, _ in m.classes)
+    region = {s.id: s.region or "" for s in inst.schools}
+    if cols <= SPLIT_COLUMNS or len({region[h] for h in m.routes}) <= 1:
+        return [m]
+    out = []
+    for r in sorted({region[h] for h in m.routes}):
+        routes = {
+            h: [x for x in rs if all(region[s] == r for s in x.stops)]
+            for h, rs in m.routes.items()
+            if region[h] == r
+        }
+        needs = {s: n for s, n in m.needs.items() if region[s] == r}
+        teachers = [t for t in m.teachers if region[t.school] == r and routes.get(t.school)]
+        classes = {k: v for k, v in m.classes.items() if region[k[0]] == r and routes.get(k[0])}
+        if (teachers or classes) and needs:
+            out.append(SubjectModel(m.subject, teachers, routes, needs, m.spare, classes))
+    return out
 
 
 def _build(
