@@ -128,7 +128,10 @@ def add_routes(
 
 def _subject_models(
     inst: Instance, plan: Plan, dist: Distances
-) -> tuple[list[SubjectModel], dict[tuple[str, str], WeeklyNeed], int, dict[str, Any]]:
+) -> tuple[list[SubjectModel], dict[tuple[str, str], WeeklyNeed], dict[str, int], dict[str, Any]]:
+    """Per subject (split by region when large) the model's teachers, routes and needs;
+    with the weekly needs, every teacher's spare lessons and, per subject, what a
+    one-school day reaches (for the bound)."""
     unmet = plan.unmet_needs if "roster" in plan.parts else None
     needs = weekly_needs(inst, unmet)
     moved = moved_staff(plan.roster) if "roster" in plan.parts else set()
@@ -186,7 +189,7 @@ def _subject_models(
         if kept or classes:
             whole = SubjectModel(subject, kept, routes, mine, spare, dict(classes))
             models += split_by_region(inst, whole)
-    return models, needs, len(spare), reach
+    return models, needs, spare, reach
 
 
 #: Seconds a model gets at least, whatever is left of the time limit.
@@ -456,11 +459,10 @@ def solve_itinerant(
     settings = settings or SearchSettings()
     dist = dist or Distances(inst)
     minutes = Minutes(inst)
-    models, needs, available, reach = _subject_models(inst, plan, dist)
+    models, needs, spare, reach = _subject_models(inst, plan, dist)
     groups = [models] if inst.policy.itinerant.max_teachers is not None else [[m] for m in models]
     sizes = [sum(len(m.teachers) for m in g) + 1 for g in groups]
     rows: list[Any] = []
-    bound = 0.0
     status = "optimal"
     for k, (g, size) in enumerate(zip(groups, sizes, strict=True)):
         # each model its share by size of the time left for it and the models after it;
@@ -481,38 +483,18 @@ def solve_itinerant(
             continue
         if st != cp_model.OPTIMAL:
             status = "feasible"
-        bound += solver.best_objective_bound
         rows += _read(inst, g, solver, handles)
-    # Needs no teacher can reach: a constant part of the objective.
-    reached = {(s, m.subject) for m in models for s in m.needs}
-    w8 = inst.policy.weights
-    fixed_cost = sum(
-        w8.itinerant_lesson * priority_weight(inst, n.priority) * n.lessons
-        for key, n in needs.items()
-        if (key[0], key[1]) not in reached or not any(key[1] == m.subject for m in models)
-    )
     circuits = _visits(rows, dist, minutes)
     objective, terms = itinerant_cost(inst, needs, circuits, dist, minutes)
-    if status == "unknown":
-        part = ItinerantResult(
-            status="unknown",
-            method="CP-SAT",
-            wall_time=time.perf_counter() - start,
-            message="no circuit plan found within the time limit; it is not proven that "
-            "none exists (raise --time-limit)",
-        )
-        return ItinerantSolution(part)
-    # CP-SAT's bound holds for the candidates it was given (nearest schools, a few of
-    # each kind of teacher); the flow bound holds for every teacher and school.
-    del bound, fixed_cost
-    spare = spare_lessons(inst, moved_staff(plan.roster) if "roster" in plan.parts else set())
+    # CP-SAT's bound holds only for the candidates it was given (nearest schools, a few
+    # of each kind of teacher); the flow bound holds for every teacher and school.
     total_bound = min(float(objective), coverage_bound(inst, needs, reach, spare, dist))
     if objective - total_bound < 1e-6 * max(1, objective):
         status = "optimal"
     elif status == "optimal":
         status = "feasible"
     unmet = _unmet(needs, circuits)
-    kpis = _kpis(needs, circuits, available, dist, minutes)
+    kpis = _kpis(needs, circuits, len(spare), dist, minutes)
     part = ItinerantResult(
         status=status,  # type: ignore[arg-type]
         objective=objective,

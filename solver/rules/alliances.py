@@ -297,12 +297,6 @@ def alliance_count(inst: Instance) -> tuple[int, list[str]]:
     return p, forced
 
 
-def compatible(inst: Instance, member: School, lead: School, stage: str | None = None) -> bool:
-    """A member may join the alliance of (lead, stage) [alliances.same_stage, by_stage,
-    within_region]; ``stage`` is the alliance's stage (by_stage) or None."""
-    return fits(inst, member, lead, stage)
-
-
 def mixed_pool(inst: Instance, lead: School, stage: str | None) -> bool:
     """[alliances.mix_area] The slot's pool holds urban/town and rural schools."""
     if not inst.policy.alliances.mix_area:
