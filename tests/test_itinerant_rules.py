@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from solver import solve, validate
 from solver.check import Violation
 from solver.county.instance import Instance
@@ -315,3 +317,25 @@ def test_stated_leg_km_must_match() -> None:
     inst = village_county()
     (v,) = found(inst, plan_of(inst, [visit(km=1.0)]), "plan.circuit_figures")
     assert v.where == ["m1", "V1"]
+
+
+def test_the_relaxation_rounds_to_a_plan_near_it() -> None:
+    """The LP relaxation rounded (the search's start) keeps every row of the model, and on
+    a generated county it is close to the relaxation (which bounds the model below)."""
+    from solver.county.distances import Distances
+    from solver.io.readers import instance_from_frames
+    from solver.models.itinerant import _build, _round, _subject_models
+    from solver.synthetic.county import generate_county
+
+    inst = instance_from_frames("gen5", generate_county(80, 3200, seed=5), None)
+    plan = Plan(instance=inst.name, parts=[], status="optimal", objective=0)
+    models, *_ = _subject_models(inst, plan, Distances(inst))
+    assert models
+    for m in models:
+        ip, handles = _build(inst, [m])
+        relaxed = ip.relax(10.0)
+        rounded = _round(inst, ip, handles, relaxed.values)
+        assert rounded is not None and ip.feasible(rounded)
+        assert np.allclose(rounded, np.rint(rounded))
+        assert relaxed.bound <= ip.objective_of(rounded) + 1e-6
+        assert ip.objective_of(rounded) <= relaxed.bound + 0.05 * abs(ip.offset)

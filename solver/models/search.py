@@ -8,7 +8,8 @@ the seed and determinism mean the same thing everywhere.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,6 +189,17 @@ class _Stop:
         that build a model, which CP-SAT's stop_search cannot reach)."""
         if self.event.is_set():
             raise SearchInterrupted
+
+    @contextmanager
+    def watching(self, search: Any) -> Iterator[None]:
+        """While inside, a stop request calls ``search.stop_search()`` (other solvers)."""
+        with self._lock:
+            self._active.add(search)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active.discard(search)
 
     def run(self, solver: Any, model: Any, callback: Any = None, *, quick: bool = False) -> Any:
         """``solver.solve(model, callback)``, stoppable by :meth:`request`.

@@ -2,12 +2,15 @@
 
 Run from the repository root::
 
-    python tests/benchmarks/bench_itinerant.py [--limit 60] [--skip-city]
+    python tests/benchmarks/bench_itinerant.py [--limit 60] [--skip-city] [--skip-engines]
 
 1. haicheng-like: pairs, alliances and roster, then the itinerant part on what the roster
    leaves. Per subject: the roster's unmet teacher-semesters, the weekly lessons those
    make, the lessons circuits cover; teachers used, km a week, the longest day; status,
    bound, gap and seconds of the itinerant part; one teacher's circuit as a week.
+   Then the same per-subject models side by side: HiGHS (LP relaxation, rounding, branch
+   and bound: the part's engine) against CP-SAT (1 worker, linearization 2) on the very
+   same integer program with the same seconds each.
 2. The generated 2,000-school, 80,000-staff county (``--seed 11``): the itinerant part
    alone (every shortage), with the same figures.
 
@@ -90,10 +93,66 @@ def one_week(result: Any) -> list[str]:
     return [*rows, ""]
 
 
+def side_by_side(inst: Instance, plan: Any, seconds: float) -> list[str]:
+    """Each subject's integer program solved by the part's engine and by CP-SAT."""
+    from ortools.sat.python import cp_model
+
+    from solver.county.distances import Distances
+    from solver.models.itinerant import _build, _search, _subject_models
+    from solver.models.search import SearchSettings
+
+    models, *_ = _subject_models(inst, plan, Distances(inst))
+    rows = [
+        f"Engines side by side on the same per-subject models ({seconds:g} s each):",
+        "",
+        "| subject | columns | HiGHS objective | s | CP-SAT objective | CP-SAT bound | s | "
+        "CP-SAT / HiGHS excess over the LP bound |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in models:
+        ip, handles = _build(inst, [m])
+        lp = ip.relax(seconds).bound
+        t0 = time.perf_counter()
+        x = _search(inst, ip, handles, seconds, SearchSettings(time_limit=seconds))
+        h_secs = time.perf_counter() - t0
+        h_obj = ip.objective_of(x) if x is not None else float("nan")
+        model = cp_model.CpModel()
+        xs = [
+            model.new_int_var(int(lo), int(hi), "")
+            for lo, hi in zip(ip.lower, ip.upper, strict=True)
+        ]
+        for k in range(len(ip.row_lower)):
+            a, b = ip.starts[k], ip.starts[k + 1]
+            expr = sum(int(v) * xs[j] for j, v in zip(ip.index[a:b], ip.value[a:b], strict=True))
+            if ip.row_lower[k] > -1e30:
+                model.add(expr >= int(ip.row_lower[k]))
+            if ip.row_upper[k] < 1e30:
+                model.add(expr <= int(ip.row_upper[k]))
+        model.minimize(
+            sum(int(c) * v for c, v in zip(ip.cost, xs, strict=True) if c) + int(ip.offset)
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_time_in_seconds = seconds
+        t0 = time.perf_counter()
+        solver.solve(model)
+        c_secs = time.perf_counter() - t0
+        c_obj, c_bound = solver.objective_value, solver.best_objective_bound
+        ratio = (c_obj - lp) / max(1e-9, h_obj - lp)
+        rows.append(
+            f"| {m.subject} | {ip.columns} | {h_obj:.0f} | {h_secs:.1f} | {c_obj:.0f} | "
+            f"{c_bound:.0f} | {c_secs:.1f} | {ratio:.1f}x |"
+        )
+    return [*rows, ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--skip-city", action="store_true")
+    parser.add_argument("--skip-engines", action="store_true")
+    parser.add_argument("--engine-seconds", type=float, default=10.0)
     args = parser.parse_args()
     import ortools
 
@@ -106,6 +165,11 @@ def main() -> None:
         f"{ortools.__version__}, 2 cores. The bound is the min-cost-flow relaxation over "
         "every teacher and every school a one-school day reaches (visits and days relaxed).",
         "",
+        "Before this engine (commit e193aec: CP-SAT per subject, 40 nearest schools, every "
+        "pair of them, split by region above 20,000 columns): haicheng-like gap 6.91% after "
+        "77.7 s, 3,679 lessons covered; the 2,000-school county gap 31.97% after 61 s, 9,042 "
+        "lessons covered.",
+        "",
     ]
     hc = load_instance(ROOT / "instances" / "haicheng-like")
     t0 = time.perf_counter()
@@ -113,6 +177,8 @@ def main() -> None:
     secs = time.perf_counter() - t0
     out += figures("haicheng-like, after the roster", hc, result, secs)
     out += one_week(result)
+    if not args.skip_engines:
+        out += side_by_side(hc, result.plan, args.engine_seconds)
     print("\n".join(out), flush=True)
     if not args.skip_city:
         with tempfile.TemporaryDirectory() as tmp:
