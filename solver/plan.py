@@ -167,6 +167,13 @@ class Plan(BaseModel):
     fingerprint: str = Field(
         "", description="The instance's fingerprint (solver.Instance.fingerprint) when made."
     )
+    settings: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Policy keys set for this solve on top of the instance's policy (--set "
+            "rotation.rate=0.12): checking the plan applies them again."
+        ),
+    )
     parts: list[str] = Field(description="Parts planned, in order.")
     status: Status = Field(description="Worst status of the parts.")
     objective: int = Field(description="Sum of the parts' objective values (costs).")

@@ -372,6 +372,14 @@ class Weights(_Section):
     )
     pair_km: int = Field(10, ge=0, description="Per km between helper and helped (cost).")
     alliance_km: int = Field(10, ge=0, description="Per km from member to lead (cost).")
+    replan_keep: int = Field(
+        5_000,
+        ge=0,
+        description=(
+            "Re-planning with --baseline: per move of the baseline plan kept (a change costs "
+            "this much in the search)."
+        ),
+    )
     itinerant_lesson: int = Field(
         1_000,
         ge=0,
@@ -638,3 +646,55 @@ def nest_dotted(flat: dict[str, object]) -> dict[str, object]:
             node = child
         node[parts[-1]] = value
     return nested
+
+
+class SettingError(ValueError):
+    """A ``--set key=value`` the policy cannot take (unknown key, or a bad value)."""
+
+
+def parse_setting(text: str) -> tuple[str, Any]:
+    """``"rotation.rate=0.12"`` -> ``("rotation.rate", 0.12)``: the value read as TOML
+    (a number, true/false, a quoted string, a list ``[...]``), else taken as plain text
+    (``rotation.scope=county``); ``none`` (or ``null``) clears an optional key."""
+    import tomllib
+
+    key, sep, raw = text.partition("=")
+    key, raw = key.strip(), raw.strip()
+    if not sep or not key:
+        raise SettingError(f"--set {text!r}: write it as key=value, e.g. rotation.rate=0.12")
+    if raw.lower() in ("none", "null", ""):
+        return key, None
+    try:
+        value: Any = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def with_settings(policy: Policy, settings: dict[str, Any]) -> Policy:
+    """The policy with dotted keys set (``{"rotation.rate": 0.12}``), checked as a
+    policy.toml would be: an unknown key or a bad value raises :class:`SettingError`
+    naming the key."""
+    from pydantic import ValidationError
+
+    data: dict[str, Any] = policy.model_dump()
+    for key, value in settings.items():
+        node: Any = data
+        parts = key.split(".")
+        for k, part in enumerate(parts):
+            last = k == len(parts) - 1
+            if not isinstance(node, dict) or part not in node:
+                known = sorted(node) if isinstance(node, dict) else []
+                where = ".".join(parts[:k]) or "the policy"
+                hint = f"; {where} has: {', '.join(known)}" if known else ""
+                raise SettingError(f"--set {key}: no key {part!r}{hint}")
+            if last:
+                node[part] = value
+            else:
+                node = node[part]
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise SettingError(f"--set {where}: {err['msg']}") from None
