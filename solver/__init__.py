@@ -22,6 +22,7 @@ from solver.result import Result
 
 if TYPE_CHECKING:
     from solver.batch import BatchRow, solve_many
+    from solver.explain import explain_infeasible, with_policy
     from solver.solving import parse_parts, solve
 
 __version__ = "0.1.0"
@@ -32,6 +33,8 @@ _SOLVING = {
     "parse_parts": "solver.solving",
     "solve_many": "solver.batch",
     "BatchRow": "solver.batch",
+    "explain_infeasible": "solver.explain",
+    "with_policy": "solver.explain",
 }
 
 
@@ -50,9 +53,11 @@ __all__ = [
     "Result",
     "ValidationReport",
     "Violation",
+    "explain_infeasible",
     "load_instance",
     "parse_parts",
     "solve",
     "solve_many",
     "validate",
+    "with_policy",
 ]

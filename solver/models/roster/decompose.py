@@ -445,9 +445,8 @@ def quota_message(data: RosterData, chosen: list[int]) -> str:
     return (
         f"rotation.rate is missed at {len(short)} school(s): "
         + "; ".join(short)
-        + ". The plan written comes closest; raise host capacity or outflow share, widen "
-        "rotation.scope, regroup the alliances, lower the rate, or set rotation.cap_quota "
-        "to hold each school at what it can send"
+        + ". The plan written comes closest (twinning explain finds the rules in conflict "
+        "and the smallest repairs; rotation.cap_quota holds each school at what it can send)"
     )
 
 
