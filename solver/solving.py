@@ -41,6 +41,7 @@ class SolveContext:
     settings: SearchSettings
     backend: str
     dist: Distances
+    baseline: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,12 @@ def _alliances(ctx: SolveContext) -> PartSolution:
 
 def _roster(ctx: SolveContext) -> PartSolution:
     return solve_roster(
-        ctx.inst, ctx.plan.pairs, ctx.plan.alliances, settings=ctx.settings, dist=ctx.dist
+        ctx.inst,
+        ctx.plan.pairs,
+        ctx.plan.alliances,
+        settings=ctx.settings,
+        dist=ctx.dist,
+        baseline=ctx.baseline.roster if ctx.baseline is not None else None,
     )
 
 
@@ -151,6 +157,7 @@ def solve(
     threads: int = 2,
     on_part: Callable[[Result], None] | None = None,
     given: Plan | None = None,
+    baseline: Plan | None = None,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -175,6 +182,10 @@ def solve(
     given
         A plan whose parts are taken as they are instead of solved again, where the parts
         asked for build on them (e.g. the roster on last week's pairs and alliances).
+    baseline
+        Re-planning: a plan to change as little as the rules allow. Its pairs and
+        alliances are kept when they still keep their rules in this instance (else solved
+        again); each roster move it has earns ``weights.replan_keep`` in the search.
     threads
         Independent roster groups solved side by side (batch runs use 1 per process).
     backend
@@ -210,24 +221,36 @@ def solve(
         settings=base,
         backend=backend,
         dist=Distances(inst),
+        baseline=baseline,
     )
+    kept: set[str] = set()
+    if baseline is not None and given is None:
+        given = _still_valid(inst, baseline)
+        kept = set(given.parts) if given is not None else set()
     results: dict[str, PartResult] = {}
     objectives: dict[str, PartObjective] = {}
     asked = _asked(parts, order)
     for name in order:
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
-        if given is not None and name in given.parts and name not in asked:
+        if given is not None and name in given.parts and (name not in asked or name in kept):
             ctx.plan = _take(ctx.plan, given, name)
+            stated = given.objectives.get(name)
+            if name in kept:  # the county changed since: its cost recounted, not claimed best
+                stated = validate(inst, ctx.plan).objectives.get(name, stated)
             results[name] = PARTS_RESULT[name](
                 part=name,
-                status=given.status,
-                objective=given.objectives[name].value if name in given.objectives else None,
-                method=f"taken from the given plan ({given.instance})",
-                terms=given.objectives[name].terms if name in given.objectives else {},
+                status="feasible" if name in kept else given.status,
+                objective=stated.value if stated is not None else None,
+                method=(
+                    "kept from the baseline plan (its rules still hold)"
+                    if name in kept
+                    else f"taken from the given plan ({given.instance})"
+                ),
+                terms=stated.terms if stated is not None else {},
             )
-            if name in given.objectives:
-                objectives[name] = given.objectives[name]
+            if stated is not None:
+                objectives[name] = stated
             continue
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
         if base.deterministic:
@@ -246,6 +269,22 @@ def solve(
         if on_part is not None:
             on_part(_result(inst, order, ctx.plan, results, objectives, start, check=False))
     return _result(inst, order, ctx.plan, results, objectives, start, check=True)
+
+
+#: The parts a baseline may hand over whole, and the rule prefix of each.
+KEPT_WHOLE = {"pairs": "twinning.", "alliances": "alliances."}
+
+
+def _still_valid(inst: Instance, baseline: Plan) -> Plan | None:
+    """The baseline's pairs and alliances that still keep their rules in this instance,
+    as a plan to take them from."""
+    broken = {v.rule for v in validate(inst, baseline).violations}
+    keep = [
+        part
+        for part, prefix in KEPT_WHOLE.items()
+        if part in baseline.parts and not any(rule.startswith(prefix) for rule in broken)
+    ]
+    return baseline.model_copy(update={"parts": keep}) if keep else None
 
 
 def _asked(parts: Iterable[str] | str | None, order: list[str]) -> set[str]:

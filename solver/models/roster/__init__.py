@@ -15,7 +15,7 @@ from solver.models.roster.decompose import solve_roster_model
 from solver.models.roster.headship import HeadshipOutcome, solve_headship
 from solver.models.roster.mentors import match_mentors
 from solver.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
-from solver.models.roster.options import RosterData, build_roster_data
+from solver.models.roster.options import RosterData, baseline_bonus, build_roster_data
 from solver.models.search import SearchInterrupted, SearchSettings
 from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
 from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
@@ -35,8 +35,10 @@ def solve_roster(
     *,
     settings: SearchSettings | None = None,
     dist: Distances | None = None,
+    baseline: list[Move] | None = None,
 ) -> RosterSolution:
-    """Solve the roster part, given the pairs and alliances it builds on.
+    """Solve the roster part, given the pairs and alliances it builds on (and, when
+    re-planning, the ``baseline`` roster whose moves it keeps where the rules allow).
 
     A rule the plan cannot keep makes the status ``infeasible``; the plan that comes
     closest is still returned in full, and the message names every school and amount.
@@ -54,6 +56,7 @@ def solve_roster(
     )
     try:
         data = build_roster_data(inst, pairs, alliances, dist)
+        data.bonus = baseline_bonus(inst, data, baseline or [])
         settings = replace(settings, time_limit=settings.time_limit - (time.perf_counter() - start))
         out, message = solve_roster_model(inst, data, settings)
     except SearchInterrupted:
@@ -119,7 +122,13 @@ def solve_roster(
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
-        method=out.method,
+        method=out.method
+        + (
+            "; re-planned on a baseline (its kept moves priced in the search, so the bound is "
+            "looser)"
+            if data.bonus
+            else ""
+        ),
         wall_time=time.perf_counter() - start,
         terms=terms,
         kpis=kpis,

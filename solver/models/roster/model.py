@@ -248,18 +248,6 @@ def solve_options(
     )
 
 
-def _cost(data: RosterData, inst: Instance, chosen: list[int], adjust: dict[int, int]) -> float:
-    """A component's objective for a choice (as the model counts it, without the constant)."""
-    w8 = inst.policy.weights
-    weights = inst.policy.needs.priority_weights
-    value = sum(data.options[i].cost + adjust.get(i, 0) for i in chosen)
-    value -= sum(
-        w8.roster_need * weights.get(data.shortage[k][1], 1) * n
-        for k, n in covered_needs(data, chosen).items()
-    )
-    return float(value)
-
-
 def covered_needs(data: RosterData, chosen: list[int]) -> dict[tuple[str, str, int], int]:
     """Teachers covering each (host, subject, period) shortage, capped at the shortage."""
     count: dict[tuple[str, str, int], int] = defaultdict(int)

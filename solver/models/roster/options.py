@@ -25,7 +25,7 @@ from solver.county.distances import Distances
 from solver.county.instance import Fixed, Instance, School, Staff
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.search import STOP
-from solver.plan import Membership, Pair
+from solver.plan import Membership, Move, Pair
 from solver.rules import roster as rules
 
 
@@ -74,6 +74,9 @@ class RosterData:
     #: with rotation.cap_quota, schools none of whose staff can move: their whole quota is a
     #: constant cost (no model holds it)
     quota_unheld: dict[str, int] = field(default_factory=dict)
+    #: re-planning (--baseline): option -> weights.replan_keep for a move the baseline has,
+    #: taken off its cost in the search only (the plan's objective is the roster's own)
+    bonus: dict[int, int] = field(default_factory=dict)
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -434,3 +437,21 @@ def _surplus_first(inst: Instance, data: RosterData, surplus: dict[str, set[str]
         first = {subject: n for subject, n in first.items() if n > 0}
         if first:
             data.surplus_first[school] = first
+
+
+def baseline_bonus(inst: Instance, data: RosterData, baseline: list[Move]) -> dict[int, int]:
+    """Re-planning: each option that repeats a move of the baseline plan (same
+    person, kind, host, first period and length) earns ``weights.replan_keep``: a re-plan changes
+    a move only when the rules or a clearly better plan ask for it."""
+    keep = inst.policy.weights.replan_keep
+    if not keep or not baseline:
+        return {}
+    period = {p: k for k, p in enumerate(data.periods)}
+    kept = {
+        (m.staff, m.kind, m.to_school, period.get(m.first_period, -1), m.periods) for m in baseline
+    }
+    return {
+        i: keep
+        for i, o in enumerate(data.options)
+        if (data.staff[o.person].id, o.kind, o.host, o.first, o.length) in kept
+    }

@@ -277,7 +277,7 @@ def add_secondment_count(rm: RosterModel, k: int | None) -> None:
 
 def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
     """The objective: uncovered shortages (capped at the shortage) and each option's own
-    cost (plus Lagrangian prices in ``adjust``).
+    cost (plus Lagrangian prices in ``adjust``, less the re-plan keep bonus).
 
     Its offset is the part of the roster's constant these options can lower: the
     shortages they reach, and the due and rural-priority terms of their people. So the
@@ -303,7 +303,7 @@ def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
     STOP.check()
     opts = rm.data.options
     for i in rm.subset:
-        cost = opts[i].cost + adjust.get(i, 0)
+        cost = opts[i].cost + adjust.get(i, 0) - rm.data.bonus.get(i, 0)
         if cost:
             variables.append(rm.x[i].index)
             coefficients.append(cost)
