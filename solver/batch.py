@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from solver.check import validate
 from solver.county.instance import Instance
 from solver.errors import InputError
+from solver.explain import with_policy
 from solver.io.files import replace_folder
 from solver.io.readers import load_instance
 from solver.report.outputs import result_files
@@ -39,6 +40,10 @@ class BatchRow(BaseModel):
     violations: int | None = None
     error: str = ""
     out: str = Field("", description="Folder the plan was written to.")
+    setting: str = Field("", description="Policy keys set for this row (a sweep's value).")
+    kpis: dict[str, float] = Field(
+        default_factory=dict, description="Each part's scalar KPIs, as part.kpi."
+    )
 
     @property
     def ok(self) -> bool:
@@ -53,21 +58,36 @@ def solve_one(
     out_dir: str | Path | None = None,
     options: dict[str, Any] | None = None,
     output: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> BatchRow:
     """Load, solve, check and write one instance; every failure becomes the row's error.
 
     ``options`` go to :func:`solver.solve` (seed, deterministic, ...); ``output`` to
-    :meth:`solver.Plan.to_folder` (formats, lang, masked).
+    :meth:`solver.Plan.to_folder` (formats, lang, masked); ``settings`` are policy keys
+    set on the instance for this row (``{"rotation.rate": 0.12}``), recorded in the plan,
+    and the row's output folder is named after them.
     """
     start = time.perf_counter()
     name = path.name if isinstance(path, Instance) else Path(path).name
     name = Path(name).stem if not isinstance(path, Instance) and Path(path).is_file() else name
-    row = BatchRow(instance=name, parts=parts or "all")
+    said = ",".join(f"{k}={v}" for k, v in (settings or {}).items())
+    row = BatchRow(instance=name, parts=parts or "all", setting=said)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             inst = path if isinstance(path, Instance) else load_instance(path)
+        inst = with_policy(inst, settings or {})
         result = solve(inst, parts, time_limit=time_limit, **(options or {}))
+        if settings:
+            plan = result.plan.model_copy(update={"settings": dict(settings)})
+            result = result.model_copy(update={"plan": plan})
+        row.kpis = {
+            f"{part}.{key}": float(value)
+            for part, p in result.parts.items()
+            if p.kpis is not None
+            for key, value in p.kpis.model_dump().items()
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+        }
         report = validate(inst, result.plan)
         row.parts = ",".join(result.plan.parts)
         row.status = result.status
@@ -78,7 +98,7 @@ def solve_one(
         if result.status in ("infeasible", "unknown"):
             row.error = "; ".join(messages) or f"status {result.status}"
         if out_dir is not None:
-            target = Path(out_dir) / name
+            target = Path(out_dir) / name / said if said else Path(out_dir) / name
             replace_folder(target, result_files(result, inst, **(output or {})))
             row.out = str(target)
     except InputError as exc:
@@ -102,8 +122,10 @@ def solve_many(
     out_dir: str | Path | None = None,
     options: dict[str, Any] | None = None,
     output: dict[str, Any] | None = None,
+    sweep: list[dict[str, Any]] | None = None,
 ) -> Iterator[BatchRow]:
-    """Solve many instances in parallel; yields one row per instance as each finishes.
+    """Solve many instances in parallel; yields one row per instance (and per value of a
+    ``sweep``: policy keys set on every instance in turn) as each finishes.
 
     Parameters
     ----------
@@ -115,7 +137,8 @@ def solve_many(
         A Dask scheduler address (``tcp://host:port``); the instances are then solved on
         that cluster's workers instead of local processes.
     """
-    items = [i if isinstance(i, Instance) else Path(i).resolve() for i in instances]
+    paths = [i if isinstance(i, Instance) else Path(i).resolve() for i in instances]
+    items = [(item, values) for item in paths for values in (sweep or [{}])]
     out_dir = Path(out_dir).resolve() if out_dir is not None else None
     kwargs: dict[str, Any] = {
         "parts": parts,
@@ -131,13 +154,12 @@ def solve_many(
     if workers > 1:  # the processes share the cores: one search thread each
         kwargs["options"] = {"threads": 1, **(options or {})}
     if workers == 1 or len(items) == 1:
-        for item in items:
-            yield solve_one(item, **kwargs)  # type: ignore[arg-type]
+        for item, values in items:
+            yield solve_one(item, settings=values, **kwargs)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: set[Future[BatchRow]] = {
-            pool.submit(solve_one, item, **kwargs)
-            for item in items  # type: ignore[arg-type]
+            pool.submit(solve_one, item, settings=values, **kwargs) for item, values in items
         }
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -150,6 +172,9 @@ def _on_dask(items: list[Any], scheduler: str, kwargs: dict[str, Any]) -> Iterat
 
     kwargs = {**kwargs, "options": {"threads": 1, **(kwargs.get("options") or {})}}
     with Client(scheduler, timeout="30s") as client:
-        futures = [client.submit(solve_one, item, pure=False, **kwargs) for item in items]
+        futures = [
+            client.submit(solve_one, item, pure=False, settings=values, **kwargs)
+            for item, values in items
+        ]
         for future in as_completed(futures):
             yield future.result()
