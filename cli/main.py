@@ -28,7 +28,9 @@ from rich.table import Table
 import solver
 from solver.check import validate as check
 from solver.county.instance import Instance
+from solver.county.policy import Policy, parse_setting, with_settings
 from solver.errors import InputError
+from solver.explain import Explanation, explain_infeasible, plan_changes, with_policy
 from solver.io import labels
 from solver.io.files import atomic_write, check_output_folder, replace_folder
 from solver.io.labels import Lang, console
@@ -115,8 +117,20 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
             err_console.print(f"[yellow]{label}[/]{escape(str(w.message))}", soft_wrap=True)
 
 
-def _load(path: Path) -> Instance:
-    return load_instance(path)
+def _load(path: Path, sets: list[str] | None = None) -> Instance:
+    """The instance, with ``--set key=value`` policy keys applied (exit 2 on a bad one)."""
+    inst = load_instance(path)
+    return with_policy(inst, _settings(sets))
+
+
+def _settings(sets: list[str] | None) -> dict[str, Any]:
+    return dict(parse_setting(text) for text in sets or [])
+
+
+SET_HELP = (
+    "A policy key for this run only, e.g. --set rotation.rate=0.12 (repeat for more); the "
+    "plan records it."
+)
 
 
 @app.command(
@@ -176,6 +190,15 @@ def solve(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary; errors only.")
     ] = False,
+    sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Re-plan: a plan.json to change as little as the rules allow (its pairs and "
+            "alliances kept where they still hold, each roster move kept earns "
+            "weights.replan_keep); the changes are listed and written to changes.csv."
+        ),
+    ] = None,
 ) -> None:
     """Solve an instance, write the plan, print a summary table."""
 
@@ -183,7 +206,7 @@ def solve(
     if lang is not None:
         _lang(lang)
     with _user_errors():
-        inst = _load(instance)
+        inst = _load(instance, sets)
         target = out if out is not None else Path("plans") / inst.name
         # Refuse a folder that is not ours before solving, but after the usage errors
         # solve() itself would report first (an unknown part).
@@ -191,6 +214,7 @@ def solve(
         if asked <= set(PART_ORDER):
             check_output_folder(target)
         given = _read_plan(with_plan) if with_plan is not None else None
+        before = _read_plan(baseline) if baseline is not None else None
         said: Lang = lang or inst.lang  # type: ignore[assignment]
         _say_added_parts(inst, parts, given, quiet, said)
         with _live_line(quiet, said) as progress:
@@ -207,15 +231,25 @@ def solve(
                     progress=progress,
                     on_part=keep,
                     given=given,
+                    baseline=before,
                 ),
             )
+    if sets:
+        result = result.model_copy(
+            update={"plan": result.plan.model_copy(update={"settings": _settings(sets)})}
+        )
     with _user_errors():
         # The whole output folder at once (no file of an earlier solve survives), the HTML
         # report with it.
         files = result_files(result, inst, formats=formats, lang=lang, masked=mask_names)
+        changes = plan_changes(inst, before, result.plan) if before is not None else None
+        if changes is not None:
+            files["changes.csv"] = _changes_csv(changes)
         replace_folder(target, files)
     if not quiet:
         _print_summary(result, said)
+        if changes is not None:
+            _print_changes(changes)
     status = labels.value("status", result.status, said)
     if result.closest:
         out_console.print(console("closest_written", said, target=target, status=status))
@@ -230,6 +264,13 @@ def solve(
         _exit_now(130)
     if result.status in ("infeasible", "unknown"):
         _print_missed(result, said)
+        if any(p.status == "infeasible" for p in result.parts.values()):
+            # the short form of `twinning explain`: which rules conflict, what repairs it
+            budget = min(60.0, max(10.0, time_limit))
+            why = explain_infeasible(
+                inst, parts, time_limit=budget, step_limit=min(10.0, budget), first=result
+            )
+            _print_explanation(why, said, short=True)
         raise typer.Exit(1)
 
 
@@ -548,14 +589,16 @@ def validate(
         str | None,
         typer.Option(help="en or zh (default: the language of the instance's headers)."),
     ] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
 ) -> None:
     """Check every rule independently of the solver; exit 0 valid, 1 violations, 2 bad input."""
 
     if lang is not None:
         _lang(lang)
     with _user_errors():
-        inst = _load(instance)
         doc = _read_plan(plan)
+        # the keys the plan was solved with, then any given here
+        inst = with_policy(_load(instance), {**doc.settings, **_settings(sets)})
         report = check(inst, doc)
     said: Lang = lang or inst.lang  # type: ignore[assignment]
     if any(v.rule == "plan.instance" for v in report.violations):
@@ -587,6 +630,185 @@ def validate(
         return
     out_console.print(console("invalid", said, n=len(report.violations)))
     raise typer.Exit(1)
+
+
+def _print_explanation(why: Explanation, lang: Lang, *, short: bool = False) -> None:
+    """The conflict and its repairs (short: one paragraph, as after an infeasible solve)."""
+    if why.feasible:
+        out_console.print("the instance has a plan keeping every rule", soft_wrap=True)
+        return
+    if short:
+        err_console.print(
+            "why: " + escape(why.short()) + " (twinning explain shows more)",
+            style="yellow",
+            soft_wrap=True,
+        )
+        return
+    out_console.print(
+        f"{labels.part_name(why.part or '', lang)}: {why.status}; no plan keeps every rule",
+        style="bold red",
+    )
+    if why.misses:
+        table = Table(title="missed (every school and amount)")
+        for col in ("rule", "where", "by", "what"):
+            table.add_column(col)
+        for v in why.misses:
+            if v.rule == "plan.status":
+                continue
+            amount = f"{v.amount:g}" if v.amount is not None else "-"
+            table.add_row(v.rule, ", ".join(v.where), amount, v.message)
+        out_console.print(table)
+    if why.conflict:
+        out_console.print(
+            "rules that conflict (none of them can be left out of the conflict): "
+            + ", ".join(why.conflict),
+            soft_wrap=True,
+        )
+    if why.repairs:
+        out_console.print("repairs, each checked by solving again (any one is enough):")
+        for k, r in enumerate(why.repairs, start=1):
+            out_console.print(f"  {k}. {escape(r.change)}", soft_wrap=True)
+            if r.settings:
+                flags = " ".join(f"--set {key}={_toml(value)}" for key, value in r.settings.items())
+                out_console.print(f"     try: {escape(flags)}", soft_wrap=True, style="dim")
+    else:
+        out_console.print("no single change found that repairs it within the time given")
+    done = "" if why.complete else " (cut short by the time limit)"
+    out_console.print(f"{why.solves} solve(s), {why.seconds:.1f} s{done}", style="dim")
+
+
+def _changes_csv(changes: list[Any]) -> bytes:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["part", "change", "row", "why"])
+    for c in changes:
+        writer.writerow([c.part, c.change, c.row, c.why])
+    return buf.getvalue().encode("utf-8")
+
+
+def _print_changes(changes: list[Any]) -> None:
+    """What the re-plan changed against the baseline, and why."""
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[f"{c.part} {c.change}"] = counts.get(f"{c.part} {c.change}", 0) + 1
+    if not changes:
+        out_console.print("changes against the baseline: none")
+        return
+    out_console.print(
+        "changes against the baseline: "
+        + ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+    )
+    table = Table()
+    for col in ("part", "change", "row", "why"):
+        table.add_column(col)
+    for c in changes[:SHOWN_ROWS]:
+        table.add_row(c.part, c.change, escape(c.row), escape(c.why))
+    out_console.print(table)
+    if len(changes) > SHOWN_ROWS:
+        out_console.print(f"... {len(changes) - SHOWN_ROWS} more in changes.csv")
+
+
+#: KPIs a sweep's table shows (summary.csv has every one).
+SWEEP_KPIS = (
+    "roster.moves",
+    "roster.rotation_rate",
+    "roster.quota_schools_below",
+    "roster.needs_covered_share",
+)
+
+
+def _sweep(text: str | None) -> list[dict[str, Any]]:
+    """``rotation.rate=0.08,0.10`` -> one setting per value (exit 2 on a malformed one)."""
+    if not text:
+        return []
+    key, sep, raw = text.partition("=")
+    if not sep or not raw.strip():
+        raise ValueError(
+            f"--sweep {text!r}: write it as key=v1,v2,..., e.g. rotation.rate=0.08,0.1"
+        )
+    return [dict([parse_setting(f"{key}={v}")]) for v in raw.split(",") if v.strip()]
+
+
+def _toml(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@app.command(
+    epilog=(
+        "Without PLAN: solves, and when a part has no plan keeping every rule prints the rules "
+        "that conflict (an irreducible set) and the smallest repairs, each checked by solving "
+        "again. With PLAN: the objective recounted per rule, and --staff / --school say why. "
+        "Exit codes: 0 feasible (or a plan keeping every rule); 1 infeasible, the explanation "
+        "printed; 2 unusable input."
+    )
+)
+def explain(
+    instance: Annotated[Path, typer.Argument(help="Instance folder, .xlsx, .json or .yaml.")],
+    plan: Annotated[Path | None, typer.Argument(help="A plan.json to explain.")] = None,
+    parts: Annotated[str | None, typer.Option(help="Comma-separated parts to solve.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds for the whole explanation.")] = 300.0,
+    step_limit: Annotated[float, typer.Option(help="Seconds for each solve in it.")] = 20.0,
+    staff: Annotated[str | None, typer.Option(help="Why this person moves, or not.")] = None,
+    school: Annotated[str | None, typer.Option(help="What the plan does at this school.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="en or zh (default: the language of the instance's headers)."),
+    ] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Explain a re-plan on this plan.json (see solve).")
+    ] = None,
+) -> None:
+    """Why an instance has no plan (and what repairs it), or why a plan is what it is."""
+    from solver.explain import move_reasons, objective_breakdown, school_reasons
+
+    if lang is not None:
+        _lang(lang)
+    with _user_errors():
+        inst = _load(instance, sets)
+        doc = _read_plan(plan) if plan is not None else None
+        if doc is not None:
+            inst = with_policy(inst, {**doc.settings, **_settings(sets)})
+    said: Lang = lang or inst.lang  # type: ignore[assignment]
+    if doc is not None:
+        report = check(inst, doc)
+        if any(v.rule == "plan.instance" for v in report.violations):
+            _fail(f"{plan}: " + report.violations[0].message, lang=said)
+        for line in move_reasons(inst, doc, staff) if staff else []:
+            out_console.print(escape(line), soft_wrap=True)
+        for line in school_reasons(inst, doc, school) if school else []:
+            out_console.print(escape(line), soft_wrap=True)
+        if not staff and not school:
+            table = Table(title="objective per rule (recounted by the checker)")
+            for col in ("part", "term", "value"):
+                table.add_column(col)
+            for part, term, value in objective_breakdown(report):
+                table.add_row(labels.part_name(part, said), term, _fmt(value))
+            out_console.print(table)
+        if doc.status not in ("infeasible", "unknown"):
+            return
+    before = _read_plan(baseline) if baseline is not None else None
+    with _user_errors():
+        why = _interruptible(
+            said,
+            lambda keep: explain_infeasible(
+                inst,
+                parts,
+                time_limit=time_limit,
+                step_limit=step_limit,
+                baseline=before,
+            ),
+        )
+    _print_explanation(why, said)
+    if not why.feasible:
+        raise typer.Exit(1)
 
 
 @app.command(
@@ -725,12 +947,26 @@ def batch(
     mask_names: Annotated[
         bool, typer.Option(help="Replace staff names with stable pseudonyms in every output.")
     ] = False,
+    sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+    sweep: Annotated[
+        str | None,
+        typer.Option(
+            help="Solve each instance once per value of a policy key, e.g. --sweep "
+            "rotation.rate=0.08,0.10,0.12; summary.csv tabulates each row's KPIs."
+        ),
+    ] = None,
 ) -> None:
     """Solve many instances in parallel; one summary table and OUT/summary.csv."""
 
     paths = expand_instances(instances)
     if not paths:
         _fail("batch: no instance given")
+    with _user_errors():
+        fixed = _settings(sets)
+        values = _sweep(sweep)
+        for one in values or [{}]:  # every combination must be a valid policy
+            with_settings(Policy(), {**fixed, **one})
+    grid = [{**fixed, **one} for one in values] if values else ([fixed] if fixed else None)
     rows: list[solver.BatchRow] = []
     formats = _formats(fmt)
     output: dict[str, Any] = {"formats": formats, "masked": mask_names}
@@ -745,6 +981,7 @@ def batch(
         out_dir=out,
         options={"seed": seed, "deterministic": deterministic},
         output=output,
+        sweep=grid,
     )
     try:
         if out_console.is_terminal:
@@ -765,19 +1002,26 @@ def batch(
     except OSError as exc:  # e.g. the scheduler cannot be reached
         _fail(f"batch: {exc}")
     order = {p.resolve(): i for i, p in enumerate(paths)}
+    said = [",".join(f"{k}={v}" for k, v in one.items()) for one in grid or [{}]]
     rows.sort(
-        key=lambda r: min(
-            (i for p, i in order.items() if p.name == r.instance or p.stem == r.instance),
-            default=len(order),
+        key=lambda r: (
+            min(
+                (i for p, i in order.items() if p.name == r.instance or p.stem == r.instance),
+                default=len(order),
+            ),
+            said.index(r.setting) if r.setting in said else len(said),
         )
     )
     table = Table(title=f"batch: {len(rows)} instance(s)")
-    columns = ("instance", "parts", "status", "objective", "gap", "seconds", "violations", "error")
-    for col in columns:
+    columns = ["instance", "parts", "status", "objective", "gap", "seconds", "violations", "error"]
+    if grid:
+        columns.insert(1, "setting")
+    shown = [k for k in SWEEP_KPIS if values and any(k in r.kpis for r in rows)]
+    for col in columns + shown:
         table.add_column(col, overflow="fold")
     for r in rows:
         gap = f"{r.gap:.2%}" if r.gap is not None else "-"
-        table.add_row(
+        cells = [
             r.instance,
             r.parts,
             r.status,
@@ -786,9 +1030,16 @@ def batch(
             f"{r.seconds:.2f}",
             _fmt(r.violations),
             escape(r.error),
-        )
+        ]
+        if grid:
+            cells.insert(1, r.setting)
+        table.add_row(*cells, *(_fmt(r.kpis.get(k)) for k in shown))
     out_console.print(table)
-    summary = Rows(list(columns), [r.model_dump(include=set(columns)) for r in rows])
+    kpi_columns = sorted({k for r in rows for k in r.kpis}) if values else []
+    summary = Rows(
+        columns + kpi_columns,
+        [{**r.model_dump(include=set(columns)), **r.kpis} for r in rows],
+    )
     atomic_write(out / "summary.csv", csv_bytes(summary))
     out_console.print(f"summary written to {out}/summary.csv")
     if not all(r.ok for r in rows):

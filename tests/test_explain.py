@@ -1,0 +1,203 @@
+"""Explain and re-plan: the rules in conflict, repairs checked by solving, --set, and a
+re-plan that changes as little as the rules allow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from solver import solve, validate
+from solver.county.policy import Policy, SettingError, parse_setting, with_settings
+from solver.explain import explain_infeasible, move_reasons, plan_changes, with_policy
+from solver.io.export import save_instance
+from tests.test_roster_rules import base
+
+runner = CliRunner()
+
+
+# ---- --set -------------------------------------------------------------------------------
+
+
+def test_a_setting_is_read_as_toml_or_text() -> None:
+    assert parse_setting("rotation.rate=0.12") == ("rotation.rate", 0.12)
+    assert parse_setting("rotation.scope=county") == ("rotation.scope", "county")
+    assert parse_setting("rotation.max_km=none") == ("rotation.max_km", None)
+    assert parse_setting("alliances.lead_tiers=['strong','ordinary']")[1] == ["strong", "ordinary"]
+    policy = with_settings(Policy(), {"rotation.rate": 0.12, "rotation.two_way": False})
+    assert policy.rotation.rate == 0.12 and policy.rotation.two_way is False
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("rotation.rat=0.1", "no key 'rat'; rotation has: backbone_share"),
+        ("rotation.rate=2", "rotation.rate: Input should be less than or equal to 1"),
+        ("rotatio.rate=1", "no key 'rotatio'"),
+        ("rotation.rate", "write it as key=value"),
+    ],
+)
+def test_a_bad_setting_names_the_key(text: str, said: str) -> None:
+    with pytest.raises(SettingError, match=said.replace("(", r"\(")):
+        with_settings(Policy(), dict([parse_setting(text)]))
+
+
+# ---- why no plan -------------------------------------------------------------------------
+
+
+def shut_out() -> object:
+    """city must move 1 of its teachers; with max_outflow_share 0 and no floor nobody may
+    leave: the outflow share and the rate conflict."""
+    return base(policy={"rotation": {"max_outflow_share": 0.0, "min_outflow": 0}})
+
+
+def repaired(inst: object, repair: object) -> None:
+    fixed = repair.apply(inst)  # type: ignore[attr-defined]
+    result = solve(fixed, "roster", time_limit=5)
+    assert result.status in ("optimal", "feasible"), repair
+    assert validate(fixed, result.plan).ok
+
+
+def test_the_outflow_share_is_named_and_its_repair_works() -> None:
+    inst = shut_out()
+    why = explain_infeasible(inst, "roster", time_limit=60, step_limit=5)  # type: ignore[arg-type]
+    assert why.part == "roster" and not why.feasible
+    assert set(why.conflict) == {"rotation.max_outflow_share", "rotation.rate"}
+    assert any(v.rule == "rotation.rate" and v.where == ["city"] for v in why.misses)
+    keys = [set(r.settings) for r in why.repairs]
+    assert {"rotation.max_outflow_share"} in keys  # the smallest share that lets one go
+    share = next(r for r in why.repairs if set(r.settings) == {"rotation.max_outflow_share"})
+    assert 0 < share.settings["rotation.max_outflow_share"] <= 0.1
+    assert {"rotation.rate"} in keys and {"rotation.cap_quota"} in keys
+    for repair in why.repairs:
+        repaired(inst, repair)
+
+
+def test_host_capacity_is_raised_only_where_it_binds() -> None:
+    inst = base(policy={"rotation": {"host_capacity": 0, "two_way": False}})
+    why = explain_infeasible(inst, "roster", time_limit=60, step_limit=5)
+    assert "rotation.host_capacity" in why.conflict
+    (cap,) = [r for r in why.repairs if r.host_capacity]
+    assert set(cap.host_capacity) == {"village"} and cap.host_capacity["village"] >= 1
+    assert "village 0 -> " in cap.change
+    repaired(inst, cap)
+
+
+def test_a_quota_no_rule_change_can_reach_conflicts_alone(tmp_path: Path) -> None:
+    """A generated 5-school county: a junior school with no junior school to send to
+    misses its quota whatever else is relaxed; the rate alone is the conflict."""
+    from solver import load_instance
+
+    done = runner.invoke(
+        app, ["generate", "--schools", "5", "--staff", "60", "--seed", "0", "-o", str(tmp_path)]
+    )
+    assert done.exit_code == 0
+    inst = load_instance(tmp_path)
+    why = explain_infeasible(inst, "pairs,alliances,roster", time_limit=60, step_limit=5)
+    assert why.conflict == ["rotation.rate"]
+    rate = next(r for r in why.repairs if set(r.settings) == {"rotation.rate"})
+    fixed = rate.apply(inst)
+    assert solve(fixed, "pairs,alliances,roster", time_limit=5).status in ("optimal", "feasible")
+    # the repair is the nearest rate that works: one step nearer the planner's does not
+    value = rate.settings["rotation.rate"]
+    nearer = with_policy(inst, {"rotation.rate": round(value + 0.01, 2)})
+    assert solve(nearer, "pairs,alliances,roster", time_limit=5).status == "infeasible"
+    assert any(set(r.settings) == {"rotation.cap_quota"} for r in why.repairs)
+
+
+def test_a_feasible_instance_is_said_to_be() -> None:
+    why = explain_infeasible(base(), "roster", time_limit=30, step_limit=5)
+    assert why.feasible and why.conflict == [] and why.repairs == []
+
+
+# ---- the command line ----------------------------------------------------------------------
+
+
+def folder(inst: object, tmp_path: Path) -> Path:
+    out = tmp_path / "county"
+    save_instance(inst, out)  # type: ignore[arg-type]
+    return out
+
+
+def test_explain_exits_1_with_the_repairs_and_0_when_feasible(tmp_path: Path) -> None:
+    path = folder(base(), tmp_path)
+    sets = ["--set", "rotation.max_outflow_share=0", "--set", "rotation.min_outflow=0"]
+    bad = runner.invoke(app, ["explain", str(path), "--parts", "roster", *sets])
+    assert bad.exit_code == 1, bad.output
+    assert "rotation.max_outflow_share, rotation.rate" in bad.output
+    assert "--set rotation.max_outflow_share=" in bad.output
+    good = runner.invoke(app, ["explain", str(path), "--parts", "roster"])
+    assert good.exit_code == 0, good.output
+    assert "has a plan keeping every rule" in good.output
+
+
+def test_solve_records_its_settings_and_validate_applies_them(tmp_path: Path) -> None:
+    path = folder(base(), tmp_path)
+    out = tmp_path / "plan"
+    args = ["solve", str(path), "-o", str(out), "--parts", "roster", "--quiet"]
+    done = runner.invoke(app, [*args, "--set", "rotation.max_periods=1"])
+    assert done.exit_code == 0, done.output
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["settings"] == {"rotation.max_periods": 1}
+    assert all(m["periods"] == 1 for m in plan["roster"])
+    checked = runner.invoke(app, ["validate", str(path), str(out / "plan.json")])
+    assert checked.exit_code == 0, checked.output
+    wrong = runner.invoke(app, [*args, "--set", "rotation.rat=0.2"])
+    assert wrong.exit_code == 2 and "no key 'rat'" in wrong.output
+
+
+def test_an_infeasible_solve_prints_the_short_explanation(tmp_path: Path) -> None:
+    path = folder(base(), tmp_path)
+    sets = ["--set", "rotation.max_outflow_share=0", "--set", "rotation.min_outflow=0"]
+    args = ["solve", str(path), "-o", str(tmp_path / "p"), "--parts", "roster", "--quiet"]
+    done = runner.invoke(app, [*args, *sets])
+    assert done.exit_code == 1
+    assert "why: roster: the rules rotation.max_outflow_share, rotation.rate conflict" in (
+        done.output.replace("\n", " ")
+    )
+
+
+# ---- why a plan is what it is, and re-planning ----------------------------------------------
+
+
+def test_reasons_for_a_move_and_for_staying() -> None:
+    inst = base()
+    plan = solve(inst, "roster", time_limit=5).plan
+    mover = next(m for m in plan.roster if m.kind == "exchange" and m.direction == "out")
+    (line,) = move_reasons(inst, plan, mover.staff)
+    assert mover.to_school in line and "city must move" in line
+    staff = [
+        p.model_copy(update={"status": "exempt"}) if p.id == "city_0" else p for p in inst.staff
+    ]
+    exempt = inst.model_copy(update={"staff": staff})
+    stays = plan.model_copy(update={"roster": [m for m in plan.roster if m.staff != "city_0"]})
+    assert move_reasons(exempt, stays, "city_0") == [
+        "city_0 does not move: not active (staff status)"
+    ]
+
+
+def test_a_re_plan_changes_only_what_the_new_fact_forces() -> None:
+    inst = base(policy={"rotation": {"two_way": True}})
+    first = solve(inst, "pairs,roster", time_limit=5)
+    assert first.status in ("optimal", "feasible")
+    backbone = {p.id for p in inst.staff if p.is_backbone}
+    gone = next(m for m in first.plan.roster if m.kind == "exchange" and m.staff not in backbone)
+    staff = [
+        p.model_copy(update={"status": "exempt"}) if p.id == gone.staff else p for p in inst.staff
+    ]
+    changed = inst.model_copy(update={"staff": staff})
+    again = solve(changed, "pairs,roster", time_limit=5, baseline=first.plan)
+    assert validate(changed, again.plan).ok
+    assert all(m.staff != gone.staff for m in again.plan.roster if m.kind == "exchange")
+    changes = plan_changes(changed, first.plan, again.plan)
+    removed = [c for c in changes if c.change == "removed"]
+    assert any(gone.staff in c.row and "staff.status" in c.why for c in removed)
+    # the rest of the roster stays: at most the forced line and its replacement change
+    kept = {(m.staff, m.to_school) for m in first.plan.roster} & {
+        (m.staff, m.to_school) for m in again.plan.roster
+    }
+    assert len(kept) >= len(first.plan.roster) - 1
+    assert again.parts["pairs"].method.startswith("kept from the baseline")
