@@ -674,6 +674,11 @@ def _print_explanation(why: Explanation, lang: Lang, *, short: bool = False) -> 
     else:
         out_console.print("no single change found that repairs it within the time given")
     done = "" if why.complete else " (cut short by the time limit)"
+    if why.undecided:
+        done += (
+            f"; {why.undecided} solve(s) found no plan within --step-limit and were counted "
+            "as infeasible (a longer --step-limit may find smaller repairs)"
+        )
     out_console.print(f"{why.solves} solve(s), {why.seconds:.1f} s{done}", style="dim")
 
 
@@ -767,7 +772,7 @@ def explain(
     ] = None,
 ) -> None:
     """Why an instance has no plan (and what repairs it), or why a plan is what it is."""
-    from solver.explain import move_reasons, objective_breakdown, school_reasons
+    from solver.explain import move_reasons, objective_breakdown, school_costs, school_reasons
 
     if lang is not None:
         _lang(lang)
@@ -787,11 +792,19 @@ def explain(
             out_console.print(escape(line), soft_wrap=True)
         if not staff and not school:
             table = Table(title="objective per rule (recounted by the checker)")
-            for col in ("part", "term", "value"):
+            for col in ("part", "term", "amount", "cost (x its weight)"):
                 table.add_column(col)
-            for part, term, value in objective_breakdown(report):
-                table.add_row(labels.part_name(part, said), term, _fmt(value))
+            for part, term, value, cost in objective_breakdown(inst, report):
+                table.add_row(labels.part_name(part, said), term, _fmt(value), _fmt(cost))
             out_console.print(table)
+            costly = school_costs(inst, doc)
+            if costly:
+                table = Table(title="schools whose unmet needs cost most (roster)")
+                for col in ("school", "cost", "short of"):
+                    table.add_column(col)
+                for sid, value, what in costly:
+                    table.add_row(sid, _fmt(value), escape(what))
+                out_console.print(table)
         if doc.status not in ("infeasible", "unknown"):
             return
     before = _read_plan(baseline) if baseline is not None else None

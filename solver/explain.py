@@ -159,6 +159,7 @@ class Explanation:
     solves: int = 0
     seconds: float = 0.0
     complete: bool = True  # False: out of time before every step was done
+    undecided: int = 0  # solves that ended with no plan and no proof within the step limit
 
     @property
     def feasible(self) -> bool:
@@ -297,7 +298,7 @@ def _correction(inst: Instance, order: list[Rule], ok: _Oracle) -> Repair | None
     # each rule of the set as near the planner's value as works, the others off
     settings: dict[str, Any] = {}
     capacity: dict[str, int] = {}
-    changes = []
+    chosen: list[Repair] = []
     for rule in off:
         base = inst
         for other in off:
@@ -309,15 +310,41 @@ def _correction(inst: Instance, order: list[Rule], ok: _Oracle) -> Repair | None
         if found is None:  # the rule must be off entirely
             changed = _changed(inst, rule.off(inst))
             if rule.key == "rotation.host_capacity":
-                changes.append("no host capacity limit")
-                found = Repair(rule.key, "no host capacity limit", changed)
+                own = {s.id: NO_LIMIT for s in inst.schools if s.host_capacity is not None}
+                found = Repair(rule.key, "no host capacity limit", changed, own)
             else:
                 found = Repair(rule.key, _say_settings(changed), changed)
         settings.update(found.settings)
         capacity.update(found.host_capacity)
-        changes.append(found.change)
-    repair = Repair(" + ".join(r.key for r in off), " and ".join(changes), settings, capacity)
+        chosen.append(found)
+    kept = list(zip(off, chosen, strict=True))
+    # with the values found, a rule whose change is no longer needed goes back as it was
+    for item in list(kept):
+        if len(kept) == 1:
+            break
+        rest = [k for k in kept if k is not item]
+        verdict = ok(_together(rest).apply(inst))
+        if verdict is None:
+            return None
+        if verdict:
+            kept = rest
+    repair = _together(kept)
     return repair if ok(repair.apply(inst)) else Repair("", "")
+
+
+def _together(found: list[tuple[Rule, Repair]]) -> Repair:
+    """One repair of several rules' changes."""
+    settings: dict[str, Any] = {}
+    capacity: dict[str, int] = {}
+    for _, r in found:
+        settings.update(r.settings)
+        capacity.update(r.host_capacity)
+    return Repair(
+        " + ".join(rule.key for rule, _ in found),
+        " and ".join(r.change for _, r in found),
+        settings,
+        capacity,
+    )
 
 
 class _Oracle:
@@ -359,7 +386,10 @@ class _Oracle:
         result = self.solve(candidate)
         if result is None:
             return None
-        return bool(result.parts[self.part].status in ("optimal", "feasible"))
+        status = result.parts[self.part].status
+        if status == "unknown":
+            self.out.undecided += 1  # counted as no plan: said in the explanation
+        return bool(status in ("optimal", "feasible"))
 
 
 def _quota_out_of_reach(inst: Instance, given: Plan) -> bool:
@@ -572,14 +602,67 @@ def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[str]:
     return out
 
 
-def objective_breakdown(report: Any) -> list[tuple[str, str, float]]:
-    """(part, term, value) of each part's recomputed objective (the checker's)."""
-    rows = []
+#: The weight (policy weights.*) each objective term is priced at, per part.
+TERM_WEIGHTS: dict[str, dict[str, str]] = {
+    "pairs": {
+        "unpaired": "pair_cover",
+        "min_places_empty": "pair_min_helped",
+        "complementarity_shortfall": "pair_complementarity",
+        "distance_km": "pair_km",
+    },
+    "alliances": {
+        "later_tier_leads": "alliance_lead_tier",
+        "distance_km": "alliance_km",
+        "history_changes": "alliance_history",
+    },
+    "roster": {
+        "uncovered_need_weighted": "roster_need",
+        "due_not_moved": "roster_due",
+        "priority_not_rural": "roster_rural_priority",
+        "moved_not_surplus": "roster_surplus_first",
+        "backbone_no_balance_gain": "roster_balance",
+        "distance_km": "roster_km",
+        "preference_steps": "roster_preference",
+        "secondment_candidates_not_seconded": "roster_secondment",
+        "secondment_merit_below_best": "roster_merit",
+        "quota_missing": "roster_quota",
+        "principals_due_not_moved": "roster_due",
+        "principals_distance_km": "roster_km",
+    },
+    "itinerant": {"teachers": "itinerant_teacher", "km_per_week": "itinerant_km"},
+}
+
+
+def objective_breakdown(inst: Instance, report: Any) -> list[tuple[str, str, float, float | None]]:
+    """(part, term, amount, cost) of each part's objective as the checker recounts it:
+    the cost is the amount times its policy weight (None where a term is priced in
+    another way, e.g. weighted by priority); a last row per part holds its objective."""
+    w8 = inst.policy.weights.model_dump()
+    rows: list[tuple[str, str, float, float | None]] = []
     for part, objective in report.objectives.items():
+        priced = TERM_WEIGHTS.get(part, {})
         for term, value in objective.terms.items():
-            rows.append((part, term, float(value)))
-        rows.append((part, "objective", float(objective.value)))
+            weight = priced.get(term)
+            cost = float(value) * w8[weight] if weight is not None else None
+            rows.append((part, term, float(value), cost))
+        rows.append((part, "objective", float(objective.value), float(objective.value)))
     return rows
+
+
+def school_costs(inst: Instance, plan: Plan, top: int = 10) -> list[tuple[str, float, str]]:
+    """The schools whose shortages the roster leaves costing most (weights.roster_need x
+    priority weight per teacher-period left), with what is short."""
+    w8 = inst.policy.weights
+    weights = inst.policy.needs.priority_weights
+    cost: dict[str, float] = defaultdict(float)
+    what: dict[str, list[str]] = defaultdict(list)
+    for u in plan.unmet_needs:
+        left = u.shortage - u.covered
+        if left > 0:
+            cost[u.school] += w8.roster_need * weights.get(u.priority, 1) * left
+            what[u.school].append(f"{u.subject} {left} in {u.period}")
+    ranked = sorted(cost.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return [(school, value, ", ".join(what[school])) for school, value in ranked]
 
 
 # ---- what a re-plan changed -----------------------------------------------------------
@@ -625,6 +708,19 @@ def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
         found = [m for k in keys for m in broken.get(k, [])]
         return found[0] if found else ""
 
+    known = (
+        {p.helper for p in baseline.pairs}
+        | {p.helped for p in baseline.pairs}
+        | {u.school for u in baseline.unpaired}
+        | {m.member for m in baseline.alliances}
+        | {m.from_school for m in baseline.roster}
+        | {m.to_school for m in baseline.roster}
+    )
+
+    def new(*schools: str, otherwise: str) -> str:
+        fresh = [s for s in schools if s not in known]
+        return f"{fresh[0]} is new since the baseline" if fresh else otherwise
+
     before = {_move_key(m): m for m in baseline.roster}
     after = {_move_key(m): m for m in plan.roster}
     for key in sorted(before.keys() - after.keys(), key=str):
@@ -633,17 +729,18 @@ def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
         out.append(Change("roster", "removed", _say_move(m), why))
     for key in sorted(after.keys() - before.keys(), key=str):
         m = after[key]
-        out.append(Change("roster", "added", _say_move(m), "replaces what was removed"))
+        why = new(m.from_school, m.to_school, otherwise="replaces what was removed")
+        out.append(Change("roster", "added", _say_move(m), why))
     pairs_before = {(p.helper, p.helped) for p in baseline.pairs}
     pairs_after = {(p.helper, p.helped) for p in plan.pairs}
     for a, b in sorted(pairs_before - pairs_after):
         out.append(Change("pairs", "removed", f"{a} helps {b}", forced(a, b) or "re-paired"))
     for a, b in sorted(pairs_after - pairs_before):
-        out.append(Change("pairs", "added", f"{a} helps {b}", "re-paired"))
+        out.append(Change("pairs", "added", f"{a} helps {b}", new(a, b, otherwise="re-paired")))
     members_before = {(m.alliance, m.member) for m in baseline.alliances}
     members_after = {(m.alliance, m.member) for m in plan.alliances}
     for a, s in sorted(members_before - members_after):
         out.append(Change("alliances", "removed", f"{s} in {a}", forced(s) or "regrouped"))
     for a, s in sorted(members_after - members_before):
-        out.append(Change("alliances", "added", f"{s} in {a}", "regrouped"))
+        out.append(Change("alliances", "added", f"{s} in {a}", new(s, otherwise="regrouped")))
     return out

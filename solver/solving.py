@@ -18,9 +18,11 @@ from solver.models.search import STOP, Progress, ProgressFn, SearchSettings
 from solver.plan import PART_ORDER, PartObjective, Plan
 from solver.result import (
     AlliancesResult,
+    AlliancesSolution,
     ItinerantResult,
     OutreachResult,
     PairsResult,
+    PairsSolution,
     PartResult,
     PartSolution,
     Result,
@@ -223,34 +225,24 @@ def solve(
         dist=Distances(inst),
         baseline=baseline,
     )
-    kept: set[str] = set()
-    if baseline is not None and given is None:
-        given = _still_valid(inst, baseline)
-        kept = set(given.parts) if given is not None else set()
+    pinned = _baseline_pins(inst, baseline) if baseline is not None else None
     results: dict[str, PartResult] = {}
     objectives: dict[str, PartObjective] = {}
     asked = _asked(parts, order)
     for name in order:
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
-        if given is not None and name in given.parts and (name not in asked or name in kept):
+        if given is not None and name in given.parts and name not in asked:
             ctx.plan = _take(ctx.plan, given, name)
-            stated = given.objectives.get(name)
-            if name in kept:  # the county changed since: its cost recounted, not claimed best
-                stated = validate(inst, ctx.plan).objectives.get(name, stated)
             results[name] = PARTS_RESULT[name](
                 part=name,
-                status="feasible" if name in kept else given.status,
-                objective=stated.value if stated is not None else None,
-                method=(
-                    "kept from the baseline plan (its rules still hold)"
-                    if name in kept
-                    else f"taken from the given plan ({given.instance})"
-                ),
-                terms=stated.terms if stated is not None else {},
+                status=given.status,
+                objective=given.objectives[name].value if name in given.objectives else None,
+                method=f"taken from the given plan ({given.instance})",
+                terms=given.objectives[name].terms if name in given.objectives else {},
             )
-            if stated is not None:
-                objectives[name] = stated
+            if name in given.objectives:
+                objectives[name] = given.objectives[name]
             continue
         remaining = max(1.0, time_limit - (time.perf_counter() - start))
         if base.deterministic:
@@ -258,7 +250,10 @@ def solve(
         ctx.settings = replace(base, time_limit=remaining)
         if progress is not None:
             progress(Progress(name, "started"))
-        solution = PARTS[name].run(ctx)
+        if pinned is not None and name in PINNED_PARTS:
+            solution = _run_pinned(ctx, name, pinned)
+        else:
+            solution = PARTS[name].run(ctx)
         ctx.plan = solution.apply(ctx.plan)
         results[name] = solution.result
         if solution.objective is not None:
@@ -271,20 +266,76 @@ def solve(
     return _result(inst, order, ctx.plan, results, objectives, start, check=True)
 
 
-#: The parts a baseline may hand over whole, and the rule prefix of each.
-KEPT_WHOLE = {"pairs": "twinning.", "alliances": "alliances."}
+#: The parts whose baseline rows are pinned when re-planning, and their rule prefix.
+PINNED_PARTS = {"pairs": "twinning.", "alliances": "alliances."}
 
 
-def _still_valid(inst: Instance, baseline: Plan) -> Plan | None:
-    """The baseline's pairs and alliances that still keep their rules in this instance,
-    as a plan to take them from."""
-    broken = {v.rule for v in validate(inst, baseline).violations}
-    keep = [
-        part
-        for part, prefix in KEPT_WHOLE.items()
-        if part in baseline.parts and not any(rule.startswith(prefix) for rule in broken)
-    ]
-    return baseline.model_copy(update={"parts": keep}) if keep else None
+def _baseline_pins(inst: Instance, baseline: Plan) -> Instance:
+    """Re-planning: the instance with the baseline's pairs and alliance memberships
+    pinned, all but those the checker finds breaking a rule in this instance (a vetoed
+    or changed school frees its rows; a new school is planned around the rest)."""
+    from solver.county.instance import Fixed
+
+    broken: set[str] = set()
+    for v in validate(inst, baseline).violations:
+        if any(v.rule.startswith(prefix) for prefix in PINNED_PARTS.values()):
+            broken.update(v.where)
+    have = {(f.kind, f.from_school, f.to_school) for f in inst.fixed}
+    pins: list[Fixed] = []
+    for p in baseline.pairs:
+        if {p.helper, p.helped} & broken or ("pair", p.helper, p.helped) in have:
+            continue
+        pins.append(Fixed(kind="pair", from_school=p.helper, to_school=p.helped))
+    members: dict[str, set[str]] = {}
+    for m in baseline.alliances:
+        members.setdefault(m.member, set()).add(m.lead)
+    for m in baseline.alliances:
+        if (
+            {m.lead, m.member} & broken
+            or len(members[m.member]) > 1  # in two stages' alliances: left to the model
+            or ("alliance", m.lead, m.member) in have
+        ):
+            continue
+        pins.append(Fixed(kind="alliance", from_school=m.lead, to_school=m.member))
+    return inst.model_copy(update={"fixed": [*inst.fixed, *pins]})
+
+
+def _run_pinned(ctx: SolveContext, name: str, pinned: Instance) -> PartSolution:
+    """A part solved with the baseline's rows pinned; when the pins leave no plan (the
+    changed county cannot keep them all), solved again without them."""
+    plain = ctx.inst
+    ctx.inst = pinned
+    try:
+        solution = PARTS[name].run(ctx)
+    finally:
+        ctx.inst = plain
+    if solution.result.status in ("infeasible", "unknown"):
+        return PARTS[name].run(ctx)
+    # Rows pinned only by the baseline are not pinned in the instance: not marked so, and
+    # the part's cost recounted by the checker on the instance as it is (the pinned
+    # search's bound does not hold without the pins, so none is claimed).
+    pairs = {(f.from_school, f.to_school) for f in plain.fixed if f.kind == "pair"}
+    leads = {(f.from_school, f.to_school) for f in plain.fixed if f.kind == "alliance"}
+    if isinstance(solution, PairsSolution):
+        solution.pairs = [
+            p.model_copy(update={"fixed": (p.helper, p.helped) in pairs}) for p in solution.pairs
+        ]
+    elif isinstance(solution, AlliancesSolution):
+        solution.alliances = [
+            m.model_copy(update={"fixed": (m.lead, m.member) in leads}) for m in solution.alliances
+        ]
+    mine = validate(plain, solution.apply(ctx.plan)).objectives.get(name)
+    solution.objective = mine
+    solution.result = solution.result.model_copy(
+        update={
+            "method": solution.result.method + "; the baseline's rows pinned where they hold",
+            "status": "feasible",
+            "objective": mine.value if mine is not None else solution.result.objective,
+            "bound": None,
+            "gap": None,
+        }
+    )
+    return solution
 
 
 def _asked(parts: Iterable[str] | str | None, order: list[str]) -> set[str]:

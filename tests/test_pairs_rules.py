@@ -201,6 +201,26 @@ def test_twinning_avoid_repeat_cycles_infeasible() -> None:
     assert v.where == ["strong_a", "weak_c"]
 
 
+def test_twinning_vetoed_feasible() -> None:
+    # strong_a is nearer, but the bureau ruled the pair out: strong_b takes weak_c.
+    inst = county(
+        [school("strong_a"), school("strong_b", km=20), school("weak_c", tier="weak", km=1)],
+        policy={"twinning": {"vetoed": [["strong_a", "weak_c"]]}},
+    )
+    assert paired(solved(inst)) == {("strong_b", "weak_c")}
+
+
+def test_twinning_vetoed_infeasible() -> None:
+    inst = county(
+        [school("strong_a"), school("weak_c", tier="weak", km=1)],
+        policy={"twinning": {"vetoed": [["strong_a", "weak_c"]]}},
+    )
+    assert reasons(solved(inst)) == {"weak_c": "repeat_only"}
+    bad = plan_of(inst, [("strong_a", "weak_c")])
+    (v,) = found(inst, bad, "twinning.vetoed")
+    assert v.where == ["strong_a", "weak_c"]
+
+
 def test_pair_older_than_the_window_may_repeat() -> None:
     inst = county(
         [

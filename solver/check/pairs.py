@@ -141,6 +141,20 @@ def check_avoid_repeat_cycles(f: PairFacts) -> list[Violation]:
     ]
 
 
+def check_vetoed(f: PairFacts) -> list[Violation]:
+    """[twinning.vetoed] No pair the bureau ruled out is drawn (a pin does not excuse it)."""
+    vetoed = rules.vetoed_pairs(f.inst)
+    return [
+        Violation(
+            rule="twinning.vetoed",
+            where=[p.helper, p.helped],
+            message=f"the pair {p.helper} -> {p.helped} is ruled out (twinning.vetoed)",
+        )
+        for p in f.pairs
+        if (p.helper, p.helped) in vetoed
+    ]
+
+
 def check_pair_figures(f: PairFacts) -> list[Violation]:
     """[plan.pair_figures] The distance and complementarity stated per pair are right."""
     assert f.profile is not None
@@ -310,6 +324,7 @@ PAIR_CHECKS = (
     check_same_stage,
     check_max_km,
     check_avoid_repeat_cycles,
+    check_vetoed,
     check_pair_figures,
     check_helped_once,
     check_max_helped,

@@ -45,6 +45,13 @@ class Twinning(_Section):
     avoid_repeat_cycles: int = Field(
         1, ge=0, le=20, description="A pair of the last N cycles in history is not repeated."
     )
+    vetoed: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description=(
+            "Pairs the bureau rules out, as [helper, helped] school ids (e.g. --set "
+            "twinning.vetoed=[['S0024','S0170']])."
+        ),
+    )
     max_helped_students_ratio: float | None = Field(
         None,
         gt=0,

@@ -125,6 +125,7 @@ RULES_ZH: dict[str, str] = {
     "twinning.same_stage": "结对同学段",
     "twinning.max_km": "结对距离上限",
     "twinning.avoid_repeat_cycles": "不重复上轮结对",
+    "twinning.vetoed": "教育局否决的结对",
     "twinning.helped_once": "每校至多一所帮扶校",
     "twinning.max_helped": "帮扶校帮扶数上限",
     "twinning.min_helped": "帮扶校帮扶数下限",

@@ -72,6 +72,11 @@ def recent_pairs(inst: Instance) -> set[tuple[str, str]]:
     }
 
 
+def vetoed_pairs(inst: Instance) -> set[tuple[str, str]]:
+    """(helper, helped) pairs the bureau rules out [twinning.vetoed]."""
+    return {(h, w) for h, w in inst.policy.twinning.vetoed}
+
+
 def fixed_pairs(inst: Instance) -> list[tuple[str, str]]:
     """Pinned (helper, helped) pairs [fixed.csv, kind pair]."""
     return [(f.from_school, f.to_school) for f in inst.fixed if f.kind == "pair"]
@@ -95,12 +100,13 @@ def compatible(
     dist: Distances,
     recent: set[tuple[str, str]] | None = None,
 ) -> bool:
-    """Stage, distance and repeat rules together (pinned pairs are exempt)."""
+    """Stage, distance, repeat and veto rules together (pinned pairs are exempt)."""
     recent = recent_pairs(inst) if recent is None else recent
     return (
         stage_ok(inst, helper, helped)
         and within_km(inst, dist.km(helper.id, helped.id))
         and (helper.id, helped.id) not in recent
+        and (helper.id, helped.id) not in vetoed_pairs(inst)
     )
 
 

@@ -36,6 +36,7 @@ from solver.rules.pairs import (
     recent_pairs,
     student_budget_limit,
     subject_profile,
+    vetoed_pairs,
     weak_schools,
 )
 
@@ -108,6 +109,17 @@ def add_avoid_repeat_cycles(inst: Instance, hid: list[str], wid: list[str]) -> B
     return fresh
 
 
+def add_vetoed(inst: Instance, hid: list[str], wid: list[str]) -> BoolArray:
+    """[twinning.vetoed] Arcs the bureau has not ruled out."""
+    allowed = np.ones((len(hid), len(wid)), dtype=bool)
+    hi = {h: i for i, h in enumerate(hid)}
+    wi = {w: j for j, w in enumerate(wid)}
+    for h, w in vetoed_pairs(inst):
+        if h in hi and w in wi:
+            allowed[hi[h], wi[w]] = False
+    return allowed
+
+
 def add_max_helped(
     inst: Instance, helpers: list[School], fixed_load: Counter[str]
 ) -> tuple[IntArray, IntArray]:
@@ -157,7 +169,7 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     km = dist.block(hid, wid) if hid and wid else np.zeros((len(hid), len(wid)))
     stage_ok = add_same_stage(inst, helpers, helped)
     within = add_max_km(inst, km)
-    fresh = add_avoid_repeat_cycles(inst, hid, wid)
+    fresh = add_avoid_repeat_cycles(inst, hid, wid) & add_vetoed(inst, hid, wid)
     ok: BoolArray = stage_ok & within & fresh
 
     reasons: dict[str, tuple[str, str]] = {}
@@ -172,7 +184,10 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
             near = km[stage_ok[:, j], j].min()
             reasons[w] = ("too_far", f"nearest helper of its stage is {near:.1f} km, over {limit}")
         else:
-            reasons[w] = ("repeat_only", "its only compatible helpers paired it last cycle")
+            reasons[w] = (
+                "repeat_only",
+                "its only compatible helpers paired it last cycle or are ruled out",
+            )
 
     arc_h, arc_w = np.nonzero(ok)
     arc_km = km[arc_h, arc_w]

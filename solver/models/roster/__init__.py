@@ -87,7 +87,8 @@ def solve_roster(
         )
         return RosterSolution(part)
     moves = _moves(data, out) + head.moves
-    for mentor, mentee in match_mentors(inst, pairs, alliances, rules.away_staff(moves)):
+    kept = frozenset((m.staff, m.mentee or "") for m in baseline or [] if m.kind == "mentor")
+    for mentor, mentee in match_mentors(inst, pairs, alliances, rules.away_staff(moves), kept):
         moves.append(
             Move(
                 staff=mentor.id,

@@ -74,8 +74,17 @@ def service_cost(mentee: Staff) -> int:
     return mentee.age or 0
 
 
+#: Re-planning: the arc cost a mentor pair of the baseline saves (above any service cost),
+#: so that among maximum matchings the one keeping most baseline pairs is taken.
+KEEP_PAIR = 1_000
+
+
 def match_mentors(
-    inst: Instance, pairs: list[Pair], alliances: list[Membership], away: set[str]
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    away: set[str],
+    keep: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[tuple[Staff, Staff]]:
     """[mentors.one_to_one, mentors.maximal] A maximum 1:1 matching of mentors to mentees
     among :func:`mentor_candidates`, youngest in service first.
@@ -92,6 +101,9 @@ def match_mentors(
         The plan's pairs and alliance memberships.
     away : set of str
         Staff ids away on another roster move; they do not mentor.
+    keep : set of (str, str)
+        Re-planning: (mentor, mentee) pairs of the baseline, kept where the matching stays
+        maximum (each costs :data:`KEEP_PAIR` less).
 
     Returns
     -------
@@ -113,9 +125,9 @@ def match_mentors(
         flow.add_arc_with_capacity_and_unit_cost(0, mi[m_id], 1, 0)
     first_pair_arc = len(mentors)
     for mentor, mentee in arcs:
-        flow.add_arc_with_capacity_and_unit_cost(
-            mi[mentor.id], yi[mentee.id], 1, service_cost(mentee)
-        )
+        kept = (mentor.id, mentee.id) in keep
+        cost = service_cost(mentee) + (0 if kept or not keep else KEEP_PAIR)
+        flow.add_arc_with_capacity_and_unit_cost(mi[mentor.id], yi[mentee.id], 1, cost)
     for y_id in mentees:
         flow.add_arc_with_capacity_and_unit_cost(yi[y_id], sink, 1, 0)
     supply = min(len(mentors), len(mentees))
