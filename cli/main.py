@@ -30,7 +30,13 @@ from solver.check import validate as check
 from solver.county.instance import Instance
 from solver.county.policy import Policy, parse_setting, with_settings
 from solver.errors import InputError
-from solver.explain import Explanation, explain_infeasible, plan_changes, with_policy
+from solver.explain import (
+    Explanation,
+    explain_infeasible,
+    move_reason_rows,
+    plan_changes,
+    with_policy,
+)
 from solver.io import labels
 from solver.io.files import atomic_write, check_output_folder, replace_folder
 from solver.io.labels import Lang, console
@@ -245,6 +251,9 @@ def solve(
         changes = plan_changes(inst, before, result.plan) if before is not None else None
         if changes is not None:
             files["changes.csv"] = _changes_csv(changes)
+        if "csv" in formats and result.plan.roster:
+            rows = move_reason_rows(inst, result.plan)
+            files["roster_reasons.csv"] = csv_bytes(Rows(list(rows[0]), rows))
         replace_folder(target, files)
     if not quiet:
         _print_summary(result, said)
@@ -683,15 +692,8 @@ def _print_explanation(why: Explanation, lang: Lang, *, short: bool = False) -> 
 
 
 def _changes_csv(changes: list[Any]) -> bytes:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["part", "change", "row", "why"])
-    for c in changes:
-        writer.writerow([c.part, c.change, c.row, c.why])
-    return buf.getvalue().encode("utf-8")
+    columns = ["part", "change", "row", "why"]
+    return csv_bytes(Rows(columns, [{c: getattr(ch, c) for c in columns} for ch in changes]))
 
 
 def _print_changes(changes: list[Any]) -> None:

@@ -497,45 +497,82 @@ def _repair_capacity(inst: Instance, ok: _Oracle) -> Repair | None:
 # ---- why a plan is what it is ---------------------------------------------------------
 
 
+class _Why:
+    """What the reasons of moves are read from, built once per plan."""
+
+    def __init__(self, inst: Instance) -> None:
+        from solver.rules import roster as rules
+
+        self.inst = inst
+        self.rules = rules
+        self.people = {p.id: p for p in inst.staff}
+        self.schools = {s.id: s for s in inst.schools}
+        self.short: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for period in inst.policy.horizon.periods:
+            for (school, subject), figures in rules.shortages(inst, period).items():
+                self.short[(school, subject, period)] = figures
+        self.quota = rules.quota_required(inst)
+
+    def of(self, m: Any) -> str:
+        """Why one roster line: need filled, learning, due, quota, rural priority, choice."""
+        person = self.people.get(m.staff)
+        if person is None:
+            return "not in the instance"
+        if m.fixed:
+            return "pinned in fixed.csv"
+        if m.kind == "mentor":
+            return f"mentors {m.mentee} (young teacher at {m.to_school})"
+        why = []
+        need = self.short.get((m.to_school, person.subject or "", m.first_period))
+        if m.direction == "out" and need and need[0] > 0:
+            why.append(f"fills a {person.subject} shortage of {need[0]} at {m.to_school}")
+        if m.direction == "in":
+            why.append(f"learns at {m.to_school} (进城学艺, rotation.two_way)")
+        if self.rules.is_due(self.inst, person):
+            why.append(f"due: {person.years_at_school} years at {person.school}")
+        if m.direction == "out" and person.school in self.quota:
+            why.append(f"{person.school} must move {self.quota[person.school]} (rotation.rate)")
+        if (
+            self.rules.rural_priority(self.inst, person)
+            and self.schools[m.to_school].area == "rural"
+        ):
+            why.append("few rural years (rotation.rural_priority_years)")
+        if person.willing and m.to_school in person.willing:
+            why.append(f"choice {person.willing.index(m.to_school) + 1} of their list")
+        return "; ".join(why) or "a cheaper plan overall"
+
+
+def move_reason_rows(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
+    """Each roster line's short reason (written as reasons.csv beside roster.csv)."""
+    why = _Why(inst)
+    return [
+        {
+            "staff": m.staff,
+            "kind": m.kind,
+            "from_school": m.from_school,
+            "to_school": m.to_school,
+            "first_period": m.first_period,
+            "reason": why.of(m),
+        }
+        for m in sorted(plan.roster, key=lambda m: (m.kind, m.staff, m.first_period))
+    ]
+
+
 def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[str]:
     """Short reasons for each of a person's lines in the plan (roster, circuits, outreach),
     or why the person does not move."""
     from solver.rules import roster as rules
 
-    people = {p.id: p for p in inst.staff}
-    person = people.get(staff_id)
+    person = {p.id: p for p in inst.staff}.get(staff_id)
     if person is None:
         return [f"{staff_id}: no such staff in the instance"]
-    schools = {s.id: s for s in inst.schools}
-    short: dict[tuple[str, str, str], tuple[int, int]] = {}
-    for period in inst.policy.horizon.periods:
-        for (school, subject), figures in rules.shortages(inst, period).items():
-            short[(school, subject, period)] = figures
-    quota = rules.quota_required(inst)
-    out: list[str] = []
-    for m in sorted(plan.roster, key=lambda m: (m.first_period, m.kind)):
-        if m.staff != staff_id:
-            continue
-        why = []
-        need = short.get((m.to_school, person.subject or "", m.first_period))
-        if m.direction == "out" and need and need[0] > 0:
-            why.append(f"fills a {person.subject} shortage of {need[0]} at {m.to_school}")
-        if m.direction == "in":
-            why.append(f"learns at {m.to_school} (进城学艺, rotation.two_way)")
-        if rules.is_due(inst, person):
-            why.append(f"due: {person.years_at_school} years at {person.school}")
-        if m.direction == "out" and person.school in quota:
-            why.append(f"{person.school} must move {quota[person.school]} (rotation.rate)")
-        if rules.rural_priority(inst, person) and schools[m.to_school].area == "rural":
-            why.append("few rural years (rotation.rural_priority_years)")
-        if person.willing and m.to_school in person.willing:
-            why.append(f"choice {person.willing.index(m.to_school) + 1} of their list")
-        if m.fixed:
-            why = ["pinned in fixed.csv"]
-        out.append(
-            f"{m.kind} {m.from_school} -> {m.to_school} from {m.first_period} for "
-            f"{m.periods} period(s): " + ("; ".join(why) or "a cheaper plan overall")
-        )
+    why = _Why(inst)
+    out: list[str] = [
+        f"{m.kind} {m.from_school} -> {m.to_school} from {m.first_period} for "
+        f"{m.periods} period(s): {why.of(m)}"
+        for m in sorted(plan.roster, key=lambda m: (m.first_period, m.kind))
+        if m.staff == staff_id
+    ]
     days = sorted({(c.weekday, c.school) for c in plan.circuits if c.staff == staff_id})
     if days:
         out.append(
