@@ -567,6 +567,7 @@ def _print_summary(result: Any, lang: Lang = "en") -> None:
             soft_wrap=True,
             markup=False,
         )
+    _print_balance(result.balance)
     groups = result.parts.get("alliances")
     if groups is not None and groups.kpis is not None and groups.kpis.alliances:
         rows = [row.model_dump() for row in groups.kpis.alliances]
@@ -689,6 +690,30 @@ def _print_explanation(why: Explanation, lang: Lang, *, short: bool = False) -> 
             "as infeasible (a longer --step-limit may find smaller repairs)"
         )
     out_console.print(f"{why.solves} solve(s), {why.seconds:.1f} s{done}", style="dim")
+
+
+def _print_balance(balance: Any) -> None:
+    """The staffing indicators' coefficients before and in each period, and the schools
+    below each minimum."""
+    if balance is None or not balance.after:
+        return
+    periods = list(balance.after)
+    table = Table(title="balance: coefficient of variation across schools (schools below minimum)")
+    for col in ("indicator", "stage", "before", *periods, "threshold"):
+        table.add_column(col)
+    for ind, by_stage in balance.before.items():
+        for stage, f in by_stage.items():
+            if f.cv is None:
+                continue
+            cells = [f"{f.cv:.4f} ({f.below_minimum})"]
+            for p in periods:
+                a = balance.after[p][ind][stage]
+                mark = "" if a.met else " over"
+                cells.append(f"{a.cv:.4f}{mark} ({a.below_minimum})" if a.cv is not None else "-")
+            table.add_row(ind, stage, *cells, f"{f.threshold:g}")
+    out_console.print(table)
+    for note in balance.missing:
+        out_console.print(f"balance: {note}", style="dim")
 
 
 def _changes_csv(changes: list[Any]) -> bytes:

@@ -27,6 +27,7 @@ from solver.plan import (
     UnmetNeed,
     Unpaired,
 )
+from solver.rules.balance import Balance
 
 # ---- KPIs --------------------------------------------------------------------------------
 
@@ -334,6 +335,10 @@ class Result(BaseModel):
     missed: list[Violation] = Field(
         default_factory=list, description="The checker's violations of a closest plan."
     )
+    balance: Balance | None = Field(
+        None,
+        description="The balance evaluation's staffing indicators before and in each period.",
+    )
 
     def summary(self) -> Summary:
         """Everything for ``summary.json``: status, objective, bound, gap, times, KPIs."""
@@ -348,6 +353,7 @@ class Result(BaseModel):
             closest=self.closest,
             missed=self.missed,
             parts=self.parts,
+            balance=self.balance,
         )
 
 
@@ -364,6 +370,7 @@ class Summary(BaseModel):
     closest: bool
     missed: list[Violation]
     parts: dict[str, AnyPartResult]
+    balance: Balance | None = None
 
 
 def gap_of(objective: float | None, bound: float | None) -> float | None:

@@ -30,6 +30,7 @@ from solver.result import (
     gap_of,
     worst_status,
 )
+from solver.rules.balance import balance_of
 
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
@@ -405,4 +406,5 @@ def _result(
         interrupted=interrupted,
         closest=closest,
         missed=missed,
+        balance=balance_of(inst, plan) if check else None,
     )

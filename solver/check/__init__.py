@@ -21,6 +21,7 @@ from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, r
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.plan import PartObjective, Plan
+from solver.rules.balance import balance_of
 
 __all__ = ["ALL_CHECKS", "RosterRecount", "ValidationReport", "Violation", "validate"]
 
@@ -78,6 +79,7 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         for outreach_check in OUTREACH_CHECKS:
             v.extend(outreach_check(of))
         report.objectives["outreach"] = outreach_objective(of)
+    report.balance = balance_of(inst, plan)
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))

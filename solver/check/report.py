@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from solver.plan import PartObjective
+from solver.rules.balance import Balance
 
 
 class Violation(BaseModel):
@@ -43,6 +44,9 @@ class ValidationReport(BaseModel):
     )
     warnings: list[str] = Field(
         default_factory=list, description="Things to know that break no rule."
+    )
+    balance: Balance | None = Field(
+        None, description="The staffing indicators recounted from the plan (rules/balance.py)."
     )
 
     @property

@@ -626,6 +626,27 @@ class Outreach(_Section):
         return self
 
 
+class Balance(_Section):
+    """The balance evaluation's staffing indicators (教督〔2017〕6号): per school minimums
+    per 100 students and the largest coefficient of variation across schools."""
+
+    minimums: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "qualified": {"primary": 4.2, "junior": 5.3},
+            "backbone": {"primary": 1.0, "junior": 1.0},
+            "pe_arts": {"primary": 0.9, "junior": 0.9},
+        },
+        description=(
+            "Indicator -> stage -> the least per 100 students a school should have: teachers "
+            "above the required qualification, county-level-or-above backbone, PE and arts."
+        ),
+    )
+    thresholds: dict[str, float] = Field(
+        default_factory=lambda: {"primary": 0.50, "junior": 0.45},
+        description="Stage -> the largest coefficient of variation across schools allowed.",
+    )
+
+
 class Policy(_Section):
     """Every rule as a key with its DOMAIN.md default."""
 
@@ -638,6 +659,7 @@ class Policy(_Section):
     itinerant: Itinerant = Field(default_factory=Itinerant)
     weights: Weights = Field(default_factory=Weights)
     outreach: Outreach = Field(default_factory=Outreach)
+    balance: Balance = Field(default_factory=Balance)
 
 
 def nest_dotted(flat: dict[str, object]) -> dict[str, object]:

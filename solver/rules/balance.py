@@ -1,0 +1,176 @@
+"""The staffing indicators of the county balance evaluation (县域义务教育优质均衡发展督导评估办法,
+教督〔2017〕6号), before the plan and in each period of it.
+
+Per school and stage, per 100 students:
+
+- ``qualified``: teachers above the required qualification (staff ``education``: 专科 or
+  higher for primary, 本科 or higher for junior);
+- ``backbone``: county-level-or-above backbone staff;
+- ``pe_arts``: teachers of 体育, 音乐 and 美术.
+
+A school counts in every stage it serves with all its students (a nine-year school is
+one primary and one junior school of the same size). In a period of the plan a person on
+a roster move (not a mentor) counts at the host; a teacher on a 走教 circuit counts at
+each school served in proportion to the lessons taught there (lessons there over home and
+circuit lessons together), the rest at home. For each indicator and stage: the
+coefficient of variation across schools (population standard deviation over mean),
+against ``balance.thresholds``, and the schools below ``balance.minimums``.
+
+Shared by the solve's summary and the checker, which recounts it from the plan.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from solver.county.instance import Instance, Staff
+from solver.county.vocabulary import COUNTY_OR_ABOVE
+from solver.plan import Plan
+
+__all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of"]
+
+#: The indicators, in the evaluation's order.
+INDICATORS = ("qualified", "backbone", "pe_arts")
+#: The stages the evaluation covers.
+STAGES = ("primary", "junior")
+PE_ARTS = frozenset({"体育", "音乐", "美术"})
+ABOVE_REQUIRED = {
+    "primary": frozenset({"postgraduate", "bachelor", "college"}),
+    "junior": frozenset({"postgraduate", "bachelor"}),
+}
+
+
+class IndicatorFigures(BaseModel):
+    """One indicator in one stage at one moment."""
+
+    cv: float | None = Field(description="Coefficient of variation across schools (4 dp).")
+    threshold: float = Field(description="The evaluation's largest coefficient allowed.")
+    met: bool | None = Field(description="cv within the threshold (None: not computable).")
+    minimum: float = Field(description="The least per 100 students a school should have.")
+    schools: int = Field(description="Schools of the stage with students.")
+    below_minimum: int = Field(description="Schools below the minimum.")
+
+
+#: indicator -> stage -> figures
+Figures = dict[str, dict[str, IndicatorFigures]]
+
+
+class Balance(BaseModel):
+    """The three indicators before the plan and in each period of it."""
+
+    before: Figures
+    after: dict[str, Figures] = Field(description="Period -> the figures in that period.")
+    missing: list[str] = Field(
+        default_factory=list,
+        description="Indicators not computable, and why (e.g. no staff education given).",
+    )
+
+
+def _counts(person: Staff, stage: str) -> dict[str, float]:
+    """What one person adds to each indicator of a school of ``stage``."""
+    out = dict.fromkeys(INDICATORS, 0.0)
+    if person.backbone in COUNTY_OR_ABOVE:
+        out["backbone"] = 1.0
+    if person.subject:
+        if person.education is not None and person.education in ABOVE_REQUIRED[stage]:
+            out["qualified"] = 1.0
+        if person.subject in PE_ARTS:
+            out["pe_arts"] = 1.0
+    return out
+
+
+def _where(inst: Instance, plan: Plan | None, period: str | None) -> dict[str, dict[str, float]]:
+    """Person -> school -> share of the person counted there."""
+    places: dict[str, dict[str, float]] = {p.id: {p.school: 1.0} for p in inst.staff}
+    if plan is None or period is None:
+        return places
+    periods = list(inst.policy.horizon.periods)
+    t = periods.index(period)
+    for m in plan.roster:
+        if m.kind in ("mentor", "itinerant") or m.staff not in places:
+            continue
+        first = periods.index(m.first_period) if m.first_period in periods else -1
+        if first <= t < first + m.periods:
+            places[m.staff] = {m.to_school: 1.0}
+    lessons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for c in plan.circuits:
+        lessons[c.staff][c.school] += c.lessons
+    people = {p.id: p for p in inst.staff}
+    load = inst.policy.itinerant.standard_load
+    for sid, at in lessons.items():
+        person = people.get(sid)
+        if person is None or sid not in places or person.school not in places[sid]:
+            continue
+        home = person.weekly_load if person.weekly_load is not None else load
+        total = home + sum(at.values())
+        if total <= 0:
+            continue
+        share = {school: n / total for school, n in at.items()}
+        places[sid] = {person.school: 1.0 - sum(share.values()), **share}
+    return places
+
+
+def _figures(inst: Instance, places: dict[str, dict[str, float]], missing: set[str]) -> Figures:
+    schools = {s.id: s for s in inst.schools}
+    people = {p.id: p for p in inst.staff}
+    bal = inst.policy.balance
+    total: dict[tuple[str, str, str], float] = defaultdict(float)  # (school, stage, ind)
+    for pid, at in places.items():
+        person = people[pid]
+        for school, share in at.items():
+            s = schools.get(school)
+            if s is None:
+                continue
+            for stage in STAGES:
+                if stage not in s.stages:
+                    continue
+                for ind, n in _counts(person, stage).items():
+                    total[(school, stage, ind)] += share * n
+    out: Figures = {}
+    for ind in INDICATORS:
+        out[ind] = {}
+        for stage in STAGES:
+            minimum = bal.minimums.get(ind, {}).get(stage, 0.0)
+            values = [
+                100 * total[(s.id, stage, ind)] / s.students
+                for s in inst.schools
+                if stage in s.stages and s.students
+            ]
+            cv = _cv(values) if ind not in missing else None
+            threshold = bal.thresholds.get(stage, 1.0)
+            out[ind][stage] = IndicatorFigures(
+                cv=cv,
+                threshold=threshold,
+                met=None if cv is None else cv <= threshold + 1e-12,
+                minimum=minimum,
+                schools=len(values),
+                below_minimum=(
+                    sum(1 for v in values if v < minimum - 1e-9) if ind not in missing else 0
+                ),
+            )
+    return out
+
+
+def _cv(values: list[float]) -> float | None:
+    if len(values) < 2 or statistics.fmean(values) == 0:
+        return None
+    return round(statistics.pstdev(values) / statistics.fmean(values), 4)
+
+
+def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
+    """The indicators before the plan and, with a plan, in each of its periods."""
+    missing: dict[str, str] = {}
+    if not any(p.education is not None for p in inst.staff):
+        missing["qualified"] = "no staff education (学历) given"
+    gone = set(missing)
+    after: dict[str, Figures] = {}
+    if plan is not None and (plan.roster or plan.circuits):
+        for period in inst.policy.horizon.periods:
+            after[period] = _figures(inst, _where(inst, plan, period), gone)
+    before = _figures(inst, _where(inst, None, None), gone)
+    return Balance(
+        before=before, after=after, missing=[f"{k}: {v}" for k, v in sorted(missing.items())]
+    )
