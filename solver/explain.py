@@ -217,6 +217,19 @@ def explain_infeasible(
     ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out)
     ok.baseline = baseline
 
+    # The cheap repair first, so that a short time still gives one: every school held at
+    # what it can send (rotation.cap_quota), when the quota is what is missed.
+    quota_missed = any(v.rule == "rotation.rate" for v in out.misses)
+    capped = with_policy(inst, {"rotation.cap_quota": True})
+    if quota_missed and not inst.policy.rotation.cap_quota and ok(capped):
+        out.repairs.append(
+            Repair(
+                "rotation.cap_quota",
+                "rotation.cap_quota = true (each school sends what the other rules let it, "
+                "the shortfall listed)",
+                {"rotation.cap_quota": True},
+            )
+        )
     # Deletion filtering: switch each rule off for good when the part stays infeasible.
     enforced = list(rules)
     current = inst
@@ -230,37 +243,25 @@ def explain_infeasible(
             enforced.remove(rule)
             current = relaxed
     out.conflict = [r.key for r in enforced]
-    # A set of changes that together repair it, as few rules as the order allows, keeping
-    # the rate: switch rules off in turn until a plan exists, put back each that is not
-    # needed, then bring each one left as near the planner's value as still works.
-    others = [r for r in rules if r.key != "rotation.rate"]
-    fixes = _correction(inst, [r for r in others if r.key in out.conflict] + others, ok)
-    if fixes is None:
-        out.complete = False
-    elif fixes.change:
-        out.repairs.append(fixes)
-    # Each conflicting rule alone, the others as the planner set them (the rate: the
-    # nearest rate that can be met), where one change is enough.
-    for rule in enforced:
+    # Each conflicting rule alone, the others as the planner set them (the rate first:
+    # the nearest rate that can be met), where one change is enough.
+    for rule in sorted(enforced, key=lambda r: r.key != "rotation.rate"):
         if time.perf_counter() > ok.deadline:
             out.complete = False
             break
-        if any(r.key == rule.key for r in out.repairs):
-            continue
         alone = _repair(inst, rule, ok)
         if alone is not None:
             out.repairs.append(alone)
-    if "rotation.rate" in out.conflict:
-        capped = with_policy(inst, {"rotation.cap_quota": True})
-        if ok(capped):
-            out.repairs.append(
-                Repair(
-                    "rotation.cap_quota",
-                    "rotation.cap_quota = true (each school sends what the other rules let it, "
-                    "the shortfall listed)",
-                    {"rotation.cap_quota": True},
-                )
-            )
+    # A set of changes that together repair it, as few rules as the order allows, keeping
+    # the rate: switch rules off in turn until a plan exists, put back each that is not
+    # needed, then bring each one left as near the planner's value as still works.
+    if time.perf_counter() <= ok.deadline:
+        others = [r for r in rules if r.key != "rotation.rate"]
+        fixes = _correction(inst, [r for r in others if r.key in out.conflict] + others, ok)
+        if fixes is None:
+            out.complete = False
+        elif fixes.change and not any(r.settings == fixes.settings for r in out.repairs):
+            out.repairs.append(fixes)
     out.seconds = time.perf_counter() - start
     return out
 
