@@ -309,7 +309,6 @@ class Handles:
 
     days: dict[tuple[str, str, int], int] = field(default_factory=dict)
     lessons: dict[tuple[str, str, int, str], int] = field(default_factory=dict)
-    used: dict[tuple[str, str], int] = field(default_factory=dict)
     cls: dict[tuple[str, str, int, int], tuple[int, int]] = field(default_factory=dict)
     # for rounding: each route's (visits or days, lessons per stop, lessons a day at most,
     # the teacher's used column or None for a count of alike teachers, the group sharing
@@ -331,7 +330,6 @@ def _build(inst: Instance, models: list[SubjectModel]) -> tuple[IntegerProgram, 
             routes = m.routes[t.school]
             visits_max = m.spare[t.id] // it.min_lessons_per_visit
             used = ip.var(0, 1, w8.itinerant_teacher)
-            h.used[(m.subject, t.id)] = used
             used_all.append(used)
             day_vars = []
             teacher_lessons = []
