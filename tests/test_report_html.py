@@ -154,7 +154,12 @@ def test_balance_and_needs_figures(haicheng: tuple[Instance, Result]) -> None:
     assert kpis is not None
     for stage, value in kpis.cv_backbone_per_100_before.items():
         assert f'data-stage="{stage}" data-series="before" data-value="{value}"' in page
-    assert page.count('class="threshold"') == 2
+    # one chart per indicator (backbone, qualified, PE and arts), a threshold per stage
+    assert page.count('class="threshold"') == 2 * 3
+    assert result.balance is not None
+    for ind in ("qualified", "pe_arts"):
+        for stage, figures in result.balance.before[ind].items():
+            assert f'data-stage="{stage}" data-series="before" data-value="{figures.cv}"' in page
     # Needs by area: covered + uncovered add up to the county's shortages.
     covered = re.findall(r'data-group="area:\w+">(\d+) / (\d+)', page)
     assert sum(int(total) for _, total in covered) == kpis.needs_total_teacher_periods

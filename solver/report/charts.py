@@ -41,7 +41,9 @@ def _svg(width: float, height: float, body: list[str], label: str, cls: str) -> 
     )
 
 
-def balance_chart(balance: Balance, words: dict[str, str], lang: str) -> str:
+def balance_chart(
+    balance: Balance, words: dict[str, str], lang: str, title: str | None = None
+) -> str:
     """Grouped bars per stage: the coefficient before the roster and in each period, the
     threshold as a dashed line; a bar above its threshold is red."""
     ordered: list[str] = [s for s in ("primary", "junior") if s in balance.thresholds]
@@ -121,7 +123,7 @@ def balance_chart(balance: Balance, words: dict[str, str], lang: str) -> str:
             )
         )
         x0 += group_w + group_gap
-    return _svg(width, height, body, words["balance"], "balance-chart")
+    return _svg(width, height, body, title or words["balance"], "balance-chart")
 
 
 def needs_chart(groups: list[NeedsGroup], words: dict[str, str], lang: str) -> str:

@@ -172,6 +172,8 @@ class ReportContent:
     flows: list[dict[str, Any]]
     needs: dict[str, list[list[Cell]]]
     notes: dict[str, list[str]] = field(default_factory=dict)
+    #: the other staffing indicators (qualified, PE and arts), as the backbone one
+    indicators: dict[str, Balance] = field(default_factory=dict)
 
     def data(self) -> dict[str, Any]:
         """The JSON the page's script reads: map layers, tables and the school panels."""
@@ -255,6 +257,7 @@ def build_content(
         flows=flows(plan, lang),
         needs=needs_by_school(inst),
         notes=school_notes(plan, lang),
+        indicators=other_indicators(summary, checked) if "roster" in plan.parts else {},
     )
 
 
@@ -429,6 +432,32 @@ def balance(checked: ValidationReport, roster_kpis: RosterKpis | None) -> Balanc
         thresholds=dict(BALANCE_THRESHOLDS),
         source="checker",
     )
+
+
+def other_indicators(summary: Summary | None, checked: ValidationReport) -> dict[str, Balance]:
+    """The qualified and PE-and-arts coefficients (rules/balance.py): the summary's when a
+    solve wrote them, else the checker's; indicators not computable are left out."""
+    figures = summary.balance if summary is not None and summary.balance else checked.balance
+    if figures is None:
+        return {}
+    source: Literal["summary", "checker"] = (
+        "summary" if summary is not None and summary.balance else "checker"
+    )
+    out = {}
+    for ind in ("qualified", "pe_arts"):
+        before = {st: f.cv for st, f in figures.before[ind].items()}
+        if all(v is None for v in before.values()):
+            continue
+        out[ind] = Balance(
+            before=before,
+            after={
+                p: {st: f.cv for st, f in by_ind[ind].items()}
+                for p, by_ind in figures.after.items()
+            },
+            thresholds={st: f.threshold for st, f in figures.before[ind].items()},
+            source=source,
+        )
+    return out
 
 
 def needs_by_type(inst: Instance, plan: Plan) -> list[NeedsGroup]:

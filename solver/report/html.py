@@ -187,11 +187,13 @@ def _dashboard(c: ReportContent, w: dict[str, str]) -> str:
         out.append(f'<p class="banner warn">{escape(w["interrupted"])}</p>\n')
     out.append(f"<h3>{escape(w['kpis'])}</h3>\n" + _kpis(c.kpis, w))
     figures = []
-    if c.balance is not None:
-        svg = charts.balance_chart(c.balance, w, c.lang)
+    shown = [("balance", c.balance)] if c.balance is not None else []
+    shown += [(f"balance_{ind}", b) for ind, b in c.indicators.items()]
+    for title, figure in shown:
+        svg = charts.balance_chart(figure, w, c.lang, w[title])
         if svg:
             figures.append(
-                f'<figure class="wide"><figcaption>{escape(w["balance"])}</figcaption>{svg}'
+                f'<figure class="wide"><figcaption>{escape(w[title])}</figcaption>{svg}'
                 f'<p class="note">{escape(w["balance_note"])}</p></figure>'
             )
     if c.needs_by_type:

@@ -43,6 +43,9 @@ EN: dict[str, str] = {
     "kpis": "Headline figures",
     "required": "required",
     "balance": "Balance: coefficient of variation of backbone teachers per 100 students",
+    "balance_qualified": "Balance: coefficient of variation of teachers above the required "
+    "qualification per 100 students",
+    "balance_pe_arts": "Balance: coefficient of variation of PE and arts teachers per 100 students",
     "balance_note": "Lower is more even; the dashed line is the 优质均衡 threshold "
     "(0.50 primary, 0.45 junior). Green: within it; red: above it.",
     "before": "before",
@@ -156,6 +159,8 @@ ZH: dict[str, str] = {
     "kpis": "主要指标",
     "required": "要求",
     "balance": "均衡:每百名学生县级以上骨干教师数的差异系数",
+    "balance_qualified": "均衡:每百名学生高于规定学历教师数的差异系数",
+    "balance_pe_arts": "均衡:每百名学生体育、艺术(美术、音乐)专任教师数的差异系数",
     "balance_note": "数值越小越均衡;虚线为优质均衡标准(小学 0.50,初中 0.45)。绿色达标,红色未达标。",
     "before": "交流前",
     "needs_by_type": "按学校类型的缺编补充(人·学期)",
