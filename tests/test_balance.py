@@ -110,3 +110,53 @@ def test_the_summary_and_the_checker_agree_on_every_figure() -> None:
     for period, by_stage in roster.cv_backbone_per_100_after.items():
         for stage, cv in by_stage.items():
             assert result.balance.after[period]["backbone"][stage].cv == cv
+
+
+def test_the_deviation_term_counted_by_hand() -> None:
+    from solver.explain import with_policy
+    from solver.rules.balance import balance_deviation
+
+    inst = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
+    # per period: backbone and qualified 2 / 0 against a mean of 1 each (1000 thousandths
+    # off at both schools), PE and arts 1 / 0 against 0.5; 10 per thousandth at 100 pupils
+    assert balance_deviation(inst, []) == 2 * 10 * (2000 + 2000 + 1000)
+    move = Move(
+        staff="a1",
+        role="teacher",
+        subject="语文",
+        from_school="A",
+        to_school="B",
+        first_period=P1,
+        periods=1,
+        direction="out",
+        kind="exchange",
+    )
+    # a1 (backbone, 本科) at B in the first period evens backbone and qualified there
+    assert balance_deviation(inst, [move]) == 10 * 1000 + 10 * 5000
+
+
+def test_balance_as_an_objective_lowers_the_coefficients_and_is_recounted() -> None:
+    from solver import load_instance
+    from solver.explain import with_policy
+    from tests.conftest import INSTANCES
+
+    inst = load_instance(INSTANCES / "demo-county")
+    parts = "pairs,alliances,roster"
+    plain = solve(inst, parts, time_limit=20)
+    aimed_inst = with_policy(inst, {"balance.target": "objective"})
+    aimed = solve(aimed_inst, parts, time_limit=20)
+    report = validate(aimed_inst, aimed.plan)
+    assert report.ok, report.violations
+    assert report.objectives["roster"].value == aimed.parts["roster"].objective
+    assert report.objectives["roster"].terms["balance_deviation"] > 0
+    assert plain.balance is not None and aimed.balance is not None
+
+    def total(b: object) -> float:
+        return sum(
+            f.cv or 0.0
+            for by_ind in b.after.values()  # type: ignore[attr-defined]
+            for by_stage in by_ind.values()
+            for f in by_stage.values()
+        )
+
+    assert total(aimed.balance) < total(plain.balance)

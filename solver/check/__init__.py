@@ -21,7 +21,7 @@ from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, r
 from solver.county.distances import Distances
 from solver.county.instance import Instance
 from solver.plan import PartObjective, Plan
-from solver.rules.balance import balance_of
+from solver.rules.balance import balance_deviation, balance_of
 
 __all__ = ["ALL_CHECKS", "RosterRecount", "ValidationReport", "Violation", "validate"]
 
@@ -68,7 +68,9 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         for hire_check in HIRE_CHECKS:  # new teachers fill what the roster leaves
             v.extend(hire_check(inst, plan))
         report.kpis["roster"] = roster_recount(rf)
-        report.objectives["roster"] = _with_headship(roster_objective(rf), headship_objective(rf))
+        report.objectives["roster"] = _with_headship(
+            roster_objective(rf), headship_objective(rf), inst, plan
+        )
     if "itinerant" in plan.parts:
         cf = circuit_facts(inst, plan, dist)
         for circuit_check in ITINERANT_CHECKS:
@@ -112,11 +114,19 @@ def _made_for(inst: Instance, plan: Plan) -> Violation | None:
     return Violation(rule="plan.instance", where=[plan.instance, inst.name], message=message)
 
 
-def _with_headship(roster: PartObjective, headship: PartObjective) -> PartObjective:
-    """The roster part's objective: exchanges and secondments, plus changes of headship."""
+def _with_headship(
+    roster: PartObjective, headship: PartObjective, inst: Instance, plan: Plan
+) -> PartObjective:
+    """The roster part's objective: exchanges and secondments, plus changes of headship,
+    plus (with ``balance.target = "objective"``) the deviation from the county means."""
     terms = dict(roster.terms)
     terms.update({f"principals_{k}": v for k, v in headship.terms.items()})
-    return PartObjective(value=roster.value + headship.value, terms=terms)
+    value = roster.value + headship.value
+    if inst.policy.balance.target == "objective":
+        deviation = balance_deviation(inst, plan.roster)
+        terms["balance_deviation"] = float(deviation)
+        value += deviation
+    return PartObjective(value=value, terms=terms)
 
 
 def _stated_objective(plan: Plan, part: str, mine: PartObjective) -> list[Violation]:

@@ -645,6 +645,22 @@ class Balance(_Section):
         default_factory=lambda: {"primary": 0.50, "junior": 0.45},
         description="Stage -> the largest coefficient of variation across schools allowed.",
     )
+    target: Literal["off", "objective"] = Field(
+        "off",
+        description=(
+            "objective: the roster also lowers each school's deviation from the county mean "
+            "of each indicator (a linear surrogate of the coefficients; the checker reports "
+            "the true ones)."
+        ),
+    )
+    weight: int = Field(
+        10,
+        ge=0,
+        description=(
+            "With target objective: per thousandth of a teacher of deviation, x 100 / the "
+            "school's students."
+        ),
+    )
 
 
 class Policy(_Section):

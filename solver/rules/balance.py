@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from solver.county.instance import Instance, Staff
 from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Plan
+from solver.plan import Move, Plan
 
 __all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of"]
 
@@ -174,3 +174,82 @@ def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
     return Balance(
         before=before, after=after, missing=[f"{k}: {v}" for k, v in sorted(missing.items())]
     )
+
+
+# ---- balance as an objective (balance.target = "objective") ------------------------------
+
+#: Deviations are counted in thousandths of a teacher, so that targets stay integer.
+MILLI = 1000
+
+
+def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int, int]]:
+    """(school, stage, indicator) -> (cost per thousandth of a teacher of deviation, the
+    count at the county mean in thousandths, the count before the plan).
+
+    The surrogate of the coefficients: the total deviation of each school's count from the
+    count it would have at the county's mean per 100 students (the mean before the plan;
+    moves within a stage keep totals), each teacher of deviation priced at
+    ``balance.weight x 100 / students``: a teacher matters more at a small school, as it
+    does to the per-100 figure. Linear, and zero exactly when every school sits at the
+    mean, where every coefficient is 0."""
+    bal = inst.policy.balance
+    places = _where(inst, None, None)
+    people = {p.id: p for p in inst.staff}
+    base: dict[tuple[str, str, str], float] = defaultdict(float)
+    for pid, at in places.items():
+        for school, share in at.items():
+            for stage in STAGES:
+                for ind, n in _counts(people[pid], stage).items():
+                    base[(school, stage, ind)] += share * n
+    educated = any(p.education is not None for p in people.values())
+    indicators = [i for i in INDICATORS if i != "qualified" or educated]
+    out: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+    for stage in STAGES:
+        schools = [s for s in inst.schools if stage in s.stages and s.students]
+        for ind in indicators:
+            values = [100 * base[(s.id, stage, ind)] / (s.students or 1) for s in schools]
+            if not values:
+                continue
+            mean = statistics.fmean(values)
+            for s in schools:
+                assert s.students is not None
+                cost = max(1, round(bal.weight * 100 / s.students))
+                target = round(MILLI * mean * s.students / 100)
+                out[(s.id, stage, ind)] = (cost, target, round(base[(s.id, stage, ind)]))
+    return out
+
+
+def carries(person: Staff, stage: str) -> tuple[str, ...]:
+    """The indicators a person counts in at a school of ``stage``."""
+    return tuple(ind for ind, n in _counts(person, stage).items() if n)
+
+
+def balance_deviation(inst: Instance, moves: list[Move]) -> int:
+    """The objective term of ``balance.target = "objective"`` for a roster (see
+    :func:`balance_targets`): per period, school, stage and indicator, the cost times the
+    deviation in thousandths of a teacher. Mentors and 走教 lines do not move anyone."""
+    targets = balance_targets(inst)
+    people = {p.id: p for p in inst.staff}
+    schools = {s.id: s for s in inst.schools}
+    periods = list(inst.policy.horizon.periods)
+    delta: dict[tuple[str, str, str, int], int] = defaultdict(int)
+    for m in moves:
+        person = people.get(m.staff)
+        if m.kind in ("mentor", "itinerant") or person is None or m.first_period not in periods:
+            continue
+        first = periods.index(m.first_period)
+        for t in range(first, min(len(periods), first + m.periods)):
+            for school, sign in ((m.from_school, -1), (m.to_school, 1)):
+                s = schools.get(school)
+                if s is None:
+                    continue
+                for stage in STAGES:
+                    if stage in s.stages:
+                        for ind in carries(person, stage):
+                            delta[(school, stage, ind, t)] += sign
+    total = 0
+    for (school, stage, ind), (cost, target, base) in targets.items():
+        for t in range(len(periods)):
+            count = base + delta.get((school, stage, ind, t), 0)
+            total += cost * abs(MILLI * count - target)
+    return total

@@ -20,6 +20,7 @@ from solver.models.search import SearchInterrupted, SearchSettings
 from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
 from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from solver.rules import roster as rules
+from solver.rules.balance import balance_deviation
 from solver.rules.hires import remaining_after
 
 __all__ = ["cv_by_stage", "solve_roster"]
@@ -104,9 +105,19 @@ def solve_roster(
             )
         )
     value = roster_cost(inst, data, out.chosen) + (head.objective or 0)
+    aimed = inst.policy.balance.target == "objective"
+    deviation = balance_deviation(inst, moves) if aimed else 0
+    value += deviation
     status = worst_status([out.status, head.status])
     bound = None
-    if out.bound is not None and head.bound is not None and status in ("optimal", "feasible"):
+    if aimed and status == "optimal":
+        status = "feasible"  # the groups price only their own schools' deviations: no bound
+    if (
+        not aimed
+        and out.bound is not None
+        and head.bound is not None
+        and status in ("optimal", "feasible")
+    ):
         bound = min(out.bound + data.constant + head.bound, float(value))
         # A closed gap is optimal, whichever search closed it; an open one is not.
         closed = value - bound <= 1e-9 * max(1.0, abs(value))
@@ -116,6 +127,8 @@ def solve_roster(
     unmet = _unmet(inst, data, out.chosen)
     terms = roster_terms(inst, data, out.chosen)
     terms.update({f"principals_{k}": v for k, v in head.terms.items()})
+    if aimed:
+        terms["balance_deviation"] = float(deviation)
     hires = place_hires(inst, remaining_after(inst, [m for m in moves if m.kind != "mentor"]))
     kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head)
     part = RosterResult(

@@ -50,6 +50,7 @@ from solver.models.roster.units import (
     RosterModel,
     Usage,
     add_backbone_share,
+    add_balance_target,
     add_cost,
     add_fixed,
     add_host_capacity,
@@ -159,6 +160,9 @@ def build_model(
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))
     if count_secondments:
         add_secondment_count(rm, inst.policy.rotation.secondment_count)
+    if inst.policy.balance.target == "objective" and exchanges:
+        # (the secondments' own model takes every candidate the hosts allow, as before)
+        add_balance_target(rm, inst)
     STOP.check()
     add_cost(rm, inst, adjust or {})
     return rm

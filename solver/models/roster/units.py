@@ -275,6 +275,41 @@ def add_secondment_count(rm: RosterModel, k: int | None) -> None:
     rm.model.add(sum(var for i, var in rm.x.items() if opts[i].kind == "secondment") == k)
 
 
+def add_balance_target(rm: RosterModel, inst: Instance) -> None:
+    """With ``balance.target = "objective"``: each school's deviation from the county mean
+    of each indicator, per period, priced as :func:`solver.rules.balance.balance_targets`
+    says (a linear surrogate of the coefficients of variation). Only the schools these
+    options touch are in the model; the others' deviations are constants."""
+    from solver.rules.balance import MILLI, balance_targets, carries
+
+    targets = balance_targets(inst)
+    schools = {s.id: s for s in inst.schools}
+    terms: dict[tuple[str, str, str, int], list[tuple[int, int]]] = defaultdict(list)
+    for i in rm.subset:
+        o = rm.data.options[i]
+        person = rm.data.staff[o.person]
+        for school, sign in ((person.school, -1), (o.host, 1)):
+            s = schools.get(school)
+            if s is None:
+                continue
+            for stage in ("primary", "junior"):
+                if stage not in s.stages:
+                    continue
+                for ind in carries(person, stage):
+                    for t in range(o.first, o.first + o.length):
+                        terms[(school, stage, ind, t)].append((i, sign))
+    for (school, stage, ind, t), parts in sorted(terms.items()):
+        if (school, stage, ind) not in targets:
+            continue
+        cost, target, base = targets[(school, stage, ind)]
+        count = base + sum(sign * rm.x[i] for i, sign in parts)
+        big = MILLI * (base + len(parts)) + target
+        dev = rm.model.new_int_var(0, big, f"dev_{school}_{stage}_{ind}_{t}")
+        rm.model.add(dev >= MILLI * count - target)
+        rm.model.add(dev >= target - MILLI * count)
+        rm.cost_extra.append((dev, cost))
+
+
 def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
     """The objective: uncovered shortages (capped at the shortage) and each option's own
     cost (plus Lagrangian prices in ``adjust``, less the re-plan keep bonus).
