@@ -520,6 +520,8 @@ def _live_line(quiet: bool = False, lang: Lang = "en") -> Iterator[_Live]:
 def _fmt(value: Any) -> str:
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1 else f"{value:,.1f}"
     if isinstance(value, int):
@@ -848,6 +850,54 @@ def explain(
         )
     _print_explanation(why, said)
     if not why.feasible:
+        raise typer.Exit(1)
+
+
+@app.command(
+    epilog=(
+        "Writes DIR/frontier.csv (one row per point: weight, moves, rotation rate, needs "
+        "covered, the largest coefficient of each indicator and stage over the periods, "
+        "whether every threshold is met, valid) and one plan folder per point "
+        "(DIR/point-K/plan.json and its tables). Each point is a solve with "
+        "balance.target = objective at a balance.weight from 0 up, checked by the validator. "
+        "Exit codes: 0 written; 1 a point's plan is invalid; 2 unusable input."
+    )
+)
+def frontier(
+    instance: Annotated[Path, typer.Argument(help="Instance folder, .xlsx, .json or .yaml.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    points: Annotated[int, typer.Option(help="Plans on the frontier.", min=2, max=12)] = 6,
+    parts: Annotated[str, typer.Option(help="Comma-separated parts.")] = "pairs,alliances,roster",
+    time_limit: Annotated[float, typer.Option(help="Seconds per point.")] = 60.0,
+    sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+) -> None:
+    """The trade-off between moves and the balance coefficients, a valid plan per point."""
+    from solver.frontier import frontier as trade_off
+
+    with _user_errors():
+        inst = _load(instance, sets)
+    if out.is_file() or (
+        out.is_dir() and any(out.iterdir()) and not (out / "frontier.csv").is_file()
+    ):
+        _fail(f"{out}: holds files but no frontier.csv; choose a new or empty folder")
+    said: Lang = inst.lang  # type: ignore[assignment]
+    found = _interruptible(
+        said, lambda keep: trade_off(inst, parts, points=points, time_limit=time_limit)
+    )
+    columns = list(dict.fromkeys(c for p in found for c in p.row))
+    with _user_errors():
+        for k, point in enumerate(found):  # each point a plan folder of its own
+            files = result_files(point.result, inst, formats=("json", "csv"))
+            replace_folder(out / f"point-{k}", files)
+        atomic_write(out / "frontier.csv", csv_bytes(Rows(columns, [p.row for p in found])))
+    table = Table(title=f"frontier: {inst.name}")
+    for col in columns:
+        table.add_column(col)
+    for p in found:
+        table.add_row(*(_fmt(p.row.get(c)) for c in columns))
+    out_console.print(table)
+    out_console.print(f"frontier written to {out}/frontier.csv")
+    if not all(p.valid for p in found):
         raise typer.Exit(1)
 
 

@@ -160,3 +160,35 @@ def test_balance_as_an_objective_lowers_the_coefficients_and_is_recounted() -> N
         )
 
     assert total(aimed.balance) < total(plain.balance)
+
+
+def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
+    import csv
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from solver import load_instance
+    from solver.explain import with_policy
+    from solver.plan import Plan as PlanDoc
+    from tests.conftest import INSTANCES
+
+    out = Path(str(tmp_path)) / "frontier"
+    demo = str(INSTANCES / "demo-county")
+    args = ["frontier", demo, "-o", str(out), "--points", "3", "--time-limit", "10"]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader((out / "frontier.csv").read_text("utf-8-sig").splitlines()))
+    assert [r["weight"] for r in rows] == ["0", "1", "3"]
+    inst = load_instance(INSTANCES / "demo-county")
+    for k, row in enumerate(rows):
+        plan = PlanDoc.from_json((out / f"point-{k}" / "plan.json").read_text("utf-8"))
+        assert row["valid"] == "True"
+        assert validate(with_policy(inst, plan.settings), plan).ok
+        assert float(row["cv_backbone_junior"]) > 0
+    # a folder that is not a frontier's is refused
+    (out.parent / "other").mkdir()
+    (out.parent / "other" / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["frontier", demo, "-o", str(out.parent / "other")])
+    assert refused.exit_code == 2 and "no frontier.csv" in refused.output

@@ -1,0 +1,86 @@
+"""The trade-off between what the roster does (moves, needs covered) and the balance
+coefficients: one plan per weight of ``balance.weight`` with ``balance.target =
+"objective"``, from 0 (the roster as it is without the target) upwards.
+
+Each point is a whole solve, checked by the validator; its coefficients are the true ones
+(rules/balance.py), the largest over the plan's periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from solver.check import validate
+from solver.county.instance import Instance
+from solver.explain import with_policy
+from solver.result import Result, RosterKpis
+
+__all__ = ["FrontierPoint", "frontier", "weights"]
+
+
+@dataclass
+class FrontierPoint:
+    """One plan of the frontier."""
+
+    weight: int
+    result: Result
+    valid: bool
+    row: dict[str, Any]
+
+
+def weights(points: int) -> list[int]:
+    """``points`` weights: 0, then 1, 3, 10, 30, 100, ... (about x3 each)."""
+    out = [0]
+    w = 1
+    while len(out) < points:
+        out.append(w)
+        w = w * 3 if str(w).startswith("1") else w * 10 // 3
+    return out[:points]
+
+
+def frontier(
+    inst: Instance,
+    parts: str | None = "pairs,alliances,roster",
+    *,
+    points: int = 6,
+    time_limit: float = 60.0,
+    seed: int = 0,
+) -> list[FrontierPoint]:
+    """Solve once per weight (see the module docstring) and tabulate each plan."""
+    from solver.solving import solve
+
+    out = []
+    for w in weights(points):
+        settings = {"balance.target": "off"} if w == 0 else {"balance.target": "objective"}
+        if w:
+            settings["balance.weight"] = w  # type: ignore[assignment]
+        point_inst = with_policy(inst, settings)
+        result = solve(point_inst, parts, time_limit=time_limit, seed=seed)
+        plan = result.plan.model_copy(update={"settings": settings})
+        result = result.model_copy(update={"plan": plan})
+        report = validate(point_inst, result.plan)
+        row: dict[str, Any] = {"weight": w, "status": result.status, "valid": report.ok}
+        roster = result.parts.get("roster")
+        kpis = roster.kpis if roster is not None else None
+        if isinstance(kpis, RosterKpis):
+            row["moves"] = kpis.moves
+            row["rotation_rate"] = kpis.rotation_rate
+            row["needs_covered_share"] = kpis.needs_covered_share
+        met = True
+        if result.balance is not None and result.balance.after:
+            for ind, by_stage in next(iter(result.balance.after.values())).items():
+                for stage in by_stage:
+                    cvs = [
+                        figures[ind][stage].cv
+                        for figures in result.balance.after.values()
+                        if figures[ind][stage].cv is not None
+                    ]
+                    if not cvs:
+                        continue
+                    worst = max(c for c in cvs if c is not None)
+                    row[f"cv_{ind}_{stage}"] = worst
+                    met = met and worst <= by_stage[stage].threshold + 1e-12
+        row["thresholds_met"] = met
+        out.append(FrontierPoint(w, result, report.ok, row))
+    return out
