@@ -256,6 +256,7 @@ def roster_counties(
             backbone=draw(st.sampled_from(["none", "none", "county"])),
             status=draw(st.sampled_from(["active"] * 8 + ["exempt", "deferred"])),
             title_track=draw(st.booleans()),
+            education=draw(st.sampled_from([None, "bachelor", "college", "secondary"])),
         )
         for k in range(draw(st.integers(8, 30)))
     ]
@@ -304,7 +305,9 @@ def roster_counties(
             rotation["secondment_count"] = draw(st.integers(0, 2))
     if not learners_beyond_partners and rotation["two_way"]:
         rotation["scope"] = "pair"
-    policy = {"rotation": rotation, **ONE_ALLIANCE}
+    policy: dict[str, Any] = {"rotation": rotation, **ONE_ALLIANCE}
+    if draw(st.booleans()):  # the balance deviation in the objective, recounted exactly
+        policy["balance"] = {"target": "objective", "weight": draw(st.sampled_from([1, 10, 50]))}
     return county(schools, staff=staff, needs=needs, policy=policy)
 
 
