@@ -214,8 +214,7 @@ def explain_infeasible(
     if not rules:
         out.seconds = time.perf_counter() - start
         return out
-    ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out)
-    ok.baseline = baseline
+    ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out, baseline)
 
     # The cheap repair first, so that a short time still gives one: every school held at
     # what it can send (rotation.cap_quota), when the quota is what is missed.
@@ -353,17 +352,22 @@ class _Oracle:
     out of time); the parts before it taken from the first solve."""
 
     def __init__(
-        self, plan: Plan, part: str, deadline: float, step_limit: float, seed: int, out: Any
+        self,
+        plan: Plan,
+        part: str,
+        deadline: float,
+        step_limit: float,
+        seed: int,
+        out: Explanation,
+        baseline: Plan | None,
     ) -> None:
         self.given = _before(plan, part)
-        self.baseline: Plan | None = None
-        self.part, self.deadline, self.step_limit, self.seed, self.out = (
-            part,
-            deadline,
-            step_limit,
-            seed,
-            out,
-        )
+        self.part = part
+        self.deadline = deadline
+        self.step_limit = step_limit
+        self.seed = seed
+        self.out = out
+        self.baseline = baseline
 
     def solve(self, candidate: Instance) -> Any:
         from solver.solving import solve

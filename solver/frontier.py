@@ -31,12 +31,8 @@ class FrontierPoint:
 
 def weights(points: int) -> list[int]:
     """``points`` weights: 0, then 1, 3, 10, 30, 100, ... (about x3 each)."""
-    out = [0]
-    w = 1
-    while len(out) < points:
-        out.append(w)
-        w = w * 3 if str(w).startswith("1") else w * 10 // 3
-    return out[:points]
+    ladder = [b * 10**k for k in range(points) for b in (1, 3)]
+    return [0, *ladder][:points]
 
 
 def frontier(
@@ -68,19 +64,15 @@ def frontier(
             row["rotation_rate"] = kpis.rotation_rate
             row["needs_covered_share"] = kpis.needs_covered_share
         met = True
-        if result.balance is not None and result.balance.after:
-            for ind, by_stage in next(iter(result.balance.after.values())).items():
-                for stage in by_stage:
-                    cvs = [
-                        figures[ind][stage].cv
-                        for figures in result.balance.after.values()
-                        if figures[ind][stage].cv is not None
-                    ]
-                    if not cvs:
-                        continue
-                    worst = max(c for c in cvs if c is not None)
+        balance = result.balance
+        for ind, by_stage in (balance.before if balance is not None else {}).items():
+            for stage, before in by_stage.items():
+                assert balance is not None
+                cvs = [f[ind][stage].cv for f in balance.after.values()]
+                worst = max((c for c in cvs if c is not None), default=None)
+                if worst is not None:
                     row[f"cv_{ind}_{stage}"] = worst
-                    met = met and worst <= by_stage[stage].threshold + 1e-12
+                    met = met and worst <= before.threshold + 1e-12
         row["thresholds_met"] = met
         out.append(FrontierPoint(w, result, report.ok, row))
     return out

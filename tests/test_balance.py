@@ -38,6 +38,20 @@ def plan(inst: object, roster: list[Move] = (), circuits: list[CircuitVisit] = (
     )
 
 
+def a1_to_b_first_period() -> Move:
+    return Move(
+        staff="a1",
+        role="teacher",
+        subject="语文",
+        from_school="A",
+        to_school="B",
+        first_period=P1,
+        periods=1,
+        direction="out",
+        kind="exchange",
+    )
+
+
 def test_before_the_plan_counted_by_hand() -> None:
     b = balance_of(two_schools())  # type: ignore[arg-type]
     backbone = b.before["backbone"]["primary"]
@@ -52,17 +66,7 @@ def test_before_the_plan_counted_by_hand() -> None:
 
 def test_a_move_counts_at_the_host_in_its_periods_only() -> None:
     inst = two_schools()
-    move = Move(
-        staff="a1",
-        role="teacher",
-        subject="语文",
-        from_school="A",
-        to_school="B",
-        first_period=P1,
-        periods=1,
-        direction="out",
-        kind="exchange",
-    )
+    move = a1_to_b_first_period()
     b = balance_of(inst, plan(inst, [move]))  # type: ignore[arg-type]
     assert b.after[P1]["backbone"]["primary"].cv == 0.0  # 1 and 1
     assert b.after[P1]["backbone"]["primary"].met is True
@@ -120,17 +124,7 @@ def test_the_deviation_term_counted_by_hand() -> None:
     # per period: backbone and qualified 2 / 0 against a mean of 1 each (1000 thousandths
     # off at both schools), PE and arts 1 / 0 against 0.5; 10 per thousandth at 100 pupils
     assert balance_deviation(inst, []) == 2 * 10 * (2000 + 2000 + 1000)
-    move = Move(
-        staff="a1",
-        role="teacher",
-        subject="语文",
-        from_school="A",
-        to_school="B",
-        first_period=P1,
-        periods=1,
-        direction="out",
-        kind="exchange",
-    )
+    move = a1_to_b_first_period()
     # a1 (backbone, 本科) at B in the first period evens backbone and qualified there
     assert balance_deviation(inst, [move]) == 10 * 1000 + 10 * 5000
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from solver.county.distances import Distances
 from solver.county.instance import Instance, Staff
+from solver.models.alliances.data import STAGE_BITS
 from solver.models.highs import IntegerProgram
 from solver.models.search import STOP, SearchSettings
 from solver.plan import CircuitVisit, PartObjective, Plan, UnmetLessons
@@ -142,12 +143,9 @@ def reachable(inst: Instance, homes: list[str], hosts: list[str], km: Any) -> An
     Home x host: a teacher of the home school teaches a stage the host has (see
     :func:`teaches_at`), and a one-school day there and back stays within the day's km."""
     schools = {s.id: s for s in inst.schools}
-    stage_bits: dict[str, int] = {}
-    for sid in {*homes, *hosts}:
-        bits = 0
-        for stage in alliance_stages(schools[sid]):
-            bits |= 1 << STAGE_BIT.setdefault(stage, len(STAGE_BIT))
-        stage_bits[sid] = bits
+    stage_bits = {
+        sid: sum(STAGE_BITS[st] for st in alliance_stages(schools[sid])) for sid in {*homes, *hosts}
+    }
     home_bits = np.array([stage_bits[h] for h in homes], dtype=np.int64)
     host_bits = np.array([stage_bits[h] for h in hosts], dtype=np.int64)
     ok = (home_bits[:, None] & host_bits[None, :]) != 0
@@ -155,10 +153,6 @@ def reachable(inst: Instance, homes: list[str], hosts: list[str], km: Any) -> An
     if not day_ok(inst, 0.0, None, 1):
         return np.zeros_like(ok)
     return ok & (2 * km <= inst.policy.itinerant.max_km_per_day + 1e-9)
-
-
-#: Bit of each stage in :func:`reachable`'s masks.
-STAGE_BIT: dict[str, int] = {}
 
 
 @dataclass

@@ -113,22 +113,28 @@ def _where(inst: Instance, plan: Plan | None, period: str | None) -> dict[str, d
     return places
 
 
-def _figures(inst: Instance, places: dict[str, dict[str, float]], missing: set[str]) -> Figures:
+def _totals(
+    inst: Instance, places: dict[str, dict[str, float]]
+) -> dict[tuple[str, str, str], float]:
+    """(school, stage, indicator) -> people counted there (shares of a person included)."""
     schools = {s.id: s for s in inst.schools}
     people = {p.id: p for p in inst.staff}
-    bal = inst.policy.balance
-    total: dict[tuple[str, str, str], float] = defaultdict(float)  # (school, stage, ind)
+    total: dict[tuple[str, str, str], float] = defaultdict(float)
     for pid, at in places.items():
-        person = people[pid]
         for school, share in at.items():
             s = schools.get(school)
             if s is None:
                 continue
             for stage in STAGES:
-                if stage not in s.stages:
-                    continue
-                for ind, n in _counts(person, stage).items():
-                    total[(school, stage, ind)] += share * n
+                if stage in s.stages:
+                    for ind, n in _counts(people[pid], stage).items():
+                        total[(school, stage, ind)] += share * n
+    return total
+
+
+def _figures(inst: Instance, places: dict[str, dict[str, float]], missing: set[str]) -> Figures:
+    bal = inst.policy.balance
+    total = _totals(inst, places)
     out: Figures = {}
     for ind in INDICATORS:
         out[ind] = {}
@@ -193,15 +199,8 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
     does to the per-100 figure. Linear, and zero exactly when every school sits at the
     mean, where every coefficient is 0."""
     bal = inst.policy.balance
-    places = _where(inst, None, None)
-    people = {p.id: p for p in inst.staff}
-    base: dict[tuple[str, str, str], float] = defaultdict(float)
-    for pid, at in places.items():
-        for school, share in at.items():
-            for stage in STAGES:
-                for ind, n in _counts(people[pid], stage).items():
-                    base[(school, stage, ind)] += share * n
-    educated = any(p.education is not None for p in people.values())
+    base = _totals(inst, _where(inst, None, None))
+    educated = any(p.education is not None for p in inst.staff)
     indicators = [i for i in INDICATORS if i != "qualified" or educated]
     out: dict[tuple[str, str, str], tuple[int, int, int]] = {}
     for stage in STAGES:
