@@ -7,6 +7,7 @@ instance or an invalid plan exits 1; never a traceback for a user error.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -858,7 +859,8 @@ def explain(
         "Writes DIR/frontier.csv (one row per point: weight, moves, rotation rate, needs "
         "covered, the largest coefficient of each indicator and stage over the periods, "
         "whether every threshold is met, valid) and one plan folder per point "
-        "(DIR/point-K/plan.json and its tables). Each point is a solve with "
+        "(DIR/point-K/plan.json and its tables), with DIR/frontier.html (table and charts) "
+        "and each coefficient's proven bound. Each point is a solve with "
         "balance.target = objective at a balance.weight from 0 up, checked by the validator. "
         "Exit codes: 0 written; 1 a point's plan is invalid; 2 unusable input."
     )
@@ -872,7 +874,9 @@ def frontier(
     sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
 ) -> None:
     """The trade-off between moves and the balance coefficients, a valid plan per point."""
+    from solver.frontier import best_bounds
     from solver.frontier import frontier as trade_off
+    from solver.report.frontier import frontier_html
 
     with _user_errors():
         inst = _load(instance, sets)
@@ -890,13 +894,29 @@ def frontier(
             files = result_files(point.result, inst, formats=("json", "csv"))
             replace_folder(out / f"point-{k}", files)
         atomic_write(out / "frontier.csv", csv_bytes(Rows(columns, [p.row for p in found])))
+        bounds = best_bounds(found)
+        page = frontier_html(
+            f"frontier: {inst.name}",
+            [p.row for p in found],
+            dict(inst.policy.balance.thresholds),
+            dict(bounds),  # type: ignore[arg-type]
+        )
+        atomic_write(out / "frontier.html", page.encode("utf-8"))
     table = Table(title=f"frontier: {inst.name}")
     for col in columns:
         table.add_column(col)
     for p in found:
         table.add_row(*(_fmt(p.row.get(c)) for c in columns))
     out_console.print(table)
-    out_console.print(f"frontier written to {out}/frontier.csv")
+    for (ind, stage), bound in sorted(bounds.items()):
+        threshold = inst.policy.balance.thresholds.get(stage, 1.0)
+        verdict = "out of reach (proven)" if bound > threshold else "not ruled out"
+        best = min((p.row.get(f"cv_{ind}_{stage}", math.inf) for p in found), default=math.inf)
+        out_console.print(
+            f"{ind} {stage}: best found {best:.4f}, no roster goes below {bound:.4f}; "
+            f"threshold {threshold:.2f} {verdict}"
+        )
+    out_console.print(f"frontier written to {out}/frontier.csv and frontier.html")
     if not all(p.valid for p in found):
         raise typer.Exit(1)
 

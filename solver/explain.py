@@ -91,6 +91,7 @@ def _km_ladder(inst: Instance) -> list[Any]:
 #: The rules the roster can conflict on, the goal (the rate) last: deletion filtering
 #: drops the rules tried first when it can, so the rate stays in any conflict it is in.
 ROSTER_RULES: tuple[Rule, ...] = (
+    Rule("balance.target", _setting("balance.target", "objective")),
     Rule("rotation.secondment_count", _setting("rotation.secondment_count", None)),
     Rule("rotation.keep_subject_cover", _setting("rotation.keep_subject_cover", False)),
     Rule("rotation.surplus_first", _setting("rotation.surplus_first", False)),

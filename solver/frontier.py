@@ -3,7 +3,10 @@ coefficients: one plan per weight of ``balance.weight`` with ``balance.target =
 "objective"``, from 0 (the roster as it is without the target) upwards.
 
 Each point is a whole solve, checked by the validator; its coefficients are the true ones
-(rules/balance.py), the largest over the plan's periods.
+(rules/balance.py), the largest over the plan's periods. Beside them, each row holds the
+proven bound of each coefficient for rosters on that point's pairs and alliances
+(:func:`solver.models.roster.balance_bound.plan_bounds`): no roster within the rotation
+rules goes below it, so a bound above its threshold proves the threshold out of reach.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from typing import Any
 from solver.check import validate
 from solver.county.instance import Instance
 from solver.explain import with_policy
+from solver.models.roster.balance_bound import plan_bounds
 from solver.result import Result, RosterKpis
 
-__all__ = ["FrontierPoint", "frontier", "weights"]
+__all__ = ["FrontierPoint", "best_bounds", "frontier", "weights"]
 
 
 @dataclass
@@ -74,5 +78,21 @@ def frontier(
                     row[f"cv_{ind}_{stage}"] = worst
                     met = met and worst <= before.threshold + 1e-12
         row["thresholds_met"] = met
+        if "roster" in result.parts:
+            for (ind, stage), bound in plan_bounds(point_inst, result.plan).items():
+                if bound is not None:
+                    row[f"bound_{ind}_{stage}"] = bound
         out.append(FrontierPoint(w, result, report.ok, row))
+    return out
+
+
+def best_bounds(found: list[FrontierPoint]) -> dict[tuple[str, str], float]:
+    """(indicator, stage) -> the smallest bound over the points: no roster on any of their
+    pairs and alliances goes below it."""
+    out: dict[tuple[str, str], float] = {}
+    for p in found:
+        for key, value in p.row.items():
+            if key.startswith("bound_"):
+                ind, stage = key[len("bound_") :].rsplit("_", 1)
+                out[(ind, stage)] = min(value, out.get((ind, stage), value))
     return out

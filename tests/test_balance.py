@@ -121,12 +121,14 @@ def test_the_deviation_term_counted_by_hand() -> None:
     from solver.rules.balance import balance_deviation
 
     inst = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
-    # per period: backbone and qualified 2 / 0 against a mean of 1 each (1000 thousandths
-    # off at both schools), PE and arts 1 / 0 against 0.5; 10 per thousandth at 100 pupils
-    assert balance_deviation(inst, []) == 2 * 10 * (2000 + 2000 + 1000)
+    # per period: backbone and qualified 2 / 0 against a mean of 1 each (one teacher off at
+    # both schools: 100 hundredths squared each), PE and arts 1 / 0 against 0.5 (25 each);
+    # the price 10 x (100 / 100 pupils)^2 x 100 = 1000
+    per_period = 1000 * (2 * 100 + 2 * 100 + 2 * 25)
+    assert balance_deviation(inst, []) == 2 * per_period
     move = a1_to_b_first_period()
     # a1 (backbone, 本科) at B in the first period evens backbone and qualified there
-    assert balance_deviation(inst, [move]) == 10 * 1000 + 10 * 5000
+    assert balance_deviation(inst, [move]) == 1000 * 2 * 25 + per_period
 
 
 def test_balance_as_an_objective_lowers_the_coefficients_and_is_recounted() -> None:
@@ -186,3 +188,156 @@ def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
     (out.parent / "other" / "notes.txt").write_text("mine", encoding="utf-8")
     refused = CliRunner().invoke(app, ["frontier", demo, "-o", str(out.parent / "other")])
     assert refused.exit_code == 2 and "no frontier.csv" in refused.output
+
+
+# ---- balance.target = "rule" ---------------------------------------------------------------
+
+
+def ruled(**extra: object) -> object:
+    from solver.explain import with_policy
+
+    return with_policy(two_schools(**extra), {"balance.target": "rule"})  # type: ignore[arg-type]
+
+
+def both_periods(staff: str, subject: str) -> Move:
+    return Move(
+        staff=staff,
+        role="teacher",
+        subject=subject,
+        from_school="A",
+        to_school="B",
+        first_period=P1,
+        periods=2,
+        direction="out",
+        kind="exchange",
+    )
+
+
+def roster_plan(moves: list[Move]) -> Plan:
+    return Plan(instance="tiny", parts=["roster"], status="feasible", objective=0, roster=moves)
+
+
+def test_balance_thresholds_feasible() -> None:
+    from solver.check.balance import check_balance_thresholds
+    from solver.explain import with_policy
+
+    base = two_schools()
+    staff = [*base.staff, teacher("b2", "B", "美术", education="secondary")]  # type: ignore[attr-defined]
+    inst = with_policy(base.model_copy(update={"staff": staff}), {"balance.target": "rule"})  # type: ignore[attr-defined]
+    # a1 (county backbone, 本科) at B: backbone 1 and 1 per 100 at A and B, qualified 1
+    # (a2) and 1 (a1), PE and arts 1 (a3) and 1 (b2): every coefficient 0
+    moves = [both_periods("a1", "语文")]
+    assert check_balance_thresholds(inst, roster_plan(moves)) == []
+    assert check_balance_thresholds(inst, roster_plan([]))  # without the move: missed
+
+
+def test_balance_thresholds_infeasible() -> None:
+    from solver.check.balance import check_balance_thresholds
+
+    found = check_balance_thresholds(ruled(), roster_plan([]))  # type: ignore[arg-type]
+    # nobody moves: 2 / 0, 2 / 0 and 1 / 0 per 100 in both periods, each 0.5 over 0.50
+    assert {(v.where[0], v.where[2]) for v in found} == {
+        (ind, p) for ind in ("qualified", "backbone", "pe_arts") for p in (P1, P2)
+    }
+    assert {v.amount for v in found} == {0.5}
+    # the same plan is fine when the target is only an objective
+    from solver.explain import with_policy
+
+    aimed = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
+    assert check_balance_thresholds(aimed, roster_plan([])) == []
+
+
+def test_balance_minimums_feasible() -> None:
+    from solver.check.balance import check_balance_minimums
+    from solver.rules.balance import floors
+
+    inst = ruled()
+    # A has 2 backbone per 100 (minimum 1.0: one teacher), 1 PE/arts (0.9: one teacher)
+    assert floors(inst)[("A", "primary", "backbone")] == 1  # type: ignore[arg-type]
+    assert ("B", "primary", "backbone") not in floors(inst)  # type: ignore[arg-type]
+    ok = roster_plan([both_periods("a1", "语文")])  # A keeps a2
+    assert check_balance_minimums(inst, ok) == []  # type: ignore[arg-type]
+
+
+def test_balance_minimums_infeasible() -> None:
+    from solver.check.balance import check_balance_minimums
+
+    inst = ruled()
+    # both backbone teachers leave A in the first period, and its only music teacher
+    moves = [a1_to_b_first_period(), both_periods("a2", "数学"), both_periods("a3", "音乐")]
+    found = check_balance_minimums(inst, roster_plan(moves))  # type: ignore[arg-type]
+    where = {(v.where[0], v.where[2], v.where[3]) for v in found}
+    assert ("A", "backbone", P1) in where and ("A", "pe_arts", P1) in where
+    assert ("A", "backbone", P2) not in where  # a1 is back in the second period
+    assert all(v.where[0] == "A" for v in found)
+
+
+def test_the_least_coefficient_bounds_every_integer_roster() -> None:
+    """The relaxation's least coefficient is never above the least one any integer flow
+    reaches (enumerated on small random transport problems)."""
+    import itertools
+    import random
+    import statistics
+
+    from solver.models.roster.balance_bound import Arc, least_cv
+
+    rng = random.Random(7)
+    close = 0
+    for _ in range(120):
+        ids = ["S0", "S1", "S2", "S3"]
+        w = [100 / rng.randint(100, 900) for _ in ids]
+        base = [rng.randint(0, 4) for _ in ids]
+        arcs = []
+        for _ in range(rng.randint(1, 4)):
+            h, g = rng.sample(ids, 2)
+            arcs.append(Arc(h, g, rng.random() < 0.8, rng.random() < 0.8, True, rng.randint(1, 2)))
+        outflow = {i: rng.randint(0, 2) for i in ids}
+        capacity = {i: rng.randint(0, 2) for i in ids}
+        best = None
+        for flow in itertools.product(*[range(a.people + 1) for a in arcs]):
+            if any(
+                sum(f for f, a in zip(flow, arcs, strict=True) if a.home == i) > outflow[i]
+                or sum(f for f, a in zip(flow, arcs, strict=True) if a.host == i) > capacity[i]
+                for i in ids
+            ):
+                continue
+            c = list(base)
+            for f, a in zip(flow, arcs, strict=True):
+                c[ids.index(a.home)] -= f * a.leaves
+                c[ids.index(a.host)] += f * a.comes
+            v = [x * y for x, y in zip(w, c, strict=True)]
+            if min(c) < 0 or statistics.fmean(v) == 0:
+                continue
+            cv = statistics.pstdev(v) / statistics.fmean(v)
+            best = cv if best is None else min(best, cv)
+        bound = least_cv(ids, w, base, arcs, outflow, capacity)
+        if bound is not None and best is not None:
+            assert bound <= best + 1e-9
+            close += best - bound < 0.01
+    assert close > 60  # and it is close, not a bound of 0
+
+
+def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
+    """demo-county's primary backbone cannot reach 0.50 with its movers: the solve says
+    infeasible, names the threshold and the bound, and the checker finds the same misses;
+    every plan of the objective stays above the bound."""
+    from solver import load_instance
+    from solver.explain import with_policy
+    from solver.models.roster.balance_bound import plan_bounds
+    from tests.conftest import INSTANCES
+
+    inst = with_policy(load_instance(INSTANCES / "demo-county"), {"balance.target": "rule"})
+    result = solve(inst, "pairs,alliances,roster", time_limit=20)
+    part = result.parts["roster"]
+    assert part.status == "infeasible"
+    assert "balance.thresholds" in (part.message or "") and "proven bound" in (part.message or "")
+    report = validate(inst, result.plan)
+    assert any(v.rule == "balance.thresholds" for v in report.violations)
+    assert not any(v.rule == "balance.minimums" for v in report.violations)
+    bounds = plan_bounds(inst, result.plan)
+    assert bounds[("backbone", "primary")] > 0.50  # type: ignore[operator]
+    assert result.balance is not None
+    for figures in result.balance.after.values():
+        for (ind, stage), bound in bounds.items():
+            cv = figures[ind][stage].cv
+            assert bound is None or cv is None or cv >= bound

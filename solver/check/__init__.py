@@ -10,6 +10,7 @@ that a plan whose stated objective differs is caught.
 from __future__ import annotations
 
 from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
+from solver.check.balance import BALANCE_CHECKS
 from solver.check.headship import HEADSHIP_CHECKS, headship_objective
 from solver.check.hires import HIRE_CHECKS
 from solver.check.itinerant import ITINERANT_CHECKS, circuit_facts, itinerant_objective
@@ -34,6 +35,7 @@ ALL_CHECKS = (
     *HIRE_CHECKS,
     *ITINERANT_CHECKS,
     *OUTREACH_CHECKS,
+    *BALANCE_CHECKS,
 )
 
 
@@ -82,6 +84,8 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
             v.extend(outreach_check(of))
         report.objectives["outreach"] = outreach_objective(of)
     report.balance = balance_of(inst, plan)
+    for balance_check in BALANCE_CHECKS:
+        v.extend(balance_check(inst, plan))
     for part, mine in report.objectives.items():
         v.extend(_stated_objective(plan, part, mine))
     v.extend(_plan_total(plan, report))
@@ -122,7 +126,7 @@ def _with_headship(
     terms = dict(roster.terms)
     terms.update({f"principals_{k}": v for k, v in headship.terms.items()})
     value = roster.value + headship.value
-    if inst.policy.balance.target == "objective":
+    if inst.policy.balance.target != "off":
         deviation = balance_deviation(inst, plan.roster)
         terms["balance_deviation"] = float(deviation)
         value += deviation

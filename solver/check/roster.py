@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solver.check.report import RosterRecount, Violation
@@ -19,6 +20,7 @@ from solver.county.instance import Fixed, Instance, School, Staff
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.plan import Move, PartObjective, Plan
 from solver.rules import roster as rules
+from solver.rules.balance import changes_of, counts_in, floors, moves_only
 
 
 @dataclass
@@ -733,6 +735,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
     net = _teacher_net_out(f)
     surplus = rules.surplus_table(f.inst)
     have = Counter((t.school, t.subject) for t in f.inst.staff if t.subject)
+    held = _balance_held(f)
     out = []
     for sid, hosts in sorted(secondment_hosts(f).items()):
         if sid in moving:
@@ -747,6 +750,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                 and seconded[(h, t)] < rot.secondment_per_host
                 and f.away[(person.school, t)] < limit[person.school]
                 and not _takes_subject(f, person, t, net, surplus, have)
+                and not held(person, t)
             ]
             if fits:
                 out.append(
@@ -760,6 +764,24 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                 )
                 break
     return out
+
+
+def _balance_held(f: RosterFacts) -> Callable[[Staff, int], bool]:
+    """With ``balance.target = "rule"``: whether sending a person away in period t would
+    take their school below a minimum it keeps (:func:`solver.rules.balance.floors`)."""
+    if f.inst.policy.balance.target != "rule":
+        return lambda person, t: False
+    floor = floors(f.inst)
+    counts = [counts_in(f.inst, moves_only(f.plan), p) for p in f.periods]
+
+    def held(person: Staff, t: int) -> bool:
+        for key, sign in changes_of(person, f.schools.get(person.school), None):
+            least = floor.get(key)
+            if sign < 0 and least is not None and counts[t].get(key, 0.0) - 1 < least - 1e-9:
+                return True
+        return False
+
+    return held
 
 
 def _takes_subject(

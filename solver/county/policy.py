@@ -645,12 +645,14 @@ class Balance(_Section):
         default_factory=lambda: {"primary": 0.50, "junior": 0.45},
         description="Stage -> the largest coefficient of variation across schools allowed.",
     )
-    target: Literal["off", "objective"] = Field(
+    target: Literal["off", "objective", "rule"] = Field(
         "off",
         description=(
             "objective: the roster also lowers each school's deviation from the county mean "
             "of each indicator (a linear surrogate of the coefficients; the checker reports "
-            "the true ones)."
+            "the true ones). rule: as objective, and the roster must keep every coefficient "
+            "within its threshold and every school at the minimums it meets (or keep what it "
+            "has, when short), else the part is infeasible with the proven best coefficient."
         ),
     )
     weight: int = Field(

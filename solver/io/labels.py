@@ -126,6 +126,8 @@ RULES_ZH: dict[str, str] = {
     "twinning.max_km": "结对距离上限",
     "twinning.avoid_repeat_cycles": "不重复上轮结对",
     "twinning.vetoed": "教育局否决的结对",
+    "balance.thresholds": "均衡差异系数不超过评估标准",
+    "balance.minimums": "学校不降至评估最低值以下",
     "twinning.helped_once": "每校至多一所帮扶校",
     "twinning.max_helped": "帮扶校帮扶数上限",
     "twinning.min_helped": "帮扶校帮扶数下限",

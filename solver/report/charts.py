@@ -202,3 +202,72 @@ def count_chart(counts: dict[str, int], words: dict[str, str], lang: str, field:
         body.append(_text(label_w + w + 6, y + 15, f"{n:,}", size=11))
         y += row_h
     return _svg(width, height, body, words["moves_by_kind"], "kind-chart")
+
+
+#: One colour per balance indicator on the frontier chart (with its name written beside it).
+SERIES = {"qualified": NEUTRAL, "backbone": BAD, "pe_arts": GOOD}
+
+
+def frontier_chart(
+    rows: list[dict[str, object]],
+    stage: str,
+    threshold: float,
+    bounds: dict[str, float | None],
+) -> str:
+    """Moves (x) against the largest coefficient of each indicator in ``stage`` (y), one
+    point per plan of the frontier joined by a line; the threshold dashed, each
+    indicator's proven bound dotted in its colour."""
+    pts: dict[str, list[tuple[float, float]]] = {}
+    for ind in SERIES:
+        key = f"cv_{ind}_{stage}"
+        xy = [
+            (float(r["moves"]), float(r[key]))  # type: ignore[arg-type]
+            for r in rows
+            if r.get(key) is not None and r.get("moves") is not None
+        ]
+        if xy:
+            pts[ind] = sorted(xy)
+    if not pts:
+        return ""
+    width, height, left, right, top, bottom = 460.0, 240.0, 44.0, 96.0, 16.0, 34.0
+    xs = [x for xy in pts.values() for x, _ in xy]
+    ys = [y for xy in pts.values() for _, y in xy] + [threshold]
+    ys += [b for b in bounds.values() if b is not None]
+    x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
+    y1 = max(ys) * 1.1 or 1.0
+
+    def px(x: float) -> float:
+        return left + (x - x0) / (x1 - x0) * (width - left - right)
+
+    def py(y: float) -> float:
+        return top + (1 - y / y1) * (height - top - bottom)
+
+    body = [
+        f'<line x1="{left}" y1="{py(0):.1f}" x2="{width - right}" y2="{py(0):.1f}" '
+        f'stroke="{INK}"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{py(0):.1f}" stroke="{INK}"/>',
+        _text(left - 4, py(y1) + 4, f"{y1:.2f}", anchor="end"),
+        _text(left - 4, py(0) + 4, "0", anchor="end"),
+        _text(px(x0), height - 8, f"{x0:g}", anchor="middle"),
+        _text(px(x1), height - 8, f"{x1:g} moves", anchor="middle"),
+        f'<line class="threshold" x1="{left}" y1="{py(threshold):.1f}" x2="{width - right}" '
+        f'y2="{py(threshold):.1f}" stroke="{INK}" stroke-dasharray="6 4"/>',
+        _text(width - right + 4, py(threshold) + 4, f"threshold {threshold:.2f}"),
+    ]
+    for ind, xy in pts.items():
+        colour = SERIES[ind]
+        line = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in xy)
+        body.append(f'<polyline points="{line}" fill="none" stroke="{colour}"/>')
+        body += [
+            f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}">'
+            f"<title>{escape(ind)}: {y:.4f} at {x:g} moves</title></circle>"
+            for x, y in xy
+        ]
+        body.append(_text(width - right + 4, py(xy[-1][1]) + 4, ind, fill_opacity="1"))
+        bound = bounds.get(ind)
+        if bound is not None:
+            body.append(
+                f'<line class="bound" x1="{left}" y1="{py(bound):.1f}" x2="{width - right}" '
+                f'y2="{py(bound):.1f}" stroke="{colour}" stroke-dasharray="1 3"/>'
+            )
+    return _svg(width, height, body, f"frontier, {stage} schools", "frontier")

@@ -21,16 +21,17 @@ Shared by the solve's summary and the checker, which recounts it from the plan.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
-from solver.county.instance import Instance, Staff
+from solver.county.instance import Instance, School, Staff
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.plan import Move, Plan
 
-__all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of"]
+__all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of", "floors", "moves_only"]
 
 #: The indicators, in the evaluation's order.
 INDICATORS = ("qualified", "backbone", "pe_arts")
@@ -188,20 +189,34 @@ def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
 MILLI = 1000
 
 
-def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int, int]]:
-    """(school, stage, indicator) -> (cost per thousandth of a teacher of deviation, the
-    count at the county mean in thousandths, the count before the plan).
+def before_counts(inst: Instance) -> dict[tuple[str, str, str], int]:
+    """(school, stage, indicator) -> people counted there before the plan (0 when none)."""
+    totals = _totals(inst, _where(inst, None, None))
+    return defaultdict(int, {k: round(v) for k, v in totals.items()})
 
-    The surrogate of the coefficients: the total deviation of each school's count from the
-    count it would have at the county's mean per 100 students (the mean before the plan;
-    moves within a stage keep totals), each teacher of deviation priced at
-    ``balance.weight x 100 / students``: a teacher matters more at a small school, as it
-    does to the per-100 figure. Linear, and zero exactly when every school sits at the
-    mean, where every coefficient is 0."""
-    bal = inst.policy.balance
-    base = _totals(inst, _where(inst, None, None))
+
+def indicators_of(inst: Instance) -> list[str]:
+    """The indicators computable for this county (``qualified`` needs staff education)."""
     educated = any(p.education is not None for p in inst.staff)
-    indicators = [i for i in INDICATORS if i != "qualified" or educated]
+    return [i for i in INDICATORS if i != "qualified" or educated]
+
+
+def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int, int]]:
+    """(school, stage, indicator) -> (the price A of the school's squared deviation, the
+    count at the county mean in thousandths of a teacher, the count before the plan).
+
+    The surrogate of the coefficients: each school's squared deviation from the count it
+    would have at the county's mean per 100 students (the mean before the plan), priced
+    ``A = balance.weight x (100 / students)^2 x 100``: the squared deviation of its figure
+    per 100 students. Their sum is the variance's numerator, so with the mean held it is
+    the coefficient of variation squared, up to a constant: the surrogate ranks plans as
+    the coefficients do, and pulls hardest on the schools furthest off, as they do. It is
+    convex in each count, so the model holds it exactly with one chord per whole count
+    (:func:`deviation_cost`).
+    """
+    bal = inst.policy.balance
+    base = before_counts(inst)
+    indicators = indicators_of(inst)
     out: dict[tuple[str, str, str], tuple[int, int, int]] = {}
     for stage in STAGES:
         schools = [s for s in inst.schools if stage in s.stages and s.students]
@@ -212,10 +227,21 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
             mean = statistics.fmean(values)
             for s in schools:
                 assert s.students is not None
-                cost = max(1, round(bal.weight * 100 / s.students))
+                price = max(1, round(bal.weight * (100 / s.students) ** 2 * 100))
                 target = round(MILLI * mean * s.students / 100)
-                out[(s.id, stage, ind)] = (cost, target, round(base[(s.id, stage, ind)]))
+                out[(s.id, stage, ind)] = (price, target, base[(s.id, stage, ind)])
     return out
+
+
+#: The squared deviation is counted in hundredths of a teacher squared.
+SQUARE_UNIT = MILLI * MILLI // 100
+
+
+def deviation_cost(price: int, target: int, count: int) -> int:
+    """``price x (count - target)^2`` in hundredths of a teacher squared (``target`` in
+    thousandths), rounded: convex in ``count`` (its second difference is 200 x price)."""
+    d = MILLI * count - target
+    return price * ((d * d + SQUARE_UNIT // 2) // SQUARE_UNIT)
 
 
 def carries(person: Staff, stage: str) -> tuple[str, ...]:
@@ -223,10 +249,25 @@ def carries(person: Staff, stage: str) -> tuple[str, ...]:
     return tuple(ind for ind, n in _counts(person, stage).items() if n)
 
 
+def changes_of(
+    person: Staff, home: School | None, host: School | None
+) -> list[tuple[tuple[str, str, str], int]]:
+    """((school, stage, indicator), -1 or +1) for each count a person's move from ``home``
+    to ``host`` changes: -1 where they leave, +1 where they arrive."""
+    out: list[tuple[tuple[str, str, str], int]] = []
+    for s, sign in ((home, -1), (host, 1)):
+        if s is None:
+            continue
+        for stage in STAGES:
+            if stage in s.stages:
+                out.extend(((s.id, stage, ind), sign) for ind in carries(person, stage))
+    return out
+
+
 def balance_deviation(inst: Instance, moves: list[Move]) -> int:
     """The objective term of ``balance.target = "objective"`` for a roster (see
-    :func:`balance_targets`): per period, school, stage and indicator, the cost times the
-    deviation in thousandths of a teacher. Mentors and 走教 lines do not move anyone."""
+    :func:`balance_targets`): per period, school, stage and indicator, the priced squared
+    deviation (:func:`deviation_cost`). Mentors and 走教 lines do not move anyone."""
     targets = balance_targets(inst)
     people = {p.id: p for p in inst.staff}
     schools = {s.id: s for s in inst.schools}
@@ -238,17 +279,63 @@ def balance_deviation(inst: Instance, moves: list[Move]) -> int:
             continue
         first = periods.index(m.first_period)
         for t in range(first, min(len(periods), first + m.periods)):
-            for school, sign in ((m.from_school, -1), (m.to_school, 1)):
-                s = schools.get(school)
-                if s is None:
-                    continue
-                for stage in STAGES:
-                    if stage in s.stages:
-                        for ind in carries(person, stage):
-                            delta[(school, stage, ind, t)] += sign
+            home, host = schools.get(m.from_school), schools.get(m.to_school)
+            for key, sign in changes_of(person, home, host):
+                delta[(*key, t)] += sign
     total = 0
-    for (school, stage, ind), (cost, target, base) in targets.items():
+    for (school, stage, ind), (price, target, base) in targets.items():
         for t in range(len(periods)):
             count = base + delta.get((school, stage, ind, t), 0)
-            total += cost * abs(MILLI * count - target)
+            total += deviation_cost(price, target, count)
     return total
+
+
+# ---- balance as a rule (balance.target = "rule") ------------------------------------------
+
+
+def floors(inst: Instance) -> dict[tuple[str, str, str], int]:
+    """(school, stage, indicator) -> the least count the school keeps in every period with
+    ``balance.target = "rule"``: the count its minimum asks (``balance.minimums`` x
+    students / 100, rounded up), for the schools that have that many before the plan. A
+    school already short is not held (lifting it is the coefficients' and the surrogate's
+    work): holding what it has would stop every exchange out of most rural schools.
+    """
+    bal = inst.policy.balance
+    base = before_counts(inst)
+    out: dict[tuple[str, str, str], int] = {}
+    for ind in indicators_of(inst):
+        for stage in STAGES:
+            minimum = bal.minimums.get(ind, {}).get(stage, 0.0)
+            for s in inst.schools:
+                if stage not in s.stages or not s.students:
+                    continue
+                needed = math.ceil(minimum * s.students / 100 - 1e-9)
+                if needed and base[(s.id, stage, ind)] >= needed:
+                    out[(s.id, stage, ind)] = needed
+    return out
+
+
+def moves_only(plan: Plan) -> Plan:
+    """The plan without its 走教 circuits: ``balance.target = "rule"`` binds the roster's
+    moves (circuits are counted in the figures, not held to the rule)."""
+    return plan.model_copy(update={"circuits": []})
+
+
+def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], float]:
+    """(indicator, stage, period) -> the roster's coefficient where it is above its
+    threshold (``balance.thresholds``), in every period of the horizon (moves only)."""
+    roster = moves_only(plan)
+    gone = set() if any(p.education is not None for p in inst.staff) else {"qualified"}
+    out: dict[tuple[str, str, str], float] = {}
+    for period in inst.policy.horizon.periods:
+        for ind, by_stage in _figures(inst, _where(inst, roster, period), gone).items():
+            for stage in STAGES:
+                f = by_stage[stage]
+                if f.cv is not None and f.cv > f.threshold + 1e-12:
+                    out[(ind, stage, period)] = f.cv
+    return out
+
+
+def counts_in(inst: Instance, plan: Plan, period: str) -> dict[tuple[str, str, str], float]:
+    """(school, stage, indicator) -> people counted there in a period of the plan."""
+    return _totals(inst, _where(inst, plan, period))

@@ -17,10 +17,10 @@ from solver.models.roster.mentors import match_mentors
 from solver.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
 from solver.models.roster.options import RosterData, baseline_bonus, build_roster_data
 from solver.models.search import SearchInterrupted, SearchSettings
-from solver.plan import Membership, Move, Pair, PartObjective, UnmetNeed
+from solver.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
 from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from solver.rules import roster as rules
-from solver.rules.balance import balance_deviation
+from solver.rules.balance import balance_deviation, changes_of, threshold_misses
 from solver.rules.hires import remaining_after
 
 __all__ = ["cv_by_stage", "solve_roster"]
@@ -58,8 +58,15 @@ def solve_roster(
     try:
         data = build_roster_data(inst, pairs, alliances, dist)
         data.bonus = baseline_bonus(inst, data, baseline or [])
+        ruled = inst.policy.balance.target == "rule"
+        if ruled:
+            data.balance_shift = _shift(data, head.moves)
         settings = replace(settings, time_limit=settings.time_limit - (time.perf_counter() - start))
         out, message = solve_roster_model(inst, data, settings)
+        if ruled and out.has_plan:
+            out, message = _balance_rule(
+                inst, data, out, message, head.moves, settings, start, (pairs, alliances, dist)
+            )
     except SearchInterrupted:
         part = RosterResult(
             status="unknown",
@@ -105,7 +112,7 @@ def solve_roster(
             )
         )
     value = roster_cost(inst, data, out.chosen) + (head.objective or 0)
-    aimed = inst.policy.balance.target == "objective"
+    aimed = inst.policy.balance.target != "off"
     deviation = balance_deviation(inst, moves) if aimed else 0
     value += deviation
     status = worst_status([out.status, head.status])
@@ -149,6 +156,103 @@ def solve_roster(
         message=message,
     )
     return RosterSolution(part, PartObjective(value=value, terms=terms), moves, unmet, hires)
+
+
+def _shift(data: RosterData, moves: list[Move]) -> dict[tuple[str, str, str, int], int]:
+    """(school, stage, indicator, period) -> the change of a balance count by ``moves``."""
+    people = {p.id: p for p in data.staff}
+    shift: dict[tuple[str, str, str, int], int] = defaultdict(int)
+    for m in moves:
+        home, host = data.schools.get(m.from_school), data.schools.get(m.to_school)
+        first = data.periods.index(m.first_period) if m.first_period in data.periods else 0
+        for key, sign in changes_of(people[m.staff], home, host):
+            for t in range(first, min(len(data.periods), first + m.periods)):
+                shift[(*key, t)] += sign
+    return shift
+
+
+def _misses(inst: Instance, moves: list[Move]) -> dict[tuple[str, str, str], float]:
+    """(indicator, stage, period) -> how far the roster's coefficient is above its
+    threshold, where it is."""
+    plan = Plan(instance=inst.name, parts=["roster"], status="feasible", objective=0, roster=moves)
+    thresholds = inst.policy.balance.thresholds
+    return {
+        (ind, stage, period): round(cv - thresholds.get(stage, 1.0), 4)
+        for (ind, stage, period), cv in threshold_misses(inst, plan).items()
+    }
+
+
+#: balance.target = "rule": the weights tried on the surrogate, after the policy's own,
+#: until the coefficients are within their thresholds.
+RULE_WEIGHTS = (100, 1000, 10000)
+
+
+def _balance_rule(
+    inst: Instance,
+    data: RosterData,
+    out: RosterOutcome,
+    message: str,
+    head: list[Move],
+    settings: SearchSettings,
+    start: float,
+    given: tuple[list[Pair], list[Membership], Distances],
+) -> tuple[RosterOutcome, str]:
+    """[balance.thresholds] With ``balance.target = "rule"`` the thresholds are kept by
+    raising the surrogate's weight (:data:`RULE_WEIGHTS`) until the true coefficients are
+    within them. When none of the weights gets there, the plan that misses by least is
+    kept, and the status says whether that is proven (a coefficient's bound,
+    :func:`coefficient_bounds`, above its threshold: ``infeasible``) or only not found
+    (``unknown``)."""
+    from solver.models.roster.balance_bound import coefficient_bounds
+    from solver.models.roster.headship import headship_data
+
+    misses = _misses(inst, _moves(data, out) + head)
+    deadline = start + settings.time_limit
+    for weight in RULE_WEIGHTS:
+        if not misses or out.status == "infeasible":
+            break
+        left = deadline - time.perf_counter()
+        if weight <= inst.policy.balance.weight or left < 2.0:
+            continue
+        bal = inst.policy.balance.model_copy(update={"weight": weight})
+        policy = inst.policy.model_copy(update={"balance": bal})
+        heavier = inst.model_copy(update={"policy": policy})
+        again, note = solve_roster_model(heavier, data, replace(settings, time_limit=left))
+        if not again.has_plan:
+            continue
+        missed = _misses(inst, _moves(data, again) + head)
+        if sum(missed.values()) < sum(misses.values()):
+            out, message, misses = again, note, missed
+    if not misses:
+        return out, message
+    pairs, alliances, dist = given
+    bounds = coefficient_bounds(inst, data, headship_data(inst, pairs, alliances, dist))
+    proven = []
+    for (ind, stage), bound in sorted(bounds.items()):
+        threshold = inst.policy.balance.thresholds.get(stage, 1.0)
+        if bound is not None and bound > threshold:
+            proven.append(f"{ind} {stage} >= {bound:.4f} > {threshold:.2f}")
+    worst = ", ".join(
+        f"{ind} {stage} {period} by {by:.4f}" for (ind, stage, period), by in sorted(misses.items())
+    )
+    if proven:
+        why = (
+            "balance.thresholds: no roster within the rotation rules can meet them (proven "
+            "bound on the coefficient: " + "; ".join(proven) + "); the plan misses " + worst
+        )
+        status = "infeasible"
+    else:
+        why = (
+            "balance.thresholds: no roster within the thresholds was found; the plan that "
+            "comes closest misses "
+            + worst
+            + " (the bounds do not rule one out: "
+            + "; ".join(f"{i} {s} >= {b:.4f}" for (i, s), b in sorted(bounds.items()) if b)
+            + ")"
+        )
+        status = "unknown"
+    out = replace(out, status=status, bound=None)
+    return out, "; ".join(m for m in (message, why) if m)
 
 
 def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:

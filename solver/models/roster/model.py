@@ -50,6 +50,7 @@ from solver.models.roster.units import (
     RosterModel,
     Usage,
     add_backbone_share,
+    add_balance_minimums,
     add_balance_target,
     add_cost,
     add_fixed,
@@ -73,6 +74,7 @@ from solver.models.search import (
     cpsat_callback,
     solve_with_grace,
 )
+from solver.rules.balance import changes_of
 
 
 @dataclass
@@ -98,12 +100,20 @@ class RosterOutcome:
 def usage_of(data: RosterData, chosen: list[int]) -> Usage:
     """Away, incoming and per-subject changes caused by chosen options."""
     u = Usage(
-        defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
+        defaultdict(int),
+        defaultdict(int),
+        defaultdict(int),
+        defaultdict(int),
+        defaultdict(int),
+        defaultdict(int),
     )
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
+        shifts = changes_of(person, data.schools.get(person.school), data.schools.get(o.host))
         for t in range(o.first, o.first + o.length):
+            for key, sign in shifts:
+                u.balance[(*key, t)] += sign
             u.away[(person.school, t)] += 1
             u.incoming[(o.host, t)] += 1
             if o.kind == "secondment":
@@ -160,9 +170,12 @@ def build_model(
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))
     if count_secondments:
         add_secondment_count(rm, inst.policy.rotation.secondment_count)
-    if inst.policy.balance.target == "objective" and exchanges:
-        # (the secondments' own model takes every candidate the hosts allow, as before)
-        add_balance_target(rm, inst)
+    if inst.policy.balance.target != "off" and exchanges:
+        # (the secondments' own model takes every candidate the hosts allow
+        # [rotation.secondment_count], whatever their balance)
+        add_balance_target(rm, inst, base)
+    if inst.policy.balance.target == "rule":
+        add_balance_minimums(rm, inst, base)
     STOP.check()
     add_cost(rm, inst, adjust or {})
     return rm

@@ -55,6 +55,7 @@ class RosterData:
     staff: list[Staff]
     periods: list[str]
     options: list[Option]
+    schools: dict[str, School] = field(default_factory=dict)
     by_person: dict[int, list[int]] = field(default_factory=dict)
     quota: dict[str, int] = field(default_factory=dict)
     outflow: dict[str, int] = field(default_factory=dict)
@@ -77,6 +78,9 @@ class RosterData:
     #: re-planning (--baseline): option -> weights.replan_keep for a move the baseline has,
     #: taken off its cost in the search only (the plan's objective is the roster's own)
     bonus: dict[int, int] = field(default_factory=dict)
+    #: balance.target = "rule": (school, stage, indicator, period) -> the count's change
+    #: by the changes of headship, decided before the exchanges
+    balance_shift: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -266,7 +270,7 @@ def build_roster_data(
         if person.subject:
             subject_count[(person.school, person.subject)] += 1
 
-    data = RosterData(staff=staff, periods=periods, options=[])
+    data = RosterData(staff=staff, periods=periods, options=[], schools=schools)
     data.outflow = rules.outflow_limit(inst)
     size = rules.staff_count(inst)
     data.capacity = {s.id: rules.host_capacity(inst, s, size[s.id]) for s in inst.schools}

@@ -28,6 +28,8 @@ class Usage:
     subject: dict[tuple[str, str, int], int] = field(default_factory=dict)  # net change
     teachers_out: dict[tuple[str, str, int], int] = field(default_factory=dict)  # out - in
     seconded_in: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: (school, stage, indicator, period) -> net change of a balance indicator's count
+    balance: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
 
 
 class RosterModel:
@@ -275,39 +277,74 @@ def add_secondment_count(rm: RosterModel, k: int | None) -> None:
     rm.model.add(sum(var for i, var in rm.x.items() if opts[i].kind == "secondment") == k)
 
 
-def add_balance_target(rm: RosterModel, inst: Instance) -> None:
-    """With ``balance.target = "objective"``: each school's deviation from the county mean
-    of each indicator, per period, priced as :func:`solver.rules.balance.balance_targets`
-    says (a linear surrogate of the coefficients of variation). Only the schools these
-    options touch are in the model; the others' deviations are constants."""
-    from solver.rules.balance import MILLI, balance_targets, carries
+def balance_terms(
+    rm: RosterModel, inst: Instance
+) -> dict[tuple[str, str, str, int], list[tuple[int, int]]]:
+    """(school, stage, indicator, period) -> the options that change its count (+1 at the
+    host, -1 at home) for the balance indicators (:mod:`solver.rules.balance`)."""
+    from solver.rules.balance import changes_of
 
-    targets = balance_targets(inst)
     schools = {s.id: s for s in inst.schools}
     terms: dict[tuple[str, str, str, int], list[tuple[int, int]]] = defaultdict(list)
     for i in rm.subset:
         o = rm.data.options[i]
         person = rm.data.staff[o.person]
-        for school, sign in ((person.school, -1), (o.host, 1)):
-            s = schools.get(school)
-            if s is None:
-                continue
-            for stage in ("primary", "junior"):
-                if stage not in s.stages:
-                    continue
-                for ind in carries(person, stage):
-                    for t in range(o.first, o.first + o.length):
-                        terms[(school, stage, ind, t)].append((i, sign))
-    for (school, stage, ind, t), parts in sorted(terms.items()):
+        for key, sign in changes_of(person, schools.get(person.school), schools.get(o.host)):
+            for t in range(o.first, o.first + o.length):
+                terms[(*key, t)].append((i, sign))
+    return terms
+
+
+def add_balance_target(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """With ``balance.target`` objective or rule: each school's squared deviation from the
+    county mean of each indicator, per period, priced as
+    :func:`solver.rules.balance.balance_targets` says (the variance's numerator, a
+    surrogate of the coefficients). Convex in the count, it is held exactly at every whole
+    count by one chord per step of the count's range (what the school could lose, up to
+    its outflow limit, and gain, up to its capacity), from where the moves decided before
+    (``base``) leave it. Only the schools these options touch are in the model; the
+    others' deviations are constants."""
+    from solver.rules.balance import balance_targets, deviation_cost
+
+    targets = balance_targets(inst)
+    data = rm.data
+    for (school, stage, ind, t), parts in sorted(balance_terms(rm, inst).items()):
         if (school, stage, ind) not in targets:
             continue
-        cost, target, base = targets[(school, stage, ind)]
-        count = base + sum(sign * rm.x[i] for i, sign in parts)
-        big = MILLI * (base + len(parts)) + target
-        dev = rm.model.new_int_var(0, big, f"dev_{school}_{stage}_{ind}_{t}")
-        rm.model.add(dev >= MILLI * count - target)
-        rm.model.add(dev >= target - MILLI * count)
-        rm.cost_extra.append((dev, cost))
+        price, target, have = targets[(school, stage, ind)]
+        have += base.balance.get((school, stage, ind, t), 0)
+        leaving = {data.options[i].person for i, sign in parts if sign < 0}
+        coming = {data.options[i].person for i, sign in parts if sign > 0}
+        lo = max(0, have - min(len(leaving), data.outflow.get(school, 0)))
+        hi = have + min(len(coming), data.capacity.get(school, 0))
+        if hi <= lo:
+            continue
+        count = rm.model.new_int_var(lo, hi, f"n_{school}_{stage}_{ind}_{t}")
+        rm.model.add(count == have + sum(sign * rm.x[i] for i, sign in parts))
+        costs = [deviation_cost(price, target, k) for k in range(lo, hi + 1)]
+        dev = rm.model.new_int_var(0, max(costs), f"dev_{school}_{stage}_{ind}_{t}")
+        for k in range(hi - lo):
+            # the chord from count lo + k to lo + k + 1 (the whole counts' own values)
+            rm.model.add(dev >= costs[k] + (costs[k + 1] - costs[k]) * (count - (lo + k)))
+        rm.cost_extra.append((dev, 1))
+
+
+def add_balance_minimums(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[balance.minimums] With ``balance.target = "rule"``: per school, stage, indicator and
+    period, the count after every move (changes of headship and moves decided earlier
+    included) at least the school's floor (:func:`solver.rules.balance.floors`)."""
+    from solver.rules.balance import before_counts, floors
+
+    floor = floors(inst)
+    have = before_counts(inst)
+    for key, parts in sorted(balance_terms(rm, inst).items()):
+        school, stage, ind, _ = key
+        least = floor.get((school, stage, ind))
+        if least is None:
+            continue
+        fixed = have[(school, stage, ind)] + rm.data.balance_shift.get(key, 0)
+        fixed += base.balance.get(key, 0)
+        rm.model.add(fixed + sum(sign * rm.x[i] for i, sign in parts) >= least)
 
 
 def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
