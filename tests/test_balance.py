@@ -183,6 +183,11 @@ def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
         assert row["valid"] == "True"
         assert validate(with_policy(inst, plan.settings), plan).ok
         assert float(row["cv_backbone_junior"]) > 0
+        # the proven bound sits at or below every coefficient found
+        for key in [k for k in row if k.startswith("cv_")]:
+            assert float(row["bound_" + key[3:]]) <= float(row[key])
+    page = (out / "frontier.html").read_text("utf-8")
+    assert page.count("<svg") == 2 and "no roster goes below" in page  # a chart per stage
     # a folder that is not a frontier's is refused
     (out.parent / "other").mkdir()
     (out.parent / "other" / "notes.txt").write_text("mine", encoding="utf-8")
