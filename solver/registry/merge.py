@@ -49,7 +49,7 @@ Key = tuple[str, str, str | None, str, str, str | None]
 
 
 def _key(h: HistoryEntry) -> Key:
-    return (h.kind, h.period, h.staff, h.from_school, h.to_school, h.mentee)
+    return (h.kind, h.period, h.staff or None, h.from_school, h.to_school, h.mentee or None)
 
 
 def _describe(h: HistoryEntry) -> str:
