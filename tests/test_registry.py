@@ -509,3 +509,21 @@ def test_an_adoption_killed_midway_leaves_the_registry_unchanged(
     assert history_rows(url, "other") == history_before
     # nothing is left locked: the cycle can be adopted now
     assert adopt(url, inst, plan, county="demo", by="a").status == "adopted"
+
+
+def test_batch_with_a_registry_solves_each_county_after_its_adopted_cycle(
+    url: str, demo: tuple[Instance, Plan, Path], tmp_path: Path
+) -> None:
+    from solver.batch import solve_one
+
+    inst, plan, _ = demo
+    adopt(url, inst, plan, county=inst.name, by="a")  # batch: the county is the name
+    nxt = {"horizon.periods": ["2026-2027-1", "2026-2027-2"]}
+    row = solve_one(DEMO, time_limit=30, out_dir=tmp_path, settings=nxt, registry=url)
+    assert row.ok, row.error
+    (found,) = Path(row.out).glob("plan.json")
+    second = Plan.from_json(found.read_text(encoding="utf-8"))
+    assert not {(p.helper, p.helped) for p in plan.pairs} & {
+        (p.helper, p.helped) for p in second.pairs
+    }
+    assert not _movers(plan) & _movers(second)
