@@ -134,6 +134,46 @@ def _settings(sets: list[str] | None) -> dict[str, Any]:
     return dict(parse_setting(text) for text in sets or [])
 
 
+REGISTRY_HELP = (
+    "Plan registry (a file path or sqlite:///FILE, or postgresql://USER:PASS@HOST/DB): the "
+    "history of the plans adopted before this cycle is merged with history.csv and years at "
+    "school are advanced since the last adoption."
+)
+COUNTY_HELP = "County id in the registry (default: the instance's name)."
+
+#: Contradictions between history.csv and the registry printed (all are counted).
+SHOWN_CONTRADICTIONS = 20
+
+
+def _with_registry(
+    inst: Instance, registry: str | None, county: str | None, *, quiet: bool = False
+) -> Instance:
+    """The instance with the registry's history merged in (see
+    :func:`solver.registry.merge_registry`), saying what was added and advanced and
+    warning of every row where history.csv contradicts an adopted plan."""
+    if registry is None:
+        if county is not None:
+            _fail("--county needs --registry")
+        return inst
+    from solver.registry import merge_registry
+
+    merged = merge_registry(inst, registry, county)
+    if not quiet:
+        err_console.print(escape(merged.summary()), soft_wrap=True, style="dim")
+    found = merged.contradictions
+    if found:
+        err_console.print(
+            f"[yellow]warning: [/]history.csv contradicts the registry's adopted plans in "
+            f"{len(found)} row(s) (the registry's rows are used as well):",
+            soft_wrap=True,
+        )
+        for line in found[:SHOWN_CONTRADICTIONS]:
+            err_console.print(f"  {escape(line)}", soft_wrap=True)
+        if len(found) > SHOWN_CONTRADICTIONS:
+            err_console.print(f"  ... {len(found) - SHOWN_CONTRADICTIONS} more")
+    return merged.instance
+
+
 SET_HELP = (
     "A policy key for this run only, e.g. --set rotation.rate=0.12 (repeat for more); the "
     "plan records it."
@@ -206,6 +246,8 @@ def solve(
             "weights.replan_keep); the changes are listed and written to changes.csv."
         ),
     ] = None,
+    registry: Annotated[str | None, typer.Option(help=REGISTRY_HELP)] = None,
+    county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
 ) -> None:
     """Solve an instance, write the plan, print a summary table."""
 
@@ -213,7 +255,7 @@ def solve(
     if lang is not None:
         _lang(lang)
     with _user_errors():
-        inst = _load(instance, sets)
+        inst = _with_registry(_load(instance, sets), registry, county, quiet=quiet)
         target = out if out is not None else Path("plans") / inst.name
         # Refuse a folder that is not ours before solving, but after the usage errors
         # solve() itself would report first (an unknown part).
@@ -800,6 +842,8 @@ def explain(
     baseline: Annotated[
         Path | None, typer.Option(help="Explain a re-plan on this plan.json (see solve).")
     ] = None,
+    registry: Annotated[str | None, typer.Option(help=REGISTRY_HELP)] = None,
+    county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
 ) -> None:
     """Why an instance has no plan (and what repairs it), or why a plan is what it is."""
     from solver.explain import move_reasons, objective_breakdown, school_costs, school_reasons
@@ -807,7 +851,7 @@ def explain(
     if lang is not None:
         _lang(lang)
     with _user_errors():
-        inst = _load(instance, sets)
+        inst = _with_registry(_load(instance, sets), registry, county)
         doc = _read_plan(plan) if plan is not None else None
         if doc is not None:
             inst = with_policy(inst, {**doc.settings, **_settings(sets)})
@@ -872,6 +916,8 @@ def frontier(
     parts: Annotated[str, typer.Option(help="Comma-separated parts.")] = "pairs,alliances,roster",
     time_limit: Annotated[float, typer.Option(help="Seconds per point.")] = 60.0,
     sets: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+    registry: Annotated[str | None, typer.Option(help=REGISTRY_HELP)] = None,
+    county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
 ) -> None:
     """The trade-off between moves and the balance coefficients, a valid plan per point."""
     from solver.frontier import best_bounds
@@ -879,7 +925,7 @@ def frontier(
     from solver.report.frontier import frontier_html
 
     with _user_errors():
-        inst = _load(instance, sets)
+        inst = _with_registry(_load(instance, sets), registry, county)
     if out.is_file() or (
         out.is_dir() and any(out.iterdir()) and not (out / "frontier.csv").is_file()
     ):
@@ -1065,6 +1111,10 @@ def batch(
             "rotation.rate=0.08,0.10,0.12; summary.csv tabulates each row's KPIs."
         ),
     ] = None,
+    registry: Annotated[
+        str | None,
+        typer.Option(help=REGISTRY_HELP + " Each instance's county is its name."),
+    ] = None,
 ) -> None:
     """Solve many instances in parallel; one summary table and OUT/summary.csv."""
 
@@ -1072,6 +1122,10 @@ def batch(
     if not paths:
         _fail("batch: no instance given")
     with _user_errors():
+        if registry is not None:  # a bad URL or a database out of reach: say so once
+            from solver.registry import counties
+
+            counties(registry)
         fixed = _settings(sets)
         values = _sweep(sweep)
         for one in values or [{}]:  # every combination must be a valid policy
@@ -1092,6 +1146,7 @@ def batch(
         options={"seed": seed, "deterministic": deterministic},
         output=output,
         sweep=grid,
+        registry=registry,
     )
     try:
         if out_console.is_terminal:
@@ -1154,6 +1209,133 @@ def batch(
     out_console.print(f"summary written to {out}/summary.csv")
     if not all(r.ok for r in rows):
         raise typer.Exit(1)
+
+
+@app.command(
+    epilog=(
+        "Checks the plan first, against the instance with the registry's history before the "
+        "cycle (a plan that breaks a rule is not adopted). Records in one transaction the "
+        "pairs, alliances, moves, circuits and outreach visits, the instance's fingerprint, "
+        "its policy, the plan's KPIs, a snapshot of the staff's years at school, who adopted "
+        "it (--by, else $TWINNING_USER, else the login name) and when (UTC). Exit codes: 0 "
+        "adopted; 1 the plan breaks rules (nothing written); 2 unusable input, a registry "
+        "that cannot be used, or a cycle adopted already (use --replace)."
+    )
+)
+def adopt(
+    instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
+    plan: Annotated[Path, typer.Argument(help="plan.json to adopt.")],
+    registry: Annotated[
+        str, typer.Option(help="Registry: a file path, sqlite:///FILE or postgresql://...")
+    ],
+    cycle: Annotated[
+        str | None,
+        typer.Option(help="Cycle id (default: the school year of the first period, 2025-2026)."),
+    ] = None,
+    county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
+    note: Annotated[str, typer.Option(help="A note kept with the record.")] = "",
+    by: Annotated[
+        str | None, typer.Option(help="Who adopts it (default: $TWINNING_USER, else login).")
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            help="Adopt over a cycle adopted already; the old record is kept, superseded."
+        ),
+    ] = False,
+) -> None:
+    """Record an adopted plan in the registry (SQLite file, or PostgreSQL for a city)."""
+    from solver.registry import adopt as record_adoption
+    from solver.registry import default_cycle, merge_registry
+
+    with _user_errors():
+        doc = _read_plan(plan)
+        inst = with_policy(_load(instance), doc.settings)
+        county_id = county or inst.name
+        cycle_id = cycle or default_cycle(inst)
+        merged = merge_registry(inst, registry, county_id, cycle_id)
+        report = check(merged.instance, doc)
+    if any(v.rule == "plan.instance" for v in report.violations):
+        _fail(f"{plan}: " + report.violations[0].message)
+    if not report.ok:
+        for v in report.violations:
+            out_console.print(f"[red]violation[/] {escape(str(v))}", soft_wrap=True)
+        err_console.print(
+            f"[bold red]not adopted:[/] the plan breaks {len(report.violations)} rule(s) "
+            f"(checked with the registry's history before {cycle_id}); nothing was written",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    who = by or os.environ.get("TWINNING_USER") or _login()
+    with _user_errors():
+        record = record_adoption(
+            registry,
+            inst,
+            doc,
+            county=county_id,
+            cycle=cycle_id,
+            by=who,
+            note=note,
+            replace=replace,
+            kpis={part: k.model_dump(mode="json") for part, k in report.kpis.items()},
+        )
+    out_console.print(
+        f"adopted: county {record.county}, cycle {record.cycle}, record {record.id}, by "
+        f"{record.adopted_by} at {record.adopted_at:%Y-%m-%d %H:%M:%S} UTC: {len(doc.pairs)} "
+        f"pairs, {len(doc.alliances)} alliance rows, {len(doc.roster)} roster lines",
+        soft_wrap=True,
+    )
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@app.command(
+    epilog=(
+        "Writes DIR/history.csv (the history.csv contract: kind, period, staff, from_school, "
+        "to_school, and mentee when there are mentor pairs) from the plans in force: pairs, "
+        "alliance members, moves (exchanges, secondments, headships: kind exchange) and mentor "
+        "pairs, each with its cycle as the period. Exit codes: 0 written; 2 unusable registry "
+        "or no county to export."
+    )
+)
+def history(
+    registry: Annotated[
+        str, typer.Option(help="Registry: a file path, sqlite:///FILE or postgresql://...")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write history.csv to.")],
+    county: Annotated[
+        str | None,
+        typer.Option(help="County id (default: the registry's only county)."),
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option(help="Cycles up to and including this one (default: all).")
+    ] = None,
+) -> None:
+    """Export the registry's history as history.csv, so that nothing is locked in."""
+    from solver.registry import counties, history_csv, history_rows
+
+    with _user_errors():
+        if county is None:
+            known = counties(registry)
+            if len(known) != 1:
+                listed = ", ".join(known) if known else "none"
+                _fail(f"history: give --county (counties in the registry: {listed})")
+            county = known[0]
+        rows = history_rows(registry, county, upto_cycle=cycle)
+        atomic_write(out / "history.csv", history_csv(rows))
+    cycles = sorted({h.period for h in rows})
+    out_console.print(
+        f"history of county {county}: {len(rows)} row(s) of cycle(s) "
+        f"{', '.join(cycles) or 'none'} written to {out}/history.csv",
+        soft_wrap=True,
+    )
 
 
 @app.command()

@@ -59,13 +59,16 @@ def solve_one(
     options: dict[str, Any] | None = None,
     output: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
+    registry: str | None = None,
 ) -> BatchRow:
     """Load, solve, check and write one instance; every failure becomes the row's error.
 
     ``options`` go to :func:`solver.solve` (seed, deterministic, ...); ``output`` to
     :meth:`solver.Plan.to_folder` (formats, lang, masked); ``settings`` are policy keys
     set on the instance for this row (``{"rotation.rate": 0.12}``), recorded in the plan,
-    and the row's output folder is named after them.
+    and the row's output folder is named after them. ``registry``: a plan registry whose
+    history is merged in (:func:`solver.registry.with_registry`, the county being the
+    instance's name).
     """
     start = time.perf_counter()
     name = path.name if isinstance(path, Instance) else Path(path).name
@@ -77,6 +80,10 @@ def solve_one(
             warnings.simplefilter("ignore")
             inst = path if isinstance(path, Instance) else load_instance(path)
         inst = with_policy(inst, settings or {})
+        if registry is not None:
+            from solver.registry import with_registry
+
+            inst = with_registry(inst, registry)
         result = solve(inst, parts, time_limit=time_limit, **(options or {}))
         if settings:
             plan = result.plan.model_copy(update={"settings": dict(settings)})
@@ -123,6 +130,7 @@ def solve_many(
     options: dict[str, Any] | None = None,
     output: dict[str, Any] | None = None,
     sweep: list[dict[str, Any]] | None = None,
+    registry: str | None = None,
 ) -> Iterator[BatchRow]:
     """Solve many instances in parallel; yields one row per instance (and per value of a
     ``sweep``: policy keys set on every instance in turn) as each finishes.
@@ -136,6 +144,9 @@ def solve_many(
     scheduler
         A Dask scheduler address (``tcp://host:port``); the instances are then solved on
         that cluster's workers instead of local processes.
+    registry
+        A plan registry URL: each instance gets the history of its county's adopted plans
+        (the county id is the instance's name).
     """
     paths = [i if isinstance(i, Instance) else Path(i).resolve() for i in instances]
     items = [(item, values) for item in paths for values in (sweep or [{}])]
@@ -146,6 +157,7 @@ def solve_many(
         "out_dir": out_dir,
         "options": options,
         "output": output,
+        "registry": registry,
     }
     if scheduler:
         yield from _on_dask(items, scheduler, kwargs)
