@@ -264,11 +264,9 @@ def changes_of(
     return out
 
 
-def balance_deviation(inst: Instance, moves: list[Move]) -> int:
-    """The objective term of ``balance.target = "objective"`` for a roster (see
-    :func:`balance_targets`): per period, school, stage and indicator, the priced squared
-    deviation (:func:`deviation_cost`). Mentors and 走教 lines do not move anyone."""
-    targets = balance_targets(inst)
+def count_changes(inst: Instance, moves: list[Move]) -> dict[tuple[str, str, str, int], int]:
+    """(school, stage, indicator, period index) -> the net change of the count by the moves
+    (mentors and 走教 lines move nobody)."""
     people = {p.id: p for p in inst.staff}
     schools = {s.id: s for s in inst.schools}
     periods = list(inst.policy.horizon.periods)
@@ -278,13 +276,21 @@ def balance_deviation(inst: Instance, moves: list[Move]) -> int:
         if m.kind in ("mentor", "itinerant") or person is None or m.first_period not in periods:
             continue
         first = periods.index(m.first_period)
-        for t in range(first, min(len(periods), first + m.periods)):
-            home, host = schools.get(m.from_school), schools.get(m.to_school)
-            for key, sign in changes_of(person, home, host):
+        home, host = schools.get(m.from_school), schools.get(m.to_school)
+        for key, sign in changes_of(person, home, host):
+            for t in range(first, min(len(periods), first + m.periods)):
                 delta[(*key, t)] += sign
+    return delta
+
+
+def balance_deviation(inst: Instance, moves: list[Move]) -> int:
+    """The objective term of ``balance.target = "objective"`` for a roster (see
+    :func:`balance_targets`): per period, school, stage and indicator, the priced squared
+    deviation (:func:`deviation_cost`)."""
+    delta = count_changes(inst, moves)
     total = 0
-    for (school, stage, ind), (price, target, base) in targets.items():
-        for t in range(len(periods)):
+    for (school, stage, ind), (price, target, base) in balance_targets(inst).items():
+        for t in range(len(inst.policy.horizon.periods)):
             count = base + delta.get((school, stage, ind, t), 0)
             total += deviation_cost(price, target, count)
     return total
@@ -325,7 +331,7 @@ def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], f
     """(indicator, stage, period) -> the roster's coefficient where it is above its
     threshold (``balance.thresholds``), in every period of the horizon (moves only)."""
     roster = moves_only(plan)
-    gone = set() if any(p.education is not None for p in inst.staff) else {"qualified"}
+    gone = set(INDICATORS) - set(indicators_of(inst))
     out: dict[tuple[str, str, str], float] = {}
     for period in inst.policy.horizon.periods:
         for ind, by_stage in _figures(inst, _where(inst, roster, period), gone).items():

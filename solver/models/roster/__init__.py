@@ -20,7 +20,7 @@ from solver.models.search import SearchInterrupted, SearchSettings
 from solver.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
 from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from solver.rules import roster as rules
-from solver.rules.balance import balance_deviation, changes_of, threshold_misses
+from solver.rules.balance import balance_deviation, count_changes, threshold_misses
 from solver.rules.hires import remaining_after
 
 __all__ = ["cv_by_stage", "solve_roster"]
@@ -60,7 +60,7 @@ def solve_roster(
         data.bonus = baseline_bonus(inst, data, baseline or [])
         ruled = inst.policy.balance.target == "rule"
         if ruled:
-            data.balance_shift = _shift(data, head.moves)
+            data.balance_shift = count_changes(inst, head.moves)
         settings = replace(settings, time_limit=settings.time_limit - (time.perf_counter() - start))
         out, message = solve_roster_model(inst, data, settings)
         if ruled and out.has_plan:
@@ -156,19 +156,6 @@ def solve_roster(
         message=message,
     )
     return RosterSolution(part, PartObjective(value=value, terms=terms), moves, unmet, hires)
-
-
-def _shift(data: RosterData, moves: list[Move]) -> dict[tuple[str, str, str, int], int]:
-    """(school, stage, indicator, period) -> the change of a balance count by ``moves``."""
-    people = {p.id: p for p in data.staff}
-    shift: dict[tuple[str, str, str, int], int] = defaultdict(int)
-    for m in moves:
-        home, host = data.schools.get(m.from_school), data.schools.get(m.to_school)
-        first = data.periods.index(m.first_period) if m.first_period in data.periods else 0
-        for key, sign in changes_of(people[m.staff], home, host):
-            for t in range(first, min(len(data.periods), first + m.periods)):
-                shift[(*key, t)] += sign
-    return shift
 
 
 def _misses(inst: Instance, moves: list[Move]) -> dict[tuple[str, str, str], float]:
