@@ -346,3 +346,36 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
         for (ind, stage), bound in bounds.items():
             cv = figures[ind][stage].cv
             assert bound is None or cv is None or cv >= bound
+
+
+def test_indicator_weights_scale_their_deviations_only() -> None:
+    from solver.explain import with_policy
+    from solver.rules.balance import balance_deviation
+
+    plain = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
+    backbone = with_policy(
+        plain, {"balance.indicator_weights": {"qualified": 1, "backbone": 3, "pe_arts": 0}}
+    )
+    # per period: backbone 200 and qualified 200 hundredths squared, PE and arts 50; price 1000
+    assert balance_deviation(plain, []) == 2 * 1000 * (200 + 200 + 50)
+    assert balance_deviation(backbone, []) == 2 * 1000 * (3 * 200 + 200 + 0)
+
+
+def test_an_unknown_indicator_weight_is_refused(tmp_path: object) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.conftest import INSTANCES
+
+    done = CliRunner().invoke(
+        app,
+        [
+            "solve",
+            str(INSTANCES / "demo-county"),
+            "-o",
+            f"{tmp_path}/out",
+            "--set",
+            "balance.indicator_weights={teachers=2}",
+        ],
+    )
+    assert done.exit_code == 2 and "unknown indicator 'teachers'" in done.output

@@ -659,10 +659,28 @@ class Balance(_Section):
         10,
         ge=0,
         description=(
-            "With target objective: per thousandth of a teacher of deviation, x 100 / the "
-            "school's students."
+            "With target objective or rule: the price of a school's squared deviation from "
+            "the county mean, x (100 / its students)^2 x 100 per teacher squared."
         ),
     )
+    indicator_weights: dict[str, int] = Field(
+        default_factory=lambda: {"qualified": 1, "backbone": 1, "pe_arts": 1},
+        description=(
+            "Indicator -> a multiple of balance.weight for its deviations: raise one to aim "
+            "at it before the others (the rule raises those over their threshold)."
+        ),
+    )
+
+    @field_validator("indicator_weights")
+    @classmethod
+    def _indicator_weights(cls, value: dict[str, int]) -> dict[str, int]:
+        known = ("qualified", "backbone", "pe_arts")
+        for key, w in value.items():
+            if key not in known:
+                raise ValueError(f"unknown indicator {key!r}; the indicators: {', '.join(known)}")
+            if w < 0:
+                raise ValueError(f"balance.indicator_weights.{key} must be >= 0")
+        return value
 
 
 class Policy(_Section):

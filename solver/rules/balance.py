@@ -227,7 +227,8 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
             mean = statistics.fmean(values)
             for s in schools:
                 assert s.students is not None
-                price = max(1, round(bal.weight * (100 / s.students) ** 2 * 100))
+                weight = bal.weight * bal.indicator_weights.get(ind, 1)
+                price = max(1, round(weight * (100 / s.students) ** 2 * 100)) if weight else 0
                 target = round(MILLI * mean * s.students / 100)
                 out[(s.id, stage, ind)] = (price, target, base[(s.id, stage, ind)])
     return out

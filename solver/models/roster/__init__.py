@@ -169,9 +169,9 @@ def _misses(inst: Instance, moves: list[Move]) -> dict[tuple[str, str, str], flo
     }
 
 
-#: balance.target = "rule": the weights tried on the surrogate, after the policy's own,
-#: until the coefficients are within their thresholds.
-RULE_WEIGHTS = (100, 1000, 10000)
+#: balance.target = "rule": the multiples of their indicator weight tried on the indicators
+#: over their threshold, in turn, until the coefficients are within them.
+RULE_WEIGHTS = (10, 100, 1000)
 
 
 def _balance_rule(
@@ -185,23 +185,29 @@ def _balance_rule(
     given: tuple[list[Pair], list[Membership], Distances],
 ) -> tuple[RosterOutcome, str]:
     """[balance.thresholds] With ``balance.target = "rule"`` the thresholds are kept by
-    raising the surrogate's weight (:data:`RULE_WEIGHTS`) until the true coefficients are
-    within them. When none of the weights gets there, the plan that misses by least is
-    kept, and the status says whether that is proven (a coefficient's bound,
-    :func:`coefficient_bounds`, above its threshold: ``infeasible``) or only not found
-    (``unknown``)."""
+    raising the surrogate's weight on the indicators over their threshold
+    (``balance.indicator_weights`` times :data:`RULE_WEIGHTS`), the others left as they
+    are: a teacher counts in several indicators, and pulling all of them to the mean
+    holds back the one that misses. When none of the weights gets there, the plan that
+    misses by least is kept, and the status says whether that is proven (a coefficient's
+    bound, :func:`coefficient_bounds`, above its threshold: ``infeasible``) or only not
+    found (``unknown``)."""
     from solver.models.roster.balance_bound import coefficient_bounds
     from solver.models.roster.headship import headship_data
 
     misses = _misses(inst, _moves(data, out) + head)
     deadline = start + settings.time_limit
-    for weight in RULE_WEIGHTS:
+    over: set[str] = set()
+    for multiple in RULE_WEIGHTS:
         if not misses or out.status == "infeasible":
             break
         left = deadline - time.perf_counter()
-        if weight <= inst.policy.balance.weight or left < 2.0:
-            continue
-        bal = inst.policy.balance.model_copy(update={"weight": weight})
+        if left < 2.0:
+            break
+        over |= {ind for ind, _, _ in misses}
+        weights = dict(inst.policy.balance.indicator_weights)
+        weights.update({ind: multiple * weights.get(ind, 1) for ind in over})
+        bal = inst.policy.balance.model_copy(update={"indicator_weights": weights})
         policy = inst.policy.model_copy(update={"balance": bal})
         heavier = inst.model_copy(update={"policy": policy})
         again, note = solve_roster_model(heavier, data, replace(settings, time_limit=left))

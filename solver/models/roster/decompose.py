@@ -21,6 +21,7 @@ from solver.county.instance import Instance
 from solver.county.vocabulary import COUNTY_OR_ABOVE
 from solver.models.roster.model import RosterOutcome, solve_options, usage_of
 from solver.models.roster.options import RosterData
+from solver.models.roster.units import Usage
 from solver.models.search import STOP, Progress, SearchSettings
 
 
@@ -353,6 +354,8 @@ def _second(
         count_secondments=True,
         base=usage_of(data, best.chosen),
     )
+    if sec.status == "optimal" and k is None and inst.policy.balance.target != "off":
+        sec = _balanced_secondments(inst, data, seconded, sec, limit, usage_of(data, best.chosen))
     if sec.status in ("optimal", "feasible"):
         # The exchanges were solved first: with secondments beside them the plan is
         # optimal only when the two searches' sum is proven (k unset: each one is).
@@ -380,6 +383,38 @@ def _second(
         f"rotation.secondment_count: {k} secondments do not fit in the host capacity and "
         "outflow the exchanges need"
     )
+
+
+def _balanced_secondments(
+    inst: Instance,
+    data: RosterData,
+    seconded: list[int],
+    sec: RosterOutcome,
+    limit: SearchSettings,
+    base: Usage,
+) -> RosterOutcome:
+    """With a balance target: the same number of secondments as the proven most the
+    hosts allow (so still every candidate they allow), placed again with the balance
+    target priced; the first placement when that finds nothing."""
+    n = len(sec.chosen)
+    rotation = inst.policy.rotation.model_copy(update={"secondment_count": n})
+    counted = inst.model_copy(
+        update={"policy": inst.policy.model_copy(update={"rotation": rotation})}
+    )
+    again = solve_options(
+        counted,
+        data,
+        seconded,
+        limit,
+        couple=False,
+        exchanges=False,
+        count_secondments=True,
+        base=base,
+        hint=set(sec.chosen),
+    )
+    if again.status not in ("optimal", "feasible") or len(again.chosen) != n:
+        return sec
+    return replace(again, status=sec.status, objective=sec.objective, bound=sec.bound)
 
 
 def _solve_parts(

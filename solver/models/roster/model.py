@@ -170,9 +170,10 @@ def build_model(
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))
     if count_secondments:
         add_secondment_count(rm, inst.policy.rotation.secondment_count)
-    if inst.policy.balance.target != "off" and exchanges:
-        # (the secondments' own model takes every candidate the hosts allow
-        # [rotation.secondment_count], whatever their balance)
+    fixed_count = count_secondments and inst.policy.rotation.secondment_count is not None
+    if inst.policy.balance.target != "off" and (exchanges or fixed_count):
+        # (secondments with k unset take every candidate the hosts allow, whatever their
+        # balance; with their number fixed, the balance chooses among the hosts)
         add_balance_target(rm, inst, base)
     if inst.policy.balance.target == "rule":
         add_balance_minimums(rm, inst, base)

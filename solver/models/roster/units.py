@@ -312,6 +312,8 @@ def add_balance_target(rm: RosterModel, inst: Instance, base: Usage) -> None:
         if (school, stage, ind) not in targets:
             continue
         price, target, have = targets[(school, stage, ind)]
+        if not price:
+            continue
         have += base.balance.get((school, stage, ind, t), 0)
         leaving = {data.options[i].person for i, sign in parts if sign < 0}
         coming = {data.options[i].person for i, sign in parts if sign > 0}
