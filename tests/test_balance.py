@@ -379,3 +379,28 @@ def test_an_unknown_indicator_weight_is_refused(tmp_path: object) -> None:
         ],
     )
     assert done.exit_code == 2 and "unknown indicator 'teachers'" in done.output
+
+
+def test_a_rule_proven_missed_stays_infeasible_beside_the_balance_rule(tmp_path: object) -> None:
+    """A roster whose quota cannot be met is infeasible; holding the balance thresholds
+    as a rule (not proven out of reach here) never softens that to unknown."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from solver import load_instance
+    from solver.explain import with_policy
+
+    folder = Path(str(tmp_path)) / "g"
+    args = ["generate", "--schools", "12", "--staff", "400", "--seed", "5", "-o", str(folder)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    inst = load_instance(folder)
+    plain = solve(inst, "pairs,alliances,roster", time_limit=20)
+    assert plain.parts["roster"].status == "infeasible"
+    ruled = solve(
+        with_policy(inst, {"balance.target": "rule"}), "pairs,alliances,roster", time_limit=20
+    )
+    part = ruled.parts["roster"]
+    assert part.status == "infeasible"
+    assert "rotation.rate" in (part.message or "") and "balance.thresholds" in (part.message or "")

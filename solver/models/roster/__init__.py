@@ -244,6 +244,8 @@ def _balance_rule(
             + ")"
         )
         status = "unknown"
+    if out.status == "infeasible":  # another rule is proven missed: that stands
+        status = "infeasible"
     out = replace(out, status=status, bound=None)
     return out, "; ".join(m for m in (message, why) if m)
 
