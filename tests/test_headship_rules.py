@@ -698,3 +698,41 @@ def test_every_unpinned_headship_plan_passes_the_checker(
     assert out.status == "optimal"
     assert_valid(inst, out, pairs, alliances)
     assert out.bound == out.objective
+
+
+def test_a_balance_target_prices_where_backbone_principals_go() -> None:
+    """Three due principals in a three-school cycle; two are county backbone teachers.
+    Both directions of the cycle cost 40 km. Without a target the search may leave a
+    backbone principal at the 50-pupil school (2 per 100, far above the mean); with one it
+    places the backbone principals at the two 500-pupil schools, where the deviation and
+    the coefficient are lower, and the part's own cost is still its km and due terms."""
+    from solver.rules.balance import balance_deviation, balance_of
+
+    schools = [
+        school("small", tier="weak", area="rural", km=0, students=50),
+        school("near", km=1, students=500),
+        school("far", km=20, students=500),
+    ]
+    staff = [
+        principal("small", backbone="county"),
+        principal("near"),
+        principal("far", backbone="county"),
+    ]
+    aimed_policy = {"rotation": {"scope": "county"}, "balance": {"target": "objective"}}
+    inst = county(schools, staff=staff, policy=aimed_policy)
+    aimed = solved(inst)
+    backbone_at = {m.to_school for m in aimed.moves if m.staff in ("small_head", "far_head")}
+    assert backbone_at == {"near", "far"}  # neither backbone principal heads "small"
+    assert aimed.objective == aimed.terms["distance_km"] == 40.0
+    other = [
+        m.model_copy(update={"to_school": t})
+        for m, t in zip(
+            sorted(aimed.moves, key=lambda m: m.staff),
+            ("small", "far", "near"),  # far_head -> small, near_head -> far, small_head -> near
+            strict=True,
+        )
+    ]
+    assert balance_deviation(inst, aimed.moves) < balance_deviation(inst, other)
+    cv = balance_of(inst, plan_of(aimed.moves)).after[P1]["backbone"]["primary"].cv
+    cv_other = balance_of(inst, plan_of(other)).after[P1]["backbone"]["primary"].cv
+    assert cv is not None and cv_other is not None and cv < cv_other

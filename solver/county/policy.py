@@ -648,11 +648,11 @@ class Balance(_Section):
     target: Literal["off", "objective", "rule"] = Field(
         "off",
         description=(
-            "objective: the roster also lowers each school's deviation from the county mean "
-            "of each indicator (a linear surrogate of the coefficients; the checker reports "
-            "the true ones). rule: as objective, and the roster must keep every coefficient "
-            "within its threshold and every school at the minimums it meets (or keep what it "
-            "has, when short), else the part is infeasible with the proven best coefficient."
+            "objective: the roster also lowers each school's squared deviation from the "
+            "county mean of each indicator (a surrogate of the coefficients; the checker "
+            "reports the true ones). rule: as objective, and the roster must keep every "
+            "coefficient within its threshold and every school at the minimums it meets; "
+            "else the part is infeasible (a proven bound over a threshold) or unknown."
         ),
     )
     weight: int = Field(

@@ -225,9 +225,45 @@ def add_fixed(hm: HeadshipModel) -> None:
         hm.model.add(hm.count(idxs) == 1)
 
 
+def add_balance_target(hm: HeadshipModel, inst: Instance) -> None:
+    """With ``balance.target`` on: each school's squared deviation from the county mean of
+    each indicator a principal counts in, per period, priced as the roster prices it
+    (:func:`solver.rules.balance.balance_targets`), so that a change of headship does not
+    take a small school's backbone principal away unpriced. In the search only: the part's
+    own cost stays :func:`headship_cost`, and the roster counts the balance term once."""
+    from solver.rules.balance import balance_targets, changes_of, deviation_cost
+
+    targets = balance_targets(inst)
+    schools = {s.id: s for s in inst.schools}
+    periods = len(inst.policy.horizon.periods)
+    parts: dict[tuple[str, str, str, int], list[tuple[int, int]]] = defaultdict(list)
+    for i, o in enumerate(hm.data.options):
+        person = hm.data.principals[o.person]
+        home, host = schools.get(person.school), schools.get(o.school)
+        for key, sign in changes_of(person, home, host):
+            for t in range(o.start, periods):
+                parts[(*key, t)].append((i, sign))
+    for (school, stage, ind, t), terms in sorted(parts.items()):
+        price, target, have = targets.get((school, stage, ind), (0, 0, 0))
+        if not price:
+            continue
+        lo = max(0, have - sum(1 for _, sign in terms if sign < 0))
+        hi = have + sum(1 for _, sign in terms if sign > 0)
+        count = hm.model.new_int_var(lo, hi, f"n_{school}_{stage}_{ind}_{t}")
+        hm.model.add(count == have + sum(sign * hm.x[i] for i, sign in terms))
+        costs = [deviation_cost(price, target, k) for k in range(lo, hi + 1)]
+        base = deviation_cost(price, target, have)  # a constant, left out of the cost
+        dev = hm.model.new_int_var(min(costs) - base, max(costs) - base, f"d{school}{ind}{t}")
+        for k in range(hi - lo):
+            slope = costs[k + 1] - costs[k]
+            hm.model.add(dev >= costs[k] - base + slope * (count - (lo + k)))
+        hm.cost.append(dev)
+
+
 def add_cost(hm: HeadshipModel) -> None:
     """The objective: the due term (:func:`add_principal_term_years`) plus the km of each
-    move, rounded per move as the roster prices it."""
+    move, rounded per move as the roster prices it (and, with a balance target, the
+    balance term of :func:`add_balance_target`)."""
     terms = [o.cost * hm.x[i] for i, o in enumerate(hm.data.options) if o.cost]
     hm.model.minimize(sum(hm.cost) + sum(terms))
 
@@ -238,6 +274,8 @@ def build_model(inst: Instance, data: HeadshipData) -> HeadshipModel:
     add_principal_term_years(hm, inst)
     add_one_head(hm)
     add_fixed(hm)
+    if inst.policy.balance.target != "off":
+        add_balance_target(hm, inst)
     add_cost(hm)
     return hm
 
