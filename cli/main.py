@@ -944,8 +944,8 @@ def frontier(
         page = frontier_html(
             f"frontier: {inst.name}",
             [p.row for p in found],
-            dict(inst.policy.balance.thresholds),
-            dict(bounds),  # type: ignore[arg-type]
+            inst.policy.balance.thresholds,
+            bounds,
         )
         atomic_write(out / "frontier.html", page.encode("utf-8"))
     table = Table(title=f"frontier: {inst.name}")

@@ -51,6 +51,7 @@ def frontier(
     from solver.solving import solve
 
     out = []
+    bounds: dict[tuple[Any, ...], dict[tuple[str, str], float | None]] = {}
     for w in weights(points):
         settings = {"balance.target": "off"} if w == 0 else {"balance.target": "objective"}
         if w:
@@ -79,7 +80,12 @@ def frontier(
                     met = met and worst <= before.threshold + 1e-12
         row["thresholds_met"] = met
         if "roster" in result.parts:
-            for (ind, stage), bound in plan_bounds(point_inst, result.plan).items():
+            # the bounds depend on the pairs and alliances (the rotation rules are the
+            # same at every point): computed once per distinct pairs and alliances
+            given = (tuple(result.plan.pairs), tuple(result.plan.alliances))
+            if given not in bounds:
+                bounds[given] = plan_bounds(point_inst, result.plan)
+            for (ind, stage), bound in bounds[given].items():
                 if bound is not None:
                     row[f"bound_{ind}_{stage}"] = bound
         out.append(FrontierPoint(w, result, report.ok, row))

@@ -7,6 +7,7 @@ proven bounds below which no roster within the rotation rules can go.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from solver.report.charts import frontier_chart
@@ -16,8 +17,8 @@ from solver.report.html import _asset
 def frontier_html(
     title: str,
     rows: list[dict[str, object]],
-    thresholds: dict[str, float],
-    bounds: dict[tuple[str, str], float | None],
+    thresholds: Mapping[str, float],
+    bounds: Mapping[tuple[str, str], float | None],
 ) -> str:
     """The page: a heading, what the bounds prove, a chart per stage and the table."""
     columns = list(dict.fromkeys(c for r in rows for c in r))

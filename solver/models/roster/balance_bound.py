@@ -239,9 +239,12 @@ class _Program:
             if a.comes and a.host in where:
                 hi[where[a.host]] += a.people
         lo = [max(0, x) for x in lo]
+        free: dict[str, int] = defaultdict(int)  # uncapped people who could arrive
+        for a in arcs:
+            if a.comes and not a.capped:
+                free[a.host] += a.people
         for i, sid in enumerate(ids):  # capped inflow adds at most the capacity
-            free = sum(a.people for a in arcs if a.comes and a.host == sid and not a.capped)
-            hi[i] = min(hi[i], base[i] + capacity.get(sid, 0) + free)
+            hi[i] = min(hi[i], base[i] + capacity.get(sid, 0) + free[sid])
         cost: list[float] = []
         upper: list[float] = []
         self.constant = sum(w[i] ** 2 * lo[i] ** 2 for i in range(n))

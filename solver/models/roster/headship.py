@@ -43,6 +43,7 @@ from ortools.sat.python import cp_model
 
 from solver.county.distances import Distances
 from solver.county.instance import Fixed, Instance, Staff
+from solver.models.roster.units import chord_cost
 from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
 from solver.plan import Membership, Move, Pair
 from solver.rules import roster as rules
@@ -249,15 +250,10 @@ def add_balance_target(hm: HeadshipModel, inst: Instance) -> None:
             continue
         lo = max(0, have - sum(1 for _, sign in terms if sign < 0))
         hi = have + sum(1 for _, sign in terms if sign > 0)
-        count = hm.model.new_int_var(lo, hi, f"n_{school}_{stage}_{ind}_{t}")
-        hm.model.add(count == have + sum(sign * hm.x[i] for i, sign in terms))
-        costs = [deviation_cost(price, target, k) for k in range(lo, hi + 1)]
+        count = have + sum(sign * hm.x[i] for i, sign in terms)
         base = deviation_cost(price, target, have)  # a constant, left out of the cost
-        dev = hm.model.new_int_var(min(costs) - base, max(costs) - base, f"d{school}{ind}{t}")
-        for k in range(hi - lo):
-            slope = costs[k + 1] - costs[k]
-            hm.model.add(dev >= costs[k] - base + slope * (count - (lo + k)))
-        hm.cost.append(dev)
+        costs = [deviation_cost(price, target, k) - base for k in range(lo, hi + 1)]
+        hm.cost.append(chord_cost(hm.model, count, lo, costs, f"{school}_{stage}_{ind}_{t}"))
 
 
 def add_cost(hm: HeadshipModel) -> None:

@@ -321,14 +321,23 @@ def add_balance_target(rm: RosterModel, inst: Instance, base: Usage) -> None:
         hi = have + min(len(coming), data.capacity.get(school, 0))
         if hi <= lo:
             continue
-        count = rm.model.new_int_var(lo, hi, f"n_{school}_{stage}_{ind}_{t}")
-        rm.model.add(count == have + sum(sign * rm.x[i] for i, sign in parts))
+        count = have + sum(sign * rm.x[i] for i, sign in parts)
         costs = [deviation_cost(price, target, k) for k in range(lo, hi + 1)]
-        dev = rm.model.new_int_var(0, max(costs), f"dev_{school}_{stage}_{ind}_{t}")
-        for k in range(hi - lo):
-            # the chord from count lo + k to lo + k + 1 (the whole counts' own values)
-            rm.model.add(dev >= costs[k] + (costs[k + 1] - costs[k]) * (count - (lo + k)))
+        dev = chord_cost(rm.model, count, lo, costs, f"{school}_{stage}_{ind}_{t}")
         rm.cost_extra.append((dev, 1))
+
+
+def chord_cost(model: cp_model.CpModel, expr: Any, lo: int, costs: list[int], name: str) -> Any:
+    """A variable that, minimised, equals ``costs[k]`` when the integer ``expr`` is
+    ``lo + k`` (``costs`` convex): the expression held in a count variable on
+    ``[lo, lo + len(costs) - 1]``, and one chord per step between whole counts."""
+    hi = lo + len(costs) - 1
+    count = model.new_int_var(lo, hi, f"n_{name}")
+    model.add(count == expr)
+    dev = model.new_int_var(min(costs), max(costs), f"dev_{name}")
+    for k in range(hi - lo):
+        model.add(dev >= costs[k] + (costs[k + 1] - costs[k]) * (count - (lo + k)))
+    return dev
 
 
 def add_balance_minimums(rm: RosterModel, inst: Instance, base: Usage) -> None:
