@@ -26,29 +26,29 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-import solver
-from solver.check import validate as check
-from solver.county.instance import Instance
-from solver.county.policy import Policy, parse_setting, with_settings
-from solver.errors import InputError
-from solver.explain import (
+import twinning
+from twinning.check import validate as check
+from twinning.county.instance import Instance
+from twinning.county.policy import Policy, parse_setting, with_settings
+from twinning.errors import InputError
+from twinning.explain import (
     Explanation,
     explain_infeasible,
     move_reason_rows,
     plan_changes,
     with_policy,
 )
-from solver.io import labels
-from solver.io.files import atomic_write, check_output_folder, replace_folder
-from solver.io.labels import Lang, console
-from solver.io.readers import InputWarning, expand_instances, load_instance
-from solver.io.tabular import Table as Rows
-from solver.io.tabular import csv_bytes
-from solver.models.search import STOP
-from solver.plan import PART_ORDER, Plan
-from solver.report.html import render_html
-from solver.report.outputs import result_files
-from solver.result import Summary
+from twinning.io import labels
+from twinning.io.files import atomic_write, check_output_folder, replace_folder
+from twinning.io.labels import Lang, console
+from twinning.io.readers import InputWarning, expand_instances, load_instance
+from twinning.io.tabular import Table as Rows
+from twinning.io.tabular import csv_bytes
+from twinning.models.search import STOP
+from twinning.plan import PART_ORDER, Plan
+from twinning.report.html import render_html
+from twinning.report.outputs import result_files
+from twinning.result import Summary
 
 app = typer.Typer(
     name="twinning",
@@ -66,7 +66,7 @@ EXIT_CODES = (
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"twinning {solver.__version__}\n")
+        sys.stdout.write(f"twinning {twinning.__version__}\n")
         raise typer.Exit()
 
 
@@ -149,13 +149,13 @@ def _with_registry(
     inst: Instance, registry: str | None, county: str | None, *, quiet: bool = False
 ) -> Instance:
     """The instance with the registry's history merged in (see
-    :func:`solver.registry.merge_registry`), saying what was added and advanced and
+    :func:`twinning.registry.merge_registry`), saying what was added and advanced and
     warning of every row where history.csv contradicts an adopted plan."""
     if registry is None:
         if county is not None:
             _fail("--county needs --registry")
         return inst
-    from solver.registry import merge_registry
+    from twinning.registry import merge_registry
 
     merged = merge_registry(inst, registry, county)
     if not quiet:
@@ -264,12 +264,12 @@ def solve(
             check_output_folder(target)
         given = _read_plan(with_plan) if with_plan is not None else None
         before = _read_plan(baseline) if baseline is not None else None
-        said: Lang = lang or inst.lang  # type: ignore[assignment]
+        said: Lang = lang or inst.lang
         _say_added_parts(inst, parts, given, quiet, said)
         with _live_line(quiet, said) as progress:
             result = _interruptible(
                 said,
-                lambda keep: solver.solve(
+                lambda keep: twinning.solve(
                     inst,
                     parts,
                     time_limit=time_limit,
@@ -351,7 +351,7 @@ def _lang(lang: str) -> str:
 
 def solver_parts(parts: str, inst: Instance) -> list[str]:
     """The parts a solve plans for this --parts value (those the asked ones build on too)."""
-    return list(solver.parse_parts(parts, inst))
+    return list(twinning.parse_parts(parts, inst))
 
 
 def _read_plan(path: Path) -> Plan:
@@ -655,7 +655,7 @@ def validate(
         # the keys the plan was solved with, then any given here
         inst = with_policy(_load(instance), {**doc.settings, **_settings(sets)})
         report = check(inst, doc)
-    said: Lang = lang or inst.lang  # type: ignore[assignment]
+    said: Lang = lang or inst.lang
     if any(v.rule == "plan.instance" for v in report.violations):
         _fail(f"{plan}: " + report.violations[0].message, lang=said)
     for w in report.warnings:
@@ -846,7 +846,7 @@ def explain(
     county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
 ) -> None:
     """Why an instance has no plan (and what repairs it), or why a plan is what it is."""
-    from solver.explain import move_reasons, objective_breakdown, school_costs, school_reasons
+    from twinning.explain import move_reasons, objective_breakdown, school_costs, school_reasons
 
     if lang is not None:
         _lang(lang)
@@ -855,7 +855,7 @@ def explain(
         doc = _read_plan(plan) if plan is not None else None
         if doc is not None:
             inst = with_policy(inst, {**doc.settings, **_settings(sets)})
-    said: Lang = lang or inst.lang  # type: ignore[assignment]
+    said: Lang = lang or inst.lang
     if doc is not None:
         report = check(inst, doc)
         if any(v.rule == "plan.instance" for v in report.violations):
@@ -920,9 +920,9 @@ def frontier(
     county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
 ) -> None:
     """The trade-off between moves and the balance coefficients, a valid plan per point."""
-    from solver.frontier import best_bounds
-    from solver.frontier import frontier as trade_off
-    from solver.report.frontier import frontier_html
+    from twinning.frontier import best_bounds
+    from twinning.frontier import frontier as trade_off
+    from twinning.report.frontier import frontier_html
 
     with _user_errors():
         inst = _with_registry(_load(instance, sets), registry, county)
@@ -930,7 +930,7 @@ def frontier(
         out.is_dir() and any(out.iterdir()) and not (out / "frontier.csv").is_file()
     ):
         _fail(f"{out}: holds files but no frontier.csv; choose a new or empty folder")
-    said: Lang = inst.lang  # type: ignore[assignment]
+    said: Lang = inst.lang
     found = _interruptible(
         said, lambda keep: trade_off(inst, parts, points=points, time_limit=time_limit)
     )
@@ -1053,7 +1053,7 @@ def generate(
 ) -> None:
     """Write a realistic synthetic county (Chinese names, stage mix, staffing, coordinates)."""
     # The generator needs pandas (0.2 s to import); no other command does.
-    from solver.synthetic.county import county_policy, generate_county, write_county
+    from twinning.synthetic.county import county_policy, generate_county, write_county
 
     mix = None
     if stage_mix:
@@ -1123,7 +1123,7 @@ def batch(
         _fail("batch: no instance given")
     with _user_errors():
         if registry is not None:  # a bad URL or a database out of reach: say so once
-            from solver.registry import counties
+            from twinning.registry import counties
 
             counties(registry)
         fixed = _settings(sets)
@@ -1131,12 +1131,12 @@ def batch(
         for one in values or [{}]:  # every combination must be a valid policy
             with_settings(Policy(), {**fixed, **one})
     grid = [{**fixed, **one} for one in values] if values else ([fixed] if fixed else None)
-    rows: list[solver.BatchRow] = []
+    rows: list[twinning.BatchRow] = []
     formats = _formats(fmt)
     output: dict[str, Any] = {"formats": formats, "masked": mask_names}
     if lang is not None:
         output["lang"] = _lang(lang)
-    stream = solver.solve_many(
+    stream = twinning.solve_many(
         paths,
         parts=parts,
         time_limit=time_limit,
@@ -1245,8 +1245,8 @@ def adopt(
     ] = False,
 ) -> None:
     """Record an adopted plan in the registry (SQLite file, or PostgreSQL for a city)."""
-    from solver.registry import adopt as record_adoption
-    from solver.registry import default_cycle, merge_registry
+    from twinning.registry import adopt as record_adoption
+    from twinning.registry import default_cycle, merge_registry
 
     with _user_errors():
         doc = _read_plan(plan)
@@ -1319,7 +1319,7 @@ def history(
     ] = None,
 ) -> None:
     """Export the registry's history as history.csv, so that nothing is locked in."""
-    from solver.registry import counties, history_csv, history_rows
+    from twinning.registry import counties, history_csv, history_rows
 
     with _user_errors():
         if county is None:

@@ -1,6 +1,6 @@
 """twinning: school twinning pairs, alliances and exchange rosters for education bureaus.
 
->>> from solver import load_instance, solve, validate
+>>> from twinning import load_instance, solve, validate
 
 Reading instances and checking plans never loads a solver: ``solve`` and ``solve_many``
 (which import OR-Tools) are loaded on first use, so that ``validate`` runs where
@@ -12,36 +12,36 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from solver.check import ValidationReport, Violation, validate
-from solver.county.instance import Instance
-from solver.county.policy import Policy
-from solver.errors import InputError
-from solver.io.readers import load_instance
-from solver.plan import Plan
-from solver.result import Result
+from twinning.check import ValidationReport, Violation, validate
+from twinning.county.instance import Instance
+from twinning.county.policy import Policy
+from twinning.errors import InputError
+from twinning.io.readers import load_instance
+from twinning.plan import Plan
+from twinning.result import Result
 
 if TYPE_CHECKING:
-    from solver.batch import BatchRow, solve_many
-    from solver.explain import explain_infeasible, with_policy
-    from solver.solving import parse_parts, solve
+    from twinning.batch import BatchRow, solve_many
+    from twinning.explain import explain_infeasible, with_policy
+    from twinning.solving import parse_parts, solve
 
 __version__ = "0.1.0"
 
 #: Names loaded on first use (they import the solvers), and the module each lives in.
 _SOLVING = {
-    "solve": "solver.solving",
-    "parse_parts": "solver.solving",
-    "solve_many": "solver.batch",
-    "BatchRow": "solver.batch",
-    "explain_infeasible": "solver.explain",
-    "with_policy": "solver.explain",
+    "solve": "twinning.solving",
+    "parse_parts": "twinning.solving",
+    "solve_many": "twinning.batch",
+    "BatchRow": "twinning.batch",
+    "explain_infeasible": "twinning.explain",
+    "with_policy": "twinning.explain",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _SOLVING:
         return getattr(importlib.import_module(_SOLVING[name]), name)
-    raise AttributeError(f"module 'solver' has no attribute {name!r}")
+    raise AttributeError(f"module 'twinning' has no attribute {name!r}")
 
 
 __all__ = [

@@ -16,14 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from solver.check import validate
-from solver.county.instance import Instance
-from solver.errors import InputError
-from solver.explain import with_policy
-from solver.io.files import replace_folder
-from solver.io.readers import load_instance
-from solver.report.outputs import result_files
-from solver.solving import solve
+from twinning.check import validate
+from twinning.county.instance import Instance
+from twinning.errors import InputError
+from twinning.explain import with_policy
+from twinning.io.files import replace_folder
+from twinning.io.readers import load_instance
+from twinning.report.outputs import result_files
+from twinning.solving import solve
 
 INSTANCE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx")
 
@@ -67,7 +67,7 @@ def solve_one(
     :meth:`solver.Plan.to_folder` (formats, lang, masked); ``settings`` are policy keys
     set on the instance for this row (``{"rotation.rate": 0.12}``), recorded in the plan,
     and the row's output folder is named after them. ``registry``: a plan registry whose
-    history is merged in (:func:`solver.registry.with_registry`, the county being the
+    history is merged in (:func:`twinning.registry.with_registry`, the county being the
     instance's name).
     """
     start = time.perf_counter()
@@ -81,7 +81,7 @@ def solve_one(
             inst = path if isinstance(path, Instance) else load_instance(path)
         inst = with_policy(inst, settings or {})
         if registry is not None:
-            from solver.registry import with_registry
+            from twinning.registry import with_registry
 
             inst = with_registry(inst, registry)
         result = solve(inst, parts, time_limit=time_limit, **(options or {}))

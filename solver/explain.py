@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.county.instance import Instance
-from solver.county.policy import with_settings
-from solver.plan import PART_ORDER, Plan
-from solver.rules.roster import host_capacity
+from twinning.county.instance import Instance
+from twinning.county.policy import with_settings
+from twinning.plan import PART_ORDER, Plan
+from twinning.rules.roster import host_capacity
 
 __all__ = ["Explanation", "Repair", "explain_infeasible", "with_policy"]
 
@@ -201,7 +201,7 @@ def explain_infeasible(
     conflict and the smallest repairs (see the module docstring). ``time_limit`` bounds the
     whole explanation, ``step_limit`` each solve in it; ``first`` is the result of a
     solve already made (not solved again); ``baseline`` is a plan to re-plan on."""
-    from solver.solving import solve
+    from twinning.solving import solve
 
     start = time.perf_counter()
     if first is None:
@@ -371,7 +371,7 @@ class _Oracle:
         self.baseline = baseline
 
     def solve(self, candidate: Instance) -> Any:
-        from solver.solving import solve
+        from twinning.solving import solve
 
         left = self.deadline - time.perf_counter()
         if left <= 0.5:
@@ -404,8 +404,8 @@ def _quota_out_of_reach(inst: Instance, given: Plan) -> bool:
     case the roster is infeasible whatever the search does."""
     if inst.policy.rotation.cap_quota:
         return False
-    from solver.county.distances import Distances
-    from solver.models.roster.options import build_roster_data
+    from twinning.county.distances import Distances
+    from twinning.models.roster.options import build_roster_data
 
     data = build_roster_data(inst, given.pairs, given.alliances, Distances(inst))
     return any(data.quota_reach.get(s, 0) < need for s, need in data.quota.items())
@@ -475,7 +475,7 @@ def _repair_capacity(inst: Instance, ok: _Oracle) -> Repair | None:
     no host limit, let the checker say which hosts that plan overfills against the
     planner's capacities and by how much, and raise those schools by that much; the
     repair holds when a solve with those capacities keeps every rule."""
-    from solver.check import validate
+    from twinning.check import validate
 
     result = ok.solve(_no_host_capacity(inst))
     if result is None or result.parts[ok.part].status not in ("optimal", "feasible"):
@@ -507,7 +507,7 @@ class _Why:
     """What the reasons of moves are read from, built once per plan."""
 
     def __init__(self, inst: Instance) -> None:
-        from solver.rules import roster as rules
+        from twinning.rules import roster as rules
 
         self.inst = inst
         self.rules = rules
@@ -567,7 +567,7 @@ def move_reason_rows(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
 def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[str]:
     """Short reasons for each of a person's lines in the plan (roster, circuits, outreach),
     or why the person does not move."""
-    from solver.rules import roster as rules
+    from twinning.rules import roster as rules
 
     person = {p.id: p for p in inst.staff}.get(staff_id)
     if person is None:
@@ -615,7 +615,7 @@ def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[str]:
 
 def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[str]:
     """What the plan does at a school and what stays short there, with the rules."""
-    from solver.rules import roster as rules
+    from twinning.rules import roster as rules
 
     if school_id not in {s.id for s in inst.schools}:
         return [f"{school_id}: no such school in the instance"]
@@ -737,7 +737,7 @@ def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
     """Every pair, alliance membership and roster line that differs from the baseline. A
     baseline line the new facts rule out says which rule (the checker's finding on the
     baseline against this instance); the others follow from those changes."""
-    from solver.check import validate
+    from twinning.check import validate
 
     broken: dict[str, list[str]] = defaultdict(list)  # staff or school -> messages
     for v in validate(inst, baseline).violations:

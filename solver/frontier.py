@@ -5,7 +5,7 @@ coefficients: one plan per weight of ``balance.weight`` with ``balance.target =
 Each point is a whole solve, checked by the validator; its coefficients are the true ones
 (rules/balance.py), the largest over the plan's periods. Beside them, each row holds the
 proven bound of each coefficient for rosters on that point's pairs and alliances
-(:func:`solver.models.roster.balance_bound.plan_bounds`): no roster within the rotation
+(:func:`twinning.models.roster.balance_bound.plan_bounds`): no roster within the rotation
 rules goes below it, so a bound above its threshold proves the threshold out of reach.
 """
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from solver.check import validate
-from solver.county.instance import Instance
-from solver.explain import with_policy
-from solver.models.roster.balance_bound import plan_bounds
-from solver.result import Result, RosterKpis
+from twinning.check import validate
+from twinning.county.instance import Instance
+from twinning.explain import with_policy
+from twinning.models.roster.balance_bound import plan_bounds
+from twinning.result import Result, RosterKpis
 
 __all__ = ["FrontierPoint", "best_bounds", "frontier", "weights"]
 
@@ -48,7 +48,7 @@ def frontier(
     seed: int = 0,
 ) -> list[FrontierPoint]:
     """Solve once per weight (see the module docstring) and tabulate each plan."""
-    from solver.solving import solve
+    from twinning.solving import solve
 
     out = []
     bounds: dict[tuple[Any, ...], dict[tuple[str, str], float | None]] = {}

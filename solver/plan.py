@@ -8,12 +8,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from solver.county.instance import Instance
-from solver.county.needs import school_needs
-from solver.io import labels
-from solver.io.files import atomic_write, replace_folder
-from solver.io.tabular import Cell, Table, csv_bytes, mask_names
-from solver.io.workbook import workbook_bytes
+from twinning.county.instance import Instance
+from twinning.county.needs import school_needs
+from twinning.io import labels
+from twinning.io.files import atomic_write, replace_folder
+from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
+from twinning.io.workbook import workbook_bytes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 PART_ORDER = ("pairs", "alliances", "roster", "itinerant", "outreach")
@@ -222,7 +222,7 @@ class Plan(BaseModel):
         """Read a plan from its JSON text."""
         return cls.model_validate_json(text)
 
-    # ---- the plan as tables and files (written by solver.io) ----------------------------
+    # ---- the plan as tables and files (written by twinning.io) ----------------------------
 
     def tables(self, inst: Instance | None = None) -> dict[str, Table]:
         """The plan as tables (English field names), with school and staff names when the
@@ -248,9 +248,9 @@ class Plan(BaseModel):
         formats
             ``json`` (``plan.json`` is always written: it marks the folder as a plan's
             output), ``csv`` (a file per table) and ``xlsx`` (``plan.xlsx``, see
-            :mod:`solver.io.workbook`).
+            :mod:`twinning.io.workbook`).
         summary
-            The solve's summary (:class:`solver.result.Summary`): ``summary.json`` and the
+            The solve's summary (:class:`twinning.result.Summary`): ``summary.json`` and the
             workbook's summary sheet. Without it the sheet says what the plan alone knows.
         lang
             ``"en"`` or ``"zh"``: headers and values of the tables and the workbook
@@ -313,9 +313,9 @@ class Plan(BaseModel):
         masked: bool = False,
     ) -> list[Path]:
         """Write ``plan.json`` and the tables (see :meth:`files`) as the whole content of
-        a folder, replaced atomically (:func:`solver.io.files.replace_folder`): no file of
+        a folder, replaced atomically (:func:`twinning.io.files.replace_folder`): no file of
         an earlier solve survives, and a folder that is not a plan's output folder is
-        never replaced (:class:`solver.io.files.ForeignFolderError`)."""
+        never replaced (:class:`twinning.io.files.ForeignFolderError`)."""
         files = self.files(inst=inst, formats=formats, summary=summary, lang=lang, masked=masked)
         return replace_folder(Path(out), files)
 
@@ -329,7 +329,7 @@ class Plan(BaseModel):
         masked: bool = False,
     ) -> Path:
         """Write the plan as one Excel workbook, atomically: a summary sheet, then the
-        tables (see :meth:`files` and :mod:`solver.io.workbook`)."""
+        tables (see :meth:`files` and :mod:`twinning.io.workbook`)."""
         files = self.files(inst=inst, formats=("xlsx",), summary=summary, lang=lang, masked=masked)
         atomic_write(Path(path), files["plan.xlsx"])
         return Path(path)

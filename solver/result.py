@@ -2,7 +2,7 @@
 
 Each part returns the same shape (status, objective, bound, gap, method, time, terms)
 with its own typed KPIs, and the plan rows it decided; :func:`solver.solve` gathers
-them into one :class:`Result` around the :class:`~solver.plan.Plan`.
+them into one :class:`Result` around the :class:`~twinning.plan.Plan`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from solver.check.report import Violation
-from solver.plan import (
+from twinning.check.report import Violation
+from twinning.plan import (
     CircuitVisit,
     Hire,
     Membership,
@@ -27,7 +27,7 @@ from solver.plan import (
     UnmetNeed,
     Unpaired,
 )
-from solver.rules.balance import Balance
+from twinning.rules.balance import Balance
 
 # ---- KPIs --------------------------------------------------------------------------------
 
@@ -384,5 +384,5 @@ def worst_status(statuses: list[str]) -> Status:
     """The status of several parts together: the worst of them."""
     for s in ("infeasible", "unknown", "feasible"):
         if s in statuses:
-            return s  # type: ignore[return-value]
+            return s
     return "optimal"

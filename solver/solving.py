@@ -6,17 +6,17 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from solver.check import validate
-from solver.county.distances import Distances
-from solver.county.instance import Instance
-from solver.models.alliances import solve_alliances
-from solver.models.itinerant import solve_itinerant
-from solver.models.outreach import solve_outreach
-from solver.models.pairs import solve_pairs
-from solver.models.roster import solve_roster
-from solver.models.search import STOP, Progress, ProgressFn, SearchSettings
-from solver.plan import PART_ORDER, PartObjective, Plan
-from solver.result import (
+from twinning.check import validate
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
+from twinning.models.alliances import solve_alliances
+from twinning.models.itinerant import solve_itinerant
+from twinning.models.outreach import solve_outreach
+from twinning.models.pairs import solve_pairs
+from twinning.models.roster import solve_roster
+from twinning.models.search import STOP, Progress, ProgressFn, SearchSettings
+from twinning.plan import PART_ORDER, PartObjective, Plan
+from twinning.result import (
     AlliancesResult,
     AlliancesSolution,
     ItinerantResult,
@@ -30,7 +30,7 @@ from solver.result import (
     gap_of,
     worst_status,
 )
-from solver.rules.balance import balance_of
+from twinning.rules.balance import balance_of
 
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
@@ -176,7 +176,7 @@ def solve(
     seed, workers, deterministic
         CP-SAT settings; ``deterministic`` gives identical plans on repeated runs.
     progress
-        Called with a :class:`~solver.models.search.Progress` when a part starts and ends,
+        Called with a :class:`~twinning.models.search.Progress` when a part starts and ends,
         on each improving solution of a search, and as each roster group is done (live
         lines in the command line).
     on_part
@@ -275,7 +275,7 @@ def _baseline_pins(inst: Instance, baseline: Plan) -> Instance:
     """Re-planning: the instance with the baseline's pairs and alliance memberships
     pinned, all but those the checker finds breaking a rule in this instance (a vetoed
     or changed school frees its rows; a new school is planned around the rest)."""
-    from solver.county.instance import Fixed
+    from twinning.county.instance import Fixed
 
     broken: set[str] = set()
     for v in validate(inst, baseline).violations:
@@ -401,7 +401,7 @@ def _result(
         bound=bound,
         gap=gap_of(objective, bound),
         wall_time=time.perf_counter() - start,
-        parts=results,  # type: ignore[arg-type]
+        parts=results,
         plan=plan,
         interrupted=interrupted,
         closest=closest,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from solver.county.instance import Fixed, HistoryEntry, Instance, Need, NewHire, School, Staff
-from solver.county.policy import Policy
+from twinning.county.instance import Fixed, HistoryEntry, Instance, Need, NewHire, School, Staff
+from twinning.county.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = ROOT / "instances"

@@ -1,7 +1,7 @@
 """OR-Library p-median files written as ordinary twinning instances (for tests and benchmarks).
 
 The files are in ``tests/data/pmed/`` (copied unchanged from OR-Library) and are read by
-:mod:`solver.io.orlib`; the solving code never sees them. Here they become a folder
+:mod:`twinning.io.orlib`; the solving code never sees them. Here they become a folder
 with ``schools.csv`` (every vertex a school that may lead), ``distances.csv``
 (all-pairs shortest paths) and ``policy.toml`` (``alliances.groups`` = p, sizes
 unbounded, ``same_stage`` off, 1 cost unit per km so that the objective is the
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from solver.io.orlib import read_orlib_pmed, read_orlib_pmed_optima
+from twinning.io.orlib import read_orlib_pmed, read_orlib_pmed_optima
 
 PMED = Path(__file__).resolve().parent / "data" / "pmed"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from solver import solve, validate
-from solver.check import Violation
-from solver.county.instance import Instance
-from solver.io.readers import load_instance
-from solver.plan import Membership, Plan
 from tests.conftest import county, school
+from twinning import solve, validate
+from twinning.check import Violation
+from twinning.county.instance import Instance
+from twinning.io.readers import load_instance
+from twinning.plan import Membership, Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 

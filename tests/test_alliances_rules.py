@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import pytest
 
-from solver import solve, validate
-from solver.check import Violation
-from solver.county.instance import Fixed, HistoryEntry
-from solver.models.alliances import solve_alliances
-from solver.models.search import SearchSettings
-from solver.plan import Membership, Plan
 from tests.conftest import county, school, teacher
+from twinning import solve, validate
+from twinning.check import Violation
+from twinning.county.instance import Fixed, HistoryEntry
+from twinning.models.alliances import solve_alliances
+from twinning.models.search import SearchSettings
+from twinning.plan import Membership, Plan
 
 
 def rules(report) -> set[str]:  # type: ignore[no-untyped-def]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from solver import solve, validate
-from solver.plan import CircuitVisit, Move, Plan
-from solver.rules.balance import balance_of
 from tests.conftest import county, school, teacher
+from twinning import solve, validate
+from twinning.plan import CircuitVisit, Move, Plan
+from twinning.rules.balance import balance_of
 
 P1, P2 = "2025-2026-1", "2025-2026-2"
 
@@ -101,8 +101,8 @@ def test_qualified_is_not_computed_without_education() -> None:
 
 
 def test_the_summary_and_the_checker_agree_on_every_figure() -> None:
-    from solver import load_instance
     from tests.conftest import INSTANCES
+    from twinning import load_instance
 
     inst = load_instance(INSTANCES / "demo-county")
     result = solve(inst, "pairs,alliances,roster", time_limit=20)
@@ -117,8 +117,8 @@ def test_the_summary_and_the_checker_agree_on_every_figure() -> None:
 
 
 def test_the_deviation_term_counted_by_hand() -> None:
-    from solver.explain import with_policy
-    from solver.rules.balance import balance_deviation
+    from twinning.explain import with_policy
+    from twinning.rules.balance import balance_deviation
 
     inst = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
     # per period: backbone and qualified 2 / 0 against a mean of 1 each (one teacher off at
@@ -132,9 +132,9 @@ def test_the_deviation_term_counted_by_hand() -> None:
 
 
 def test_balance_as_an_objective_lowers_the_coefficients_and_is_recounted() -> None:
-    from solver import load_instance
-    from solver.explain import with_policy
     from tests.conftest import INSTANCES
+    from twinning import load_instance
+    from twinning.explain import with_policy
 
     inst = load_instance(INSTANCES / "demo-county")
     parts = "pairs,alliances,roster"
@@ -164,11 +164,11 @@ def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
 
     from typer.testing import CliRunner
 
-    from cli.main import app
-    from solver import load_instance
-    from solver.explain import with_policy
-    from solver.plan import Plan as PlanDoc
     from tests.conftest import INSTANCES
+    from twinning import load_instance
+    from twinning.cli.main import app
+    from twinning.explain import with_policy
+    from twinning.plan import Plan as PlanDoc
 
     out = Path(str(tmp_path)) / "frontier"
     demo = str(INSTANCES / "demo-county")
@@ -199,7 +199,7 @@ def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
 
 
 def ruled(**extra: object) -> object:
-    from solver.explain import with_policy
+    from twinning.explain import with_policy
 
     return with_policy(two_schools(**extra), {"balance.target": "rule"})  # type: ignore[arg-type]
 
@@ -223,8 +223,8 @@ def roster_plan(moves: list[Move]) -> Plan:
 
 
 def test_balance_thresholds_feasible() -> None:
-    from solver.check.balance import check_balance_thresholds
-    from solver.explain import with_policy
+    from twinning.check.balance import check_balance_thresholds
+    from twinning.explain import with_policy
 
     base = two_schools()
     staff = [*base.staff, teacher("b2", "B", "美术", education="secondary")]  # type: ignore[attr-defined]
@@ -237,7 +237,7 @@ def test_balance_thresholds_feasible() -> None:
 
 
 def test_balance_thresholds_infeasible() -> None:
-    from solver.check.balance import check_balance_thresholds
+    from twinning.check.balance import check_balance_thresholds
 
     found = check_balance_thresholds(ruled(), roster_plan([]))  # type: ignore[arg-type]
     # nobody moves: 2 / 0, 2 / 0 and 1 / 0 per 100 in both periods, each 0.5 over 0.50
@@ -246,15 +246,15 @@ def test_balance_thresholds_infeasible() -> None:
     }
     assert {v.amount for v in found} == {0.5}
     # the same plan is fine when the target is only an objective
-    from solver.explain import with_policy
+    from twinning.explain import with_policy
 
     aimed = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
     assert check_balance_thresholds(aimed, roster_plan([])) == []
 
 
 def test_balance_minimums_feasible() -> None:
-    from solver.check.balance import check_balance_minimums
-    from solver.rules.balance import floors
+    from twinning.check.balance import check_balance_minimums
+    from twinning.rules.balance import floors
 
     inst = ruled()
     # A has 2 backbone per 100 (minimum 1.0: one teacher), 1 PE/arts (0.9: one teacher)
@@ -265,7 +265,7 @@ def test_balance_minimums_feasible() -> None:
 
 
 def test_balance_minimums_infeasible() -> None:
-    from solver.check.balance import check_balance_minimums
+    from twinning.check.balance import check_balance_minimums
 
     inst = ruled()
     # both backbone teachers leave A in the first period, and its only music teacher
@@ -284,7 +284,7 @@ def test_the_least_coefficient_bounds_every_integer_roster() -> None:
     import random
     import statistics
 
-    from solver.models.roster.balance_bound import Arc, least_cv
+    from twinning.models.roster.balance_bound import Arc, least_cv
 
     rng = random.Random(7)
     close = 0
@@ -326,10 +326,10 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
     """demo-county's primary backbone cannot reach 0.50 with its movers: the solve says
     infeasible, names the threshold and the bound, and the checker finds the same misses;
     every plan of the objective stays above the bound."""
-    from solver import load_instance
-    from solver.explain import with_policy
-    from solver.models.roster.balance_bound import plan_bounds
     from tests.conftest import INSTANCES
+    from twinning import load_instance
+    from twinning.explain import with_policy
+    from twinning.models.roster.balance_bound import plan_bounds
 
     inst = with_policy(load_instance(INSTANCES / "demo-county"), {"balance.target": "rule"})
     result = solve(inst, "pairs,alliances,roster", time_limit=20)
@@ -349,8 +349,8 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
 
 
 def test_indicator_weights_scale_their_deviations_only() -> None:
-    from solver.explain import with_policy
-    from solver.rules.balance import balance_deviation
+    from twinning.explain import with_policy
+    from twinning.rules.balance import balance_deviation
 
     plain = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
     backbone = with_policy(
@@ -364,8 +364,8 @@ def test_indicator_weights_scale_their_deviations_only() -> None:
 def test_an_unknown_indicator_weight_is_refused(tmp_path: object) -> None:
     from typer.testing import CliRunner
 
-    from cli.main import app
     from tests.conftest import INSTANCES
+    from twinning.cli.main import app
 
     done = CliRunner().invoke(
         app,
@@ -388,9 +388,9 @@ def test_a_rule_proven_missed_stays_infeasible_beside_the_balance_rule(tmp_path:
 
     from typer.testing import CliRunner
 
-    from cli.main import app
-    from solver import load_instance
-    from solver.explain import with_policy
+    from twinning import load_instance
+    from twinning.cli.main import app
+    from twinning.explain import with_policy
 
     folder = Path(str(tmp_path)) / "g"
     args = ["generate", "--schools", "12", "--staff", "400", "--seed", "5", "-o", str(folder)]

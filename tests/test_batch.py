@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from solver.batch import solve_many
-from solver.io.readers import expand_instances
 from tests.conftest import INSTANCES, as_vehicle
+from twinning.batch import solve_many
+from twinning.io.readers import expand_instances
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def _generated(folder: Path, seed: int) -> Path:
     """A generated county of 24 schools and 480 staff with its default policy."""
-    from solver.synthetic.county import default_policy, generate_county, write_county
+    from twinning.synthetic.county import default_policy, generate_county, write_county
 
     write_county(generate_county(24, 480, seed), folder)
     (folder / "policy.toml").write_text(default_policy(24), encoding="utf-8")
@@ -90,7 +90,7 @@ def test_batch_command_table_csv_and_exit_code(province: list[Path], tmp_path: P
         [
             sys.executable,
             "-m",
-            "cli.main",
+            "twinning.cli.main",
             "batch",
             *map(str, province),
             "-o",
@@ -126,7 +126,7 @@ def test_batch_command_table_csv_and_exit_code(province: list[Path], tmp_path: P
         [
             sys.executable,
             "-m",
-            "cli.main",
+            "twinning.cli.main",
             "batch",
             *map(str, province[:2]),
             "-o",

@@ -74,7 +74,7 @@ EXPECTED = {
 
 def twinning(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "twinning.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=cwd or INSTANCES.parent,
@@ -226,8 +226,8 @@ def test_generated_county_under_its_default_policy_is_infeasible(tmp_path: Path)
 
 def test_validator_never_imports_ortools() -> None:
     code = (
-        "import sys; from solver.io import load_instance; from solver.check import validate;"
-        "from solver.plan import Plan;"
+        "import sys; from twinning.io import load_instance; from twinning.check import validate;"
+        "from twinning.plan import Plan;"
         f"i = load_instance({str(INSTANCES / 'demo-county')!r});"
         "validate(i, Plan(instance='x', parts=['pairs'], status='feasible', objective=0));"
         "print('ortools' in ' '.join(sys.modules))"
@@ -253,7 +253,7 @@ class NoSolvers:
         return None
 
 sys.meta_path.insert(0, NoSolvers())
-from cli.main import app
+from twinning.cli.main import app
 sys.argv = ["twinning", *sys.argv[1:]]
 app()
 """

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from solver.check import validate
-from solver.io.readers import instance_from_frames
-from solver.models.pairs import solve_pairs
-from solver.models.search import SearchSettings
-from solver.synthetic.county import generate_county
+from twinning.check import validate
+from twinning.io.readers import instance_from_frames
+from twinning.models.pairs import solve_pairs
+from twinning.models.search import SearchSettings
+from twinning.synthetic.county import generate_county
 
 
 def generated(schools: int, staff: int, seed: int, policy: dict | None = None):  # type: ignore[no-untyped-def]
@@ -52,7 +52,7 @@ def test_side_constraint_cpsat_and_pulp_agree(seed: int) -> None:
 
 
 def test_solutions_validate_and_objectives_match_the_checker() -> None:
-    from solver import solve
+    from twinning import solve
 
     inst = generated(80, 2000, 6, {"twinning": {"max_km": 25}})
     result = solve(inst, "pairs")
@@ -63,8 +63,8 @@ def test_solutions_validate_and_objectives_match_the_checker() -> None:
 
 
 def test_alliance_engines_agree_on_generated_counties() -> None:
-    from solver.models.alliances import solve_alliances
-    from solver.models.search import SearchSettings
+    from twinning.models.alliances import solve_alliances
+    from twinning.models.search import SearchSettings
 
     settings = SearchSettings(time_limit=60)
     pure = generated(

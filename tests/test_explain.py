@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from solver import solve, validate
-from solver.county.policy import Policy, SettingError, parse_setting, with_settings
-from solver.explain import explain_infeasible, move_reasons, plan_changes, with_policy
-from solver.io.export import save_instance
 from tests.test_roster_rules import base
+from twinning import solve, validate
+from twinning.cli.main import app
+from twinning.county.policy import Policy, SettingError, parse_setting, with_settings
+from twinning.explain import explain_infeasible, move_reasons, plan_changes, with_policy
+from twinning.io.export import save_instance
 
 runner = CliRunner()
 
@@ -89,7 +89,7 @@ def test_host_capacity_is_raised_only_where_it_binds() -> None:
 def test_a_quota_no_rule_change_can_reach_conflicts_alone(tmp_path: Path) -> None:
     """A generated 5-school county: a junior school with no junior school to send to
     misses its quota whatever else is relaxed; the rate alone is the conflict."""
-    from solver import load_instance
+    from twinning import load_instance
 
     done = runner.invoke(
         app, ["generate", "--schools", "5", "--staff", "60", "--seed", "0", "-o", str(tmp_path)]

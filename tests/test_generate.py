@@ -1,4 +1,4 @@
-"""Tests of the synthetic county generator (``solver.synthetic.county``)."""
+"""Tests of the synthetic county generator (``twinning.synthetic.county``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from solver.county.policy import Policy
-from solver.io.headers import FIELDS
-from solver.io.readers import load_instance
-from solver.synthetic.county import (
+from twinning.county.policy import Policy
+from twinning.io.headers import FIELDS
+from twinning.io.readers import load_instance
+from twinning.synthetic.county import (
     SUBJECT_SHARES,
     SUBJECTS,
     county_policy,
@@ -19,7 +19,7 @@ from solver.synthetic.county import (
     generate_county,
     write_county,
 )
-from solver.synthetic.terms import STAFFING_RATIOS, STUDENTS_PER_TEACHER
+from twinning.synthetic.terms import STAFFING_RATIOS, STUDENTS_PER_TEACHER
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

@@ -15,8 +15,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from solver import load_instance, solve, validate
-from solver.errors import InputError
 from tests.conftest import INSTANCES, demo_vehicle
 from tests.test_property import (
     assert_every_rule,
@@ -24,13 +22,15 @@ from tests.test_property import (
     one_for_one_learner_beyond_partners,
     roster_counties,
 )
+from twinning import load_instance, solve, validate
+from twinning.errors import InputError
 
 HAICHENG = INSTANCES / "haicheng-like"
 
 
 def twinning(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "twinning.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=INSTANCES.parent,
@@ -71,7 +71,7 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "cli.main",
+            "twinning.cli.main",
             "solve",
             str(county_wide),
             "-o",

@@ -22,10 +22,11 @@ from typing import Any
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from solver import solve, validate
-from solver.check.headship import HEADSHIP_CHECKS, headship_objective
-from solver.check.report import Violation
-from solver.check.roster import (
+from tests.conftest import county, school, teacher
+from twinning import solve, validate
+from twinning.check.headship import HEADSHIP_CHECKS, headship_objective
+from twinning.check.report import Violation
+from twinning.check.roster import (
     check_exempt_age,
     check_fixed,
     check_home_school,
@@ -37,13 +38,12 @@ from solver.check.roster import (
     check_unknown_staff,
     roster_facts,
 )
-from solver.county.distances import Distances
-from solver.county.instance import Fixed, HistoryEntry, Instance, School, Staff
-from solver.models.roster.headship import HeadshipOutcome, solve_headship
-from solver.models.search import SearchSettings
-from solver.plan import Membership, Move, Pair, Plan
-from solver.rules.roster import advantaged
-from tests.conftest import county, school, teacher
+from twinning.county.distances import Distances
+from twinning.county.instance import Fixed, HistoryEntry, Instance, School, Staff
+from twinning.models.roster.headship import HeadshipOutcome, solve_headship
+from twinning.models.search import SearchSettings
+from twinning.plan import Membership, Move, Pair, Plan
+from twinning.rules.roster import advantaged
 
 P1, P2 = "2025-2026-1", "2025-2026-2"
 DUE = 1_000  # weights.roster_due
@@ -506,7 +506,7 @@ def test_every_headship_rule_has_a_model_unit_and_tests() -> None:
         m = re.match(r"\[([^\]]+)\]", doc)
         assert m, check.__name__
         keys |= {k.strip() for k in m.group(1).split(",")}
-    module = importlib.import_module("solver.models.roster.headship")
+    module = importlib.import_module("twinning.models.roster.headship")
     tagged = set()
     for _, fn in inspect.getmembers(module, inspect.isfunction):
         if fn.__module__ == module.__name__:
@@ -706,7 +706,7 @@ def test_a_balance_target_prices_where_backbone_principals_go() -> None:
     backbone principal at the 50-pupil school (2 per 100, far above the mean); with one it
     places the backbone principals at the two 500-pupil schools, where the deviation and
     the coefficient are lower, and the part's own cost is still its km and due terms."""
-    from solver.rules.balance import balance_deviation, balance_of
+    from twinning.rules.balance import balance_deviation, balance_of
 
     schools = [
         school("small", tier="weak", area="rural", km=0, students=50),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.models.highs import IntegerProgram
+from twinning.models.highs import IntegerProgram
 
 
 def knapsack() -> IntegerProgram:

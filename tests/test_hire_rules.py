@@ -17,13 +17,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver import load_instance, solve, validate
-from solver.check.hires import HIRE_CHECKS
-from solver.county.instance import Instance, Need, NewHire, School
-from solver.models.hires import place_hires
-from solver.plan import Hire, Move, Plan
-from solver.rules.hires import fits, remaining_after, rural_weak
 from tests.conftest import county, hire, need, school, teacher
+from twinning import load_instance, solve, validate
+from twinning.check.hires import HIRE_CHECKS
+from twinning.county.instance import Instance, Need, NewHire, School
+from twinning.models.hires import place_hires
+from twinning.plan import Hire, Move, Plan
+from twinning.rules.hires import fits, remaining_after, rural_weak
 
 P1, P2 = "2025-2026-1", "2025-2026-2"
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from solver import solve, validate
-from solver.check import Violation
-from solver.county.instance import Instance
-from solver.plan import CircuitVisit, Move, Plan
 from tests.conftest import county, need, school, teacher
+from twinning import solve, validate
+from twinning.check import Violation
+from twinning.county.instance import Instance
+from twinning.plan import CircuitVisit, Move, Plan
 
 
 def village_county(
@@ -87,7 +87,7 @@ def found(inst: Instance, plan: Plan, rule: str) -> list[Violation]:
 
 
 def km(inst: Instance, a: str, b: str) -> float:
-    from solver.county.distances import Distances
+    from twinning.county.distances import Distances
 
     return round(Distances(inst).km(a, b), 3)
 
@@ -228,7 +228,7 @@ def test_itinerant_max_km_per_day_infeasible() -> None:
 
 
 def test_itinerant_max_minutes_per_day_feasible() -> None:
-    from solver.county.instance import Distance
+    from twinning.county.instance import Distance
 
     inst = village_county(policy={"itinerant": {"max_minutes_per_day": 30}})
     inst = inst.model_copy(
@@ -238,7 +238,7 @@ def test_itinerant_max_minutes_per_day_feasible() -> None:
 
 
 def test_itinerant_max_minutes_per_day_infeasible() -> None:
-    from solver.county.instance import Distance
+    from twinning.county.instance import Distance
 
     inst = village_county(policy={"itinerant": {"max_minutes_per_day": 30}})
     inst = inst.model_copy(
@@ -322,10 +322,10 @@ def test_stated_leg_km_must_match() -> None:
 def test_the_relaxation_rounds_to_a_plan_near_it() -> None:
     """The LP relaxation rounded (the search's start) keeps every row of the model, and on
     a generated county it is close to the relaxation (which bounds the model below)."""
-    from solver.county.distances import Distances
-    from solver.io.readers import instance_from_frames
-    from solver.models.itinerant import _build, _round, _subject_models
-    from solver.synthetic.county import generate_county
+    from twinning.county.distances import Distances
+    from twinning.io.readers import instance_from_frames
+    from twinning.models.itinerant import _build, _round, _subject_models
+    from twinning.synthetic.county import generate_county
 
     inst = instance_from_frames("gen5", generate_county(80, 3200, seed=5), None)
     plan = Plan(instance=inst.name, parts=[], status="optimal", objective=0)

@@ -18,16 +18,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver import solve, validate
-from solver.check import Violation
-from solver.check.mentors import MENTOR_CHECKS
-from solver.check.roster import roster_facts
-from solver.county.distances import Distances
-from solver.county.instance import HistoryEntry, Instance, Staff
-from solver.models.roster.mentors import match_mentors, mentor_candidates
-from solver.plan import Membership, Move, Pair, Plan
-from solver.rules import roster as rules
 from tests.conftest import county, need, school, teacher
+from twinning import solve, validate
+from twinning.check import Violation
+from twinning.check.mentors import MENTOR_CHECKS
+from twinning.check.roster import roster_facts
+from twinning.county.distances import Distances
+from twinning.county.instance import HistoryEntry, Instance, Staff
+from twinning.models.roster.mentors import match_mentors, mentor_candidates
+from twinning.plan import Membership, Move, Pair, Plan
+from twinning.rules import roster as rules
 
 P1 = "2025-2026-1"
 

@@ -16,19 +16,19 @@ from typing import Any
 import openpyxl
 import pytest
 
-from solver import load_instance
-from solver.check.report import Violation
-from solver.county.instance import Instance
-from solver.io import files as output_files
-from solver.io import labels
-from solver.io.export import save_instance
-from solver.io.files import ForeignFolderError, atomic_write, replace_folder
-from solver.io.labels import NeedAnswered
-from solver.io.tabular import put_cell, safe_cell
-from solver.plan import Move, Pair, Plan, UnmetNeed, Unpaired
-from solver.result import Result, Summary
-from solver.solving import solve
 from tests.conftest import INSTANCES
+from twinning import load_instance
+from twinning.check.report import Violation
+from twinning.county.instance import Instance
+from twinning.io import files as output_files
+from twinning.io import labels
+from twinning.io.export import save_instance
+from twinning.io.files import ForeignFolderError, atomic_write, replace_folder
+from twinning.io.labels import NeedAnswered
+from twinning.io.tabular import put_cell, safe_cell
+from twinning.plan import Move, Pair, Plan, UnmetNeed, Unpaired
+from twinning.result import Result, Summary
+from twinning.solving import solve
 
 #: Names that a spreadsheet would run as formulas or commands (OWASP, CSV injection).
 HOSTILE = [
@@ -298,7 +298,7 @@ def test_an_empty_folder_is_filled(demo: Instance, tmp_path: Path) -> None:
 
 def twinning(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "twinning.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=INSTANCES.parent,

@@ -16,11 +16,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver import solve, validate
-from solver.county.instance import Instance, Staff
-from solver.plan import Move, OutreachVisit, Pair, Plan
-from solver.result import Result
 from tests.conftest import county, need, school, teacher
+from twinning import solve, validate
+from twinning.county.instance import Instance, Staff
+from twinning.plan import Move, OutreachVisit, Pair, Plan
+from twinning.result import Result
 
 P1 = "2025-2026-1"
 

@@ -12,10 +12,10 @@ tests keep their own names.
 
 from __future__ import annotations
 
-from solver import solve, validate
-from solver.check import Violation
-from solver.plan import Pair, Plan
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
+from twinning import solve, validate
+from twinning.check import Violation
+from twinning.plan import Pair, Plan
 
 
 def plan_of(inst, pairs: list[tuple[str, str]]) -> Plan:  # type: ignore[no-untyped-def]

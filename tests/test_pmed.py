@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from solver import load_instance, solve, validate
 from tests.orlib import optima, write_instance
+from twinning import load_instance, solve, validate
 
 
 def test_pmed1_reaches_5819_proven(tmp_path: Path) -> None:

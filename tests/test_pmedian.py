@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from solver.io.orlib import read_orlib_pmed
-from solver.models.alliances.pmedian import (
+from tests.orlib import PMED
+from twinning.io.orlib import read_orlib_pmed
+from twinning.models.alliances.pmedian import (
     PMedianResult,
     branch,
     driver,
@@ -28,7 +29,6 @@ from solver.models.alliances.pmedian import (
     problem,
     solve_pmedian,
 )
-from tests.orlib import PMED
 
 FloatArray = NDArray[np.float64]
 

@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from solver import solve, validate
-from solver.county.instance import Instance, Need, School, Staff
-from solver.models.pairs import solve_pairs
-from solver.models.search import SearchSettings
-from solver.rules.roster import advantaged
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
+from twinning import solve, validate
+from twinning.county.instance import Instance, Need, School, Staff
+from twinning.models.pairs import solve_pairs
+from twinning.models.search import SearchSettings
+from twinning.rules.roster import advantaged
 
 STAGES = ["kindergarten", "primary", "junior", "nine_year"]
 SUBJECTS = ["语文", "英语", "音乐"]
@@ -180,9 +180,9 @@ def alliance_counties(draw: st.DrawFn) -> Instance:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(alliance_counties())
 def test_alliance_plans_pass_the_checker_and_engines_agree(inst: Instance) -> None:
-    from solver.models.alliances import solve_alliances
-    from solver.models.search import SearchSettings
-    from solver.rules.alliances import AllianceSetupError
+    from twinning.models.alliances import solve_alliances
+    from twinning.models.search import SearchSettings
+    from twinning.rules.alliances import AllianceSetupError
 
     try:
         result = solve(inst, "alliances", time_limit=20)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from solver import load_instance, solve
-from solver.errors import InputError
-from solver.io import InputWarning, read_instance
-from solver.io.export import save_instance
-from solver.io.headers import near_header
-from solver.io.messages import ZH
-from solver.io.readers import _has_merged_cells
 from tests.conftest import INSTANCES, ROOT
+from twinning import load_instance, solve
+from twinning.errors import InputError
+from twinning.io import InputWarning, read_instance
+from twinning.io.export import save_instance
+from twinning.io.headers import near_header
+from twinning.io.messages import ZH
+from twinning.io.readers import _has_merged_cells
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +93,14 @@ def test_distances_given_one_direction_serve_both(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "distances.csv").write_text("from,to,km\nA,B,7.5\n", encoding="utf-8")
-    from solver.county.distances import Distances
+    from twinning.county.distances import Distances
 
     d = Distances(load_instance(tmp_path))
     assert d.km("A", "B") == d.km("B", "A") == 7.5
 
 
 def test_great_circle_from_coordinates() -> None:
-    from solver.county.distances import haversine_km
+    from twinning.county.distances import haversine_km
 
     # Beijing to Shanghai, about 1,067 km in a straight line.
     assert haversine_km(39.9042, 116.4074, 31.2304, 121.4737) == pytest.approx(1067, abs=5)

@@ -26,10 +26,11 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from solver import Plan, load_instance, solve
-from solver.county.instance import HistoryEntry, Instance
-from solver.explain import with_policy
-from solver.registry import (
+from tests.conftest import INSTANCES
+from twinning import Plan, load_instance, solve
+from twinning.county.instance import HistoryEntry, Instance
+from twinning.explain import with_policy
+from twinning.registry import (
     AdoptionRefused,
     RegistryError,
     adopt,
@@ -42,9 +43,8 @@ from solver.registry import (
     registry_url,
     row_counts,
 )
-from solver.registry.schema import metadata
-from solver.registry.store import MOVE_KINDS, PAUSE_ENV, head_revision, schema_revision
-from tests.conftest import INSTANCES
+from twinning.registry.schema import metadata
+from twinning.registry.store import MOVE_KINDS, PAUSE_ENV, head_revision, schema_revision
 
 PG_URL = os.environ.get("TWINNING_TEST_PG_URL")
 DEMO = INSTANCES / "demo-county"
@@ -147,7 +147,7 @@ def _as_set(rows: list[dict[str, str]]) -> set[tuple[tuple[str, str], ...]]:
 
 def _twinning(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "twinning.cli.main", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -407,8 +407,8 @@ ADOPTER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from solver import Plan, load_instance
-    from solver.registry import AdoptionRefused, adopt
+    from twinning import Plan, load_instance
+    from twinning.registry import AdoptionRefused, adopt
     url, plan_file, county, go = sys.argv[1:5]
     inst = load_instance({demo!r})
     plan = Plan.from_json(Path(plan_file).read_text(encoding="utf-8"))
@@ -514,7 +514,7 @@ def test_an_adoption_killed_midway_leaves_the_registry_unchanged(
 def test_batch_with_a_registry_solves_each_county_after_its_adopted_cycle(
     url: str, demo: tuple[Instance, Plan, Path], tmp_path: Path
 ) -> None:
-    from solver.batch import solve_one
+    from twinning.batch import solve_one
 
     inst, plan, _ = demo
     adopt(url, inst, plan, county=inst.name, by="a")  # batch: the county is the name

@@ -27,17 +27,17 @@ from typing import Any
 
 import pytest
 
-from solver import load_instance, solve
-from solver.check import ALL_CHECKS
-from solver.county.instance import Instance
-from solver.io.labels import RULES_ZH
-from solver.io.tabular import pseudonym
-from solver.plan import Move, Plan
-from solver.report.content import rule_keys
-from solver.report.html import render_html
-from solver.report.layers import convex_hull, flows
-from solver.result import Result
 from tests.conftest import INSTANCES, ROOT
+from twinning import load_instance, solve
+from twinning.check import ALL_CHECKS
+from twinning.county.instance import Instance
+from twinning.io.labels import RULES_ZH
+from twinning.io.tabular import pseudonym
+from twinning.plan import Move, Plan
+from twinning.report.content import rule_keys
+from twinning.report.html import render_html
+from twinning.report.layers import convex_hull, flows
+from twinning.result import Result
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -197,8 +197,8 @@ def test_alliance_hull_is_convex() -> None:
 
 def test_report_imports_no_solver_model() -> None:
     code = (
-        "import sys, solver.report; "
-        "bad = [m for m in sys.modules if m.startswith(('solver.models', 'ortools', 'pulp'))]; "
+        "import sys, twinning.report; "
+        "bad = [m for m in sys.modules if m.startswith(('twinning.models', 'ortools', 'pulp'))]; "
         "print(bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -207,7 +207,7 @@ def test_report_imports_no_solver_model() -> None:
 
 def _twinning(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "twinning.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
-from solver import solve, validate
-from solver.check import Violation
-from solver.county.instance import Fixed, HistoryEntry, School
-from solver.plan import Move
-from solver.result import QuotaCap, RosterKpis
 from tests.conftest import county, need, pinned_pair, school, teacher
+from twinning import solve, validate
+from twinning.check import Violation
+from twinning.county.instance import Fixed, HistoryEntry, School
+from twinning.plan import Move
+from twinning.result import QuotaCap, RosterKpis
 
 P1, P2 = "2025-2026-1", "2025-2026-2"
 

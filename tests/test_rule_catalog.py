@@ -13,7 +13,7 @@ import inspect
 import re
 from pathlib import Path
 
-from solver.check import ALL_CHECKS
+from twinning.check import ALL_CHECKS
 
 TESTS = Path(__file__).resolve().parent
 

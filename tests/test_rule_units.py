@@ -13,8 +13,8 @@ import inspect
 import pkgutil
 import re
 
-import solver.models
-from solver.check import ALL_CHECKS
+import twinning.models
+from twinning.check import ALL_CHECKS
 
 _KEYS = re.compile(r"\[([a-z_]+\.[a-z_]+(?:,\s+[a-z_]+\.[a-z_]+)*)\]")
 
@@ -34,7 +34,7 @@ def checker_rules() -> set[str]:
 
 def model_rules() -> set[str]:
     keys: set[str] = set()
-    for info in pkgutil.walk_packages(solver.models.__path__, "solver.models."):
+    for info in pkgutil.walk_packages(twinning.models.__path__, "twinning.models."):
         module = importlib.import_module(info.name)
         for _, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__:

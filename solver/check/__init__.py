@@ -1,28 +1,28 @@
 """The checker: every rule, checked independently of the solver code.
 
 This package is the specification. It never imports ortools nor the models
-(:mod:`solver.models`): each rule has a ``check_<rule>`` function that re-derives what
-the rule demands from the instance (terms from :mod:`solver.rules`), lists every
+(:mod:`twinning.models`): each rule has a ``check_<rule>`` function that re-derives what
+the rule demands from the instance (terms from :mod:`twinning.rules`), lists every
 violation with its rule, schools and amount; each part's objective is recomputed so
 that a plan whose stated objective differs is caught.
 """
 
 from __future__ import annotations
 
-from solver.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
-from solver.check.balance import BALANCE_CHECKS
-from solver.check.headship import HEADSHIP_CHECKS, headship_objective
-from solver.check.hires import HIRE_CHECKS
-from solver.check.itinerant import ITINERANT_CHECKS, circuit_facts, itinerant_objective
-from solver.check.mentors import MENTOR_CHECKS
-from solver.check.outreach import OUTREACH_CHECKS, outreach_facts, outreach_objective
-from solver.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
-from solver.check.report import RosterRecount, ValidationReport, Violation
-from solver.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, roster_recount
-from solver.county.distances import Distances
-from solver.county.instance import Instance
-from solver.plan import PartObjective, Plan
-from solver.rules.balance import balance_deviation, balance_of
+from twinning.check.alliances import ALLIANCE_CHECKS, alliance_facts, alliances_objective
+from twinning.check.balance import BALANCE_CHECKS
+from twinning.check.headship import HEADSHIP_CHECKS, headship_objective
+from twinning.check.hires import HIRE_CHECKS
+from twinning.check.itinerant import ITINERANT_CHECKS, circuit_facts, itinerant_objective
+from twinning.check.mentors import MENTOR_CHECKS
+from twinning.check.outreach import OUTREACH_CHECKS, outreach_facts, outreach_objective
+from twinning.check.pairs import PAIR_CHECKS, pair_facts, pairs_objective
+from twinning.check.report import RosterRecount, ValidationReport, Violation
+from twinning.check.roster import ROSTER_CHECKS, roster_facts, roster_objective, roster_recount
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
+from twinning.plan import PartObjective, Plan
+from twinning.rules.balance import balance_deviation, balance_of
 
 __all__ = ["ALL_CHECKS", "RosterRecount", "ValidationReport", "Violation", "validate"]
 

@@ -1,16 +1,16 @@
 """The checker's alliance rules: one ``check_<rule>`` per rule, each returning its
-violations. Terms come from :mod:`solver.rules.alliances`."""
+violations. Terms come from :mod:`twinning.rules.alliances`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from solver.check.report import Violation
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School
-from solver.plan import Membership, PartObjective, Plan
-from solver.rules import alliances as rules
+from twinning.check.report import Violation
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School
+from twinning.plan import Membership, PartObjective, Plan
+from twinning.rules import alliances as rules
 
 
 @dataclass

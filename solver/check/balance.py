@@ -2,16 +2,16 @@
 
 With the target a rule, in every period of the plan each coefficient of variation is at
 most its threshold (``balance.thresholds``), and no school is taken below a minimum
-(``balance.minimums``) that it meets before the plan (:func:`solver.rules.balance.floors`).
+(``balance.minimums``) that it meets before the plan (:func:`twinning.rules.balance.floors`).
 The roster's moves are held to it; 走教 circuits count in the reported figures only.
 """
 
 from __future__ import annotations
 
-from solver.check.report import Violation
-from solver.county.instance import Instance
-from solver.plan import Plan
-from solver.rules.balance import counts_in, floors, moves_only, threshold_misses
+from twinning.check.report import Violation
+from twinning.county.instance import Instance
+from twinning.plan import Plan
+from twinning.rules.balance import counts_in, floors, moves_only, threshold_misses
 
 __all__ = ["BALANCE_CHECKS", "check_balance_minimums", "check_balance_thresholds"]
 

@@ -1,11 +1,11 @@
 """The checker's headship rules (校长轮岗): one ``check_<rule>`` per rule.
 
-Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+Part of the specification (see :mod:`twinning.check`): it never imports ortools nor the
 headship model. A headship move is a roster line of kind ``headship``: a principal
 heads ``to_school`` instead of their home school. The checks build on the roster's
-facts (:func:`solver.check.roster.roster_facts`; ``f.moves`` holds every non-mentor
+facts (:func:`twinning.check.roster.roster_facts`; ``f.moves`` holds every non-mentor
 line), and the terms (due principal, heads per school, scope) come from
-:mod:`solver.rules.roster`.
+:mod:`twinning.rules.roster`.
 
 The roster's own checks already cover headship lines where their rule is the same:
 staff status, exemption age and last cycle (who is available), the horizon, one move
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.check.report import Violation
-from solver.check.roster import RosterFacts
-from solver.county.instance import share_stage
-from solver.plan import Move, PartObjective
-from solver.rules import roster as rules
+from twinning.check.report import Violation
+from twinning.check.roster import RosterFacts
+from twinning.county.instance import share_stage
+from twinning.plan import Move, PartObjective
+from twinning.rules import roster as rules
 
 
 def headship_moves(f: RosterFacts) -> list[Move]:

@@ -1,14 +1,14 @@
 """The checker's hire rules: one ``check_<rule>`` per rule, each returning its violations.
 
-Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+Part of the specification (see :mod:`twinning.check`): it never imports ortools nor the
 hires model. The shortage left after the roster and the schools that come first are
-defined once in :mod:`solver.rules.hires`.
+defined once in :mod:`twinning.rules.hires`.
 
 A hire line names a school, a subject and a count, not the stage the teachers were hired
 for: a nine-year school may take primary or junior hires. Each rule therefore asks
 whether *some* way of giving the placed teachers their stages keeps it, and answers
 exactly with maximum flows, computed by their minimum cuts over the (at most six)
-stages of a subject (:func:`solver.rules.hires.most_placeable`).
+stages of a subject (:func:`twinning.rules.hires.most_placeable`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
-from solver.check.report import Violation
-from solver.county.instance import Instance
-from solver.plan import Plan
-from solver.rules import hires as rules
+from twinning.check.report import Violation
+from twinning.county.instance import Instance
+from twinning.plan import Plan
+from twinning.rules import hires as rules
 
 
 @dataclass

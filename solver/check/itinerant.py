@@ -1,16 +1,16 @@
 """The checker's itinerant rules (走教): one ``check_<rule>`` per rule, each returning its
-violations. Terms come from :mod:`solver.rules.itinerant`."""
+violations. Terms come from :mod:`twinning.rules.itinerant`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from solver.check.report import Violation
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School, Staff
-from solver.plan import CircuitVisit, PartObjective, Plan
-from solver.rules import itinerant as rules
+from twinning.check.report import Violation
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School, Staff
+from twinning.plan import CircuitVisit, PartObjective, Plan
+from twinning.rules import itinerant as rules
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """The checker's mentor rules (青蓝结对): one ``check_<rule>`` per rule key.
 
-Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+Part of the specification (see :mod:`twinning.check`): it never imports ortools nor the
 models. A mentor line of the roster (``kind == "mentor"``) names the mentor as ``staff``
 and the young teacher as ``mentee``; the terms (young, not older, mentor schools, away,
-recent pairs) are defined once in :mod:`solver.rules.roster`, and each check recounts
+recent pairs) are defined once in :mod:`twinning.rules.roster`, and each check recounts
 its rule from the plan's lines, the plan's pairs and alliances, and the plan's other
-moves. Every check takes the :class:`~solver.check.roster.RosterFacts` computed once for
+moves. Every check takes the :class:`~twinning.check.roster.RosterFacts` computed once for
 the roster checks.
 """
 
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from solver.check.report import Violation
-from solver.check.roster import RosterFacts
-from solver.county.instance import Staff
-from solver.plan import Move
-from solver.rules import roster as rules
+from twinning.check.report import Violation
+from twinning.check.roster import RosterFacts
+from twinning.county.instance import Staff
+from twinning.plan import Move
+from twinning.rules import roster as rules
 
 
 def _lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:

@@ -1,16 +1,16 @@
 """The checker's outreach rules (送教下乡 and 跟岗): one ``check_<rule>`` per rule, each
-returning its violations. Terms come from :mod:`solver.rules.outreach`."""
+returning its violations. Terms come from :mod:`twinning.rules.outreach`."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from solver.check.report import Violation
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School, Staff, share_stage
-from solver.plan import OutreachVisit, PartObjective, Plan
-from solver.rules import outreach as rules
+from twinning.check.report import Violation
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School, Staff, share_stage
+from twinning.plan import OutreachVisit, PartObjective, Plan
+from twinning.rules import outreach as rules
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The checker's twinning-pair rules: one ``check_<rule>`` per rule, each returning its
-violations. Terms come from :mod:`solver.rules.pairs`; everything the plan claims is
+violations. Terms come from :mod:`twinning.rules.pairs`; everything the plan claims is
 recounted here."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from solver.check.report import Violation
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School
-from solver.plan import Pair, PartObjective, Plan
-from solver.rules import pairs as rules
+from twinning.check.report import Violation
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School
+from twinning.plan import Pair, PartObjective, Plan
+from twinning.rules import pairs as rules
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from solver.plan import PartObjective
-from solver.rules.balance import Balance
+from twinning.plan import PartObjective
+from twinning.rules.balance import Balance
 
 
 class Violation(BaseModel):

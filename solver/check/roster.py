@@ -1,8 +1,8 @@
 """The checker's roster rules: one ``check_<rule>`` per rule, each returning its violations.
 
-Part of the specification (see :mod:`solver.check`): it never imports ortools nor the
+Part of the specification (see :mod:`twinning.check`): it never imports ortools nor the
 roster model. The terms (due, available, advantaged, scope, ...) are defined once in
-:mod:`solver.rules.roster`; everything the plan claims is recounted here. The facts
+:mod:`twinning.rules.roster`; everything the plan claims is recounted here. The facts
 every check needs (counts per school and period, shortages) are computed once, so that
 an 80,000-staff plan is checked in seconds.
 """
@@ -14,13 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from solver.check.report import RosterRecount, Violation
-from solver.county.distances import Distances
-from solver.county.instance import Fixed, Instance, School, Staff
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Move, PartObjective, Plan
-from solver.rules import roster as rules
-from solver.rules.balance import changes_of, counts_in, floors, moves_only
+from twinning.check.report import RosterRecount, Violation
+from twinning.county.distances import Distances
+from twinning.county.instance import Fixed, Instance, School, Staff
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.plan import Move, PartObjective, Plan
+from twinning.rules import roster as rules
+from twinning.rules.balance import changes_of, counts_in, floors, moves_only
 
 
 @dataclass
@@ -768,7 +768,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
 
 def _balance_held(f: RosterFacts) -> Callable[[Staff, int], bool]:
     """With ``balance.target = "rule"``: whether sending a person away in period t would
-    take their school below a minimum it keeps (:func:`solver.rules.balance.floors`)."""
+    take their school below a minimum it keeps (:func:`twinning.rules.balance.floors`)."""
     if f.inst.policy.balance.target != "rule":
         return lambda person, t: False
     floor = floors(f.inst)

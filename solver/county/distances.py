@@ -11,7 +11,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.county.instance import Instance
+from twinning.county.instance import Instance
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -1,6 +1,6 @@
 """The data model: one pydantic class per table of PRODUCT.md section 2.
 
-Readers (``solver.io``) turn files into an :class:`Instance`; nothing else in
+Readers (``twinning.io``) turn files into an :class:`Instance`; nothing else in
 the solver looks at files or DataFrames. Enum values are accepted in English
 or Chinese and stored in English.
 """
@@ -14,8 +14,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from solver.county.policy import Policy
-from solver.county.vocabulary import (
+from twinning.county.policy import Policy
+from twinning.county.vocabulary import (
     ALIASES,
     COUNTY_OR_ABOVE,
     STAGE_COVERS,
@@ -29,7 +29,7 @@ from solver.county.vocabulary import (
     Stage,
     Tier,
 )
-from solver.errors import InputProblem
+from twinning.errors import InputProblem
 
 _TRUE = {"true", "1", "yes", "y", "是", "t", "√", "1.0"}
 _FALSE = {"false", "0", "no", "n", "否", "f", "", "0.0"}

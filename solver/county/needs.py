@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from solver.county.instance import Instance, School
-from solver.county.vocabulary import GRADES
+from twinning.county.instance import Instance, School
+from twinning.county.vocabulary import GRADES
 
 
 @dataclass(frozen=True)

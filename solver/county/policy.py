@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from solver.county.vocabulary import ALIASES, Tier
+from twinning.county.vocabulary import ALIASES, Tier
 
 #: The stages an alliance can be for (nine- and twelve-year schools cover several).
 SCHOOL_STAGES = ("kindergarten", "primary", "junior", "senior")
@@ -112,7 +112,7 @@ class Alliances(_Section):
         ),
     )
     lead_tiers: list[Tier] = Field(
-        default_factory=lambda: ["strong"],  # type: ignore[arg-type,return-value]
+        default_factory=lambda: list[Tier](["strong"]),
         min_length=1,
         description="Tiers that may lead when a school's can_lead is not given.",
     )

@@ -1,5 +1,5 @@
 """Reading instances from files and writing plans to files."""
 
-from solver.io.readers import InputWarning, load_instance, read_instance
+from twinning.io.readers import InputWarning, load_instance, read_instance
 
 __all__ = ["InputWarning", "load_instance", "read_instance"]

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from solver.county.instance import Instance
-from solver.county.policy import Policy
-from solver.county.vocabulary import ALIASES
-from solver.io.files import atomic_write, commit_folder
-from solver.io.headers import FIELDS, HEADERS
+from twinning.county.instance import Instance
+from twinning.county.policy import Policy
+from twinning.county.vocabulary import ALIASES
+from twinning.io.files import atomic_write, commit_folder
+from twinning.io.headers import FIELDS, HEADERS
 
 
 def instance_rows(inst: Instance) -> dict[str, list[dict[str, Any]]]:
@@ -113,7 +113,7 @@ def save_instance(
         import openpyxl
 
         book = openpyxl.Workbook()
-        book.remove(book.active)  # type: ignore[arg-type]
+        book.remove(book.active)
         for table, data in rows.items():
             sheet = book.create_sheet(table)
             cols = list(FIELDS[table])

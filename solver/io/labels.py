@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from solver.io.headers import OUTPUT_HEADERS_ZH
-from solver.io.tabular import Cell, Table
+from twinning.io.headers import OUTPUT_HEADERS_ZH
+from twinning.io.tabular import Cell, Table
 
 Lang = str  # "en" or "zh"
 
@@ -394,8 +394,8 @@ def pair_why(text: str, lang: Lang) -> str:
 # ---- other sentences the plan writes in English -------------------------------------------
 
 #: English sentence (``{name}`` for each varying part) -> the same in Chinese. The
-#: English side is exactly what :mod:`solver.models.pairs` (unpaired details) and
-#: :mod:`solver.models.hires` (reasons) write; ``tests/test_outputs.py`` holds one of each.
+#: English side is exactly what :mod:`twinning.models.pairs` (unpaired details) and
+#: :mod:`twinning.models.hires` (reasons) write; ``tests/test_outputs.py`` holds one of each.
 SENTENCES_ZH: dict[str, str] = {
     "no helper school shares its stage": "没有同学段的帮扶学校",
     "nearest helper of its stage is {km} km, over {limit} km": (
@@ -465,7 +465,7 @@ SUMMARY_ZH: dict[str, str] = {
     "closest": "有规则未满足(最接近的方案)",
 }
 
-#: KPI (see :mod:`solver.result` and the README, "Roster KPIs") -> its Chinese label.
+#: KPI (see :mod:`twinning.result` and the README, "Roster KPIs") -> its Chinese label.
 KPI_NAMES_ZH: dict[str, str] = {
     # pairs
     "weak_schools": "薄弱校数",

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from solver.county.vocabulary import CHINESE
-from solver.errors import Lang
+from twinning.county.vocabulary import CHINESE
+from twinning.errors import Lang
 
 #: English template -> Chinese template (same ``{placeholders}``).
 ZH: dict[str, str] = {
@@ -78,7 +78,7 @@ ZH: dict[str, str] = {
     "rotation.max_periods must be >= rotation.min_periods": (
         "rotation.max_periods 不能小于 rotation.min_periods"
     ),
-    # across tables (solver.county.instance.check_instance)
+    # across tables (twinning.county.instance.check_instance)
     "duplicate school id": "学校代码重复",
     "duplicate staff id": "工号重复",
     "unknown school": "没有这所学校",

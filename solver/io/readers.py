@@ -2,7 +2,7 @@
 
 Each reader is a parser that produces raw tables (rows of field -> value, with
 the file and row each came from); one builder turns raw tables into the
-pydantic :class:`~solver.county.instance.Instance` and maps every validation error back
+pydantic :class:`~twinning.county.instance.Instance` and maps every validation error back
 to the file, row and column the planner sees. Inputs are only ever read.
 
 The parsers take files as Excel and WPS write them: UTF-16 "Unicode text" (tab- or
@@ -31,11 +31,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from solver.county.instance import TABLES, Instance, check_instance
-from solver.county.policy import Policy, nest_dotted
-from solver.errors import InputError, InputProblem, Lang
-from solver.io.headers import REQUIRED, TABLE_ALIASES, field_for, header_for, near_header
-from solver.io.messages import language_of, say, validation_message
+from twinning.county.instance import TABLES, Instance, check_instance
+from twinning.county.policy import Policy, nest_dotted
+from twinning.errors import InputError, InputProblem, Lang
+from twinning.io.headers import REQUIRED, TABLE_ALIASES, field_for, header_for, near_header
+from twinning.io.messages import language_of, say, validation_message
 
 
 class InputWarning(UserWarning):
@@ -66,7 +66,7 @@ def _refuse(
     value: object = None,
     **params: object,
 ) -> InputError:
-    """One problem, its message in ``lang`` (see :func:`solver.io.messages.say`)."""
+    """One problem, its message in ``lang`` (see :func:`twinning.io.messages.say`)."""
     return InputError.one(
         label, say(template, lang, **params), row=row, column=column, value=value, lang=lang
     )
@@ -94,7 +94,7 @@ class Sources:
     """Where each table of an instance came from, for messages that name the place.
 
     ``lang`` is the planner's language: a problem is written in it (the cross-table
-    check writes English templates, see :data:`solver.io.messages.ZH`).
+    check writes English templates, see :data:`twinning.io.messages.ZH`).
     """
 
     tables: dict[str, RawTable]

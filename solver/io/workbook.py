@@ -11,12 +11,12 @@ move can reach, a school left unpaired, a balance figure above its threshold). C
 are plain fills rather than conditional-format rules, which WPS and older Excel versions
 render alike.
 
-Why this module sits in :mod:`solver.io`, below :mod:`solver.plan`: ``Plan.to_excel``
+Why this module sits in :mod:`twinning.io`, below :mod:`twinning.plan`: ``Plan.to_excel``
 and ``Plan.to_folder`` write the workbook, so it is built from what the plan files are made
-of, the plan's tables (:func:`solver.plan.plan_tables`) and the summary as the JSON
-document ``summary.json`` holds, and imports nothing but :mod:`solver.io`. The same
+of, the plan's tables (:func:`twinning.plan.plan_tables`) and the summary as the JSON
+document ``summary.json`` holds, and imports nothing but :mod:`twinning.io`. The same
 document read back from disk makes the same workbook. Every cell goes through
-:func:`solver.io.tabular.put_cell`, so that no text is ever stored as a formula.
+:func:`twinning.io.tabular.put_cell`, so that no text is ever stored as a formula.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from solver.io import labels
-from solver.io.tabular import Cell, Table, put_cell
+from twinning.io import labels
+from twinning.io.tabular import Cell, Table, put_cell
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -163,7 +163,7 @@ def summary_lines(
     Parameters
     ----------
     summary
-        The document ``summary.json`` holds (:class:`solver.result.Summary` as JSON), or
+        The document ``summary.json`` holds (:class:`twinning.result.Summary` as JSON), or
         the part of it a plan alone knows (instance, status, objective, parts' costs).
     lang
         ``"en"`` or ``"zh"``: labels, values and section titles.
@@ -333,7 +333,7 @@ def workbook_bytes(
     ----------
     tables
         The plan's tables with English field names and values
-        (:func:`solver.plan.plan_tables`, masked if asked); they are said in ``lang`` here.
+        (:func:`twinning.plan.plan_tables`, masked if asked); they are said in ``lang`` here.
     summary
         The ``summary.json`` document (see :func:`summary_lines`).
     lang
@@ -349,7 +349,7 @@ def workbook_bytes(
     import openpyxl  # only Excel users pay for the import
 
     book = openpyxl.Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     sheet = book.create_sheet(labels.table_name("summary", lang))
     _write_lines(sheet, summary_lines(summary, lang, school_names))
     for name, table in tables.items():

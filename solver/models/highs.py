@@ -3,7 +3,7 @@
 Used where a model is a near-network integer program whose LP relaxation is strong
 (the itinerant circuits: measured 0.07% from the bound where CP-SAT stayed 7% away).
 Columns and rows are collected in Python lists and handed to HiGHS in one row-wise
-matrix; the search is stoppable by Ctrl-C through :data:`solver.models.search.STOP`.
+matrix; the search is stoppable by Ctrl-C through :data:`twinning.models.search.STOP`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from solver.models.search import STOP
+from twinning.models.search import STOP
 
 __all__ = ["IntegerProgram", "Outcome"]
 

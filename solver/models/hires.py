@@ -1,7 +1,7 @@
 """Placing this year's new teachers (新教师优先补充农村薄弱校): an exact min-cost flow.
 
 A transportation problem: the supply is the hires of each subject and stage, the demand
-the shortage each school still has after the roster (:func:`solver.rules.hires.
+the shortage each school still has after the roster (:func:`twinning.rules.hires.
 remaining_after`), and an arc joins them where the hire's stage fits the school. The
 maximum flow places as many hires as possible; among maximum flows the cost puts rural
 and weak schools first, then shortages of higher priority, then the school whose
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from ortools.graph.python import min_cost_flow
 
-from solver.county.instance import Instance, School
-from solver.plan import Hire
-from solver.rules import hires as rules
+from twinning.county.instance import Instance, School
+from twinning.plan import Hire
+from twinning.rules import hires as rules
 
 __all__ = ["place_hires"]
 
@@ -107,7 +107,7 @@ def place_hires(inst: Instance, remaining: Mapping[tuple[str, str], tuple[int, i
         The county, with its ``new_hires`` and the ``hires.rural_weak_first`` policy.
     remaining
         (school, subject) -> (teachers still lacking, priority) after the roster, as
-        :func:`solver.rules.hires.remaining_after` gives it.
+        :func:`twinning.rules.hires.remaining_after` gives it.
 
     Returns
     -------

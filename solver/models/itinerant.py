@@ -34,21 +34,21 @@ from typing import Any
 
 import numpy as np
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, Staff
-from solver.models.alliances.data import STAGE_BITS
-from solver.models.highs import IntegerProgram
-from solver.models.search import STOP, SearchSettings
-from solver.plan import CircuitVisit, PartObjective, Plan, UnmetLessons
-from solver.result import (
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, Staff
+from twinning.models.alliances.data import STAGE_BITS
+from twinning.models.highs import IntegerProgram
+from twinning.models.search import STOP, SearchSettings
+from twinning.plan import CircuitVisit, PartObjective, Plan, UnmetLessons
+from twinning.result import (
     ItinerantKpis,
     ItinerantResult,
     ItinerantSolution,
     ItinerantSubjectKpi,
     gap_of,
 )
-from solver.rules.alliances import alliance_stages
-from solver.rules.itinerant import (
+from twinning.rules.alliances import alliance_stages
+from twinning.rules.itinerant import (
     Minutes,
     WeeklyNeed,
     best_order,
@@ -595,7 +595,7 @@ def solve_itinerant(
     unmet = _unmet(needs, circuits)
     kpis = _kpis(needs, circuits, len(spare), dist, minutes)
     part = ItinerantResult(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         objective=objective,
         bound=total_bound,
         gap=gap_of(objective, total_bound),
@@ -661,7 +661,7 @@ def _kpis(
     dist: Distances,
     minutes: Minutes,
 ) -> ItinerantKpis:
-    from solver.rules.itinerant import circuit_days
+    from twinning.rules.itinerant import circuit_days
 
     days = circuit_days(circuits, dist, minutes)
     by_subject: dict[str, ItinerantSubjectKpi] = {}

@@ -113,7 +113,7 @@ def cpsat_callback(
 
     report = progress
 
-    class _Report(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    class _Report(cp_model.CpSolverSolutionCallback):
         def __init__(self) -> None:
             super().__init__()
             self.solutions = 0

@@ -3,17 +3,17 @@
 ``adopt`` records a plan as adopted for a county's cycle; ``history_rows`` reads the
 history back as ``history.csv`` holds it; ``merge_registry`` / ``with_registry`` give an
 instance that history (and its staff's years at school advanced) for the next solve.
-SQLite by default, PostgreSQL for a city or province (see :mod:`solver.registry.store`).
+SQLite by default, PostgreSQL for a city or province (see :mod:`twinning.registry.store`).
 """
 
-from solver.registry.merge import (
+from twinning.registry.merge import (
     Merged,
     contradictions,
     history_csv,
     merge_registry,
     with_registry,
 )
-from solver.registry.store import (
+from twinning.registry.store import (
     Adoption,
     AdoptionRefused,
     RegistryError,

@@ -14,8 +14,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from solver.county.instance import HistoryEntry, Instance
-from solver.registry.store import before_cycle, default_cycle, years_elapsed
+from twinning.county.instance import HistoryEntry, Instance
+from twinning.registry.store import before_cycle, default_cycle, years_elapsed
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 
-from solver.county.instance import HistoryEntry, Instance
-from solver.plan import Plan
-from solver.registry.schema import (
+from twinning.county.instance import HistoryEntry, Instance
+from twinning.plan import Plan
+from twinning.registry.schema import (
     ADOPTED,
     ROW_TABLES,
     SUPERSEDED,
@@ -531,7 +531,7 @@ def before_cycle(
     url: str | Path, county: str, cycle: str
 ) -> tuple[list[HistoryEntry], Snapshot | None]:
     """The county's history before ``cycle`` and its latest staff snapshot, read in one
-    transaction (what :func:`solver.registry.merge.with_registry` needs)."""
+    transaction (what :func:`twinning.registry.merge.with_registry` needs)."""
     with open_registry(url) as engine, engine.connect() as conn:
         return _history(conn, county, None, cycle), _snapshot(conn, county, cycle)
 

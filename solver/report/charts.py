@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-from solver.io import labels
-from solver.report.content import Balance, NeedsGroup
+from twinning.io import labels
+from twinning.report.content import Balance, NeedsGroup
 
 GOOD = "#1a9850"
 BAD = "#d73027"

@@ -2,7 +2,7 @@
 
 The report is made in two steps: this module reads the instance, the plan, the optional
 summary and the checker's report into typed, JSON-ready figures (tested without a
-browser); :mod:`solver.report.html` lays them out. Every figure a bureau reads is counted
+browser); :mod:`twinning.report.html` lays them out. Every figure a bureau reads is counted
 from the plan itself or recounted by the checker, never taken on the solver's word alone:
 the checker is the specification, so the page agrees with ``twinning validate``.
 """
@@ -17,29 +17,29 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from solver.check import ValidationReport
-from solver.check.alliances import ALLIANCE_CHECKS
-from solver.check.headship import HEADSHIP_CHECKS
-from solver.check.hires import HIRE_CHECKS
-from solver.check.itinerant import ITINERANT_CHECKS
-from solver.check.mentors import MENTOR_CHECKS
-from solver.check.outreach import OUTREACH_CHECKS
-from solver.check.pairs import PAIR_CHECKS
-from solver.check.report import Violation
-from solver.check.roster import ROSTER_CHECKS
-from solver.county.instance import Instance
-from solver.county.needs import school_needs
-from solver.io import labels
-from solver.io.tabular import Cell, Table, mask_names
-from solver.plan import Plan, plan_tables
-from solver.report.layers import (
+from twinning.check import ValidationReport
+from twinning.check.alliances import ALLIANCE_CHECKS
+from twinning.check.headship import HEADSHIP_CHECKS
+from twinning.check.hires import HIRE_CHECKS
+from twinning.check.itinerant import ITINERANT_CHECKS
+from twinning.check.mentors import MENTOR_CHECKS
+from twinning.check.outreach import OUTREACH_CHECKS
+from twinning.check.pairs import PAIR_CHECKS
+from twinning.check.report import Violation
+from twinning.check.roster import ROSTER_CHECKS
+from twinning.county.instance import Instance
+from twinning.county.needs import school_needs
+from twinning.io import labels
+from twinning.io.tabular import Cell, Table, mask_names
+from twinning.plan import Plan, plan_tables
+from twinning.report.layers import (
     alliance_shapes,
     flows,
     school_points,
     stage_word,
 )
-from solver.result import RosterKpis, Summary
-from solver.rules.roster import shortage_table
+from twinning.result import RosterKpis, Summary
+from twinning.rules.roster import shortage_table
 
 #: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号), used when no
 #: summary brings the solver's own (the same figures as ``RosterKpis.cv_thresholds``).
@@ -67,7 +67,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "outreach_schools",
 )
 
-#: The checks that speak for each part, as :func:`solver.check.validate` runs them.
+#: The checks that speak for each part, as :func:`twinning.check.validate` runs them.
 PART_CHECKS: dict[str, tuple[Callable[..., list[Violation]], ...]] = {
     "pairs": PAIR_CHECKS,
     "alliances": ALLIANCE_CHECKS,
@@ -235,7 +235,7 @@ def build_content(
     lang
         "zh" or "en": tables, values, rule names.
     masked
-        Replace staff names by stable pseudonyms (:func:`solver.io.tabular.pseudonym`).
+        Replace staff names by stable pseudonyms (:func:`twinning.io.tabular.pseudonym`).
     """
     plan = plan.canonical()
     roster_kpis = _roster_kpis(summary)

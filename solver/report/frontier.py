@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from solver.report.charts import frontier_chart
-from solver.report.html import _asset
+from twinning.report.charts import frontier_chart
+from twinning.report.html import _asset
 
 
 def frontier_html(

@@ -23,12 +23,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
 
-from solver.check import ValidationReport, validate
-from solver.county.instance import Instance
-from solver.io import labels
-from solver.plan import Plan
-from solver.report import charts
-from solver.report.content import (
+from twinning.check import ValidationReport, validate
+from twinning.county.instance import Instance
+from twinning.io import labels
+from twinning.plan import Plan
+from twinning.report import charts
+from twinning.report.content import (
     Kpi,
     ReportContent,
     RuleRow,
@@ -36,9 +36,9 @@ from solver.report.content import (
     fmt_number,
     report_language,
 )
-from solver.report.layers import STAGE_SHAPES, TIER_COLOURS, stage_word
-from solver.report.words import words as page_words
-from solver.result import Summary
+from twinning.report.layers import STAGE_SHAPES, TIER_COLOURS, stage_word
+from twinning.report.words import words as page_words
+from twinning.result import Summary
 
 #: The vendored map library (see ``assets/README.md``).
 LEAFLET_VERSION = "1.9.4"
@@ -64,7 +64,7 @@ def render_html(
     inst
         The instance the plan was made for (schools, staff, needs, policy).
     plan
-        The plan to report; checked here with :func:`solver.check.validate` unless
+        The plan to report; checked here with :func:`twinning.check.validate` unless
         ``checked`` is given.
     summary
         The solve's ``summary.json``, when there is one: status details, and the solver's
@@ -400,7 +400,7 @@ def _footer(c: ReportContent, w: dict[str, str], tiles: str | None) -> str:
 
 
 def _asset(name: str) -> str:
-    return (resources.files("solver.report") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("twinning.report") / "assets" / name).read_text(encoding="utf-8")
 
 
 def _leaflet_css() -> str:

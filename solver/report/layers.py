@@ -1,6 +1,6 @@
 """The map's layers as data: schools with their marker, alliance hulls, exchange flows.
 
-Kept apart from the figures (:mod:`solver.report.content`) because they are geometry and
+Kept apart from the figures (:mod:`twinning.report.content`) because they are geometry and
 styling: where each school is drawn and how (colour by tier, shape by stage), the hull
 around each alliance, and the roster joined into one line per pair of schools, which the
 page's script hands to Leaflet as they are.
@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from solver.county.instance import Instance, School
-from solver.io import labels
-from solver.plan import Plan
+from twinning.county.instance import Instance, School
+from twinning.io import labels
+from twinning.plan import Plan
 
 #: Marker colour per tier: green strong, blue ordinary, red weak, the traffic-light reading
 #: a bureau expects; the tier is also written in each school's tooltip and panel, for

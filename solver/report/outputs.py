@@ -1,12 +1,12 @@
 """Everything a solve writes into its output folder, in one place: the plan's files and,
 when asked, the HTML report beside them (written together, atomically, by
-:func:`solver.io.files.replace_folder`)."""
+:func:`twinning.io.files.replace_folder`)."""
 
 from __future__ import annotations
 
-from solver.county.instance import Instance
-from solver.report.html import render_html
-from solver.result import Result
+from twinning.county.instance import Instance
+from twinning.report.html import render_html
+from twinning.result import Result
 
 
 def result_files(

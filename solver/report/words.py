@@ -1,7 +1,7 @@
 """The report's own words (headings, buttons, captions) in English and Chinese.
 
 Table names, column headers, values and rule names are output vocabulary shared with the
-CSV and Excel files and live in :mod:`solver.io.labels`; only the words of the page around
+CSV and Excel files and live in :mod:`twinning.io.labels`; only the words of the page around
 them (its sections, its controls, the school panel) are here, so that the report speaks
 the same language as the tables it shows.
 """

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.county.instance import Instance, School
+from twinning.county.instance import Instance, School
 
 IntArray = NDArray[np.int64]
 

@@ -27,9 +27,9 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
-from solver.county.instance import Instance, School, Staff
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Move, Plan
+from twinning.county.instance import Instance, School, Staff
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.plan import Move, Plan
 
 __all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of", "floors", "moves_only"]
 

@@ -24,10 +24,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 
-from solver.county.instance import Instance, School
-from solver.county.vocabulary import STAGE_COVERS
-from solver.plan import Move
-from solver.rules.roster import shortage_table
+from twinning.county.instance import Instance, School
+from twinning.county.vocabulary import STAGE_COVERS
+from twinning.plan import Move
+from twinning.rules.roster import shortage_table
 
 #: (school, subject) -> (teachers still lacking, priority 1 highest .. 3).
 Remaining = dict[tuple[str, str], tuple[int, int]]
@@ -65,7 +65,7 @@ def remaining_after(inst: Instance, moves: Iterable[Move]) -> Remaining:
     ----------
     inst
         The county; shortages per period come from
-        :func:`solver.rules.roster.shortage_table`.
+        :func:`twinning.rules.roster.shortage_table`.
     moves
         The roster's moves (mentor lines excluded by the caller: a mentor stays home).
         Only teachers moved out on an exchange cover a shortage, as in the roster's own

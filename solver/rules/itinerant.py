@@ -28,11 +28,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import permutations
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School, Staff
-from solver.county.needs import school_needs
-from solver.plan import CircuitVisit, Move, UnmetNeed
-from solver.rules.alliances import alliance_stages
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School, Staff
+from twinning.county.needs import school_needs
+from twinning.plan import CircuitVisit, Move, UnmetNeed
+from twinning.rules.alliances import alliance_stages
 
 
 @dataclass(frozen=True)

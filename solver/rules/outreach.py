@@ -44,10 +44,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from solver.county.instance import Instance, School, Staff
-from solver.county.needs import school_needs
-from solver.plan import Membership, Move, Pair
-from solver.rules.roster import AWAY_KINDS
+from twinning.county.instance import Instance, School, Staff
+from twinning.county.needs import school_needs
+from twinning.plan import Membership, Move, Pair
+from twinning.rules.roster import AWAY_KINDS
 
 MODEL_LESSON = "model_lesson"
 SHADOWING = "shadowing"

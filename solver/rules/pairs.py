@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School, share_stage
-from solver.county.needs import school_needs
-from solver.io.labels import NeedAnswered, why_text
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School, share_stage
+from twinning.county.needs import school_needs
+from twinning.io.labels import NeedAnswered, why_text
 
 IntArray = NDArray[np.int64]
 
@@ -202,7 +202,7 @@ def why(profile: SubjectProfile, helper: str, helped: str, *, pinned: bool = Fal
     helped school lacks.
 
     The text is English (the plan's ``why``, a contract); it is said from its parts by
-    :func:`solver.io.labels.why_text`, which reads it back into the same parts to say it
+    :func:`twinning.io.labels.why_text`, which reads it back into the same parts to say it
     in Chinese in the planner's tables.
     """
     needs = []

@@ -41,11 +41,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School, Staff, share_stage
-from solver.county.needs import school_needs
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.plan import Membership, Move, Pair
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School, Staff, share_stage
+from twinning.county.needs import school_needs
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.plan import Membership, Move, Pair
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")

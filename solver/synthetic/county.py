@@ -3,7 +3,7 @@
 The generator builds the four CSV tables of PRODUCT.md section 2 (``schools``,
 ``staff``, ``needs``, ``history``) for a county of any size, deterministically
 for a seed. It is numpy/pandas on the project's own vocabulary
-(:mod:`solver.synthetic.terms`) and writes through :mod:`solver.io.export`; it never
+(:mod:`twinning.synthetic.terms`) and writes through :mod:`twinning.io.export`; it never
 imports a solver library, so tests, benchmarks and a province batch can call it cheaply.
 
 The shape of the data follows what bureau reports describe:
@@ -18,9 +18,9 @@ The shape of the data follows what bureau reports describe:
 * last cycle's twinning pairs, a few alliances and exchanges, so that the
   "do not repeat last cycle" rules have something to bite on.
 
-The work is split by purpose: :mod:`~solver.synthetic.places` (townships and
-schools), :mod:`~solver.synthetic.staff`, :mod:`~solver.synthetic.needs` and
-:mod:`~solver.synthetic.history`; this module holds the public functions.
+The work is split by purpose: :mod:`~twinning.synthetic.places` (townships and
+schools), :mod:`~twinning.synthetic.staff`, :mod:`~twinning.synthetic.needs` and
+:mod:`~twinning.synthetic.history`; this module holds the public functions.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solver.county.policy import SCHOOL_STAGES, Alliances, Policy
-from solver.county.vocabulary import STAGE_COVERS
-from solver.io.export import policy_toml, write_csv_folder
-from solver.synthetic.history import EARLIER_PERIOD, LAST_PERIOD, history_table
-from solver.synthetic.needs import needs_table
-from solver.synthetic.places import COUNTY_CENTRE, URBAN_TOWN, chinese_number, place_schools
-from solver.synthetic.staff import staff_schools, staff_table
-from solver.synthetic.terms import (
+from twinning.county.policy import SCHOOL_STAGES, Alliances, Policy
+from twinning.county.vocabulary import STAGE_COVERS
+from twinning.io.export import policy_toml, write_csv_folder
+from twinning.synthetic.history import EARLIER_PERIOD, LAST_PERIOD, history_table
+from twinning.synthetic.needs import needs_table
+from twinning.synthetic.places import COUNTY_CENTRE, URBAN_TOWN, chinese_number, place_schools
+from twinning.synthetic.staff import staff_schools, staff_table
+from twinning.synthetic.terms import (
     STAGE_NAMES,
     STAGES,
     STUDENTS_PER_TEACHER,
@@ -117,7 +117,7 @@ def generate_county(
     -------
     dict of str to pandas.DataFrame
         ``schools``, ``staff``, ``needs`` and ``history`` with the English columns
-        (:data:`solver.io.headers.FIELDS`) and enum values of PRODUCT.md section 2.
+        (:data:`twinning.io.headers.FIELDS`) and enum values of PRODUCT.md section 2.
         ``helper_capacity``, ``host_capacity`` and ``can_lead`` are left blank so that
         policy defaults apply.
 
@@ -179,12 +179,12 @@ def write_county(
     Raises
     ------
     ValueError
-        On a table name that is not one of :data:`solver.io.headers.FIELDS`.
+        On a table name that is not one of :data:`twinning.io.headers.FIELDS`.
 
     Notes
     -----
-    Written by :func:`solver.io.export.write_csv_folder`, as every instance is:
-    UTF-8 without BOM, LF line ends, columns in :data:`~solver.io.headers.FIELDS`
+    Written by :func:`twinning.io.export.write_csv_folder`, as every instance is:
+    UTF-8 without BOM, LF line ends, columns in :data:`~twinning.io.headers.FIELDS`
     order, blank cells for missing values. All files go to a temporary folder first
     and are moved into place together, so a reader never sees half a county.
     """

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from solver.io.headers import FIELDS
-from solver.synthetic.places import County
-from solver.synthetic.terms import IntArray
+from twinning.io.headers import FIELDS
+from twinning.synthetic.places import County
+from twinning.synthetic.terms import IntArray
 
 #: Cycle of last year's pairs, alliances and exchanges, and the cycle before it.
 LAST_PERIOD = "2024-2025"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from solver.io.headers import FIELDS
-from solver.synthetic.places import County
-from solver.synthetic.terms import (
+from twinning.io.headers import FIELDS
+from twinning.synthetic.places import County
+from twinning.synthetic.terms import (
     PRIORITY_SUBJECTS,
     SPECIALIST_SUBJECTS,
     STUDENTS_PER_TEACHER,

@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from solver.io.headers import FIELDS
-from solver.synthetic.terms import AREAS, FloatArray, codes, stage_mask
+from twinning.io.headers import FIELDS
+from twinning.synthetic.terms import AREAS, FloatArray, codes, stage_mask
 
 #: The county town's name; urban schools' region when no regions are given.
 URBAN_TOWN = "城关镇"

@@ -12,9 +12,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from solver.io.headers import FIELDS
-from solver.synthetic.places import County
-from solver.synthetic.terms import (
+from twinning.io.headers import FIELDS
+from twinning.synthetic.places import County
+from twinning.synthetic.terms import (
     AREAS,
     BACKBONE_LEVELS,
     ROLES,

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from solver.county.instance import Instance  # noqa: E402
-from solver.io.readers import load_instance  # noqa: E402
-from solver.plan import Plan  # noqa: E402
-from solver.rules import roster as rules  # noqa: E402
+from twinning.county.instance import Instance  # noqa: E402
+from twinning.io.readers import load_instance  # noqa: E402
+from twinning.plan import Plan  # noqa: E402
+from twinning.rules import roster as rules  # noqa: E402
 
 
 def counts(inst: Instance, plan: Plan) -> dict[str, int]:

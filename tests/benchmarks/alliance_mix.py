@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from solver import solve, validate  # noqa: E402
-from solver.io.readers import load_instance  # noqa: E402
-from solver.synthetic.county import county_policy, generate_county, write_county  # noqa: E402
+from twinning import solve, validate  # noqa: E402
+from twinning.io.readers import load_instance  # noqa: E402
+from twinning.synthetic.county import county_policy, generate_county, write_county  # noqa: E402
 
 
 def measure(seed: int, schools: int) -> dict[str, object]:

@@ -35,11 +35,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from solver import load_instance, solve, validate  # noqa: E402
-from solver.county.instance import Instance  # noqa: E402
-from solver.models.alliances import solve_alliances  # noqa: E402
-from solver.models.search import SearchSettings  # noqa: E402
-from solver.synthetic.county import generate_county, write_county  # noqa: E402
+from twinning import load_instance, solve, validate  # noqa: E402
+from twinning.county.instance import Instance  # noqa: E402
+from twinning.models.alliances import solve_alliances  # noqa: E402
+from twinning.models.search import SearchSettings  # noqa: E402
+from twinning.synthetic.county import generate_county, write_county  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "alliance-design.md"
 

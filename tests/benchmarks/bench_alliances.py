@@ -26,9 +26,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from solver import load_instance, solve, validate  # noqa: E402
-from solver.io.orlib import read_orlib_pmed  # noqa: E402
 from tests.orlib import PMED, optima, write_instance  # noqa: E402
+from twinning import load_instance, solve, validate  # noqa: E402
+from twinning.io.orlib import read_orlib_pmed  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "alliances.md"
 

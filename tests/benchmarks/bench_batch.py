@@ -34,8 +34,8 @@ def main() -> None:
     import dask
     from dask.distributed import LocalCluster
 
-    from solver.batch import solve_many
-    from solver.synthetic.county import default_policy, generate_county, write_county
+    from twinning.batch import solve_many
+    from twinning.synthetic.county import default_policy, generate_county, write_county
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = []

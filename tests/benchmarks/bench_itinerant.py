@@ -32,9 +32,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from solver import load_instance, solve, validate  # noqa: E402
-from solver.county.instance import Instance  # noqa: E402
-from solver.synthetic.county import generate_county, write_county  # noqa: E402
+from twinning import load_instance, solve, validate  # noqa: E402
+from twinning.county.instance import Instance  # noqa: E402
+from twinning.synthetic.county import generate_county, write_county  # noqa: E402
 
 SUBJECTS = ("信息技术", "美术", "音乐", "体育", "英语", "科学")
 
@@ -97,9 +97,9 @@ def side_by_side(inst: Instance, plan: Any, seconds: float) -> list[str]:
     """Each subject's integer program solved by the part's engine and by CP-SAT."""
     from ortools.sat.python import cp_model
 
-    from solver.county.distances import Distances
-    from solver.models.itinerant import _build, _search, _subject_models
-    from solver.models.search import SearchSettings
+    from twinning.county.distances import Distances
+    from twinning.models.itinerant import _build, _search, _subject_models
+    from twinning.models.search import SearchSettings
 
     models, *_ = _subject_models(inst, plan, Distances(inst))
     rows = [

@@ -30,7 +30,7 @@ def _load(path: str, queue: Any) -> None:
     import resource
 
     start = time.perf_counter()
-    from solver import load_instance
+    from twinning import load_instance
 
     inst = load_instance(path)
     queue.put(
@@ -47,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="2000:80000,10000:400000")
     args = parser.parse_args()
-    from solver.synthetic.county import default_policy, generate_county, write_county
+    from twinning.synthetic.county import default_policy, generate_county, write_county
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,7 +31,7 @@ RESULTS = Path(__file__).parent / "results" / "outreach.md"
 
 def _outreach_alone(inst, plan, prune: bool | None):  # type: ignore[no-untyped-def]
     """prune: None as configured, True always (candidates + pricing), False never."""
-    from solver.models.outreach import flow, solve_outreach
+    from twinning.models.outreach import flow, solve_outreach
 
     keep = flow.PRUNE_ABOVE
     flow.PRUNE_ABOVE = {None: keep, True: 0, False: 10**12}[prune]
@@ -44,7 +44,7 @@ def _outreach_alone(inst, plan, prune: bool | None):  # type: ignore[no-untyped-
 
 
 def _counts(plan, inst) -> list[str]:  # type: ignore[no-untyped-def]
-    from solver.rules.outreach import receives
+    from twinning.rules.outreach import receives
 
     visits = [o for o in plan.outreach if o.kind == "model_lesson"]
     periods = inst.policy.horizon.periods
@@ -63,7 +63,7 @@ def _counts(plan, inst) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def run(name: str, path: str, lines: list[str], *, with_roster: bool, full: bool) -> None:
-    from solver import load_instance, solve, validate
+    from twinning import load_instance, solve, validate
 
     inst = load_instance(path)
     t0 = time.perf_counter()
@@ -137,7 +137,7 @@ def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "cli.main",
+                "twinning.cli.main",
                 "generate",
                 "--schools",
                 "2000",

@@ -26,8 +26,8 @@ RESULTS = Path(__file__).parent / "results" / "pairs.md"
 
 
 def _instance(schools: int) -> Any:
-    from solver.io.readers import instance_from_frames
-    from solver.synthetic.county import generate_county
+    from twinning.io.readers import instance_from_frames
+    from twinning.synthetic.county import generate_county
 
     return instance_from_frames(f"county-{schools}", generate_county(schools, schools * 40, 1))
 
@@ -38,8 +38,8 @@ def _run(schools: int, engine: str, limit: float, queue: Any) -> None:
     from ortools.graph.python import min_cost_flow  # noqa: F401
     from ortools.sat.python import cp_model  # noqa: F401
 
-    from solver.models.pairs import solve_pairs
-    from solver.models.search import SearchSettings
+    from twinning.models.pairs import solve_pairs
+    from twinning.models.search import SearchSettings
 
     inst = _instance(schools)
     start = time.perf_counter()
@@ -81,9 +81,9 @@ def main() -> None:
     import pulp
     from ortools.graph.python import min_cost_flow  # noqa: F401  (import before timing)
 
-    from solver.check import validate
-    from solver.models.pairs import solve_pairs
-    from solver.models.pairs.data import build_pairs_data
+    from twinning.check import validate
+    from twinning.models.pairs import solve_pairs
+    from twinning.models.pairs.data import build_pairs_data
 
     rows = []
     for n in sizes:
@@ -99,7 +99,7 @@ def main() -> None:
             part = solve_pairs(inst).result
             times.append(time.perf_counter() - t0)
         engine_s = sorted(times)[1]
-        from solver import solve
+        from twinning import solve
 
         check = validate(inst, solve(inst, "pairs").plan) if n <= 2000 else None
         cpsat = timed(n, "cpsat", args.cpsat_limit)

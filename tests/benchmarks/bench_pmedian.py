@@ -1,4 +1,4 @@
-"""Benchmark of solver.models.alliances.pmedian on OR-Library pmed1-40.
+"""Benchmark of twinning.models.alliances.pmedian on OR-Library pmed1-40.
 
 Run from the repository root::
 
@@ -38,8 +38,8 @@ from numpy.typing import NDArray
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from solver.io.orlib import read_orlib_pmed, read_orlib_pmed_optima  # noqa: E402
-from solver.models.alliances.pmedian import driver, problem, radius, solve_pmedian  # noqa: E402
+from twinning.io.orlib import read_orlib_pmed, read_orlib_pmed_optima  # noqa: E402
+from twinning.models.alliances.pmedian import driver, problem, radius, solve_pmedian  # noqa: E402
 
 PMED_DIR = ROOT / "tests" / "data" / "pmed"
 RESULTS = Path(__file__).resolve().parent / "results" / "pmedian.md"

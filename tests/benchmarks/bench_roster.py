@@ -33,7 +33,7 @@ def _run(
 ) -> None:
     import resource
 
-    from solver import load_instance, solve, validate
+    from twinning import load_instance, solve, validate
 
     t0 = time.perf_counter()
     inst = load_instance(path)
@@ -44,9 +44,9 @@ def _run(
         inst = inst.model_copy(update={"policy": type(inst.policy).model_validate(data)})
     load_s = time.perf_counter() - t0
     if whole:
-        from solver.models.roster.model import roster_cost, solve_options
-        from solver.models.roster.options import build_roster_data
-        from solver.models.search import SearchSettings
+        from twinning.models.roster.model import roster_cost, solve_options
+        from twinning.models.roster.options import build_roster_data
+        from twinning.models.search import SearchSettings
 
         r = solve(inst, "pairs,alliances", time_limit=limit)
         data_ = build_roster_data(inst, r.plan.pairs, r.plan.alliances)
@@ -136,7 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     import ortools
 
-    from solver.synthetic.county import default_policy, generate_county, write_county
+    from twinning.synthetic.county import default_policy, generate_county, write_county
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

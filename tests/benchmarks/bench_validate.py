@@ -33,7 +33,7 @@ _CHILD = (
     "import atexit, resource, sys\n"
     "atexit.register(lambda: sys.stderr.write("
     "f'\\nPEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
-    "from cli.main import app\n"
+    "from twinning.cli.main import app\n"
     "sys.argv = ['twinning', *sys.argv[1:]]\n"
     "app()\n"
 )
@@ -79,7 +79,7 @@ def main() -> None:
         checks = [
             run(["validate", str(county), str(out / "plan.json")]) for _ in range(args.repeat)
         ]
-        from solver import Plan, load_instance, validate
+        from twinning import Plan, load_instance, validate
 
         t0 = time.perf_counter()
         inst = load_instance(county)

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from solver import Plan, load_instance
-from solver.explain import with_policy
-from solver.registry import adoption_records, merge_registry, registry_url, row_counts
-from solver.registry.store import MOVE_KINDS, PAUSE_ENV
+from twinning import Plan, load_instance
+from twinning.explain import with_policy
+from twinning.registry import adoption_records, merge_registry, registry_url, row_counts
+from twinning.registry.store import MOVE_KINDS, PAUSE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 HAICHENG = ROOT / "instances" / "haicheng-like"
@@ -97,8 +97,8 @@ def two_cycles(folder: Path) -> None:
 ADOPTER = f"""
 import sys, time
 from pathlib import Path
-from solver import Plan, load_instance
-from solver.registry import AdoptionRefused, adopt
+from twinning import Plan, load_instance
+from twinning.registry import AdoptionRefused, adopt
 url, plan_file, county, go = sys.argv[1:5]
 inst = load_instance({str(HAICHENG)!r})
 plan = Plan.from_json(Path(plan_file).read_text(encoding="utf-8"))

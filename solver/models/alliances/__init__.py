@@ -7,20 +7,20 @@ from collections import Counter
 
 import numpy as np
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance
-from solver.models.alliances.capacitated import solve_capacitated
-from solver.models.alliances.data import AlliancesData, alliance_cost, build_alliances_data
-from solver.models.alliances.engines import (
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
+from twinning.models.alliances.capacitated import solve_capacitated
+from twinning.models.alliances.data import AlliancesData, alliance_cost, build_alliances_data
+from twinning.models.alliances.engines import (
     AllianceOutcome,
     solve_alliances_cpsat,
     solve_alliances_pulp,
     solve_p_median,
 )
-from solver.models.search import SearchSettings
-from solver.plan import Membership, PartObjective
-from solver.result import AllianceKpi, AlliancesKpis, AlliancesResult, AlliancesSolution, gap_of
-from solver.rules.alliances import explain_infeasible
+from twinning.models.search import SearchSettings
+from twinning.plan import Membership, PartObjective
+from twinning.result import AllianceKpi, AlliancesKpis, AlliancesResult, AlliancesSolution, gap_of
+from twinning.rules.alliances import explain_infeasible
 
 __all__ = ["solve_alliances"]
 
@@ -125,7 +125,7 @@ def _result(
                 "(raise --time-limit)"
             )
         part = AlliancesResult(
-            status="infeasible" if reasons else out.status,  # type: ignore[arg-type]
+            status="infeasible" if reasons else out.status,
             method=out.method,
             wall_time=elapsed,
             message=message,
@@ -157,7 +157,7 @@ def _result(
     ]
     kpis = AlliancesKpis(alliances=alliance_kpis(inst, memberships), groups=len(slots))
     part = AlliancesResult(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),

@@ -1,6 +1,6 @@
 """Capacitated alliances at city scale: a Lagrangian bound and a flow-based plan.
 
-The model (see :mod:`solver.models.alliances.data`) without balance terms is a
+The model (see :mod:`twinning.models.alliances.data`) without balance terms is a
 capacitated p-median problem over slots with side constraints (every open slot holds
 between ``min`` and ``max`` schools and, where the mix rule asks, a rural one; a
 number of open slots per count group). Relaxing "every school in exactly one slot"
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.models.alliances.data import AlliancesData, IntArray, alliance_cost
+from twinning.models.alliances.data import AlliancesData, IntArray, alliance_cost
 
 FloatArray = NDArray[np.float64]
 

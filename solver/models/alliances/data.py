@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance
-from solver.rules.alliances import (
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
+from twinning.rules.alliances import (
     AllianceDesign,
     CountGroup,
     alliance_design,

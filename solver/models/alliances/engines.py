@@ -1,7 +1,7 @@
 """Engines for the alliances model: exact p-median, CP-SAT and PuLP.
 
 The pure model (no size limits, no balance term) is a p-median problem with
-forbidden assignments; ``solver.models.alliances.pmedian`` solves it exactly with a
+forbidden assignments; ``twinning.models.alliances.pmedian`` solves it exactly with a
 tight formulation. Size limits and the balance term turn it into a capacitated,
 non-separable model: CP-SAT solves that, warm-started from the p-median plan, and
 PuLP solves the same model as a cross-check.
@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from solver.models.alliances.data import AlliancesData, IntArray
-from solver.models.alliances.pmedian import solve_pmedian
-from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
+from twinning.models.alliances.data import AlliancesData, IntArray
+from twinning.models.alliances.pmedian import solve_pmedian
+from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
 
 
 @dataclass

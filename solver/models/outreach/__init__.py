@@ -3,7 +3,7 @@
 跟岗 stints are chosen first (a rule, not a trade-off: one teacher of each rural school
 with a helper school, at the start week that spreads them over the semester); they take
 room in their school's weeks. Visits are then one min-cost flow per semester
-(:mod:`solver.models.outreach.flow`). No CP-SAT: the structure is a network, and the flow
+(:mod:`twinning.models.outreach.flow`). No CP-SAT: the structure is a network, and the flow
 is exact, integral and deterministic (see the benchmark results for the measurements).
 """
 
@@ -12,13 +12,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, Staff
-from solver.models.outreach.flow import CANDIDATES, Semester, add_visitors, solve_semester
-from solver.models.search import SearchSettings
-from solver.plan import OutreachVisit, PartObjective, Plan
-from solver.result import OutreachKpis, OutreachResult, OutreachSolution, gap_of
-from solver.rules import outreach as rules
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, Staff
+from twinning.models.outreach.flow import CANDIDATES, Semester, add_visitors, solve_semester
+from twinning.models.search import SearchSettings
+from twinning.plan import OutreachVisit, PartObjective, Plan
+from twinning.result import OutreachKpis, OutreachResult, OutreachSolution, gap_of
+from twinning.rules import outreach as rules
 
 
 def add_short_exchanges(
@@ -160,7 +160,7 @@ def solve_outreach(
         method += f", {rounds} pricing round(s)"
     method += ")" if exact else f"; bound: each school's {CANDIDATES} cheapest arcs)"
     result = OutreachResult(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),

@@ -36,10 +36,10 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, Staff
-from solver.plan import OutreachVisit
-from solver.rules import outreach as rules
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, Staff
+from twinning.plan import OutreachVisit
+from twinning.rules import outreach as rules
 
 #: Adds an arc (tail, head, capacity, unit cost) and returns its index.
 AddArc = Callable[[int, int, int, int], int]

@@ -7,20 +7,20 @@ from collections import Counter
 
 import numpy as np
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance
-from solver.models.pairs.data import PairsData, build_pairs_data, pairs_cost
-from solver.models.pairs.engines import (
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
+from twinning.models.pairs.data import PairsData, build_pairs_data, pairs_cost
+from twinning.models.pairs.engines import (
     EngineOutcome,
     feasible_part,
     solve_cpsat,
     solve_flow,
     solve_pulp,
 )
-from solver.models.search import SearchSettings
-from solver.plan import Pair, PartObjective, Unpaired
-from solver.result import PairsKpis, PairsResult, PairsSolution, gap_of
-from solver.rules.pairs import (
+from twinning.models.search import SearchSettings
+from twinning.plan import Pair, PartObjective, Unpaired
+from twinning.result import PairsKpis, PairsResult, PairsSolution, gap_of
+from twinning.rules.pairs import (
     fixed_pairs,
     helper_capacity,
     helper_schools,
@@ -121,7 +121,7 @@ def _result(
     w8 = inst.policy.weights
     if out.status in ("infeasible", "unknown"):
         part = PairsResult(
-            status=out.status,  # type: ignore[arg-type]
+            status=out.status,
             method=out.method,
             wall_time=elapsed,
             message="no plan found for the pairs",
@@ -162,7 +162,7 @@ def _result(
     status = out.status
     kpis = _kpis(inst, data, pairs, unpaired)
     part = PairsResult(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
@@ -195,7 +195,7 @@ def _unpaired(data: PairsData, chosen: np.ndarray) -> list[Unpaired]:
             else:
                 n = int(mine.sum())
                 reason, detail = ("capacity_used", f"all {n} compatible helper(s) are full")
-        out.append(Unpaired(school=w, reason=reason, detail=detail))  # type: ignore[arg-type]
+        out.append(Unpaired(school=w, reason=reason, detail=detail))
     return out
 
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance, School
-from solver.rules.pairs import (
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance, School
+from twinning.rules.pairs import (
     SubjectProfile,
     complementarity_matrix,
     fixed_pairs,

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from solver.models.pairs.data import IntArray, PairsData
-from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
+from twinning.models.pairs.data import IntArray, PairsData
+from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
 
 
 @dataclass

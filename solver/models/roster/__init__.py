@@ -7,21 +7,21 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from solver.county.distances import Distances
-from solver.county.instance import Instance
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.models.hires import place_hires
-from solver.models.roster.decompose import solve_roster_model
-from solver.models.roster.headship import HeadshipOutcome, solve_headship
-from solver.models.roster.mentors import match_mentors
-from solver.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
-from solver.models.roster.options import RosterData, baseline_bonus, build_roster_data
-from solver.models.search import SearchInterrupted, SearchSettings
-from solver.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
-from solver.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
-from solver.rules import roster as rules
-from solver.rules.balance import balance_deviation, count_changes, threshold_misses
-from solver.rules.hires import remaining_after
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.models.hires import place_hires
+from twinning.models.roster.decompose import solve_roster_model
+from twinning.models.roster.headship import HeadshipOutcome, solve_headship
+from twinning.models.roster.mentors import match_mentors
+from twinning.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
+from twinning.models.roster.options import RosterData, baseline_bonus, build_roster_data
+from twinning.models.search import SearchInterrupted, SearchSettings
+from twinning.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
+from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
+from twinning.rules import roster as rules
+from twinning.rules.balance import balance_deviation, count_changes, threshold_misses
+from twinning.rules.hires import remaining_after
 
 __all__ = ["cv_by_stage", "solve_roster"]
 
@@ -88,7 +88,7 @@ def solve_roster(
     elapsed = time.perf_counter() - start
     if not out.has_plan:
         part = RosterResult(
-            status=out.status,  # type: ignore[arg-type]
+            status=out.status,
             method=out.method,
             wall_time=elapsed,
             message=message,
@@ -139,7 +139,7 @@ def solve_roster(
     hires = place_hires(inst, remaining_after(inst, [m for m in moves if m.kind != "mentor"]))
     kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head)
     part = RosterResult(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
@@ -192,8 +192,8 @@ def _balance_rule(
     misses by least is kept, and the status says whether that is proven (a coefficient's
     bound, :func:`coefficient_bounds`, above its threshold: ``infeasible``) or only not
     found (``unknown``)."""
-    from solver.models.roster.balance_bound import coefficient_bounds
-    from solver.models.roster.headship import headship_data
+    from twinning.models.roster.balance_bound import coefficient_bounds
+    from twinning.models.roster.headship import headship_data
 
     misses = _misses(inst, _moves(data, out) + head)
     deadline = start + settings.time_limit
@@ -265,7 +265,7 @@ def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:
                 first_period=data.periods[o.first],
                 periods=o.length,
                 direction=o.direction,
-                kind=o.kind,  # type: ignore[arg-type]
+                kind=o.kind,
                 fixed=o.person in data.pinned,
             )
         )

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.county.instance import Instance, Staff
-from solver.models.roster.headship import HeadshipData
-from solver.models.roster.options import RosterData
-from solver.plan import Plan
-from solver.rules.balance import STAGES, before_counts, changes_of, indicators_of
+from twinning.county.instance import Instance, Staff
+from twinning.models.roster.headship import HeadshipData
+from twinning.models.roster.options import RosterData
+from twinning.plan import Plan
+from twinning.rules.balance import STAGES, before_counts, changes_of, indicators_of
 
 __all__ = ["coefficient_bounds", "least_cv", "plan_bounds"]
 
@@ -356,9 +356,9 @@ class _Program:
 def plan_bounds(inst: Instance, plan: Plan) -> dict[tuple[str, str], float | None]:
     """:func:`coefficient_bounds` for the rosters that build on this plan's pairs and
     alliances (they fix where ``rotation.scope`` lets people go)."""
-    from solver.county.distances import Distances
-    from solver.models.roster.headship import headship_data
-    from solver.models.roster.options import build_roster_data
+    from twinning.county.distances import Distances
+    from twinning.models.roster.headship import headship_data
+    from twinning.models.roster.options import build_roster_data
 
     dist = Distances(inst)
     data = build_roster_data(inst, plan.pairs, plan.alliances, dist)

@@ -17,12 +17,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from solver.county.instance import Instance
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.models.roster.model import RosterOutcome, solve_options, usage_of
-from solver.models.roster.options import RosterData
-from solver.models.roster.units import Usage
-from solver.models.search import STOP, Progress, SearchSettings
+from twinning.county.instance import Instance
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.models.roster.model import RosterOutcome, solve_options, usage_of
+from twinning.models.roster.options import RosterData
+from twinning.models.roster.units import Usage
+from twinning.models.search import STOP, Progress, SearchSettings
 
 
 def components(data: RosterData, subset: list[int]) -> list[list[int]]:

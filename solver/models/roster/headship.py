@@ -28,7 +28,7 @@ Cost (lower is better, every term >= 0), as the roster counts the same terms:
     roster_due x due principals not moved
   + sum over moves of round(roster_km x km)
 
-The checker recomputes it in :func:`solver.check.headship.headship_objective`.
+The checker recomputes it in :func:`twinning.check.headship.headship_objective`.
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.county.distances import Distances
-from solver.county.instance import Fixed, Instance, Staff
-from solver.models.roster.units import chord_cost
-from solver.models.search import STOP, SearchSettings, configure, cpsat_callback
-from solver.plan import Membership, Move, Pair
-from solver.rules import roster as rules
+from twinning.county.distances import Distances
+from twinning.county.instance import Fixed, Instance, Staff
+from twinning.models.roster.units import chord_cost
+from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
+from twinning.plan import Membership, Move, Pair
+from twinning.rules import roster as rules
 
 __all__ = ["HeadshipData", "HeadshipOption", "HeadshipOutcome", "solve_headship"]
 
@@ -109,8 +109,8 @@ def headship_data(
     """[rotation.principal_term_years, rotation.headship_stage, rotation.scope,
     rotation.max_km] Every (principal, school) the principal may head.
 
-    Only due, available principals move (:func:`~solver.rules.roster.due_principal`),
-    to the schools :func:`~solver.rules.roster.headship_schools` allows (shared stage,
+    Only due, available principals move (:func:`~twinning.rules.roster.due_principal`),
+    to the schools :func:`~twinning.rules.roster.headship_schools` allows (shared stage,
     in scope, within max_km). A pinned principal has the pinned school as their one
     option, whatever the rules say [rotation.fixed], as the roster treats pins.
     """
@@ -229,10 +229,10 @@ def add_fixed(hm: HeadshipModel) -> None:
 def add_balance_target(hm: HeadshipModel, inst: Instance) -> None:
     """With ``balance.target`` on: each school's squared deviation from the county mean of
     each indicator a principal counts in, per period, priced as the roster prices it
-    (:func:`solver.rules.balance.balance_targets`), so that a change of headship does not
+    (:func:`twinning.rules.balance.balance_targets`), so that a change of headship does not
     take a small school's backbone principal away unpriced. In the search only: the part's
     own cost stays :func:`headship_cost`, and the roster counts the balance term once."""
-    from solver.rules.balance import balance_targets, changes_of, deviation_cost
+    from twinning.rules.balance import balance_targets, changes_of, deviation_cost
 
     targets = balance_targets(inst)
     schools = {s.id: s for s in inst.schools}

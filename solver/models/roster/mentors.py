@@ -3,16 +3,16 @@ it helps, same subject, 1:1. A bipartite matching, solved exactly as a maximum f
 minimum cost.
 
 Which pairs are allowed is decided once in :func:`mentor_candidates` from the terms of
-:mod:`solver.rules.roster` (young, not older, mentor schools, away, recent pairs), which
+:mod:`twinning.rules.roster` (young, not older, mentor schools, away, recent pairs), which
 the checker uses too; the flow then only picks a maximum 1:1 set among them. A maximum
 matching is maximal, so no free mentor and free mentee that the rules allow are left apart.
 """
 
 from __future__ import annotations
 
-from solver.county.instance import Instance, Staff
-from solver.plan import Membership, Pair
-from solver.rules import roster as rules
+from twinning.county.instance import Instance, Staff
+from twinning.plan import Membership, Pair
+from twinning.rules import roster as rules
 
 
 def mentor_candidates(

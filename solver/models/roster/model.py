@@ -1,9 +1,9 @@
 """The exchange roster as one CP-SAT model over move options.
 
 A move option is (person, host, first period, number of periods, kind); the options
-are generated in :mod:`solver.models.roster.options`, where the eligibility rules
+are generated in :mod:`twinning.models.roster.options`, where the eligibility rules
 apply. The model picks at most one option per person. Constraint families, one unit
-each in :mod:`solver.models.roster.units` (the rule's policy key in brackets):
+each in :mod:`twinning.models.roster.units` (the rule's policy key in brackets):
 
 - one move per person in the horizon [rotation.one_move]; pinned moves kept [rotation.fixed];
 - quota: each advantaged school moves at least ceil(rate x quota-eligible teachers)
@@ -44,9 +44,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.county.instance import Instance
-from solver.models.roster.options import RosterData
-from solver.models.roster.units import (
+from twinning.county.instance import Instance
+from twinning.models.roster.options import RosterData
+from twinning.models.roster.units import (
     RosterModel,
     Usage,
     add_backbone_share,
@@ -65,7 +65,7 @@ from solver.models.roster.units import (
     add_surplus_first,
     add_two_way_share,
 )
-from solver.models.search import (
+from twinning.models.search import (
     STOP,
     ProgressFn,
     SearchInterrupted,
@@ -74,7 +74,7 @@ from solver.models.search import (
     cpsat_callback,
     solve_with_grace,
 )
-from solver.rules.balance import changes_of
+from twinning.rules.balance import changes_of
 
 
 @dataclass

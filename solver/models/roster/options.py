@@ -13,7 +13,7 @@ The eligibility rules are applied here, by not generating an option at all:
 - ``rotation.min_periods``, ``rotation.max_periods``, ``horizon.periods``: how long
   (:func:`spans`).
 
-The option's own cost terms (see :mod:`solver.models.roster.model`) are priced here.
+The option's own cost terms (see :mod:`twinning.models.roster.model`) are priced here.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from solver.county.distances import Distances
-from solver.county.instance import Fixed, Instance, School, Staff
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.models.search import STOP
-from solver.plan import Membership, Move, Pair
-from solver.rules import roster as rules
+from twinning.county.distances import Distances
+from twinning.county.instance import Fixed, Instance, School, Staff
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.models.search import STOP
+from twinning.plan import Membership, Move, Pair
+from twinning.rules import roster as rules
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def swap_subjects(
     last: set[str],
 ) -> set[tuple[str, str]]:
     """(school, subject) where a due teacher could go out but sending one needs one to
-    arrive (:func:`~solver.rules.roster.arrival_needed`): a learner of that subject may go
+    arrive (:func:`~twinning.rules.roster.arrival_needed`): a learner of that subject may go
     there even if it is not the learner's partner or lead school."""
     needed = rules.arrival_needed(inst)
     out: set[tuple[str, str]] = set()

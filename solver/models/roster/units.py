@@ -2,7 +2,7 @@
 
 Each unit adds one constraint family to a :class:`RosterModel` (the CP-SAT model over a
 set of move options, with the index sets the units share). The checker's
-``check_<rule>`` in :mod:`solver.check.roster` verifies the same rule on any plan.
+``check_<rule>`` in :mod:`twinning.check.roster` verifies the same rule on any plan.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.county.instance import Instance
-from solver.county.vocabulary import COUNTY_OR_ABOVE
-from solver.models.roster.options import RosterData
-from solver.models.search import STOP
+from twinning.county.instance import Instance
+from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.models.roster.options import RosterData
+from twinning.models.search import STOP
 
 
 @dataclass
@@ -281,8 +281,8 @@ def balance_terms(
     rm: RosterModel, inst: Instance
 ) -> dict[tuple[str, str, str, int], list[tuple[int, int]]]:
     """(school, stage, indicator, period) -> the options that change its count (+1 at the
-    host, -1 at home) for the balance indicators (:mod:`solver.rules.balance`)."""
-    from solver.rules.balance import changes_of
+    host, -1 at home) for the balance indicators (:mod:`twinning.rules.balance`)."""
+    from twinning.rules.balance import changes_of
 
     schools = {s.id: s for s in inst.schools}
     terms: dict[tuple[str, str, str, int], list[tuple[int, int]]] = defaultdict(list)
@@ -298,13 +298,13 @@ def balance_terms(
 def add_balance_target(rm: RosterModel, inst: Instance, base: Usage) -> None:
     """With ``balance.target`` objective or rule: each school's squared deviation from the
     county mean of each indicator, per period, priced as
-    :func:`solver.rules.balance.balance_targets` says (the variance's numerator, a
+    :func:`twinning.rules.balance.balance_targets` says (the variance's numerator, a
     surrogate of the coefficients). Convex in the count, it is held exactly at every whole
     count by one chord per step of the count's range (what the school could lose, up to
     its outflow limit, and gain, up to its capacity), from where the moves decided before
     (``base``) leave it. Only the schools these options touch are in the model; the
     others' deviations are constants."""
-    from solver.rules.balance import balance_targets, deviation_cost
+    from twinning.rules.balance import balance_targets, deviation_cost
 
     targets = balance_targets(inst)
     data = rm.data
@@ -343,8 +343,8 @@ def chord_cost(model: cp_model.CpModel, expr: Any, lo: int, costs: list[int], na
 def add_balance_minimums(rm: RosterModel, inst: Instance, base: Usage) -> None:
     """[balance.minimums] With ``balance.target = "rule"``: per school, stage, indicator and
     period, the count after every move (changes of headship and moves decided earlier
-    included) at least the school's floor (:func:`solver.rules.balance.floors`)."""
-    from solver.rules.balance import before_counts, floors
+    included) at least the school's floor (:func:`twinning.rules.balance.floors`)."""
+    from twinning.rules.balance import before_counts, floors
 
     floor = floors(inst)
     have = before_counts(inst)

@@ -1,4 +1,4 @@
-"""Alembic environment: run by :func:`solver.registry.store.migrate` on an open connection.
+"""Alembic environment: run by :func:`twinning.registry.store.migrate` on an open connection.
 
 No ``alembic.ini`` is needed: the connection comes in ``config.attributes``. On
 PostgreSQL a transaction-scoped advisory lock makes two planners opening an empty registry
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from solver.registry.schema import metadata
+from twinning.registry.schema import metadata
 
 #: Key of the advisory lock taken while migrating a PostgreSQL registry.
 MIGRATION_LOCK = 18_2025

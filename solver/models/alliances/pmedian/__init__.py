@@ -63,7 +63,7 @@ integer.  HiGHS is imported lazily, only on the fallback path; next to ortools
 
 from __future__ import annotations
 
-from solver.models.alliances.pmedian.driver import solve_pmedian
-from solver.models.alliances.pmedian.problem import PMedianResult
+from twinning.models.alliances.pmedian.driver import solve_pmedian
+from twinning.models.alliances.pmedian.problem import PMedianResult
 
 __all__ = ["PMedianResult", "solve_pmedian"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
+from twinning.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
 
 # Subgradient run per node, warm-started from the parent's multipliers.  On pmed36 a
 # step factor starting at 2 (halved after 10 steps without progress) needed 560-700

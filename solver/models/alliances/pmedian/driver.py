@@ -5,7 +5,7 @@ The heuristic (:mod:`.heuristic`) gives an incumbent, the Lagrangian bound
 the Lagrangian branch and bound (:mod:`.branch`) closes what is left; the radius MIP
 (:mod:`.radius`) takes over only when there is no incumbent.  This module decides when a
 stage is needed, how the bounds combine and what the result says; the method and the
-measurements behind it are in the docstring of :mod:`solver.models.alliances.pmedian`.
+measurements behind it are in the docstring of :mod:`twinning.models.alliances.pmedian`.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from solver.models.alliances.pmedian.branch import _branch_and_bound
-from solver.models.alliances.pmedian.heuristic import (
+from twinning.models.alliances.pmedian.branch import _branch_and_bound
+from twinning.models.alliances.pmedian.heuristic import (
     _greedy,
     _heuristic_cost,
     _local_search,
     _perturb,
 )
-from solver.models.alliances.pmedian.lagrangian import _lagrangian, _reduced_cost_fixing
-from solver.models.alliances.pmedian.problem import (
+from twinning.models.alliances.pmedian.lagrangian import _lagrangian, _reduced_cost_fixing
+from twinning.models.alliances.pmedian.problem import (
     BoolArray,
     FloatArray,
     PMedianResult,
@@ -32,7 +32,7 @@ from solver.models.alliances.pmedian.problem import (
     _result,
     _validate,
 )
-from solver.models.alliances.pmedian.radius import (
+from twinning.models.alliances.pmedian.radius import (
     _fits,
     _MipOutcome,
     _radius_model,
@@ -62,7 +62,7 @@ def solve_pmedian(
     always served by itself.  The method (heuristic, Lagrangian reduced-cost fixing,
     Lagrangian branch and bound; a HiGHS radius MIP when the heuristic finds no
     solution) is described in the docstring of
-    :mod:`solver.models.alliances.pmedian`.
+    :mod:`twinning.models.alliances.pmedian`.
 
     Parameters
     ----------

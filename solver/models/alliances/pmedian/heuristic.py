@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
+from twinning.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
 
 
 def _heuristic_cost(inst: _Instance) -> FloatArray:

@@ -6,7 +6,7 @@ LP bound of the classical formulation in vectorised iterations of O(n m).  The
 reduced costs of the best multipliers then close columns, force columns open and cap
 the cost at which each client can be served in an improving solution.  The
 measurements behind this choice are in the docstring of
-:mod:`solver.models.alliances.pmedian`.
+:mod:`twinning.models.alliances.pmedian`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
+from twinning.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
 
 # Subgradient schedule (Beasley 1993): the step factor starts at 2 and is halved after
 # this many iterations without improving the best bound; the search stops below the

@@ -4,7 +4,7 @@ formulation as a HiGHS MIP.
 Used only when the heuristic found no open set serving every client (forbidden
 pairs); with an incumbent the Lagrangian branch and bound (:mod:`.branch`) runs
 instead, being much faster on the OR-Library instances (see the docstring of
-:mod:`solver.models.alliances.pmedian`).  One variable per client and *distinct*
+:mod:`twinning.models.alliances.pmedian`).  One variable per client and *distinct*
 distance level below the client's cap, with Elloumi's chained covering rows
 (Elloumi 2010; Cornuejols, Nemhauser and Wolsey 1980; Garcia, Labbe and Marin 2011),
 solved by HiGHS, warm-started when the caller passes an open set that fits.  Why
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
+from twinning.models.alliances.pmedian.problem import BoolArray, FloatArray, IntArray, _Instance
 
 
 @dataclass
