@@ -44,6 +44,7 @@ from twinning.io.labels import Lang, console
 from twinning.io.readers import InputWarning, expand_instances, load_instance
 from twinning.io.tabular import Table as Rows
 from twinning.io.tabular import csv_bytes
+from twinning.messages import render
 from twinning.models.search import STOP
 from twinning.plan import PART_ORDER, Plan
 from twinning.report.html import render_html
@@ -399,7 +400,7 @@ def _say_added_parts(
 def _print_missed(result: Any, lang: Lang = "en") -> None:
     """Every rule the plan misses, with every school or person and the amount."""
     messages = [
-        f"{labels.part_name(name, lang)}: {p.message}"
+        f"{labels.part_name(name, lang)}: {render(p.message, lang)}"
         for name, p in result.parts.items()
         if p.message
     ]
@@ -515,7 +516,7 @@ class _Live:
         e, lang = self.last, self.lang
         parts = [labels.part_name(e.part, lang) if e is not None else console("starting", lang)]
         if e is not None and e.step:
-            parts.append(labels.progress_step(e.step, lang))
+            parts.append(render(e.step, lang))
         if e is not None and e.gap is not None:
             parts.append(console("gap", lang, gap=f"{e.gap:.2%}"))
         parts.append(console("seconds", lang, s=f"{time.monotonic() - self.start:.1f}"))
@@ -585,7 +586,7 @@ def _print_summary(result: Any, lang: Lang = "en") -> None:
             _fmt(part.bound),
             gap,
             f"{part.wall_time:.2f}",
-            part.method,
+            render(part.method, lang) if part.method else "",
         )
     out_console.print(table)
     for name, part in result.parts.items():
@@ -659,7 +660,9 @@ def validate(
     if any(v.rule == "plan.instance" for v in report.violations):
         _fail(f"{plan}: " + report.violations[0].message, lang=said)
     for w in report.warnings:
-        err_console.print(f"[yellow]{console('warning', said)}[/] {escape(w)}", soft_wrap=True)
+        err_console.print(
+            f"[yellow]{console('warning', said)}[/] {escape(w.text(said))}", soft_wrap=True
+        )
     for v in report.violations:
         text = str(v) if said != "zh" else f"{labels.rule_name(v.rule, said)} {v}"
         out_console.print(f"[red]{console('violation', said)}[/] {escape(text)}", soft_wrap=True)

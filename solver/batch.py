@@ -22,6 +22,7 @@ from twinning.errors import InputError
 from twinning.explain import with_policy
 from twinning.io.files import replace_folder
 from twinning.io.readers import load_instance
+from twinning.messages import render
 from twinning.report.outputs import result_files
 from twinning.solving import solve
 
@@ -101,7 +102,7 @@ def solve_one(
         row.objective = result.objective
         row.gap = None if result.gap is None else round(result.gap, 6)
         row.violations = len(report.violations)
-        messages = [p.message for p in result.parts.values() if p.message]
+        messages = [render(p.message, inst.lang) for p in result.parts.values() if p.message]
         if result.status in ("infeasible", "unknown"):
             row.error = "; ".join(messages) or f"status {result.status}"
         if out_dir is not None:

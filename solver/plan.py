@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
@@ -14,6 +14,7 @@ from twinning.io import labels
 from twinning.io.files import atomic_write, replace_folder
 from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
 from twinning.io.workbook import workbook_bytes
+from twinning.messages import Msg
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 PART_ORDER = ("pairs", "alliances", "roster", "itinerant", "outreach")
@@ -28,6 +29,11 @@ class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _plain_text(value: Any) -> Any:
+    """A sentence written by an earlier version (plan version 1), kept as it was written."""
+    return Msg(code="text", params={"text": value}) if isinstance(value, str) else value
+
+
 class Pair(_Item):
     """One twinning pair (结对帮扶)."""
 
@@ -37,8 +43,10 @@ class Pair(_Item):
     complementarity: int = Field(
         description="Helper strength (surplus + backbone) against helped shortages."
     )
-    why: str = Field(description="The needs this pair answers, in words.")
+    why: Msg = Field(description="The needs this pair answers (a message of the catalogue).")
     fixed: bool = Field(False, description="Pinned in the instance.")
+
+    _why = field_validator("why", mode="before")(_plain_text)
 
 
 class Membership(_Item):
@@ -119,7 +127,9 @@ class Hire(_Item):
     school: str
     subject: str
     count: int = Field(ge=1)
-    reason: str = Field(description="Why here, in words (the shortage it fills).")
+    reason: Msg = Field(description="Why here: the shortage it fills (a message).")
+
+    _reason = field_validator("reason", mode="before")(_plain_text)
 
 
 class Unpaired(_Item):
@@ -127,7 +137,9 @@ class Unpaired(_Item):
 
     school: str
     reason: UnpairedReason
-    detail: str
+    detail: Msg = Field(description="The reason in detail (a message of the catalogue).")
+
+    _detail = field_validator("detail", mode="before")(_plain_text)
 
 
 class OutreachVisit(_Item):

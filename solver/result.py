@@ -8,11 +8,12 @@ them into one :class:`Result` around the :class:`~twinning.plan.Plan`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from twinning.check.report import Violation
+from twinning.messages import Msg
 from twinning.plan import (
     CircuitVisit,
     Hire,
@@ -196,12 +197,24 @@ class PartResult(BaseModel):
     objective: int | None = Field(None, description="Cost of the plan found (lower is better).")
     bound: float | None = Field(None, description="Best proven lower bound on the cost.")
     gap: float | None = Field(None, description="(objective - bound) / max(1, objective).")
-    method: str = Field("", description="Engine that solved it and how optimality was proved.")
+    method: Msg | None = Field(
+        None, description="Engine that solved it and how optimality was proved (a message)."
+    )
     wall_time: float = 0.0
     terms: dict[str, float] = Field(
         default_factory=dict, description="Each cost term before weighting."
     )
-    message: str = ""
+    message: Msg | None = Field(
+        None, description="What the part has to say: every school and amount it misses."
+    )
+
+    @field_validator("method", "message", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        # A sentence of an earlier version's summary kept as it was written.
+        if isinstance(value, str):
+            return Msg(code="text", params={"text": value}) if value else None
+        return value
 
 
 class PairsResult(PartResult):

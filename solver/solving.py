@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from twinning.check import validate
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
+from twinning.messages import msg
 from twinning.models.alliances import solve_alliances
 from twinning.models.itinerant import solve_itinerant
 from twinning.models.outreach import solve_outreach
@@ -250,7 +251,7 @@ def solve(
             remaining = time_limit  # never read the clock: each part its deterministic limit
         ctx.settings = replace(base, time_limit=remaining)
         if progress is not None:
-            progress(Progress(name, "started"))
+            progress(Progress(name, msg("progress.started")))
         if pinned is not None and name in PINNED_PARTS:
             solution = _run_pinned(ctx, name, pinned)
         else:
@@ -261,7 +262,7 @@ def solve(
             objectives[name] = solution.objective
         if progress is not None:
             r = solution.result
-            progress(Progress(name, f"done: {r.status}", r.objective, r.bound))
+            progress(Progress(name, msg("progress.done", status=r.status), r.objective, r.bound))
         if on_part is not None:
             on_part(_result(inst, order, ctx.plan, results, objectives, start, check=False))
     return _result(inst, order, ctx.plan, results, objectives, start, check=True)
@@ -329,7 +330,7 @@ def _run_pinned(ctx: SolveContext, name: str, pinned: Instance) -> PartSolution:
     solution.objective = mine
     solution.result = solution.result.model_copy(
         update={
-            "method": solution.result.method + "; the baseline's rows pinned where they hold",
+            "method": msg("method.baseline_pinned", method=solution.result.method),
             "status": "feasible",
             "objective": mine.value if mine is not None else solution.result.objective,
             "bound": None,

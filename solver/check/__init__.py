@@ -51,7 +51,7 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
         if plan.instance != inst.name:
             v.append(made_for)
             return report  # another county: one clear message, not a violation per row
-        report.warnings.append(made_for.message)
+        report.warnings.append(made_for.msg)
     dist = Distances(inst)
     if "pairs" in plan.parts:
         pf = pair_facts(inst, plan, dist)

@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
 
+from pydantic import BaseModel, Field, model_validator
+
+from twinning.messages import Lang, Msg, render
 from twinning.plan import PartObjective
 from twinning.rules.balance import Balance
 
 
 class Violation(BaseModel):
-    """One broken rule: which rule, where, by how much."""
+    """One broken rule: which rule, where, by how much, and what is wrong (a message of
+    the catalogue: a code and its parameters, rendered in the reader's language)."""
 
     rule: str = Field(description="The rule's name, as the policy key or plan field.")
     where: list[str] = Field(description="Schools or staff concerned.")
     amount: float | None = Field(None, description="By how much, in the rule's unit.")
-    message: str
+    code: str = Field(description="What is wrong: a code of the message catalogue.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The code's parameters.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_message(cls, data: Any) -> Any:
+        # A violation written with a plain sentence (older summaries) keeps it as text.
+        if isinstance(data, dict) and "message" in data and "code" not in data:
+            data = {k: v for k, v in data.items() if k != "message"}
+            data.update(code="text", params={"text": str(data.get("message", ""))})
+        return data
+
+    @property
+    def msg(self) -> Msg:
+        return Msg(code=self.code, params=self.params)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English."""
+        return render(self.msg, "en")
+
+    def text(self, lang: Lang | str = "en") -> str:
+        """What is wrong, in ``lang``."""
+        return render(self.msg, lang)
+
+    def line(self, lang: Lang | str = "en") -> str:
+        """``[rule] where: what (by amount)`` in ``lang``."""
+        if lang == "zh":
+            amount = f"（差 {self.amount:g}）" if self.amount is not None else ""
+            return f"[{self.rule}] {'、'.join(self.where)}：{self.text(lang)}{amount}"
+        amount = f" (by {self.amount:g})" if self.amount is not None else ""
+        return f"[{self.rule}] {', '.join(self.where)}: {self.text(lang)}{amount}"
 
     def __str__(self) -> str:
-        amount = f" (by {self.amount:g})" if self.amount is not None else ""
-        return f"[{self.rule}] {', '.join(self.where)}: {self.message}{amount}"
+        return self.line("en")
 
 
 class RosterRecount(BaseModel):
@@ -42,7 +76,7 @@ class ValidationReport(BaseModel):
     kpis: dict[str, RosterRecount] = Field(
         default_factory=dict, description="KPIs recomputed from the plan, per part."
     )
-    warnings: list[str] = Field(
+    warnings: list[Msg] = Field(
         default_factory=list, description="Things to know that break no rule."
     )
     balance: Balance | None = Field(

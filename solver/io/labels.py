@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from twinning.io.headers import OUTPUT_HEADERS_ZH
 from twinning.io.tabular import Cell, Table
+from twinning.messages import Msg, render
 
 Lang = str  # "en" or "zh"
 
@@ -274,13 +275,21 @@ def localise(table: str, rows: Table, lang: Lang) -> Table:
     stays as written: a half-translated cell would be worse than an English one.
     """
     if lang != "zh":
-        return rows
+        return Table(
+            list(rows.columns),
+            [
+                {c: render(v, lang) if isinstance(v, Msg) else v for c, v in row.items()}
+                for row in rows.rows
+            ],
+        )
     out = []
     for row in rows.rows:
         new: dict[str, Cell] = {}
         for column in rows.columns:
             cell = row.get(column)
-            if column == "why" and isinstance(cell, str):
+            if isinstance(cell, Msg):
+                new[column] = render(cell, lang)
+            elif column == "why" and isinstance(cell, str):
                 new[column] = pair_why(cell, lang)
             elif column in SENTENCE_COLUMNS.get(table, ()) and isinstance(cell, str):
                 new[column] = sentence(str(value(column, cell, lang)), lang)

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from twinning.messages import Msg
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -23,7 +25,7 @@ class Progress:
     """
 
     part: str
-    step: str = ""
+    step: Msg | None = None
     objective: float | None = None
     bound: float | None = None
     solutions: int = 0
@@ -103,7 +105,7 @@ def configure(
 
 
 def cpsat_callback(
-    part: str, progress: ProgressFn | None, step: str = "", *, always: bool = False
+    part: str, progress: ProgressFn | None, step: Msg | None = None, *, always: bool = False
 ) -> Any:
     """A CP-SAT solution callback that reports each improving solution (or None, when
     there is nothing to report and ``always`` is off); see also :func:`solve_with_grace`."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from twinning.messages import msg
 from twinning.models.alliances.data import AlliancesData, IntArray
 from twinning.models.alliances.pmedian import solve_pmedian
 from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
@@ -198,7 +199,9 @@ def solve_alliances_cpsat(
             model.add_hint(var, int(hint[i]) == k)
     solver = cp_model.CpSolver()
     configure(solver, settings, time_limit=None if time_limit is None else max(0.5, time_limit))
-    st = STOP.run(solver, model, cpsat_callback("alliances", settings.progress, "groups"))
+    st = STOP.run(
+        solver, model, cpsat_callback("alliances", settings.progress, msg("progress.groups"))
+    )
     method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"

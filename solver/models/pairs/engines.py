@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from twinning.messages import msg
 from twinning.models.pairs.data import IntArray, PairsData
 from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
 
@@ -138,7 +139,9 @@ def solve_cpsat(
             model.add_hint(x[a], 1)
     model.maximize(count_expr)
     deadline = start + settings.time_limit
-    st = STOP.run(solver, model, cpsat_callback("pairs", settings.progress, "most pairs"))
+    st = STOP.run(
+        solver, model, cpsat_callback("pairs", settings.progress, msg("progress.most_pairs"))
+    )
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return EngineOutcome(
@@ -157,7 +160,9 @@ def solve_cpsat(
     empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
     model.minimize(cost + min_weight * (empty - sum(filled)))
     configure(solver, settings, deadline - time.perf_counter(), **big)
-    st2 = STOP.run(solver, model, cpsat_callback("pairs", settings.progress, "least cost"))
+    st2 = STOP.run(
+        solver, model, cpsat_callback("pairs", settings.progress, msg("progress.least_cost"))
+    )
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = np.array(
             [a for a in range(data.n_arcs) if solver.boolean_value(x[a])], dtype=np.int64

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from twinning.county.instance import Instance
 from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.messages import msg
 from twinning.models.roster.model import RosterOutcome, solve_options, usage_of
 from twinning.models.roster.options import RosterData
 from twinning.models.roster.units import Usage
@@ -436,7 +437,11 @@ def _solve_parts(
         part = parts[k]
         limit = max(1.0, budget * threads * len(part) / total)
         # A second or third round re-solves the groups under new prices: said so.
-        step = f"group {k + 1} of {len(parts)}" + (f", round {round_ + 1}" if round_ else "")
+        step = (
+            msg("progress.group_round", k=k + 1, n=len(parts), round=round_ + 1)
+            if round_
+            else msg("progress.group", k=k + 1, n=len(parts))
+        )
         out = solve_options(
             inst,
             data,
@@ -452,7 +457,9 @@ def _solve_parts(
             shift = out.offset  # the group's share of the whole cost: its gap as searched
             value = None if out.objective is None else out.objective + shift
             bound = None if out.bound is None else out.bound + shift
-            settings.progress(Progress("roster", f"{step} done", value, bound))
+            settings.progress(
+                Progress("roster", msg("progress.step_done", step=step), value, bound)
+            )
         return out
 
     if threads == 1:  # deterministic runs stay deterministic: each part has its own limit

@@ -43,6 +43,7 @@ from ortools.sat.python import cp_model
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, Staff
+from twinning.messages import msg
 from twinning.models.roster.units import chord_cost
 from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
 from twinning.plan import Membership, Move, Pair
@@ -313,7 +314,9 @@ def solve_headship(
     solver = cp_model.CpSolver()
     configure(solver, settings)
     method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
-    st = STOP.run(solver, hm.model, cpsat_callback("roster", settings.progress, "headship"))
+    st = STOP.run(
+        solver, hm.model, cpsat_callback("roster", settings.progress, msg("progress.headship"))
+    )
     due_ids = sorted(data.principals[k].id for k in data.due)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return HeadshipOutcome(

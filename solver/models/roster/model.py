@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from twinning.county.instance import Instance
+from twinning.messages import Msg
 from twinning.models.roster.options import RosterData
 from twinning.models.roster.units import (
     RosterModel,
@@ -196,7 +197,7 @@ def solve_options(
     base: Usage | None = None,
     soft_quota: int | None = None,
     progress: ProgressFn | None = None,
-    step: str = "",
+    step: Msg | None = None,
     grace: float = 0.0,
 ) -> RosterOutcome:
     """Build the model over a subset of options (see :func:`build_model`) and search it for
