@@ -22,7 +22,8 @@ from twinning.result import Result
 
 if TYPE_CHECKING:
     from twinning.batch import BatchRow, solve_many
-    from twinning.explain import explain_infeasible, with_policy
+    from twinning.county.instance import with_policy
+    from twinning.explain import explain_infeasible
     from twinning.solving import parse_parts, solve
 
 __version__ = "0.1.0"
@@ -34,7 +35,7 @@ _SOLVING = {
     "solve_many": "twinning.batch",
     "BatchRow": "twinning.batch",
     "explain_infeasible": "twinning.explain",
-    "with_policy": "twinning.explain",
+    "with_policy": "twinning.county.instance",
 }
 
 

@@ -17,9 +17,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from twinning.check import validate
-from twinning.county.instance import Instance
+from twinning.county.instance import Instance, with_policy
 from twinning.errors import InputError
-from twinning.explain import with_policy
 from twinning.io.files import replace_folder
 from twinning.io.readers import load_instance
 from twinning.messages import render

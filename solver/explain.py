@@ -23,12 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from twinning.county.instance import Instance
-from twinning.county.policy import with_settings
+from twinning.county.instance import Instance, with_policy
 from twinning.plan import PART_ORDER, Plan
 from twinning.rules.roster import host_capacity
 
-__all__ = ["Explanation", "Repair", "explain_infeasible", "with_policy"]
+__all__ = ["Explanation", "Repair", "explain_infeasible"]
 
 #: Host capacity that never binds (people a school takes per period).
 NO_LIMIT = 100_000
@@ -42,13 +41,6 @@ class Rule:
     off: Callable[[Instance], Instance]
     #: values to try, nearest the planner's first (None: only on and off)
     ladder: Callable[[Instance], list[Any]] | None = None
-
-
-def with_policy(inst: Instance, settings: dict[str, Any]) -> Instance:
-    """The instance with dotted policy keys set (see :func:`with_settings`)."""
-    if not settings:
-        return inst
-    return inst.model_copy(update={"policy": with_settings(inst.policy, settings)})
 
 
 def _setting(key: str, value: Any) -> Callable[[Instance], Instance]:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinning.check import validate
-from twinning.county.instance import Instance
-from twinning.explain import with_policy
+from twinning.county.instance import Instance, with_policy
 from twinning.models.roster.balance_bound import plan_bounds
 from twinning.result import Result, RosterKpis
 
@@ -82,7 +81,10 @@ def frontier(
         if "roster" in result.parts:
             # the bounds depend on the pairs and alliances (the rotation rules are the
             # same at every point): computed once per distinct pairs and alliances
-            given = (tuple(result.plan.pairs), tuple(result.plan.alliances))
+            given = (
+                tuple((p.helper, p.helped) for p in result.plan.pairs),
+                tuple((m.alliance, m.lead, m.member) for m in result.plan.alliances),
+            )
             if given not in bounds:
                 bounds[given] = plan_bounds(point_inst, result.plan)
             for (ind, stage), bound in bounds[given].items():

@@ -117,7 +117,7 @@ def test_the_summary_and_the_checker_agree_on_every_figure() -> None:
 
 
 def test_the_deviation_term_counted_by_hand() -> None:
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
     from twinning.rules.balance import balance_deviation
 
     inst = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
@@ -134,7 +134,7 @@ def test_the_deviation_term_counted_by_hand() -> None:
 def test_balance_as_an_objective_lowers_the_coefficients_and_is_recounted() -> None:
     from tests.conftest import INSTANCES
     from twinning import load_instance
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
 
     inst = load_instance(INSTANCES / "demo-county")
     parts = "pairs,alliances,roster"
@@ -167,7 +167,7 @@ def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
     from tests.conftest import INSTANCES
     from twinning import load_instance
     from twinning.cli.main import app
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
     from twinning.plan import Plan as PlanDoc
 
     out = Path(str(tmp_path)) / "frontier"
@@ -199,7 +199,7 @@ def test_frontier_writes_a_valid_plan_per_point(tmp_path: object) -> None:
 
 
 def ruled(**extra: object) -> object:
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
 
     return with_policy(two_schools(**extra), {"balance.target": "rule"})  # type: ignore[arg-type]
 
@@ -224,7 +224,7 @@ def roster_plan(moves: list[Move]) -> Plan:
 
 def test_balance_thresholds_feasible() -> None:
     from twinning.check.balance import check_balance_thresholds
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
 
     base = two_schools()
     staff = [*base.staff, teacher("b2", "B", "美术", education="secondary")]  # type: ignore[attr-defined]
@@ -246,7 +246,7 @@ def test_balance_thresholds_infeasible() -> None:
     }
     assert {v.amount for v in found} == {0.5}
     # the same plan is fine when the target is only an objective
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
 
     aimed = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
     assert check_balance_thresholds(aimed, roster_plan([])) == []
@@ -328,7 +328,7 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
     every plan of the objective stays above the bound."""
     from tests.conftest import INSTANCES
     from twinning import load_instance
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
     from twinning.models.roster.balance_bound import plan_bounds
 
     inst = with_policy(load_instance(INSTANCES / "demo-county"), {"balance.target": "rule"})
@@ -349,7 +349,7 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
 
 
 def test_indicator_weights_scale_their_deviations_only() -> None:
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
     from twinning.rules.balance import balance_deviation
 
     plain = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
@@ -390,7 +390,7 @@ def test_a_rule_proven_missed_stays_infeasible_beside_the_balance_rule(tmp_path:
 
     from twinning import load_instance
     from twinning.cli.main import app
-    from twinning.explain import with_policy
+    from twinning.county.instance import with_policy
 
     folder = Path(str(tmp_path)) / "g"
     args = ["generate", "--schools", "12", "--staff", "400", "--seed", "5", "-o", str(folder)]

@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 from tests.test_roster_rules import base
 from twinning import solve, validate
 from twinning.cli.main import app
+from twinning.county.instance import with_policy
 from twinning.county.policy import Policy, SettingError, parse_setting, with_settings
-from twinning.explain import explain_infeasible, move_reasons, plan_changes, with_policy
+from twinning.explain import explain_infeasible, move_reasons, plan_changes
 from twinning.io.export import save_instance
+from twinning.messages import render
 
 runner = CliRunner()
 
@@ -204,4 +206,4 @@ def test_a_re_plan_changes_only_what_the_new_fact_forces() -> None:
         (m.staff, m.to_school) for m in again.plan.roster
     }
     assert len(kept) >= len(first.plan.roster) - 1
-    assert "baseline's rows pinned" in again.parts["pairs"].method
+    assert "baseline's rows pinned" in render(again.parts["pairs"].method, "en")

@@ -28,8 +28,7 @@ from alembic.runtime.migration import MigrationContext
 
 from tests.conftest import INSTANCES
 from twinning import Plan, load_instance, solve
-from twinning.county.instance import HistoryEntry, Instance
-from twinning.explain import with_policy
+from twinning.county.instance import HistoryEntry, Instance, with_policy
 from twinning.registry import (
     AdoptionRefused,
     RegistryError,

@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from twinning.county.policy import Policy
+from twinning.county.policy import Policy, with_settings
 from twinning.county.vocabulary import (
     ALIASES,
     COUNTY_OR_ABOVE,
@@ -460,3 +460,11 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
                 InputProblem(src.policy_file, "key alliances.leads: unknown school", value=lead)
             )
     return problems
+
+
+def with_policy(inst: Instance, settings: dict[str, Any]) -> Instance:
+    """The instance with dotted policy keys set (``{"rotation.rate": 0.12}``), checked as
+    policy.toml is (:func:`twinning.county.policy.with_settings`)."""
+    if not settings:
+        return inst
+    return inst.model_copy(update={"policy": with_settings(inst.policy, settings)})

@@ -1,7 +1,7 @@
 """Every sentence a planner can read, as data: a code and its parameters.
 
-A message is a :class:`Msg`: a code (``"check.rotation.one_move"``) and the values that
-vary (``{"staff": "S0001-003", "n": 2}``). It is kept as data everywhere (in ``plan.json``,
+A message is a :class:`Msg`: a code (``progress.group``) and the values that vary
+(``{"k": 2, "n": 8}``). It is kept as data everywhere (in ``plan.json``,
 ``summary.json``, a violation, a part's result) and rendered only when shown, in the
 planner's language, by one catalogue (:data:`CATALOGUE`): each code has an English and a
 Chinese template. Nothing is written as prose and translated back.
@@ -60,7 +60,7 @@ class Msg(BaseModel):
 
 
 def msg(code: str, /, **params: Any) -> Msg:
-    """A message: ``msg("check.rotation.one_move", staff=sid, n=2)``."""
+    """A message: a code and its parameters as keywords (``k=2, n=8``)."""
     return Msg(code=code, params=params)
 
 
@@ -174,6 +174,13 @@ class _Formatter(string.Formatter):
         return word(code, self.lang) if code in CATALOGUE else str(value)
 
 
+def kpi_label(part: str, kpi: str, lang: Lang | str) -> str:
+    """A figure's label: the part's own (``kpi.itinerant.teachers_used``, 走教教师数) where
+    two parts count different things under one name, else the shared one."""
+    own = f"kpi.{part}.{kpi}"
+    return word(own if own in CATALOGUE else f"kpi.{kpi}", lang)
+
+
 def value_word(field: str, value: Any, lang: Lang | str) -> Any:
     """A cell's value in the planner's language: a word of the field's vocabulary
     (``teacher`` / 教师), a boolean (是/否, yes/no), else the value as it is."""
@@ -196,6 +203,7 @@ __all__ = [
     "Msg",
     "as_msg",
     "joined",
+    "kpi_label",
     "language",
     "msg",
     "render",

@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from twinning import Plan, load_instance
-from twinning.explain import with_policy
+from twinning.county.instance import with_policy
 from twinning.registry import adoption_records, merge_registry, registry_url, row_counts
 from twinning.registry.store import MOVE_KINDS, PAUSE_ENV
 
