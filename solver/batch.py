@@ -16,14 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from twinning.check import validate
 from twinning.county.instance import Instance, with_policy
 from twinning.errors import InputError
 from twinning.io.files import replace_folder
 from twinning.io.readers import load_instance
 from twinning.messages import render
-from twinning.report.outputs import result_files
+from twinning.outputs import result_files
 from twinning.solving import solve
+from twinning.validation import validate
 
 INSTANCE_SUFFIXES = (".json", ".yaml", ".yml", ".xlsx")
 

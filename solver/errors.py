@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from twinning.messages import Msg, render
+
 Lang = Literal["en", "zh"]
 
 
@@ -78,3 +80,22 @@ class InputError(Exception):
         if more > 0:
             lines.append(f"……另有 {more} 个问题" if zh else f"... and {more} more problems")
         return "\n".join(lines)
+
+
+class UsageError(Exception):
+    """Bad usage of a command or of the library (an unknown part, a time limit that is not
+    a positive number): the caller's mistake, said as a message of the catalogue, exit 2."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.msg = message
+
+    @classmethod
+    def of(cls, code: str, /, **params: object) -> UsageError:
+        return cls(Msg(code=code, params=params))
+
+    def text(self, lang: str = "en") -> str:
+        return render(self.msg, lang)
+
+    def __str__(self) -> str:
+        return render(self.msg, "en")

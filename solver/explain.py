@@ -467,7 +467,7 @@ def _repair_capacity(inst: Instance, ok: _Oracle) -> Repair | None:
     no host limit, let the checker say which hosts that plan overfills against the
     planner's capacities and by how much, and raise those schools by that much; the
     repair holds when a solve with those capacities keeps every rule."""
-    from twinning.check import validate
+    from twinning.validation import validate
 
     result = ok.solve(_no_host_capacity(inst))
     if result is None or result.parts[ok.part].status not in ("optimal", "feasible"):
@@ -729,7 +729,7 @@ def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
     """Every pair, alliance membership and roster line that differs from the baseline. A
     baseline line the new facts rule out says which rule (the checker's finding on the
     baseline against this instance); the others follow from those changes."""
-    from twinning.check import validate
+    from twinning.validation import validate
 
     broken: dict[str, list[str]] = defaultdict(list)  # staff or school -> messages
     for v in validate(inst, baseline).violations:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from twinning.check import validate
 from twinning.county.instance import Instance, with_policy
 from twinning.models.roster.balance_bound import plan_bounds
 from twinning.result import Result, RosterKpis
+from twinning.validation import validate
 
 __all__ = ["FrontierPoint", "best_bounds", "frontier", "weights"]
 

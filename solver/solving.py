@@ -4,148 +4,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from twinning.check import validate
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
+from twinning.errors import UsageError
 from twinning.messages import msg
-from twinning.models.alliances import solve_alliances
-from twinning.models.itinerant import solve_itinerant
-from twinning.models.outreach import solve_outreach
-from twinning.models.pairs import solve_pairs
-from twinning.models.roster import solve_roster
-from twinning.models.search import STOP, Progress, ProgressFn, SearchSettings
-from twinning.plan import PART_ORDER, PartObjective, Plan
+from twinning.models.search import STOP, Progress, ProgressFn, SearchSettings, SolveContext
+from twinning.parts import PART_ORDER, PARTS, asked_parts, parse_parts
+from twinning.plan import PartObjective, Plan
 from twinning.result import (
-    AlliancesResult,
     AlliancesSolution,
-    ItinerantResult,
-    OutreachResult,
-    PairsResult,
     PairsSolution,
     PartResult,
     PartSolution,
     Result,
-    RosterResult,
     gap_of,
     worst_status,
 )
 from twinning.rules.balance import balance_of
+from twinning.validation import validate
 
 BACKENDS = ("cpsat", "pulp", "pulp-highs")
 
-
-@dataclass
-class SolveContext:
-    """What a part is solved with: the county, the plan so far, the search settings."""
-
-    inst: Instance
-    plan: Plan
-    settings: SearchSettings
-    backend: str
-    dist: Distances
-    baseline: Plan | None = None
-
-
-@dataclass(frozen=True)
-class Part:
-    """A part of the plan: how to solve it, and the parts it builds on."""
-
-    name: str
-    run: Callable[[SolveContext], PartSolution]
-    needs: Callable[[Instance], tuple[str, ...]]
-
-
-def _pairs(ctx: SolveContext) -> PartSolution:
-    return solve_pairs(ctx.inst, backend=ctx.backend, settings=ctx.settings, dist=ctx.dist)
-
-
-def _alliances(ctx: SolveContext) -> PartSolution:
-    return solve_alliances(ctx.inst, backend=ctx.backend, settings=ctx.settings, dist=ctx.dist)
-
-
-def _roster(ctx: SolveContext) -> PartSolution:
-    return solve_roster(
-        ctx.inst,
-        ctx.plan.pairs,
-        ctx.plan.alliances,
-        settings=ctx.settings,
-        dist=ctx.dist,
-        baseline=ctx.baseline.roster if ctx.baseline is not None else None,
-    )
-
-
-def _itinerant(ctx: SolveContext) -> PartSolution:
-    return solve_itinerant(ctx.inst, ctx.plan, settings=ctx.settings, dist=ctx.dist)
-
-
-def _roster_needs(inst: Instance) -> tuple[str, ...]:
-    # The roster builds on the pairs (mentors, the pair scope) and, with alliance scope,
-    # on the alliances.
-    return ("pairs", "alliances") if inst.policy.rotation.scope == "alliance" else ("pairs",)
-
-
-def _outreach(ctx: SolveContext) -> PartSolution:
-    return solve_outreach(ctx.inst, ctx.plan, settings=ctx.settings, dist=ctx.dist)
-
-
-def _outreach_needs(inst: Instance) -> tuple[str, ...]:
-    # Visits prefer the pair helper and the alliance (when the policy draws alliances);
-    # 跟岗 goes to the helper school. The roster is not required: when it is planned
-    # (before outreach), staff it takes away that semester neither visit nor shadow.
-    a = inst.policy.alliances
-    drawn = a.groups is not None or a.groups_per_region is not None or bool(a.leads)
-    drawn = drawn or any(f.kind == "alliance" for f in inst.fixed)
-    return ("pairs", "alliances") if drawn else ("pairs",)
-
-
-#: The parts this version can plan, in planning order.
-PARTS: dict[str, Part] = {
-    "pairs": Part("pairs", _pairs, lambda inst: ()),
-    "alliances": Part("alliances", _alliances, lambda inst: ()),
-    "roster": Part("roster", _roster, _roster_needs),
-    # Circuits fill what the roster leaves when it is planned (else every shortage).
-    "itinerant": Part("itinerant", _itinerant, lambda inst: ()),
-    "outreach": Part("outreach", _outreach, _outreach_needs),
-}
-AVAILABLE_PARTS: tuple[str, ...] = tuple(PARTS)
-#: Each part's result type (a part taken from a given plan is reported with it).
-PARTS_RESULT: dict[str, type[PartResult]] = {
-    "pairs": PairsResult,
-    "alliances": AlliancesResult,
-    "roster": RosterResult,
-    "itinerant": ItinerantResult,
-    "outreach": OutreachResult,
-}
-
-
-def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None) -> list[str]:
-    """Normalise a parts argument ("pairs,alliances" or a set) into planning order, with
-    the parts they build on added."""
-    if parts is None:
-        return list(AVAILABLE_PARTS)
-    if isinstance(parts, str):
-        parts = [p for p in parts.replace(" ", "").split(",") if p]
-    wanted = set(parts)
-    unknown = wanted - set(PART_ORDER)
-    if unknown:
-        raise ValueError(
-            f"unknown part(s): {', '.join(sorted(unknown))}; choose from {', '.join(PART_ORDER)}"
-        )
-    missing = wanted - set(AVAILABLE_PARTS)
-    if missing:
-        raise ValueError(f"part(s) not available in this version: {', '.join(sorted(missing))}")
-    if not wanted:
-        raise ValueError("no part to plan")
-    if inst is not None:
-        for name in list(wanted):
-            wanted.update(PARTS[name].needs(inst))
-    elif "roster" in wanted:
-        wanted.add("pairs")
-    if inst is None and "outreach" in wanted:
-        wanted.update(("pairs", "alliances"))
-    return [p for p in PART_ORDER if p in wanted]
+#: Kept for callers of earlier versions: the parts, in planning order.
+AVAILABLE_PARTS: tuple[str, ...] = PART_ORDER
 
 
 def solve(
@@ -202,7 +85,7 @@ def solve(
         Never raises for an infeasible or timed-out solve: the status says so.
     """
     if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+        raise UsageError.of("usage.unknown_backend", backend=backend, known=list(BACKENDS))
     order = parse_parts(parts, inst)
     start = time.perf_counter()
     base = SearchSettings(
@@ -230,17 +113,17 @@ def solve(
     pinned = _baseline_pins(inst, baseline) if baseline is not None else None
     results: dict[str, PartResult] = {}
     objectives: dict[str, PartObjective] = {}
-    asked = _asked(parts, order)
+    asked = set(asked_parts(parts)) if parts is not None else set(order)
     for name in order:
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
         if given is not None and name in given.parts and name not in asked:
             ctx.plan = _take(ctx.plan, given, name)
-            results[name] = PARTS_RESULT[name](
+            results[name] = PARTS[name].result(
                 part=name,
                 status=given.status,
                 objective=given.objectives[name].value if name in given.objectives else None,
-                method=f"taken from the given plan ({given.instance})",
+                method=msg("method.given", instance=given.instance),
                 terms=given.objectives[name].terms if name in given.objectives else {},
             )
             if name in given.objectives:
@@ -340,19 +223,9 @@ def _run_pinned(ctx: SolveContext, name: str, pinned: Instance) -> PartSolution:
     return solution
 
 
-def _asked(parts: Iterable[str] | str | None, order: list[str]) -> set[str]:
-    """The parts named by the caller (not those added because they build on them)."""
-    if parts is None:
-        return set(order)
-    if isinstance(parts, str):
-        return {p for p in parts.replace(" ", "").split(",") if p}
-    return set(parts)
-
-
 def _take(plan: Plan, given: Plan, part: str) -> Plan:
     """The plan with one part's rows copied from a given plan."""
-    fields = {"pairs": ("pairs", "unpaired"), "alliances": ("alliances",)}.get(part, ())
-    return plan.model_copy(update={f: getattr(given, f) for f in fields})
+    return plan.model_copy(update={f: getattr(given, f) for f in PARTS[part].rows})
 
 
 def _result(

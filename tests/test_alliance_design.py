@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import county, school
 from twinning import solve, validate
-from twinning.check import Violation
+from twinning.check.report import Violation
 from twinning.county.instance import Instance
 from twinning.io.readers import load_instance
 from twinning.plan import Membership, Plan

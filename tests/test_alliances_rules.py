@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import county, school, teacher
 from twinning import solve, validate
-from twinning.check import Violation
+from twinning.check.report import Violation
 from twinning.county.instance import Fixed, HistoryEntry
 from twinning.models.alliances import solve_alliances
 from twinning.models.search import SearchSettings

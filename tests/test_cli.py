@@ -226,7 +226,8 @@ def test_generated_county_under_its_default_policy_is_infeasible(tmp_path: Path)
 
 def test_validator_never_imports_ortools() -> None:
     code = (
-        "import sys; from twinning.io import load_instance; from twinning.check import validate;"
+        "import sys; from twinning.io.readers import load_instance;"
+        "from twinning.validation import validate;"
         "from twinning.plan import Plan;"
         f"i = load_instance({str(INSTANCES / 'demo-county')!r});"
         "validate(i, Plan(instance='x', parts=['pairs'], status='feasible', objective=0));"

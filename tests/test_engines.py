@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from twinning.check import validate
 from twinning.io.readers import instance_from_frames
 from twinning.models.pairs import solve_pairs
 from twinning.models.search import SearchSettings
 from twinning.synthetic.county import generate_county
+from twinning.validation import validate
 
 
 def generated(schools: int, staff: int, seed: int, policy: dict | None = None):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import numpy as np
 
 from tests.conftest import county, need, school, teacher
 from twinning import solve, validate
-from twinning.check import Violation
+from twinning.check.report import Violation
 from twinning.county.instance import Instance
 from twinning.plan import CircuitVisit, Move, Plan
 

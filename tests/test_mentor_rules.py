@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import county, need, school, teacher
 from twinning import solve, validate
-from twinning.check import Violation
 from twinning.check.mentors import MENTOR_CHECKS
+from twinning.check.report import Violation
 from twinning.check.roster import roster_facts
 from twinning.county.distances import Distances
 from twinning.county.instance import HistoryEntry, Instance, Staff

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 from twinning import solve, validate
-from twinning.check import Violation
+from twinning.check.report import Violation
 from twinning.plan import Pair, Plan
 
 

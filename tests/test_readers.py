@@ -14,11 +14,10 @@ import pytest
 from tests.conftest import INSTANCES, ROOT
 from twinning import load_instance, solve
 from twinning.errors import InputError
-from twinning.io import InputWarning, read_instance
 from twinning.io.export import save_instance
 from twinning.io.headers import near_header
 from twinning.io.messages import ZH
-from twinning.io.readers import _has_merged_cells
+from twinning.io.readers import InputWarning, _has_merged_cells, read_instance
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import county, need, pinned_pair, school, teacher
 from twinning import solve, validate
-from twinning.check import Violation
+from twinning.check.report import Violation
 from twinning.county.instance import Fixed, HistoryEntry, School
 from twinning.plan import Move
 from twinning.result import QuotaCap, RosterKpis

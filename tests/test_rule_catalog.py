@@ -13,7 +13,7 @@ import inspect
 import re
 from pathlib import Path
 
-from twinning.check import ALL_CHECKS
+from twinning.validation import all_checks
 
 TESTS = Path(__file__).resolve().parent
 
@@ -21,7 +21,7 @@ TESTS = Path(__file__).resolve().parent
 def rule_keys() -> set[str]:
     """Every rule key named by a checker docstring, ``plan.*`` excluded."""
     keys: set[str] = set()
-    for checks in (ALL_CHECKS,):
+    for checks in (all_checks(),):
         for check in checks:
             m = re.match(r"\[([^\]]+)\]", inspect.getdoc(check) or "")
             assert m, f"{check.__module__}.{check.__name__} names no rule key in its docstring"

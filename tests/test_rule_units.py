@@ -14,7 +14,7 @@ import pkgutil
 import re
 
 import twinning.models
-from twinning.check import ALL_CHECKS
+from twinning.validation import all_checks
 
 _KEYS = re.compile(r"\[([a-z_]+\.[a-z_]+(?:,\s+[a-z_]+\.[a-z_]+)*)\]")
 
@@ -25,7 +25,7 @@ def _keys(doc: str | None) -> set[str]:
 
 def checker_rules() -> set[str]:
     keys: set[str] = set()
-    for check in ALL_CHECKS:
+    for check in all_checks():
         doc = inspect.getdoc(check) or ""
         assert doc.startswith("["), f"{check.__name__}: docstring must start with its rule key"
         keys |= _keys(doc.split("]", 1)[0] + "]")

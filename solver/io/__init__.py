@@ -1,5 +1,5 @@
-"""Reading instances from files and writing plans to files."""
+"""Reading instances from files and writing plans to files.
 
-from twinning.io.readers import InputWarning, load_instance, read_instance
-
-__all__ = ["InputWarning", "load_instance", "read_instance"]
+Import the modules themselves (``twinning.io.readers``): this package imports nothing, so
+that the words of the outputs (:mod:`twinning.io.headers`) load without the readers.
+"""

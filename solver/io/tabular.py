@@ -15,11 +15,14 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from twinning.messages import Msg
+
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell as XlsxCell
     from openpyxl.worksheet.worksheet import Worksheet
 
-Cell = str | int | float | bool | None
+#: A cell: a value, or a message (:mod:`twinning.messages`) said when the table is written.
+Cell = str | int | float | bool | None | Msg
 
 #: First characters that make a spreadsheet read a text cell as a formula or command
 #: (OWASP: ``=``, ``+``, ``-``, ``@``, tab and carriage return).
@@ -38,6 +41,8 @@ def safe_cell(cell: Cell) -> Cell:
     """A cell that no spreadsheet runs as a formula: text starting with a formula
     trigger gets a leading ``'``; numbers (negative ones too) and booleans are left as
     they are, since they are values, never formulas."""
+    if isinstance(cell, Msg):  # a table not said in a language: English
+        cell = cell.text("en")
     if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
         return "'" + cell
     return cell

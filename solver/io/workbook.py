@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from twinning.io import labels
 from twinning.io.tabular import Cell, Table, put_cell
+from twinning.messages import header, value_word
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -374,8 +375,11 @@ def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    said = labels.localise(name, table, lang)
-    heads = labels.headers(name, table.columns, lang)
+    said = Table(
+        list(table.columns),
+        [{c: value_word(c, r.get(c), lang) for c in table.columns} for r in table.rows],
+    )
+    heads = {c: header(c, lang, name) for c in table.columns}
     widths = [_width(heads[c]) for c in table.columns]
     for j, column in enumerate(table.columns, start=1):
         _style(put_cell(sheet, 1, j, heads[column]), "header")

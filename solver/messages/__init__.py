@@ -35,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from twinning.messages import vocab
-from twinning.messages.catalogue import ENTRIES
+from twinning.messages.catalogue import ENTRIES, gather
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -65,10 +65,7 @@ def msg(code: str, /, **params: Any) -> Msg:
 
 
 #: code -> {"en": template, "zh": template}: every message, word and label.
-CATALOGUE: dict[str, dict[str, str]] = {
-    **vocab.ENTRIES,
-    **ENTRIES,
-}
+CATALOGUE: dict[str, dict[str, str]] = gather(vocab.ENTRIES, ENTRIES)
 
 
 def language(lang: str | None) -> Lang:
@@ -181,15 +178,35 @@ def kpi_label(part: str, kpi: str, lang: Lang | str) -> str:
     return word(own if own in CATALOGUE else f"kpi.{kpi}", lang)
 
 
+#: Tables whose ``name`` column is a school's name rather than a person's.
+SCHOOL_NAME_TABLES = frozenset({"unpaired", "hires", "unmet_lessons"})
+
+
+def header(column: str, lang: Lang | str, table: str = "") -> str:
+    """A column's header in the planner's language (English: the column's own name, a
+    contract of the file formats)."""
+    if language(lang) == "en":
+        return column
+    if column == "name" and table in SCHOOL_NAME_TABLES:
+        return word("header.school_name", lang)
+    own = f"header.{table}.{column}"  # a table's own header for a shared column name
+    if table and own in CATALOGUE:
+        return word(own, lang)
+    code = f"header.{column}"
+    return word(code, lang) if code in CATALOGUE else column
+
+
 def value_word(field: str, value: Any, lang: Lang | str) -> Any:
     """A cell's value in the planner's language: a word of the field's vocabulary
-    (``teacher`` / 教师), a boolean (是/否, yes/no), else the value as it is."""
+    (``teacher`` / 教师), a boolean in Chinese (是/否; English files keep True/False), a
+    message rendered, else the value as it is."""
     if isinstance(value, bool):
-        return word(f"value.bool.{str(value).lower()}", lang)
+        return word(f"value.bool.{str(value).lower()}", lang) if lang == "zh" else value
     if isinstance(value, str):
         code = f"value.{field}.{value}"
-        if code in CATALOGUE:
+        if code in CATALOGUE and language(lang) == "zh":
             return word(code, lang)
+        return value
     m = as_msg(value)
     if m is not None:
         return render(m, lang)
@@ -202,6 +219,7 @@ __all__ = [
     "Lang",
     "Msg",
     "as_msg",
+    "header",
     "joined",
     "kpi_label",
     "language",

@@ -7,10 +7,30 @@ once and two areas never claim the same code.
 
 from __future__ import annotations
 
+from twinning.messages.console import ENTRIES as CONSOLE
+from twinning.messages.plan import ENTRIES as PLAN
 from twinning.messages.solving import ENTRIES as SOLVING
+from twinning.messages.usage import ENTRIES as USAGE
 
-ENTRIES: dict[str, dict[str, str]] = {
-    # A sentence kept as it was written (plans and summaries of earlier versions).
-    "text": {"en": "{text}", "zh": "{text}"},
-    **SOLVING,
-}
+#: A sentence kept as it was written (plans and summaries of earlier versions).
+PLAIN = {"text": {"en": "{text}", "zh": "{text}"}}
+
+
+def gather(*areas: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The areas' entries as one catalogue; a code claimed by two areas is a defect."""
+    out: dict[str, dict[str, str]] = {}
+    for area in areas:
+        twice = out.keys() & area.keys()
+        if twice:
+            raise RuntimeError(f"message codes defined twice: {sorted(twice)}")
+        out.update(area)
+    return out
+
+
+ENTRIES: dict[str, dict[str, str]] = gather(
+    PLAIN,
+    SOLVING,
+    PLAN,
+    CONSOLE,
+    USAGE,
+)

@@ -15,6 +15,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "第{k}组/共{n}组（第{round}轮）",
     },
     "progress.step_done": {"en": "{step:msg} done", "zh": "{step:msg}完成"},
+    "method.given": {
+        "en": "taken from the given plan ({instance})",
+        "zh": "沿用所给方案（{instance}）",
+    },
     # how a part was solved when a re-plan pinned the baseline's rows
     "method.baseline_pinned": {
         "en": "{method:msg}; the baseline's rows pinned where they hold",

@@ -52,6 +52,12 @@ VALUES_ZH: dict[str, dict[str, str]] = {
     },
     "status": {"optimal": "最优", "feasible": "可行", "infeasible": "不可行", "unknown": "未知"},
     "tier": {"strong": "优质", "ordinary": "一般", "weak": "薄弱"},
+    "change": {"added": "新增", "removed": "删除"},
+    "indicator": {
+        "qualified": "高于规定学历教师",
+        "backbone": "县级以上骨干教师",
+        "pe_arts": "体育、艺术专任教师",
+    },
     "area": {"urban": "城区", "town": "镇区", "rural": "乡村"},
     "stage": {
         "kindergarten": "幼儿园",
@@ -220,6 +226,12 @@ HEADERS_ZH: dict[str, str] = {
     },
 }
 
+#: Table -> column -> Chinese header, where a table's column means other than elsewhere.
+TABLE_HEADERS_ZH: dict[str, dict[str, str]] = {
+    "changes": {"part": "部分", "change": "变化", "row": "内容", "why": "原因"},
+    "roster_reasons": {"reason": "原因"},
+}
+
 #: Field of summary.json -> Chinese label.
 FIELDS_ZH: dict[str, str] = {
     "instance": "实例",
@@ -360,6 +372,9 @@ def _entries() -> dict[str, dict[str, str]]:
     for field, words in VALUES_ZH.items():
         for value, zh in words.items():
             out[f"value.{field}.{value}"] = {"en": value, "zh": zh}
+    for table, columns in TABLE_HEADERS_ZH.items():
+        for column, zh in columns.items():
+            out[f"header.{table}.{column}"] = {"en": column, "zh": zh}
     for kind, names in (
         ("part", PARTS_ZH),
         ("rule", RULES_ZH),

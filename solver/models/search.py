@@ -13,7 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from twinning.county.distances import Distances
+from twinning.county.instance import Instance
 from twinning.messages import Msg
+from twinning.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,20 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class SolveContext:
+    """What a part is solved with: the county, the plan so far, the search settings, the
+    engine, the distances, and (re-planning) the plan to change as little as the rules
+    allow."""
+
+    inst: Instance
+    plan: Plan
+    settings: SearchSettings
+    backend: str
+    dist: Distances
+    baseline: Plan | None = None
 
 
 @dataclass

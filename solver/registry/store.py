@@ -28,6 +28,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 
 from twinning.county.instance import HistoryEntry, Instance
+from twinning.errors import UsageError
+from twinning.messages import Msg, msg
 from twinning.plan import Plan
 from twinning.registry.schema import (
     ADOPTED,
@@ -54,9 +56,12 @@ MOVE_KINDS = ("exchange", "secondment", "headship")
 PAUSE_ENV = "TWINNING_REGISTRY_PAUSE"
 
 
-class RegistryError(ValueError):
+class RegistryError(UsageError):
     """The registry cannot be used: a bad URL, a database that cannot be reached, a plan
     that does not belong to the instance. The command line prints it and exits 2."""
+
+    def __init__(self, message: Msg | str) -> None:
+        super().__init__(message if isinstance(message, Msg) else msg("text", text=message))
 
 
 class AdoptionRefused(RegistryError):

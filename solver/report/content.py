@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from twinning.check import ValidationReport
 from twinning.check.alliances import ALLIANCE_CHECKS
 from twinning.check.headship import HEADSHIP_CHECKS
 from twinning.check.hires import HIRE_CHECKS
@@ -25,7 +24,7 @@ from twinning.check.itinerant import ITINERANT_CHECKS
 from twinning.check.mentors import MENTOR_CHECKS
 from twinning.check.outreach import OUTREACH_CHECKS
 from twinning.check.pairs import PAIR_CHECKS
-from twinning.check.report import Violation
+from twinning.check.report import ValidationReport, Violation
 from twinning.check.roster import ROSTER_CHECKS
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
@@ -67,7 +66,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "outreach_schools",
 )
 
-#: The checks that speak for each part, as :func:`twinning.check.validate` runs them.
+#: The checks that speak for each part, as :func:`twinning.validation.validate` runs them.
 PART_CHECKS: dict[str, tuple[Callable[..., list[Violation]], ...]] = {
     "pairs": PAIR_CHECKS,
     "alliances": ALLIANCE_CHECKS,

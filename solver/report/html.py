@@ -23,7 +23,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
 
-from twinning.check import ValidationReport, validate
 from twinning.county.instance import Instance
 from twinning.io import labels
 from twinning.plan import Plan
@@ -39,6 +38,7 @@ from twinning.report.content import (
 from twinning.report.layers import STAGE_SHAPES, TIER_COLOURS, stage_word
 from twinning.report.words import words as page_words
 from twinning.result import Summary
+from twinning.validation import ValidationReport, validate
 
 #: The vendored map library (see ``assets/README.md``).
 LEAFLET_VERSION = "1.9.4"
@@ -64,7 +64,7 @@ def render_html(
     inst
         The instance the plan was made for (schools, staff, needs, policy).
     plan
-        The plan to report; checked here with :func:`twinning.check.validate` unless
+        The plan to report; checked here with :func:`twinning.validation.validate` unless
         ``checked`` is given.
     summary
         The solve's ``summary.json``, when there is one: status details, and the solver's

@@ -81,9 +81,9 @@ def main() -> None:
     import pulp
     from ortools.graph.python import min_cost_flow  # noqa: F401  (import before timing)
 
-    from twinning.check import validate
     from twinning.models.pairs import solve_pairs
     from twinning.models.pairs.data import build_pairs_data
+    from twinning.validation import validate
 
     rows = []
     for n in sizes:

@@ -1,0 +1,147 @@
+"""A solve as the planner watches it: the live line (or log lines), and Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+from twinning.cli.common import err_console
+from twinning.messages import Lang, render, say, word
+from twinning.models.search import STOP, Progress
+
+#: After a Ctrl-C, how long to wait for the search to hand back its best plan; a search
+#: on a very large model can take several seconds to stop (measured: up to 6 s on a
+#: 900,000-option county-wide roster), and the planner asked to stop now.
+STOP_GRACE_SECONDS = 1.5
+
+#: Seconds between log lines of a long search when the output is not a terminal.
+LOG_EVERY = 5.0
+
+
+def interruptible(lang: Lang, work: Callable[[Callable[[Any], None]], Any]) -> Any:
+    """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
+
+    Python runs signal handlers in the main thread only between bytecodes; a search running
+    in C++ on the main thread would hold Ctrl-C back until it ended. ``work`` receives a
+    function to call with the result so far after each part: when the search does not
+    stop within :data:`STOP_GRACE_SECONDS` of a Ctrl-C, that result is returned (the
+    unfinished part left out) and the search thread is abandoned.
+    """
+    STOP.clear()
+    box: dict[str, Any] = {}
+
+    def keep(partial: Any) -> None:
+        box["partial"] = partial
+
+    def target() -> None:
+        try:
+            box["result"] = work(keep)
+        except BaseException as exc:  # re-raised in the main thread below
+            box["error"] = exc
+
+    asked: list[float] = []
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if STOP.requested:  # a second Ctrl-C: give up at once
+            raise KeyboardInterrupt
+        err_console.print("\n" + say("cli.stopping", lang), style="yellow")
+        asked.append(time.monotonic())
+        STOP.request()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        thread = threading.Thread(target=target, name="twinning-solve", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.1)
+            if asked and time.monotonic() - asked[0] > STOP_GRACE_SECONDS:
+                break
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if "error" in box:
+        raise box["error"]
+    if "result" not in box:
+        partial = box.get("partial")
+        if partial is None:
+            err_console.print(say("cli.interrupted_early", lang), style="bold yellow")
+            exit_now(130)
+        # The run did not finish the parts asked: its status is unknown (the plan's own
+        # status still speaks for the parts it holds).
+        return partial.model_copy(update={"interrupted": True, "status": "unknown"})
+    return box["result"]
+
+
+def exit_now(code: int) -> NoReturn:
+    """Exit without waiting for an abandoned search thread or freeing a large model."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+class Live:
+    """What the planner sees while a solve runs: one live line on a terminal (part, step,
+    gap, elapsed), plain log lines otherwise, nothing with ``--quiet``. Elapsed time is the
+    command's own clock, so it never jumps back; gaps, not a search's own objective (which
+    for a roster group may be negative), are shown."""
+
+    def __init__(self, quiet: bool, lang: Lang = "en") -> None:
+        self.quiet = quiet
+        self.lang = lang
+        self.start = time.monotonic()
+        self.last: Progress | None = None
+        self.logged = 0.0
+        self.status: Any = None
+
+    def text(self) -> str:
+        e, lang = self.last, self.lang
+        parts = [word(f"part.{e.part}", lang) if e is not None else say("cli.starting", lang)]
+        if e is not None and e.step is not None:
+            parts.append(render(e.step, lang))
+        if e is not None and e.gap is not None:
+            parts.append(say("cli.gap", lang, gap=e.gap))
+        parts.append(say("cli.seconds", lang, s=time.monotonic() - self.start))
+        return " · ".join(parts)
+
+    def __call__(self, event: Progress) -> None:
+        self.last = event
+        if self.quiet:
+            return
+        if self.status is not None:
+            self.status.update(self.text())
+            return
+        now = time.monotonic()
+        # Plain lines: every part's start and end and every roster group, at most one every
+        # few seconds for the rest (each improving plan of a long search).
+        milestone = not event.solutions
+        if milestone or now - self.logged >= LOG_EVERY:
+            self.logged = now
+            err_console.print(f"[{now - self.start:7.1f} s] {self.text()}", markup=False)
+
+
+@contextmanager
+def live_line(quiet: bool = False, lang: Lang = "en") -> Iterator[Live]:
+    """Progress during a solve: see :class:`Live`."""
+    live = Live(quiet, lang)
+    if quiet or not err_console.is_terminal:
+        yield live
+        return
+    with err_console.status(live.text()) as status:
+        live.status = status
+        stop = threading.Event()
+
+        def tick() -> None:  # the elapsed time moves on between events
+            while not stop.wait(0.5):
+                status.update(live.text())
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield live
+        finally:
+            stop.set()

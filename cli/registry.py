@@ -1,0 +1,166 @@
+"""The plan registry's commands: ``adopt`` and ``history``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from twinning.cli.checking import _other_instance
+from twinning.cli.common import (
+    CountyOpt,
+    LangOpt,
+    check_lang,
+    err_console,
+    guarded,
+    load,
+    out_console,
+    read_plan,
+    speak,
+)
+from twinning.county.instance import with_policy
+from twinning.errors import UsageError
+from twinning.io.files import atomic_write
+from twinning.messages import say, word
+from twinning.validation import validate
+
+RegistryArg = Annotated[
+    str, typer.Option(help="Registry: a file path, sqlite:///FILE or postgresql://...")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the registry's commands to the application."""
+    app.command(
+        epilog=(
+            "Checks the plan first, against the instance with the registry's history before "
+            "the cycle (a plan that breaks a rule is not adopted). Records in one transaction "
+            "the pairs, alliances, moves, circuits and outreach visits, the instance's "
+            "fingerprint, its policy, the plan's KPIs, a snapshot of the staff's years at "
+            "school, who adopted it (--by, else $TWINNING_USER, else the login name) and when "
+            "(UTC). Exit codes: 0 adopted; 1 the plan breaks rules (nothing written); 2 "
+            "unusable input, a registry that cannot be used, or a cycle adopted already (use "
+            "--replace); 3 a defect of twinning."
+        )
+    )(adopt)
+    app.command(
+        epilog=(
+            "Writes DIR/history.csv (the history.csv contract: kind, period, staff, "
+            "from_school, to_school, and mentee when there are mentor pairs) from the plans in "
+            "force: pairs, alliance members, moves (exchanges, secondments, headships: kind "
+            "exchange) and mentor pairs, each with its cycle as the period. Exit codes: 0 "
+            "written; 2 unusable registry or no county to export; 3 a defect of twinning."
+        )
+    )(history)
+
+
+@guarded
+def adopt(
+    instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
+    plan: Annotated[Path, typer.Argument(help="plan.json to adopt.")],
+    registry: RegistryArg,
+    cycle: Annotated[
+        str | None,
+        typer.Option(help="Cycle id (default: the school year of the first period, 2025-2026)."),
+    ] = None,
+    county: CountyOpt = None,
+    note: Annotated[str, typer.Option(help="A note kept with the record.")] = "",
+    by: Annotated[
+        str | None, typer.Option(help="Who adopts it (default: $TWINNING_USER, else login).")
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            help="Adopt over a cycle adopted already; the old record is kept, superseded."
+        ),
+    ] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Record an adopted plan in the registry (SQLite file, or PostgreSQL for a city)."""
+    from twinning.registry import adopt as record_adoption
+    from twinning.registry import default_cycle, merge_registry
+
+    check_lang(lang)
+    doc = read_plan(plan)
+    inst = with_policy(load(instance), doc.settings)
+    said = speak(lang, inst)
+    county_id = county or inst.name
+    cycle_id = cycle or default_cycle(inst)
+    merged = merge_registry(inst, registry, county_id, cycle_id)
+    report = validate(merged.instance, doc)
+    _other_instance(report, plan, said)
+    if not report.ok:
+        label = say("cli.adopt.violation", said)
+        for v in report.violations:
+            out_console.print(f"[red]{escape(label)}[/] {escape(v.line(said))}", soft_wrap=True)
+        refused = say("cli.adopt.refused", said, n=len(report.violations), cycle=cycle_id)
+        err_console.print(f"[bold red]{escape(refused)}[/]", soft_wrap=True)
+        raise typer.Exit(1)
+    who = by or os.environ.get("TWINNING_USER") or _login()
+    record = record_adoption(
+        registry,
+        inst,
+        doc,
+        county=county_id,
+        cycle=cycle_id,
+        by=who,
+        note=note,
+        replace=replace,
+        kpis={part: k.model_dump(mode="json") for part, k in report.kpis.items()},
+    )
+    line = say(
+        "cli.adopt.done",
+        said,
+        county=record.county,
+        cycle=record.cycle,
+        record=record.id,
+        by=record.adopted_by,
+        at=f"{record.adopted_at:%Y-%m-%d %H:%M:%S}",
+        pairs=len(doc.pairs),
+        alliances=len(doc.alliances),
+        roster=len(doc.roster),
+    )
+    out_console.print(escape(line), soft_wrap=True)
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@guarded
+def history(
+    registry: RegistryArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write history.csv to.")],
+    county: Annotated[
+        str | None,
+        typer.Option(help="County id (default: the registry's only county)."),
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option(help="Cycles up to and including this one (default: all).")
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Export the registry's history as history.csv, so that nothing is locked in."""
+    from twinning.registry import counties, history_csv, history_rows
+
+    check_lang(lang)
+    said = speak(lang)
+    if county is None:
+        known = counties(registry)
+        if len(known) != 1:
+            listed = known or [word("cli.none", said)]
+            raise UsageError.of("cli.history.give_county", counties=listed)
+        county = known[0]
+    rows = history_rows(registry, county, upto_cycle=cycle)
+    atomic_write(out / "history.csv", history_csv(rows))
+    cycles = sorted({h.period for h in rows}) or [word("cli.none", said)]
+    line = say("cli.history.written", said, county=county, n=len(rows), cycles=cycles, out=out)
+    out_console.print(escape(line), soft_wrap=True)
