@@ -1,4 +1,4 @@
-"""The data model: one pydantic class per table of PRODUCT.md section 2.
+"""The data model: one pydantic class per table of the instance (README, "File formats").
 
 Readers (``twinning.io``) turn files into an :class:`Instance`; nothing else in
 the solver looks at files or DataFrames. Enum values are accepted in English

@@ -1,4 +1,4 @@
-"""The planner's policy: every rule of DOMAIN.md as a key with its default.
+"""The planner's policy: every rule as a key with its default (README, "File formats").
 
 A planner overrides only what differs, in ``policy.toml`` (``[rotation]`` /
 ``rate = 0.12``), in an Excel sheet ``policy`` with ``key``/``value`` columns
@@ -684,7 +684,7 @@ class Balance(_Section):
 
 
 class Policy(_Section):
-    """Every rule as a key with its DOMAIN.md default."""
+    """Every rule as a key with its default."""
 
     horizon: Horizon = Field(default_factory=Horizon)
     twinning: Twinning = Field(default_factory=Twinning)

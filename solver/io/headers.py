@@ -1,4 +1,4 @@
-"""Column and sheet names: English or Chinese, as PRODUCT.md lists them.
+"""Column and sheet names: English or Chinese, as the README's "File formats" lists them.
 
 Also the names planners write instead (学校编码 for 学校代码, ``years_at_schol``): a header
 close to a known one is refused with a suggestion rather than guessed, because a column

@@ -66,7 +66,7 @@ class SearchSettings:
     ----------
     workers
         CP-SAT workers per search. One worker with linearization level 2 proved the
-        models here fastest on 2 cores (SOLVING.md; tests/benchmarks/results).
+        models here fastest on 2 cores (tests/benchmarks/results).
     linearization_level
         CP-SAT's LP relaxation strength.
     time_limit

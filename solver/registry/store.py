@@ -9,10 +9,7 @@ parameter; every query filters on the county.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,10 +47,6 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: so that "nobody moves who moved last cycle" sees them. A mentor stays at home (kind
 #: ``mentor``); an itinerant teacher's circuit is not a move.
 MOVE_KINDS = ("exchange", "secondment", "headship")
-
-#: Test hook: seconds an adoption sleeps after writing its rows and before committing,
-#: so that a test can kill it midway or race two of them. Unset in real use.
-PAUSE_ENV = "TWINNING_REGISTRY_PAUSE"
 
 
 class RegistryError(UsageError):
@@ -337,18 +330,9 @@ def _adopt(
             conn.execute(
                 sa.insert(table), [{"adoption_id": new_id, "county": county, **r} for r in rows]
             )
-    _pause_for_tests()
     return Adoption(
         new_id, county, cycle, ADOPTED, inst.name, inst.fingerprint(), by, now, note, None
     )
-
-
-def _pause_for_tests() -> None:
-    seconds = os.environ.get(PAUSE_ENV)
-    if seconds:
-        sys.stderr.write("registry: rows written, pausing before commit\n")
-        sys.stderr.flush()
-        time.sleep(float(seconds))
 
 
 def _plan_rows(inst: Instance, plan: Plan) -> dict[sa.Table, list[dict[str, Any]]]:

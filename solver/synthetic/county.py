@@ -1,6 +1,6 @@
 """Realistic synthetic counties: schools, staff, subject needs and last cycle's history.
 
-The generator builds the four CSV tables of PRODUCT.md section 2 (``schools``,
+The generator builds the four CSV tables of the instance (README, "File formats") (``schools``,
 ``staff``, ``needs``, ``history``) for a county of any size, deterministically
 for a seed. It is numpy/pandas on the project's own vocabulary
 (:mod:`twinning.synthetic.terms`) and writes through :mod:`twinning.io.export`; it never
@@ -117,7 +117,7 @@ def generate_county(
     -------
     dict of str to pandas.DataFrame
         ``schools``, ``staff``, ``needs`` and ``history`` with the English columns
-        (:data:`twinning.io.headers.FIELDS`) and enum values of PRODUCT.md section 2.
+        (:data:`twinning.io.headers.FIELDS`) and enum values of the README's "File formats".
         ``helper_capacity``, ``host_capacity`` and ``can_lead`` are left blank so that
         policy defaults apply.
 

@@ -232,7 +232,7 @@ def solve_options(
     solver = cp_model.CpSolver()
     # Measured on haicheng-like's largest group (16k options, to optimality): defaults
     # 9.3 s; presolve off 7.8 s; all LP rows from the start 7.0 s; both 4.8 s. Presolve off
-    # also sidesteps or-tools issue 5293 (SOLVING.md). The LP also finds the first plan:
+    # also sidesteps or-tools issue 5293 (google/or-tools#5293). The LP also finds the first plan:
     # with the sender-protection and surplus-first rules a search without it (portfolio,
     # linearization 0) found none in 30 s on the largest group, where this one finds one
     # in 0.7-3.7 s (tests/benchmarks/results/roster.md).

@@ -394,7 +394,7 @@ def add_cost(rm: RosterModel, inst: Instance, adjust: dict[int, int]) -> None:
         variables.append(var.index)
         coefficients.append(cost)
     # Written into the model proto directly: minimize() over a 900,000-term expression
-    # takes seconds in Python (SOLVING.md, "Building big models fast"), and cannot be
+    # takes seconds in Python (tests/benchmarks/results/roster.md), and cannot be
     # interrupted.
     objective = rm.model.proto.objective
     objective.vars.extend(variables)
