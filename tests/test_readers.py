@@ -367,7 +367,7 @@ INPUT_MODULES = [
 #: suffixes, policy keys (rotation.rate), keys in quotes ('schools', 'key'), ids.
 ALLOWED_LATIN = re.compile(
     r"\b(?:CSV|JSON|TOML|YAML|Excel|UTF-8|UTF-16|GB18030)\b"
-    r"|[\w-]*\.(?:csv|json|toml|xlsx|yaml)\b|(?<!\w)\.(?:xlsx|json|yaml)\b"
+    r"|[\w-]*\.(?:csv|json|toml|xlsx|yaml)\b|(?<!\w)\.(?:xlsx?|json|yaml)\b"
     r"|\b[a-z_]+(?:\.[a-z_{}]+)+\b"
     r"|'[a-z_]+'"
     r"|\b[A-Z]+\d+\b"
@@ -530,3 +530,21 @@ def test_json_with_chinese_keys_speaks_chinese(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_instance(tmp_path / "c.json")
     assert "应为整数，不能有小数部分" in str(err.value)  # int_from_float
+
+
+def test_a_toml_or_yaml_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
+    shutil.copy(QUIRKS / "clean" / "schools.csv", tmp_path / "schools.csv")
+    (tmp_path / "policy.toml").write_text("[rotation]\nscope = county\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    assert str(err.value) == (
+        "policy.toml，第2行：不是有效的 TOML 文件：取值无效（文字须用英文双引号括起）"
+        "（第2行，第9列）"
+    )
+    assert err.value.text("en").startswith("policy.toml, row 2: not valid TOML: Invalid value")
+    (tmp_path / "c.yaml").write_text("schools:\n\t- id: S1\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path / "c.yaml", lang="zh")
+    assert str(err.value) == (
+        "c.yaml，第2行：不是有效的 YAML 文件：含有制表符（缩进须用空格）（第2行，第1列）"
+    )

@@ -351,7 +351,7 @@ def _read_csv(path: Path, table: str, lang: Lang | None, hint: Lang) -> RawTable
     try:
         all_rows = list(reader)
     except csv.Error as exc:
-        raise _refuse(label, msg("input.not_csv", detail=str(exc)), hint) from None
+        raise _refuse(label, msg("input.not_csv", why=_csv_problem(exc)), hint) from None
     at = _header_row(table, all_rows)
     if at is None:
         raise _refuse(label, msg("input.empty_file"), hint)
@@ -399,9 +399,8 @@ def _read_policy_beside(path: Path, lang: Lang) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), path.name
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
-        raise _refuse(path.name, msg("input.not_toml", detail=str(exc)), lang, row=row) from None
+        said, row = toml_problem(exc, text)
+        raise _refuse(path.name, said, lang, row=row) from None
 
 
 # ---- Excel -------------------------------------------------------------------------------
@@ -468,7 +467,7 @@ def _read_workbook(
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise _refuse(
             path.name,
-            msg("input.not_workbook", detail=str(exc)),
+            msg("input.not_workbook", why=_workbook_problem(exc)),
             lang or language_of([path.stem]),
         ) from None
     tables: dict[str, RawTable] = {}
@@ -562,15 +561,83 @@ _JSON_PROBLEMS = (
 )
 
 
+#: What tomllib says -> the message's code.
+_TOML_PROBLEMS = (
+    ("Invalid value", "input.toml.invalid_value"),
+    ("Invalid statement", "input.toml.invalid_statement"),
+    ("Expected '=' after a key", "input.toml.expected_equals"),
+    ("Cannot ", "input.toml.twice"),
+    ("Duplicate ", "input.toml.twice"),
+    ("Unterminated string", "input.toml.unterminated_string"),
+    ("Unclosed array", "input.toml.unclosed_array"),
+    ("Unclosed inline table", "input.toml.unclosed_table"),
+    ("Expected ']", "input.toml.unclosed_header"),
+    ("Invalid initial character", "input.toml.bad_key"),
+    ("Illegal character", "input.toml.bad_character"),
+    ("Found invalid character", "input.toml.bad_character"),
+    ("Unescaped", "input.toml.bad_escape"),
+    ("Invalid hex value", "input.toml.bad_escape"),
+    ("Escaped character", "input.toml.bad_escape"),
+    ("Invalid date", "input.toml.bad_date"),
+)
+
+#: What PyYAML says (an error's ``problem``) -> the message's code.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "input.yaml.mapping_here"),
+    ("found character '\\t'", "input.yaml.tab"),
+    ("expected ',' or", "input.yaml.unclosed"),
+    ("found unexpected end of stream", "input.yaml.end_of_stream"),
+    ("expected <block end>", "input.yaml.indentation"),
+)
+
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def _parser_problem(text: str, known: tuple[tuple[str, str], ...]) -> Msg:
+    """What a parser found, as a message: a code for what it says, else a syntax error."""
+    code = next((c for start, c in known if text.startswith(start)), None)
+    return msg(code or "input.syntax")
+
+
 def json_problem(exc: json.JSONDecodeError) -> Msg:
     """A JSON syntax error as a message: what is wrong, its line and column."""
-    code = next((c for start, c in _JSON_PROBLEMS if exc.msg.startswith(start)), None)
     return msg(
         "input.not_json",
-        why=msg(code or "input.json.syntax"),
+        why=_parser_problem(exc.msg, _JSON_PROBLEMS),
         line=exc.lineno,
         col=exc.colno,
     )
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError, source: str) -> tuple[Msg, int | None]:
+    """A TOML syntax error in ``source`` as a message, and its line."""
+    text = str(exc)
+    place = _TOML_PLACE.search(text)
+    line = int(place.group(1)) if place and place.group(1) else None
+    col = int(place.group(2)) if place and place.group(2) else None
+    why = _parser_problem(text[: place.start()] if place else text, _TOML_PROBLEMS)
+    if line is None:  # at the end of the document
+        lines = source.splitlines() or [""]
+        line, col = len(lines), len(lines[-1]) + 1
+    return msg("input.not_toml", why=why, line=line, col=col or 1), line
+
+
+def _csv_problem(exc: csv.Error) -> Msg:
+    text = str(exc)
+    limit = re.search(r"field larger than field limit \((\d+)\)", text)
+    if limit:
+        return msg("input.csv.field_too_long", limit=int(limit.group(1)))
+    if text.startswith("new-line character"):
+        return msg("input.csv.newline")
+    return msg("input.syntax")
+
+
+def _workbook_problem(exc: Exception) -> Msg:
+    if isinstance(exc, zipfile.BadZipFile):
+        return msg("input.workbook.not_zip")
+    if ".xls file format" in str(exc):
+        return msg("input.workbook.xls")
+    return msg("input.workbook.other")
 
 
 def _said(exc: Exception) -> Msg:
@@ -599,7 +666,13 @@ def _parse_yaml(path: Path, lang: Lang | None) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise _refuse(path.name, msg("input.not_yaml", detail=str(exc)), hint, row=row) from None
+        said = msg(
+            "input.not_yaml",
+            why=_parser_problem(str(getattr(exc, "problem", "") or ""), _YAML_PROBLEMS),
+            line=row or 1,
+            col=mark.column + 1 if mark is not None else 1,
+        )
+        raise _refuse(path.name, said, hint, row=row) from None
 
 
 def _document_language(doc: dict[Any, Any]) -> Lang:

@@ -51,18 +51,90 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "文件以 UTF-16 标记开头，但无法按 UTF-16 编码读取",
     },
     "input.not_csv": {
-        "en": "not a valid CSV file: {detail}",
-        "zh": "不是有效的 CSV 文件：{detail}",
+        "en": "not a valid CSV file: {why:msg}",
+        "zh": "不是有效的 CSV 文件：{why:msg}",
     },
-    "input.not_toml": {"en": "not valid TOML: {detail}", "zh": "不是有效的 TOML 文件：{detail}"},
+    "input.not_toml": {
+        "en": "not valid TOML: {why:msg} (line {line}, column {col})",
+        "zh": "不是有效的 TOML 文件：{why:msg}（第{line}行，第{col}列）",
+    },
     "input.not_json": {
         "en": "not valid JSON: {why:msg} (line {line}, column {col})",
         "zh": "不是有效的 JSON 文件：{why:msg}（第{line}行，第{col}列）",
     },
-    "input.not_yaml": {"en": "not valid YAML: {detail}", "zh": "不是有效的 YAML 文件：{detail}"},
+    "input.not_yaml": {
+        "en": "not valid YAML: {why:msg} (line {line}, column {col})",
+        "zh": "不是有效的 YAML 文件：{why:msg}（第{line}行，第{col}列）",
+    },
     "input.not_workbook": {
-        "en": "not a readable Excel workbook ({detail})",
-        "zh": "无法读取的 Excel 工作簿（{detail}）",
+        "en": "not a readable Excel workbook ({why:msg})",
+        "zh": "无法读取的 Excel 工作簿（{why:msg}）",
+    },
+    "input.syntax": {"en": "syntax error", "zh": "语法错误"},
+    # what the CSV, TOML and YAML parsers and openpyxl found
+    "input.csv.field_too_long": {
+        "en": "a cell is longer than {limit} characters",
+        "zh": "有单元格超过 {limit} 个字符",
+    },
+    "input.csv.newline": {
+        "en": "a line break inside a cell without quotes",
+        "zh": "单元格内有换行，但没有用引号括起",
+    },
+    "input.toml.invalid_value": {
+        "en": "Invalid value (text is written in double quotes)",
+        "zh": "取值无效（文字须用英文双引号括起）",
+    },
+    "input.toml.invalid_statement": {"en": "Invalid statement", "zh": "无法识别的语句"},
+    "input.toml.expected_equals": {
+        "en": "Expected '=' after a key in a key/value pair",
+        "zh": "参数名后面缺少等号 '='",
+    },
+    "input.toml.twice": {"en": "a key or table is given twice", "zh": "参数或表重复定义"},
+    "input.toml.unterminated_string": {
+        "en": "Unterminated string",
+        "zh": "字符串缺少结尾的引号",
+    },
+    "input.toml.unclosed_array": {"en": "Unclosed array", "zh": "列表缺少结尾的 ']'"},
+    "input.toml.unclosed_table": {"en": "Unclosed inline table", "zh": "缺少结尾的 '}}'"},
+    "input.toml.unclosed_header": {
+        "en": "Expected ']' at the end of a table declaration",
+        "zh": "表名缺少结尾的 ']'",
+    },
+    "input.toml.bad_key": {
+        "en": "Invalid initial character for a key part",
+        "zh": "参数名的首字符无效",
+    },
+    "input.toml.bad_character": {"en": "Illegal character", "zh": "含有无效字符"},
+    "input.toml.bad_escape": {"en": "Invalid escape in a string", "zh": "字符串中有无效的转义"},
+    "input.toml.bad_date": {"en": "Invalid date or datetime", "zh": "日期或时间无效"},
+    "input.yaml.mapping_here": {
+        "en": "mapping values are not allowed here",
+        "zh": "此处不能出现键值对（冒号后是否缺少空格，或缩进有误）",
+    },
+    "input.yaml.tab": {
+        "en": "found a tab that cannot start any token",
+        "zh": "含有制表符（缩进须用空格）",
+    },
+    "input.yaml.unclosed": {
+        "en": "a list or mapping is not closed",
+        "zh": "列表或映射缺少结尾的括号",
+    },
+    "input.yaml.end_of_stream": {
+        "en": "found unexpected end of stream",
+        "zh": "文件意外结束（是否缺少结尾的引号）",
+    },
+    "input.yaml.indentation": {"en": "the indentation does not match", "zh": "缩进不一致"},
+    "input.workbook.not_zip": {
+        "en": "File is not a zip file",
+        "zh": "文件已损坏，或不是 .xlsx 格式",
+    },
+    "input.workbook.xls": {
+        "en": "the old .xls format: save it as .xlsx",
+        "zh": "旧的 .xls 格式：请另存为 .xlsx",
+    },
+    "input.workbook.other": {
+        "en": "the file is damaged or of another format",
+        "zh": "文件已损坏或格式不受支持",
     },
     # what Python's JSON parser found (its English kept as the English)
     "input.json.expecting_value": {"en": "Expecting value", "zh": "此处缺少取值"},
@@ -86,7 +158,6 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "Illegal trailing comma",
         "zh": "末尾多了一个逗号",
     },
-    "input.json.syntax": {"en": "syntax error", "zh": "语法错误"},
     # ---- tables and columns ----------------------------------------------------------------
     "input.empty_file": {
         "en": "the file is empty: it needs a header row and data rows",
