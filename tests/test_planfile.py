@@ -204,6 +204,7 @@ def test_a_summary_reads_back_and_is_refused_by_its_path(tmp_path: Path) -> None
     path = tmp_path / "summary.json"
     path.write_text(summary.model_dump_json(), encoding="utf-8")
     assert read_summary(path, Summary) == summary
+    assert read_summary(path) == summary  # Summary by default
     _write(path, {**summary.model_dump(mode="json"), "wall_time": "soon"})
     with pytest.raises(InputError) as err:
         read_summary(path, Summary, lang="zh")

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,6 +35,7 @@ from twinning.messages import Msg, msg
 
 if TYPE_CHECKING:
     from twinning.plan import Plan
+    from twinning.result import Summary
 
 #: The deepest nesting of objects and lists a plan or summary file may have (a plan's
 #: deepest is about six levels).
@@ -81,11 +82,23 @@ def read_plan(path: str | Path, lang: Lang = "en") -> Plan:
     return _validate(Plan, doc, p, lang)
 
 
-def read_summary(path: str | Path, model: type[M], lang: Lang = "en") -> M:
-    """A solve's summary file (``summary.json``) as ``model``
-    (:class:`twinning.result.Summary`, given by the caller: the readers do not import the
-    results). Refused as :func:`read_plan` refuses, save the format, version and finite
-    checks (a summary has none of its own)."""
+@overload
+def read_summary(path: str | Path, model: None = None, lang: Lang = "en") -> Summary: ...
+
+
+@overload
+def read_summary(path: str | Path, model: type[M], lang: Lang = "en") -> M: ...
+
+
+def read_summary(path: str | Path, model: type[BaseModel] | None = None, lang: Lang = "en") -> Any:
+    """A solve's summary file (``summary.json``) as ``model``, by default
+    :class:`twinning.result.Summary` (imported when called: the readers do not import the
+    results as they load). Refused as :func:`read_plan` refuses, save the format, version
+    and finite checks (a summary has none of its own)."""
+    if model is None:
+        from twinning.result import Summary
+
+        model = Summary
     p = Path(path)
     doc = _document(p, lang, msg("input.summary.too_deep", limit=MAX_DEPTH))
     if not isinstance(doc, dict):
