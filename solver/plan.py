@@ -17,7 +17,7 @@ from twinning.messages import Msg
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 #: The parts in planning order (their records: :mod:`twinning.parts`).
 PART_ORDER = ("pairs", "alliances", "roster", "itinerant", "outreach")
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 
 UnpairedReason = Literal[
     "no_helper_for_stage", "too_far", "repeat_only", "capacity_used", "side_constraint"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 import string
 import warnings
@@ -16,8 +17,8 @@ from twinning import load_instance, solve
 from twinning.errors import InputError
 from twinning.io.export import save_instance
 from twinning.io.headers import near_header
-from twinning.io.messages import ZH
 from twinning.io.readers import InputWarning, _has_merged_cells, read_instance
+from twinning.messages import CATALOGUE, msg, render
 
 
 @pytest.fixture(scope="module")
@@ -350,41 +351,176 @@ def test_policy_problems_in_chinese(tmp_path: Path) -> None:
     ]
 
 
-def _templates() -> set[str]:
-    """Every English message the readers and the cross-table check write."""
+#: The modules whose messages are the input's (readers, checks, policy, output folder).
+INPUT_MODULES = [
+    "solver/errors.py",
+    "solver/io/readers.py",
+    "solver/io/headers.py",
+    "solver/io/files.py",
+    "solver/io/export.py",
+    "solver/io/planfile.py",
+    "solver/county/instance.py",
+    "solver/county/policy.py",
+]
+
+#: What may stay Latin in a Chinese message: file formats and encodings, file names and
+#: suffixes, policy keys (rotation.rate), keys in quotes ('schools', 'key'), ids.
+ALLOWED_LATIN = re.compile(
+    r"\b(?:CSV|JSON|TOML|YAML|Excel|UTF-8|UTF-16|GB18030)\b"
+    r"|[\w-]*\.(?:csv|json|toml|xlsx|yaml)\b|(?<!\w)\.(?:xlsx?|json|yaml)\b"
+    r"|\b[a-z_]+(?:\.[a-z_{}]+)+\b"
+    r"|'[a-z_]+'"
+    r"|\b[A-Z]+\d+\b"
+)
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _codes_written() -> set[str]:
+    """Every input message code the input's modules write."""
     found: set[str] = set()
-
-    def strings(node: ast.AST) -> list[str]:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return [node.value]
-        if isinstance(node, ast.IfExp):
-            return strings(node.body) + strings(node.orelse)
-        return []
-
-    readers = ast.parse((ROOT / "solver" / "io" / "readers.py").read_text(encoding="utf-8"))
-    for node in ast.walk(readers):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "say" and node.args:
-                found.update(strings(node.args[0]))
-            if node.func.id == "_refuse" and len(node.args) > 1:
-                found.update(strings(node.args[1]))
-    county = ast.parse((ROOT / "solver" / "county" / "instance.py").read_text(encoding="utf-8"))
-    check = next(
-        n for n in ast.walk(county) if isinstance(n, ast.FunctionDef) and n.name == "check_instance"
-    )
-    for statement in check.body[1:]:  # after the docstring, messages are the strings with spaces
-        for node in ast.walk(statement):
-            found.update(s for s in strings(node) if " " in s)
+    for name in INPUT_MODULES:
+        tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"input\.[a-z_]+(?:\.[a-z_]+)*", node.value)
+            ):
+                found.add(node.value)
     return found
 
 
 def test_every_input_message_has_a_chinese_rendering() -> None:
-    templates = _templates()
-    assert len(templates) > 40
-    assert templates <= set(ZH), sorted(templates - set(ZH))
-    for english, chinese in ZH.items():
-        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
-        assert fields == {f for _, f, _, _ in string.Formatter().parse(chinese) if f}, english
+    written = _codes_written()
+    assert len(written) > 60
+    assert written <= set(CATALOGUE), sorted(written - set(CATALOGUE))
+    for code in written:
+        assert set(CATALOGUE[code]) == {"en", "zh"}, code
+
+
+def _sample(code: str) -> dict[str, object]:
+    """Parameters for every field of a code's template: ids, numbers, lists, a message."""
+    params: dict[str, object] = {}
+    for _, name, spec, _ in string.Formatter().parse(CATALOGUE[code]["en"]):
+        if not name:
+            continue
+        if spec == "msg":
+            params[name] = msg("input.check.unknown_school")
+        elif spec and spec.startswith("list"):
+            params[name] = ["primary"] if "stage" in spec else ["S0001", "S0002"]
+        elif name in ("row", "line", "col", "n", "limit", "version", "known", "ge", "le"):
+            params[name] = 3
+        else:
+            params[name] = "S0001"
+    return params
+
+
+@pytest.mark.parametrize("code", sorted(c for c in CATALOGUE if c.startswith("input.")))
+def test_an_input_message_in_chinese_has_no_english_word(code: str) -> None:
+    chinese = render(msg(code, **_sample(code)), "zh")
+    left = LATIN_WORD.findall(ALLOWED_LATIN.sub("", chinese))
+    assert not left, (code, chinese)
+    assert render(msg(code, **_sample(code)), "en")  # renders, never raises
+
+
+def test_pydantic_errors_are_said_from_their_type_in_both_languages(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text(
+        "id,name,stage,area,tier,lat,lon,students\nS1,一小,primary,urban,strong,40,120,-5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    problem = err.value.problems[0]
+    assert problem.msg.code == "input.pydantic.greater_than_equal"
+    assert problem.msg.params == {"ge": 0}
+    assert problem.text("en") == (
+        "schools.csv, row 2, column 'students': Input should be greater than or equal to 0 "
+        "(value '-5')"
+    )
+    assert problem.text("zh") == "schools.csv，第2行，'students'列：应大于或等于 0（值 '-5'）"
+    # the error as a whole, in either language, whatever the files' language
+    assert err.value.text("zh").startswith("schools.csv，第2行")
+
+
+def test_a_problem_keeps_its_message_as_data() -> None:
+    from twinning.errors import InputProblem
+
+    p = InputProblem("staff.csv", msg("input.check.unknown_school"), 3, "school", "S9", "zh")
+    assert str(p) == "staff.csv，第3行，'school'列：没有这所学校（值 'S9'）"
+    assert p.text("en") == "staff.csv, row 3, column 'school': unknown school (value 'S9')"
+    assert p.message == "没有这所学校"
+    assert InputError([p] * 25).text("en").splitlines()[-1] == "... and 5 more problems"
+    assert InputError([p] * 25).text("zh").splitlines()[-1] == "……另有 5 个问题"
+
+
+def test_a_policy_validator_speaks_chinese(tmp_path: Path) -> None:
+    shutil.copy(QUIRKS / "clean" / "schools.csv", tmp_path / "schools.csv")
+    (tmp_path / "policy.toml").write_text(
+        "[rotation]\nmin_periods = 3\nmax_periods = 2\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    assert str(err.value) == (
+        "policy.toml：参数 rotation：rotation.max_periods 不能小于 rotation.min_periods"
+    )
+    assert err.value.text("en") == (
+        "policy.toml: key rotation: rotation.max_periods must be >= rotation.min_periods"
+    )
+
+
+def test_a_setting_is_refused_in_the_countys_language() -> None:
+    from twinning.county.instance import with_policy
+    from twinning.county.policy import SettingError
+
+    clean = load_instance(QUIRKS / "clean")
+    with pytest.raises(SettingError) as err:
+        with_policy(clean, {"rotation.rat": 0.1})
+    said = str(err.value)
+    assert said.startswith("--set rotation.rat：没有参数 'rat'；rotation 下有：")
+    with pytest.raises(SettingError) as err:
+        with_policy(clean, {"rotation.rate": 2})
+    assert str(err.value) == "--set rotation.rate：应小于或等于 1"
+    assert isinstance(err.value, ValueError) and isinstance(err.value, InputError)
+
+
+def test_a_warning_is_said_in_either_language(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text(
+        "学校代码,学校名称,学段,城乡类型,办学水平,纬度,经度,校长电话\n"
+        "S1,城关一小,小学,城区,优质,40,120,123\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_instance(tmp_path)
+    (w,) = [w.message for w in caught if isinstance(w.message, InputWarning)]
+    assert str(w) == "schools.csv：列 '校长电话' 无法识别，已忽略"
+    assert w.text("en") == "schools.csv: column '校长电话' is not used (unknown column)"
+    assert w.msg.code == "input.unused_column"
+
+
+def test_a_foreign_output_folder_is_refused_in_either_language(tmp_path: Path) -> None:
+    from twinning.io.files import ForeignFolderError, NotAFolderError, check_output_folder
+
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ForeignFolderError) as err:
+        check_output_folder(tmp_path, lang="zh")
+    assert isinstance(err.value, FileExistsError)
+    assert str(err.value).endswith("请另选一个新的或空的文件夹")
+    assert err.value.text("en").endswith("choose a new or empty folder")
+    with pytest.raises(NotAFolderError) as bad:
+        check_output_folder(tmp_path / "notes.txt")
+    assert isinstance(bad.value, NotADirectoryError)
+    assert str(bad.value).endswith("notes.txt: is a file, not a folder")
+
+
+def test_a_json_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
+    (tmp_path / "c.json").write_text('{"schools": [}', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path / "c.json", lang="zh")
+    assert str(err.value) == "c.json，第1行：不是有效的 JSON 文件：此处缺少取值（第1行，第14列）"
+    assert err.value.text("en") == (
+        "c.json, row 1: not valid JSON: Expecting value (line 1, column 14)"
+    )
 
 
 def test_json_with_chinese_keys_speaks_chinese(tmp_path: Path) -> None:
@@ -394,3 +530,21 @@ def test_json_with_chinese_keys_speaks_chinese(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_instance(tmp_path / "c.json")
     assert "应为整数，不能有小数部分" in str(err.value)  # int_from_float
+
+
+def test_a_toml_or_yaml_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
+    shutil.copy(QUIRKS / "clean" / "schools.csv", tmp_path / "schools.csv")
+    (tmp_path / "policy.toml").write_text("[rotation]\nscope = county\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path)
+    assert str(err.value) == (
+        "policy.toml，第2行：不是有效的 TOML 文件：取值无效（文字须用英文双引号括起）"
+        "（第2行，第9列）"
+    )
+    assert err.value.text("en").startswith("policy.toml, row 2: not valid TOML: Invalid value")
+    (tmp_path / "c.yaml").write_text("schools:\n\t- id: S1\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_instance(tmp_path / "c.yaml", lang="zh")
+    assert str(err.value) == (
+        "c.yaml，第2行：不是有效的 YAML 文件：含有制表符（缩进须用空格）（第2行，第1列）"
+    )

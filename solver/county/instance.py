@@ -30,6 +30,7 @@ from twinning.county.vocabulary import (
     Tier,
 )
 from twinning.errors import InputProblem
+from twinning.messages import Msg, msg
 
 _TRUE = {"true", "1", "yes", "y", "是", "t", "√", "1.0"}
 _FALSE = {"false", "0", "no", "n", "否", "f", "", "0.0"}
@@ -371,7 +372,7 @@ class Locator(Protocol):
     policy_file: str
 
     def problem(
-        self, table: str, index: int, fld: str | None, message: str, value: object = None
+        self, table: str, index: int, fld: str | None, message: Msg, value: object = None
     ) -> InputProblem: ...
 
 
@@ -381,7 +382,7 @@ class _Plain:
     policy_file = "policy"
 
     def problem(
-        self, table: str, index: int, fld: str | None, message: str, value: object = None
+        self, table: str, index: int, fld: str | None, message: Msg, value: object = None
     ) -> InputProblem:
         return InputProblem(table, message, index + 1, fld, value)
 
@@ -389,30 +390,33 @@ class _Plain:
 def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProblem]:
     """Every cross-table problem, each naming its file (or table), row and column."""
     src = src or _Plain()
+    unknown_school = msg("input.check.unknown_school")
     problems: list[InputProblem] = []
     school_ids: set[str] = set()
     for i, s in enumerate(inst.schools):
         if s.id in school_ids:
-            problems.append(src.problem("schools", i, "id", "duplicate school id", s.id))
+            problems.append(
+                src.problem("schools", i, "id", msg("input.check.duplicate_school"), s.id)
+            )
         school_ids.add(s.id)
     staff_ids: set[str] = set()
     for i, t in enumerate(inst.staff):
         if t.id in staff_ids:
-            problems.append(src.problem("staff", i, "id", "duplicate staff id", t.id))
+            problems.append(src.problem("staff", i, "id", msg("input.check.duplicate_staff"), t.id))
         staff_ids.add(t.id)
         if t.school not in school_ids:
-            problems.append(src.problem("staff", i, "school", "unknown school", t.school))
+            problems.append(src.problem("staff", i, "school", unknown_school, t.school))
         if t.role == "teacher" and not t.subject:
-            problems.append(src.problem("staff", i, "subject", "a teacher needs a subject"))
+            problems.append(src.problem("staff", i, "subject", msg("input.check.teacher_subject")))
         for w in t.willing:
             if w not in school_ids:
-                problems.append(src.problem("staff", i, "willing", "unknown school", w))
+                problems.append(src.problem("staff", i, "willing", unknown_school, w))
     for i, n in enumerate(inst.needs):
         if n.school not in school_ids:
-            problems.append(src.problem("needs", i, "school", "unknown school", n.school))
+            problems.append(src.problem("needs", i, "school", unknown_school, n.school))
         elif n.period and n.period not in inst.policy.horizon.periods:
             problems.append(
-                src.problem("needs", i, "period", "not a period of horizon.periods", n.period)
+                src.problem("needs", i, "period", msg("input.check.not_a_period"), n.period)
             )
     for table in ("history", "fixed"):
         rows = inst.history if table == "history" else inst.fixed
@@ -420,51 +424,51 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
             for fld in ("from_school", "to_school"):
                 value = getattr(h, fld)
                 if value not in school_ids:
-                    problems.append(src.problem(table, i, fld, "unknown school", value))
+                    problems.append(src.problem(table, i, fld, unknown_school, value))
             if h.kind in ("exchange", "mentor"):
                 if not h.staff:
                     missing = (
-                        "an exchange names its staff"
+                        msg("input.check.exchange_staff")
                         if h.kind == "exchange"
-                        else "a mentor pair names its mentor"
+                        else msg("input.check.mentor_staff")
                     )
                     problems.append(src.problem(table, i, "staff", missing))
                 elif h.staff not in staff_ids and table == "fixed":
-                    problems.append(src.problem(table, i, "staff", "unknown staff", h.staff))
+                    problems.append(
+                        src.problem(table, i, "staff", msg("input.check.unknown_staff"), h.staff)
+                    )
             if h.kind == "mentor" and not h.mentee:
-                problems.append(src.problem(table, i, "mentee", "a mentor pair names its mentee"))
+                problems.append(src.problem(table, i, "mentee", msg("input.check.mentor_mentee")))
             if h.from_school == h.to_school and h.kind not in ("alliance", "mentor"):
                 problems.append(
-                    src.problem(table, i, "to_school", "same school at both ends", h.to_school)
+                    src.problem(table, i, "to_school", msg("input.check.same_school"), h.to_school)
                 )
     for i, d in enumerate(inst.distances):
         for fld, value in (("from", d.from_), ("to", d.to)):
             if value not in school_ids:
-                problems.append(src.problem("distances", i, fld, "unknown school", value))
+                problems.append(src.problem("distances", i, fld, unknown_school, value))
     if not inst.distances:
         for i, s in enumerate(inst.schools):
             for fld in ("lat", "lon"):
                 if getattr(s, fld) is None:
-                    problems.append(
-                        src.problem(
-                            "schools",
-                            i,
-                            fld,
-                            "coordinates are needed unless distances.csv is given",
-                        )
-                    )
+                    problems.append(src.problem("schools", i, fld, msg("input.check.coordinates")))
     alliances = inst.policy.alliances
     for lead in alliances.leads or []:
         if lead not in school_ids:
             problems.append(
-                InputProblem(src.policy_file, "key alliances.leads: unknown school", value=lead)
+                InputProblem(
+                    src.policy_file,
+                    msg("input.policy.key", key="alliances.leads", why=unknown_school),
+                    value=lead,
+                )
             )
     return problems
 
 
 def with_policy(inst: Instance, settings: dict[str, Any]) -> Instance:
     """The instance with dotted policy keys set (``{"rotation.rate": 0.12}``), checked as
-    policy.toml is (:func:`twinning.county.policy.with_settings`)."""
+    policy.toml is (:func:`twinning.county.policy.with_settings`); a bad one is refused in
+    the county's language."""
     if not settings:
         return inst
-    return inst.model_copy(update={"policy": with_settings(inst.policy, settings)})
+    return inst.model_copy(update={"policy": with_settings(inst.policy, settings, inst.lang)})

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from twinning.county.vocabulary import ALIASES, Tier
+from twinning.errors import InputProblem, InputValueError, Lang, MessageError, validation_msg
+from twinning.messages import msg
 
 #: The stages an alliance can be for (nine- and twelve-year schools cover several).
 SCHOOL_STAGES = ("kindergarten", "primary", "junior", "senior")
@@ -141,9 +143,8 @@ class Alliances(_Section):
             for key, count in value.items():
                 stage = STAGE_NAMES.get(str(key).strip(), str(key).strip())
                 if stage not in SCHOOL_STAGES:
-                    raise ValueError(
-                        f"alliances.groups: unknown stage {key!r}; use one of "
-                        + ", ".join(SCHOOL_STAGES)
+                    raise MessageError(
+                        msg("input.policy.groups_stage", stage=str(key), stages=list(SCHOOL_STAGES))
                     )
                 out[stage] = count
             return out
@@ -156,18 +157,18 @@ class Alliances(_Section):
             and self.min_size is not None
             and self.max_size < self.min_size
         ):
-            raise ValueError("alliances.max_size must be >= alliances.min_size")
+            raise MessageError(msg("input.policy.alliance_sizes"))
         if self.size_band is not None and not 0 <= self.size_band[0] <= 1 <= self.size_band[1]:
-            raise ValueError("alliances.size_band must be [low, high] with low <= 1 <= high")
+            raise MessageError(msg("input.policy.size_band"))
         if isinstance(self.groups, int) and self.groups < 1:
-            raise ValueError("alliances.groups must be at least 1")
+            raise MessageError(msg("input.policy.groups_min"))
         if isinstance(self.groups, dict):
             if not self.by_stage:
-                raise ValueError("alliances.groups per stage needs alliances.by_stage = true")
+                raise MessageError(msg("input.policy.groups_by_stage"))
             if any(v < 0 for v in self.groups.values()):
-                raise ValueError("alliances.groups per stage must be >= 0")
+                raise MessageError(msg("input.policy.groups_negative"))
         if self.groups is not None and self.groups_per_region is not None:
-            raise ValueError("give alliances.groups or alliances.groups_per_region, not both")
+            raise MessageError(msg("input.policy.groups_both"))
         return self
 
 
@@ -299,7 +300,7 @@ class Rotation(_Section):
     @model_validator(mode="after")
     def _periods(self) -> Rotation:
         if self.max_periods < self.min_periods:
-            raise ValueError("rotation.max_periods must be >= rotation.min_periods")
+            raise MessageError(msg("input.policy.rotation_periods"))
         return self
 
 
@@ -527,9 +528,9 @@ class Itinerant(_Section):
     def _days(cls, value: list[str]) -> list[str]:
         bad = [d for d in value if d not in WEEKDAYS]
         if bad:
-            raise ValueError(f"itinerant.days: unknown day(s) {bad}; use {', '.join(WEEKDAYS)}")
+            raise MessageError(msg("input.policy.unknown_days", days=bad, known=list(WEEKDAYS)))
         if len(set(value)) != len(value):
-            raise ValueError("itinerant.days: a day is listed twice")
+            raise MessageError(msg("input.policy.day_twice"))
         return value
 
 
@@ -620,7 +621,7 @@ class Outreach(_Section):
     @model_validator(mode="after")
     def _sorted(self) -> Outreach:
         if any(w < 1 for w in self.weeks) or len(set(self.weeks)) != len(self.weeks):
-            raise ValueError("outreach.weeks must be distinct week numbers from 1")
+            raise MessageError(msg("input.policy.outreach_weeks"))
         if self.weeks != sorted(self.weeks):
             object.__setattr__(self, "weeks", sorted(self.weeks))
         return self
@@ -677,9 +678,11 @@ class Balance(_Section):
         known = ("qualified", "backbone", "pe_arts")
         for key, w in value.items():
             if key not in known:
-                raise ValueError(f"unknown indicator {key!r}; the indicators: {', '.join(known)}")
+                raise MessageError(
+                    msg("input.policy.unknown_indicator", key=key, known=list(known))
+                )
             if w < 0:
-                raise ValueError(f"balance.indicator_weights.{key} must be >= 0")
+                raise MessageError(msg("input.policy.indicator_weight", key=key))
         return value
 
 
@@ -707,26 +710,34 @@ def nest_dotted(flat: dict[str, object]) -> dict[str, object]:
         for part in parts[:-1]:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise ValueError(f"key {key!r} conflicts with a value set for {part!r}")
+                raise MessageError(msg("input.policy.key_conflict", key=key, part=part))
             node = child
         node[parts[-1]] = value
     return nested
 
 
-class SettingError(ValueError):
-    """A ``--set key=value`` the policy cannot take (unknown key, or a bad value)."""
+class SettingError(InputValueError):
+    """A ``--set key=value`` the policy cannot take (unknown key, or a bad value): an
+    :class:`~twinning.errors.InputError` whose problem names ``--set`` and the key (and a
+    ``ValueError``, as callers caught it before)."""
+
+    @classmethod
+    def about(cls, where: str, message: Any, lang: Lang = "en") -> SettingError:
+        """The error of one setting: ``where`` is the key as given (or the whole text)."""
+        return cls([InputProblem(f"--set {where}", message, lang=lang)])
 
 
-def parse_setting(text: str) -> tuple[str, Any]:
+def parse_setting(text: str, lang: Lang = "en") -> tuple[str, Any]:
     """``"rotation.rate=0.12"`` -> ``("rotation.rate", 0.12)``: the value read as TOML
     (a number, true/false, a quoted string, a list ``[...]``), else taken as plain text
-    (``rotation.scope=county``); ``none`` (or ``null``) clears an optional key."""
+    (``rotation.scope=county``); ``none`` (or ``null``) clears an optional key. ``lang``
+    is the language of the :class:`SettingError` a malformed one raises."""
     import tomllib
 
     key, sep, raw = text.partition("=")
     key, raw = key.strip(), raw.strip()
     if not sep or not key:
-        raise SettingError(f"--set {text!r}: write it as key=value, e.g. rotation.rate=0.12")
+        raise SettingError.about(repr(text), msg("input.setting.syntax"), lang)
     if raw.lower() in ("none", "null", ""):
         return key, None
     try:
@@ -736,10 +747,10 @@ def parse_setting(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def with_settings(policy: Policy, settings: dict[str, Any]) -> Policy:
+def with_settings(policy: Policy, settings: dict[str, Any], lang: Lang = "en") -> Policy:
     """The policy with dotted keys set (``{"rotation.rate": 0.12}``), checked as a
     policy.toml would be: an unknown key or a bad value raises :class:`SettingError`
-    naming the key."""
+    naming the key, said in ``lang``."""
     from pydantic import ValidationError
 
     data: dict[str, Any] = policy.model_dump()
@@ -750,9 +761,14 @@ def with_settings(policy: Policy, settings: dict[str, Any]) -> Policy:
             last = k == len(parts) - 1
             if not isinstance(node, dict) or part not in node:
                 known = sorted(node) if isinstance(node, dict) else []
-                where = ".".join(parts[:k]) or "the policy"
-                hint = f"; {where} has: {', '.join(known)}" if known else ""
-                raise SettingError(f"--set {key}: no key {part!r}{hint}")
+                where = ".".join(parts[:k])
+                if not known:
+                    said = msg("input.setting.no_key", part=part)
+                elif where:
+                    said = msg("input.setting.no_key_in", part=part, where=where, known=known)
+                else:
+                    said = msg("input.setting.no_key_top", part=part, known=known)
+                raise SettingError.about(key, said, lang)
             if last:
                 node[part] = value
             else:
@@ -762,4 +778,4 @@ def with_settings(policy: Policy, settings: dict[str, Any]) -> Policy:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise SettingError(f"--set {where}: {err['msg']}") from None
+        raise SettingError.about(where, validation_msg(err), lang) from None

@@ -15,8 +15,10 @@ from typing import Any
 from twinning.county.instance import Instance
 from twinning.county.policy import Policy
 from twinning.county.vocabulary import ALIASES
+from twinning.errors import InputProblem, InputValueError
 from twinning.io.files import atomic_write, commit_folder
 from twinning.io.headers import FIELDS, HEADERS
+from twinning.messages import msg
 
 
 def instance_rows(inst: Instance) -> dict[str, list[dict[str, Any]]]:
@@ -169,14 +171,17 @@ def write_csv_folder(
 
     Raises
     ------
-    ValueError
-        On a table name that is not one of :data:`FIELDS`.
+    twinning.errors.InputValueError
+        On a table name that is not one of :data:`FIELDS` (a ``ValueError``).
     """
     zh = {table: {v: k for k, v in HEADERS[table].items()} for table in HEADERS}
     files: dict[str, bytes] = {}
     for table, data in tables.items():
         if table not in FIELDS:
-            raise ValueError(f"table name {table!r} is not one of {', '.join(FIELDS)}")
+            said = msg("input.export.unknown_table", table=str(table), tables=list(FIELDS))
+            raise InputValueError(
+                [InputProblem(str(path), said, lang="zh" if lang == "zh" else "en")]
+            )
         keep = None if columns is None or table not in columns else set(columns[table])
         cols = [c for c in FIELDS[table] if keep is None or c in keep]
         buf = io.StringIO()

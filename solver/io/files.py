@@ -15,13 +15,30 @@ import secrets
 import shutil
 from pathlib import Path
 
+from twinning.errors import InputError, InputProblem, Lang
+from twinning.messages import Msg, msg
+
 #: The file that marks a folder as a plan's output folder (see :func:`replace_folder`).
 PLAN_MARKER = "plan.json"
 
 
-class ForeignFolderError(FileExistsError):
+def _problem(path: Path | str, message: Msg, lang: Lang) -> list[InputProblem]:
+    return [InputProblem(str(path), message, lang=lang)]
+
+
+class ForeignFolderError(InputError, FileExistsError):
     """The output folder exists, holds files, and is not a plan's output folder: it is
-    never replaced, since replacing a folder deletes what it held."""
+    never replaced, since replacing a folder deletes what it held. An
+    :class:`~twinning.errors.InputError` naming the folder (and a ``FileExistsError``, as
+    callers caught it before)."""
+
+
+class NotAFolderError(InputError, NotADirectoryError):
+    """The output folder is a file."""
+
+
+class NoTemporaryNameError(InputError, FileExistsError):
+    """No free temporary name beside an output (a hundred random names taken)."""
 
 
 def _fresh_name(parent: Path, stem: str, tag: str) -> Path:
@@ -38,7 +55,7 @@ def _create_file(parent: Path, stem: str) -> tuple[int, Path]:
             return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
         except FileExistsError:
             continue
-    raise FileExistsError(f"{parent}: no free temporary name for {stem}")
+    raise NoTemporaryNameError(_problem(parent, msg("input.output.no_temp_name", name=stem), "en"))
 
 
 def _create_folder(parent: Path, stem: str, tag: str) -> Path:
@@ -50,7 +67,7 @@ def _create_folder(parent: Path, stem: str, tag: str) -> Path:
             return path
         except FileExistsError:
             continue
-    raise FileExistsError(f"{parent}: no free temporary name for {stem}")
+    raise NoTemporaryNameError(_problem(parent, msg("input.output.no_temp_name", name=stem), "en"))
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -117,7 +134,7 @@ def is_plan_folder(folder: Path) -> bool:
     return isinstance(doc, dict) and doc.get("format") == "twinning-plan"
 
 
-def check_output_folder(out: Path) -> bool:
+def check_output_folder(out: Path, lang: Lang = "en") -> bool:
     """Whether ``out`` may take a plan's output, before any work is spent on it.
 
     Returns
@@ -130,24 +147,22 @@ def check_output_folder(out: Path) -> bool:
     ------
     ForeignFolderError
         When ``out`` holds files and is not a plan's output folder (:func:`is_plan_folder`).
-    NotADirectoryError
-        When ``out`` is a file.
+    NotAFolderError
+        When ``out`` is a file (a ``NotADirectoryError``).
+
+    Both are :class:`~twinning.errors.InputError` said in ``lang``.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"{out}: is a file, not a folder")
+        raise NotAFolderError(_problem(out, msg("input.output.is_file"), lang))
     if not out.is_dir() or not any(out.iterdir()):
         return False
     if not is_plan_folder(out):
-        raise ForeignFolderError(
-            f"{out}: the folder holds files but no twinning plan.json (or has sub-folders); "
-            "a solve replaces its output folder whole, so it will not replace this one: "
-            "choose a new or empty folder"
-        )
+        raise ForeignFolderError(_problem(out, msg("input.output.foreign"), lang))
     return True
 
 
-def replace_folder(out: Path, files: dict[str, bytes]) -> list[Path]:
+def replace_folder(out: Path, files: dict[str, bytes], lang: Lang = "en") -> list[Path]:
     """Make ``out`` hold exactly ``files``, atomically: a solve's whole output.
 
     The files are written to a new folder beside ``out``; then the old folder is renamed
@@ -164,6 +179,8 @@ def replace_folder(out: Path, files: dict[str, bytes]) -> list[Path]:
     files
         File name -> bytes; must include ``plan.json``, so that the next solve into the
         same folder recognises it.
+    lang
+        The language of the errors below.
 
     Returns
     -------
@@ -176,13 +193,13 @@ def replace_folder(out: Path, files: dict[str, bytes]) -> list[Path]:
         When ``out`` exists, is not empty and is not a plan's output folder
         (:func:`is_plan_folder`): a planner pointing ``-o`` at their home folder must not
         lose it.
-    NotADirectoryError
-        When ``out`` is a file.
+    NotAFolderError
+        When ``out`` is a file (a ``NotADirectoryError``).
     """
     if PLAN_MARKER not in files:
         raise ValueError(f"an output folder needs its {PLAN_MARKER}")
     out = Path(out).resolve()
-    replace_old = check_output_folder(out)
+    replace_old = check_output_folder(out, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = _create_folder(out.parent, out.name, "new")
     try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Literal
 
 #: table -> {accepted header -> field name}. English names map to themselves.
 HEADERS: dict[str, dict[str, str]] = {
@@ -160,6 +162,14 @@ def field_for(table: str, header: str) -> str | None:
     if low in FIELDS[table]:
         return low
     return HEADERS[table].get(text)
+
+
+def language_of(texts: Iterable[str]) -> Literal["en", "zh"]:
+    """``"zh"`` when most of the texts (headers, names) are not plain ASCII, else ``"en"``:
+    the planner's language, as their files show it."""
+    written = [t for t in texts if t and t.strip()]
+    chinese = sum(1 for t in written if not t.isascii())
+    return "zh" if written and chinese * 2 > len(written) else "en"
 
 
 def header_for(table: str, fld: str, lang: str) -> str:

@@ -33,43 +33,54 @@ from pydantic import TypeAdapter, ValidationError
 
 from twinning.county.instance import TABLES, Instance, check_instance
 from twinning.county.policy import Policy, nest_dotted
-from twinning.errors import InputError, InputProblem, Lang
-from twinning.io.headers import REQUIRED, TABLE_ALIASES, field_for, header_for, near_header
-from twinning.io.messages import language_of, say, validation_message
+from twinning.errors import InputError, InputProblem, Lang, validation_msg
+from twinning.io.headers import (
+    REQUIRED,
+    TABLE_ALIASES,
+    field_for,
+    header_for,
+    language_of,
+    near_header,
+)
+from twinning.messages import Msg, msg
 
 
 class InputWarning(UserWarning):
     """Something in the input was ignored or mended (an unknown column, merged cells).
 
-    ``lang`` is the language the message is written in, so that the command line can
-    introduce it in the same language.
+    ``msg`` is the message (a code of the catalogue), ``file`` the file it is about and
+    ``lang`` the planner's language: ``str()`` says it in that language, so that the
+    command line can introduce it in the same language; :meth:`text` in any.
     """
 
-    def __init__(self, message: str, lang: Lang = "en") -> None:
-        super().__init__(message)
+    def __init__(self, file: str, message: Msg, lang: Lang = "en") -> None:
+        self.file = file
+        self.msg = message
         self.lang: Lang = lang
+        super().__init__(self.text(lang))
+
+    def text(self, lang: Lang | str) -> str:
+        """The warning, its file first, in ``lang``."""
+        from twinning.messages import word
+
+        return f"{self.file}{word('input.sep.colon', lang)}{self.msg.text(lang)}"
 
 
-def _warn(label: str, message: str, lang: Lang) -> None:
-    warnings.warn(
-        InputWarning(f"{label}{'：' if lang == 'zh' else ': '}{message}", lang), stacklevel=3
-    )
+def _warn(label: str, message: Msg, lang: Lang) -> None:
+    warnings.warn(InputWarning(label, message, lang), stacklevel=3)
 
 
 def _refuse(
     label: str,
-    template: str,
+    message: Msg,
     lang: Lang,
     *,
     row: int | None = None,
     column: str | None = None,
     value: object = None,
-    **params: object,
 ) -> InputError:
-    """One problem, its message in ``lang`` (see :func:`twinning.io.messages.say`)."""
-    return InputError.one(
-        label, say(template, lang, **params), row=row, column=column, value=value, lang=lang
-    )
+    """One problem, said in ``lang``."""
+    return InputError.one(label, message, row=row, column=column, value=value, lang=lang)
 
 
 @dataclass
@@ -93,8 +104,7 @@ class RawTable:
 class Sources:
     """Where each table of an instance came from, for messages that name the place.
 
-    ``lang`` is the planner's language: a problem is written in it (the cross-table
-    check writes English templates, see :data:`twinning.io.messages.ZH`).
+    ``lang`` is the planner's language: a problem is said in it.
     """
 
     tables: dict[str, RawTable]
@@ -102,14 +112,13 @@ class Sources:
     lang: Lang = "en"
 
     def problem(
-        self, table: str, index: int, fld: str | None, message: str, value: object = None
+        self, table: str, index: int, fld: str | None, message: Msg, value: object = None
     ) -> InputProblem:
-        text = say(message, self.lang)
         raw = self.tables.get(table)
         if raw is None:
-            return InputProblem(f"{table}", text, index + 1, fld, value, self.lang)
+            return InputProblem(f"{table}", message, index + 1, fld, value, self.lang)
         return InputProblem(
-            raw.file, text, raw.where(index), raw.header(fld) if fld else None, value, self.lang
+            raw.file, message, raw.where(index), raw.header(fld) if fld else None, value, self.lang
         )
 
 
@@ -142,7 +151,7 @@ def read_instance(path: str | Path, lang: Lang | None = None) -> tuple[Instance,
     p = Path(path)
     if not p.exists():
         # Nothing is read yet: a Chinese file name is the only hint of the planner's language.
-        raise _refuse(str(p), "no such file or folder", lang or language_of([p.name]))
+        raise _refuse(str(p), msg("input.no_such_file"), lang or language_of([p.name]))
     if p.is_dir():
         tables, policy, policy_file = _read_folder(p, lang)
     else:
@@ -156,7 +165,7 @@ def read_instance(path: str | Path, lang: Lang | None = None) -> tuple[Instance,
         else:
             raise _refuse(
                 p.name,
-                "unknown instance format: give a folder, .xlsx, .json or .yaml",
+                msg("input.unknown_format"),
                 lang or language_of([p.name]),
             )
     name = p.stem if p.is_file() else p.resolve().name
@@ -260,7 +269,7 @@ def _raw_from_rows(
                 unknown.append(text)
             continue
         if fld in raw.headers:
-            raise _refuse(label, "column given twice", say_in, row=header_row, column=text)
+            raise _refuse(label, msg("input.column_twice"), say_in, row=header_row, column=text)
         raw.headers[fld] = text
         positions.append((col, fld))
     problems: list[InputProblem] = []
@@ -269,24 +278,15 @@ def _raw_from_rows(
         near = near_header(table, text)
         fld = field_for(table, near) if near is not None else None
         if near is None or fld is None or fld in raw.headers:
-            _warn(
-                label,
-                say("column '{column}' is not used (unknown column)", say_in, column=text),
-                say_in,
-            )
+            _warn(label, msg("input.unused_column", column=text), say_in)
             continue
         meant.add(fld)
-        message = say(
-            "column '{column}' is not known; did you mean '{suggestion}'?",
-            say_in,
-            column=text,
-            suggestion=near,
-        )
+        message = msg("input.near_column", column=text, suggestion=near)
         problems.append(InputProblem(label, message, header_row, text, None, say_in))
     for fld in REQUIRED[table]:
         if fld not in raw.headers and fld not in meant:
             name = header_for(table, fld, written)
-            message = say("missing required column '{column}'", say_in, column=name)
+            message = msg("input.missing_column", column=name)
             problems.append(InputProblem(label, message, header_row, name, None, say_in))
     if problems:
         raise InputError(problems)
@@ -310,7 +310,7 @@ def _raw_from_rows(
     if not raw.rows:  # a file given with only its header is a mistake, not "no data"
         raise _refuse(
             label,
-            "the table has a header but no rows; remove the file or fill it in",
+            msg("input.header_only"),
             say_in,
             row=header_row + 1,
         )
@@ -326,17 +326,15 @@ def _decode(data: bytes, label: str, lang: Lang) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise _refuse(
-                label, "starts with a UTF-16 mark but cannot be read as UTF-16 text", lang
-            ) from None
+            raise _refuse(label, msg("input.utf16"), lang) from None
     if b"\x00" in data:
-        raise _refuse(label, "not a text file (it holds binary data)", lang)
+        raise _refuse(label, msg("input.binary"), lang)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _refuse(label, "cannot be read as UTF-8 or GB18030 text", lang)
+    raise _refuse(label, msg("input.encoding"), lang)
 
 
 def _delimiter(text: str) -> str:
@@ -353,10 +351,10 @@ def _read_csv(path: Path, table: str, lang: Lang | None, hint: Lang) -> RawTable
     try:
         all_rows = list(reader)
     except csv.Error as exc:
-        raise _refuse(label, "not a valid CSV file: {detail}", hint, detail=exc) from None
+        raise _refuse(label, msg("input.not_csv", why=_csv_problem(exc)), hint) from None
     at = _header_row(table, all_rows)
     if at is None:
-        raise _refuse(label, "the file is empty: it needs a header row and data rows", hint)
+        raise _refuse(label, msg("input.empty_file"), hint)
     return _raw_from_rows(table, label, all_rows, at, lang)
 
 
@@ -377,15 +375,15 @@ def _read_folder(
         table = _table_for_stem(path.stem)
         hint = _hint(lang, tables, path.stem)
         if table is None or table == "policy":
-            _warn(path.name, say("not an instance table, ignored", hint), hint)
+            _warn(path.name, msg("input.not_a_table"), hint)
             continue
         if table in tables:
-            raise _refuse(path.name, "table '{table}' is given twice", hint, table=table)
+            raise _refuse(path.name, msg("input.table_twice", table=table), hint)
         tables[table] = _read_csv(path, table, lang, hint)
     if "schools" not in tables:
         raise _refuse(
             f"{folder.name}/schools.csv",
-            "missing: every instance needs schools",
+            msg("input.missing_schools"),
             _hint(lang, tables, folder.name),
         )
     policy, policy_file = _read_policy_beside(
@@ -401,9 +399,8 @@ def _read_policy_beside(path: Path, lang: Lang) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), path.name
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
-        raise _refuse(path.name, "not valid TOML: {detail}", lang, row=row, detail=exc) from None
+        said, row = toml_problem(exc, text)
+        raise _refuse(path.name, said, lang, row=row) from None
 
 
 # ---- Excel -------------------------------------------------------------------------------
@@ -454,12 +451,7 @@ def _fill_merges(rows: list[list[Any]], at: int, ranges: list[Any], label: str, 
                 cells[c - 1] = value
         _warn(
             label,
-            say(
-                "merged cells {cells} filled with {value}",
-                lang,
-                cells=merged.coord,
-                value=repr(_cell(value)),
-            ),
+            msg("input.merged_cells", cells=merged.coord, value=repr(_cell(value))),
             lang,
         )
 
@@ -475,9 +467,8 @@ def _read_workbook(
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise _refuse(
             path.name,
-            "not a readable Excel workbook ({detail})",
+            msg("input.not_workbook", why=_workbook_problem(exc)),
             lang or language_of([path.stem]),
-            detail=exc,
         ) from None
     tables: dict[str, RawTable] = {}
     policy: dict[str, Any] = {}
@@ -488,7 +479,7 @@ def _read_workbook(
             label = f"{path.name} [{sheet.title}]"
             hint = _hint(lang, tables, sheet.title)
             if table is None:
-                _warn(label, say("not an instance table, ignored", hint), hint)
+                _warn(label, msg("input.not_a_table"), hint)
                 continue
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             if table == "policy":
@@ -496,7 +487,7 @@ def _read_workbook(
                 continue
             at = _header_row(table, rows)
             if at is None:
-                raise _refuse(label, "the sheet is empty: it needs a header row", hint)
+                raise _refuse(label, msg("input.empty_sheet"), hint)
             if merged:
                 written = language_of(_text(c) for c in rows[at])
                 _fill_merges(rows, at, list(sheet.merged_cells.ranges), label, lang or written)
@@ -508,7 +499,7 @@ def _read_workbook(
     if "schools" not in tables:
         raise _refuse(
             f"{path.name} [schools]",
-            "missing sheet: every instance needs schools",
+            msg("input.missing_schools_sheet"),
             _hint(lang, tables, path.stem),
         )
     beside = path.with_name("policy.toml")
@@ -531,9 +522,7 @@ def _policy_from_rows(label: str, rows: list[list[Any]], lang: Lang) -> dict[str
     at = next((i for i, h in enumerate(heads) if "key" in h and "value" in h), None)
     if at is None:
         first = next((i for i, h in enumerate(heads) if any(h)), 0)
-        raise _refuse(
-            label, "the policy sheet needs columns 'key' and 'value'", lang, row=first + 1
-        )
+        raise _refuse(label, msg("input.policy_sheet_columns"), lang, row=first + 1)
     k, v = heads[at].index("key"), heads[at].index("value")
     flat: dict[str, Any] = {}
     for row in rows[at + 1 :]:
@@ -544,7 +533,7 @@ def _policy_from_rows(label: str, rows: list[list[Any]], lang: Lang) -> dict[str
     try:
         return nest_dotted(flat)
     except ValueError as exc:
-        raise _refuse(label, "policy keys conflict: {detail}", lang, detail=exc) from None
+        raise _refuse(label, msg("input.policy_conflict", why=_said(exc)), lang) from None
 
 
 def _policy_value(value: Any) -> Any:
@@ -558,6 +547,105 @@ def _policy_value(value: Any) -> Any:
 
 # ---- JSON / YAML -------------------------------------------------------------------------
 
+#: What Python's JSON parser says (the start of its message) -> the message's code.
+_JSON_PROBLEMS = (
+    ("Expecting value", "input.json.expecting_value"),
+    ("Expecting property name", "input.json.expecting_name"),
+    ("Expecting ':'", "input.json.expecting_colon"),
+    ("Expecting ','", "input.json.expecting_comma"),
+    ("Unterminated string", "input.json.unterminated_string"),
+    ("Invalid control character", "input.json.control_character"),
+    ("Invalid \\", "input.json.bad_escape"),
+    ("Extra data", "input.json.extra_data"),
+    ("Illegal trailing comma", "input.json.trailing_comma"),
+)
+
+
+#: What tomllib says -> the message's code.
+_TOML_PROBLEMS = (
+    ("Invalid value", "input.toml.invalid_value"),
+    ("Invalid statement", "input.toml.invalid_statement"),
+    ("Expected '=' after a key", "input.toml.expected_equals"),
+    ("Cannot ", "input.toml.twice"),
+    ("Duplicate ", "input.toml.twice"),
+    ("Unterminated string", "input.toml.unterminated_string"),
+    ("Unclosed array", "input.toml.unclosed_array"),
+    ("Unclosed inline table", "input.toml.unclosed_table"),
+    ("Expected ']", "input.toml.unclosed_header"),
+    ("Invalid initial character", "input.toml.bad_key"),
+    ("Illegal character", "input.toml.bad_character"),
+    ("Found invalid character", "input.toml.bad_character"),
+    ("Unescaped", "input.toml.bad_escape"),
+    ("Invalid hex value", "input.toml.bad_escape"),
+    ("Escaped character", "input.toml.bad_escape"),
+    ("Invalid date", "input.toml.bad_date"),
+)
+
+#: What PyYAML says (an error's ``problem``) -> the message's code.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "input.yaml.mapping_here"),
+    ("found character '\\t'", "input.yaml.tab"),
+    ("expected ',' or", "input.yaml.unclosed"),
+    ("found unexpected end of stream", "input.yaml.end_of_stream"),
+    ("expected <block end>", "input.yaml.indentation"),
+)
+
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def _parser_problem(text: str, known: tuple[tuple[str, str], ...]) -> Msg:
+    """What a parser found, as a message: a code for what it says, else a syntax error."""
+    code = next((c for start, c in known if text.startswith(start)), None)
+    return msg(code or "input.syntax")
+
+
+def json_problem(exc: json.JSONDecodeError) -> Msg:
+    """A JSON syntax error as a message: what is wrong, its line and column."""
+    return msg(
+        "input.not_json",
+        why=_parser_problem(exc.msg, _JSON_PROBLEMS),
+        line=exc.lineno,
+        col=exc.colno,
+    )
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError, source: str) -> tuple[Msg, int | None]:
+    """A TOML syntax error in ``source`` as a message, and its line."""
+    text = str(exc)
+    place = _TOML_PLACE.search(text)
+    line = int(place.group(1)) if place and place.group(1) else None
+    col = int(place.group(2)) if place and place.group(2) else None
+    why = _parser_problem(text[: place.start()] if place else text, _TOML_PROBLEMS)
+    if line is None:  # at the end of the document
+        lines = source.splitlines() or [""]
+        line, col = len(lines), len(lines[-1]) + 1
+    return msg("input.not_toml", why=why, line=line, col=col or 1), line
+
+
+def _csv_problem(exc: csv.Error) -> Msg:
+    text = str(exc)
+    limit = re.search(r"field larger than field limit \((\d+)\)", text)
+    if limit:
+        return msg("input.csv.field_too_long", limit=int(limit.group(1)))
+    if text.startswith("new-line character"):
+        return msg("input.csv.newline")
+    return msg("input.syntax")
+
+
+def _workbook_problem(exc: Exception) -> Msg:
+    if isinstance(exc, zipfile.BadZipFile):
+        return msg("input.workbook.not_zip")
+    if ".xls file format" in str(exc):
+        return msg("input.workbook.xls")
+    return msg("input.workbook.other")
+
+
+def _said(exc: Exception) -> Msg:
+    """An exception's message: its own (:class:`~twinning.errors.MessageError`), else its
+    text as written."""
+    own = getattr(exc, "msg", None)
+    return own if isinstance(own, Msg) else msg("text", text=str(exc))
+
 
 def _parse_json(path: Path, lang: Lang | None) -> Any:
     hint = lang or language_of([path.stem])
@@ -565,15 +653,7 @@ def _parse_json(path: Path, lang: Lang | None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _refuse(
-            path.name,
-            "not valid JSON: {detail} (line {line}, column {col})",
-            hint,
-            row=exc.lineno,
-            detail=exc.msg,
-            line=exc.lineno,
-            col=exc.colno,
-        ) from None
+        raise _refuse(path.name, json_problem(exc), hint, row=exc.lineno) from None
 
 
 def _parse_yaml(path: Path, lang: Lang | None) -> Any:
@@ -586,7 +666,13 @@ def _parse_yaml(path: Path, lang: Lang | None) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise _refuse(path.name, "not valid YAML: {detail}", hint, row=row, detail=exc) from None
+        said = msg(
+            "input.not_yaml",
+            why=_parser_problem(str(getattr(exc, "problem", "") or ""), _YAML_PROBLEMS),
+            line=row or 1,
+            col=mark.column + 1 if mark is not None else 1,
+        )
+        raise _refuse(path.name, said, hint, row=row) from None
 
 
 def _document_language(doc: dict[Any, Any]) -> Lang:
@@ -605,7 +691,7 @@ def _read_document(
     if not isinstance(doc, dict):
         raise _refuse(
             label,
-            "the document must be an object with a 'schools' table",
+            msg("input.doc.not_object"),
             lang or language_of([path.stem]),
         )
     say_in = lang or _document_language(doc)
@@ -615,21 +701,20 @@ def _read_document(
             continue
         table = _table_for_stem(str(key))
         if table is None or table == "policy":
-            raise _refuse(label, "unknown table '{table}'", say_in, column=str(key), table=key)
-        if not isinstance(value, list):
             raise _refuse(
-                label, "'{table}' must be a list of rows", say_in, column=str(key), table=key
+                label, msg("input.doc.unknown_table", table=str(key)), say_in, column=str(key)
             )
+        if not isinstance(value, list):
+            raise _refuse(label, msg("input.doc.not_list", table=str(key)), say_in, column=str(key))
         raw = RawTable(table, label)
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 raise _refuse(
                     label,
-                    "each row of '{table}' must be an object",
+                    msg("input.doc.row_not_object", table=str(key)),
                     say_in,
                     row=i + 1,
                     column=str(key),
-                    table=key,
                 )
             row: dict[str, Any] = {}
             for head, cell in item.items():
@@ -638,14 +723,12 @@ def _read_document(
                     near = near_header(table, str(head))
                     raise _refuse(
                         label,
-                        "unknown column in '{table}'"
+                        msg("input.doc.unknown_column", table=str(key))
                         if near is None
-                        else "unknown column in '{table}'; did you mean '{suggestion}'?",
+                        else msg("input.doc.unknown_column_near", table=str(key), suggestion=near),
                         say_in,
                         row=i + 1,
                         column=f"{key}.{head}",
-                        table=key,
-                        suggestion=near,
                     )
                 raw.headers.setdefault(fld, f"{key}.{head}")
                 if cell is not None and cell != "":
@@ -656,12 +739,10 @@ def _read_document(
             raw.headers.setdefault(fld, f"{key}.{fld}")
         tables[table] = raw
     if "schools" not in tables or not tables["schools"].rows:
-        raise _refuse(
-            label, "the document needs a non-empty 'schools' table", say_in, column="schools"
-        )
+        raise _refuse(label, msg("input.doc.no_schools"), say_in, column="schools")
     policy = doc.get("policy") or {}
     if not isinstance(policy, dict):
-        raise _refuse(label, "'policy' must be an object", say_in, column="policy")
+        raise _refuse(label, msg("input.doc.policy_not_object"), say_in, column="policy")
     if not policy and path.with_name("policy.toml").exists():
         return (tables, *_read_policy_beside(path.with_name("policy.toml"), say_in))
     return tables, policy, f"{label} [policy]"
@@ -721,7 +802,7 @@ def _validate_table(raw: RawTable, lang: Lang) -> list[Any]:
             problems.append(
                 InputProblem(
                     raw.file,
-                    validation_message(err, lang),
+                    validation_msg(err),
                     raw.where(index),
                     raw.header(fld) if fld else None,
                     value,
@@ -739,13 +820,13 @@ def _validate_policy(data: dict[str, Any], label: str, lang: Lang) -> Policy:
         for err in exc.errors():
             key = ".".join(str(part) for part in err["loc"])
             if err["type"] == "extra_forbidden":
-                message = say("unknown policy key", lang)
+                message = msg("input.policy.unknown_key")
             else:
-                message = validation_message(err, lang)
+                message = validation_msg(err)
             value = err.get("input")
             if isinstance(value, dict):
                 value = None
-            text = say("key {key}: {message}", lang, key=key, message=message)
+            text = msg("input.policy.key", key=key, why=message)
             problems.append(InputProblem(label, text, None, None, value, lang))
         raise InputError(problems) from None
 
@@ -774,14 +855,9 @@ def build_instance(
     instance = Instance.model_construct(name=name, lang=lang, **validated)
     problems = check_instance(instance, sources)
     if problems:
-        # A problem made without the sources (a policy key) is put in the planner's words.
+        # A problem made without the sources (a policy key) is said in the planner's words.
         raise InputError(
-            [
-                p
-                if p.lang == lang
-                else dataclasses.replace(p, message=say(p.message, lang), lang=lang)
-                for p in problems
-            ]
+            [p if p.lang == lang else dataclasses.replace(p, lang=lang) for p in problems]
         )
     return instance, sources
 

@@ -8,6 +8,7 @@ once and two areas never claim the same code.
 from __future__ import annotations
 
 from twinning.messages.console import ENTRIES as CONSOLE
+from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.plan import ENTRIES as PLAN
 from twinning.messages.solving import ENTRIES as SOLVING
 from twinning.messages.usage import ENTRIES as USAGE
@@ -33,4 +34,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     PLAN,
     CONSOLE,
     USAGE,
+    INPUTS,
 )

@@ -1,0 +1,180 @@
+"""Reading a plan (``plan.json``) or a solve's summary (``summary.json``) back.
+
+A plan comes back from a planner's disk: edited by hand, cut short by a full disk, made by
+another version of twinning, or not a plan at all. Each is refused with one line naming
+the file (and, for a field pydantic refuses, the field's path in the document:
+``plan.json, pairs[3].distance_km: must be a finite number``), never a pydantic dump:
+
+- a file that is missing or a folder;
+- text that is not UTF-8 (a byte-order mark is allowed), or not JSON;
+- JSON nested deeper than :data:`MAX_DEPTH` levels (checked before parsing: the parser
+  and pydantic recurse, and a hostile file must not exhaust the stack);
+- a document that is not a twinning plan (``"format": "twinning-plan"``), or of a
+  ``version`` this twinning does not read (:data:`twinning.plan.PLAN_VERSION`);
+- a number that is not finite (``NaN``, ``Infinity``, ``1e999``) anywhere in a plan.
+
+Plans of version 1 still read: their plain sentences (a pair's ``why``, an unpaired
+school's ``detail``, a hire's ``reason``) become ``text`` messages (see
+:mod:`twinning.plan`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from pydantic import BaseModel, ValidationError
+
+from twinning.errors import InputError, InputProblem, Lang, field_path, validation_msg
+from twinning.io.readers import json_problem
+from twinning.messages import Msg, msg
+
+if TYPE_CHECKING:
+    from twinning.plan import Plan
+    from twinning.result import Summary
+
+#: The deepest nesting of objects and lists a plan or summary file may have (a plan's
+#: deepest is about six levels).
+MAX_DEPTH = 200
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_plan(path: str | Path, lang: Lang = "en") -> Plan:
+    """A plan file (``plan.json``) as a :class:`~twinning.plan.Plan`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    lang
+        The language of the error's message (``str(error)``); ``error.text(lang)`` says
+        it in any language.
+
+    Raises
+    ------
+    InputError
+        One problem, naming the file, for anything that keeps the file from being read as
+        a plan this twinning knows (see the module's docstring).
+    """
+    from twinning.plan import PLAN_VERSION, Plan
+
+    p = Path(path)
+    doc = _document(p, lang, msg("input.plan.too_deep", limit=MAX_DEPTH))
+    if not isinstance(doc, dict) or doc.get("format") != "twinning-plan":
+        raise _refuse(p, msg("input.plan.not_plan"), lang)
+    version = doc.get("version", 1)
+    if isinstance(version, int) and not isinstance(version, bool) and version > PLAN_VERSION:
+        raise _refuse(p, msg("input.plan.newer_version", version=version, known=PLAN_VERSION), lang)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        shown = version if isinstance(version, int | float | str) else json.dumps(version)
+        raise _refuse(p, msg("input.plan.bad_version", version=shown, known=PLAN_VERSION), lang)
+    for where, value in _numbers(doc, ()):
+        if not math.isfinite(value):
+            raise _refuse(p, msg("input.plan.not_finite"), lang, key=field_path(where), value=value)
+    return _validate(Plan, doc, p, lang)
+
+
+@overload
+def read_summary(path: str | Path, model: None = None, lang: Lang = "en") -> Summary: ...
+
+
+@overload
+def read_summary(path: str | Path, model: type[M], lang: Lang = "en") -> M: ...
+
+
+def read_summary(path: str | Path, model: type[BaseModel] | None = None, lang: Lang = "en") -> Any:
+    """A solve's summary file (``summary.json``) as ``model``, by default
+    :class:`twinning.result.Summary` (imported when called: the readers do not import the
+    results as they load). Refused as :func:`read_plan` refuses, save the format, version
+    and finite checks (a summary has none of its own)."""
+    if model is None:
+        from twinning.result import Summary
+
+        model = Summary
+    p = Path(path)
+    doc = _document(p, lang, msg("input.summary.too_deep", limit=MAX_DEPTH))
+    if not isinstance(doc, dict):
+        raise _refuse(p, msg("input.summary.not_summary"), lang)
+    return _validate(model, doc, p, lang)
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of objects and lists in a JSON text (brackets inside strings do
+    not count); a cheap scan, made before the text is parsed."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
+        if bracket.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def _refuse(
+    path: Path, message: Msg, lang: Lang, *, key: str | None = None, value: object = None
+) -> InputError:
+    return InputError([InputProblem(path.name, message, value=value, lang=lang, key=key)])
+
+
+def _document(path: Path, lang: Lang, too_deep: Msg) -> Any:
+    """The file's JSON, or one problem naming the file."""
+    if path.is_dir():
+        raise InputError([InputProblem(str(path), msg("input.plan.is_folder"), lang=lang)])
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            [InputProblem(str(path), msg("input.plan.no_such_file"), lang=lang)]
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refuse(path, msg("input.plan.not_utf8"), lang) from None
+    if json_depth(text) > MAX_DEPTH:
+        raise _refuse(path, too_deep, lang)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _refuse(path, json_problem(exc), lang) from None
+    except RecursionError:  # brackets the scan did not see as such (never, but never a crash)
+        raise _refuse(path, too_deep, lang) from None
+
+
+def _numbers(
+    value: Any, where: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], float]]:
+    """Every float of a parsed document, with its path (ints are always finite)."""
+    if isinstance(value, float):
+        yield where, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _numbers(v, (*where, str(k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _numbers(v, (*where, i))
+
+
+def _validate(model: type[M], doc: dict[str, Any], path: Path, lang: Lang) -> M:
+    """The document as ``model``, or its first problem naming the field's path."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        value = err.get("input")
+        if isinstance(value, dict | list):
+            value = None
+        raise _refuse(
+            path, validation_msg(err), lang, key=field_path(err["loc"]) or None, value=value
+        ) from None
