@@ -99,10 +99,11 @@ def validate_command(
 ) -> None:
     """Check every rule independently of the solver; exit 0 valid, 1 violations, 2 bad input."""
     check_lang(lang)
+    inst = load(instance)
+    said = speak(lang, inst)
     doc = read_plan(plan)
     # the keys the plan was solved with, then any given here
-    inst = with_policy(load(instance), {**doc.settings, **settings(sets)})
-    said = speak(lang, inst)
+    inst = with_policy(inst, {**doc.settings, **settings(sets)})
     report = validate(inst, doc)
     _other_instance(report, plan, said)
     for w in report.warnings:
@@ -177,7 +178,7 @@ def report(
     if summary is not None and not summary.is_file():
         raise UsageError.of("cli.no_such_file", path=str(summary))
     found = summary or (beside if beside.is_file() else None)
-    facts = read_summary(found) if found is not None else None
+    facts = read_summary(found, lang=said) if found is not None else None
     checked = validate(inst, doc)
     if html is not None:
         page = render_html(inst, doc, facts, said, masked=mask_names, tiles=tiles, checked=checked)

@@ -233,7 +233,7 @@ def read_plan(path: Path) -> Plan:
     """A plan.json, or exit 2 with one message naming the file."""
     from twinning.io.planfile import read_plan as read
 
-    return read(path)
+    return read(path, lang=SPEAKING.lang)
 
 
 def formats(fmt: str) -> tuple[str, ...]:

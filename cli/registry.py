@@ -84,9 +84,10 @@ def adopt(
     from twinning.registry import default_cycle, merge_registry
 
     check_lang(lang)
-    doc = read_plan(plan)
-    inst = with_policy(load(instance), doc.settings)
+    inst = load(instance)
     said = speak(lang, inst)
+    doc = read_plan(plan)
+    inst = with_policy(inst, doc.settings)
     county_id = county or inst.name
     cycle_id = cycle or default_cycle(inst)
     merged = merge_registry(inst, registry, county_id, cycle_id)

@@ -181,7 +181,7 @@ def solve(
     said = speak(lang, inst)
     inst = with_registry(inst, registry, county, said, quiet=quiet)
     target = out if out is not None else Path("plans") / inst.name
-    check_output_folder(target)  # a folder that is not ours is refused before solving
+    check_output_folder(target, lang=said)  # a folder not ours is refused before solving
     given = read_plan(with_plan) if with_plan is not None else None
     before = read_plan(baseline) if baseline is not None else None
     _say_added_parts(inst, parts, given, quiet, said)

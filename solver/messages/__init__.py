@@ -174,8 +174,10 @@ class _Formatter(string.Formatter):
 def kpi_label(part: str, kpi: str, lang: Lang | str) -> str:
     """A figure's label: the part's own (``kpi.itinerant.teachers_used``, 走教教师数) where
     two parts count different things under one name, else the shared one."""
-    own = f"kpi.{part}.{kpi}"
-    return word(own if own in CATALOGUE else f"kpi.{kpi}", lang)
+    for code in (f"kpi.{part}.{kpi}", f"kpi.{kpi}", f"term.{kpi}", f"field.{kpi}"):
+        if code in CATALOGUE:
+            return word(code, lang)
+    return kpi
 
 
 #: Tables whose ``name`` column is a school's name rather than a person's.
