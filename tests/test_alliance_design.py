@@ -18,6 +18,7 @@ from twinning import solve, validate
 from twinning.check.report import Violation
 from twinning.county.instance import Instance
 from twinning.io.readers import load_instance
+from twinning.messages import render
 from twinning.plan import Membership, Plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,7 @@ def test_alliances_mix_area_infeasible() -> None:
     )  # one village, two alliances that each need one
     result = solve(inst, "alliances", time_limit=5)
     assert result.status == "infeasible"
-    assert "rural" in (result.parts["alliances"].message or "")
+    assert "rural" in render(result.parts["alliances"].message or "", "en")
     bad = plan_of(
         inst,
         [
@@ -145,7 +146,7 @@ def test_alliances_lead_tiers_infeasible() -> None:
     inst = county(_two_regions(), policy={"alliances": {"groups_per_region": 1}})
     result = solve(inst, "alliances", time_limit=5)
     assert result.status == "infeasible"
-    message = result.parts["alliances"].message or ""
+    message = render(result.parts["alliances"].message or "", "en")
     assert "region 西" in message and "alliances.lead_tiers" in message
     # A weak school is in no tier of the order: the checker refuses it as a lead.
     tiers = with_alliances(inst, lead_tiers=["strong", "ordinary"])
@@ -242,7 +243,7 @@ def test_alliances_groups_per_region_infeasible() -> None:
     )
     result = solve(no_lead, "alliances", time_limit=5)
     assert result.status == "infeasible"
-    assert "region 南" in (result.parts["alliances"].message or "")
+    assert "region 南" in render(result.parts["alliances"].message or "", "en")
 
 
 # ---- alliances.size_band ------------------------------------------------------------------
@@ -314,7 +315,7 @@ def test_haicheng_strong_only_says_which_region_lacks_a_lead() -> None:
     inst = with_alliances(haicheng(), lead_tiers=["strong"])
     result = solve(inst, "alliances", time_limit=10)
     assert result.status == "infeasible"
-    message = result.parts["alliances"].message or ""
+    message = render(result.parts["alliances"].message or "", "en")
     assert "region 西 junior" in message
     assert 'alliances.lead_tiers = ["strong", "ordinary"]' in message
     assert "merge it with a neighbouring region" in message
@@ -333,7 +334,7 @@ def test_haicheng_sizes_per_region_say_which_region_is_too_small() -> None:
     )
     result = solve(inst, "alliances", time_limit=10)
     assert result.status == "infeasible"
-    message = result.parts["alliances"].message or ""
+    message = render(result.parts["alliances"].message or "", "en")
     assert "region 北: 31 schools, fewer than one alliance's smallest size 35" in message
     assert "region 南: 60 schools need 2 alliance(s)" in message
 
@@ -350,7 +351,7 @@ def test_too_few_alliances_for_the_stages_is_explained() -> None:
     inst = county(schools, policy={"alliances": {"groups": 3, "max_size": 4, "mix_area": False}})
     result = solve(inst, "alliances", time_limit=5)
     assert result.status == "infeasible"
-    message = result.parts["alliances"].message or ""
+    message = render(result.parts["alliances"].message or "", "en")
     assert "5 primary school(s) need 2" in message and "at least 4 alliances" in message
     per_stage = with_alliances(
         inst, by_stage=True, groups={"kindergarten": 1, "primary": 2, "junior": 1}

@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import county, school, teacher
 from twinning import solve, validate
+from twinning.messages import render
 from twinning.plan import CircuitVisit, Move, Plan
 from twinning.rules.balance import balance_of
 
@@ -96,7 +97,8 @@ def test_qualified_is_not_computed_without_education() -> None:
     staff = [teacher("a1", "A"), teacher("b1", "B")]
     inst = county([school("A"), school("B", tier="weak")], staff=staff)
     b = balance_of(inst)
-    assert b.missing == ["qualified: no staff education (学历) given"]
+    assert [render(m, "en") for m in b.missing] == ["qualified: no staff education (学历) given"]
+    assert [render(m, "zh") for m in b.missing] == ["高于规定学历教师：未提供教职工学历"]
     assert b.before["qualified"]["primary"].cv is None
 
 
@@ -335,7 +337,8 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
     result = solve(inst, "pairs,alliances,roster", time_limit=20)
     part = result.parts["roster"]
     assert part.status == "infeasible"
-    assert "balance.thresholds" in (part.message or "") and "proven bound" in (part.message or "")
+    said = render(part.message or "", "en")
+    assert "balance.thresholds" in said and "proven bound" in said
     report = validate(inst, result.plan)
     assert any(v.rule == "balance.thresholds" for v in report.violations)
     assert not any(v.rule == "balance.minimums" for v in report.violations)
@@ -403,4 +406,5 @@ def test_a_rule_proven_missed_stays_infeasible_beside_the_balance_rule(tmp_path:
     )
     part = ruled.parts["roster"]
     assert part.status == "infeasible"
-    assert "rotation.rate" in (part.message or "") and "balance.thresholds" in (part.message or "")
+    said = render(part.message or "", "en")
+    assert "rotation.rate" in said and "balance.thresholds" in said

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from twinning.io.readers import instance_from_frames
+from twinning.messages import render
 from twinning.models.pairs import solve_pairs
 from twinning.models.search import SearchSettings
 from twinning.synthetic.county import generate_county
@@ -46,7 +47,7 @@ def test_side_constraint_cpsat_and_pulp_agree(seed: int) -> None:
     cpsat = solve_pairs(inst, engine="cpsat", settings=SearchSettings(time_limit=60)).result
     auto = solve_pairs(inst, settings=SearchSettings(time_limit=60)).result
     cbc = solve_pairs(inst, backend="pulp", settings=SearchSettings(time_limit=60)).result
-    assert "CP-SAT" in cpsat.method
+    assert "CP-SAT" in render(cpsat.method or "", "en")
     assert cpsat.status == cbc.status == "optimal"
     assert cpsat.objective == cbc.objective == auto.objective
 

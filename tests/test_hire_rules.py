@@ -21,6 +21,7 @@ from tests.conftest import county, hire, need, school, teacher
 from twinning import load_instance, solve, validate
 from twinning.check.hires import HIRE_CHECKS
 from twinning.county.instance import Instance, Need, NewHire, School
+from twinning.messages import render
 from twinning.models.hires import place_hires
 from twinning.plan import Hire, Move, Plan
 from twinning.rules.hires import fits, remaining_after, rural_weak
@@ -175,7 +176,10 @@ def test_hires_rural_weak_first_feasible() -> None:
     plan = placed(inst)
     # The village's shortage is of lower priority, but it is rural and weak: it comes first.
     assert counts(plan) == {("village", "英语"): 1}
-    assert plan.hires[0].reason == "乡村薄弱校 short 1 英语 after the roster (priority 3)"
+    assert render(plan.hires[0].reason, "en") == (
+        "rural weak school short 1 英语 after the roster (priority 3)"
+    )
+    assert render(plan.hires[0].reason, "zh") == "乡村薄弱校交流后仍缺1名英语教师（优先级3）"
     assert hire_rules(inst, plan) == set()
     # Without the rule, priority decides.
     plain = english_county(hire("英语"), policy={"hires": {"rural_weak_first": False}})

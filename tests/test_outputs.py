@@ -24,10 +24,11 @@ from twinning.io import files as output_files
 from twinning.io import labels
 from twinning.io.export import save_instance
 from twinning.io.files import ForeignFolderError, atomic_write, replace_folder
-from twinning.io.labels import NeedAnswered
 from twinning.io.tabular import put_cell, safe_cell
+from twinning.messages import Msg, msg, render
 from twinning.plan import Move, Pair, Plan, UnmetNeed, Unpaired
 from twinning.result import Result, Summary
+from twinning.rules.pairs import need_answered, why_message
 from twinning.solving import solve
 
 #: Names that a spreadsheet would run as formulas or commands (OWASP, CSV injection).
@@ -472,44 +473,66 @@ def test_cli_speaks_the_instance_language_by_default(zh_county: Path, tmp_path: 
     assert not (out / "plan.xlsx").exists()  # the earlier workbook went with the old folder
 
 
-# ---- the sentences the plan writes in English ----------------------------------------------
+# ---- the sentences the plan keeps as messages ----------------------------------------------
 
 
-def test_a_pair_why_is_said_again_in_chinese_from_its_parts() -> None:
-    needs = [NeedAnswered("英语", 1, 3, 0), NeedAnswered("数学", 2, 1, 2)]
-    english = labels.why_text(needs, "en", pinned=True)
-    assert english == (
+def test_a_pair_why_is_said_in_each_language_from_its_parts() -> None:
+    needs = [need_answered("英语", 1, 3, 0), need_answered("数学", 2, 1, 2)]
+    why = why_message(needs, pinned=True)
+    assert render(why, "en") == (
         "pinned in the instance; 英语: short 1, helper has 3 backbone; "
         "数学: short 2, helper has 1 backbone, 2 surplus"
     )
-    assert labels.why_parts(english) == (needs, True)
-    assert labels.pair_why(english, "zh") == (
-        "固定结对; 英语: 缺1人, 帮扶校有3名骨干; 数学: 缺2人, 帮扶校有1名骨干、2名富余教师"
+    assert render(why, "zh") == (
+        "固定结对；英语：缺1人，帮扶校有3名骨干；数学：缺2人，帮扶校有1名骨干、2名富余教师"
     )
-    nearest = labels.why_text([], "en")
-    assert labels.pair_why(nearest, "zh") == "同学段中距离最近的可帮扶学校"
-    assert labels.pair_why("something else", "zh") == "something else"
+    # the parts themselves are the message's parameters, not words to read back
+    first = why.params["needs"][0]
+    assert why.params["pinned"] is True
+    assert first.params == {"subject": "英语", "short": 1, "backbone": 3, "surplus": 0}
+    assert render(why_message([]), "en") == "shared stage, nearest available helper"
+    assert render(why_message([]), "zh") == "同学段中距离最近的可帮扶学校"
+    # a table in Chinese says the why as the message says it
+    pair = Pair(helper="A", helped="B", distance_km=1.0, complementarity=1, why=why)
+    plan = Plan(instance="t", parts=["pairs"], status="optimal", objective=0, pairs=[pair])
+    table = labels.localise("pairs", plan.tables()["pairs"], "zh")
+    assert table.rows[0]["why"] == render(why, "zh")
 
 
 @pytest.mark.parametrize(
-    ("english", "chinese"),
+    ("said", "english", "chinese"),
     [
-        ("no helper school shares its stage", "没有同学段的帮扶学校"),
         (
+            msg("pairs.unpaired.no_helper_for_stage"),
+            "no helper school shares its stage",
+            "没有同学段的帮扶学校",
+        ),
+        (
+            msg("pairs.unpaired.too_far", km=61.3, limit=50.0),
             "nearest helper of its stage is 61.3 km, over 50 km",
-            "最近的同学段帮扶学校相距61.3公里, 超过50公里",
+            "最近的同学段帮扶学校相距61.3公里，超过50公里",
         ),
         (
-            "its only compatible helpers paired it last cycle",
-            "可结对的帮扶学校均为上一轮的结对学校",
+            msg("pairs.unpaired.repeat_only"),
+            "its only compatible helpers paired it last cycle or are ruled out",
+            "可结对的帮扶学校均为上一轮的结对学校或已被否决",
         ),
-        ("all 3 compatible helper(s) are full", "3所可结对的帮扶学校名额均已满"),
         (
-            "乡村薄弱校 short 2 数学 after the roster (priority 1)",
-            "乡村薄弱校交流后仍缺2名数学教师(优先级1)",
+            msg("pairs.unpaired.capacity_used", n=3),
+            "all 3 compatible helper(s) are full",
+            "3所可结对的帮扶学校名额均已满",
+        ),
+        (
+            msg("hires.reason", kind=msg("hires.kind.rural_weak"), n=2, subject="数学", priority=1),
+            "rural weak school short 2 数学 after the roster (priority 1)",
+            "乡村薄弱校交流后仍缺2名数学教师（优先级1）",
         ),
     ],
 )
-def test_unpaired_details_and_hire_reasons_are_said_in_chinese(english: str, chinese: str) -> None:
-    assert labels.sentence(english, "zh") == chinese
-    assert labels.sentence(english, "en") == english
+def test_unpaired_details_and_hire_reasons_are_said_in_each_language(
+    said: Msg, english: str, chinese: str
+) -> None:
+    assert render(said, "en") == english
+    assert render(said, "zh") == chinese
+    # kept as data: the JSON form renders the same
+    assert render(said.model_dump(mode="json"), "zh") == chinese

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tests.conftest import county, need, school, teacher
 from twinning import solve, validate
 from twinning.county.instance import Instance, Staff
+from twinning.messages import render
 from twinning.plan import Move, OutreachVisit, Pair, Plan
 from twinning.result import Result
 
@@ -173,7 +174,7 @@ def test_outreach_visits_per_school_infeasible() -> None:
     assert result.parts["outreach"].status == "infeasible"
     missed = [v for v in result.missed if v.rule == "outreach.visits_per_school"]
     assert [(v.where[0], v.amount) for v in missed] == [("village", 1)]
-    assert "village" in result.parts["outreach"].message
+    assert "village" in render(result.parts["outreach"].message or "", "en")
 
 
 # ---- outreach.max_visits_per_teacher ---------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 from twinning import solve, validate
 from twinning.check.report import Violation
+from twinning.messages import render
 from twinning.plan import Pair, Plan
 
 
@@ -267,7 +268,7 @@ def test_twinning_helped_once_infeasible() -> None:
     )
     result = solve(pinned, "pairs", time_limit=5)
     assert result.status == "infeasible"
-    assert "twinning.helped_once" in result.parts["pairs"].message
+    assert "twinning.helped_once" in render(result.parts["pairs"].message or "", "en")
 
 
 # ---- twinning.max_helped: a helper supports at most its capacity ----------------------------
@@ -335,7 +336,7 @@ def test_pinned_pairs_beyond_capacity_are_infeasible() -> None:
     )
     result = solve(inst, "pairs", time_limit=5)
     assert result.status == "infeasible"
-    assert "twinning.max_helped" in result.parts["pairs"].message
+    assert "twinning.max_helped" in render(result.parts["pairs"].message or "", "en")
 
 
 # ---- twinning.max_helped_students_ratio (side constraint: CP-SAT) ---------------------------
@@ -352,7 +353,7 @@ def test_twinning_max_helped_students_ratio_feasible() -> None:
     )
     result = solved(inst)
     assert len(result.plan.pairs) == 2  # 600 students helped, limit 600
-    assert "not binding" in result.parts["pairs"].method
+    assert "not binding" in render(result.parts["pairs"].method or "", "en")
 
 
 def test_twinning_max_helped_students_ratio_infeasible() -> None:
@@ -366,7 +367,7 @@ def test_twinning_max_helped_students_ratio_infeasible() -> None:
     )
     result = solved(inst)
     assert len(result.plan.pairs) == 1
-    assert "CP-SAT" in result.parts["pairs"].method
+    assert "CP-SAT" in render(result.parts["pairs"].method or "", "en")
     assert list(reasons(result).values()) == ["side_constraint"]
     bad = plan_of(inst, [("strong_a", "weak_b"), ("strong_a", "weak_c")])
     (v,) = found(inst, bad, "twinning.max_helped_students_ratio")
@@ -488,7 +489,7 @@ def test_complementarity_beats_a_little_distance() -> None:
     assert ("strong_far", "weak_c") in paired(result)
     pair = next(p for p in result.plan.pairs if p.helped == "weak_c")
     assert pair.complementarity == 2 * 2  # 2 teachers short x priority weight 2
-    assert "英语" in pair.why
+    assert "英语" in render(pair.why, "en")
 
 
 def test_distance_breaks_ties() -> None:

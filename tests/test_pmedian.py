@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from tests.orlib import PMED
 from twinning.io.orlib import read_orlib_pmed
+from twinning.messages import render
 from twinning.models.alliances.pmedian import (
     PMedianResult,
     branch,
@@ -297,7 +298,7 @@ def test_exact_stage_on_pmed_sized_random_instance() -> None:
     dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
     result = solve_pmedian(dist, 6, seed=1)
     assert result.status == "optimal"
-    assert "branch and bound" in result.method
+    assert "branch and bound" in render(result.method, "en")
     check_result(result, dist, 6, np.ones(60))
     again = solve_pmedian(dist, 6, seed=1)
     assert again.leads == result.leads  # deterministic for a seed
@@ -319,7 +320,7 @@ def test_branch_and_bound_from_a_weak_root_agrees_with_brute_force(
     weights = rng.random(n) + 0.5 if seed % 3 == 0 else np.ones(n)
     expected = brute_force(dist, p, weights, (), np.ones(n, dtype=bool))
     result = solve_pmedian(dist, p, weights=weights)
-    assert "branch and bound" in result.method
+    assert "branch and bound" in render(result.method, "en")
     assert result.status == "optimal"
     assert result.objective == pytest.approx(expected, rel=1e-9)
     check_result(result, dist, p, weights)
@@ -370,7 +371,7 @@ def test_radius_mip_when_the_heuristic_serves_nobody_well(without_heuristic: Non
         ]
     )
     result = solve_pmedian(dist, 2)
-    assert "radius MIP" in result.method
+    assert "radius MIP" in render(result.method, "en")
     assert result.status == "optimal"
     assert result.objective == brute_force(dist, 2, np.ones(4), (), np.ones(4, dtype=bool))
     check_result(result, dist, 2, np.ones(4))

@@ -23,6 +23,7 @@ from tests.conftest import county, need, pinned_pair, school, teacher
 from twinning import solve, validate
 from twinning.check.report import Violation
 from twinning.county.instance import Fixed, HistoryEntry, School
+from twinning.messages import render
 from twinning.plan import Move
 from twinning.result import QuotaCap, RosterKpis
 
@@ -128,7 +129,7 @@ def quota_named(result) -> set[str]:  # type: ignore[no-untyped-def]
     """Schools the solver's message names as missing their rotation.rate quota (status
     infeasible)."""
     assert result.status == "infeasible", result.status
-    message = result.parts["roster"].message
+    message = render(result.parts["roster"].message or "", "en")
     assert "rotation.rate is missed" in message, message
     return set(re.findall(r"(\S+) moves \d+ of \d+", message))
 
@@ -1154,7 +1155,7 @@ def test_rotation_secondment_per_host_infeasible() -> None:
     three = _three_cadres(secondment_count=3)
     result = solve(three, "roster", time_limit=5)
     assert result.status == "infeasible"
-    assert "rotation.secondment_count" in result.parts["roster"].message
+    assert "rotation.secondment_count" in render(result.parts["roster"].message or "", "en")
     assert {v.rule for v in validate(three, result.plan).violations} == {
         "plan.status",
         "rotation.secondment_count",
@@ -1279,7 +1280,7 @@ def test_closest_plan_when_the_quota_cannot_be_met() -> None:
     # Honest status; the plan that comes closest is written in full; the message and the
     # checker name the same school, city (city2 keeps its quota).
     assert quota_missed(inst, result) == {"city"}
-    assert "city moves 2 of 3" in result.parts["roster"].message
+    assert "city moves 2 of 3" in render(result.parts["roster"].message or "", "en")
     assert set(moved(result)) == {"english_due", "english_bb", "en2_due"}
     (v,) = found(inst, result.plan, "rotation.rate")
     assert v.amount == 1
@@ -1342,7 +1343,7 @@ def test_closest_plan_keeps_the_county_wide_rules_it_can() -> None:
     inst = _backbone_far_away(stuck=True)
     result = solve(inst, "roster", time_limit=5)
     assert quota_missed(inst, result) == {"stuck"}
-    assert "cannot be kept together" not in result.parts["roster"].message
+    assert "cannot be kept together" not in render(result.parts["roster"].message or "", "en")
     assert rules(inst, result.plan) == {"plan.status", "rotation.rate"}
 
 

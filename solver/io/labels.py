@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from twinning.io.headers import OUTPUT_HEADERS_ZH
 from twinning.io.tabular import Cell, Table
@@ -269,10 +268,8 @@ def localise(table: str, rows: Table, lang: Lang) -> Table:
     field names (headers are translated when written, see :func:`headers`).
 
     Words the plan writes as codes (教师, 交流, 下乡, 是, reasons) come from
-    :data:`VALUES_ZH`; the sentences it writes in English (a pair's ``why``, an unpaired
-    school's ``detail``, a hire's ``reason``) are read back into their parts and said
-    again in Chinese (:func:`pair_why`, :func:`sentence`). A sentence no pattern knows
-    stays as written: a half-translated cell would be worse than an English one.
+    :data:`VALUES_ZH`; the sentences it keeps as messages (a pair's ``why``, an unpaired
+    school's ``detail``, a hire's ``reason``) are rendered in the planner's language.
     """
     if lang != "zh":
         return Table(
@@ -289,163 +286,10 @@ def localise(table: str, rows: Table, lang: Lang) -> Table:
             cell = row.get(column)
             if isinstance(cell, Msg):
                 new[column] = render(cell, lang)
-            elif column == "why" and isinstance(cell, str):
-                new[column] = pair_why(cell, lang)
-            elif column in SENTENCE_COLUMNS.get(table, ()) and isinstance(cell, str):
-                new[column] = sentence(str(value(column, cell, lang)), lang)
             else:
                 new[column] = value(column, cell, lang)  # type: ignore[assignment]
         out.append(new)
     return Table(list(rows.columns), out)
-
-
-#: Table -> columns that hold sentences in words (translated by :func:`sentence`).
-SENTENCE_COLUMNS: dict[str, tuple[str, ...]] = {"unpaired": ("detail",), "hires": ("reason",)}
-
-
-# ---- a pair's why: the needs it answers ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NeedAnswered:
-    """One subject a pair answers: the helped school lacks ``short`` teachers of it, and
-    the helper has ``backbone`` county-level-or-above backbone and ``surplus`` spare
-    teachers of it."""
-
-    subject: str
-    short: int
-    backbone: int
-    surplus: int
-
-
-#: The words of a pair's ``why``: English (the plan's text) and Chinese.
-WHY_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "need": "{subject}: short {short}, helper has {offer}",
-        "backbone": "{n} backbone",
-        "surplus": "{n} surplus",
-        "offer_join": ", ",
-        "need_join": "; ",
-        "nearest": "shared stage, nearest available helper",
-        "pinned": "pinned in the instance; ",
-    },
-    "zh": {
-        "need": "{subject}: 缺{short}人, 帮扶校有{offer}",
-        "backbone": "{n}名骨干",
-        "surplus": "{n}名富余教师",
-        "offer_join": "、",
-        "need_join": "; ",
-        "nearest": "同学段中距离最近的可帮扶学校",
-        "pinned": "固定结对; ",
-    },
-}
-
-_NEED_EN = re.compile(r"(?P<subject>.+?): short (?P<short>\d+), helper has (?P<offer>.+)")
-_OFFER_EN = re.compile(r"(?P<n>\d+) (?P<what>backbone|surplus)")
-
-
-def why_text(needs: Sequence[NeedAnswered], lang: Lang, *, pinned: bool = False) -> str:
-    """A pair's ``why`` in words: the subjects the helper is strong in and the helped
-    school lacks, or, when there is none, that it is the nearest helper of the stage.
-
-    The plan keeps the English text (``lang="en"``, a contract); tables in Chinese say
-    the same parts again with :func:`pair_why`.
-    """
-    words = WHY_WORDS["zh" if lang == "zh" else "en"]
-    said = []
-    for need in needs:
-        offer = words["offer_join"].join(
-            words[what].format(n=n)
-            for what, n in (("backbone", need.backbone), ("surplus", need.surplus))
-            if n
-        )
-        said.append(words["need"].format(subject=need.subject, short=need.short, offer=offer))
-    text = words["need_join"].join(said) if said else words["nearest"]
-    return words["pinned"] + text if pinned else text
-
-
-def why_parts(text: str) -> tuple[list[NeedAnswered], bool] | None:
-    """The parts of an English ``why`` written by :func:`why_text` (the needs, and
-    whether the pair is pinned), or None when the text is not one."""
-    en = WHY_WORDS["en"]
-    pinned = text.startswith(en["pinned"])
-    body = text[len(en["pinned"]) :] if pinned else text
-    if body == en["nearest"]:
-        return [], pinned
-    needs = []
-    for part in body.split(en["need_join"]):
-        found = _NEED_EN.fullmatch(part)
-        if found is None:
-            return None
-        offer = {"backbone": 0, "surplus": 0}
-        for item in found["offer"].split(en["offer_join"]):
-            got = _OFFER_EN.fullmatch(item)
-            if got is None:
-                return None
-            offer[got["what"]] = int(got["n"])
-        needs.append(
-            NeedAnswered(found["subject"], int(found["short"]), offer["backbone"], offer["surplus"])
-        )
-    return needs, pinned
-
-
-def pair_why(text: str, lang: Lang) -> str:
-    """A pair's English ``why`` in the planner's language (as written when unknown)."""
-    if lang != "zh":
-        return text
-    parts = why_parts(text)
-    if parts is None:
-        return text
-    needs, pinned = parts
-    return why_text(needs, lang, pinned=pinned)
-
-
-# ---- other sentences the plan writes in English -------------------------------------------
-
-#: English sentence (``{name}`` for each varying part) -> the same in Chinese. The
-#: English side is exactly what :mod:`twinning.models.pairs` (unpaired details) and
-#: :mod:`twinning.models.hires` (reasons) write; ``tests/test_outputs.py`` holds one of each.
-SENTENCES_ZH: dict[str, str] = {
-    "no helper school shares its stage": "没有同学段的帮扶学校",
-    "nearest helper of its stage is {km} km, over {limit} km": (
-        "最近的同学段帮扶学校相距{km}公里, 超过{limit}公里"
-    ),
-    "nearest helper of its stage is {km} km, over reach": (
-        "最近的同学段帮扶学校相距{km}公里, 不可达"
-    ),
-    "its only compatible helpers paired it last cycle": "可结对的帮扶学校均为上一轮的结对学校",
-    "a compatible helper has places left but twinning.max_helped_students_ratio rules it out": (
-        "可结对的帮扶学校尚有名额, 但受帮扶学生数比例限制(twinning.max_helped_students_ratio)"
-    ),
-    "all {n} compatible helper(s) are full": "{n}所可结对的帮扶学校名额均已满",
-    "{kind} short {n} {subject} after the roster (priority {priority})": (
-        "{kind}交流后仍缺{n}名{subject}教师(优先级{priority})"
-    ),
-}
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    """A template's regular expression: each ``{name}`` one non-empty group."""
-    pieces = re.split(r"\{(\w+)\}", template)
-    regex = "".join(
-        f"(?P<{piece}>.+?)" if i % 2 else re.escape(piece) for i, piece in enumerate(pieces)
-    )
-    return re.compile(regex)
-
-
-_SENTENCES = [(_pattern(en), zh) for en, zh in SENTENCES_ZH.items()]
-
-
-def sentence(text: str, lang: Lang) -> str:
-    """A sentence the plan writes in English, in the planner's language (as written
-    when no pattern of :data:`SENTENCES_ZH` knows it)."""
-    if lang != "zh":
-        return text
-    for pattern, zh in _SENTENCES:
-        found = pattern.fullmatch(text)
-        if found is not None:
-            return zh.format(**found.groupdict())
-    return text
 
 
 # ---- the summary: parts, KPIs and cost terms ----------------------------------------------

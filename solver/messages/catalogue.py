@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from twinning.messages.console import ENTRIES as CONSOLE
 from twinning.messages.inputs import ENTRIES as INPUTS
+from twinning.messages.models import ENTRIES as MODELS
 from twinning.messages.plan import ENTRIES as PLAN
 from twinning.messages.solving import ENTRIES as SOLVING
 from twinning.messages.usage import ENTRIES as USAGE
@@ -35,4 +36,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     CONSOLE,
     USAGE,
     INPUTS,
+    MODELS,
 )

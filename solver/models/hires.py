@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ortools.graph.python import min_cost_flow
 
 from twinning.county.instance import Instance, School
+from twinning.messages import Msg, msg
 from twinning.plan import Hire
 from twinning.rules import hires as rules
 
@@ -85,17 +86,17 @@ def _unit_costs(inst: Instance, demands: list[_Demand], placeable: int) -> list[
     return out
 
 
-def _reason(d: _Demand) -> str:
-    """Why here, in the planners' words: what kind of school, and what it still lacks."""
+def _reason(d: _Demand) -> Msg:
+    """Why here, as a message: what kind of school, and what it still lacks."""
     if d.school.area == "rural" and d.school.tier == "weak":
-        kind = "乡村薄弱校"
+        kind = msg("hires.kind.rural_weak")
     elif d.school.area == "rural":
-        kind = "乡村学校"
+        kind = msg("hires.kind.rural")
     elif d.school.tier == "weak":
-        kind = "薄弱校"
+        kind = msg("hires.kind.weak")
     else:
-        kind = "城镇学校"
-    return f"{kind} short {d.lacking} {d.subject} after the roster (priority {d.priority})"
+        kind = msg("hires.kind.urban_town")
+    return msg("hires.reason", kind=kind, n=d.lacking, subject=d.subject, priority=d.priority)
 
 
 def place_hires(inst: Instance, remaining: Mapping[tuple[str, str], tuple[int, int]]) -> list[Hire]:

@@ -36,6 +36,7 @@ import numpy as np
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, Staff
+from twinning.messages import msg
 from twinning.models.alliances.data import STAGE_BITS
 from twinning.models.highs import IntegerProgram
 from twinning.models.search import STOP, SearchSettings
@@ -599,11 +600,7 @@ def solve_itinerant(
         objective=objective,
         bound=total_bound,
         gap=gap_of(objective, total_bound),
-        method=(
-            f"HiGHS per subject ({len(groups)} model(s), 1 thread): LP relaxation rounded, "
-            f"branch and bound beyond {MIP_GAP:.1%}; day routes counted per teacher; schools: "
-            f"{NEAREST_HOSTS} nearest and the flow's"
-        ),
+        method=msg("method.itinerant", models=len(groups), gap=MIP_GAP, nearest=NEAREST_HOSTS),
         wall_time=time.perf_counter() - start,
         terms=terms,
         kpis=kpis,

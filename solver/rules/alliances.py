@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from twinning.county.instance import Instance, School
+from twinning.messages import Msg, msg
 
 IntArray = NDArray[np.int64]
 
@@ -50,7 +51,13 @@ URBAN_TOWN = ("urban", "town")
 
 
 class AllianceSetupError(ValueError):
-    """The policy does not say how many alliances to form, or says it inconsistently."""
+    """The policy does not say how many alliances to form, or says it inconsistently.
+
+    ``message`` says it in the planner's language when shown (``str()`` is English)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
 
 
 def alliance_stages(school: School) -> frozenset[str]:
@@ -139,9 +146,25 @@ class CountGroup:
     schools: float  # schools expected in these alliances (a school of k stages counts 1/k)
 
     @property
+    def where(self) -> Msg:
+        """Where the group lies: the county, a region, a stage, or a region's stage."""
+        return where_of(self.region, self.stage)
+
+    @property
     def label(self) -> str:
-        parts = [f"region {self.region}" if self.region is not None else "", self.stage or ""]
-        return " ".join(p for p in parts if p) or "the county"
+        """:attr:`where` in English."""
+        return self.where.text("en")
+
+
+def where_of(region: str | None, stage: str | None) -> Msg:
+    """A count group's place as a message (``region 南 junior`` / 南片区初中)."""
+    if region is not None and stage:
+        return msg("alliances.where.region_stage", region=region, stage=stage)
+    if region is not None:
+        return msg("alliances.where.region", region=region)
+    if stage:
+        return msg("alliances.where.stage", stage=stage)
+    return msg("alliances.where.county")
 
 
 @dataclass
@@ -218,7 +241,7 @@ def alliance_design(inst: Instance) -> AllianceDesign:
         for stage, k in al.groups.items():
             if k and (None, stage) not in tally:
                 raise AllianceSetupError(
-                    f"alliances.groups asks for {k} {stage} alliances but no school covers {stage}"
+                    msg("alliances.setup.no_school_of_stage", k=k, stage=stage)
                 )
     else:
         counts = {(None, None): p}
@@ -269,10 +292,7 @@ def alliance_count(inst: Instance) -> tuple[int, list[str]]:
     leads = list(pol.leads or [])
     pinned_leads = sorted({f.from_school for f in inst.fixed if f.kind == "alliance"})
     if pol.groups is None and pol.groups_per_region is None and not leads:
-        raise AllianceSetupError(
-            "alliances: set alliances.groups (how many alliances), alliances.groups_per_region "
-            "or alliances.leads in the policy"
-        )
+        raise AllianceSetupError(msg("alliances.setup.no_count"))
     if isinstance(pol.groups, dict):
         p = sum(pol.groups.values())
     elif pol.groups_per_region is not None:
@@ -287,13 +307,10 @@ def alliance_count(inst: Instance) -> tuple[int, list[str]]:
     forced = sorted(set(leads) | set(pinned_leads))
     if len(forced) > p:
         raise AllianceSetupError(
-            f"alliances.groups is {p} but {len(forced)} leads are fixed "
-            f"(alliances.leads and pinned memberships): {', '.join(forced)}"
+            msg("alliances.setup.too_many_fixed", p=p, n=len(forced), leads=forced)
         )
     if p > len(inst.schools) and pol.groups_per_region is None:
-        raise AllianceSetupError(
-            f"alliances.groups is {p}, more than the {len(inst.schools)} schools"
-        )
+        raise AllianceSetupError(msg("alliances.setup.too_many_groups", p=p, n=len(inst.schools)))
     return p, forced
 
 
@@ -333,12 +350,16 @@ def strength_deviations(inst: Instance) -> tuple[IntArray, IntArray]:
     return a, b
 
 
-def _describe(schools: list[School]) -> str:
-    tally = Counter(f"{s.area} {s.tier}" for s in schools)
-    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items())) or "none"
+def _describe(schools: list[School]) -> list[Msg]:
+    """The schools by area and tier (``3 rural weak``), each kind a message."""
+    tally = Counter((s.area, s.tier) for s in schools)
+    return [
+        msg("alliances.kinds.item", n=n, area=area, tier=tier)
+        for (area, tier), n in sorted(tally.items())
+    ] or [msg("alliances.kinds.none")]
 
 
-def explain_infeasible(inst: Instance) -> list[str]:
+def explain_infeasible(inst: Instance) -> list[Msg]:
     """Why no grouping can keep the alliance rules, in the planner's terms: per region
     and stage, the schools against the sizes allowed, and the missing leads. Empty when
     no simple count shows it (the model may still prove it)."""
@@ -346,9 +367,9 @@ def explain_infeasible(inst: Instance) -> list[str]:
     try:
         design = alliance_design(inst)
     except AllianceSetupError as exc:
-        return [str(exc)]
+        return [exc.message]
     by_id = {s.id: s for s in inst.schools}
-    out: list[str] = []
+    out: list[Msg] = []
     fix_lead = fix_lead_hint(al.lead_tiers)
     usable: dict[tuple[str | None, str | None], list[School]] = defaultdict(list)
     for lead_id, stage in design.slots:
@@ -362,30 +383,45 @@ def explain_infeasible(inst: Instance) -> list[str]:
         pool = [s for s in inst.schools if _in_group(inst, s, key)]
         leads = usable.get(key, [])
         if len(leads) < g.alliances:
-            merge = " or merge it with a neighbouring region" if key[0] is not None else ""
-            tiers = "/".join(al.lead_tiers)
+            hint = msg("alliances.hint.or_merge", hint=fix_lead) if key[0] is not None else fix_lead
             out.append(
-                f"{g.label}: {g.alliances} alliance(s) asked, {len(leads)} school(s) can lead "
-                f"(tier {tiers}" + (", urban or town" if al.mix_area else "") + "); its "
-                f"{len(pool)} schools are {_describe(pool)}; {fix_lead}{merge}"
+                msg(
+                    "alliances.few_leads.mixed" if al.mix_area else "alliances.few_leads",
+                    where=g.where,
+                    asked=g.alliances,
+                    leads=len(leads),
+                    tiers=list(al.lead_tiers),
+                    pool=len(pool),
+                    kinds=_describe(pool),
+                    hint=hint,
+                )
             )
         sure = sum(1 for s in pool if _only_group(inst, s, key))
         if len(pool) < g.alliances * g.min_size:
             out.append(
-                f"{g.label}: {len(pool)} schools for {g.alliances} alliance(s) of at least "
-                f"{g.min_size} (alliances.min_size); lower it or ask for fewer alliances"
+                msg(
+                    "alliances.too_few_schools",
+                    where=g.where,
+                    pool=len(pool),
+                    asked=g.alliances,
+                    min_size=g.min_size,
+                )
             )
         if g.max_size is not None and sure > g.alliances * g.max_size:
             out.append(
-                f"{g.label}: {sure} schools for {g.alliances} alliance(s) of at most "
-                f"{g.max_size} (alliances.max_size); raise it or ask for more alliances"
+                msg(
+                    "alliances.too_many_schools",
+                    where=g.where,
+                    schools=sure,
+                    asked=g.alliances,
+                    max_size=g.max_size,
+                )
             )
         rural = [s for s in pool if s.area == "rural"]
         needing = all(mixed_pool(inst, lead, key[1]) for lead in leads) if leads else False
         if needing and len(rural) < g.alliances:
             out.append(
-                f"{g.label}: {g.alliances} alliance(s) each need a rural member "
-                f"(alliances.mix_area) but there are {len(rural)} rural schools"
+                msg("alliances.few_rural", where=g.where, asked=g.alliances, rural=len(rural))
             )
     if regional(inst) and al.groups_per_region is None:
         out += _explain_regions(inst, design, usable)
@@ -404,13 +440,17 @@ def explain_infeasible(inst: Instance) -> list[str]:
     for (region, stages), members in sorted(
         _by_region_stage(lonely).items(), key=lambda kv: str(kv[0])
     ):
-        where = f"region {region} " if region else ""
-        out.append(
-            f"{where}{stages}: {len(members)} school(s) ({', '.join(s.id for s in members[:5])}"
-            + (" ..." if len(members) > 5 else "")
-            + f") have no possible lead of their stage{' in their region' if region else ''}; "
-            + fix_lead
+        shown = [s.id for s in members[:5]]
+        ids = (
+            msg("alliances.ids_more", ids=shown)
+            if len(members) > 5
+            else msg("alliances.ids", ids=shown)
         )
+        said = {"stages": list(stages), "n": len(members), "ids": ids, "hint": fix_lead}
+        if region:
+            out.append(msg("alliances.no_lead_of_stage.region", region=region, **said))
+        else:
+            out.append(msg("alliances.no_lead_of_stage", **said))
     return out
 
 
@@ -418,7 +458,7 @@ def _explain_stages(
     inst: Instance,
     design: AllianceDesign,
     usable: dict[tuple[str | None, str | None], list[School]],
-) -> list[str]:
+) -> list[Msg]:
     """Stages that need more alliances than asked, when alliances share a stage but are
     not drawn per stage: schools of one stage join only leads covering it, kindergartens
     only kindergartens."""
@@ -439,41 +479,44 @@ def _explain_stages(
             covering = sum(1 for s in leads if st in alliance_stages(s))
             if covering * g.max_size < count:
                 out.append(
-                    f"stage {st}: {count} school(s) join only a lead covering {st}, and "
-                    f"{covering} school(s) can lead one (at most {g.max_size} an alliance); "
-                    + fix_lead_hint(al.lead_tiers)
-                    + " or raise max_size"
+                    msg(
+                        "alliances.stage_leads",
+                        stage=st,
+                        count=count,
+                        covering=covering,
+                        max_size=g.max_size,
+                        hint=fix_lead_hint(al.lead_tiers),
+                    )
                 )
         if least > g.alliances:
-            parts = ", ".join(
-                f"{only[st]} {st} school(s) need {k}"
+            needs = [
+                msg("alliances.stage_need", n=only[st], stage=st, k=k)
                 for st, k in [("kindergarten", kindergarten), *need.items()]
                 if k
-            )
+            ]
             out.append(
-                f"stages: {parts} (at most {g.max_size} an alliance): at least {least} "
-                f"alliances, alliances.groups is {g.alliances}; ask for more, raise "
-                "max_size or size_band, or draw alliances per stage (alliances.by_stage "
-                "with groups per stage)"
+                msg(
+                    "alliances.stages_need",
+                    needs=needs,
+                    max_size=g.max_size,
+                    least=least,
+                    asked=g.alliances,
+                )
             )
     return out
 
 
-def fix_lead_hint(tiers: Sequence[str]) -> str:
+def fix_lead_hint(tiers: Sequence[str]) -> Msg:
     """What to change when too few schools may lead."""
     if "ordinary" not in tiers:
-        return 'allow ordinary schools to lead (alliances.lead_tiers = ["strong", "ordinary"])'
-    return (
-        "name a lead in alliances.leads, or count alliances per region "
-        "(alliances.groups_per_region) so that a region without a school of the first "
-        "tier takes its best one of the next"
-    )
+        return msg("alliances.hint.allow_ordinary")
+    return msg("alliances.hint.name_lead")
 
 
-def _by_region_stage(schools: list[School]) -> dict[tuple[str, str], list[School]]:
-    out: dict[tuple[str, str], list[School]] = defaultdict(list)
+def _by_region_stage(schools: list[School]) -> dict[tuple[str, tuple[str, ...]], list[School]]:
+    out: dict[tuple[str, tuple[str, ...]], list[School]] = defaultdict(list)
     for s in schools:
-        out[(s.region or "", "+".join(sorted(alliance_stages(s))))].append(s)
+        out[(s.region or "", tuple(sorted(alliance_stages(s))))].append(s)
     return out
 
 
@@ -492,7 +535,7 @@ def _explain_regions(
     inst: Instance,
     design: AllianceDesign,
     usable: dict[tuple[str | None, str | None], list[School]],
-) -> list[str]:
+) -> list[Msg]:
     """Regions too small, too large or without a lead, when alliances stay in a region."""
     out = []
     leads = [s for ls in usable.values() for s in ls]
@@ -508,33 +551,36 @@ def _explain_regions(
             if not pool:
                 continue
             here = [s for s in leads if (s.region or "") == region]
-            label = f"region {region}" + (f" {key[1]}" if key[1] else "")
+            label = where_of(region, key[1])
             if not here:
                 out.append(
-                    f"{label}: no school can lead ({len(pool)} schools: {_describe(pool)}); "
-                    'allow ordinary schools to lead (alliances.lead_tiers = ["strong", '
-                    '"ordinary"]) or merge it with a neighbouring region'
+                    msg(
+                        "alliances.region_no_lead",
+                        where=label,
+                        pool=len(pool),
+                        kinds=_describe(pool),
+                    )
                 )
                 continue
             if len(pool) < lo:
-                out.append(
-                    f"{label}: {len(pool)} schools, fewer than one alliance's smallest size "
-                    f"{lo} (alliances.min_size); merge it with a neighbouring region or lower "
-                    "the size"
-                )
+                out.append(msg("alliances.region_too_small", where=label, pool=len(pool), least=lo))
             sure = sum(1 for s in pool if key[1] is None or len(alliance_stages(s)) == 1)
             most = len(pool) // lo if lo else len(pool)
             least = math.ceil(sure / hi) if hi else min(1, sure)
             if hi and lo <= len(pool) and least > min(most, len(here)):
                 out.append(
-                    f"{label}: {len(pool)} schools need {least} alliance(s) of at most {hi} but "
-                    f"only {min(most, len(here))} fit (sizes {lo}-{hi}, {len(here)} possible "
-                    "lead(s))"
+                    msg(
+                        "alliances.region_no_fit",
+                        where=label,
+                        pool=len(pool),
+                        need=least,
+                        most=hi,
+                        fit=min(most, len(here)),
+                        least=lo,
+                        leads=len(here),
+                    )
                 )
             need_min += least
         if need_min > g.alliances:
-            out.append(
-                f"the regions need at least {need_min} alliances at sizes up to {hi}, "
-                f"alliances.groups is {g.alliances}"
-            )
+            out.append(msg("alliances.regions_need", need=need_min, most=hi, asked=g.alliances))
     return out

@@ -24,11 +24,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from twinning.county.instance import Instance, School, Staff
 from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.messages import Msg, msg
 from twinning.plan import Move, Plan
 
 __all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of", "floors", "moves_only"]
@@ -64,10 +66,20 @@ class Balance(BaseModel):
 
     before: Figures
     after: dict[str, Figures] = Field(description="Period -> the figures in that period.")
-    missing: list[str] = Field(
+    missing: list[Msg] = Field(
         default_factory=list,
-        description="Indicators not computable, and why (e.g. no staff education given).",
+        description="Indicators not computable, and why (messages: no staff education given).",
     )
+
+    @field_validator("missing", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        # A sentence of an earlier version's summary kept as it was written.
+        if isinstance(value, list):
+            return [
+                Msg(code="text", params={"text": v}) if isinstance(v, str) else v for v in value
+            ]
+        return value
 
 
 def _counts(person: Staff, stage: str) -> dict[str, float]:
@@ -169,18 +181,16 @@ def _cv(values: list[float]) -> float | None:
 
 def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
     """The indicators before the plan and, with a plan, in each of its periods."""
-    missing: dict[str, str] = {}
+    missing: dict[str, Msg] = {}
     if not any(p.education is not None for p in inst.staff):
-        missing["qualified"] = "no staff education (学历) given"
+        missing["qualified"] = msg("balance.missing.education", indicator="qualified")
     gone = set(missing)
     after: dict[str, Figures] = {}
     if plan is not None and (plan.roster or plan.circuits):
         for period in inst.policy.horizon.periods:
             after[period] = _figures(inst, _where(inst, plan, period), gone)
     before = _figures(inst, _where(inst, None, None), gone)
-    return Balance(
-        before=before, after=after, missing=[f"{k}: {v}" for k, v in sorted(missing.items())]
-    )
+    return Balance(before=before, after=after, missing=[v for _, v in sorted(missing.items())])
 
 
 # ---- balance as an objective (balance.target = "objective") ------------------------------

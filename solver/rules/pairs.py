@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, share_stage
 from twinning.county.needs import school_needs
-from twinning.io.labels import NeedAnswered, why_text
+from twinning.messages import Msg, msg
 
 IntArray = NDArray[np.int64]
 
@@ -197,24 +197,45 @@ def complementarity_matrix(
     return comp
 
 
-def why(profile: SubjectProfile, helper: str, helped: str, *, pinned: bool = False) -> str:
-    """The needs a pair answers, in words: subjects the helper is strong in and the
-    helped school lacks.
+def need_answered(subject: str, short: int, backbone: int, surplus: int) -> Msg:
+    """One subject a pair answers: the helped school lacks ``short`` teachers of it, and
+    the helper has ``backbone`` county-level-or-above backbone and ``surplus`` spare
+    teachers of it (at least one of the two)."""
+    params = {"subject": subject, "short": short, "backbone": backbone, "surplus": surplus}
+    if backbone and not surplus:
+        return msg("pairs.why.need.backbone", **params)
+    if surplus and not backbone:
+        return msg("pairs.why.need.surplus", **params)
+    return msg("pairs.why.need.both", **params)
 
-    The text is English (the plan's ``why``, a contract); it is said from its parts by
-    :func:`twinning.io.labels.why_text`, which reads it back into the same parts to say it
-    in Chinese in the planner's tables.
-    """
+
+def why_message(needs: list[Msg], *, pinned: bool = False) -> Msg:
+    """A pair's ``why``: the needs it answers (:func:`need_answered`), or, when there is
+    none, that the helper is the nearest of the stage; ``pinned`` when the instance pins
+    the pair."""
+    if needs:
+        if pinned:
+            return msg("pairs.why.pinned", needs=needs, pinned=True)
+        return msg("pairs.why", needs=needs, pinned=False)
+    if pinned:
+        return msg("pairs.why.nearest_pinned", needs=[], pinned=True)
+    return msg("pairs.why.nearest", needs=[], pinned=False)
+
+
+def why(profile: SubjectProfile, helper: str, helped: str, *, pinned: bool = False) -> Msg:
+    """The needs a pair answers, as a message: subjects the helper is strong in and the
+    helped school lacks (each with the shortage, and the helper's backbone and surplus
+    teachers of it), said in the planner's language when shown."""
     needs = []
     strength = profile.strength.get(helper, {})
     for subject, short in sorted(profile.raw_shortage.get(helped, {}).items()):
         if strength.get(subject, 0) and short:
             needs.append(
-                NeedAnswered(
+                need_answered(
                     subject,
                     short,
                     backbone=profile.backbone.get(helper, {}).get(subject, 0),
                     surplus=profile.surplus.get(helper, {}).get(subject, 0),
                 )
             )
-    return why_text(needs, "en", pinned=pinned)
+    return why_message(needs, pinned=pinned)

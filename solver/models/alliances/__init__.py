@@ -9,6 +9,7 @@ import numpy as np
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
+from twinning.messages import msg
 from twinning.models.alliances.capacitated import solve_capacitated
 from twinning.models.alliances.data import AlliancesData, alliance_cost, build_alliances_data
 from twinning.models.alliances.engines import (
@@ -56,7 +57,7 @@ def solve_alliances(
         out = solve_p_median(data, settings.time_limit, settings.seed)
     elif engine == "lagrangian" or (engine == "auto" and arcs > CPSAT_ARCS):
         if explain_infeasible(inst):  # counts prove it (about 1 s at 2,000 schools)
-            out = AllianceOutcome(None, "infeasible", None, "counts", 0.0)
+            out = AllianceOutcome(None, "infeasible", None, msg("method.alliances.counts"), 0.0)
         else:
             out = _lagrangian(data, settings.time_limit, settings, settings.gap_limit)
     else:
@@ -81,7 +82,9 @@ def _lagrangian(
         gap_limit=gap_limit,
         deterministic=settings.deterministic,
     )
-    method = f"Lagrangian bound ({res.iterations} it.) and min-cost flow plans ({res.flows})"
+    method = msg(
+        "method.alliances.lagrangian", iterations=int(res.iterations), flows=int(res.flows)
+    )
     if res.slot_of is None:
         status = "infeasible" if not np.isfinite(res.bound) and res.bound > 0 else "unknown"
         return AllianceOutcome(None, status, None, method, time.perf_counter() - t0)
@@ -98,7 +101,7 @@ def _lagrangian(
 def _better(cp: AllianceOutcome, lr: AllianceOutcome) -> AllianceOutcome:
     """CP-SAT's outcome with the Lagrangian plan and bound where they are better."""
     bound = max((b for b in (cp.bound, lr.bound) if b is not None), default=None)
-    method = f"{cp.method}, warm-started by {lr.method}"
+    method = msg("method.warm_started", inner=cp.method, start=lr.method)
     if cp.slot_of is None:
         if lr.slot_of is None:
             return AllianceOutcome(None, cp.status, None, method, cp.wall_time + lr.wall_time)
@@ -113,17 +116,11 @@ def _result(
     if out.slot_of is None or out.status in ("infeasible", "unknown"):
         reasons = explain_infeasible(inst)
         if reasons:
-            message = "no grouping keeps every alliance rule: " + "; ".join(reasons)
+            message = msg("alliances.no_grouping", reasons=reasons)
         elif out.status == "infeasible":
-            message = (
-                "no grouping keeps every alliance rule (proven by the model; no single "
-                "region or stage explains it: check the sizes, mix_area and the leads)"
-            )
+            message = msg("alliances.no_grouping_proven")
         else:
-            message = (
-                "no plan found within the time limit; it is not proven that none exists "
-                "(raise --time-limit)"
-            )
+            message = msg("alliances.time_limit")
         part = AlliancesResult(
             status="infeasible" if reasons else out.status,
             method=out.method,

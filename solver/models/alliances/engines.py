@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from twinning.messages import msg
+from twinning.messages import Msg, msg
 from twinning.models.alliances.data import AlliancesData, IntArray
 from twinning.models.alliances.pmedian import solve_pmedian
 from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
@@ -28,7 +28,7 @@ class AllianceOutcome:
     slot_of: IntArray | None
     status: str
     bound: float | None
-    method: str
+    method: Msg
     wall_time: float
 
 
@@ -70,7 +70,11 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
     )
     if res.status in ("infeasible", "unknown"):
         return AllianceOutcome(
-            None, res.status, None, f"p-median ({res.method})", time.perf_counter() - start
+            None,
+            res.status,
+            None,
+            msg("method.p_median", inner=res.method),
+            time.perf_counter() - start,
         )
     slot = {j: k for k, j in enumerate(data.slot_lead.tolist())}
     slot_of = np.array([slot[int(j)] for j in res.assignment], dtype=np.int64)
@@ -78,7 +82,7 @@ def solve_p_median(data: AlliancesData, time_limit: float, seed: int) -> Allianc
         slot_of,
         res.status,
         float(res.bound),
-        f"p-median ({res.method})",
+        msg("method.p_median", inner=res.method),
         time.perf_counter() - start,
     )
 
@@ -174,7 +178,11 @@ def solve_alliances_cpsat(
     by_school, by_slot = _index(arcs, n)
     if any(not slots for slots in by_school):
         return AllianceOutcome(
-            None, "infeasible", None, "CP-SAT (school with no lead)", time.perf_counter() - start
+            None,
+            "infeasible",
+            None,
+            msg("method.alliances.cpsat_no_lead"),
+            time.perf_counter() - start,
         )
     add_cover(model, x, by_school)
     opens = add_one_lead(model, x, by_slot, data)
@@ -202,7 +210,11 @@ def solve_alliances_cpsat(
     st = STOP.run(
         solver, model, cpsat_callback("alliances", settings.progress, msg("progress.groups"))
     )
-    method = f"CP-SAT ({settings.workers} worker(s), linearization {settings.linearization_level})"
+    method = msg(
+        "method.cpsat_search",
+        workers=settings.workers,
+        linearization=settings.linearization_level,
+    )
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return AllianceOutcome(None, status, None, method, time.perf_counter() - start)
@@ -231,7 +243,11 @@ def solve_alliances_pulp(
     for i in range(n):
         if not by_school[i]:
             return AllianceOutcome(
-                None, "infeasible", None, f"PuLP {solver_name}", time.perf_counter() - start
+                None,
+                "infeasible",
+                None,
+                msg("method.pulp", solver=solver_name),
+                time.perf_counter() - start,
             )
         prob += pulp.lpSum(x[i, k] for k in by_school[i]) == 1, f"one{i}"
     low, high = data.slot_min, data.slot_max
@@ -281,7 +297,7 @@ def solve_alliances_pulp(
         engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)))
     prob.solve(engine)
     status = str(pulp.LpStatus[prob.status])
-    method = f"PuLP {solver_name}"
+    method = msg("method.pulp", solver=solver_name)
     if status != "Optimal":
         st = "infeasible" if status == "Infeasible" else "unknown"
         return AllianceOutcome(None, st, None, method, time.perf_counter() - start)

@@ -14,7 +14,9 @@ from collections import Counter
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, Staff
+from twinning.messages import Msg, msg
 from twinning.models.outreach.flow import CANDIDATES, Semester, add_visitors, solve_semester
+from twinning.models.said import clauses
 from twinning.models.search import SearchSettings
 from twinning.plan import OutreachVisit, PartObjective, Plan
 from twinning.result import OutreachKpis, OutreachResult, OutreachSolution, gap_of
@@ -142,23 +144,45 @@ def solve_outreach(
     else:
         status = "feasible"
     kpis = _kpis(inst, lines, partners, dist, receivers, available)
-    message = ""
+    visits: Msg | None = None
     if kpis.below_by_school:
         worst = sorted(kpis.below_by_school.items())[:5]
-        message = "outreach.visits_per_school missed at " + ", ".join(
-            f"{school} ({', '.join(f'{p}: {n} short' for p, n in sorted(by.items()))})"
+        schools = [
+            msg(
+                "outreach.school_short",
+                school=school,
+                periods=[
+                    msg("outreach.period_short", period=p, n=n) for p, n in sorted(by.items())
+                ],
+            )
             for school, by in worst
+        ]
+        visits = msg("outreach.visits_missed", schools=schools)
+    exchanges = (
+        msg("outreach.short_exchanges_missed", n=float(terms["short_exchanges_missing"]))
+        if terms["short_exchanges_missing"]
+        else None
+    )
+    message = clauses(
+        visits, exchanges, msg("outreach.dropped", n=int(dropped)) if dropped else None
+    )
+    if exact:
+        method = (
+            msg("method.outreach.exact_priced", arcs=int(arcs), rounds=int(rounds))
+            if rounds
+            else msg("method.outreach.exact", arcs=int(arcs))
         )
-    if terms["short_exchanges_missing"]:
-        message += ("; " if message else "") + (
-            f"outreach.short_exchanges missed {terms['short_exchanges_missing']:g} time(s)"
+    else:
+        method = (
+            msg(
+                "method.outreach.bounded_priced",
+                arcs=int(arcs),
+                rounds=int(rounds),
+                candidates=CANDIDATES,
+            )
+            if rounds
+            else msg("method.outreach.bounded", arcs=int(arcs), candidates=CANDIDATES)
         )
-    if dropped:
-        message += ("; " if message else "") + f"{dropped} visit(s) found no week with room"
-    method = f"min-cost flow per semester ({arcs} visit arcs"
-    if rounds:
-        method += f", {rounds} pricing round(s)"
-    method += ")" if exact else f"; bound: each school's {CANDIDATES} cheapest arcs)"
     result = OutreachResult(
         status=status,
         objective=value,

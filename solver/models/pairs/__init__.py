@@ -9,6 +9,7 @@ import numpy as np
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
+from twinning.messages import Msg, msg
 from twinning.models.pairs.data import PairsData, build_pairs_data, pairs_cost
 from twinning.models.pairs.engines import (
     EngineOutcome,
@@ -17,6 +18,7 @@ from twinning.models.pairs.engines import (
     solve_flow,
     solve_pulp,
 )
+from twinning.models.said import clauses
 from twinning.models.search import SearchSettings
 from twinning.plan import Pair, PartObjective, Unpaired
 from twinning.result import PairsKpis, PairsResult, PairsSolution, gap_of
@@ -58,9 +60,9 @@ def solve_pairs(
     if conflicts:
         part = PairsResult(
             status="infeasible",
-            method="pinned-pair check",
+            method=msg("method.pairs.pinned_check"),
             wall_time=time.perf_counter() - start,
-            message="; ".join(conflicts),
+            message=clauses(*conflicts),
         )
         return PairsSolution(part)
     dist = dist or Distances(inst)
@@ -80,13 +82,13 @@ def solve_pairs(
             # when it happens to keep them, it is the optimum and CP-SAT is not needed.
             relaxed = solve_flow(data, w8.pair_min_helped)
             if feasible_part(data, relaxed.chosen).size == relaxed.chosen.size:
-                relaxed.method = "min-cost flow (exact; side constraint not binding)"
+                relaxed.method = msg("method.pairs.flow_not_binding")
                 return _result(inst, data, relaxed, dist, time.perf_counter() - start)
         out = solve_cpsat(data, w8.pair_min_helped, settings, relaxed)
     return _result(inst, data, out, dist, time.perf_counter() - start)
 
 
-def fixed_conflicts(inst: Instance) -> list[str]:
+def fixed_conflicts(inst: Instance) -> list[Msg]:
     """Pinned pairs that no plan can keep together, in planner terms."""
     out = []
     schools = {s.id: s for s in inst.schools}
@@ -95,23 +97,19 @@ def fixed_conflicts(inst: Instance) -> list[str]:
     for h, n in sorted(load.items()):
         cap = helper_capacity(inst, schools[h])
         if n > cap:
-            out.append(
-                f"twinning.max_helped: {n} pairs are pinned to helper {h}, its capacity "
-                f"is {cap}; unpin {n - cap} or raise its helper_capacity"
-            )
+            out.append(msg("pairs.max_helped_pinned", n=n, helper=h, capacity=cap, over=n - cap))
     if inst.policy.twinning.max_helped_students_ratio is not None:
         for h in sorted(load):
             pinned = sum(schools[w].students or 0 for x, w in pinned_pairs if x == h)
             limit = student_budget_limit(inst, schools[h])
             if pinned > limit:
                 out.append(
-                    f"twinning.max_helped_students_ratio: schools pinned to {h} have "
-                    f"{pinned} students, its limit is {limit}"
+                    msg("pairs.students_ratio_pinned", helper=h, students=pinned, limit=limit)
                 )
     helped = Counter(w for _, w in pinned_pairs)
     for w, n in sorted(helped.items()):
         if n > 1:
-            out.append(f"twinning.helped_once: {w} is pinned to {n} helpers; keep one")
+            out.append(msg("pairs.helped_once_pinned", school=w, n=n))
     return out
 
 
@@ -124,7 +122,7 @@ def _result(
             status=out.status,
             method=out.method,
             wall_time=elapsed,
-            message="no plan found for the pairs",
+            message=msg("pairs.no_plan"),
         )
         return PairsSolution(part)
     value, terms = pairs_cost(data, out.chosen, w8.pair_cover, w8.pair_min_helped)
@@ -187,14 +185,10 @@ def _unpaired(data: PairsData, chosen: np.ndarray) -> list[Unpaired]:
         else:
             mine = data.arc_helped == j
             if spare[data.arc_helper[mine]].any():
-                reason, detail = (
-                    "side_constraint",
-                    "a compatible helper has places left but "
-                    "twinning.max_helped_students_ratio rules it out",
-                )
+                reason, detail = "side_constraint", msg("pairs.unpaired.side_constraint")
             else:
                 n = int(mine.sum())
-                reason, detail = ("capacity_used", f"all {n} compatible helper(s) are full")
+                reason, detail = "capacity_used", msg("pairs.unpaired.capacity_used", n=n)
         out.append(Unpaired(school=w, reason=reason, detail=detail))
     return out
 

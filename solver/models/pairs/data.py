@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School
+from twinning.messages import Msg, msg
 from twinning.rules.pairs import (
     SubjectProfile,
     complementarity_matrix,
@@ -67,7 +68,7 @@ class PairsData:
     profile: SubjectProfile | None = None
     fixed_comp: list[int] = field(default_factory=list)
     fixed_km: list[float] = field(default_factory=list)
-    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)  # no-arc weak schools
+    reasons: dict[str, tuple[str, Msg]] = field(default_factory=dict)  # no-arc weak schools
     weak_total: int = 0
 
     @property
@@ -172,22 +173,22 @@ def build_pairs_data(inst: Instance, dist: Distances | None = None) -> PairsData
     fresh = add_avoid_repeat_cycles(inst, hid, wid) & add_vetoed(inst, hid, wid)
     ok: BoolArray = stage_ok & within & fresh
 
-    reasons: dict[str, tuple[str, str]] = {}
+    reasons: dict[str, tuple[str, Msg]] = {}
     has_arc = np.asarray(ok.any(axis=0)) if hid else np.zeros(len(wid), dtype=bool)
     for j, w in enumerate(wid):
         if has_arc[j]:
             continue
         if not hid or not stage_ok[:, j].any():
-            reasons[w] = ("no_helper_for_stage", "no helper school shares its stage")
+            reasons[w] = ("no_helper_for_stage", msg("pairs.unpaired.no_helper_for_stage"))
         elif not (stage_ok[:, j] & within[:, j]).any():
-            limit = f"{tw.max_km:g} km" if tw.max_km is not None else "reach"
-            near = km[stage_ok[:, j], j].min()
-            reasons[w] = ("too_far", f"nearest helper of its stage is {near:.1f} km, over {limit}")
+            near = float(km[stage_ok[:, j], j].min())
+            if tw.max_km is None or not np.isfinite(near):
+                reasons[w] = ("too_far", msg("pairs.unpaired.no_distance"))
+            else:
+                detail = msg("pairs.unpaired.too_far", km=round(near, 3), limit=tw.max_km)
+                reasons[w] = ("too_far", detail)
         else:
-            reasons[w] = (
-                "repeat_only",
-                "its only compatible helpers paired it last cycle or are ruled out",
-            )
+            reasons[w] = ("repeat_only", msg("pairs.unpaired.repeat_only"))
 
     arc_h, arc_w = np.nonzero(ok)
     arc_km = km[arc_h, arc_w]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from twinning.messages import msg
+from twinning.messages import Msg, msg
 from twinning.models.pairs.data import IntArray, PairsData
 from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
 
@@ -29,7 +29,7 @@ class EngineOutcome:
     status: str  # optimal / feasible / infeasible / unknown
     stage2_bound: float | None  # lower bound on sum(arc cost) + min-place cost, given count
     count_upper: int  # proven upper bound on the number of pairs
-    method: str
+    method: Msg
     wall_time: float
 
 
@@ -94,7 +94,12 @@ def solve_flow(data: PairsData, min_weight: int) -> EngineOutcome:
         (data.min_places - np.minimum(load, data.min_places)).sum()
     )
     return EngineOutcome(
-        chosen, "optimal", stage2, count, "min-cost flow (exact)", time.perf_counter() - start
+        chosen,
+        "optimal",
+        stage2,
+        count,
+        msg("method.pairs.flow"),
+        time.perf_counter() - start,
     )
 
 
@@ -145,7 +150,12 @@ def solve_cpsat(
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
         return EngineOutcome(
-            np.zeros(0, dtype=np.int64), status, None, n_w, "CP-SAT", time.perf_counter() - start
+            np.zeros(0, dtype=np.int64),
+            status,
+            None,
+            n_w,
+            msg("method.cpsat"),
+            time.perf_counter() - start,
         )
     count = round(solver.objective_value)
     count_upper = int(np.floor(solver.best_objective_bound + 1e-6))
@@ -178,9 +188,10 @@ def solve_cpsat(
         bound += min_weight * unfillable
         if relaxed is not None and relaxed.count_upper == count and relaxed.stage2_bound:
             bound = max(bound, relaxed.stage2_bound)
-    method = (
-        f"CP-SAT two-stage ({settings.workers} worker(s), linearization "
-        f"{settings.linearization_level})"
+    method = msg(
+        "method.pairs.cpsat",
+        workers=settings.workers,
+        linearization=settings.linearization_level,
     )
     return EngineOutcome(
         chosen,
@@ -304,7 +315,7 @@ def solve_pulp(
             "unknown",
             None,
             n_w,
-            f"PuLP {solver_name}",
+            msg("method.pulp", solver=solver_name),
             time.perf_counter() - start,
         )
     count = round(pulp.value(count_expr) or 0)
@@ -328,6 +339,6 @@ def solve_pulp(
         "optimal" if optimal else "feasible",
         bound,
         count,
-        f"PuLP {solver_name} two-stage",
+        msg("method.pulp_two_stage", solver=solver_name),
         time.perf_counter() - start,
     )

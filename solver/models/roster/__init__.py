@@ -10,12 +10,14 @@ from dataclasses import replace
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
 from twinning.county.vocabulary import COUNTY_OR_ABOVE
+from twinning.messages import Msg, msg
 from twinning.models.hires import place_hires
 from twinning.models.roster.decompose import solve_roster_model
 from twinning.models.roster.headship import HeadshipOutcome, solve_headship
 from twinning.models.roster.mentors import match_mentors
 from twinning.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
 from twinning.models.roster.options import RosterData, baseline_bonus, build_roster_data
+from twinning.models.said import clauses
 from twinning.models.search import SearchInterrupted, SearchSettings
 from twinning.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
 from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
@@ -70,21 +72,13 @@ def solve_roster(
     except SearchInterrupted:
         part = RosterResult(
             status="unknown",
-            method="interrupted while the model was built",
+            method=msg("method.interrupted_building"),
             wall_time=time.perf_counter() - start,
-            message="interrupted before any roster was found",
+            message=msg("roster.interrupted"),
         )
         return RosterSolution(part)
     if head.status in ("infeasible", "unknown"):
-        message = "; ".join(
-            m
-            for m in (
-                message,
-                "rotation.one_head: the pinned changes of headship leave a "
-                "school with no principal or two",
-            )
-            if m
-        )
+        message = clauses(message, msg("roster.one_head_pinned"))
     elapsed = time.perf_counter() - start
     if not out.has_plan:
         part = RosterResult(
@@ -143,12 +137,10 @@ def solve_roster(
         objective=value,
         bound=bound,
         gap=gap_of(value, bound),
-        method=out.method
-        + (
-            "; re-planned on a baseline (its kept moves priced in the search, so the bound is "
-            "looser)"
-            if data.bonus
-            else ""
+        method=(
+            msg("method.roster.rebaselined", inner=out.method)
+            if data.bonus and out.method is not None
+            else out.method
         ),
         wall_time=time.perf_counter() - start,
         terms=terms,
@@ -178,12 +170,12 @@ def _balance_rule(
     inst: Instance,
     data: RosterData,
     out: RosterOutcome,
-    message: str,
+    message: Msg | None,
     head: list[Move],
     settings: SearchSettings,
     start: float,
     given: tuple[list[Pair], list[Membership], Distances],
-) -> tuple[RosterOutcome, str]:
+) -> tuple[RosterOutcome, Msg | None]:
     """[balance.thresholds] With ``balance.target = "rule"`` the thresholds are kept by
     raising the surrogate's weight on the indicators over their threshold
     (``balance.indicator_weights`` times :data:`RULE_WEIGHTS`), the others left as they
@@ -224,30 +216,34 @@ def _balance_rule(
     for (ind, stage), bound in sorted(bounds.items()):
         threshold = inst.policy.balance.thresholds.get(stage, 1.0)
         if bound is not None and bound > threshold:
-            proven.append(f"{ind} {stage} >= {bound:.4f} > {threshold:.2f}")
-    worst = ", ".join(
-        f"{ind} {stage} {period} by {by:.4f}" for (ind, stage, period), by in sorted(misses.items())
-    )
+            proven.append(
+                msg(
+                    "roster.balance.bound_over",
+                    indicator=ind,
+                    stage=stage,
+                    bound=float(bound),
+                    threshold=float(threshold),
+                )
+            )
+    worst = [
+        msg("roster.balance.miss", indicator=ind, stage=stage, period=period, by=float(by))
+        for (ind, stage, period), by in sorted(misses.items())
+    ]
     if proven:
-        why = (
-            "balance.thresholds: no roster within the rotation rules can meet them (proven "
-            "bound on the coefficient: " + "; ".join(proven) + "); the plan misses " + worst
-        )
+        why = msg("roster.balance.proven", bounds=proven, misses=worst)
         status = "infeasible"
     else:
-        why = (
-            "balance.thresholds: no roster within the thresholds was found; the plan that "
-            "comes closest misses "
-            + worst
-            + " (the bounds do not rule one out: "
-            + "; ".join(f"{i} {s} >= {b:.4f}" for (i, s), b in sorted(bounds.items()) if b)
-            + ")"
-        )
+        known = [
+            msg("roster.balance.bound", indicator=i, stage=s, bound=float(b))
+            for (i, s), b in sorted(bounds.items())
+            if b
+        ]
+        why = msg("roster.balance.not_found", misses=worst, bounds=known)
         status = "unknown"
     if out.status == "infeasible":  # another rule is proven missed: that stands
         status = "infeasible"
     out = replace(out, status=status, bound=None)
-    return out, "; ".join(m for m in (message, why) if m)
+    return out, clauses(message, why)
 
 
 def _moves(data: RosterData, out: RosterOutcome) -> list[Move]:

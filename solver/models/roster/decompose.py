@@ -19,10 +19,11 @@ from dataclasses import replace
 
 from twinning.county.instance import Instance
 from twinning.county.vocabulary import COUNTY_OR_ABOVE
-from twinning.messages import msg
+from twinning.messages import Msg, msg
 from twinning.models.roster.model import RosterOutcome, solve_options, usage_of
 from twinning.models.roster.options import RosterData
 from twinning.models.roster.units import Usage
+from twinning.models.said import clauses
 from twinning.models.search import STOP, Progress, SearchSettings
 
 
@@ -125,12 +126,12 @@ def _polish(
     )
     if whole.status != "optimal":
         return best
-    return replace(whole, method="whole model (proving the groups' plan), " + whole.method)
+    return replace(whole, method=msg("method.roster.whole_proving", inner=whole.method))
 
 
 def solve_roster_model(
     inst: Instance, data: RosterData, settings: SearchSettings
-) -> tuple[RosterOutcome, str]:
+) -> tuple[RosterOutcome, Msg | None]:
     """Solve exchanges by components (then whole if needed), then secondments.
 
     Returns the outcome (objective and bound without the constant) and a message. When a
@@ -143,8 +144,11 @@ def solve_roster_model(
     exchanges = [i for i, o in enumerate(data.options) if o.kind == "exchange"]
     seconded = [i for i, o in enumerate(data.options) if o.kind == "secondment"]
     parts = components(data, exchanges)
-    engine = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
-    method = f"{len(parts)} component(s), "
+    engine = msg(
+        "method.cpsat_search",
+        workers=settings.workers,
+        linearization=settings.linearization_level,
+    )
     soft = 100 * inst.policy.weights.roster_need + 1  # per teacher missing from a quota
     capped = inst.policy.rotation.cap_quota
     if capped:  # the planner accepts schools below quota: a priced rule, never infeasible
@@ -187,28 +191,33 @@ def solve_roster_model(
         if g1 >= 0 and g2 >= 0:
             # Under prices the groups' bounds sum to a Lagrangian bound, rarely tight.
             proven = all(o.status == "optimal" for o in outcomes) and not (closest or lam or mu)
-            priced = f", county rules priced ({lam}, {mu})" if lam or mu else ", county rules slack"
+            method = (
+                msg("method.roster.groups_priced", groups=len(parts), engine=engine, lam=lam, mu=mu)
+                if lam or mu
+                else msg("method.roster.groups_slack", groups=len(parts), engine=engine)
+            )
             best = RosterOutcome(
                 union,
                 "optimal" if proven else ("infeasible" if closest else "feasible"),
                 None,
                 None if closest else sum(o.bound or 0.0 for o in outcomes),
-                method + engine + priced,
+                method,
                 0.0,
                 has_plan=True,
             )
             break
         lam = max(4, 2 * lam) if g1 < 0 else lam
         mu = max(4, 2 * mu) if g2 < 0 else mu
-    message = ""
+    message: Msg | None = None
     if best is not None and best.status == "feasible" and len(exchanges) <= POLISH_OPTIONS:
         # Priced county rules leave a small gap the groups' bounds cannot close; a small
         # county's whole model proves the optimum in a fraction of a second.
         best = _polish(inst, data, exchanges, best, settings, deadline, soft if capped else None)
     if best is None:
         if STOP.requested and not union:
-            return RosterOutcome([], "unknown", None, None, "interrupted", 0.0), "interrupted"
-        whole = RosterOutcome([], "unknown", None, None, "", 0.0)
+            stopped = RosterOutcome([], "unknown", None, None, msg("method.interrupted"), 0.0)
+            return stopped, msg("roster.interrupted")
+        whole = RosterOutcome([], "unknown", None, None, None, 0.0)
         if deadline - time.perf_counter() > 0.5:
             # The groups' plans miss a county-wide rule under every price tried: the whole
             # model (with the quota soft when it cannot be met, so that the plan that
@@ -222,7 +231,7 @@ def solve_roster_model(
                 soft_quota=soft if capped or closest else None,
             )
         if whole.status in ("optimal", "feasible"):
-            best = replace(whole, method="whole model, " + whole.method)
+            best = replace(whole, method=msg("method.roster.whole", inner=whole.method))
         elif union:
             # The groups' plans together miss a county-wide rule, and no plan keeping it
             # was found: the closest plan, with the rule missed.
@@ -232,33 +241,28 @@ def solve_roster_model(
                 "infeasible" if proven else "unknown",
                 None,
                 None,
-                method + engine,
+                msg("method.roster.groups", groups=len(parts), engine=engine),
                 0.0,
                 has_plan=True,
             )
             message = (
                 coupling_message(inst, data, exchanges)
                 if proven
-                else (
-                    "no roster keeping every county-wide rule was found within the time limit; "
-                    "the plan written comes closest"
-                )
+                else msg("roster.county_rules_time")
             )
         else:
-            return replace(whole, wall_time=time.perf_counter() - start), (
-                "no roster found within the time limit"
-            )
+            return replace(whole, wall_time=time.perf_counter() - start), msg("roster.no_roster")
     best, sec_message = _second(inst, data, best, exchanges, seconded, settings, deadline)
     if closest:
         best = replace(
             best,
             status="infeasible",
             bound=None,
-            method=best.method + ", closest",
+            method=msg("method.closest", inner=best.method),
             has_plan=True,
         )
-        message = "; ".join(m for m in (quota_message(data, best.chosen), message) if m)
-    message = "; ".join(m for m in (message, sec_message) if m)
+        message = clauses(quota_message(data, best.chosen), message)
+    message = clauses(message, sec_message)
     return replace(best, wall_time=time.perf_counter() - start), message
 
 
@@ -326,23 +330,19 @@ def _second(
     seconded: list[int],
     settings: SearchSettings,
     deadline: float,
-) -> tuple[RosterOutcome, str]:
+) -> tuple[RosterOutcome, Msg | None]:
     """Secondments in the capacity the exchanges leave: every candidate the hosts allow,
     or exactly ``rotation.secondment_count``; when k does not fit beside the exchanges,
     exchanges and secondments are solved together."""
     k = inst.policy.rotation.secondment_count
     if not seconded or k == 0:
         if k:
-            return replace(best, status="infeasible"), (
-                f"rotation.secondment_count: {k} secondments asked, no candidate can go to a "
-                "partner or lead school of their stage"
-            )
-        return best, ""
+            return replace(best, status="infeasible"), msg("roster.secondments_no_candidate", k=k)
+        return best, None
     candidates = len({data.options[i].person for i in seconded})
     if k is not None and candidates < k:
-        return replace(best, status="infeasible"), (
-            f"rotation.secondment_count: {k} secondments asked, only {candidates} "
-            "candidates can go to a partner or lead school of their stage"
+        return replace(best, status="infeasible"), msg(
+            "roster.secondments_few", k=k, candidates=candidates
         )
     limit = replace(settings, time_limit=max(1.0, deadline - time.perf_counter()))
     sec = solve_options(
@@ -369,7 +369,7 @@ def _second(
             chosen=sorted(best.chosen + sec.chosen),
             status=status,
             bound=bound if k is None else None,
-        ), ""
+        ), None
     joint = solve_options(
         inst,
         data,
@@ -379,10 +379,11 @@ def _second(
         hint=set(best.chosen),
     )
     if joint.status in ("optimal", "feasible"):
-        return replace(joint, method="exchanges and secondments together, " + joint.method), ""
-    return replace(best, status="infeasible" if joint.status == "infeasible" else "unknown"), (
-        f"rotation.secondment_count: {k} secondments do not fit in the host capacity and "
-        "outflow the exchanges need"
+        return replace(
+            joint, method=msg("method.roster.with_secondments", inner=joint.method)
+        ), None
+    return replace(best, status="infeasible" if joint.status == "infeasible" else "unknown"), msg(
+        "roster.secondments_no_fit", k=k
     )
 
 
@@ -468,7 +469,7 @@ def _solve_parts(
         return list(pool.map(run, range(len(parts))))
 
 
-def quota_message(data: RosterData, chosen: list[int]) -> str:
+def quota_message(data: RosterData, chosen: list[int]) -> Msg | None:
     """Every school below its rotation.rate quota in a plan, by how many, in planner terms."""
     sent: dict[str, int] = {}
     for i in chosen:
@@ -477,22 +478,26 @@ def quota_message(data: RosterData, chosen: list[int]) -> str:
             school = data.staff[o.person].school
             sent[school] = sent.get(school, 0) + 1
     short = [
-        f"{s} moves {sent.get(s, 0)} of {q}"
-        + (f" (at most {data.quota_reach[s]} could go)" if data.quota_reach.get(s, q) < q else "")
+        (
+            msg(
+                "roster.quota_school_reach",
+                school=s,
+                moved=sent.get(s, 0),
+                quota=q,
+                reach=data.quota_reach[s],
+            )
+            if data.quota_reach.get(s, q) < q
+            else msg("roster.quota_school", school=s, moved=sent.get(s, 0), quota=q)
+        )
         for s, q in sorted(data.quota.items())
         if sent.get(s, 0) < q
     ]
     if not short:
-        return ""
-    return (
-        f"rotation.rate is missed at {len(short)} school(s): "
-        + "; ".join(short)
-        + ". The plan written comes closest (twinning explain finds the rules in conflict "
-        "and the smallest repairs; rotation.cap_quota holds each school at what it can send)"
-    )
+        return None
+    return msg("roster.quota_missed", n=len(short), schools=short)
 
 
-def coupling_message(inst: Instance, data: RosterData, subset: list[int]) -> str:
+def coupling_message(inst: Instance, data: RosterData, subset: list[int]) -> Msg:
     """Why the county-wide rules cannot be met, in planner terms (every group alone can)."""
     rot = inst.policy.rotation
     backbone: set[int] = set()
@@ -509,17 +514,9 @@ def coupling_message(inst: Instance, data: RosterData, subset: list[int]) -> str
             learners.add(o.person)
     need = sum(data.quota.values())
     parts = [
-        f"the quotas need at least {need} teachers moved out",
-        f"{len(backbone)} backbone teachers could move out (rotation.backbone_share "
-        f"{rot.backbone_share:.0%})",
+        msg("roster.coupling.quotas", need=need),
+        msg("roster.coupling.backbone", n=len(backbone), share=rot.backbone_share),
     ]
     if rot.two_way:
-        parts.append(
-            f"{len(learners)} teachers could go to learn (rotation.two_way_share "
-            f"{rot.two_way_share:.0%})"
-        )
-    return (
-        "the county-wide rules cannot be kept together: "
-        + "; ".join(parts)
-        + ". Lower a share, raise host capacity, or widen rotation.scope"
-    )
+        parts.append(msg("roster.coupling.two_way", n=len(learners), share=rot.two_way_share))
+    return msg("roster.coupling", parts=parts)

@@ -43,7 +43,7 @@ from ortools.sat.python import cp_model
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, Staff
-from twinning.messages import msg
+from twinning.messages import Msg, msg
 from twinning.models.roster.units import chord_cost
 from twinning.models.search import STOP, SearchSettings, configure, cpsat_callback
 from twinning.plan import Membership, Move, Pair
@@ -89,7 +89,7 @@ class HeadshipOutcome:
     status: str  # optimal / feasible / infeasible / unknown
     objective: int | None
     bound: float | None
-    method: str
+    method: Msg
     terms: dict[str, float] = field(default_factory=dict)
     due: list[str] = field(default_factory=list)  # due principals (staff ids)
     stayed: list[str] = field(default_factory=list)  # due principals left in place
@@ -313,7 +313,11 @@ def solve_headship(
     hm = build_model(inst, data)
     solver = cp_model.CpSolver()
     configure(solver, settings)
-    method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
+    method = msg(
+        "method.cpsat_search",
+        workers=settings.workers,
+        linearization=settings.linearization_level,
+    )
     st = STOP.run(
         solver, hm.model, cpsat_callback("roster", settings.progress, msg("progress.headship"))
     )

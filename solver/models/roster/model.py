@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from twinning.county.instance import Instance
-from twinning.messages import Msg
+from twinning.messages import Msg, msg
 from twinning.models.roster.options import RosterData
 from twinning.models.roster.units import (
     RosterModel,
@@ -86,7 +86,7 @@ class RosterOutcome:
     status: str
     objective: float | None
     bound: float | None
-    method: str
+    method: Msg | None
     wall_time: float
     #: a plan was found (it may move nobody): an infeasible plan that comes closest is one
     has_plan: bool = False
@@ -209,7 +209,11 @@ def solve_options(
     """
     start = time.perf_counter()
     adjust = adjust or {}
-    method = f"CP-SAT ({settings.workers} worker, linearization {settings.linearization_level})"
+    method = msg(
+        "method.cpsat_search",
+        workers=settings.workers,
+        linearization=settings.linearization_level,
+    )
     try:
         rm = build_model(
             inst,
@@ -223,7 +227,8 @@ def solve_options(
             soft_quota=soft_quota,
         )
     except SearchInterrupted:
-        return RosterOutcome([], "unknown", None, None, "interrupted", time.perf_counter() - start)
+        interrupted = msg("method.interrupted")
+        return RosterOutcome([], "unknown", None, None, interrupted, time.perf_counter() - start)
     if hint:
         for i, var in rm.x.items():
             rm.model.add_hint(var, i in hint)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from twinning.messages import Msg, msg
 from twinning.models.alliances.pmedian.branch import _branch_and_bound
 from twinning.models.alliances.pmedian.heuristic import (
     _greedy,
@@ -119,17 +120,18 @@ def solve_pmedian(
     n = d.shape[0]
     p = int(p)
 
-    def infeasible(reason: str) -> PMedianResult:
-        return _result(None, n, None, math.inf, "infeasible", start, f"infeasible: {reason}")
+    def infeasible(reason: Msg) -> PMedianResult:
+        said = msg("method.pmedian.infeasible", why=reason)
+        return _result(None, n, None, math.inf, "infeasible", start, said)
 
     if len(fixed) > p:
-        return infeasible(f"{len(fixed)} fixed leads but p = {p}")
+        return infeasible(msg("method.pmedian.too_many_fixed", fixed=len(fixed), p=p))
     if p == 0:
         if n:
-            return infeasible("p = 0 leaves the clients unserved")
-        return _result(None, 0, None, 0.0, "optimal", start, "trivial (p = 0, no clients)")
+            return infeasible(msg("method.pmedian.p_zero"))
+        return _result(None, 0, None, 0.0, "optimal", start, msg("method.pmedian.trivial_empty"))
     prepared = _prepare(d, p, w, fixed, allowed)
-    if isinstance(prepared, str):
+    if isinstance(prepared, Msg):
         return infeasible(prepared)
     inst = prepared
     m = len(inst.cand)
@@ -150,8 +152,9 @@ def solve_pmedian(
             mask[np.flatnonzero(~mask)[: p - int(mask.sum())]] = True
         value = inst.objective(mask) if n else 0.0
         if not math.isfinite(value):
-            return infeasible("the only possible choice of leads leaves a client unserved")
-        return _result(inst, n, mask, value, "optimal", start, "trivial (only one choice)")
+            return infeasible(msg("method.pmedian.only_choice_unserved"))
+        trivial = msg("method.pmedian.trivial_one")
+        return _result(inst, n, mask, value, "optimal", start, trivial)
 
     # ---- stage 1: heuristic upper bound
     h = _heuristic_cost(inst)
@@ -169,7 +172,10 @@ def solve_pmedian(
             best_mask, best_value = trial, value
         if trial_h < current_h:
             current, current_h = trial, trial_h
-    method = "local search"
+    steps = [msg("method.pmedian.local_search")]
+
+    def method() -> Msg:
+        return msg("method.pmedian.steps", steps=list(steps))
 
     def target_for(upper: float) -> float:
         # Anything whose bound reaches the target cannot improve the incumbent by
@@ -199,19 +205,12 @@ def solve_pmedian(
         lag_bound = objective_bound(lag.value)
         if proven(best_value, min(lag_bound, best_value)):
             bound = min(lag_bound, best_value)
-            return _result(
-                inst,
-                n,
-                best_mask,
-                bound,
-                "optimal",
-                start,
-                f"{method}; Lagrangian bound ({lag.iterations} subgradient iterations)",
-            )
+            steps.append(msg("method.pmedian.lagrangian_proof", iterations=int(lag.iterations)))
+            return _result(inst, n, best_mask, bound, "optimal", start, method())
         target = target_for(best_value)
         fix_bound = best_value if inst.integral else target
         closed, opened, cap = _reduced_cost_fixing(inst, lag, target)
-        method += f"; Lagrangian bound ({lag.iterations} it.) and reduced-cost fixing"
+        steps.append(msg("method.pmedian.lagrangian_fixing", iterations=int(lag.iterations)))
 
         # ---- stage 3: Lagrangian branch and bound on the leads
         bb = _branch_and_bound(
@@ -225,8 +224,8 @@ def solve_pmedian(
             tree_bound = best_value if inst.integral else target_for(best_value)
         bound = min(max(lag_bound, tree_bound), best_value)
         status = "optimal" if proven(best_value, bound) else "feasible"
-        method += f"; Lagrangian branch and bound ({bb.nodes} nodes)"
-        return _result(inst, n, best_mask, bound, status, start, method)
+        steps.append(msg("method.pmedian.branch_and_bound", nodes=int(bb.nodes)))
+        return _result(inst, n, best_mask, bound, status, start, method())
 
     # ---- stage 3 without an incumbent: exact MIP on the radius formulation.  The
     # heuristic found no open set serving every client (forbidden pairs), so there is
@@ -247,10 +246,10 @@ def solve_pmedian(
     model = _radius_model(inst, closed, opened, cap)
     if model is None:
         mip = _MipOutcome("infeasible", None, math.inf, 0)
-        method += "; reduced model empty"
+        steps.append(msg("method.pmedian.reduced_empty"))
     elif time.monotonic() >= deadline:
         mip = _MipOutcome("limit", None, -math.inf, 0)
-        method += "; time limit reached before the MIP"
+        steps.append(msg("method.pmedian.time_before_mip"))
     else:
         # HiGHS stops at the first of its absolute and relative gaps; both are kept
         # inside our own tolerance (its default relative gap, 1e-4, is far too loose).
@@ -266,9 +265,13 @@ def solve_pmedian(
         mip = _solve_radius_highs(
             model, inst, warm, deadline - time.monotonic(), seed, abs_gap, 0.5 * tolerance
         )
-        method += (
-            f"; HiGHS radius MIP ({model.n_cols} columns, {model.n_rows} rows, "
-            f"B&B nodes: {mip.nodes})"
+        steps.append(
+            msg(
+                "method.pmedian.radius_mip",
+                columns=int(model.n_cols),
+                rows=int(model.n_rows),
+                nodes=int(mip.nodes),
+            )
         )
     mip_bound = objective_bound(mip.bound)
     if mip.open_mask is not None:
@@ -279,13 +282,13 @@ def solve_pmedian(
             # A correct model never prices a solution below its true cost (its z may
             # only overstate a distance); if it did, its bound cannot be trusted.
             mip_bound = -math.inf
-            method += "; MIP underpriced its solution, its bound ignored"
+            steps.append(msg("method.pmedian.mip_underpriced"))
 
     bound = max(lag_bound, min(mip_bound, fix_bound))
     if not math.isfinite(best_value):
         if mip.status == "infeasible":
-            return infeasible("no choice of leads serves every client")
-        return _result(None, n, None, bound, "unknown", start, method)
+            return infeasible(msg("method.pmedian.no_choice"))
+        return _result(None, n, None, bound, "unknown", start, method())
     bound = min(bound, best_value)
     status = "optimal" if proven(best_value, bound) else "feasible"
-    return _result(inst, n, best_mask, bound, status, start, method)
+    return _result(inst, n, best_mask, bound, status, start, method())

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from twinning.messages import Msg, msg
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -44,8 +46,8 @@ class PMedianResult:
         ``"optimal"``, ``"feasible"``, ``"infeasible"`` or ``"unknown"``.
     wall_time : float
         Seconds spent in :func:`solve_pmedian`.
-    method : str
-        Short description of what produced the solution and the proof.
+    method : Msg
+        What produced the solution and the proof (a message: ``method.pmedian.*``).
     """
 
     leads: tuple[int, ...]
@@ -54,7 +56,7 @@ class PMedianResult:
     bound: float
     status: str
     wall_time: float
-    method: str
+    method: Msg
 
 
 @dataclass
@@ -92,8 +94,9 @@ def _prepare(
     weights: FloatArray,
     fixed: IntArray,
     allowed: BoolArray,
-) -> _Instance | str:
-    """Restrict to allowed candidates; return a reason string when clearly infeasible."""
+) -> _Instance | Msg:
+    """Restrict to allowed candidates; return the reason (a message) when clearly
+    infeasible."""
     n, m_all = dist.shape
     square = n == m_all
     usable = allowed.copy()
@@ -102,16 +105,16 @@ def _prepare(
         # column can never be a lead.
         usable &= np.isfinite(np.diagonal(dist))
     if not usable[fixed].all():
-        return "a fixed lead is not an allowed lead"
+        return msg("method.pmedian.fixed_not_allowed")
     if p > int(usable.sum()):
-        return f"p = {p} exceeds the {int(usable.sum())} usable leads"
+        return msg("method.pmedian.p_exceeds", p=p, usable=int(usable.sum()))
     cand = np.flatnonzero(usable).astype(np.int64)
     d = dist[:, cand]
     finite = np.isfinite(d)
     # 0 * inf is nan: a zero-weight client still has to be served by a reachable lead.
     cost = np.where(finite, weights[:, None] * np.where(finite, d, 0.0), np.inf)
     if n and not finite.any(axis=1).all():
-        return "a client has no allowed lead at finite distance"
+        return msg("method.pmedian.unreachable_client")
     local = np.full(m_all, -1, dtype=np.int64)
     local[cand] = np.arange(len(cand))
     self_col = local[np.arange(n)] if square else np.full(n, -1, dtype=np.int64)
@@ -134,7 +137,7 @@ def _result(
     bound: float,
     status: str,
     start: float,
-    method: str,
+    method: Msg,
 ) -> PMedianResult:
     """Build the public result from an open set in local candidate columns."""
     if inst is None or mask is None:
