@@ -94,7 +94,7 @@ def main() -> None:
                 "solve s": f"{solve_s:.2f}",
                 "load s": f"{load_s:.2f}",
                 "validated": "ok" if ok else "VIOLATIONS",
-                "method": part.method,
+                "method": str(part.method),
                 "plain CP-SAT 8 workers (same limit); ratio": plain,
             }
             print(row, flush=True)

@@ -257,7 +257,7 @@ def main() -> None:
                 gap(result.objective, result.bound),
                 result.status,
                 f"{seconds:.2f}",
-                result.method,
+                str(result.method),
             ]
         )
     driver._reduced_cost_fixing = original_fix  # type: ignore[assignment]
