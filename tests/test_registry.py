@@ -422,7 +422,7 @@ ADOPTER = textwrap.dedent(
     @sa.event.listens_for(Engine, "commit")
     def _pause(conn):
         if wrote:
-            sys.stderr.write("pausing before commit\n")
+            sys.stderr.write("pausing before commit\\n")
             sys.stderr.flush()
             time.sleep(pause)
     inst = load_instance({demo!r})

@@ -112,7 +112,7 @@ def _seen(conn, clause, *args):
 @sa.event.listens_for(Engine, "commit")
 def _pause(conn):
     if wrote:
-        sys.stderr.write("pausing before commit\n")
+        sys.stderr.write("pausing before commit\\n")
         sys.stderr.flush()
         time.sleep(pause)
 inst = load_instance({str(HAICHENG)!r})
