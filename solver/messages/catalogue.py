@@ -7,6 +7,7 @@ once and two areas never claim the same code.
 
 from __future__ import annotations
 
+from twinning.messages.checks import ENTRIES as CHECKS
 from twinning.messages.console import ENTRIES as CONSOLE
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.plan import ENTRIES as PLAN
@@ -35,4 +36,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     CONSOLE,
     USAGE,
     INPUTS,
+    CHECKS,
 )
