@@ -90,6 +90,10 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     index = {p: t for t, p in enumerate(periods)}
     spans = [(m, index[m.first_period]) for m in moves if m.first_period in index]
     shortage = rules.shortage_table(inst)
+    # the scope the plan's own pairs and alliances give, from the rows naming known schools
+    # (a row naming an unknown school is reported by the pairs' and alliances' checks)
+    pairs = [p for p in plan.pairs if p.helper in schools and p.helped in schools]
+    alliances = [a for a in plan.alliances if a.member in schools and a.lead in schools]
     f = RosterFacts(
         inst=inst,
         plan=plan,
@@ -105,8 +109,8 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
         spans=spans,
         last=rules.moved_last_cycle(inst),
         pinned={f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff},
-        scope=rules.scope_hosts(inst, plan.pairs, plan.alliances),
-        partners=rules.partner_hosts(inst, plan.pairs, plan.alliances),
+        scope=rules.scope_hosts(inst, pairs, alliances),
+        partners=rules.partner_hosts(inst, pairs, alliances),
         shortage=shortage,
         short_any={(school, subject) for school, subject, _ in shortage},
         size=rules.staff_count(inst),
