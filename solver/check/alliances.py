@@ -246,7 +246,7 @@ def check_groups(f: AllianceFacts) -> list[Violation]:
         want = g.alliances if g is not None else 0
         got = len(have.get(key, []))
         if got != want:
-            region, stage = (g.region, g.stage) if g is not None else (None, None)
+            region, stage = (g.region, g.stage) if g is not None else key
             out.append(
                 Violation(
                     rule="alliances.groups",
@@ -264,9 +264,9 @@ def check_groups(f: AllianceFacts) -> list[Violation]:
 def _group_msg(region: str | None, stage: str | None) -> Msg:
     """A count group's name: the county, a region, a stage, or a region's stage."""
     if region is not None and stage:
-        return msg("check.group.region_stage", region=region, stage=stage)
+        return msg("check.group.region_stage", region=region or "-", stage=stage)
     if region is not None:
-        return msg("check.group.region", region=region)
+        return msg("check.group.region", region=region or "-")
     if stage:
         return msg("check.group.stage", stage=stage)
     return msg("check.group.county")
