@@ -73,7 +73,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     },
     "check.twinning.avoid_repeat_cycles": {
         "en": "this pair was drawn in a recent cycle",
-        "zh": "该结对在最近几轮中已结过",
+        "zh": "两校在近几轮中已结过对",
     },
     "check.twinning.vetoed": {
         "en": "the pair {helper} -> {helped} is ruled out (twinning.vetoed)",
