@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from twinning.check.report import Violation
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School
+from twinning.messages import Msg, msg
 from twinning.plan import Membership, PartObjective, Plan
 from twinning.rules import alliances as rules
 
@@ -81,7 +82,7 @@ def check_unknown_school(f: AllianceFacts) -> list[Violation]:
         Violation(
             rule="plan.unknown_school",
             where=[m.lead, m.member],
-            message="the plan names a school the instance does not have",
+            code="check.plan.unknown_school",
         )
         for m in f.unknown
     ]
@@ -94,7 +95,12 @@ def check_cover(f: AllianceFacts) -> list[Violation]:
         where = f.placed.get(sid, [])
         if not where:
             out.append(
-                Violation(rule="alliances.cover", where=[sid], message=f"{sid} is in no alliance")
+                Violation(
+                    rule="alliances.cover",
+                    where=[sid],
+                    code="check.alliances.cover.none",
+                    params={"school": sid},
+                )
             )
         elif len(where) > 1:
             out.append(
@@ -102,7 +108,8 @@ def check_cover(f: AllianceFacts) -> list[Violation]:
                     rule="alliances.cover",
                     where=[sid, *where],
                     amount=len(where) - 1,
-                    message=f"{sid} is in {len(where)} alliances",
+                    code="check.alliances.cover.many",
+                    params={"school": sid, "n": len(where)},
                 )
             )
     return out
@@ -114,7 +121,8 @@ def check_one_lead(f: AllianceFacts) -> list[Violation]:
         Violation(
             rule="alliances.one_lead",
             where=[alliance, *sorted(ls)],
-            message=f"alliance {alliance} names {len(ls)} leads",
+            code="check.alliances.one_lead",
+            params={"alliance": alliance, "n": len(ls)},
         )
         for alliance, ls in sorted(f.leads.items())
         if len(ls) > 1
@@ -127,7 +135,8 @@ def check_lead_in_own(f: AllianceFacts) -> list[Violation]:
         Violation(
             rule="alliances.lead_in_own",
             where=[alliance, lead],
-            message=f"lead {lead} is not a member of its own alliance",
+            code="check.alliances.lead_in_own",
+            params={"lead": lead},
         )
         for alliance, lead in sorted(f.lead_of_alliance.items())
         if lead not in f.members[alliance]
@@ -144,17 +153,22 @@ def check_can_lead(f: AllianceFacts) -> list[Violation]:
         school = f.schools[lead]
         if lead in fixed or school.can_lead:
             continue
-        if school.can_lead is False or school.tier not in tiers:
-            why = (
-                "its can_lead is false"
-                if school.can_lead is False
-                else f"tier {school.tier}; alliances.lead_tiers: {', '.join(tiers)}"
-            )
+        if school.can_lead is False:
             out.append(
                 Violation(
                     rule="alliances.can_lead",
                     where=[lead],
-                    message=f"{lead} may not lead an alliance ({why})",
+                    code="check.alliances.can_lead.flag",
+                    params={"lead": lead},
+                )
+            )
+        elif school.tier not in tiers:
+            out.append(
+                Violation(
+                    rule="alliances.can_lead",
+                    where=[lead],
+                    code="check.alliances.can_lead.tier",
+                    params={"lead": lead, "tier": school.tier, "tiers": list(tiers)},
                 )
             )
     return out
@@ -184,7 +198,8 @@ def check_min_size(f: AllianceFacts) -> list[Violation]:
                     rule="alliances.min_size",
                     where=[a, f.lead_of_alliance[a]],
                     amount=low - len(ms),
-                    message=f"alliance {a} has {len(ms)} schools, at least {low}",
+                    code="check.alliances.min_size",
+                    params={"alliance": a, "n": len(ms), "low": low},
                 )
             )
     return out
@@ -203,7 +218,8 @@ def check_max_size(f: AllianceFacts) -> list[Violation]:
                     rule="alliances.max_size",
                     where=[a, f.lead_of_alliance[a]],
                     amount=len(ms) - high,
-                    message=f"alliance {a} has {len(ms)} schools, at most {high}",
+                    code="check.alliances.max_size",
+                    params={"alliance": a, "n": len(ms), "high": high},
                 )
             )
     return out
@@ -217,7 +233,7 @@ def check_groups(f: AllianceFacts) -> list[Violation]:
             Violation(
                 rule="alliances.groups",
                 where=sorted(f.leads),
-                message="the policy does not say how many alliances to form",
+                code="check.alliances.groups.unset",
             )
         ]
     have: dict[tuple[str | None, str | None], list[str]] = defaultdict(list)
@@ -230,16 +246,30 @@ def check_groups(f: AllianceFacts) -> list[Violation]:
         want = g.alliances if g is not None else 0
         got = len(have.get(key, []))
         if got != want:
-            label = g.label if g is not None else "the county"
+            region, stage = (g.region, g.stage) if g is not None else key
             out.append(
                 Violation(
                     rule="alliances.groups",
-                    where=sorted(have.get(key, [])) or [label],
+                    where=sorted(have.get(key, []))
+                    or [x for x in (region, stage) if x]
+                    or ["county"],
                     amount=abs(got - want),
-                    message=f"{label}: {got} alliances, the policy asks for {want}",
+                    code="check.alliances.groups",
+                    params={"group": _group_msg(region, stage), "got": got, "want": want},
                 )
             )
     return out
+
+
+def _group_msg(region: str | None, stage: str | None) -> Msg:
+    """A count group's name: the county, a region, a stage, or a region's stage."""
+    if region is not None and stage:
+        return msg("check.group.region_stage", region=region or "-", stage=stage)
+    if region is not None:
+        return msg("check.group.region", region=region or "-")
+    if stage:
+        return msg("check.group.stage", stage=stage)
+    return msg("check.group.county")
 
 
 def check_leads(f: AllianceFacts) -> list[Violation]:
@@ -249,7 +279,8 @@ def check_leads(f: AllianceFacts) -> list[Violation]:
         Violation(
             rule="alliances.leads",
             where=[lead],
-            message=f"{lead} is a fixed lead but leads no alliance",
+            code="check.alliances.leads",
+            params={"lead": lead},
         )
         for lead in sorted(set(f.inst.policy.alliances.leads or []) - chosen)
     ]
@@ -265,7 +296,8 @@ def check_fixed(f: AllianceFacts) -> list[Violation]:
                 Violation(
                     rule="alliances.fixed",
                     where=[m.member, f.pinned[m.member]],
-                    message=f"{m.member} is pinned to {f.pinned[m.member]}'s alliance",
+                    code="check.alliances.fixed.moved",
+                    params={"school": m.member, "lead": f.pinned[m.member]},
                 )
             )
     for member, lead in sorted(f.pinned.items()):
@@ -274,7 +306,7 @@ def check_fixed(f: AllianceFacts) -> list[Violation]:
                 Violation(
                     rule="alliances.fixed",
                     where=[member, lead],
-                    message="a pinned membership is missing",
+                    code="check.alliances.fixed.missing",
                 )
             )
     return out
@@ -304,8 +336,10 @@ def check_same_stage(f: AllianceFacts) -> list[Violation]:
                     Violation(
                         rule="alliances.same_stage",
                         where=[alliance, lead_id],
-                        message=f"alliance {alliance} names stage {stage}, which its lead "
-                        f"{lead_id} does not cover",
+                        code="check.alliances.same_stage.alliance"
+                        if stage is not None
+                        else "check.alliances.same_stage.no_stage",
+                        params={"alliance": alliance, "stage": stage, "lead": lead_id},
                     )
                 )
     elif not al.same_stage:
@@ -320,11 +354,10 @@ def check_same_stage(f: AllianceFacts) -> list[Violation]:
             Violation(
                 rule="alliances.same_stage",
                 where=[a.id, b.id],
-                message=(
-                    f"{a.id} does not cover the alliance's stage {stage}"
-                    if al.by_stage
-                    else f"{a.id} shares no stage with its lead {b.id}"
-                ),
+                code="check.alliances.same_stage.member_stage"
+                if al.by_stage
+                else "check.alliances.same_stage.member",
+                params={"school": a.id, "stage": stage, "lead": b.id},
             )
         )
     return out
@@ -339,7 +372,13 @@ def check_within_region(f: AllianceFacts) -> list[Violation]:
         Violation(
             rule="alliances.within_region",
             where=[a.id, b.id],
-            message=f"{a.id} is in region {a.region}, its lead {b.id} in {b.region}",
+            code="check.alliances.within_region",
+            params={
+                "school": a.id,
+                "region": a.region or "-",
+                "lead": b.id,
+                "lead_region": b.region or "-",
+            },
         )
         for _, a, b in _members_with_leads(f)
         if (a.region or "") != (b.region or "")
@@ -362,7 +401,8 @@ def check_mix_area(f: AllianceFacts) -> list[Violation]:
                 Violation(
                     rule="alliances.mix_area",
                     where=[a, lead_id],
-                    message=f"alliance {a} is led by the rural school {lead_id}",
+                    code="check.alliances.mix_area.rural_lead",
+                    params={"alliance": a, "lead": lead_id},
                 )
             )
         elif not any(f.schools[m].area == "rural" for m in f.members[a]):
@@ -371,7 +411,8 @@ def check_mix_area(f: AllianceFacts) -> list[Violation]:
                     rule="alliances.mix_area",
                     where=[a, lead_id],
                     amount=1,
-                    message=f"alliance {a} has no rural member",
+                    code="check.alliances.mix_area.no_rural",
+                    params={"alliance": a},
                 )
             )
     return out
@@ -388,7 +429,8 @@ def check_alliance_figures(f: AllianceFacts) -> list[Violation]:
                     rule="plan.alliance_figures",
                     where=[a.id, b.id],
                     amount=round(abs(km - m.distance_km), 3),
-                    message=f"stated {m.distance_km} km, the instance gives {km:.3f} km",
+                    code="check.plan.alliance_figures",
+                    params={"stated": m.distance_km, "km": float(km)},
                 )
             )
     return out

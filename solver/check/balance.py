@@ -33,8 +33,8 @@ def check_balance_thresholds(inst: Instance, plan: Plan) -> list[Violation]:
                 rule="balance.thresholds",
                 where=[ind, stage, period],
                 amount=round(cv - threshold, 4),
-                message=f"coefficient of variation {cv:.4f} above {threshold:.2f} "
-                f"({ind}, {stage} schools)",
+                code="check.balance.thresholds",
+                params={"cv": cv, "threshold": threshold, "indicator": ind, "stage": stage},
             )
         )
     return out
@@ -58,7 +58,8 @@ def check_balance_minimums(inst: Instance, plan: Plan) -> list[Violation]:
                         rule="balance.minimums",
                         where=[school, stage, ind, period],
                         amount=round(least - n, 4),
-                        message=f"{n:g} counted ({ind}), the plan must keep {least}",
+                        code="check.balance.minimums",
+                        params={"n": n, "indicator": ind, "least": least},
                     )
                 )
     return out

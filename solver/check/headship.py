@@ -17,6 +17,7 @@ so it is checked here for headship lines.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from twinning.check.report import Violation
 from twinning.check.roster import RosterFacts
@@ -30,8 +31,13 @@ def headship_moves(f: RosterFacts) -> list[Move]:
     return f.headship
 
 
-def _v(rule: str, m: Move, message: str, amount: float | None = None) -> Violation:
-    return Violation(rule=rule, where=[m.staff, m.to_school], amount=amount, message=message)
+def _v(
+    rule: str, m: Move, /, *, code: str, amount: float | None = None, **params: Any
+) -> Violation:
+    """A violation of a headship line, where it is: the principal and the school."""
+    return Violation(
+        rule=rule, where=[m.staff, m.to_school], amount=amount, code=code, params=params
+    )
 
 
 def check_principal_term_years(f: RosterFacts) -> list[Violation]:
@@ -51,7 +57,9 @@ def check_principal_term_years(f: RosterFacts) -> list[Violation]:
                 _v(
                     "rotation.principal_term_years",
                     m,
-                    f"{m.staff} is a {person.role}; only principals change headship",
+                    code="check.rotation.principal_term_years.role",
+                    staff=m.staff,
+                    role=person.role,
                 )
             )
         elif not rules.is_due(f.inst, person):
@@ -59,8 +67,11 @@ def check_principal_term_years(f: RosterFacts) -> list[Violation]:
                 _v(
                     "rotation.principal_term_years",
                     m,
-                    f"{m.staff} has {person.years_at_school} years at school, due after {2 * term}",
-                    2 * term - person.years_at_school,
+                    code="check.rotation.principal_term_years",
+                    amount=2 * term - person.years_at_school,
+                    staff=m.staff,
+                    years=person.years_at_school,
+                    due=2 * term,
                 )
             )
     return out
@@ -98,8 +109,8 @@ def check_one_head(f: RosterFacts) -> list[Violation]:
                     rule="rotation.one_head",
                     where=where,
                     amount=abs(now - have),
-                    message=f"{school} has {now} principal(s) in {f.periods[t]}, must keep "
-                    f"its {have}",
+                    code="check.rotation.one_head.keep",
+                    params={"school": school, "n": now, "period": f.periods[t], "have": have},
                 )
             )
         elif not have and now > 1:
@@ -108,8 +119,8 @@ def check_one_head(f: RosterFacts) -> list[Violation]:
                     rule="rotation.one_head",
                     where=where,
                     amount=now - 1,
-                    message=f"vacancy {school} receives {now} principals in {f.periods[t]}, "
-                    "at most 1",
+                    code="check.rotation.one_head.vacancy",
+                    params={"school": school, "n": now, "period": f.periods[t]},
                 )
             )
         elif have and arriving[(school, t)] > 1:
@@ -118,8 +129,8 @@ def check_one_head(f: RosterFacts) -> list[Violation]:
                     rule="rotation.one_head",
                     where=where,
                     amount=arriving[(school, t)] - 1,
-                    message=f"{school} receives {arriving[(school, t)]} principals in "
-                    f"{f.periods[t]}, at most 1",
+                    code="check.rotation.one_head.arriving",
+                    params={"school": school, "n": arriving[(school, t)], "period": f.periods[t]},
                 )
             )
     return out
@@ -136,8 +147,11 @@ def check_headship_stage(f: RosterFacts) -> list[Violation]:
                 _v(
                     "rotation.headship_stage",
                     m,
-                    f"{m.to_school} ({', '.join(sorted(school.stages))}) shares no stage with "
-                    f"{m.from_school} ({', '.join(sorted(home.stages))})",
+                    code="check.rotation.headship_stage",
+                    school=m.to_school,
+                    stages=sorted(school.stages),
+                    home=m.from_school,
+                    home_stages=sorted(home.stages),
                 )
             )
     return out
@@ -148,7 +162,13 @@ def check_headship_scope(f: RosterFacts) -> list[Violation]:
     partner, a school of the same alliance, or any school of the county (pinned moves
     are exempt)."""
     return [
-        _v("rotation.scope", m, f"{m.to_school} is outside {m.staff}'s scope for a headship")
+        _v(
+            "rotation.scope",
+            m,
+            code="check.rotation.scope.headship",
+            school=m.to_school,
+            staff=m.staff,
+        )
         for m in headship_moves(f)
         if m.staff not in f.pinned and m.to_school not in f.scope.get(m.from_school, set())
     ]

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from twinning.check.report import Violation
 from twinning.county.instance import Instance
@@ -89,16 +90,18 @@ def check_count(inst: Instance, plan: Plan) -> list[Violation]:
         over, t = worst
         where = sorted(sid for sid in sub.placed if sub.stages_of[sid] <= t)
         hired = sum(sub.hired[st] for st in t)
-        stages_named = "/".join(sorted(t))
         out.append(
             Violation(
                 rule="hires.count",
                 where=where,
                 amount=over,
-                message=(
-                    f"{hired + over} {subject} hires placed at schools only {stages_named} "
-                    f"hires fit, {hired} {stages_named} {subject} teachers hired"
-                ),
+                code="check.hires.count",
+                params={
+                    "placed": hired + over,
+                    "subject": subject,
+                    "stages": sorted(t),
+                    "hired": hired,
+                },
             )
         )
     return out
@@ -116,12 +119,14 @@ def check_shortage(inst: Instance, plan: Plan) -> list[Violation]:
     for (sid, subject), n in sorted(_placed(plan).items()):
         school = schools.get(sid)
         lacking = remaining.get((sid, subject), (0, 0))[0]
+        params: dict[str, Any]
         if school is None:
-            message = "not a school of the instance"
+            code, params = "check.hires.shortage.unknown", {}
         elif not any(rules.fits(st, school) for st in hired.get(subject, {})):
-            message = f"no {subject} hire is of a stage {sid} teaches"
+            code, params = "check.hires.shortage.stage", {"subject": subject, "school": sid}
         elif n > lacking:
-            message = f"{n} {subject} hires placed, {lacking} still lacking after the roster"
+            code = "check.hires.shortage.over"
+            params = {"n": n, "subject": subject, "lacking": lacking}
         else:
             continue
         out.append(
@@ -129,7 +134,8 @@ def check_shortage(inst: Instance, plan: Plan) -> list[Violation]:
                 rule="hires.shortage",
                 where=[sid],
                 amount=n - lacking if school is not None else n,
-                message=message,
+                code=code,
+                params=params,
             )
         )
     return out
@@ -168,11 +174,8 @@ def check_rural_weak_first(inst: Instance, plan: Plan) -> list[Violation]:
                 rule="hires.rural_weak_first",
                 where=[*taken, *short],
                 amount=best - left,
-                message=(
-                    f"{best - left} {subject} hire(s) at other schools ({', '.join(taken)}) "
-                    f"while rural or weak schools of their stage ({', '.join(short)}) still "
-                    f"lack {subject}"
-                ),
+                code="check.hires.rural_weak_first",
+                params={"n": best - left, "subject": subject, "taken": taken, "short": short},
             )
         )
     return out
@@ -193,10 +196,8 @@ def check_maximal(inst: Instance, plan: Plan) -> list[Violation]:
                 rule="hires.maximal",
                 where=short,
                 amount=most - got,
-                message=(
-                    f"{most - got} {subject} hire(s) left unplaced while schools of their "
-                    f"stage ({', '.join(short)}) still lack {subject}"
-                ),
+                code="check.hires.maximal",
+                params={"n": most - got, "subject": subject, "short": short},
             )
         )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from twinning.check.report import Violation
 from twinning.county.distances import Distances
@@ -53,14 +54,16 @@ def circuit_facts(inst: Instance, plan: Plan, dist: Distances) -> CircuitFacts:
     )
 
 
-def _v(rule: str, where: list[str], message: str, amount: float | None = None) -> Violation:
-    return Violation(rule=rule, where=where, message=message, amount=amount)
+def _v(
+    rule: str, where: list[str], /, *, code: str, amount: float | None = None, **params: Any
+) -> Violation:
+    return Violation(rule=rule, where=where, amount=amount, code=code, params=params)
 
 
 def check_circuit_known(f: CircuitFacts) -> list[Violation]:
     """[plan.unknown_school] A circuit names staff and schools of the instance."""
     return [
-        _v("plan.unknown_school", [c.staff, c.school], "the circuit names an unknown id")
+        _v("plan.unknown_school", [c.staff, c.school], code="check.plan.unknown_school.circuit")
         for c in f.rows
         if c.staff not in f.staff or c.school not in f.schools or c.home_school not in f.schools
     ]
@@ -74,14 +77,21 @@ def check_eligible(f: CircuitFacts) -> list[Violation]:
         person = f.staff[sid]
         mine = [c for c in f.rows if c.staff == sid]
         if not rules.may_circuit(f.inst, person, f.moved):
-            why = "is moved by the roster" if sid in f.moved else "may not teach on a circuit"
-            out.append(_v("itinerant.eligible", [sid], f"{sid} {why}"))
+            code = (
+                "check.itinerant.eligible.moved"
+                if sid in f.moved
+                else "check.itinerant.eligible.not_allowed"
+            )
+            out.append(_v("itinerant.eligible", [sid], code=code, staff=sid))
         elif any(c.home_school != person.school or c.subject != person.subject for c in mine):
             out.append(
                 _v(
                     "itinerant.eligible",
                     [sid],
-                    f"{sid} teaches {person.subject} from {person.school}; the circuit says else",
+                    code="check.itinerant.eligible.mismatch",
+                    staff=sid,
+                    subject=person.subject,
+                    school=person.school,
                 )
             )
     return out
@@ -100,7 +110,10 @@ def check_subject_stage(f: CircuitFacts) -> list[Violation]:
                 _v(
                     "itinerant.subject_stage",
                     [c.staff, c.school],
-                    f"{c.staff} from {c.home_school} may not teach at {c.school} (stage)",
+                    code="check.itinerant.subject_stage.stage",
+                    staff=c.staff,
+                    home=c.home_school,
+                    school=c.school,
                 )
             )
         elif (c.school, c.subject) not in f.needs:
@@ -108,7 +121,9 @@ def check_subject_stage(f: CircuitFacts) -> list[Violation]:
                 _v(
                     "itinerant.subject_stage",
                     [c.staff, c.school],
-                    f"{c.school} does not lack {c.subject} lessons",
+                    code="check.itinerant.subject_stage.need",
+                    school=c.school,
+                    subject=c.subject,
                 )
             )
     return out
@@ -124,8 +139,11 @@ def check_max_weekly_lessons(f: CircuitFacts) -> list[Violation]:
         _v(
             "itinerant.max_weekly_lessons",
             [sid],
-            f"{sid} teaches {n} circuit lessons a week, can spare {f.spare.get(sid, 0)}",
-            n - f.spare.get(sid, 0),
+            code="check.itinerant.max_weekly_lessons",
+            amount=n - f.spare.get(sid, 0),
+            staff=sid,
+            n=n,
+            spare=f.spare.get(sid, 0),
         )
         for sid, n in sorted(total.items())
         if sid in f.spare and n > f.spare[sid]
@@ -139,9 +157,25 @@ def check_days(f: CircuitFacts) -> list[Violation]:
     out = []
     for (sid, day), visits in sorted(f.days.items()):
         if day not in days:
-            out.append(_v("itinerant.days", [sid, day], f"{sid} circuits on {day}"))
+            out.append(
+                _v(
+                    "itinerant.days",
+                    [sid, day],
+                    code="check.itinerant.days.weekday",
+                    staff=sid,
+                    day=day,
+                )
+            )
         if [c.order for c in visits] != list(range(1, len(visits) + 1)):
-            out.append(_v("itinerant.days", [sid, day], f"{sid}'s stops on {day} are misnumbered"))
+            out.append(
+                _v(
+                    "itinerant.days",
+                    [sid, day],
+                    code="check.itinerant.days.order",
+                    staff=sid,
+                    day=day,
+                )
+            )
     return out
 
 
@@ -152,8 +186,11 @@ def check_max_schools_per_day(f: CircuitFacts) -> list[Violation]:
         _v(
             "itinerant.max_schools_per_day",
             [sid, day],
-            f"{sid} visits {len(v)} on {day}",
-            len(v) - cap,
+            code="check.itinerant.max_schools_per_day",
+            amount=len(v) - cap,
+            staff=sid,
+            n=len(v),
+            day=day,
         )
         for (sid, day), v in sorted(f.days.items())
         if len(v) > cap
@@ -176,8 +213,11 @@ def check_max_km_per_day(f: CircuitFacts) -> list[Violation]:
                 _v(
                     "itinerant.max_km_per_day",
                     [sid, day],
-                    f"{sid} travels {km:.1f} km on {day}",
-                    round(km - it.max_km_per_day, 3),
+                    code="check.itinerant.max_km_per_day",
+                    amount=round(km - it.max_km_per_day, 3),
+                    staff=sid,
+                    km=float(km),
+                    day=day,
                 )
             )
         if (
@@ -189,8 +229,11 @@ def check_max_km_per_day(f: CircuitFacts) -> list[Violation]:
                 _v(
                     "itinerant.max_minutes_per_day",
                     [sid, day],
-                    f"{sid} travels {mins:.0f} minutes on {day}",
-                    round(mins - it.max_minutes_per_day, 1),
+                    code="check.itinerant.max_minutes_per_day",
+                    amount=round(mins - it.max_minutes_per_day, 1),
+                    staff=sid,
+                    minutes=float(mins),
+                    day=day,
                 )
             )
     return out
@@ -203,8 +246,11 @@ def check_min_lessons_per_visit(f: CircuitFacts) -> list[Violation]:
         _v(
             "itinerant.min_lessons_per_visit",
             [c.staff, c.school, c.weekday],
-            f"{c.lessons} lesson(s) at {c.school} on {c.weekday}",
-            low - c.lessons,
+            code="check.itinerant.min_lessons_per_visit",
+            amount=low - c.lessons,
+            n=c.lessons,
+            school=c.school,
+            day=c.weekday,
         )
         for c in f.rows
         if c.lessons < low
@@ -219,7 +265,14 @@ def check_max_lessons_per_day(f: CircuitFacts) -> list[Violation]:
         n = sum(c.lessons for c in visits)
         if n > high:
             out.append(
-                _v("itinerant.max_lessons_per_day", [sid, day], f"{n} lessons on {day}", n - high)
+                _v(
+                    "itinerant.max_lessons_per_day",
+                    [sid, day],
+                    code="check.itinerant.max_lessons_per_day",
+                    amount=n - high,
+                    n=n,
+                    day=day,
+                )
             )
     return out
 
@@ -237,8 +290,12 @@ def check_need(f: CircuitFacts) -> list[Violation]:
                 _v(
                     "itinerant.need",
                     list(key),
-                    f"{n} {key[1]} lessons a week at {key[0]}, it lacks {need.lessons}",
-                    n - need.lessons,
+                    code="check.itinerant.need",
+                    amount=n - need.lessons,
+                    n=n,
+                    subject=key[1],
+                    school=key[0],
+                    lacks=need.lessons,
                 )
             )
     return out
@@ -254,8 +311,10 @@ def check_max_teachers(f: CircuitFacts) -> list[Violation]:
         _v(
             "itinerant.max_teachers",
             used[:10],
-            f"{len(used)} teachers on circuits, at most {cap}",
-            len(used) - cap,
+            code="check.itinerant.max_teachers",
+            amount=len(used) - cap,
+            n=len(used),
+            cap=cap,
         )
     ]
 
@@ -273,8 +332,10 @@ def check_circuit_figures(f: CircuitFacts) -> list[Violation]:
                         _v(
                             "plan.circuit_figures",
                             [c.staff, c.school],
-                            f"stated {c.km} km, the instance gives {km:.3f} km",
-                            round(abs(km - c.km), 3),
+                            code="check.plan.circuit_figures",
+                            amount=round(abs(km - c.km), 3),
+                            stated=c.km,
+                            km=float(km),
                         )
                     )
             prev = c.school

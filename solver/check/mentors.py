@@ -12,6 +12,7 @@ the roster checks.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from twinning.check.report import Violation
 from twinning.check.roster import RosterFacts
@@ -34,9 +35,24 @@ def _lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
 
 
 def _v(
-    rule: str, mentor: Staff, mentee: Staff, message: str, amount: float | None = None
+    rule: str,
+    mentor: Staff,
+    mentee: Staff,
+    /,
+    *,
+    code: str,
+    amount: float | None = None,
+    **params: Any,
 ) -> Violation:
-    return Violation(rule=rule, where=[mentor.id, mentee.id], amount=amount, message=message)
+    """A violation of a mentor line, where it is: the mentor and the mentee."""
+    return Violation(
+        rule=rule, where=[mentor.id, mentee.id], amount=amount, code=code, params=params
+    )
+
+
+def _known(value: int | None) -> int | str:
+    """A figure of the data, or "-" where the data leaves it blank."""
+    return "-" if value is None else value
 
 
 def check_one_to_one(f: RosterFacts) -> list[Violation]:
@@ -50,7 +66,8 @@ def check_one_to_one(f: RosterFacts) -> list[Violation]:
                     rule="mentors.one_to_one",
                     where=[sid],
                     amount=n - 1,
-                    message=f"{sid} mentors {n} teachers",
+                    code="check.mentors.one_to_one.mentor",
+                    params={"staff": sid, "n": n},
                 )
             )
     for sid, n in sorted(Counter(m.mentee for m in f.mentors if m.mentee).items()):
@@ -60,7 +77,8 @@ def check_one_to_one(f: RosterFacts) -> list[Violation]:
                     rule="mentors.one_to_one",
                     where=[sid],
                     amount=n - 1,
-                    message=f"{sid} has {n} mentors",
+                    code="check.mentors.one_to_one.mentee",
+                    params={"staff": sid, "n": n},
                 )
             )
     for m in f.mentors:
@@ -69,7 +87,7 @@ def check_one_to_one(f: RosterFacts) -> list[Violation]:
                 Violation(
                     rule="mentors.one_to_one",
                     where=[m.staff, m.mentee or "-"],
-                    message="a mentor line names no known mentee",
+                    code="check.mentors.one_to_one.unknown",
                 )
             )
     return out
@@ -82,7 +100,8 @@ def check_backbone(f: RosterFacts) -> list[Violation]:
             "mentors.backbone",
             mentor,
             mentee,
-            f"{mentor.id} is not an active county-level-or-above backbone teacher",
+            code="check.mentors.backbone",
+            mentor=mentor.id,
         )
         for _, mentor, mentee in _lines(f)
         if not rules.can_mentor(mentor)
@@ -96,7 +115,9 @@ def check_same_subject(f: RosterFacts) -> list[Violation]:
             "mentors.same_subject",
             mentor,
             mentee,
-            f"{mentor.subject} mentor for a {mentee.subject} teacher",
+            code="check.mentors.same_subject",
+            subject=mentor.subject,
+            mentee_subject=mentee.subject,
         )
         for _, mentor, mentee in _lines(f)
         if mentor.subject != mentee.subject
@@ -111,8 +132,11 @@ def check_young(f: RosterFacts) -> list[Violation]:
             "mentors.young",
             mentor,
             mentee,
-            f"{mentee.id} (age {mentee.age}, teaching years {mentee.teaching_years}, "
-            f"{mentee.status}) is not a young active teacher",
+            code="check.mentors.young",
+            mentee=mentee.id,
+            age=_known(mentee.age),
+            years=_known(mentee.teaching_years),
+            status=mentee.status,
         )
         for _, mentor, mentee in _lines(f)
         if not rules.can_be_mentored(f.inst, mentee)
@@ -127,19 +151,33 @@ def check_younger(f: RosterFacts) -> list[Violation]:
         if rules.not_older(mentee, mentor):
             continue
         if mentee.age is not None and mentor.age is not None:
-            amount, what = mentee.age - mentor.age, f"aged {mentee.age}, mentor {mentor.age}"
-        else:  # not_older compared teaching years, so both are known
-            amount = (mentee.teaching_years or 0) - (mentor.teaching_years or 0)
-            what = f"{mentee.teaching_years} teaching years, mentor {mentor.teaching_years}"
-        out.append(
-            _v(
-                "mentors.younger",
-                mentor,
-                mentee,
-                f"{mentee.id} is not younger than the mentor {mentor.id} ({what})",
-                amount,
+            out.append(
+                _v(
+                    "mentors.younger",
+                    mentor,
+                    mentee,
+                    code="check.mentors.younger.age",
+                    amount=mentee.age - mentor.age,
+                    mentee=mentee.id,
+                    mentor=mentor.id,
+                    age=mentee.age,
+                    mentor_age=mentor.age,
+                )
             )
-        )
+        else:  # not_older compared teaching years, so both are known
+            out.append(
+                _v(
+                    "mentors.younger",
+                    mentor,
+                    mentee,
+                    code="check.mentors.younger.years",
+                    amount=(mentee.teaching_years or 0) - (mentor.teaching_years or 0),
+                    mentee=mentee.id,
+                    mentor=mentor.id,
+                    years=mentee.teaching_years,
+                    mentor_years=mentor.teaching_years,
+                )
+            )
     return out
 
 
@@ -152,7 +190,9 @@ def check_pair(f: RosterFacts) -> list[Violation]:
             "mentors.pair",
             mentor,
             mentee,
-            f"{mentee.school} takes no mentors from {mentor.school}",
+            code="check.mentors.pair",
+            school=mentee.school,
+            mentor_school=mentor.school,
         )
         for _, mentor, mentee in _lines(f)
         if mentor.school not in sources.get(mentee.school, set())
@@ -168,7 +208,8 @@ def check_at_home(f: RosterFacts) -> list[Violation]:
             "mentors.at_home",
             mentor,
             mentee,
-            f"{mentor.id} mentors while away on another move",
+            code="check.mentors.at_home",
+            mentor=mentor.id,
         )
         for _, mentor, mentee in _lines(f)
         if mentor.id in away
@@ -185,8 +226,10 @@ def check_mentor_cycle_years(f: RosterFacts) -> list[Violation]:
             "rotation.mentor_cycle_years",
             mentor,
             mentee,
-            f"{mentor.id} already mentored {mentee.id} within the last "
-            f"{f.inst.policy.rotation.mentor_cycle_years} years",
+            code="check.rotation.mentor_cycle_years",
+            mentor=mentor.id,
+            mentee=mentee.id,
+            years=f.inst.policy.rotation.mentor_cycle_years,
         )
         for _, mentor, mentee in _lines(f)
         if (mentor.id, mentee.id) in recent
@@ -231,7 +274,9 @@ def check_maximal(f: RosterFacts) -> list[Violation]:
                     "mentors.maximal",
                     t,
                     left[0],
-                    f"{t.id} and {left[0].id} could be paired but are not",
+                    code="check.mentors.maximal",
+                    mentor=t.id,
+                    mentee=left[0].id,
                 )
             )
     return out

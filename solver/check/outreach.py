@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from twinning.check.report import Violation
 from twinning.county.distances import Distances
@@ -61,7 +62,7 @@ def check_unknown(f: OutreachFacts) -> list[Violation]:
         Violation(
             rule="plan.unknown_staff",
             where=[o.staff, o.from_school, o.to_school],
-            message="the outreach line names staff or a school the instance does not have",
+            code="check.plan.unknown_staff.outreach",
         )
         for o in f.unknown
     ]
@@ -78,7 +79,8 @@ def check_weeks(f: OutreachFacts) -> list[Violation]:
                 Violation(
                     rule="outreach.weeks",
                     where=[o.staff, o.period],
-                    message=f"{o.staff}: semester {o.period} is not in horizon.periods",
+                    code="check.outreach.weeks.period",
+                    params={"staff": o.staff, "period": o.period},
                 )
             )
         outside = [w for w in _weeks_of(f, o) if w not in weeks]
@@ -88,8 +90,8 @@ def check_weeks(f: OutreachFacts) -> list[Violation]:
                     rule="outreach.weeks",
                     where=[o.staff, o.to_school, o.period],
                     amount=len(outside),
-                    message=f"{o.staff}: week(s) {', '.join(map(str, outside))} are not "
-                    "outreach weeks",
+                    code="check.outreach.weeks.week",
+                    params={"staff": o.staff, "weeks": outside},
                 )
             )
     return out
@@ -105,32 +107,46 @@ def check_visitors(f: OutreachFacts) -> list[Violation]:
         if o.kind != rules.MODEL_LESSON:
             continue
         person, home, host = f.staff[o.staff], f.schools[o.from_school], f.schools[o.to_school]
-        problems = []
+        problems: list[tuple[str, dict[str, Any]]] = []
         if not rules.may_visit(person):
-            problems.append(
-                "is not an active backbone teacher (county level or above) nor a studio member"
-            )
+            problems.append(("check.outreach.visitors.visitor", {}))
         if person.school != o.from_school:
-            problems.append(f"works at {person.school}, not {o.from_school}")
+            problems.append(
+                (
+                    "check.outreach.visitors.home",
+                    {"school": person.school, "from_school": o.from_school},
+                )
+            )
         if person.subject != o.subject:
-            problems.append(f"teaches {person.subject}, not {o.subject}")
+            problems.append(
+                (
+                    "check.outreach.visitors.subject",
+                    {"subject": person.subject, "visit_subject": o.subject},
+                )
+            )
         if not rules.receives(host):
-            problems.append(f"{o.to_school} is neither weak nor rural")
+            problems.append(("check.outreach.visitors.host", {"school": o.to_school}))
         if o.to_school == o.from_school:
-            problems.append("visits their own school")
+            problems.append(("check.outreach.visitors.own_school", {}))
         if not share_stage(home, host):
-            problems.append(f"{o.from_school} and {o.to_school} share no stage")
+            problems.append(
+                (
+                    "check.outreach.visitors.stage",
+                    {"from_school": o.from_school, "school": o.to_school},
+                )
+            )
         if o.period in f.away.get(o.staff, set()):
-            problems.append(f"is away on a roster move in {o.period}")
+            problems.append(("check.outreach.visitors.away", {"period": o.period}))
         if o.days != days:
-            problems.append(f"visit of {o.days} days, not {days}")
+            problems.append(("check.outreach.visitors.days", {"days": o.days, "want": days}))
         out.extend(
             Violation(
                 rule="outreach.visitors",
                 where=[o.staff, o.to_school, o.period],
-                message=f"{o.staff} {p}",
+                code=code,
+                params={"staff": o.staff, **params},
             )
-            for p in problems
+            for code, params in problems
         )
     return out
 
@@ -158,8 +174,8 @@ def check_visits_per_school(f: OutreachFacts) -> list[Violation]:
                         rule="outreach.visits_per_school",
                         where=[s.id, period],
                         amount=need - n,
-                        message=f"{s.id} receives {n} model-lesson visit(s) in {period}, "
-                        f"not {need}",
+                        code="check.outreach.visits_per_school",
+                        params={"school": s.id, "n": n, "period": period, "need": need},
                     )
                 )
                 continue
@@ -170,8 +186,14 @@ def check_visits_per_school(f: OutreachFacts) -> list[Violation]:
                         rule="outreach.visits_per_school",
                         where=[s.id, period, spare],
                         amount=need - n,
-                        message=f"{s.id} receives {n} visit(s) in {period}, not {need}, "
-                        f"though {spare} could still visit it",
+                        code="check.outreach.visits_per_school.spare",
+                        params={
+                            "school": s.id,
+                            "n": n,
+                            "period": period,
+                            "need": need,
+                            "staff": spare,
+                        },
                     )
                 )
     return out
@@ -224,7 +246,8 @@ def check_max_visits_per_teacher(f: OutreachFacts) -> list[Violation]:
             rule="outreach.max_visits_per_teacher",
             where=[staff, period],
             amount=n - cap,
-            message=f"{staff} makes {n} visits in {period}, at most {cap}",
+            code="check.outreach.max_visits_per_teacher",
+            params={"staff": staff, "n": n, "period": period, "cap": cap},
         )
         for (staff, period), n in sorted(visits.items())
         if n > cap
@@ -235,7 +258,8 @@ def check_max_visits_per_teacher(f: OutreachFacts) -> list[Violation]:
             rule="outreach.max_visits_per_teacher",
             where=[staff, period],
             amount=n - 1,
-            message=f"{staff} is on {n} outreach lines in week {week} of {period}",
+            code="check.outreach.max_visits_per_teacher.week",
+            params={"staff": staff, "n": n, "week": week, "period": period},
         )
         for (staff, period, week), n in sorted(weekly.items())
         if n > 1
@@ -256,8 +280,14 @@ def check_max_away_per_school_per_week(f: OutreachFacts) -> list[Violation]:
             rule="outreach.max_away_per_school_per_week",
             where=[school, period],
             amount=len(people) - cap,
-            message=f"{school} has {len(people)} teachers away in week {week} of {period}, "
-            f"at most {cap}",
+            code="check.outreach.max_away_per_school_per_week",
+            params={
+                "school": school,
+                "n": len(people),
+                "week": week,
+                "period": period,
+                "cap": cap,
+            },
         )
         for (school, period, week), people in sorted(away.items())
         if len(people) > cap
@@ -286,22 +316,33 @@ def check_short_exchanges(f: OutreachFacts) -> list[Violation]:
         if o.kind != rules.SHADOWING:
             continue
         person = f.staff[o.staff]
-        problems = []
+        problems: list[tuple[str, dict[str, Any]]] = []
         if not rules.may_shadow(person) or person.school != o.from_school:
-            problems.append(f"is not active staff of {o.from_school}")
+            problems.append(("check.outreach.short_exchanges.staff", {"school": o.from_school}))
         if f.partners.helper_school(o.from_school) != o.to_school:
-            problems.append(f"{o.to_school} is not the helper school of {o.from_school}")
+            problems.append(
+                (
+                    "check.outreach.short_exchanges.helper",
+                    {"school": o.to_school, "from_school": o.from_school},
+                )
+            )
         if (person.subject or "") != o.subject:
-            problems.append(f"teaches {person.subject}, not {o.subject}")
+            problems.append(
+                (
+                    "check.outreach.short_exchanges.subject",
+                    {"subject": person.subject, "visit_subject": o.subject},
+                )
+            )
         if o.period in f.away.get(o.staff, set()):
-            problems.append(f"is away on a roster move in {o.period}")
+            problems.append(("check.outreach.short_exchanges.away", {"period": o.period}))
         out.extend(
             Violation(
                 rule="outreach.short_exchanges",
                 where=[o.staff, o.from_school, o.period],
-                message=f"{o.staff} {p}",
+                code=code,
+                params={"staff": o.staff, **params},
             )
-            for p in problems
+            for code, params in problems
         )
     sent = Counter((o.from_school, o.period) for o in f.rows if o.kind == rules.SHADOWING)
     for school, helper in _must_shadow(f):
@@ -312,7 +353,8 @@ def check_short_exchanges(f: OutreachFacts) -> list[Violation]:
                         rule="outreach.short_exchanges",
                         where=[school, helper, period],
                         amount=1,
-                        message=f"{school} sends no teacher to shadow at {helper} in {period}",
+                        code="check.outreach.short_exchanges.missing",
+                        params={"school": school, "helper": helper, "period": period},
                     )
                 )
     return out
@@ -327,7 +369,8 @@ def check_short_exchange_weeks(f: OutreachFacts) -> list[Violation]:
             rule="outreach.short_exchange_weeks",
             where=[o.staff, o.to_school, o.period],
             amount=abs(days - o.days),
-            message=f"{o.staff}: a 跟岗 stint of {o.days} days, not {days}",
+            code="check.outreach.short_exchange_weeks",
+            params={"staff": o.staff, "days": o.days, "want": days},
         )
         for o in f.rows
         if o.kind == rules.SHADOWING and o.days != days

@@ -65,7 +65,7 @@ def check_unknown_school(f: PairFacts) -> list[Violation]:
         Violation(
             rule="plan.unknown_school",
             where=[x for x in (p.helper, p.helped) if x not in f.schools],
-            message="the plan names a school the instance does not have",
+            code="check.plan.unknown_school",
         )
         for p in f.unknown
     ]
@@ -77,7 +77,8 @@ def check_helper(f: PairFacts) -> list[Violation]:
         Violation(
             rule="twinning.helper",
             where=[p.helper, p.helped],
-            message=f"{p.helper} is not a helper school (helper capacity 0)",
+            code="check.twinning.helper",
+            params={"helper": p.helper},
         )
         for p in f.pairs
         if rules.helper_capacity(f.inst, f.schools[p.helper]) <= 0
@@ -90,7 +91,8 @@ def check_helped(f: PairFacts) -> list[Violation]:
         Violation(
             rule="twinning.helped",
             where=[p.helper, p.helped],
-            message=f"{p.helped} is not a weak school (tier {f.schools[p.helped].tier})",
+            code="check.twinning.helped",
+            params={"helped": p.helped, "tier": f.schools[p.helped].tier},
         )
         for p in f.pairs
         if f.schools[p.helped].tier != "weak"
@@ -103,7 +105,7 @@ def check_same_stage(f: PairFacts) -> list[Violation]:
         Violation(
             rule="twinning.same_stage",
             where=[p.helper, p.helped],
-            message="helper and helped school share no stage",
+            code="check.twinning.same_stage",
         )
         for p in f.pairs
         if not f.pinned(p) and not rules.stage_ok(f.inst, f.schools[p.helper], f.schools[p.helped])
@@ -122,7 +124,8 @@ def check_max_km(f: PairFacts) -> list[Violation]:
                     rule="twinning.max_km",
                     where=[p.helper, p.helped],
                     amount=round(km - limit, 3),
-                    message=f"{km:.1f} km apart, limit {limit:g} km",
+                    code="check.twinning.max_km",
+                    params={"km": float(km), "limit": limit},
                 )
             )
     return out
@@ -134,7 +137,7 @@ def check_avoid_repeat_cycles(f: PairFacts) -> list[Violation]:
         Violation(
             rule="twinning.avoid_repeat_cycles",
             where=[p.helper, p.helped],
-            message="this pair was drawn in a recent cycle",
+            code="check.twinning.avoid_repeat_cycles",
         )
         for p in f.pairs
         if not f.pinned(p) and (p.helper, p.helped) in f.recent
@@ -148,7 +151,8 @@ def check_vetoed(f: PairFacts) -> list[Violation]:
         Violation(
             rule="twinning.vetoed",
             where=[p.helper, p.helped],
-            message=f"the pair {p.helper} -> {p.helped} is ruled out (twinning.vetoed)",
+            code="check.twinning.vetoed",
+            params={"helper": p.helper, "helped": p.helped},
         )
         for p in f.pairs
         if (p.helper, p.helped) in vetoed
@@ -169,7 +173,8 @@ def check_pair_figures(f: PairFacts) -> list[Violation]:
                     rule="plan.pair_figures",
                     where=[p.helper, p.helped],
                     amount=round(abs(p.distance_km - km), 3),
-                    message=f"stated {p.distance_km} km, the instance gives {km:.3f} km",
+                    code="check.plan.pair_figures.km",
+                    params={"stated": p.distance_km, "km": float(km)},
                 )
             )
         comp = f.profile.complementarity(p.helper, p.helped)
@@ -179,7 +184,8 @@ def check_pair_figures(f: PairFacts) -> list[Violation]:
                     rule="plan.pair_figures",
                     where=[p.helper, p.helped],
                     amount=abs(comp - p.complementarity),
-                    message=f"stated complementarity {p.complementarity}, recomputed {comp}",
+                    code="check.plan.pair_figures.complementarity",
+                    params={"stated": p.complementarity, "got": int(comp)},
                 )
             )
     return out
@@ -192,7 +198,8 @@ def check_helped_once(f: PairFacts) -> list[Violation]:
             rule="twinning.helped_once",
             where=[w, *by],
             amount=len(by) - 1,
-            message=f"{w} has {len(by)} helpers, at most 1",
+            code="check.twinning.helped_once",
+            params={"school": w, "n": len(by)},
         )
         for w, by in sorted(f.helped_by.items())
         if len(by) > 1
@@ -210,7 +217,8 @@ def check_max_helped(f: PairFacts) -> list[Violation]:
                     rule="twinning.max_helped",
                     where=[h],
                     amount=n - cap,
-                    message=f"{h} helps {n} schools, capacity {cap}",
+                    code="check.twinning.max_helped",
+                    params={"helper": h, "n": n, "cap": int(cap)},
                 )
             )
     return out
@@ -231,7 +239,8 @@ def check_max_helped_students_ratio(f: PairFacts) -> list[Violation]:
                     rule="twinning.max_helped_students_ratio",
                     where=[h],
                     amount=got - limit,
-                    message=f"helped schools have {got} students, limit {limit}",
+                    code="check.twinning.max_helped_students_ratio",
+                    params={"got": int(got), "limit": limit},
                 )
             )
     return out
@@ -244,7 +253,7 @@ def check_fixed(f: PairFacts) -> list[Violation]:
         Violation(
             rule="twinning.fixed",
             where=list(pin),
-            message="a pair pinned in the instance is missing",
+            code="check.twinning.fixed",
         )
         for pin in sorted(f.fixed - planned)
     ]
@@ -272,16 +281,13 @@ def check_cover(f: PairFacts) -> list[Violation]:
                 rules.student_budget_limit(inst, h)
             ):
                 continue
-            rule = (
-                "twinning.min_helped"
-                if f.load[h.id] < rules.min_places(inst, h)
-                else ("twinning.cover")
-            )
+            below_min = f.load[h.id] < rules.min_places(inst, h)
             out.append(
                 Violation(
-                    rule=rule,
+                    rule="twinning.min_helped" if below_min else "twinning.cover",
                     where=[w.id, h.id],
-                    message=f"{w.id} is unpaired though {h.id} is compatible and has a free place",
+                    code="check.twinning.min_helped" if below_min else "check.twinning.cover",
+                    params={"school": w.id, "helper": h.id},
                 )
             )
             break
@@ -301,7 +307,7 @@ def check_unpaired_listed(f: PairFacts) -> list[Violation]:
                 rule="plan.unpaired",
                 where=missing[:20],
                 amount=len(missing),
-                message="weak schools left unpaired are not reported with a reason",
+                code="check.plan.unpaired.missing",
             )
         )
     if wrongly:
@@ -310,7 +316,7 @@ def check_unpaired_listed(f: PairFacts) -> list[Violation]:
                 rule="plan.unpaired",
                 where=wrongly[:20],
                 amount=len(wrongly),
-                message="reported unpaired but paired in the plan",
+                code="check.plan.unpaired.paired",
             )
         )
     return out

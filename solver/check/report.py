@@ -26,8 +26,9 @@ class Violation(BaseModel):
     def _plain_message(cls, data: Any) -> Any:
         # A violation written with a plain sentence (older summaries) keeps it as text.
         if isinstance(data, dict) and "message" in data and "code" not in data:
+            text = str(data["message"])
             data = {k: v for k, v in data.items() if k != "message"}
-            data.update(code="text", params={"text": str(data.get("message", ""))})
+            data.update(code="text", params={"text": text})
         return data
 
     @property

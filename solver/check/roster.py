@@ -13,6 +13,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from twinning.check.report import RosterRecount, Violation
 from twinning.county.distances import Distances
@@ -89,6 +90,10 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     index = {p: t for t, p in enumerate(periods)}
     spans = [(m, index[m.first_period]) for m in moves if m.first_period in index]
     shortage = rules.shortage_table(inst)
+    # the scope the plan's own pairs and alliances give, from the rows naming known schools
+    # (a row naming an unknown school is reported by the pairs' and alliances' checks)
+    pairs = [p for p in plan.pairs if p.helper in schools and p.helped in schools]
+    alliances = [a for a in plan.alliances if a.member in schools and a.lead in schools]
     f = RosterFacts(
         inst=inst,
         plan=plan,
@@ -104,8 +109,8 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
         spans=spans,
         last=rules.moved_last_cycle(inst),
         pinned={f.staff: f for f in inst.fixed if f.kind == "exchange" and f.staff},
-        scope=rules.scope_hosts(inst, plan.pairs, plan.alliances),
-        partners=rules.partner_hosts(inst, plan.pairs, plan.alliances),
+        scope=rules.scope_hosts(inst, pairs, alliances),
+        partners=rules.partner_hosts(inst, pairs, alliances),
         shortage=shortage,
         short_any={(school, subject) for school, subject, _ in shortage},
         size=rules.staff_count(inst),
@@ -121,8 +126,13 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     return f
 
 
-def _v(rule: str, m: Move, message: str, amount: float | None = None) -> Violation:
-    return Violation(rule=rule, where=[m.staff, m.to_school], amount=amount, message=message)
+def _v(
+    rule: str, m: Move, /, *, code: str, amount: float | None = None, **params: Any
+) -> Violation:
+    """A violation of a roster line, where it is: the person and the host school."""
+    return Violation(
+        rule=rule, where=[m.staff, m.to_school], amount=amount, code=code, params=params
+    )
 
 
 def check_unknown_staff(f: RosterFacts) -> list[Violation]:
@@ -131,7 +141,7 @@ def check_unknown_staff(f: RosterFacts) -> list[Violation]:
         Violation(
             rule="plan.unknown_staff",
             where=[m.staff, m.to_school],
-            message="the roster names staff or a school the instance does not have",
+            code="check.plan.unknown_staff.roster",
         )
         for m in f.unknown
     ]
@@ -145,7 +155,8 @@ def check_one_move(f: RosterFacts) -> list[Violation]:
             rule="rotation.one_move",
             where=[sid],
             amount=n - 1,
-            message=f"{sid} has {n} moves in the horizon, at most 1",
+            code="check.rotation.one_move",
+            params={"staff": sid, "n": n},
         )
         for sid, n in sorted(count.items())
         if n > 1
@@ -158,7 +169,10 @@ def check_home_school(f: RosterFacts) -> list[Violation]:
         _v(
             "plan.roster_figures",
             m,
-            f"{m.staff} works at {f.staff[m.staff].school}, not {m.from_school}",
+            code="check.plan.roster_figures.home",
+            staff=m.staff,
+            school=f.staff[m.staff].school,
+            from_school=m.from_school,
         )
         for m in f.moves
         if m.from_school != f.staff[m.staff].school
@@ -172,11 +186,16 @@ def check_horizon(f: RosterFacts) -> list[Violation]:
     for m in (*f.moves, *f.headship):
         if m.first_period not in index:
             out.append(
-                _v("horizon.periods", m, f"first period {m.first_period} is not in the horizon")
+                _v(
+                    "horizon.periods",
+                    m,
+                    code="check.horizon.periods.first",
+                    period=m.first_period,
+                )
             )
         elif index[m.first_period] + m.periods > len(f.periods):
             over = index[m.first_period] + m.periods - len(f.periods)
-            out.append(_v("horizon.periods", m, "the move runs past the horizon", over))
+            out.append(_v("horizon.periods", m, code="check.horizon.periods.past", amount=over))
     return out
 
 
@@ -192,7 +211,14 @@ def check_min_periods(f: RosterFacts) -> list[Violation]:
         low, high = _length_limits(f, m)
         if m.periods < low:
             out.append(
-                _v("rotation.min_periods", m, f"lasts {m.periods} period(s), allowed {low}..{high}")
+                _v(
+                    "rotation.min_periods",
+                    m,
+                    code="check.rotation.min_periods",
+                    n=m.periods,
+                    low=low,
+                    high=high,
+                )
             )
     return out
 
@@ -204,7 +230,14 @@ def check_max_periods(f: RosterFacts) -> list[Violation]:
         low, high = _length_limits(f, m)
         if m.periods > high:
             out.append(
-                _v("rotation.max_periods", m, f"lasts {m.periods} period(s), allowed {low}..{high}")
+                _v(
+                    "rotation.max_periods",
+                    m,
+                    code="check.rotation.max_periods",
+                    n=m.periods,
+                    low=low,
+                    high=high,
+                )
             )
     return out
 
@@ -212,7 +245,13 @@ def check_max_periods(f: RosterFacts) -> list[Violation]:
 def check_status(f: RosterFacts) -> list[Violation]:
     """[staff.status] Exempt and deferred staff never move."""
     return [
-        _v("staff.status", m, f"{m.staff} is {f.staff[m.staff].status} and never moves")
+        _v(
+            "staff.status",
+            m,
+            code="check.staff.status",
+            staff=m.staff,
+            status=f.staff[m.staff].status,
+        )
         for m, _ in f.all_spans
         if m.staff not in f.pinned and f.staff[m.staff].status != "active"
     ]
@@ -225,7 +264,14 @@ def check_exempt_age(f: RosterFacts) -> list[Violation]:
         person = f.staff[m.staff]
         if m.staff not in f.pinned and rules.age_exempt(f.inst, person):
             out.append(
-                _v("rotation.exempt_age", m, f"{m.staff} is {person.age} ({person.gender}), exempt")
+                _v(
+                    "rotation.exempt_age",
+                    m,
+                    code="check.rotation.exempt_age",
+                    staff=m.staff,
+                    age=person.age,
+                    gender=person.gender,
+                )
             )
     return out
 
@@ -233,7 +279,7 @@ def check_exempt_age(f: RosterFacts) -> list[Violation]:
 def check_last_cycle(f: RosterFacts) -> list[Violation]:
     """[rotation.last_cycle] Nobody who moved in the last exchange cycle moves again."""
     return [
-        _v("rotation.last_cycle", m, f"{m.staff} moved in the last exchange cycle")
+        _v("rotation.last_cycle", m, code="check.rotation.last_cycle", staff=m.staff)
         for m, _ in f.all_spans
         if m.staff not in f.pinned and m.staff in f.last
     ]
@@ -248,12 +294,12 @@ def check_direction(f: RosterFacts) -> list[Violation]:
             continue
         way = rules.direction(f.schools[m.from_school], f.schools[m.to_school])
         if way != m.direction:
-            want = (
-                "an urban/strong school to one that is not"
+            code = (
+                "check.rotation.direction.out"
                 if m.direction == "out"
-                else "a rural/weak school to an urban/strong one"
+                else "check.rotation.direction.in"
             )
-            out.append(_v("rotation.direction", m, f"a move {m.direction} must go from {want}"))
+            out.append(_v("rotation.direction", m, code=code))
     return out
 
 
@@ -270,17 +316,20 @@ def check_secondment_role(f: RosterFacts) -> list[Violation]:
                 _v(
                     "rotation.secondment_count",
                     m,
-                    f"{m.staff} is not a secondment candidate",
+                    code="check.rotation.secondment_count.not_candidate",
+                    staff=m.staff,
                 )
             )
         elif m.kind == "exchange" and person.role in rules.CADRES:
-            out.append(_v("rotation.secondment_count", m, "cadres move as a one-period secondment"))
+            out.append(
+                _v("rotation.secondment_count", m, code="check.rotation.secondment_count.cadre")
+            )
         elif m.kind == "exchange" and person.role == "principal":
             out.append(
                 _v(
                     "rotation.secondment_count",
                     m,
-                    "a principal rotates by headship, not an exchange stint",
+                    code="check.rotation.secondment_count.principal",
                 )
             )
     return out
@@ -300,7 +349,9 @@ def check_due_years(f: RosterFacts) -> list[Violation]:
                 _v(
                     "rotation.due_years",
                     m,
-                    f"{m.staff} is not due ({person.years_at_school} years at school)",
+                    code="check.rotation.due_years",
+                    staff=m.staff,
+                    years=person.years_at_school,
                 )
             )
     return out
@@ -311,7 +362,7 @@ def check_two_way(f: RosterFacts) -> list[Violation]:
     if f.inst.policy.rotation.two_way:
         return []
     return [
-        _v("rotation.two_way", m, "learning stints are off (rotation.two_way = false)")
+        _v("rotation.two_way", m, code="check.rotation.two_way")
         for m, _ in f.spans
         if m.staff not in f.pinned and m.direction == "in" and f.staff[m.staff].role == "teacher"
     ]
@@ -343,8 +394,8 @@ def check_scope(f: RosterFacts) -> list[Violation]:
             and (m.to_school, learner.subject or "") in swaps
         ):
             continue
-        what = "scope" if teacher_out else "partner or lead school"
-        out.append(_v("rotation.scope", m, f"{m.to_school} is outside {m.staff}'s {what}"))
+        code = "check.rotation.scope" if teacher_out else "check.rotation.scope.partner"
+        out.append(_v("rotation.scope", m, code=code, school=m.to_school, staff=m.staff))
     return out
 
 
@@ -370,7 +421,14 @@ def check_max_km(f: RosterFacts) -> list[Violation]:
         km = f.dist.km(m.from_school, m.to_school)
         if m.staff not in f.pinned and not rules.within_km(f.inst, km):
             out.append(
-                _v("rotation.max_km", m, f"{km:.1f} km, limit {limit:g}", round(km - limit, 3))
+                _v(
+                    "rotation.max_km",
+                    m,
+                    code="check.rotation.max_km",
+                    amount=round(km - limit, 3),
+                    km=float(km),
+                    limit=limit,
+                )
             )
     return out
 
@@ -378,7 +436,13 @@ def check_max_km(f: RosterFacts) -> list[Violation]:
 def check_needs_shortage(f: RosterFacts) -> list[Violation]:
     """[needs.shortage] A teacher moved out fills a shortage of their subject at the host."""
     return [
-        _v("needs.shortage", m, f"{m.to_school} has no shortage of {f.staff[m.staff].subject}")
+        _v(
+            "needs.shortage",
+            m,
+            code="check.needs.shortage",
+            school=m.to_school,
+            subject=f.staff[m.staff].subject,
+        )
         for m, _ in f.spans
         if m.staff not in f.pinned
         and _teacher_out(f, m)
@@ -401,7 +465,7 @@ def check_fixed(f: RosterFacts) -> list[Violation]:
                 Violation(
                     rule="rotation.fixed",
                     where=[sid, pin.to_school],
-                    message="a move pinned in the instance is missing",
+                    code="check.rotation.fixed",
                 )
             )
     return out
@@ -415,7 +479,8 @@ def check_max_outflow_share(f: RosterFacts) -> list[Violation]:
             rule="rotation.max_outflow_share",
             where=[school, f.periods[t]],
             amount=n - limit[school],
-            message=f"{n} staff away from {school}, limit {limit[school]}",
+            code="check.rotation.max_outflow_share",
+            params={"n": n, "school": school, "limit": limit[school]},
         )
         for (school, t), n in sorted(f.away.items())
         if n > limit[school]
@@ -433,7 +498,8 @@ def check_host_capacity(f: RosterFacts) -> list[Violation]:
                     rule="rotation.host_capacity",
                     where=[school, f.periods[t]],
                     amount=n - cap,
-                    message=f"{n} staff coming in to {school}, capacity {cap}",
+                    code="check.rotation.host_capacity",
+                    params={"n": n, "school": school, "cap": cap},
                 )
             )
     return out
@@ -448,7 +514,8 @@ def check_keep_subject_cover(f: RosterFacts) -> list[Violation]:
         Violation(
             rule="rotation.keep_subject_cover",
             where=[school, subject, f.periods[t]],
-            message=f"{school} is left without a {subject} teacher",
+            code="check.rotation.keep_subject_cover",
+            params={"school": school, "subject": subject},
         )
         for (school, subject, t), delta in sorted(f.subject_delta.items())
         if have[(school, subject)] and have[(school, subject)] + delta < 1
@@ -464,7 +531,13 @@ def check_same_stage(f: RosterFacts) -> list[Violation]:
             continue
         if rules.stage_fit(f.inst, f.schools[m.from_school], f.schools[m.to_school]) is None:
             out.append(
-                _v("rotation.same_stage", m, f"{m.from_school} and {m.to_school} share no stage")
+                _v(
+                    "rotation.same_stage",
+                    m,
+                    code="check.rotation.same_stage",
+                    from_school=m.from_school,
+                    to_school=m.to_school,
+                )
             )
     return out
 
@@ -479,13 +552,7 @@ def check_bridge_stages(f: RosterFacts) -> list[Violation]:
             continue
         fit = rules.stage_fit(f.inst, f.schools[m.from_school], f.schools[m.to_school])
         if fit == "bridge":
-            out.append(
-                _v(
-                    "rotation.bridge_stages",
-                    m,
-                    "only a teacher going out to teach may cross from junior to primary",
-                )
-            )
+            out.append(_v("rotation.bridge_stages", m, code="check.rotation.bridge_stages"))
     return out
 
 
@@ -517,8 +584,8 @@ def check_protect_sender(f: RosterFacts) -> list[Violation]:
                     rule="rotation.protect_sender",
                     where=[school, subject, f.periods[t]],
                     amount=n - spare,
-                    message=f"{school} sends {n} more {subject} teacher(s) than arrive, its "
-                    f"surplus is {spare}",
+                    code="check.rotation.protect_sender",
+                    params={"school": school, "n": n, "subject": subject, "spare": spare},
                 )
             )
     return out
@@ -553,9 +620,12 @@ def check_surplus_first(f: RosterFacts) -> list[Violation]:
                         rule="rotation.surplus_first",
                         where=[school, subject, *movers[:3]],
                         amount=first - sent[(school, subject)],
-                        message=f"{school} sends non-surplus teachers while "
-                        f"{first - sent[(school, subject)]} of its surplus {subject} teachers "
-                        "who could go stay",
+                        code="check.rotation.surplus_first",
+                        params={
+                            "school": school,
+                            "n": first - sent[(school, subject)],
+                            "subject": subject,
+                        },
                     )
                 )
     return out
@@ -574,7 +644,8 @@ def check_secondment_per_host(f: RosterFacts) -> list[Violation]:
             rule="rotation.secondment_per_host",
             where=[host, f.periods[t]],
             amount=n - limit,
-            message=f"{n} seconded cadres at {host}, at most {limit}",
+            code="check.rotation.secondment_per_host",
+            params={"n": n, "school": host, "limit": limit},
         )
         for (host, t), n in sorted(seconded.items())
         if n > limit
@@ -663,7 +734,8 @@ def check_rate(f: RosterFacts) -> list[Violation]:
                     rule="rotation.rate",
                     where=[school],
                     amount=required - moved[school],
-                    message=f"{school} moves {moved[school]} teachers, at least {required}",
+                    code="check.rotation.rate",
+                    params={"school": school, "n": moved[school], "required": required},
                 )
             )
     return out
@@ -681,7 +753,8 @@ def check_backbone_share(f: RosterFacts) -> list[Violation]:
             rule="rotation.backbone_share",
             where=["county"],
             amount=round(share * len(outs) - backbone, 2),
-            message=f"{backbone} backbone among {len(outs)} moved, at least {share:.0%}",
+            code="check.rotation.backbone_share",
+            params={"backbone": backbone, "n": len(outs), "share": share},
         )
     ]
 
@@ -697,8 +770,8 @@ def check_two_way_share(f: RosterFacts) -> list[Violation]:
             rule="rotation.two_way_share",
             where=["county"],
             amount=round(rot.two_way_share * len(outs) - len(ins), 2),
-            message=f"{len(ins)} learning stints for {len(outs)} moves out, at least "
-            f"{rot.two_way_share:.0%}",
+            code="check.rotation.two_way_share",
+            params={"ins": len(ins), "outs": len(outs), "share": rot.two_way_share},
         )
     ]
 
@@ -716,7 +789,8 @@ def check_secondment_count(f: RosterFacts) -> list[Violation]:
                 rule="rotation.secondment_count",
                 where=["county"],
                 amount=abs(seconded - want),
-                message=f"{seconded} secondments, the policy asks for {want}",
+                code="check.rotation.secondment_count",
+                params={"n": seconded, "want": want},
             )
         ]
     return _secondment_left_out(f)
@@ -758,8 +832,8 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                         rule="rotation.secondment_count",
                         where=[sid, h],
                         amount=1,
-                        message=f"candidate {sid} could still be seconded to {h} in "
-                        f"{f.periods[fits[0]]}",
+                        code="check.rotation.secondment_count.left_out",
+                        params={"staff": sid, "school": h, "period": f.periods[fits[0]]},
                     )
                 )
                 break

@@ -7,6 +7,7 @@ once and two areas never claim the same code.
 
 from __future__ import annotations
 
+from twinning.messages.checks import ENTRIES as CHECKS
 from twinning.messages.console import ENTRIES as CONSOLE
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
@@ -36,5 +37,9 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     CONSOLE,
     USAGE,
     INPUTS,
+<<<<<<< HEAD
     MODELS,
+=======
+    CHECKS,
+>>>>>>> msg-checks
 )

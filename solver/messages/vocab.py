@@ -53,6 +53,8 @@ VALUES_ZH: dict[str, dict[str, str]] = {
     "status": {"optimal": "最优", "feasible": "可行", "infeasible": "不可行", "unknown": "未知"},
     "tier": {"strong": "优质", "ordinary": "一般", "weak": "薄弱"},
     "change": {"added": "新增", "removed": "删除"},
+    "staff_status": {"active": "在岗", "exempt": "免交流", "deferred": "暂缓交流"},
+    "gender": {"M": "男", "F": "女"},
     "indicator": {
         "qualified": "高于规定学历教师",
         "backbone": "县级以上骨干教师",
