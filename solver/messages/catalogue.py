@@ -37,9 +37,6 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     CONSOLE,
     USAGE,
     INPUTS,
-<<<<<<< HEAD
     MODELS,
-=======
     CHECKS,
->>>>>>> msg-checks
 )
