@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from twinning.messages import Lang, Msg, render
+from twinning.messages import Lang, Msg, render, value_word
 from twinning.plan import PartObjective
 from twinning.rules.balance import Balance
 
@@ -48,7 +48,8 @@ class Violation(BaseModel):
         """``[rule] where: what (by amount)`` in ``lang``."""
         if lang == "zh":
             amount = f"（差 {self.amount:g}）" if self.amount is not None else ""
-            return f"[{self.rule}] {'、'.join(self.where)}：{self.text(lang)}{amount}"
+            where = "、".join(str(value_word("where", w, lang)) for w in self.where)
+            return f"[{self.rule}] {where}：{self.text(lang)}{amount}"
         amount = f" (by {self.amount:g})" if self.amount is not None else ""
         return f"[{self.rule}] {', '.join(self.where)}: {self.text(lang)}{amount}"
 

@@ -53,6 +53,21 @@ VALUES_ZH: dict[str, dict[str, str]] = {
     "status": {"optimal": "最优", "feasible": "可行", "infeasible": "不可行", "unknown": "未知"},
     "tier": {"strong": "优质", "ordinary": "一般", "weak": "薄弱"},
     "change": {"added": "新增", "removed": "删除"},
+    # the words a violation's "where" may hold besides ids
+    "where": {
+        "county": "全县",
+        "plan": "方案",
+        "pairs": "结对帮扶",
+        "alliances": "联盟",
+        "roster": "交流轮岗",
+        "itinerant": "走教",
+        "outreach": "送教下乡",
+        "primary": "小学",
+        "junior": "初中",
+        "qualified": "高于规定学历教师",
+        "backbone": "县级以上骨干教师",
+        "pe_arts": "体育、艺术专任教师",
+    },
     "staff_status": {"active": "在岗", "exempt": "免交流", "deferred": "暂缓交流"},
     "gender": {"M": "男", "F": "女"},
     "indicator": {
