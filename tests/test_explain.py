@@ -16,7 +16,7 @@ from twinning.county.instance import with_policy
 from twinning.county.policy import Policy, SettingError, parse_setting, with_settings
 from twinning.explain import explain_infeasible, move_reasons, plan_changes
 from twinning.io.export import save_instance
-from twinning.messages import render
+from twinning.messages import render, render_all
 
 runner = CliRunner()
 
@@ -84,7 +84,7 @@ def test_host_capacity_is_raised_only_where_it_binds() -> None:
     assert "rotation.host_capacity" in why.conflict
     (cap,) = [r for r in why.repairs if r.host_capacity]
     assert set(cap.host_capacity) == {"village"} and cap.host_capacity["village"] >= 1
-    assert "village 0 -> " in cap.change
+    assert cap.change is not None and "village 0 -> " in render(cap.change, "en")
     repaired(inst, cap)
 
 
@@ -173,14 +173,14 @@ def test_reasons_for_a_move_and_for_staying() -> None:
     inst = base()
     plan = solve(inst, "roster", time_limit=5).plan
     mover = next(m for m in plan.roster if m.kind == "exchange" and m.direction == "out")
-    (line,) = move_reasons(inst, plan, mover.staff)
+    (line,) = render_all(move_reasons(inst, plan, mover.staff), "en")
     assert mover.to_school in line and "city must move" in line
     staff = [
         p.model_copy(update={"status": "exempt"}) if p.id == "city_0" else p for p in inst.staff
     ]
     exempt = inst.model_copy(update={"staff": staff})
     stays = plan.model_copy(update={"roster": [m for m in plan.roster if m.staff != "city_0"]})
-    assert move_reasons(exempt, stays, "city_0") == [
+    assert render_all(move_reasons(exempt, stays, "city_0"), "en") == [
         "city_0 does not move: not active (staff status)"
     ]
 
@@ -200,7 +200,9 @@ def test_a_re_plan_changes_only_what_the_new_fact_forces() -> None:
     assert all(m.staff != gone.staff for m in again.plan.roster if m.kind == "exchange")
     changes = plan_changes(changed, first.plan, again.plan)
     removed = [c for c in changes if c.change == "removed"]
-    assert any(gone.staff in c.row and "staff.status" in c.why for c in removed)
+    assert any(
+        gone.staff in render(c.row, "en") and "staff.status" in render(c.why, "en") for c in removed
+    )
     # the rest of the roster stays: at most the forced line and its replacement change
     kept = {(m.staff, m.to_school) for m in first.plan.roster} & {
         (m.staff, m.to_school) for m in again.plan.roster

@@ -8,6 +8,7 @@ once and two areas never claim the same code.
 from __future__ import annotations
 
 from twinning.messages.console import ENTRIES as CONSOLE
+from twinning.messages.explain import ENTRIES as EXPLAIN
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
 from twinning.messages.plan import ENTRIES as PLAN
@@ -37,4 +38,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     USAGE,
     INPUTS,
     MODELS,
+    EXPLAIN,
 )
