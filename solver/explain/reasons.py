@@ -74,9 +74,7 @@ class _Why:
             self.rules.rural_priority(self.inst, person)
             and self.schools[m.to_school].area == "rural"
         ):
-            why.append(
-                msg("explain.reason.rural_priority", rule=rule("rotation.rural_priority_years"))
-            )
+            why.append(msg("explain.reason.rural_priority"))
         if person.willing and m.to_school in person.willing:
             rank = person.willing.index(m.to_school) + 1
             why.append(msg("explain.reason.choice", rank=rank))

@@ -11,8 +11,8 @@ ENTRIES: dict[str, dict[str, str]] = {
     "explain.key": {"en": "{key}", "zh": "{key}"},
     # ---- a setting's value
     "explain.value.none": {"en": "no limit", "zh": "不限"},
-    "explain.value.true": {"en": "true", "zh": "是"},
-    "explain.value.false": {"en": "false", "zh": "否"},
+    "explain.value.true": {"en": "true", "zh": "“是”"},
+    "explain.value.false": {"en": "false", "zh": "“否”"},
     "explain.value.rotation.scope.pair": {"en": "pair", "zh": "结对校之间"},
     "explain.value.rotation.scope.alliance": {"en": "alliance", "zh": "联盟内"},
     "explain.value.rotation.scope.county": {"en": "county", "zh": "全县"},
@@ -86,8 +86,8 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{school}须交流{n}人，依据{rule:msg}",
     },
     "explain.reason.rural_priority": {
-        "en": "few rural years ({rule:msg})",
-        "zh": "乡村任教年限少，优先派往乡村学校，依据{rule:msg}",
+        "en": "few rural years (rotation.rural_priority_years)",
+        "zh": "乡村任教年限不足（rotation.rural_priority_years），优先派往乡村学校",
     },
     "explain.reason.choice": {
         "en": "choice {rank} of their list",
@@ -127,11 +127,11 @@ ENTRIES: dict[str, dict[str, str]] = {
     },
     "explain.stays.last_cycle": {
         "en": "moved in the last cycle ({rule:msg})",
-        "zh": "上一轮已交流，依据{rule:msg}",
+        "zh": "上一轮已交流，适用{rule:msg}",
     },
     "explain.stays.exempt_age": {
         "en": "exempt by age ({rule:msg})",
-        "zh": "已达免交流年龄，依据{rule:msg}",
+        "zh": "已达免交流年龄，适用{rule:msg}",
     },
     "explain.stays.inactive": {
         "en": "not active (staff status)",
@@ -140,7 +140,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "explain.stays.not_due": {
         "en": "{years} years at {school}, due after {due} ({rule:msg}), and the plan meets its "
         "rules without them",
-        "zh": "在{school}任教{years}年，满{due}年才应交流（{rule:msg}），"
+        "zh": "在{school}任教{years}年，按{rule:msg}满{due}年才应交流；"
         "方案不需其交流即满足全部规则",
     },
     "explain.stays.cheaper": {
@@ -160,7 +160,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "explain.school.moves_quota": {
         "en": "{school}: sends {sent}, receives {received}; quota {quota} ({rule:msg}), "
         "{teachers} teacher(s) sent",
-        "zh": "{school}：派出{sent}人，接收{received}人；交流名额{quota}人（{rule:msg}），"
+        "zh": "{school}：派出{sent}人，接收{received}人；按{rule:msg}应交流{quota}人，"
         "已派出教师{teachers}人",
     },
     "explain.school.short": {
