@@ -161,6 +161,10 @@ class Explanation:
     def feasible(self) -> bool:
         return self.part is None
 
+    def conflict_msg(self) -> Msg:
+        """The rules that conflict, each by its name and key (交流比例（rotation.rate）)."""
+        return msg("explain.conflict", rules=[words.rule(key) for key in self.conflict])
+
     def short(self) -> Msg:
         """The conflict and the repairs in one sentence (as after an infeasible solve)."""
         if self.feasible:

@@ -49,6 +49,7 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{conflict:msg}{repairs:msg}{cut:msg}",
         "zh": "{conflict:msg}{repairs:msg}{cut:msg}",
     },
+    "explain.conflict": {"en": "{rules:list}", "zh": "{rules:list}"},
     "explain.short.conflict": {
         "en": "{part:part}: the rules {rules:list} conflict",
         "zh": "{part:part}：规则{rules:list}相互冲突",
