@@ -4,19 +4,31 @@ re-plan that changes as little as the rules allow."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import INSTANCES
 from tests.test_roster_rules import base
-from twinning import solve, validate
+from twinning import load_instance, solve, validate
 from twinning.cli.main import app
 from twinning.county.instance import with_policy
 from twinning.county.policy import Policy, SettingError, parse_setting, with_settings
-from twinning.explain import explain_infeasible, move_reasons, plan_changes
+from twinning.explain import (
+    Repair,
+    explain_infeasible,
+    move_reason_rows,
+    move_reasons,
+    plan_changes,
+    school_costs,
+    school_reasons,
+)
 from twinning.io.export import save_instance
-from twinning.messages import render
+from twinning.messages import CATALOGUE, render, render_all
 
 runner = CliRunner()
 
@@ -84,7 +96,7 @@ def test_host_capacity_is_raised_only_where_it_binds() -> None:
     assert "rotation.host_capacity" in why.conflict
     (cap,) = [r for r in why.repairs if r.host_capacity]
     assert set(cap.host_capacity) == {"village"} and cap.host_capacity["village"] >= 1
-    assert "village 0 -> " in cap.change
+    assert cap.change is not None and "village 0 -> " in render(cap.change, "en")
     repaired(inst, cap)
 
 
@@ -173,14 +185,14 @@ def test_reasons_for_a_move_and_for_staying() -> None:
     inst = base()
     plan = solve(inst, "roster", time_limit=5).plan
     mover = next(m for m in plan.roster if m.kind == "exchange" and m.direction == "out")
-    (line,) = move_reasons(inst, plan, mover.staff)
+    (line,) = render_all(move_reasons(inst, plan, mover.staff), "en")
     assert mover.to_school in line and "city must move" in line
     staff = [
         p.model_copy(update={"status": "exempt"}) if p.id == "city_0" else p for p in inst.staff
     ]
     exempt = inst.model_copy(update={"staff": staff})
     stays = plan.model_copy(update={"roster": [m for m in plan.roster if m.staff != "city_0"]})
-    assert move_reasons(exempt, stays, "city_0") == [
+    assert render_all(move_reasons(exempt, stays, "city_0"), "en") == [
         "city_0 does not move: not active (staff status)"
     ]
 
@@ -200,10 +212,155 @@ def test_a_re_plan_changes_only_what_the_new_fact_forces() -> None:
     assert all(m.staff != gone.staff for m in again.plan.roster if m.kind == "exchange")
     changes = plan_changes(changed, first.plan, again.plan)
     removed = [c for c in changes if c.change == "removed"]
-    assert any(gone.staff in c.row and "staff.status" in c.why for c in removed)
+    assert any(
+        gone.staff in render(c.row, "en") and "staff.status" in render(c.why, "en") for c in removed
+    )
     # the rest of the roster stays: at most the forced line and its replacement change
     kept = {(m.staff, m.to_school) for m in first.plan.roster} & {
         (m.staff, m.to_school) for m in again.plan.roster
     }
     assert len(kept) >= len(first.plan.roster) - 1
     assert "baseline's rows pinned" in render(again.parts["pairs"].method, "en")
+
+
+# ---- in Chinese: every sentence explain says, with no English word -----------------------
+
+#: A policy key or a file name (rotation.rate, fixed.csv): kept as they are in Chinese.
+KEYS = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")
+#: Tool names a Chinese message may keep.
+TOOLS = ("CP-SAT", "OR-Tools", "HiGHS", "PuLP", "CBC", "Excel")
+
+
+def english(text: str, ids: Iterable[str] = ()) -> list[str]:
+    """The English words of a Chinese text, ids, policy keys and tool names aside."""
+    for name in sorted(ids, key=len, reverse=True):
+        text = text.replace(name, " ")
+    for tool in TOOLS:
+        text = text.replace(tool, " ")
+    return re.findall(r"[A-Za-z]{2,}", KEYS.sub(" ", text))
+
+
+def test_every_explain_template_is_chinese_in_chinese() -> None:
+    for code, entry in CATALOGUE.items():
+        if code.startswith("explain."):
+            words = english(re.sub(r"\{[^}]*\}", " ", entry["zh"]))
+            assert not words, (code, entry["zh"])
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[Any, Any]:
+    inst = load_instance(INSTANCES / "demo-county")
+    result = solve(inst, "pairs,alliances,roster", time_limit=20, seed=0)
+    assert result.status in ("optimal", "feasible")
+    return inst, result.plan
+
+
+def _ids(inst: Any, plan: Any) -> set[str]:
+    return (
+        {s.id for s in inst.schools}
+        | {p.id for p in inst.staff}
+        | {m.alliance for m in plan.alliances}
+        | set(inst.policy.horizon.periods)
+    )
+
+
+def test_each_roster_line_s_reason_is_said_in_chinese(demo: tuple[Any, Any]) -> None:
+    inst, plan = demo
+    rows = move_reason_rows(inst, plan)
+    assert len(rows) == len(plan.roster) > 0
+    ids = _ids(inst, plan)
+    for row in rows:
+        zh = render(row["reason"], "zh")
+        assert zh and not english(zh, ids), (row, zh)
+        assert render(row["reason"], "en") != zh
+
+
+def test_a_mover_s_and_a_stayer_s_reasons_are_said_in_chinese(demo: tuple[Any, Any]) -> None:
+    inst, plan = demo
+    ids = _ids(inst, plan)
+    mover = next(m.staff for m in plan.roster if m.kind == "exchange")
+    moved = {m.staff for m in plan.roster}
+    stayers = [p.id for p in inst.staff if p.id not in moved]
+    said = [*move_reasons(inst, plan, mover), *move_reasons(inst, plan, "nobody")]
+    for staff in stayers:
+        said += move_reasons(inst, plan, staff)
+    assert {m.code for m in said} >= {"explain.staff.move", "explain.staff.stays"}
+    for m in said:
+        zh = render(m, "zh")
+        assert not english(zh, ids | {"nobody"}), zh
+    (line,) = move_reasons(inst, plan, mover)
+    assert "交流" in render(line, "zh") and " -> " in render(line, "en")
+
+
+def test_a_school_s_reasons_are_said_in_chinese(demo: tuple[Any, Any]) -> None:
+    inst, plan = demo
+    ids = _ids(inst, plan)
+    said = [m for s in inst.schools for m in school_reasons(inst, plan, s.id)]
+    said += school_reasons(inst, plan, "nowhere")
+    codes = {m.code for m in said}
+    assert {"explain.school.moves_quota", "explain.school.short"} <= codes
+    for m in said:
+        zh = render(m, "zh")
+        why = m.params.get("why")  # a pair's own why is the pairs' message, not explain's
+        if why is not None:
+            zh = zh.replace(render(why, "zh"), "")
+        assert not english(zh, ids | {"nowhere"}), zh
+    for _, _, what in school_costs(inst, plan):
+        assert not english(render(what, "zh"), ids)
+
+
+def test_a_re_plan_s_changes_are_said_in_chinese(demo: tuple[Any, Any]) -> None:
+    inst, plan = demo
+    gone = next(m for m in plan.roster if m.kind == "exchange" and m.direction == "out")
+    staff = [
+        p.model_copy(update={"status": "exempt"}) if p.id == gone.staff else p for p in inst.staff
+    ]
+    changed = inst.model_copy(update={"staff": staff})
+    again = solve(changed, "pairs,alliances,roster", time_limit=20, seed=0, baseline=plan)
+    changes = plan_changes(changed, plan, again.plan)
+    assert any(c.why.code == "explain.why.broken" for c in changes)
+    ids = _ids(inst, plan) | _ids(changed, again.plan)
+    for c in changes:
+        assert not english(render(c.row, "zh"), ids), c
+        why = render(c.why, "zh")
+        violation = c.why.params.get("violation")  # the checker's own message
+        if violation is not None:
+            why = why.replace(render(violation, "zh"), "")
+        assert not english(why, ids), c
+    forced = next(c for c in changes if c.why.code == "explain.why.broken")
+    assert render(forced.why, "en").startswith("staff.status: ")
+    assert render(forced.why, "zh").startswith("免交流、暂缓人员不交流（staff.status）：")
+
+
+def test_an_explanation_is_said_in_chinese() -> None:
+    for inst in (shut_out(), base(policy={"rotation": {"host_capacity": 0, "two_way": False}})):
+        why = explain_infeasible(inst, "roster", time_limit=60, step_limit=5)  # type: ignore[arg-type]
+        ids = {s.id for s in inst.schools} | {p.id for p in inst.staff}  # type: ignore[attr-defined]
+        short = render(why.short(), "zh")
+        assert short.startswith("交流轮岗：规则") and "交流比例（rotation.rate）" in short
+        assert not english(short, ids), short
+        for repair in why.repairs:
+            assert repair.change is not None
+            assert not english(render(repair.change, "zh"), ids), repair
+    feasible = explain_infeasible(base(), "roster", time_limit=30, step_limit=5)
+    assert render(feasible.short(), "zh") == "该实例有满足全部规则的方案"
+
+
+def test_a_repair_of_several_rules_nests_their_changes() -> None:
+    from twinning.explain import _words as words
+    from twinning.explain.infeasible import ROSTER_RULES, _together
+
+    rules = {r.key: r for r in ROSTER_RULES}
+    share = Repair("rotation.max_outflow_share", words.setting("rotation.max_outflow_share", 0.1))
+    scope = Repair("rotation.scope", words.setting("rotation.scope", "county"))
+    both = _together([(rules[share.key], share), (rules[scope.key], scope)])
+    assert both.change is not None and both.change.code == "explain.together"
+    assert render(both.change, "en") == (
+        "rotation.max_outflow_share = 0.1 and rotation.scope = county"
+    )
+    zh = render(both.change, "zh")
+    assert zh == (
+        "同时将派出人数上限（rotation.max_outflow_share）设为0.1；"
+        "将交流范围（rotation.scope）设为全县"
+    )
+    assert render(words.settings({"rotation.max_km": None}), "en") == "rotation.max_km = no limit"

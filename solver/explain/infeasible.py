@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from twinning.county.instance import Instance, with_policy
+from twinning.explain import _words as words
+from twinning.messages import Msg, msg
 from twinning.plan import PART_ORDER, Plan
 from twinning.rules.roster import host_capacity
 
@@ -122,7 +124,8 @@ class Repair:
     """One change that lets a plan keep every rule (checked by a solve)."""
 
     key: str
-    change: str  # in planner terms
+    #: the change in planner terms (a repair of several rules nests theirs); None: no change
+    change: Msg | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     host_capacity: dict[str, int] = field(default_factory=dict)  # school -> new capacity
 
@@ -145,7 +148,7 @@ class Explanation:
 
     part: str | None  # the first part with no plan keeping every rule (None: feasible)
     status: str  # of the first solve
-    message: str  # the part's own message (every school and amount)
+    message: Msg | None  # the part's own message (every school and amount)
     misses: list[Any] = field(default_factory=list)  # the checker's, every school and amount
     conflict: list[str] = field(default_factory=list)  # policy keys, irreducible
     repairs: list[Repair] = field(default_factory=list)
@@ -158,17 +161,25 @@ class Explanation:
     def feasible(self) -> bool:
         return self.part is None
 
-    def short(self) -> str:
+    def conflict_msg(self) -> Msg:
+        """The rules that conflict, each by its name and key (交流比例（rotation.rate）)."""
+        return msg("explain.conflict", rules=[words.rule(key) for key in self.conflict])
+
+    def short(self) -> Msg:
+        """The conflict and the repairs in one sentence (as after an infeasible solve)."""
         if self.feasible:
-            return "the instance has a plan keeping every rule"
-        text = ""
+            return msg("explain.feasible")
+        conflict: Msg | str = ""
         if self.conflict:
-            text = f"{self.part}: the rules {', '.join(self.conflict)} conflict"
-        if self.repairs:
-            text += "; any one of these repairs it: " + "; or ".join(r.change for r in self.repairs)
-        if not self.complete:
-            text += " (explanation cut short by the time limit)"
-        return text
+            rules = [words.rule(key) for key in self.conflict]
+            conflict = msg("explain.short.conflict", part=self.part, rules=rules)
+        repairs: Msg | str = ""
+        changes = [r.change for r in self.repairs if r.change is not None]
+        if changes:
+            either = [changes[0], *(msg("explain.repair.or", change=c) for c in changes[1:])]
+            repairs = msg("explain.short.repairs", repairs=either)
+        cut = "" if self.complete else msg("explain.short.cut")
+        return msg("explain.short", conflict=conflict, repairs=repairs, cut=cut)
 
 
 def _first_bad(result: Any) -> str | None:
@@ -200,8 +211,8 @@ def explain_infeasible(
         first = solve(inst, parts, time_limit=step_limit, seed=seed, baseline=baseline)
     bad = _first_bad(first)
     if bad is None:
-        return Explanation(None, first.status, "", seconds=time.perf_counter() - start)
-    message = first.parts[bad].message or ""
+        return Explanation(None, first.status, None, seconds=time.perf_counter() - start)
+    message = first.parts[bad].message
     out = Explanation(bad, first.parts[bad].status, message, list(first.missed), solves=1)
     rules = RULES.get(bad)
     if not rules:
@@ -217,8 +228,7 @@ def explain_infeasible(
         out.repairs.append(
             Repair(
                 "rotation.cap_quota",
-                "rotation.cap_quota = true (each school sends what the other rules let it, "
-                "the shortfall listed)",
+                msg("explain.repair.cap_quota", setting=words.setting("rotation.cap_quota", True)),
                 {"rotation.cap_quota": True},
             )
         )
@@ -252,7 +262,9 @@ def explain_infeasible(
         fixes = _correction(inst, [r for r in others if r.key in out.conflict] + others, ok)
         if fixes is None:
             out.complete = False
-        elif fixes.change and not any(r.settings == fixes.settings for r in out.repairs):
+        elif fixes.change is not None and not any(
+            r.settings == fixes.settings for r in out.repairs
+        ):
             out.repairs.append(fixes)
     out.seconds = time.perf_counter() - start
     return out
@@ -277,7 +289,7 @@ def _correction(inst: Instance, order: list[Rule], ok: _Oracle) -> Repair | None
         if verdict:
             break
     else:
-        return Repair("", "")
+        return Repair("")
     for rule in list(off[:-1]):  # the last one switched off is needed
         trial = inst
         for other in off:
@@ -298,15 +310,15 @@ def _correction(inst: Instance, order: list[Rule], ok: _Oracle) -> Repair | None
             if other is not rule:
                 base = other.off(base) if other.key not in settings else base
         base = with_policy(base, settings)
-        base = Repair("", "", host_capacity=capacity).apply(base)
+        base = Repair("", host_capacity=capacity).apply(base)
         found = _repair(base, rule, ok)
         if found is None:  # the rule must be off entirely
             changed = _changed(inst, rule.off(inst))
             if rule.key == "rotation.host_capacity":
                 own = {s.id: NO_LIMIT for s in inst.schools if s.host_capacity is not None}
-                found = Repair(rule.key, "no host capacity limit", changed, own)
+                found = Repair(rule.key, msg("explain.repair.no_host_capacity"), changed, own)
             else:
-                found = Repair(rule.key, _say_settings(changed), changed)
+                found = Repair(rule.key, words.settings(changed), changed)
         settings.update(found.settings)
         capacity.update(found.host_capacity)
         chosen.append(found)
@@ -322,7 +334,7 @@ def _correction(inst: Instance, order: list[Rule], ok: _Oracle) -> Repair | None
         if verdict:
             kept = rest
     repair = _together(kept)
-    return repair if ok(repair.apply(inst)) else Repair("", "")
+    return repair if ok(repair.apply(inst)) else Repair("")
 
 
 def _together(found: list[tuple[Rule, Repair]]) -> Repair:
@@ -332,9 +344,11 @@ def _together(found: list[tuple[Rule, Repair]]) -> Repair:
     for _, r in found:
         settings.update(r.settings)
         capacity.update(r.host_capacity)
+    changes = [r.change for _, r in found if r.change is not None]
+    together = msg("explain.together", changes=changes) if len(changes) > 1 else None
     return Repair(
         " + ".join(rule.key for rule, _ in found),
-        " and ".join(r.change for _, r in found),
+        together or (changes[0] if changes else None),
         settings,
         capacity,
     )
@@ -419,7 +433,7 @@ def _repair(inst: Instance, rule: Rule, ok: _Oracle) -> Repair | None:
         off = rule.off(inst)
         if ok(off):
             changed = _changed(inst, off)
-            return Repair(rule.key, _say_settings(changed), changed)
+            return Repair(rule.key, words.settings(changed), changed)
         return None
     # The ladder's last value is the rule switched off: when even that fails, no value
     # of this rule alone repairs it. Otherwise bisect for the nearest value that works.
@@ -437,7 +451,7 @@ def _repair(inst: Instance, rule: Rule, ok: _Oracle) -> Repair | None:
         else:
             lo = mid
     value = values[hi]
-    return Repair(rule.key, f"{rule.key} = {_say(value)}", {rule.key: value})
+    return Repair(rule.key, words.setting(rule.key, value), {rule.key: value})
 
 
 def _changed(before: Instance, after: Instance) -> dict[str, Any]:
@@ -448,18 +462,6 @@ def _changed(before: Instance, after: Instance) -> dict[str, Any]:
             if a[section][key] != value:
                 out[f"{section}.{key}"] = value
     return out
-
-
-def _say(value: Any) -> str:
-    if value is None:
-        return "no limit"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _say_settings(settings: dict[str, Any]) -> str:
-    return " and ".join(f"{k} = {_say(v)}" for k, v in settings.items())
 
 
 def _repair_capacity(inst: Instance, ok: _Oracle) -> Repair | None:
@@ -483,299 +485,13 @@ def _repair_capacity(inst: Instance, ok: _Oracle) -> Repair | None:
         size[person.school] += 1
     now = {s.id: host_capacity(inst, s, size[s.id]) for s in inst.schools if s.id in over}
     raise_to = {s: now[s] + n for s, n in over.items()}
+    raised = [
+        msg("explain.repair.capacity_raised", school=s, before=now[s], after=n)
+        for s, n in sorted(raise_to.items())
+    ]
     repair = Repair(
         "rotation.host_capacity",
-        f"raise host capacity at {len(raise_to)} school(s): "
-        + ", ".join(f"{s} {now[s]} -> {n}" for s, n in sorted(raise_to.items())),
+        msg("explain.repair.host_capacity", n=len(raise_to), schools=raised),
         host_capacity=raise_to,
     )
     return repair if ok(repair.apply(inst)) else None
-
-
-# ---- why a plan is what it is ---------------------------------------------------------
-
-
-class _Why:
-    """What the reasons of moves are read from, built once per plan."""
-
-    def __init__(self, inst: Instance) -> None:
-        from twinning.rules import roster as rules
-
-        self.inst = inst
-        self.rules = rules
-        self.people = {p.id: p for p in inst.staff}
-        self.schools = {s.id: s for s in inst.schools}
-        self.short: dict[tuple[str, str, str], tuple[int, int]] = {}
-        for period in inst.policy.horizon.periods:
-            for (school, subject), figures in rules.shortages(inst, period).items():
-                self.short[(school, subject, period)] = figures
-        self.quota = rules.quota_required(inst)
-
-    def of(self, m: Any) -> str:
-        """Why one roster line: need filled, learning, due, quota, rural priority, choice."""
-        person = self.people.get(m.staff)
-        if person is None:
-            return "not in the instance"
-        if m.fixed:
-            return "pinned in fixed.csv"
-        if m.kind == "mentor":
-            return f"mentors {m.mentee} (young teacher at {m.to_school})"
-        why = []
-        need = self.short.get((m.to_school, person.subject or "", m.first_period))
-        if m.direction == "out" and need and need[0] > 0:
-            why.append(f"fills a {person.subject} shortage of {need[0]} at {m.to_school}")
-        if m.direction == "in":
-            why.append(f"learns at {m.to_school} (进城学艺, rotation.two_way)")
-        if self.rules.is_due(self.inst, person):
-            why.append(f"due: {person.years_at_school} years at {person.school}")
-        if m.direction == "out" and person.school in self.quota:
-            why.append(f"{person.school} must move {self.quota[person.school]} (rotation.rate)")
-        if (
-            self.rules.rural_priority(self.inst, person)
-            and self.schools[m.to_school].area == "rural"
-        ):
-            why.append("few rural years (rotation.rural_priority_years)")
-        if person.willing and m.to_school in person.willing:
-            why.append(f"choice {person.willing.index(m.to_school) + 1} of their list")
-        return "; ".join(why) or "a cheaper plan overall"
-
-
-def move_reason_rows(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
-    """Each roster line's short reason (written as reasons.csv beside roster.csv)."""
-    why = _Why(inst)
-    return [
-        {
-            "staff": m.staff,
-            "kind": m.kind,
-            "from_school": m.from_school,
-            "to_school": m.to_school,
-            "first_period": m.first_period,
-            "reason": why.of(m),
-        }
-        for m in sorted(plan.roster, key=lambda m: (m.kind, m.staff, m.first_period))
-    ]
-
-
-def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[str]:
-    """Short reasons for each of a person's lines in the plan (roster, circuits, outreach),
-    or why the person does not move."""
-    from twinning.rules import roster as rules
-
-    person = {p.id: p for p in inst.staff}.get(staff_id)
-    if person is None:
-        return [f"{staff_id}: no such staff in the instance"]
-    why = _Why(inst)
-    out: list[str] = [
-        f"{m.kind} {m.from_school} -> {m.to_school} from {m.first_period} for "
-        f"{m.periods} period(s): {why.of(m)}"
-        for m in sorted(plan.roster, key=lambda m: (m.first_period, m.kind))
-        if m.staff == staff_id
-    ]
-    days = sorted({(c.weekday, c.school) for c in plan.circuits if c.staff == staff_id})
-    if days:
-        out.append(
-            "走教 circuit: "
-            + ", ".join(f"{d} {s}" for d, s in days)
-            + f" (spare {person.subject} lessons, unmet at those schools)"
-        )
-    visits = [v for v in plan.outreach if v.staff == staff_id]
-    if visits:
-        out.append(
-            f"outreach: {len(visits)} visit(s): "
-            + ", ".join(f"week {v.week} {v.to_school} ({v.kind})" for v in visits)
-        )
-    if out:
-        return out
-    last = rules.moved_last_cycle(inst)
-    if not rules.available(inst, person, last):
-        if person.id in last:
-            return [f"{staff_id} does not move: moved in the last cycle (rotation.last_cycle)"]
-        if rules.age_exempt(inst, person):
-            return [f"{staff_id} does not move: exempt by age (rotation.exempt_age)"]
-        return [f"{staff_id} does not move: not active (staff status)"]
-    if not rules.is_due(inst, person):
-        return [
-            f"{staff_id} does not move: {person.years_at_school} years at {person.school}, "
-            f"due after {inst.policy.rotation.due_years} (rotation.due_years), and the plan "
-            "meets its rules without them"
-        ]
-    return [
-        f"{staff_id} does not move: due, but the plan keeps every rule at lower cost without "
-        "this move (other teachers fill the needs and the quota)"
-    ]
-
-
-def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[str]:
-    """What the plan does at a school and what stays short there, with the rules."""
-    from twinning.rules import roster as rules
-
-    if school_id not in {s.id for s in inst.schools}:
-        return [f"{school_id}: no such school in the instance"]
-    out = []
-    sent = [m for m in plan.roster if m.from_school == school_id]
-    came = [m for m in plan.roster if m.to_school == school_id]
-    quota = rules.quota_required(inst).get(school_id)
-    line = f"{school_id}: sends {len(sent)}, receives {len(came)}"
-    if quota is not None:
-        teachers = {m.staff for m in sent if m.role == "teacher"}
-        line += f"; quota {quota} (rotation.rate), {len(teachers)} teacher(s) sent"
-    out.append(line)
-    for u in plan.unmet_needs:
-        if u.school == school_id and u.covered < u.shortage:
-            out.append(
-                f"short of {u.subject} in {u.period}: {u.shortage} needed, {u.covered} "
-                "covered by the roster"
-            )
-    for w in plan.unmet_lessons:
-        if w.school == school_id:
-            out.append(
-                f"{w.subject}: {w.weekly_lessons} lessons a week needed, {w.covered} by 走教"
-            )
-    pairs = [p for p in plan.pairs if school_id in (p.helper, p.helped)]
-    for p in pairs:
-        out.append(f"pair {p.helper} helps {p.helped}" + (f" ({p.why})" if p.why else ""))
-    return out
-
-
-#: The weight (policy weights.*) each objective term is priced at, per part.
-TERM_WEIGHTS: dict[str, dict[str, str]] = {
-    "pairs": {
-        "unpaired": "pair_cover",
-        "min_places_empty": "pair_min_helped",
-        "complementarity_shortfall": "pair_complementarity",
-        "distance_km": "pair_km",
-    },
-    "alliances": {
-        "later_tier_leads": "alliance_lead_tier",
-        "distance_km": "alliance_km",
-        "history_changes": "alliance_history",
-    },
-    "roster": {
-        "uncovered_need_weighted": "roster_need",
-        "due_not_moved": "roster_due",
-        "priority_not_rural": "roster_rural_priority",
-        "moved_not_surplus": "roster_surplus_first",
-        "backbone_no_balance_gain": "roster_balance",
-        "distance_km": "roster_km",
-        "preference_steps": "roster_preference",
-        "secondment_candidates_not_seconded": "roster_secondment",
-        "secondment_merit_below_best": "roster_merit",
-        "quota_missing": "roster_quota",
-        "principals_due_not_moved": "roster_due",
-        "principals_distance_km": "roster_km",
-    },
-    "itinerant": {"teachers": "itinerant_teacher", "km_per_week": "itinerant_km"},
-}
-
-
-def objective_breakdown(inst: Instance, report: Any) -> list[tuple[str, str, float, float | None]]:
-    """(part, term, amount, cost) of each part's objective as the checker recounts it:
-    the cost is the amount times its policy weight (None where a term is priced in
-    another way, e.g. weighted by priority); a last row per part holds its objective."""
-    w8 = inst.policy.weights.model_dump()
-    rows: list[tuple[str, str, float, float | None]] = []
-    for part, objective in report.objectives.items():
-        priced = TERM_WEIGHTS.get(part, {})
-        for term, value in objective.terms.items():
-            weight = priced.get(term)
-            cost = float(value) * w8[weight] if weight is not None else None
-            rows.append((part, term, float(value), cost))
-        rows.append((part, "objective", float(objective.value), float(objective.value)))
-    return rows
-
-
-def school_costs(inst: Instance, plan: Plan, top: int = 10) -> list[tuple[str, float, str]]:
-    """The schools whose shortages the roster leaves costing most (weights.roster_need x
-    priority weight per teacher-period left), with what is short."""
-    w8 = inst.policy.weights
-    weights = inst.policy.needs.priority_weights
-    cost: dict[str, float] = defaultdict(float)
-    what: dict[str, list[str]] = defaultdict(list)
-    for u in plan.unmet_needs:
-        left = u.shortage - u.covered
-        if left > 0:
-            cost[u.school] += w8.roster_need * weights.get(u.priority, 1) * left
-            what[u.school].append(f"{u.subject} {left} in {u.period}")
-    ranked = sorted(cost.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    return [(school, value, ", ".join(what[school])) for school, value in ranked]
-
-
-# ---- what a re-plan changed -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """A row of the plan that differs from the baseline, and why."""
-
-    part: str
-    change: str  # "removed" or "added"
-    row: str
-    why: str
-
-
-def _move_key(m: Any) -> tuple[Any, ...]:
-    return (m.staff, m.kind, m.from_school, m.to_school, m.first_period, m.periods, m.mentee)
-
-
-def _say_move(m: Any) -> str:
-    extra = f" with {m.mentee}" if m.mentee else ""
-    return (
-        f"{m.staff} {m.kind} {m.from_school} -> {m.to_school} from {m.first_period} for "
-        f"{m.periods}{extra}"
-    )
-
-
-def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
-    """Every pair, alliance membership and roster line that differs from the baseline. A
-    baseline line the new facts rule out says which rule (the checker's finding on the
-    baseline against this instance); the others follow from those changes."""
-    from twinning.validation import validate
-
-    broken: dict[str, list[str]] = defaultdict(list)  # staff or school -> messages
-    for v in validate(inst, baseline).violations:
-        if v.rule.startswith("plan."):
-            continue
-        for where in v.where:
-            broken[where].append(f"{v.rule}: {v.message}")
-    out: list[Change] = []
-
-    def forced(*keys: str) -> str:
-        found = [m for k in keys for m in broken.get(k, [])]
-        return found[0] if found else ""
-
-    known = (
-        {p.helper for p in baseline.pairs}
-        | {p.helped for p in baseline.pairs}
-        | {u.school for u in baseline.unpaired}
-        | {m.member for m in baseline.alliances}
-        | {m.from_school for m in baseline.roster}
-        | {m.to_school for m in baseline.roster}
-    )
-
-    def new(*schools: str, otherwise: str) -> str:
-        fresh = [s for s in schools if s not in known]
-        return f"{fresh[0]} is new since the baseline" if fresh else otherwise
-
-    before = {_move_key(m): m for m in baseline.roster}
-    after = {_move_key(m): m for m in plan.roster}
-    for key in sorted(before.keys() - after.keys(), key=str):
-        m = before[key]
-        why = forced(m.staff, m.mentee or "", m.to_school) or "makes room for the changes forced"
-        out.append(Change("roster", "removed", _say_move(m), why))
-    for key in sorted(after.keys() - before.keys(), key=str):
-        m = after[key]
-        why = new(m.from_school, m.to_school, otherwise="replaces what was removed")
-        out.append(Change("roster", "added", _say_move(m), why))
-    pairs_before = {(p.helper, p.helped) for p in baseline.pairs}
-    pairs_after = {(p.helper, p.helped) for p in plan.pairs}
-    for a, b in sorted(pairs_before - pairs_after):
-        out.append(Change("pairs", "removed", f"{a} helps {b}", forced(a, b) or "re-paired"))
-    for a, b in sorted(pairs_after - pairs_before):
-        out.append(Change("pairs", "added", f"{a} helps {b}", new(a, b, otherwise="re-paired")))
-    members_before = {(m.alliance, m.member) for m in baseline.alliances}
-    members_after = {(m.alliance, m.member) for m in plan.alliances}
-    for a, s in sorted(members_before - members_after):
-        out.append(Change("alliances", "removed", f"{s} in {a}", forced(s) or "regrouped"))
-    for a, s in sorted(members_after - members_before):
-        out.append(Change("alliances", "added", f"{s} in {a}", new(s, otherwise="regrouped")))
-    return out

@@ -1,0 +1,279 @@
+"""Why a plan is what it is: each roster line's reason, what moves a person (or why they
+stay), what the plan does at a school, the objective per rule and the costliest unmet
+needs. Every sentence is a message (``explain.*``), rendered when shown."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from twinning.county.instance import Instance
+from twinning.explain._words import rule
+from twinning.messages import Msg, msg
+from twinning.plan import Plan
+
+__all__ = [
+    "TERM_WEIGHTS",
+    "move_reason_rows",
+    "move_reasons",
+    "objective_breakdown",
+    "school_costs",
+    "school_reasons",
+]
+
+
+class _Why:
+    """What the reasons of moves are read from, built once per plan."""
+
+    def __init__(self, inst: Instance) -> None:
+        from twinning.rules import roster as rules
+
+        self.inst = inst
+        self.rules = rules
+        self.people = {p.id: p for p in inst.staff}
+        self.schools = {s.id: s for s in inst.schools}
+        self.short: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for period in inst.policy.horizon.periods:
+            for (school, subject), figures in rules.shortages(inst, period).items():
+                self.short[(school, subject, period)] = figures
+        self.quota = rules.quota_required(inst)
+
+    def of(self, m: Any) -> Msg:
+        """Why one roster line: need filled, learning, due, quota, rural priority, choice."""
+        person = self.people.get(m.staff)
+        if person is None:
+            return msg("explain.reason.unknown_staff")
+        if m.fixed:
+            return msg("explain.reason.pinned")
+        if m.kind == "mentor":
+            return msg("explain.reason.mentor", mentee=m.mentee, school=m.to_school)
+        why: list[Msg] = []
+        need = self.short.get((m.to_school, person.subject or "", m.first_period))
+        if m.direction == "out" and need and need[0] > 0:
+            why.append(
+                msg("explain.reason.need", subject=person.subject, n=need[0], school=m.to_school)
+            )
+        if m.direction == "in":
+            why.append(
+                msg("explain.reason.learns", school=m.to_school, rule=rule("rotation.two_way"))
+            )
+        if self.rules.is_due(self.inst, person):
+            why.append(
+                msg("explain.reason.due", years=person.years_at_school, school=person.school)
+            )
+        if m.direction == "out" and person.school in self.quota:
+            why.append(
+                msg(
+                    "explain.reason.quota",
+                    school=person.school,
+                    n=self.quota[person.school],
+                    rule=rule("rotation.rate"),
+                )
+            )
+        if (
+            self.rules.rural_priority(self.inst, person)
+            and self.schools[m.to_school].area == "rural"
+        ):
+            why.append(msg("explain.reason.rural_priority"))
+        if person.willing and m.to_school in person.willing:
+            rank = person.willing.index(m.to_school) + 1
+            why.append(msg("explain.reason.choice", rank=rank))
+        if not why:
+            return msg("explain.reason.cheaper")
+        return msg("explain.reason.parts", parts=why)
+
+
+def move_reason_rows(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
+    """Each roster line's short reason (written as reasons.csv beside roster.csv)."""
+    why = _Why(inst)
+    return [
+        {
+            "staff": m.staff,
+            "kind": m.kind,
+            "from_school": m.from_school,
+            "to_school": m.to_school,
+            "first_period": m.first_period,
+            "reason": why.of(m),
+        }
+        for m in sorted(plan.roster, key=lambda m: (m.kind, m.staff, m.first_period))
+    ]
+
+
+def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[Msg]:
+    """Short reasons for each of a person's lines in the plan (roster, circuits, outreach),
+    or why the person does not move."""
+    from twinning.rules import roster as rules
+
+    person = {p.id: p for p in inst.staff}.get(staff_id)
+    if person is None:
+        return [msg("explain.staff.unknown", staff=staff_id)]
+    why = _Why(inst)
+    out: list[Msg] = [
+        msg(
+            "explain.staff.move",
+            kind=m.kind,
+            from_school=m.from_school,
+            to_school=m.to_school,
+            first_period=m.first_period,
+            periods=m.periods,
+            why=why.of(m),
+        )
+        for m in sorted(plan.roster, key=lambda m: (m.first_period, m.kind))
+        if m.staff == staff_id
+    ]
+    days = sorted({(c.weekday, c.school) for c in plan.circuits if c.staff == staff_id})
+    if days:
+        said = [msg("explain.staff.circuit_day", weekday=d, school=s) for d, s in days]
+        out.append(msg("explain.staff.circuit", days=said, subject=person.subject))
+    visits = [v for v in plan.outreach if v.staff == staff_id]
+    if visits:
+        said = [
+            msg("explain.staff.visit", week=v.week, school=v.to_school, kind=v.kind) for v in visits
+        ]
+        out.append(msg("explain.staff.outreach", n=len(visits), visits=said))
+    if out:
+        return out
+    last = rules.moved_last_cycle(inst)
+    stays: Msg
+    if not rules.available(inst, person, last):
+        if person.id in last:
+            stays = msg("explain.stays.last_cycle", rule=rule("rotation.last_cycle"))
+        elif rules.age_exempt(inst, person):
+            stays = msg("explain.stays.exempt_age", rule=rule("rotation.exempt_age"))
+        else:
+            stays = msg("explain.stays.inactive")
+    elif not rules.is_due(inst, person):
+        stays = msg(
+            "explain.stays.not_due",
+            years=person.years_at_school,
+            school=person.school,
+            due=inst.policy.rotation.due_years,
+            rule=rule("rotation.due_years"),
+        )
+    else:
+        stays = msg("explain.stays.cheaper")
+    return [msg("explain.staff.stays", staff=staff_id, why=stays)]
+
+
+def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[Msg]:
+    """What the plan does at a school and what stays short there, with the rules."""
+    from twinning.rules import roster as rules
+
+    if school_id not in {s.id for s in inst.schools}:
+        return [msg("explain.school.unknown", school=school_id)]
+    out: list[Msg] = []
+    sent = [m for m in plan.roster if m.from_school == school_id]
+    came = [m for m in plan.roster if m.to_school == school_id]
+    quota = rules.quota_required(inst).get(school_id)
+    if quota is None:
+        out.append(
+            msg("explain.school.moves", school=school_id, sent=len(sent), received=len(came))
+        )
+    else:
+        teachers = {m.staff for m in sent if m.role == "teacher"}
+        out.append(
+            msg(
+                "explain.school.moves_quota",
+                school=school_id,
+                sent=len(sent),
+                received=len(came),
+                quota=quota,
+                rule=rule("rotation.rate"),
+                teachers=len(teachers),
+            )
+        )
+    for u in plan.unmet_needs:
+        if u.school == school_id and u.covered < u.shortage:
+            out.append(
+                msg(
+                    "explain.school.short",
+                    subject=u.subject,
+                    period=u.period,
+                    shortage=u.shortage,
+                    covered=u.covered,
+                )
+            )
+    for w in plan.unmet_lessons:
+        if w.school == school_id:
+            out.append(
+                msg(
+                    "explain.school.lessons",
+                    subject=w.subject,
+                    needed=w.weekly_lessons,
+                    covered=w.covered,
+                )
+            )
+    pairs = [p for p in plan.pairs if school_id in (p.helper, p.helped)]
+    for p in pairs:
+        if p.why.code != "text" or p.why.params.get("text"):
+            out.append(msg("explain.school.pair_why", helper=p.helper, helped=p.helped, why=p.why))
+        else:
+            out.append(msg("explain.school.pair", helper=p.helper, helped=p.helped))
+    return out
+
+
+#: The weight (policy weights.*) each objective term is priced at, per part.
+TERM_WEIGHTS: dict[str, dict[str, str]] = {
+    "pairs": {
+        "unpaired": "pair_cover",
+        "min_places_empty": "pair_min_helped",
+        "complementarity_shortfall": "pair_complementarity",
+        "distance_km": "pair_km",
+    },
+    "alliances": {
+        "later_tier_leads": "alliance_lead_tier",
+        "distance_km": "alliance_km",
+        "history_changes": "alliance_history",
+    },
+    "roster": {
+        "uncovered_need_weighted": "roster_need",
+        "due_not_moved": "roster_due",
+        "priority_not_rural": "roster_rural_priority",
+        "moved_not_surplus": "roster_surplus_first",
+        "backbone_no_balance_gain": "roster_balance",
+        "distance_km": "roster_km",
+        "preference_steps": "roster_preference",
+        "secondment_candidates_not_seconded": "roster_secondment",
+        "secondment_merit_below_best": "roster_merit",
+        "quota_missing": "roster_quota",
+        "principals_due_not_moved": "roster_due",
+        "principals_distance_km": "roster_km",
+    },
+    "itinerant": {"teachers": "itinerant_teacher", "km_per_week": "itinerant_km"},
+}
+
+
+def objective_breakdown(inst: Instance, report: Any) -> list[tuple[str, str, float, float | None]]:
+    """(part, term, amount, cost) of each part's objective as the checker recounts it:
+    the cost is the amount times its policy weight (None where a term is priced in
+    another way, e.g. weighted by priority); a last row per part holds its objective."""
+    w8 = inst.policy.weights.model_dump()
+    rows: list[tuple[str, str, float, float | None]] = []
+    for part, objective in report.objectives.items():
+        priced = TERM_WEIGHTS.get(part, {})
+        for term, value in objective.terms.items():
+            weight = priced.get(term)
+            cost = float(value) * w8[weight] if weight is not None else None
+            rows.append((part, term, float(value), cost))
+        rows.append((part, "objective", float(objective.value), float(objective.value)))
+    return rows
+
+
+def school_costs(inst: Instance, plan: Plan, top: int = 10) -> list[tuple[str, float, Msg]]:
+    """The schools whose shortages the roster leaves costing most (weights.roster_need x
+    priority weight per teacher-period left), with what is short."""
+    w8 = inst.policy.weights
+    weights = inst.policy.needs.priority_weights
+    cost: dict[str, float] = defaultdict(float)
+    what: dict[str, list[Msg]] = defaultdict(list)
+    for u in plan.unmet_needs:
+        left = u.shortage - u.covered
+        if left > 0:
+            cost[u.school] += w8.roster_need * weights.get(u.priority, 1) * left
+            what[u.school].append(
+                msg("explain.cost.item", subject=u.subject, n=left, period=u.period)
+            )
+    ranked = sorted(cost.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return [
+        (school, value, msg("explain.cost.short", items=what[school])) for school, value in ranked
+    ]
