@@ -10,10 +10,10 @@ from typing import Any
 from twinning.county.instance import Instance
 from twinning.explain._words import rule
 from twinning.messages import Msg, msg
+from twinning.parts import PARTS
 from twinning.plan import Plan
 
 __all__ = [
-    "TERM_WEIGHTS",
     "move_reason_rows",
     "move_reasons",
     "objective_breakdown",
@@ -212,49 +212,21 @@ def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[Msg]:
     return out
 
 
-#: The weight (policy weights.*) each objective term is priced at, per part.
-TERM_WEIGHTS: dict[str, dict[str, str]] = {
-    "pairs": {
-        "unpaired": "pair_cover",
-        "min_places_empty": "pair_min_helped",
-        "complementarity_shortfall": "pair_complementarity",
-        "distance_km": "pair_km",
-    },
-    "alliances": {
-        "later_tier_leads": "alliance_lead_tier",
-        "distance_km": "alliance_km",
-        "history_changes": "alliance_history",
-    },
-    "roster": {
-        "uncovered_need_weighted": "roster_need",
-        "due_not_moved": "roster_due",
-        "priority_not_rural": "roster_rural_priority",
-        "moved_not_surplus": "roster_surplus_first",
-        "backbone_no_balance_gain": "roster_balance",
-        "distance_km": "roster_km",
-        "preference_steps": "roster_preference",
-        "secondment_candidates_not_seconded": "roster_secondment",
-        "secondment_merit_below_best": "roster_merit",
-        "quota_missing": "roster_quota",
-        "principals_due_not_moved": "roster_due",
-        "principals_distance_km": "roster_km",
-    },
-    "itinerant": {"teachers": "itinerant_teacher", "km_per_week": "itinerant_km"},
-}
-
-
 def objective_breakdown(inst: Instance, report: Any) -> list[tuple[str, str, float, float | None]]:
     """(part, term, amount, cost) of each part's objective as the checker recounts it:
-    the cost is the amount times its policy weight (None where a term is priced in
-    another way, e.g. weighted by priority); a last row per part holds its objective."""
-    w8 = inst.policy.weights.model_dump()
+    the cost is the amount times the price its part's record names for it (None where a
+    term is priced another way, e.g. weighted by priority); a last row per part holds its
+    objective. A term the record does not know is a defect (the record must list every
+    term its checker counts), never a term shown without a cost."""
     rows: list[tuple[str, str, float, float | None]] = []
     for part, objective in report.objectives.items():
-        priced = TERM_WEIGHTS.get(part, {})
-        for term, value in objective.terms.items():
-            weight = priced.get(term)
-            cost = float(value) * w8[weight] if weight is not None else None
-            rows.append((part, term, float(value), cost))
+        record = PARTS[part]
+        for name, value in objective.terms.items():
+            term = record.term(name)
+            if term is None:
+                raise KeyError(f"part {part}: objective term {name!r} has no record")
+            price = term.price(inst.policy)
+            rows.append((part, name, float(value), None if price is None else float(value) * price))
         rows.append((part, "objective", float(objective.value), float(objective.value)))
     return rows
 

@@ -344,6 +344,8 @@ KPIS_ZH: dict[str, str] = {
 
 #: Objective term -> Chinese label.
 TERMS_ZH: dict[str, str] = {
+    "balance_deviation": "均衡偏差(各校指标与全县均值之差的平方)",
+    "teachers": "走教教师数",
     "unpaired": "未结对薄弱校",
     "min_places_empty": "帮扶校低于最少帮扶数",
     "complementarity_shortfall": "互补度差距",
