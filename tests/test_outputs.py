@@ -25,7 +25,7 @@ from twinning.io import labels
 from twinning.io.export import save_instance
 from twinning.io.files import ForeignFolderError, atomic_write, replace_folder
 from twinning.io.tabular import put_cell, safe_cell
-from twinning.messages import Msg, msg, render
+from twinning.messages import Msg, kpi_label, msg, render
 from twinning.plan import Move, Pair, Plan, UnmetNeed, Unpaired
 from twinning.result import Result, Summary
 from twinning.rules.pairs import need_answered, why_message
@@ -420,7 +420,7 @@ def test_the_workbook_speaks_chinese_and_opens_on_the_summary(
     summary = book["概况"]
     lines = {row[0].value: row for row in summary.iter_rows() if isinstance(row[0].value, str)}
     assert lines["状态"][1].value in ("最优", "可行")
-    assert lines["交流比例"][1].number_format == "0.0%"
+    assert lines[kpi_label("roster", "rotation_rate", "zh")][1].number_format == "0.0%"
     for part in ("结对帮扶", "联盟", "交流轮岗"):
         assert part in lines  # one line per part
     # the demo county accepts schools below their quota: each is listed, in red
@@ -442,7 +442,7 @@ def test_the_summary_sheet_lists_every_missed_rule_in_red(demo: Instance) -> Non
     summary = openpyxl.load_workbook(io.BytesIO(data["plan.xlsx"]))["概况"]
     rows = list(summary.iter_rows())
     heading = next(
-        i for i, r in enumerate(rows) if r[0].value == "未满足的规则(本方案为最接近的方案)"
+        i for i, r in enumerate(rows) if r[0].value == "未满足的规则（本方案为最接近的方案）"
     )
     missed = rows[heading + 2 : heading + 2 + len(result.missed)]
     assert [(r[0].value, r[2].value) for r in missed] == [(v.rule, v.amount) for v in result.missed]

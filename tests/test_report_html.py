@@ -143,8 +143,10 @@ def test_rules_missed_are_shown_with_where_and_amount(demo: tuple[Instance, Resu
     missed = re.findall(r'data-rule="([^"]+)" data-state="missed"', page)
     assert "plan.unpaired" in missed, missed
     assert re.search(r'class="verdict bad" data-missed="[1-9]', page)
-    ok = render_html(inst, result.plan, result.summary())
+    pairs = solve(inst, {"pairs"}, time_limit=20, seed=1, deterministic=True)
+    ok = render_html(inst, pairs.plan, pairs.summary())
     assert 'class="verdict good" data-missed="0"' in ok
+    assert re.search(r"✓ checker: all \d+ rules met", ok)
 
 
 def test_balance_and_needs_figures(haicheng: tuple[Instance, Result]) -> None:

@@ -1,9 +1,11 @@
 """The plan as an Excel workbook a planner reads, prints and forwards (``plan.xlsx``).
 
 First a summary sheet (概况) in the planner's language: the status, the objective and
-its gap, each part's status, figures and cost terms, every rule a closest plan misses
-with where and by how much, and the schools held below their quota. Then one sheet per
-CSV table, with the same rows, headers and values in the same language. Each sheet has
+its gap, each part's status, method, figures and cost terms (a figure that is a mapping
+laid out as labelled lines or a small table, never as its text), the balance evaluation,
+every rule a closest plan misses with where and by how much, and the schools held below
+their quota. Then one sheet per CSV table, with the same rows, headers and values in the
+same language, and a school's name beside each school code. Each sheet has
 its header row frozen and filtered, columns sized to their text, kilometres with one
 decimal and shares as percentages; what a planner must act on is coloured (red: a rule
 missed, a need the roster could have covered, a school below its quota; amber: a need no
@@ -14,8 +16,9 @@ render alike.
 Why this module sits in :mod:`twinning.io`, below :mod:`twinning.plan`: ``Plan.to_excel``
 and ``Plan.to_folder`` write the workbook, so it is built from what the plan files are made
 of, the plan's tables (:func:`twinning.plan.plan_tables`) and the summary as the JSON
-document ``summary.json`` holds, and imports nothing but :mod:`twinning.io`. The same
-document read back from disk makes the same workbook. Every cell goes through
+document ``summary.json`` holds, and imports nothing but :mod:`twinning.io` and the
+message catalogue (:mod:`twinning.messages`: every word it writes is a code of it). The
+same document read back from disk makes the same workbook. Every cell goes through
 :func:`twinning.io.tabular.put_cell`, so that no text is ever stored as a formula.
 """
 
@@ -27,9 +30,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from twinning.io import labels
 from twinning.io.tabular import Cell, Table, put_cell
-from twinning.messages import header, value_word
+from twinning.messages import (
+    CATALOGUE,
+    Msg,
+    as_msg,
+    header,
+    joined,
+    kpi_label,
+    render,
+    say,
+    value_word,
+    word,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -71,18 +84,31 @@ REQUIRED: dict[str, str] = {
     "two_way_ratio": "two_way_ratio_required",
 }
 
-#: KPIs shown in sections of their own (or, for the per-school shortages, in their
-#: sheet) rather than as lines of figures.
+#: KPIs shown in sections of their own (the balance figures, the schools below their
+#: quota) rather than as lines of figures.
 OWN_SECTION = frozenset(
     {
-        "alliances",
         "quota_capped",
-        "unmet_needs_by_school",
         "cv_backbone_per_100_before",
         "cv_backbone_per_100_after",
         "cv_thresholds",
     }
 )
+
+#: KPIs a sheet of their own lists in full (a line says which).
+IN_SHEET: dict[str, str] = {"unmet_needs_by_school": "unmet_needs"}
+
+#: KPIs keyed by school: a small table with each school's name.
+SCHOOL_KEYED = frozenset({"visits_by_school", "below_by_school", "unmet_needs_by_school"})
+
+#: KPI -> the fields whose words its keys are (``unpaired_by_reason``: a reason).
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "due_moved_by_direction": ("direction",),
+    "unpaired_by_reason": ("reason",),
+}
+
+#: KPI -> the header of its key column when it is a small table (``by_subject``: 学科).
+KEY_HEADS: dict[str, str] = {"by_subject": "workbook.subject"}
 
 #: Columns whose text is long: wrapped, within the widest column.
 WRAPPED = frozenset({"why", "detail", "reason", "message", "method"})
@@ -99,44 +125,69 @@ COLOURS: dict[str, tuple[str, str]] = {
 HEADER_FILL = "D9E1F2"
 SECTION_FILL = "EDEDED"
 
-#: The summary sheet's own words, English and Chinese.
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Summary: {instance}", "概况: {instance}"),
-    "plan": ("Plan", "方案"),
-    "parts": ("Parts", "各部分"),
-    "kpis": ("{part}: figures", "{part}: 指标"),
-    "terms": ("{part}: cost terms (before weighting)", "{part}: 目标分项(加权前)"),
-    "cv": (
-        "Coefficient of variation of backbone teachers per 100 students (优质均衡)",
-        "每百名学生县级以上骨干教师数的差异系数(优质均衡)",
-    ),
-    "missed": ("Rules missed: the plan comes closest", "未满足的规则(本方案为最接近的方案)"),
-    "capped": (
-        "Schools below their rotation.rate quota (accepted by rotation.cap_quota)",
-        "低于交流名额的学校(rotation.cap_quota 允许)",
-    ),
-    "item": ("item", "项目"),
-    "value": ("value", "数值"),
-    "required": ("required", "要求"),
-    "rule": ("rule", "规则"),
-    "where": ("where", "涉及"),
-    "amount": ("by how much", "差额"),
-    "message": ("what", "说明"),
-    "school": ("school", "学校代码"),
-    "school_name": ("name", "学校名称"),
-    "by_rate": ("quota by the rate", "按比例应交流"),
-    "can_move": ("moves", "实际交流"),
-    "short": ("short by", "差额"),
-    "stage": ("stage", "学段"),
-    "before": ("before", "交流前"),
-    "threshold": ("threshold", "标准"),
-}
+# ---- school names beside school codes -----------------------------------------------------
+
+#: Columns that hold one school's code (or several, joined by ``;``).
+SCHOOL_COLUMNS = (
+    "helper",
+    "helped",
+    "school",
+    "lead",
+    "member",
+    "from_school",
+    "to_school",
+    "home_school",
+)
+
+#: Tables whose ``name`` column is the school's name (elsewhere it is a person's).
+SCHOOL_NAME_TABLES = frozenset({"unpaired", "hires", "unmet_lessons", "schools"})
 
 
-def word(key: str, lang: str, **values: object) -> str:
-    """One of the summary sheet's words in the planner's language."""
-    en, zh = WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+def name_column(table: str, columns: Sequence[str], column: str) -> str | None:
+    """The column that should hold the name of the school coded in ``column``
+    (``from_school`` -> ``from_school_name``), or None when the table already holds it
+    (``name`` of the school-name tables, ``school_name``) or ``column`` holds no school."""
+    if column not in SCHOOL_COLUMNS:
+        return None
+    if column == "school" and table in SCHOOL_NAME_TABLES:
+        return None
+    own = f"{column}_name"
+    return None if own in columns else own
+
+
+def with_school_names(table: str, rows: Table, names: Mapping[str, str]) -> Table:
+    """A table with a name column right after each school code column that lacks one
+    (``roster``: ``from_school``, ``from_school_name``, ``to_school``,
+    ``to_school_name``); cells holding several codes (``S1;S2``) get their names joined
+    the same way. Without names (no instance) the table is returned as it is."""
+    if not names:
+        return rows
+    added = {c: name_column(table, rows.columns, c) for c in rows.columns}
+    columns: list[str] = []
+    for c in rows.columns:
+        columns.append(c)
+        if added[c]:
+            columns.append(added[c])  # type: ignore[arg-type]
+    out = []
+    for row in rows.rows:
+        new = dict(row)
+        for c, own in added.items():
+            if own:
+                codes = str(row.get(c) or "")
+                new[own] = ";".join(names.get(s, "") for s in codes.split(";")) if codes else ""
+        out.append(new)
+    return Table(columns, out)
+
+
+def cell_word(column: str, cell: object, lang: str) -> Cell:
+    """A table cell in the planner's language: a message rendered, a word of the
+    column's vocabulary said (教师, 下乡, 是), anything else as it is."""
+    if isinstance(cell, Msg):
+        return render(cell, lang)
+    said = value_word(column, cell, lang)
+    if said is None or isinstance(said, (str, int, float, bool)):
+        return said
+    return str(said)
 
 
 # ---- the summary sheet as lines -----------------------------------------------------------
@@ -146,8 +197,8 @@ def word(key: str, lang: str, **values: object) -> str:
 class Line:
     """One row of the summary sheet: its cells, how it looks, and number formats.
 
-    ``style`` is ``title``, ``section``, ``header``, ``bad``, ``warn`` or blank;
-    ``cell_styles`` colours single cells (a figure above its threshold).
+    ``style`` is ``title``, ``section``, ``subsection``, ``header``, ``bad``, ``warn`` or
+    blank; ``cell_styles`` colours single cells (a figure above its threshold).
     """
 
     cells: list[Cell]
@@ -169,19 +220,19 @@ def summary_lines(
     lang
         ``"en"`` or ``"zh"``: labels, values and section titles.
     school_names
-        School id -> name, for the schools below their quota.
+        School id -> name, beside every school the sheet names.
 
     Returns
     -------
     list of Line
-        The title, the plan's status, a line per part, each part's figures and cost
+        The title, the plan's status, a line per part, each part's figures (a figure that
+        is a mapping as labelled lines or a small table, never as its text) and cost
         terms, the balance figures, the rules missed and the schools below their quota
         (the last two coloured red), in that order.
     """
     names = school_names or {}
-    say = labels.summary_label
-    lines = [Line([word("title", lang, instance=summary.get("instance", ""))], "title")]
-    lines.append(Line([word("plan", lang)], "section"))
+    lines = [Line([say("workbook.title", lang, instance=summary.get("instance", ""))], "title")]
+    lines.append(Line([word("workbook.plan", lang)], "section"))
     for key, fmt in (
         ("status", ""),
         ("objective", COUNT),
@@ -192,46 +243,47 @@ def summary_lines(
         ("closest", ""),
     ):
         if key in summary:
-            value = labels.value(key, summary[key], lang)
+            value = cell_word(key, summary[key], lang)
             style = "bad" if key == "closest" and summary[key] else ""
-            lines.append(Line([say(key, lang), _cell(value)], style, {1: fmt} if fmt else {}))
+            lines.append(Line([word(f"field.{key}", lang), value], style, {1: fmt} if fmt else {}))
 
     parts: Mapping[str, Any] = summary.get("parts", {})
     columns = ["part", "status", "objective", "bound", "gap", "wall_time", "method", "message"]
-    lines.append(Line([word("parts", lang)], "section"))
-    lines.append(Line([say(c, lang) for c in columns], "header"))
+    lines.append(Line([word("workbook.parts", lang)], "section"))
+    lines.append(Line([word(f"field.{c}", lang) for c in columns], "header"))
     for name, part in parts.items():
-        row: list[Cell] = [labels.part_name(name, lang)]
-        row += [_cell(labels.value(c, part.get(c), lang)) for c in columns[1:]]
+        row: list[Cell] = [word(f"part.{name}", lang)]
+        row += [cell_word(c, part.get(c), lang) for c in columns[1:]]
         bad = part.get("status") in ("infeasible", "unknown")
         lines.append(Line(row, "bad" if bad else "", {2: COUNT, 3: COUNT, 4: GAP, 5: SECONDS}))
 
     for name, part in parts.items():
         kpis = part.get("kpis") or {}
         if kpis:
-            lines.append(Line([word("kpis", lang, part=labels.part_name(name, lang))], "section"))
-            lines += _kpi_lines(kpis, lang)
-            if kpis.get("alliances"):
-                lines += _alliance_lines(kpis["alliances"], lang)
+            lines.append(Line([say("workbook.kpis", lang, part=name)], "section"))
+            lines += _kpi_lines(name, kpis, lang, names)
             if kpis.get("cv_backbone_per_100_before") is not None:
                 lines += _cv_lines(kpis, lang)
         terms = part.get("terms") or {}
         if terms:
-            lines.append(Line([word("terms", lang, part=labels.part_name(name, lang))], "section"))
-            lines += [Line([say(t, lang), v]) for t, v in terms.items()]
+            lines.append(Line([say("workbook.terms", lang, part=name)], "section"))
+            lines += [Line([term_label(name, t, lang), v]) for t, v in terms.items()]
+
+    if summary.get("balance"):
+        lines += _balance_lines(summary["balance"], lang)
 
     missed = summary.get("missed") or []
     if missed:
-        lines.append(Line([word("missed", lang)], "section"))
+        lines.append(Line([word("workbook.missed", lang)], "section"))
+        heads = ("workbook.rule", "workbook.where", "workbook.amount", "workbook.message")
         lines.append(
-            Line([word(k, lang) for k in ("rule", "where", "amount", "message")], "header")
+            Line([*(word(k, lang) for k in heads), word("workbook.rule_name", lang)], "header")
         )
-        lines += [
-            Line([v.get("rule"), ", ".join(v.get("where", [])), v.get("amount"), v.get("message")])
-            for v in missed
-        ]
-        for line in lines[-len(missed) :]:
-            line.style = "bad"
+        for v in missed:
+            rule = str(v.get("rule", ""))
+            where = joined(list(v.get("where") or []), lang)
+            said = [rule, where, v.get("amount"), _violation_text(v, lang)]
+            lines.append(Line([*said, word(f"rule.{rule}", lang)], "bad"))
 
     capped = {
         school: cap
@@ -239,13 +291,9 @@ def summary_lines(
         for school, cap in ((part.get("kpis") or {}).get("quota_capped") or {}).items()
     }
     if capped:
-        lines.append(Line([word("capped", lang)], "section"))
-        lines.append(
-            Line(
-                [word(k, lang) for k in ("school", "school_name", "by_rate", "can_move", "short")],
-                "header",
-            )
-        )
+        lines.append(Line([word("workbook.capped", lang)], "section"))
+        capped_heads = ("school", "school_name", "by_rate", "can_move", "short")
+        lines.append(Line([word(f"workbook.{k}", lang) for k in capped_heads], "header"))
         for school, cap in capped.items():
             short = cap["by_rate"] - cap["can_move"]
             row = [school, names.get(school, ""), cap["by_rate"], cap["can_move"], short]
@@ -253,44 +301,162 @@ def summary_lines(
     return lines
 
 
+def term_label(part: str, term: str, lang: str) -> str:
+    """A cost term's label: the part's own (``term.itinerant.teachers``), the shared one,
+    else the figure of that name's."""
+    for code in (f"term.{part}.{term}", f"term.{term}"):
+        if code in CATALOGUE:
+            return word(code, lang)
+    return kpi_label(part, term, lang)
+
+
+def _violation_text(violation: Mapping[str, Any], lang: str) -> str:
+    """What a missed rule's violation says (``summary.json`` holds its code and
+    parameters; a summary of an earlier version, its English sentence)."""
+    m = as_msg({"code": violation.get("code"), "params": violation.get("params") or {}})
+    return render(m, lang) if m is not None else str(violation.get("message", ""))
+
+
+def _kpi_lines(
+    part: str, kpis: Mapping[str, Any], lang: str, names: Mapping[str, str]
+) -> list[Line]:
+    """A part's figures: one line each; a figure that is a mapping of plain values as a
+    line per key (``moves_by_kind``: 交流·下乡), or as a small table when its keys are
+    schools (with their names) or its values mappings themselves (``by_subject``); a list
+    of records (the alliances) as a small table; beside a figure a rule asks for, what it
+    asks (red when the figure falls short)."""
+    asked = set(REQUIRED.values())
+    out = [
+        Line(
+            [word(k, lang) for k in ("workbook.item", "workbook.value", "workbook.required")],
+            "header",
+        )
+    ]
+    tables: list[Line] = []
+    for key, value in kpis.items():
+        if key in OWN_SECTION or key in asked:
+            continue
+        label = kpi_label(part, key, lang)
+        fmt = KPI_FORMATS.get(key, "")
+        if key in IN_SHEET:
+            out.append(Line([label, say("workbook.in_sheet", lang, table=IN_SHEET[key])]))
+        elif isinstance(value, Sequence) and not isinstance(value, str):
+            tables += _records(part, label, value, lang, names)
+        elif isinstance(value, Mapping):
+            if not value:
+                out.append(Line([label, word("report.none", lang)]))
+            elif _school_keyed(key, value, names) or any(
+                isinstance(v, Mapping) for v in value.values()
+            ):
+                tables += _keyed_table(part, key, label, value, lang, names)
+            else:
+                for sub, v in value.items():
+                    said = say("workbook.key", lang, kpi=label, key=_key_word(key, str(sub), lang))
+                    out.append(Line([said, _cell(v)], formats={1: fmt} if fmt else {}))
+        else:
+            line = Line([label, _cell(value)], formats={1: fmt, 2: fmt} if fmt else {})
+            if key in REQUIRED and REQUIRED[key] in kpis:
+                required = kpis[REQUIRED[key]]
+                line.cells.append(required)
+                if isinstance(value, (int, float)) and value < required - 1e-9:
+                    line.style = "bad"
+            out.append(line)
+    return out + tables
+
+
 def _cell(value: object) -> Cell:
-    """A summary value as a cell: plain values as they are, anything else as text."""
+    """A plain figure as a cell (anything else as its text, which no figure is)."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
 
 
-def _kpi_lines(kpis: Mapping[str, Any], lang: str) -> list[Line]:
-    """A part's figures: one line each, a line per key of a figure that is a mapping,
-    and beside a figure a rule asks for, what it asks (red when the figure falls short)."""
-    asked = set(REQUIRED.values())
-    out = [Line([word(k, lang) for k in ("item", "value", "required")], "header")]
-    for key, value in kpis.items():
-        if key in OWN_SECTION or key in asked:
-            continue
-        label = labels.summary_label(key, lang)
-        fmt = KPI_FORMATS.get(key, "")
-        if isinstance(value, Mapping):
-            for sub, v in value.items():
-                name = f"{label}: {labels.kpi_key(key, str(sub), lang)}"
-                out.append(Line([name, _cell(v)], formats={1: fmt} if fmt else {}))
-            continue
-        line = Line([label, _cell(value)], formats={1: fmt, 2: fmt} if fmt else {})
-        if key in REQUIRED and REQUIRED[key] in kpis:
-            required = kpis[REQUIRED[key]]
-            line.cells.append(required)
-            if isinstance(value, (int, float)) and value < required - 1e-9:
-                line.style = "bad"
-        out.append(line)
+def _school_keyed(key: str, value: Mapping[str, Any], names: Mapping[str, str]) -> bool:
+    """Whether a figure's keys are schools (``visits_by_school``)."""
+    return key in SCHOOL_KEYED or (bool(names) and all(k in names for k in value))
+
+
+def _key_word(kpi: str, key: str, lang: str) -> str:
+    """A key inside a figure that is a mapping, in the planner's language: a kind and
+    direction (``exchange_out``: 交流·下乡), a direction, a preference's rank, a reason,
+    a stage; a subject or a period as it is."""
+    if kpi == "moves_by_kind":
+        kind, _, direction = key.rpartition("_")
+        return say("workbook.kind_direction", lang, kind=kind, direction=direction)
+    if kpi == "preferences_by_rank":
+        return (
+            word("workbook.rank.none", lang)
+            if key == "none"
+            else say("workbook.rank", lang, rank=key)
+        )
+    for field_ in KEY_FIELDS.get(kpi, ("stage",)):
+        said = value_word(field_, key, lang)
+        if said != key:
+            return str(said)
+    return key
+
+
+def _inner_label(part: str, key: str, lang: str) -> str:
+    """A column of a small table: a figure's label where it is one, else the key itself
+    (a period, a subject)."""
+    if f"kpi.{part}.{key}" in CATALOGUE or f"kpi.{key}" in CATALOGUE:
+        return kpi_label(part, key, lang)
+    return key
+
+
+def _keyed_table(
+    part: str,
+    key: str,
+    label: str,
+    value: Mapping[str, Any],
+    lang: str,
+    names: Mapping[str, str],
+) -> list[Line]:
+    """A figure keyed by school or subject as a small table: the key (and the school's
+    name), then a column per inner key (``by_subject``: needed, covered, teachers;
+    ``below_by_school``: a column per semester), or one column of the figure itself."""
+    schools = _school_keyed(key, value, names)
+    inner = list(dict.fromkeys(k for v in value.values() if isinstance(v, Mapping) for k in v))
+    head: list[Cell] = [
+        word("workbook.school" if schools else KEY_HEADS.get(key, "workbook.item"), lang)
+    ]
+    if schools:
+        head.append(word("workbook.school_name", lang))
+    head += (
+        [_inner_label(part, k, lang) for k in inner] if inner else [word("workbook.value", lang)]
+    )
+    out = [Line([label], "subsection"), Line(head, "header")]
+    for k, v in value.items():
+        row: list[Cell] = [k if schools else _key_word(key, str(k), lang)]
+        if schools:
+            row.append(names.get(k, ""))
+        if isinstance(v, Mapping):
+            row += [_cell(v.get(i)) for i in inner]
+        else:
+            row.append(_cell(v))
+        out.append(Line(row))
     return out
 
 
-def _alliance_lines(alliances: Sequence[Mapping[str, Any]], lang: str) -> list[Line]:
-    """The alliances' figures as a small table, a line per alliance."""
-    columns = list(alliances[0])
-    out = [Line([labels.summary_label(c, lang) for c in columns], "header")]
-    formats = {i: KPI_FORMATS[c] for i, c in enumerate(columns) if c in KPI_FORMATS}
-    out += [Line([_cell(a.get(c)) for c in columns], formats=formats) for a in alliances]
+def _records(
+    part: str, label: str, records: Sequence[Any], lang: str, names: Mapping[str, str]
+) -> list[Line]:
+    """A list of records (the alliances' figures) as a small table, a line per record,
+    with the name of each school a record names."""
+    columns = list(dict.fromkeys(c for r in records if isinstance(r, Mapping) for c in r))
+    if not columns:
+        return [Line([label, _cell(len(records))])]
+    table = with_school_names("", Table(columns, [dict(r) for r in records]), names)
+    heads: list[Cell] = [
+        word("workbook.school_name", lang) if c.endswith("_name") else _inner_label(part, c, lang)
+        for c in table.columns
+    ]
+    formats = {i: KPI_FORMATS[c] for i, c in enumerate(table.columns) if c in KPI_FORMATS}
+    out = [Line([label], "subsection"), Line(heads, "header")]
+    out += [
+        Line([cell_word(c, r.get(c), lang) for c in table.columns], formats=formats)
+        for r in table.rows
+    ]
     return out
 
 
@@ -301,20 +467,56 @@ def _cv_lines(kpis: Mapping[str, Any], lang: str) -> list[Line]:
     after: Mapping[str, Mapping[str, float | None]] = kpis.get("cv_backbone_per_100_after") or {}
     limits: Mapping[str, float] = kpis.get("cv_thresholds") or {}
     periods = list(after)
-    out = [Line([word("cv", lang)], "section")]
-    head: list[Cell] = [word("stage", lang), word("before", lang), *periods]
-    out.append(Line([*head, word("threshold", lang)], "header"))
+    out = [Line([word("workbook.cv", lang)], "subsection")]
+    head: list[Cell] = [word("workbook.stage", lang), word("workbook.before", lang), *periods]
+    out.append(Line([*head, word("workbook.threshold", lang)], "header"))
     for stage in sorted(set(before) | set(limits)):
         values = [before.get(stage), *(after[p].get(stage) for p in periods)]
         limit = limits.get(stage)
         line = Line(
-            [labels.kpi_key("cv", stage, lang), *values, limit],
+            [cell_word("stage", stage, lang), *values, limit],
             formats={i: CV for i in range(1, len(values) + 2)},
         )
         for i, v in enumerate(values, start=1):
             if v is not None and limit is not None and v > limit:
                 line.cell_styles[i] = "warn"
         out.append(line)
+    return out
+
+
+def _balance_lines(balance: Mapping[str, Any], lang: str) -> list[Line]:
+    """The balance evaluation's indicators (学历, 骨干, 体育艺术) per stage, before the plan
+    and in each period, against their thresholds (amber above)."""
+    before: Mapping[str, Mapping[str, Any]] = balance.get("before") or {}
+    after: Mapping[str, Mapping[str, Mapping[str, Any]]] = balance.get("after") or {}
+    periods = list(after)
+    out = [Line([word("workbook.balance", lang)], "section")]
+    head: list[Cell] = [
+        word("workbook.indicator", lang),
+        word("workbook.stage", lang),
+        word("workbook.before", lang),
+        *periods,
+        word("workbook.threshold", lang),
+    ]
+    out.append(Line(head, "header"))
+    for ind, stages in before.items():
+        for stage, figures in stages.items():
+            values = [figures.get("cv")]
+            values += [((after[p].get(ind) or {}).get(stage) or {}).get("cv") for p in periods]
+            limit = figures.get("threshold")
+            line = Line(
+                [
+                    word(f"report.indicator.{ind}", lang),
+                    cell_word("stage", stage, lang),
+                    *values,
+                    limit,
+                ],
+                formats={i: CV for i in range(2, len(values) + 3)},
+            )
+            for i, v in enumerate(values, start=2):
+                if v is not None and limit is not None and v > limit:
+                    line.cell_styles[i] = "warn"
+            out.append(line)
     return out
 
 
@@ -340,7 +542,8 @@ def workbook_bytes(
     lang
         ``"en"`` or ``"zh"``: sheet names, headers and values.
     school_names
-        School id -> name, for the summary sheet.
+        School id -> name: beside every school code of the summary sheet and of the
+        tables (:func:`with_school_names`).
 
     Returns
     -------
@@ -349,12 +552,14 @@ def workbook_bytes(
     """
     import openpyxl  # only Excel users pay for the import
 
+    names = school_names or {}
     book = openpyxl.Workbook()
     book.remove(book.active)
-    sheet = book.create_sheet(labels.table_name("summary", lang))
-    _write_lines(sheet, summary_lines(summary, lang, school_names))
+    sheet = book.create_sheet(word("table.summary", lang))
+    _write_lines(sheet, summary_lines(summary, lang, names))
     for name, table in tables.items():
-        _write_table(book.create_sheet(labels.table_name(name, lang)), name, table, lang)
+        sheet = book.create_sheet(word(f"table.{name}", lang))
+        _write_table(sheet, name, with_school_names(name, table, names), lang)
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -375,19 +580,15 @@ def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    said = Table(
-        list(table.columns),
-        [{c: value_word(c, r.get(c), lang) for c in table.columns} for r in table.rows],
-    )
     heads = {c: header(c, lang, name) for c in table.columns}
     widths = [_width(heads[c]) for c in table.columns]
     for j, column in enumerate(table.columns, start=1):
         _style(put_cell(sheet, 1, j, heads[column]), "header")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for i, (raw, row) in enumerate(zip(table.rows, said.rows, strict=True), start=2):
-        style = _row_style(name, raw)
+    for i, row in enumerate(table.rows, start=2):
+        style = _row_style(name, row)
         for j, column in enumerate(table.columns, start=1):
-            value = row.get(column)
+            value = cell_word(column, row.get(column), lang)
             cell = put_cell(sheet, i, j, value)
             if column in COLUMN_FORMATS:
                 cell.number_format = COLUMN_FORMATS[column]
@@ -418,7 +619,7 @@ def _write_lines(sheet: Worksheet, lines: Sequence[Line]) -> None:
             style = line.cell_styles.get(j - 1) or line.style
             if style:
                 _style(cell, style)
-            if line.style not in ("title", "section"):
+            if line.style not in ("title", "section", "subsection"):
                 widths[j] = max(widths.get(j, 0), _width(value))
     for j, width in widths.items():
         sheet.column_dimensions[get_column_letter(j)].width = _clamp(width)
@@ -431,6 +632,8 @@ def _style(cell: Any, style: str) -> None:
 
     if style == "title":
         cell.font = Font(bold=True, size=14)
+    elif style == "subsection":
+        cell.font = Font(bold=True)
     elif style == "section":
         cell.font = Font(bold=True, size=12)
         cell.fill = PatternFill("solid", fgColor=SECTION_FILL)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from twinning.io import labels
+from twinning.messages import msg, render, say, value_word, word
 from twinning.report.content import Balance, NeedsGroup
 
 GOOD = "#1a9850"
@@ -41,9 +41,7 @@ def _svg(width: float, height: float, body: list[str], label: str, cls: str) -> 
     )
 
 
-def balance_chart(
-    balance: Balance, words: dict[str, str], lang: str, title: str | None = None
-) -> str:
+def balance_chart(balance: Balance, lang: str, title: str | None = None) -> str:
     """Grouped bars per stage: the coefficient before the roster and in each period, the
     threshold as a dashed line; a bar above its threshold is red."""
     ordered: list[str] = [s for s in ("primary", "junior") if s in balance.thresholds]
@@ -56,7 +54,7 @@ def balance_chart(
     ]
     if not stages:
         return ""
-    series = [("before", words["before"], balance.before)] + [
+    series = [("before", word("report.before", lang), balance.before)] + [
         (p, p, v) for p, v in balance.after.items()
     ]
     values = [v.get(s) for _, _, v in series for s in stages]
@@ -117,16 +115,16 @@ def balance_chart(
             _text(
                 x0 + group_w / 2,
                 y(0) + 32,
-                f"{labels.value('stage', stage, lang)} (≤ {limit:.2f})",
+                say("report.chart.stage", lang, stage=stage, threshold=limit),
                 anchor="middle",
                 font_weight="bold",
             )
         )
         x0 += group_w + group_gap
-    return _svg(width, height, body, title or words["balance"], "balance-chart")
+    return _svg(width, height, body, title or word("report.balance", lang), "balance-chart")
 
 
-def needs_chart(groups: list[NeedsGroup], words: dict[str, str], lang: str) -> str:
+def needs_chart(groups: list[NeedsGroup], lang: str) -> str:
     """One stacked bar per area and per tier: covered, uncovered but reachable, out of
     reach; bar lengths share one scale so that sizes compare."""
     if not groups:
@@ -137,9 +135,9 @@ def needs_chart(groups: list[NeedsGroup], words: dict[str, str], lang: str) -> s
     width = label_w + bar_w + num_w
     body = []
     legend = [
-        (GOOD, words["covered"]),
-        (PARTIAL, words["uncovered"]),
-        (OUT_OF_REACH, words["unreachable"]),
+        (GOOD, word("report.covered", lang)),
+        (PARTIAL, word("report.uncovered", lang)),
+        (OUT_OF_REACH, word("report.unreachable", lang)),
     ]
     lx = label_w
     for colour, name in legend:
@@ -151,7 +149,7 @@ def needs_chart(groups: list[NeedsGroup], words: dict[str, str], lang: str) -> s
         scale = bar_w / top
         x = label_w
         body.append(
-            _text(label_w - 8, y + 15, str(labels.value(g.dimension, g.value, lang)), anchor="end")
+            _text(label_w - 8, y + 15, str(value_word(g.dimension, g.value, lang)), anchor="end")
         )
         for part, colour in (
             (g.covered, GOOD),
@@ -179,10 +177,10 @@ def needs_chart(groups: list[NeedsGroup], words: dict[str, str], lang: str) -> s
             body.append(
                 f'<line x1="0" y1="{y - 1:.1f}" x2="{width:.0f}" y2="{y - 1:.1f}" stroke="#ddd"/>'
             )
-    return _svg(width, height, body, words["needs_by_type"], "needs-chart")
+    return _svg(width, height, body, word("report.needs_by_type", lang), "needs-chart")
 
 
-def count_chart(counts: dict[str, int], words: dict[str, str], lang: str, field: str) -> str:
+def count_chart(counts: dict[str, int], lang: str, field: str) -> str:
     """Horizontal bars of counts per value of a field (e.g. roster lines per kind)."""
     if not counts:
         return ""
@@ -193,7 +191,7 @@ def count_chart(counts: dict[str, int], words: dict[str, str], lang: str, field:
     body = []
     y = 4.0
     for key, n in counts.items():
-        body.append(_text(label_w - 8, y + 15, str(labels.value(field, key, lang)), anchor="end"))
+        body.append(_text(label_w - 8, y + 15, str(value_word(field, key, lang)), anchor="end"))
         w = bar_w * n / top if top else 0
         body.append(
             f'<rect x="{label_w}" y="{y + 3:.1f}" width="{w:.1f}" height="16" fill="{NEUTRAL}">'
@@ -201,7 +199,7 @@ def count_chart(counts: dict[str, int], words: dict[str, str], lang: str, field:
         )
         body.append(_text(label_w + w + 6, y + 15, f"{n:,}", size=11))
         y += row_h
-    return _svg(width, height, body, words["moves_by_kind"], "kind-chart")
+    return _svg(width, height, body, word("report.moves_by_kind", lang), "kind-chart")
 
 
 #: One colour per balance indicator on the frontier chart (with its name written beside it).
@@ -213,10 +211,11 @@ def frontier_chart(
     stage: str,
     threshold: float,
     bounds: dict[str, float | None],
+    lang: str = "en",
 ) -> str:
     """Moves (x) against the largest coefficient of each indicator in ``stage`` (y), one
     point per plan of the frontier joined by a line; the threshold dashed, each
-    indicator's proven bound dotted in its colour."""
+    indicator's proven bound dotted in its colour; words in ``lang``."""
     pts: dict[str, list[tuple[float, float]]] = {}
     for ind in SERIES:
         key = f"cv_{ind}_{stage}"
@@ -249,25 +248,33 @@ def frontier_chart(
         _text(left - 4, py(y1) + 4, f"{y1:.2f}", anchor="end"),
         _text(left - 4, py(0) + 4, "0", anchor="end"),
         _text(px(x0), height - 8, f"{x0:g}", anchor="middle"),
-        _text(px(x1), height - 8, f"{x1:g} moves", anchor="middle"),
+        _text(px(x1), height - 8, say("report.frontier.moves", lang, n=x1), anchor="middle"),
         f'<line class="threshold" x1="{left}" y1="{py(threshold):.1f}" x2="{width - right}" '
         f'y2="{py(threshold):.1f}" stroke="{INK}" stroke-dasharray="6 4"/>',
-        _text(width - right + 4, py(threshold) + 4, f"threshold {threshold:.2f}"),
+        _text(
+            width - right + 4,
+            py(threshold) + 4,
+            say("report.frontier.threshold", lang, t=threshold),
+        ),
     ]
     for ind, xy in pts.items():
         colour = SERIES[ind]
         line = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in xy)
         body.append(f'<polyline points="{line}" fill="none" stroke="{colour}"/>')
+        name = msg(f"report.indicator.{ind}")
         body += [
             f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}">'
-            f"<title>{escape(ind)}: {y:.4f} at {x:g} moves</title></circle>"
+            f"<title>{escape(say('report.frontier.point', lang, indicator=name, cv=y, n=x))}"
+            "</title></circle>"
             for x, y in xy
         ]
-        body.append(_text(width - right + 4, py(xy[-1][1]) + 4, ind, fill_opacity="1"))
+        said = render(name, lang)
+        body.append(_text(width - right + 4, py(xy[-1][1]) + 4, said, fill_opacity="1"))
         bound = bounds.get(ind)
         if bound is not None:
             body.append(
                 f'<line class="bound" x1="{left}" y1="{py(bound):.1f}" x2="{width - right}" '
                 f'y2="{py(bound):.1f}" stroke="{colour}" stroke-dasharray="1 3"/>'
             )
-    return _svg(width, height, body, f"frontier, {stage} schools", "frontier")
+    label = say("report.frontier.chart", lang, stage=stage)
+    return _svg(width, height, body, label, "frontier")

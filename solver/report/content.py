@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from twinning.check.alliances import ALLIANCE_CHECKS
+from twinning.check.balance import BALANCE_CHECKS
 from twinning.check.headship import HEADSHIP_CHECKS
 from twinning.check.hires import HIRE_CHECKS
 from twinning.check.itinerant import ITINERANT_CHECKS
@@ -28,9 +29,11 @@ from twinning.check.report import ValidationReport, Violation
 from twinning.check.roster import ROSTER_CHECKS
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
-from twinning.io import labels
+from twinning.io.planfiles import plan_tables
 from twinning.io.tabular import Cell, Table, mask_names
-from twinning.plan import Plan, plan_tables
+from twinning.io.workbook import SCHOOL_COLUMNS, cell_word, with_school_names
+from twinning.messages import Msg, header, joined, msg, render, say, value_word, word
+from twinning.plan import Plan
 from twinning.report.layers import (
     alliance_shapes,
     flows,
@@ -38,16 +41,15 @@ from twinning.report.layers import (
     stage_word,
 )
 from twinning.result import RosterKpis, Summary
-from twinning.rules.roster import shortage_table
+from twinning.rules.outreach import MODEL_LESSON, SHADOWING, receives
+from twinning.rules.roster import quota_required, shortage_table
 
 #: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号), used when no
 #: summary brings the solver's own (the same figures as ``RosterKpis.cv_thresholds``).
 BALANCE_THRESHOLDS: dict[str, float] = {"primary": 0.50, "junior": 0.45}
 
-#: Columns that hold a school id: the tables link them to the school's panel.
-SCHOOL_COLUMNS = frozenset(
-    {"helper", "helped", "school", "lead", "member", "from_school", "to_school"}
-)
+#: The balance indicators, in the order the page shows them.
+INDICATORS: tuple[str, ...] = ("backbone", "qualified", "pe_arts")
 
 #: The tables shown, in order (plan tables, and one of every school).
 TABLE_ORDER: tuple[str, ...] = (
@@ -83,7 +85,11 @@ RuleState = Literal["met", "missed", "priced"]
 
 @dataclass(frozen=True)
 class RuleRow:
-    """One rule of the policy: kept or missed, where and by how much."""
+    """One rule of the policy: kept or missed, where and by how much.
+
+    ``name`` and ``message`` are in the page's language; ``description`` is what the rule
+    asks in the checker's (English) words, shown on an English page only.
+    """
 
     part: str
     rule: str
@@ -94,6 +100,9 @@ class RuleRow:
     amount: float | None = None
     where: tuple[str, ...] = ()
     message: str = ""
+    #: what the verdict names when the rule is missed (the rule, or the rule and the
+    #: indicators and stages a balance threshold is missed for)
+    said: Msg | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ class Kpi:
     required: float | None = None
     kind: Literal["share", "ratio", "count", "km"] = "count"
     accepted_below: bool = False  # the policy accepts less (rotation.cap_quota)
+    #: schools below their own quota while the county-wide figure is met (rotation.rate)
+    schools_short: int = 0
 
     @property
     def met(self) -> bool | None:
@@ -122,6 +133,18 @@ class Balance:
     after: dict[str, dict[str, float | None]]
     thresholds: dict[str, float]
     source: Literal["summary", "checker"]
+
+    def missed(self) -> dict[str, list[tuple[str, float, float]]]:
+        """Stage -> each period whose coefficient is above the stage's threshold, with
+        the coefficient and the threshold (the roster's periods; ``before`` is no part of
+        the plan)."""
+        out: dict[str, list[tuple[str, float, float]]] = {}
+        for period, figures in self.after.items():
+            for stage, cv in figures.items():
+                limit = self.thresholds.get(stage)
+                if cv is not None and limit is not None and cv > limit + 1e-9:
+                    out.setdefault(stage, []).append((period, cv, limit))
+        return out
 
 
 @dataclass(frozen=True)
@@ -173,6 +196,8 @@ class ReportContent:
     notes: dict[str, list[str]] = field(default_factory=dict)
     #: the other staffing indicators (qualified, PE and arts), as the backbone one
     indicators: dict[str, Balance] = field(default_factory=dict)
+    #: schools below their rotation.rate quota: school -> (moved, quota)
+    quota_short: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def data(self) -> dict[str, Any]:
         """The JSON the page's script reads: map layers, tables and the school panels."""
@@ -195,6 +220,36 @@ class ReportContent:
                 "no": _display("reachable", False, self.lang),
             },
         }
+
+    def verdict(self) -> tuple[Literal["good", "warn", "bad"], Msg]:
+        """What the page's header says of the plan, in agreement with the rules table and
+        the balance figures: every rule missed is named (a balance threshold with the
+        indicators and stages above it), and the schools the policy lets fall below their
+        quota are counted; ``good`` only when nothing is missed or accepted below."""
+        missed = [r for r in self.rules if r.state == "missed"]
+        priced = len(self.quota_short) if any(r.state == "priced" for r in self.rules) else 0
+        clauses: list[Msg] = []
+        if missed:
+            what = [r.said or msg("report.verdict.rule", rule=r.rule) for r in missed]
+            if len(what) > VERDICT_SHOWN:
+                what = [
+                    *what[:VERDICT_SHOWN],
+                    msg("report.verdict.more", n=len(what) - VERDICT_SHOWN),
+                ]
+            clauses.append(msg("report.verdict.missed", n=len(missed), what=what))
+        elif priced:
+            met = sum(1 for r in self.rules if r.state == "met")
+            clauses.append(msg("report.verdict.met_of", met=met, total=len(self.rules)))
+        else:
+            clauses.append(msg("report.verdict.all_met", n=len(self.rules)))
+        if priced:
+            clauses.append(msg("report.verdict.priced", n=priced))
+        state: Literal["good", "warn", "bad"] = "bad" if missed else "warn" if priced else "good"
+        return state, msg("report.verdict", clauses=clauses)
+
+
+#: Rules the verdict names; the rest are counted.
+VERDICT_SHOWN = 3
 
 
 # ---- building it ------------------------------------------------------------------------
@@ -230,7 +285,7 @@ def build_content(
         ``validate(inst, plan)``: rules met or missed, and the recounted KPIs.
     summary
         ``summary.json`` of the solve, when there is one: its balance figures are the
-        solver's, and a quota held below by ``rotation.cap_quota`` is listed from it.
+        solver's.
     lang
         "zh" or "en": tables, values, rule names.
     masked
@@ -238,15 +293,19 @@ def build_content(
     """
     plan = plan.canonical()
     roster_kpis = _roster_kpis(summary)
+    figures = balance(checked, roster_kpis) if "roster" in plan.parts else None
+    indicators = other_indicators(summary, checked) if "roster" in plan.parts else {}
+    short = quota_short(inst, plan)
+    balances = {"backbone": figures, **indicators} if figures is not None else dict(indicators)
     return ReportContent(
         lang=lang,
         instance=plan.instance,
         plan=plan,
         summary=summary,
         masked=masked,
-        rules=rule_rows(plan, checked.violations, roster_kpis, lang),
-        kpis=headline_kpis(inst, plan, checked, summary),
-        balance=balance(checked, roster_kpis) if "roster" in plan.parts else None,
+        rules=rule_rows(inst, plan, checked.violations, balances, short, lang),
+        kpis=headline_kpis(inst, plan, checked, short),
+        balance=figures,
         needs_by_type=needs_by_type(inst, plan) if "roster" in plan.parts else [],
         moves_by_kind=dict(sorted(Counter(m.kind for m in plan.roster).items())),
         tables=report_tables(inst, plan, lang, masked),
@@ -256,7 +315,8 @@ def build_content(
         flows=flows(plan, lang),
         needs=needs_by_school(inst),
         notes=school_notes(plan, lang),
-        indicators=other_indicators(summary, checked) if "roster" in plan.parts else {},
+        indicators=indicators,
+        quota_short=short,
     )
 
 
@@ -264,6 +324,24 @@ def _roster_kpis(summary: Summary | None) -> RosterKpis | None:
     part = summary.parts.get("roster") if summary is not None else None
     kpis = getattr(part, "kpis", None)
     return kpis if isinstance(kpis, RosterKpis) else None
+
+
+def quota_short(inst: Instance, plan: Plan) -> dict[str, tuple[int, int]]:
+    """Schools moving fewer teachers on exchanges than their rotation.rate quota: school
+    -> (moved, quota), counted from the plan as the checker counts (rotation.rate)."""
+    if "roster" not in plan.parts:
+        return {}
+    roles = {t.id: t.role for t in inst.staff}
+    sent = Counter(
+        m.from_school
+        for m in plan.roster
+        if m.kind == "exchange" and roles.get(m.staff) == "teacher"
+    )
+    return {
+        school: (sent[school], quota)
+        for school, quota in sorted(quota_required(inst).items())
+        if sent[school] < quota
+    }
 
 
 # ---- rules met or missed ----------------------------------------------------------------
@@ -284,50 +362,41 @@ def rule_description(check: Callable[..., Any]) -> str:
 
 
 def rule_rows(
+    inst: Instance,
     plan: Plan,
     violations: Sequence[Violation],
-    roster_kpis: RosterKpis | None,
+    balances: dict[str, Balance],
+    short: dict[str, tuple[int, int]],
     lang: str,
 ) -> list[RuleRow]:
     """Every rule the checker applies to the plan's parts, met or missed, in the checker's
-    order; then any other rule a violation names (the plan's own figures)."""
+    order; with the roster, the schools the policy lets fall below their quota
+    (rotation.cap_quota) and the balance thresholds as the figures stand, whether or not
+    the policy makes them a rule; then any other rule a violation names (the plan's own
+    figures)."""
     by_rule: dict[str, list[Violation]] = defaultdict(list)
     for v in violations:
         by_rule[v.rule].append(v)
+    ruled = inst.policy.balance.target == "rule"
     rows: list[RuleRow] = []
     seen: set[str] = set()
     for part, checks in PART_CHECKS.items():
         if part not in plan.parts:
             continue
+        if part == "roster" and ruled:
+            checks = (*checks, *BALANCE_CHECKS)
         for check in checks:
             for key in rule_keys(check):
                 if key in seen or key.startswith("plan."):
                     continue
                 seen.add(key)
                 rows.append(_rule_row(part, key, rule_description(check), by_rule[key], lang))
-        if part == "roster" and roster_kpis is not None and roster_kpis.quota_capped:
-            capped = roster_kpis.quota_capped
-            what = (
-                "Schools moving fewer than their quota by rotation.rate, accepted by the "
-                "policy and priced in the objective."
-            )
-            said = "{s}: 交流 {n} 人, 名额 {q} 人" if lang == "zh" else "{s} moves {n} of {q}"
-            rows.append(
-                RuleRow(
-                    part="roster",
-                    rule="rotation.cap_quota",
-                    name=labels.rule_name("rotation.cap_quota", lang) if lang == "zh" else what,
-                    description=what,
-                    state="priced",
-                    violations=len(capped),
-                    amount=float(sum(c.by_rate - c.can_move for c in capped.values())),
-                    where=tuple(sorted(capped)),
-                    message="; ".join(
-                        said.format(s=s, n=c.can_move, q=c.by_rate)
-                        for s, c in sorted(capped.items())
-                    ),
-                )
-            )
+        if part == "roster" and inst.policy.rotation.cap_quota and short:
+            rows.append(_capped_row(short, lang))
+        if part == "roster" and balances:
+            row = _balance_row(inst, balances, by_rule["balance.thresholds"], lang)
+            seen.add(row.rule)
+            rows = [r for r in rows if r.rule != row.rule] + [row]
     for key in sorted(by_rule.keys() - seen):
         rows.append(_rule_row("plan", key, "", by_rule[key], lang))
     return rows
@@ -339,13 +408,99 @@ def _rule_row(part: str, key: str, description: str, found: list[Violation], lan
     return RuleRow(
         part=part,
         rule=key,
-        name=labels.rule_name(key, lang) if lang == "zh" else (description or key),
+        name=description if lang == "en" and description else word(f"rule.{key}", lang),
         description=description,
         state="missed" if found else "met",
         violations=len(found),
         amount=round(sum(amounts), 4) if amounts else None,
         where=tuple(where),
-        message=found[0].message if found else "",
+        message=found[0].text(lang) if found else "",
+    )
+
+
+def _capped_row(short: dict[str, tuple[int, int]], lang: str) -> RuleRow:
+    """The schools the policy lets fall below their quota (rotation.cap_quota)."""
+    what = word("report.rule.cap_quota.what", lang)
+    return RuleRow(
+        part="roster",
+        rule="rotation.cap_quota",
+        name=what if lang == "en" else word("rule.rotation.cap_quota", lang),
+        description=word("report.rule.cap_quota.what", "en"),
+        state="priced",
+        violations=len(short),
+        amount=float(sum(q - n for n, q in short.values())),
+        where=tuple(short),
+        message=joined(
+            [
+                msg("report.rule.cap_quota.school", school=s, n=n, quota=q)
+                for s, (n, q) in short.items()
+            ],
+            lang,
+            "semi",
+        ),
+    )
+
+
+def _balance_row(
+    inst: Instance, balances: dict[str, Balance], found: list[Violation], lang: str
+) -> RuleRow:
+    """balance.thresholds as the figures the page charts stand: missed when a coefficient
+    of the roster's periods is above its threshold. With balance.target = rule the checker
+    holds the plan to it (its violations are the row's); else the row says the threshold
+    is a goal of the evaluation the policy does not require."""
+    misses = [
+        (ind, stage, period, cv, limit)
+        for ind in INDICATORS
+        if ind in balances
+        for stage, found_ in balances[ind].missed().items()
+        for period, cv, limit in found_
+    ]
+    description = word("report.rule.balance.what", "en")
+    name = description if lang == "en" else word("rule.balance.thresholds", lang)
+    if not misses and not found:
+        return RuleRow("roster", "balance.thresholds", name, description, "met")
+    said = [
+        msg(
+            "report.rule.balance.miss",
+            indicator=msg(f"report.indicator.{ind}"),
+            stage=stage,
+            period=period,
+            cv=cv,
+            threshold=limit,
+        )
+        for ind, stage, period, cv, limit in misses
+    ]
+    stages: dict[str, list[str]] = {}
+    for ind, stage, *_ in misses:
+        if stage not in stages.setdefault(ind, []):
+            stages[ind].append(stage)
+    where = [
+        msg("report.indicator.stages", indicator=msg(f"report.indicator.{ind}"), stages=st)
+        for ind, st in stages.items()
+    ]
+    target = inst.policy.balance.target
+    if found:  # the checker's own violations (balance.target = rule)
+        first = found[0].text(lang)
+        amounts = [v.amount for v in found if v.amount is not None]
+        amount = round(sum(amounts), 4) if amounts else None
+        count = len(found)
+    else:
+        first = render(msg("report.rule.balance.not_required", first=said[0], target=target), lang)
+        amount = round(sum(cv - limit for *_, cv, limit in misses), 4)
+        count = len(misses)
+    return RuleRow(
+        part="roster",
+        rule="balance.thresholds",
+        name=name,
+        description=description,
+        state="missed",
+        violations=count,
+        amount=amount,
+        where=(joined(where, lang, "semi"),),
+        message=first,
+        said=msg("report.verdict.balance", rule="balance.thresholds", where=where)
+        if where
+        else None,
     )
 
 
@@ -353,10 +508,14 @@ def _rule_row(part: str, key: str, description: str, found: list[Violation], lan
 
 
 def headline_kpis(
-    inst: Instance, plan: Plan, checked: ValidationReport, summary: Summary | None
+    inst: Instance,
+    plan: Plan,
+    checked: ValidationReport,
+    short: dict[str, tuple[int, int]] | None = None,
 ) -> dict[str, list[Kpi]]:
     """Per part, the figures a bureau looks at first, counted from the plan; the roster's
-    rates are the checker's recount, against the policy's requirements."""
+    rates are the checker's recount, against the policy's requirements, and the rotation
+    rate says how many schools stay below their own quota."""
     out: dict[str, list[Kpi]] = {}
     schools = {s.id: s for s in inst.schools}
     if "pairs" in plan.parts:
@@ -368,7 +527,7 @@ def headline_kpis(
         ]
     if "alliances" in plan.parts:
         out["alliances"] = [
-            Kpi("alliance_count", float(len({m.alliance for m in plan.alliances}))),
+            Kpi("groups", float(len({m.alliance for m in plan.alliances}))),
             Kpi(
                 "farthest_km",
                 max((m.distance_km for m in plan.alliances), default=None),
@@ -387,6 +546,7 @@ def headline_kpis(
                 rotation.rate,
                 "share",
                 accepted_below=rotation.cap_quota,
+                schools_short=len(short or {}),
             ),
             Kpi(
                 "backbone_share",
@@ -409,6 +569,28 @@ def headline_kpis(
             Kpi("moves", float(sum(n for k, n in kinds.items() if k != "mentor"))),
             Kpi("mentor_pairs", float(kinds.get("mentor", 0))),
             Kpi("hires", float(sum(h.count for h in plan.hires if h.school in schools))),
+        ]
+    if "itinerant" in plan.parts:
+        out["itinerant"] = [
+            Kpi("weekly_lessons_covered", float(sum(c.lessons for c in plan.circuits))),
+            Kpi("teachers_used", float(len({c.staff for c in plan.circuits}))),
+            Kpi("schools_served", float(len({c.school for c in plan.circuits}))),
+        ]
+    if "outreach" in plan.parts:
+        visits = [o for o in plan.outreach if o.kind == MODEL_LESSON]
+        receiving = sum(1 for s in inst.schools if receives(s))
+        periods = len(inst.policy.horizon.periods)
+        out["outreach"] = [
+            Kpi(
+                "visits",
+                float(len(visits)),
+                float(inst.policy.outreach.visits_per_school * receiving * periods),
+            ),
+            Kpi("teachers_used", float(len({o.staff for o in visits}))),
+            Kpi(
+                "short_exchanges",
+                float(sum(1 for o in plan.outreach if o.kind == SHADOWING)),
+            ),
         ]
     return out
 
@@ -507,29 +689,30 @@ def needs_by_type(inst: Instance, plan: Plan) -> list[NeedsGroup]:
 
 def report_tables(inst: Instance, plan: Plan, lang: str, masked: bool) -> list[ReportTable]:
     """The plan's tables (as the CSV files hold them) and one of every school, with
-    headers and values in the page's language; staff names only where the instance has
-    them, and pseudonyms when ``masked``."""
+    headers and values in the page's language and a school's name beside each school
+    code; staff names only where the instance has them, and pseudonyms when ``masked``."""
     tables = plan_tables(plan, inst)
     named = any(t.name for t in inst.staff)
     if masked and named:
         tables = mask_names(tables)
     tables = {"schools": school_table(inst, plan), **tables}
+    names = {s.id: s.name for s in inst.schools}
     out: list[ReportTable] = []
     for tid in TABLE_ORDER:
         if tid not in tables:
             continue
-        table = tables[tid]
+        table = with_school_names(tid, tables[tid], names)
         columns = list(table.columns)
         if tid in ("roster", "principals") and not named:
             columns.remove("name")
         out.append(
             ReportTable(
                 id=tid,
-                title=labels.table_name(tid, lang),
+                title=word(f"table.{tid}", lang),
                 columns=[
                     {
                         "key": c,
-                        "label": labels.header(c, lang, tid),
+                        "label": header(c, lang, tid),
                         "type": _column_type(c, table.rows),
                     }
                     for c in columns
@@ -584,10 +767,8 @@ def _display(column: str, cell: Cell, lang: str) -> Cell:
         return ""
     if column == "stage" and isinstance(cell, str):
         return "、".join(stage_word(s, lang) for s in cell.split(";"))
-    if isinstance(cell, bool) and lang != "zh":
-        return "yes" if cell else "no"
-    shown = labels.value(column, cell, lang)
-    return shown if isinstance(shown, str | int | float) else str(shown)
+    shown = cell_word(column, cell, lang)
+    return "" if shown is None else shown
 
 
 # ---- per-school panels ------------------------------------------------------------------
@@ -608,16 +789,22 @@ def needs_by_school(inst: Instance) -> dict[str, list[list[Cell]]]:
 
 
 def school_notes(plan: Plan, lang: str) -> dict[str, list[str]]:
-    """Per school, why the plan treats it so, in words: the needs its pair answers, and the
-    reason a weak school was left unpaired."""
+    """Per school, why the plan treats it so, in the page's language: the needs its pair
+    answers (the pair's ``why``) and the reason a weak school was left unpaired (the
+    page's script adds each shortage no allowed move reaches, from the unmet needs)."""
     notes: dict[str, list[str]] = defaultdict(list)
     for p in plan.pairs:
-        if p.why:
-            notes[p.helped].append(f"{p.helper} → {p.helped}: {p.why}")
-            notes[p.helper].append(f"{p.helper} → {p.helped}: {p.why}")
+        if render(p.why, lang):
+            said = say("report.note.pair", lang, helper=p.helper, helped=p.helped, why=p.why)
+            notes[p.helped].append(said)
+            notes[p.helper].append(said)
     for u in plan.unpaired:
-        reason = labels.value("reason", u.reason, lang)
-        notes[u.school].append(f"{reason}: {u.detail}" if u.detail else str(reason))
+        if render(u.detail, lang):
+            notes[u.school].append(
+                say("report.note.unpaired", lang, reason=u.reason, detail=u.detail)
+            )
+        else:
+            notes[u.school].append(str(value_word("reason", u.reason, lang)))
     return dict(notes)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
+from twinning.messages import msg, say, value_word, word
 from twinning.report.charts import frontier_chart
 from twinning.report.html import _asset
 
@@ -19,38 +20,47 @@ def frontier_html(
     rows: list[dict[str, object]],
     thresholds: Mapping[str, float],
     bounds: Mapping[tuple[str, str], float | None],
+    lang: str = "en",
 ) -> str:
-    """The page: a heading, what the bounds prove, a chart per stage and the table."""
+    """The page: a heading, what the bounds prove, a chart per stage and the table, its
+    words in ``lang`` (the table's columns are ``frontier.csv``'s)."""
     columns = list(dict.fromkeys(c for r in rows for c in r))
     charts = []
     for stage, threshold in thresholds.items():
         mine = {ind: b for (ind, st), b in bounds.items() if st == stage}
-        chart = frontier_chart(rows, stage, threshold, mine)
+        chart = frontier_chart(rows, stage, threshold, mine, lang)
         if chart:
-            charts.append(f"<figure>{chart}<figcaption>{escape(stage)}</figcaption></figure>")
+            caption = str(value_word("stage", stage, lang))
+            charts.append(f"<figure>{chart}<figcaption>{escape(caption)}</figcaption></figure>")
     said = []
     for (ind, stage), bound in sorted(bounds.items()):
         if bound is None:
             continue
         threshold = thresholds.get(stage, 1.0)
-        verdict = "cannot be met" if bound > threshold else "not ruled out"
-        said.append(
-            f"<li>{escape(ind)}, {escape(stage)}: no roster goes below {bound:.4f} "
-            f"(threshold {threshold:.2f}: {verdict})</li>"
+        verdict = msg(
+            "report.frontier.out_of_reach" if bound > threshold else "report.frontier.not_ruled_out"
         )
+        line = say(
+            "report.frontier.bound",
+            lang,
+            indicator=msg(f"report.indicator.{ind}"),
+            stage=stage,
+            bound=bound,
+            threshold=threshold,
+            verdict=verdict,
+        )
+        said.append(f"<li>{escape(line)}</li>")
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(r.get(c)))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(_cell(r.get(c), lang))}</td>" for c in columns) + "</tr>"
         for r in rows
     )
     return (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
+        '<meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_asset('report.css')}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        "<p>Each point is a plan solved with balance.target = objective at the weight shown, "
-        "checked by the validator. Dotted lines: the proven bounds (given these pairs and "
-        "alliances), below which no roster within the rotation rules can bring a "
-        "coefficient.</p>"
+        f"<p>{escape(word('report.frontier.intro', lang))}</p>"
         f'<ul class="bounds">{"".join(said)}</ul>'
         f'<section class="charts">{"".join(charts)}</section>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -58,9 +68,9 @@ def frontier_html(
     )
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, lang: str) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(value_word("valid", value, lang))
     if isinstance(value, float):
         return f"{value:.4f}"
     return "" if value is None else str(value)

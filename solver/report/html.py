@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from twinning.county.instance import Instance
-from twinning.io import labels
+from twinning.messages import joined, kpi_label, msg, render, say, template, value_word, word
 from twinning.plan import Plan
 from twinning.report import charts
 from twinning.report.content import (
@@ -36,7 +36,6 @@ from twinning.report.content import (
     report_language,
 )
 from twinning.report.layers import STAGE_SHAPES, TIER_COLOURS, stage_word
-from twinning.report.words import words as page_words
 from twinning.result import Summary
 from twinning.validation import ValidationReport, validate
 
@@ -92,14 +91,56 @@ def render_html(
     return page(content, tiles=tiles)
 
 
+#: The page's words its script shows (``report.<key>``), as templates: ``{n}``,
+#: ``{subject}`` and ``{period}`` are filled in by the script.
+SCRIPT_WORDS: tuple[str, ...] = (
+    "no_coordinates",
+    "many_flows",
+    "lead",
+    "members",
+    "km",
+    "none",
+    "region",
+    "students",
+    "helps",
+    "helped_by",
+    "unpaired",
+    "pair",
+    "is_lead",
+    "alliance",
+    "leaving",
+    "arriving",
+    "mentoring",
+    "new_hires",
+    "subject",
+    "shortage",
+    "surplus",
+    "left_uncovered",
+    "needs",
+    "why",
+    "choose_school",
+    "panel_hint",
+    "search",
+    "per_page",
+    "all",
+    "prev",
+    "next",
+    "no_rows",
+    "of",
+    "rows",
+    "colon",
+    "note.unreachable",
+)
+
+
 def page(content: ReportContent, *, tiles: str | None = None) -> str:
     """Lay out gathered content as the HTML page (see :func:`render_html`)."""
-    w = page_words(content.lang)
+    lang = content.lang
     data = content.data()
-    data["words"] = w
+    data["words"] = {k: template(f"report.{k}", lang) or k for k in SCRIPT_WORDS}
     data["tiles"] = tiles
     data["colours"] = {"tiers": TIER_COLOURS, "shapes": STAGE_SHAPES}
-    title = f"{content.instance} · {w['title']}"
+    title = f"{content.instance} · {word('report.title', lang)}"
     csp = (
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
         "img-src data:" + (f" {_tile_origin(tiles)}" if tiles else "")
@@ -107,7 +148,7 @@ def page(content: ReportContent, *, tiles: str | None = None) -> str:
     return "".join(
         [
             "<!DOCTYPE html>\n",
-            f'<html lang="{"zh-CN" if content.lang == "zh" else "en"}">\n<head>\n',
+            f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n',
             '<meta charset="utf-8">\n',
             f'<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">\n',
             '<meta name="referrer" content="no-referrer">\n',
@@ -117,13 +158,13 @@ def page(content: ReportContent, *, tiles: str | None = None) -> str:
             f"<style>{_leaflet_css()}</style>\n",
             f"<style>{_asset('report.css')}</style>\n",
             "</head>\n<body>\n",
-            _header(content, w),
+            _header(content),
             "<main>\n",
-            _dashboard(content, w),
-            _map_section(content, w, tiles),
-            _tables_section(content, w),
+            _dashboard(content),
+            _map_section(content, tiles),
+            _tables_section(content),
             "</main>\n",
-            _footer(content, w, tiles),
+            _footer(content, tiles),
             '<script type="application/json" id="report-data">',
             _json(data),
             "</script>\n",
@@ -137,104 +178,114 @@ def page(content: ReportContent, *, tiles: str | None = None) -> str:
 # ---- the page's parts ---------------------------------------------------------------------
 
 
-def _header(c: ReportContent, w: dict[str, str]) -> str:
-    plan = c.plan
-    status = str(labels.value("status", plan.status, c.lang))
-    parts = (
-        "、".join(w[f"part_{p}"] for p in plan.parts)
-        if c.lang == "zh"
-        else ", ".join(w[f"part_{p}"] for p in plan.parts)
-    )
+def _fact(label: str, value: str, lang: str) -> str:
+    return escape(say("report.fact", lang, label=label, value=value))
+
+
+def _header(c: ReportContent) -> str:
+    plan, lang = c.plan, c.lang
+    parts = joined([msg(f"report.part.{p}") for p in plan.parts], lang)
+    status = str(value_word("status", plan.status, lang))
     facts = [
         f'<span class="status status-{escape(plan.status)}" data-status="{escape(plan.status)}">'
-        f"{escape(w['status'])}: {escape(status)}</span>",
-        f"<span>{escape(w['parts'])}: {escape(parts or w['none'])}</span>",
-        f"<span>{escape(w['objective'])}: {plan.objective:,}</span>",
+        f"{_fact(word('report.status', lang), status, lang)}</span>",
+        f"<span>{_fact(word('report.parts', lang), parts or word('report.none', lang), lang)}"
+        "</span>",
+        f"<span>{_fact(word('report.objective', lang), f'{plan.objective:,}', lang)}</span>",
     ]
-    missed = [r for r in c.rules if r.state == "missed"]
-    verdict = (
-        w["rules_missed"].format(n=len(missed))
-        if missed
-        else w["rules_all_met"].format(n=len(c.rules))
-    )
+    state, verdict = c.verdict()
+    missed = sum(1 for r in c.rules if r.state == "missed")
+    badge = {"good": "✓", "warn": "!", "bad": "✗"}[state]
     facts.append(
-        f'<span class="verdict {"bad" if missed else "good"}" data-missed="{len(missed)}">'
-        f"{'✗' if missed else '✓'} {escape(verdict)}</span>"
+        f'<span class="verdict {state}" data-missed="{missed}">'
+        f"{badge} {escape(render(verdict, lang))}</span>"
     )
     if c.summary is not None and c.summary.gap is not None:
-        facts.append(f"<span>{escape(w['gap'])}: {100 * c.summary.gap:.2f}%</span>")
+        gap = f"{100 * c.summary.gap:.2f}%"
+        facts.append(f"<span>{_fact(word('report.gap', lang), gap, lang)}</span>")
     nav = "".join(
-        f'<a href="#{target}">{escape(w[key])}</a>'
-        for target, key in (
-            ("dashboard", "dashboard"),
-            ("map-section", "map"),
-            ("tables", "tables"),
+        f'<a href="#{target}">{escape(label)}</a>'
+        for target, label in (
+            ("dashboard", word("report.dashboard", lang)),
+            ("map-section", word("report.map", lang)),
+            ("tables", word("report.tables", lang)),
         )
     )
     return (
         '<header class="top">\n'
-        f"<h1>{escape(c.instance)} <small>{escape(w['title'])}</small></h1>\n"
+        f"<h1>{escape(c.instance)} <small>{escape(word('report.title', lang))}</small></h1>\n"
         f'<div class="facts">{"".join(facts)}</div>\n'
         f"<nav>{nav}</nav>\n</header>\n"
     )
 
 
-def _dashboard(c: ReportContent, w: dict[str, str]) -> str:
-    out = [f'<section id="dashboard">\n<h2>{escape(w["dashboard"])}</h2>\n']
+#: The balance charts: indicator -> the code of its caption.
+BALANCE_TITLES: dict[str, str] = {
+    "backbone": "report.balance",
+    "qualified": "report.balance_qualified",
+    "pe_arts": "report.balance_pe_arts",
+}
+
+
+def _dashboard(c: ReportContent) -> str:
+    lang = c.lang
+    out = [f'<section id="dashboard">\n<h2>{escape(word("report.dashboard", lang))}</h2>\n']
     if c.summary is not None and c.summary.closest:
-        out.append(f'<p class="banner bad">{escape(w["closest"])}</p>\n')
+        out.append(f'<p class="banner bad">{escape(word("report.closest", lang))}</p>\n')
     if c.summary is not None and c.summary.interrupted:
-        out.append(f'<p class="banner warn">{escape(w["interrupted"])}</p>\n')
-    out.append(f"<h3>{escape(w['kpis'])}</h3>\n" + _kpis(c.kpis, w))
+        out.append(f'<p class="banner warn">{escape(word("report.interrupted", lang))}</p>\n')
+    out.append(f"<h3>{escape(word('report.kpis', lang))}</h3>\n" + _kpis(c.kpis, lang))
     figures = []
-    shown = [("balance", c.balance)] if c.balance is not None else []
-    shown += [(f"balance_{ind}", b) for ind, b in c.indicators.items()]
-    for title, figure in shown:
-        svg = charts.balance_chart(figure, w, c.lang, w[title])
+    shown = [("backbone", c.balance)] if c.balance is not None else []
+    shown += list(c.indicators.items())
+    for ind, figure in shown:
+        title = word(BALANCE_TITLES[ind], lang)
+        svg = charts.balance_chart(figure, lang, title)
         if svg:
             figures.append(
-                f'<figure class="wide"><figcaption>{escape(w[title])}</figcaption>{svg}'
-                f'<p class="note">{escape(w["balance_note"])}</p></figure>'
+                f'<figure class="wide"><figcaption>{escape(title)}</figcaption>{svg}'
+                f'<p class="note">{escape(word("report.balance_note", lang))}</p></figure>'
             )
     if c.needs_by_type:
         figures.append(
-            f"<figure><figcaption>{escape(w['needs_by_type'])}</figcaption>"
-            f"{charts.needs_chart(c.needs_by_type, w, c.lang)}"
-            f'<p class="note">{escape(w["needs_note"])}</p></figure>'
+            f"<figure><figcaption>{escape(word('report.needs_by_type', lang))}</figcaption>"
+            f"{charts.needs_chart(c.needs_by_type, lang)}"
+            f'<p class="note">{escape(word("report.needs_note", lang))}</p></figure>'
         )
     if c.moves_by_kind:
         figures.append(
-            f"<figure><figcaption>{escape(w['moves_by_kind'])}</figcaption>"
-            f"{charts.count_chart(c.moves_by_kind, w, c.lang, 'kind')}</figure>"
+            f"<figure><figcaption>{escape(word('report.moves_by_kind', lang))}</figcaption>"
+            f"{charts.count_chart(c.moves_by_kind, lang, 'kind')}</figure>"
         )
     if figures:
         out.append('<div class="charts">' + "".join(figures) + "</div>\n")
-    out.append(_rules(c.rules, w))
+    out.append(_rules(c.rules, lang))
     out.append("</section>\n")
     return "".join(out)
 
 
-def _rules(rows: list[RuleRow], w: dict[str, str]) -> str:
+def _rules(rows: list[RuleRow], lang: str) -> str:
     met = sum(1 for r in rows if r.state == "met")
     missed = [r for r in rows if r.state != "met"]
-    summary = w["rules_summary"].format(met=met, total=len(rows))
+    summary = say("report.rules_summary", lang, met=met, total=len(rows))
     head = (
-        f'<h3>{escape(w["rules"])} <span class="count" data-met="{met}" '
+        f'<h3>{escape(word("report.rules", lang))} <span class="count" data-met="{met}" '
         f'data-total="{len(rows)}">{escape(summary)}</span></h3>\n'
     )
-    table_head = (
-        "<thead><tr>"
-        + "".join(
-            f"<th>{escape(w[k])}</th>"
-            for k in ("rule", "rule_key", "state", "violations", "amount", "where")
-        )
-        + "</tr></thead>"
+    heads = (
+        word("report.rule", lang),
+        word("report.rule_key", lang),
+        word("report.state", lang),
+        word("report.violations", lang),
+        word("report.amount", lang),
+        word("report.where", lang),
     )
+    table_head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead>"
     out = [head]
     if missed:
         out.append(
             f'<table class="rules missed-rules">{table_head}<tbody>'
-            + "".join(_rule_tr(r, w) for r in missed)
+            + "".join(_rule_tr(r, lang) for r in missed)
             + "</tbody></table>\n"
         )
     groups: dict[str, list[RuleRow]] = {}
@@ -242,29 +293,39 @@ def _rules(rows: list[RuleRow], w: dict[str, str]) -> str:
         groups.setdefault(r.part, []).append(r)
     body = []
     for part, found in groups.items():
-        body.append(f'<tr class="group"><th colspan="6">{escape(w["part_" + part])}</th></tr>')
-        body.extend(_rule_tr(r, w) for r in found)
+        title = word(f"report.part.{part}", lang)
+        body.append(f'<tr class="group"><th colspan="6">{escape(title)}</th></tr>')
+        body.extend(_rule_tr(r, lang) for r in found)
     out.append(
         '<details class="all-rules"><summary>'
-        f"{escape(w['rules'])} ({len(rows)})</summary>"
+        f"{escape(word('report.rules', lang))} ({len(rows)})</summary>"
         f'<table class="rules">{table_head}<tbody>{"".join(body)}</tbody></table></details>\n'
     )
     return "".join(out)
 
 
-def _rule_tr(r: RuleRow, w: dict[str, str]) -> str:
-    where = ", ".join(r.where[:WHERE_SHOWN])
+#: The words of a rule's state.
+STATE_WORDS: dict[str, str] = {
+    "met": "report.met",
+    "missed": "report.missed",
+    "priced": "report.priced",
+}
+
+
+def _rule_tr(r: RuleRow, lang: str) -> str:
+    where = joined(list(r.where[:WHERE_SHOWN]), lang)
     if len(r.where) > WHERE_SHOWN:
-        where += f" … (+{len(r.where) - WHERE_SHOWN})"
+        where = say("report.where_more", lang, shown=where, more=len(r.where) - WHERE_SHOWN)
     badge = {"met": "✓", "missed": "✗", "priced": "!"}[r.state]
     amount = "" if r.amount is None else _amount(r.amount)
-    title = r.description + (f" — {r.message}" if r.message else "")
+    about = r.description if lang == "en" and r.description else r.name
+    title = about + (f" — {r.message}" if r.message else "")
     message = f'<div class="msg">{escape(r.message)}</div>' if r.message else ""
     return (
         f'<tr class="rule {r.state}" data-rule="{escape(r.rule)}" data-state="{r.state}" '
         f'title="{escape(title)}">'
         f"<td>{escape(r.name)}</td><td><code>{escape(r.rule)}</code></td>"
-        f'<td class="state">{badge} {escape(w[r.state])}</td>'
+        f'<td class="state">{badge} {escape(word(STATE_WORDS[r.state], lang))}</td>'
         f'<td class="num">{r.violations or ""}</td><td class="num">{escape(amount)}</td>'
         f'<td class="where">{escape(where)}{message}</td></tr>'
     )
@@ -277,23 +338,36 @@ def _amount(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _kpis(kpis: dict[str, list[Kpi]], w: dict[str, str]) -> str:
+def _kpis(kpis: dict[str, list[Kpi]], lang: str) -> str:
     out = ['<div class="kpi-grid">']
     for part, found in kpis.items():
-        out.append(f'<div class="kpi-part"><h4>{escape(w["part_" + part])}</h4>')
+        out.append(f'<div class="kpi-part"><h4>{escape(word(f"report.part.{part}", lang))}</h4>')
         for k in found:
             met = k.met
             state = "" if met is None else (" met" if met else " missed")
             if met is False and k.accepted_below:
                 state = " priced"
+            if met and k.schools_short:  # met county-wide, not by every school
+                state = " priced" if k.accepted_below else " missed"
             req = ""
+            note = ""
             meter = ""
             if k.required is not None:
                 mark = {"": "", " met": " ✓", " missed": " ✗", " priced": " !"}[state]
-                accepted = f" ({w['priced']})" if state == " priced" else ""
+                accepted = (
+                    f" ({word('report.priced', lang)})"
+                    if state == " priced" and not k.schools_short
+                    else ""
+                )
                 req = (
-                    f'<div class="kpi-req">{escape(w["required"])} ≥ '
+                    f'<div class="kpi-req">{escape(word("report.required", lang))} ≥ '
                     f"{escape(fmt_number(k.required, k.kind))}{mark}{escape(accepted)}</div>"
+                )
+            if met and k.schools_short:
+                said = say("report.kpi.quota_short", lang, n=k.schools_short)
+                note = (
+                    f'<div class="kpi-note" data-schools-short="{k.schools_short}">'
+                    f"{escape(said)}</div>"
                 )
             if k.kind == "share" and k.value is not None:
                 full = max(1.0, k.required or 0.0)
@@ -310,89 +384,108 @@ def _kpis(kpis: dict[str, list[Kpi]], w: dict[str, str]) -> str:
             out.append(
                 f'<div class="kpi{state}" data-kpi="{escape(k.key)}" '
                 f'data-value="{"" if k.value is None else k.value}">'
-                f'<div class="kpi-label">{escape(w[k.key])}</div>'
+                f'<div class="kpi-label">{escape(kpi_label(part, k.key, lang))}</div>'
                 f'<div class="kpi-value">{escape(fmt_number(k.value, k.kind))}</div>'
-                f"{req}{meter}</div>"
+                f"{note}{req}{meter}</div>"
             )
         out.append("</div>")
     out.append("</div>\n")
     return "".join(out)
 
 
-def _map_section(c: ReportContent, w: dict[str, str], tiles: str | None) -> str:
+def _labelled(code: str, lang: str) -> str:
+    """A label and its colon, as the language writes them (``Show:``, ``显示：``)."""
+    return word(code, lang) + word("report.colon", lang).rstrip()
+
+
+def _map_section(c: ReportContent, tiles: str | None) -> str:
+    lang = c.lang
     missing = sum(1 for s in c.schools if s["lat"] is None or s["lon"] is None)
-    note = f'<p class="note">{escape(w["no_coordinates"].format(n=missing))}</p>' if missing else ""
+    note = (
+        f'<p class="note">{escape(say("report.no_coordinates", lang, n=missing))}</p>'
+        if missing
+        else ""
+    )
     tier_items = "".join(
         f'<li><span class="swatch" style="background:{colour}"></span>'
-        f"{escape(str(labels.value('tier', tier, c.lang)))}</li>"
+        f"{escape(str(value_word('tier', tier, lang)))}</li>"
         for tier, colour in TIER_COLOURS.items()
     )
     shapes_used = {s["shape"] for s in c.schools}
     shape_items = "".join(
         f'<li><span class="shape" data-shape="{shape}"></span>'
-        f"{escape(stage_word(stage, c.lang))}</li>"
+        f"{escape(stage_word(stage, lang))}</li>"
         for stage, shape in STAGE_SHAPES.items()
         if shape in shapes_used
     )
     toggles = [
-        ("pairs", "layer_pairs", bool(c.pairs)),
-        ("alliances", "layer_alliances", bool(c.alliances)),
-    ]
-    toggles += [
-        ("flows", "layer_flows", bool(c.flows)),
-        ("flow-counts", "layer_flow_counts", bool(c.flows)),
+        ("pairs", word("report.layer_pairs", lang), bool(c.pairs)),
+        ("alliances", word("report.layer_alliances", lang), bool(c.alliances)),
+        ("flows", word("report.layer_flows", lang), bool(c.flows)),
+        ("flow-counts", word("report.layer_flow_counts", lang), bool(c.flows)),
     ]
     toggle_html = "".join(
-        f'<label><input type="checkbox" data-layer="{key}"> {escape(w[word])}</label>'
-        for key, word, present in toggles
+        f'<label><input type="checkbox" data-layer="{key}"> {escape(label)}</label>'
+        for key, label, present in toggles
         if present
     )
+    flow_words = {
+        "out": word("report.flow_out", lang),
+        "in": word("report.flow_in", lang),
+        "mixed": word("report.flow_mixed", lang),
+    }
     lines = []
     if c.pairs:
-        lines.append(f'<li><span class="line pair"></span>{escape(w["layer_pairs"])}</li>')
+        pairs = word("report.layer_pairs", lang)
+        lines.append(f'<li><span class="line pair"></span>{escape(pairs)}</li>')
     if c.flows:
         lines += [
-            f'<li><span class="line flow-{d}"></span>{escape(w["flow_" + d])}</li>'
-            for d in ("out", "in", "mixed")
+            f'<li><span class="line flow-{d}"></span>{escape(said)}</li>'
+            for d, said in flow_words.items()
         ]
     if c.alliances:
-        lines.append(f'<li><span class="lead-mark">★</span>{escape(w["lead"])}</li>')
+        lead = word("report.lead", lang)
+        lines.append(f'<li><span class="lead-mark">★</span>{escape(lead)}</li>')
     return (
-        f'<section id="map-section">\n<h2>{escape(w["map"])}</h2>\n{note}'
+        f'<section id="map-section">\n<h2>{escape(word("report.map", lang))}</h2>\n{note}'
         '<div class="map-wrap">\n'
         '<div id="map" role="application"></div>\n'
         '<aside id="school-panel">\n'
-        f'<label class="choose">{escape(w["choose_school"])}'
+        f'<label class="choose">{escape(word("report.choose_school", lang))}'
         '<input id="school-input" list="school-list" autocomplete="off"></label>\n'
         '<datalist id="school-list"></datalist>\n'
         '<div id="school-detail"></div>\n</aside>\n</div>\n'
         '<div class="map-controls">\n'
-        f'<div class="toggles"><b>{escape(w["layers"])}:</b> {toggle_html}'
+        f'<div class="toggles"><b>{escape(_labelled("report.layers", lang))}</b> {toggle_html}'
         '<span id="flow-note" class="note"></span></div>\n'
-        f'<div class="legend"><b>{escape(w["legend"])}:</b>'
+        f'<div class="legend"><b>{escape(_labelled("report.legend", lang))}</b>'
         f"<ul>{tier_items}</ul><ul>{shape_items}</ul><ul>{''.join(lines)}</ul></div>\n"
         "</div>\n</section>\n"
     )
 
 
-def _tables_section(c: ReportContent, w: dict[str, str]) -> str:
+def _tables_section(c: ReportContent) -> str:
     tabs = "".join(
         f'<button type="button" role="tab" data-table="{escape(t.id)}">{escape(t.title)} '
         f'<span class="n">{len(t.rows):,}</span></button>'
         for t in c.tables
     )
     return (
-        f'<section id="tables">\n<h2>{escape(w["tables"])}</h2>\n'
+        f'<section id="tables">\n<h2>{escape(word("report.tables", c.lang))}</h2>\n'
         f'<div class="tabs" role="tablist">{tabs}</div>\n'
         '<div id="table-host"></div>\n</section>\n'
     )
 
 
-def _footer(c: ReportContent, w: dict[str, str], tiles: str | None) -> str:
-    notes = [w["generated"], f"twinning {_version()} · Leaflet {LEAFLET_VERSION} (BSD-2-Clause)"]
+def _footer(c: ReportContent, tiles: str | None) -> str:
+    lang = c.lang
+    notes = [
+        word("report.generated", lang),
+        f"twinning {_version()} · Leaflet {LEAFLET_VERSION} (BSD-2-Clause)",
+    ]
     if c.masked:
-        notes.append(w["masked"])
-    notes.append(w["tiles"].format(url=tiles) if tiles else w["no_tiles"])
+        notes.append(word("report.masked", lang))
+    notes.append(say("report.tiles", lang, url=tiles) if tiles else word("report.no_tiles", lang))
     return "<footer>" + "".join(f"<p>{escape(n)}</p>" for n in notes) + "</footer>\n"
 
 

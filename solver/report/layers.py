@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from twinning.county.instance import Instance, School
-from twinning.io import labels
+from twinning.messages import value_word
 from twinning.plan import Plan
 
 #: Marker colour per tier: green strong, blue ordinary, red weak, the traffic-light reading
@@ -47,7 +47,7 @@ ALLIANCE_COLOURS: tuple[str, ...] = (
 
 def stage_word(stage: str, lang: str) -> str:
     """A stage as the page writes it (九年一贯制; nine-year)."""
-    return str(labels.value("stage", stage, lang)).replace("_", "-")
+    return str(value_word("stage", stage, lang)).replace("_", "-")
 
 
 def stage_shape(school: School) -> str:
@@ -72,9 +72,9 @@ def school_points(inst: Instance, plan: Plan, lang: str) -> list[dict[str, Any]]
                 "lon": s.lon,
                 "stage": "、".join(stage_word(x, lang) for x in s.stage),
                 "shape": stage_shape(s),
-                "area": labels.value("area", s.area, lang),
+                "area": value_word("area", s.area, lang),
                 "tier": s.tier,
-                "tierLabel": labels.value("tier", s.tier, lang),
+                "tierLabel": value_word("tier", s.tier, lang),
                 "region": s.region or "",
                 "students": s.students,
                 "alliance": alliance.get(s.id, ""),
@@ -144,7 +144,7 @@ def flows(plan: Plan, lang: str) -> list[dict[str, Any]]:
             continue
         key = (m.from_school, m.to_school)
         count[key] += 1
-        kinds[key][str(labels.value("kind", m.kind, lang))] += 1
+        kinds[key][str(value_word("kind", m.kind, lang))] += 1
         directions[key][m.direction] += 1
     out = []
     for (a, b), n in sorted(count.items()):

@@ -136,7 +136,7 @@
     layers.alliances = L.layerGroup();
     D.alliances.forEach(function (a) {
       var lead = byId[a.lead];
-      var tip = esc(a.id) + " · " + esc(W.lead) + ": " + esc(schoolLabel(a.lead)) + " · " +
+      var tip = esc(a.id) + " · " + esc(W.lead) + esc(W.colon) + esc(schoolLabel(a.lead)) + " · " +
         a.members.length + " " + esc(W.members);
       var shape;
       if (a.hull.length >= 3) {
@@ -322,7 +322,7 @@
 
     if (s.alliance) {
       var group = D.alliances.filter(function (a) { return a.id === s.alliance; })[0];
-      var html = "<p>" + esc(s.alliance) + " · " + esc(W.lead) + ": " + schoolLink(group.lead) + " " +
+      var html = "<p>" + esc(s.alliance) + " · " + esc(W.lead) + esc(W.colon) + schoolLink(group.lead) + " " +
         esc(byId[group.lead] ? byId[group.lead].name : "") + " · " + group.members.length + " " + esc(W.members) + "</p>";
       if (s.lead) {
         html += '<p class="note">★ ' + esc(W.is_lead) + "</p><p>" +
@@ -343,9 +343,9 @@
         return r[kind] === mentorKind && (r[from] === id || r[to] === id);
       });
       out.push(panelSection("leaving", W.leaving, leaving.length,
-        miniTable("roster", leaving, ["from_school", "mentee", "fixed", "direction"])));
+        miniTable("roster", leaving, ["from_school", "from_school_name", "mentee", "fixed", "direction"])));
       out.push(panelSection("arriving", W.arriving, arriving.length,
-        miniTable("roster", arriving, ["to_school", "mentee", "fixed", "direction"])));
+        miniTable("roster", arriving, ["to_school", "to_school_name", "mentee", "fixed", "direction"])));
       if (mentoring.length) {
         out.push(panelSection("mentoring", W.mentoring, mentoring.length,
           miniTable("roster", mentoring, ["fixed", "direction", "kind", "periods"])));
@@ -369,7 +369,7 @@
           }).join("") + "</tbody></table>";
       }
       if (unmet.length) {
-        nh += "<p><b>" + esc(W.left_uncovered) + "</b></p>" + miniTable("unmet_needs", unmet, ["school"]);
+        nh += "<p><b>" + esc(W.left_uncovered) + "</b></p>" + miniTable("unmet_needs", unmet, ["school", "school_name"]);
       }
       out.push(panelSection("needs", W.needs, null, nh));
     }
@@ -379,7 +379,8 @@
       var t = tableById.unmet_needs;
       var reach = r[column(t, "reachable")];
       if (reach === D.values.no) {
-        notes.push(r[column(t, "subject")] + " · " + r[column(t, "period")] + ": " + W.no_allowed_move);
+        notes.push(W["note.unreachable"].replace("{subject}", r[column(t, "subject")])
+          .replace("{period}", r[column(t, "period")]));
       }
     });
     if (notes.length) {
