@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -25,9 +26,21 @@ from twinning.io import labels
 from twinning.io.export import save_instance
 from twinning.io.files import ForeignFolderError, atomic_write, replace_folder
 from twinning.io.tabular import put_cell, safe_cell
+from twinning.io.workbook import SCHOOL_COLUMNS, term_label, with_school_names
 from twinning.messages import Msg, kpi_label, msg, render
 from twinning.plan import Move, Pair, Plan, UnmetNeed, Unpaired
-from twinning.result import Result, Summary
+from twinning.result import (
+    AllianceKpi,
+    AlliancesKpis,
+    ItinerantKpis,
+    ItinerantSubjectKpi,
+    OutreachKpis,
+    PairsKpis,
+    QuotaCap,
+    Result,
+    RosterKpis,
+    Summary,
+)
 from twinning.rules.pairs import need_answered, why_message
 from twinning.solving import solve
 
@@ -536,3 +549,151 @@ def test_unpaired_details_and_hire_reasons_are_said_in_each_language(
     assert render(said, "zh") == chinese
     # kept as data: the JSON form renders the same
     assert render(said.model_dump(mode="json"), "zh") == chinese
+
+
+# ---- the summary sheet in the planner's words ------------------------------------------------
+
+#: What may stay Latin in a Chinese sheet: policy keys and dotted codes, ids and periods,
+#: file names, tool names.
+LATIN_ALLOWED = re.compile(
+    r"\b[a-z_]+(?:\.[a-z_]+)+\b"  # rotation.cap_quota
+    r"|\b[A-Z]*\d[\w-]*\b"  # S0026, T000013, A01, 2025-2026-1
+    r"|\b(?:CP-SAT|OR-Tools|HiGHS|PuLP|CBC|Excel|twinning|demo-county|demo-zh)\b"
+)
+#: A mapping or a list written as its Python text.
+REPR = re.compile(r"\{'|\['|': |\{\"|\[\"")
+
+
+def english_words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{2,}", LATIN_ALLOWED.sub("", text))
+
+
+def _summary_rows(data: bytes) -> list[list[Any]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [list(row) for row in book["概况"].iter_rows(values_only=True)]
+
+
+def _kept_as_written(summary: dict[str, Any]) -> set[str]:
+    """Sentences an earlier version wrote as plain text (code ``text``): shown as written."""
+    out = set()
+    for part in summary.get("parts", {}).values():
+        for key in ("method", "message"):
+            m = part.get(key)
+            if isinstance(m, dict) and m.get("code") == "text":
+                out.add(m["params"]["text"])
+    return out
+
+
+def test_the_chinese_summary_sheet_holds_no_repr_and_no_english_word(
+    zh_solved: tuple[Instance, Result],
+) -> None:
+    inst, result = zh_solved
+    summary = result.summary()
+    data = result.plan.files(inst=inst, formats=("xlsx",), summary=summary)
+    rows = _summary_rows(data["plan.xlsx"])
+    legacy = _kept_as_written(summary.model_dump(mode="json"))
+    texts = [c for row in rows for c in row if isinstance(c, str) and c not in legacy]
+    assert texts
+    assert not [t for t in texts if REPR.search(t)]
+    assert not [(t, english_words(t)) for t in texts if english_words(t)]
+    # every figure is labelled: no code of the catalogue shows for a missing label
+    assert not [t for t in texts if re.fullmatch(r"(kpi|term|field|part)\.[\w.]+", t)]
+    # the itinerant part's figures by subject are a small table, labelled in Chinese
+    heads = next(r for r in rows if r[0] == "学科")
+    assert heads[1:4] == ["周课时缺口", "走教补足", "走教教师数"]
+    by_subject = result.summary().parts["itinerant"].kpis.by_subject  # type: ignore[union-attr]
+    start = rows.index(heads) + 1
+    shown = {r[0]: r[1:4] for r in rows[start : start + len(by_subject)]}
+    assert shown == {s: [k.needed, k.covered, k.teachers] for s, k in by_subject.items()}
+    # visits per school: a school's name beside its code
+    names = {s.id: s.name for s in inst.schools}
+    received = [r for r in rows if r[0] in names and r[1] == names[r[0]]]
+    assert received
+
+
+def test_itinerant_teachers_are_not_labelled_as_outreach_teachers(
+    zh_solved: tuple[Instance, Result],
+) -> None:
+    for lang in ("en", "zh"):
+        assert kpi_label("itinerant", "teachers_used", lang) != kpi_label(
+            "outreach", "teachers_used", lang
+        )
+    assert kpi_label("itinerant", "teachers_used", "zh") == "走教教师数"
+    assert kpi_label("outreach", "teachers_used", "zh") == "参与送教教师数"
+    inst, result = zh_solved
+    data = result.plan.files(inst=inst, formats=("xlsx",), summary=result.summary())
+    rows = _summary_rows(data["plan.xlsx"])
+    sections = [i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].endswith("：指标")]
+    itinerant = next(i for i in sections if rows[i][0] == "走教：指标")
+    end = next((i for i in sections if i > itinerant), len(rows))
+    labels_shown = {r[0] for r in rows[itinerant:end]}
+    assert "走教教师数" in labels_shown and "参与送教教师数" not in labels_shown
+
+
+@pytest.mark.parametrize(
+    ("part", "model"),
+    [
+        ("pairs", PairsKpis),
+        ("alliances", AlliancesKpis),
+        ("alliances", AllianceKpi),
+        ("roster", RosterKpis),
+        ("roster", QuotaCap),
+        ("itinerant", ItinerantKpis),
+        ("itinerant", ItinerantSubjectKpi),
+        ("outreach", OutreachKpis),
+    ],
+)
+def test_every_figure_has_a_label_in_both_languages(part: str, model: type) -> None:
+    for name in model.model_fields:
+        for lang in ("en", "zh"):
+            label = kpi_label(part, name, lang)
+            assert not label.startswith("kpi."), (part, name, lang)
+        assert not english_words(kpi_label(part, name, "zh")), (part, name)
+
+
+def test_every_cost_term_has_a_label(zh_solved: tuple[Instance, Result]) -> None:
+    _, result = zh_solved
+    for name, part in result.parts.items():
+        for term in part.terms:
+            said = term_label(name, term, "zh")
+            assert not said.startswith(("term.", "kpi.")) and not english_words(said), term
+
+
+def test_every_school_code_has_its_name_beside_it(zh_solved: tuple[Instance, Result]) -> None:
+    inst, result = zh_solved
+    names = {s.id: s.name for s in inst.schools}
+    for table, rows in result.plan.tables(inst).items():
+        named = with_school_names(table, rows, names)
+        for i, column in enumerate(named.columns):
+            if column not in SCHOOL_COLUMNS:
+                continue
+            beside = named.columns[i + 1] if i + 1 < len(named.columns) else ""
+            assert beside in (f"{column}_name", "name", "school_name"), (table, column)
+            for row in named.rows:
+                if row.get(column):
+                    assert row[beside] == names.get(str(row[column]), ""), (table, row)
+    data = result.plan.files(inst=inst, formats=("xlsx",), summary=result.summary())
+    book = openpyxl.load_workbook(io.BytesIO(data["plan.xlsx"]))
+    heads = [c.value for c in book["交流名单"][1]]
+    assert heads[heads.index("派出学校") + 1] == "派出学校名称"
+    assert heads[heads.index("接收学校") + 1] == "接收学校名称"
+    heads = [c.value for c in book["走教安排"][1]]
+    assert heads[heads.index("本校") + 1] == "本校名称"
+    row = next(book["交流名单"].iter_rows(min_row=2, values_only=True))
+    assert (
+        row[heads_index(book, "交流名单", "派出学校名称")]
+        == names[row[heads_index(book, "交流名单", "派出学校")]]
+    )
+
+
+def heads_index(book: Any, sheet: str, head: str) -> int:
+    return [c.value for c in book[sheet][1]].index(head)
+
+
+def test_the_english_summary_sheet_keeps_its_keys(demo: Instance) -> None:
+    result = solve(demo, {"pairs"}, time_limit=20, seed=1)
+    data = result.plan.files(inst=demo, formats=("xlsx",), summary=result.summary())
+    book = openpyxl.load_workbook(io.BytesIO(data["plan.xlsx"]))
+    first = [r[0] for r in book["summary"].iter_rows(values_only=True)]
+    assert "status" in first and "weak_schools" in first and "unpaired" in first
+    assert "Weak schools paired" in first  # the report's headline figure, said alike

@@ -32,8 +32,9 @@ from twinning import load_instance, solve
 from twinning.county.instance import Instance
 from twinning.io.labels import RULES_ZH
 from twinning.io.tabular import pseudonym
+from twinning.messages import msg
 from twinning.plan import Move, Plan
-from twinning.report.content import rule_keys
+from twinning.report.content import rule_keys, school_notes
 from twinning.report.html import render_html
 from twinning.report.layers import convex_hull, flows
 from twinning.result import Result
@@ -166,6 +167,125 @@ def test_balance_and_needs_figures(haicheng: tuple[Instance, Result]) -> None:
     covered = re.findall(r'data-group="area:\w+">(\d+) / (\d+)', page)
     assert sum(int(total) for _, total in covered) == kpis.needs_total_teacher_periods
     assert sum(int(c) for c, _ in covered) == kpis.needs_covered_teacher_periods
+
+
+def _verdict(page: str) -> tuple[str, str]:
+    m = re.search(r'<span class="verdict (\w+)" data-missed="\d+">(.*?)</span>', page)
+    assert m
+    return m.group(1), unescape(m.group(2))
+
+
+def test_the_verdict_agrees_with_the_balance_figures(demo: tuple[Instance, Result]) -> None:
+    """The demo's roster leaves coefficients above their thresholds (red bars): the
+    verdict and the rules table say so, in both languages, and never that every rule is
+    met."""
+    inst, result = demo
+    assert result.balance is not None and not all(
+        f.met for by_stage in result.balance.after.values() for x in by_stage.values()
+        for f in x.values() if f.met is not None
+    )  # fmt: skip
+    for lang, all_met, names in (
+        ("en", "rules met", ("balance.thresholds", "backbone teachers")),
+        ("zh", "全部达成", ("均衡差异系数不超过评估标准", "骨干教师")),
+    ):
+        page = render_html(inst, result.plan, result.summary(), lang=lang)
+        state, text = _verdict(page)
+        assert state == "bad" and text.startswith("✗"), text
+        assert all_met not in text and all(n in text for n in names), text
+        assert 'data-rule="balance.thresholds" data-state="missed"' in page
+        red = re.findall(
+            r'<rect class="bar"[^>]*data-series="(?!before)[^"]+"[^>]*fill="#d73027"', page
+        )
+        assert red  # the charts' red bars are what the verdict names
+    # the schools below their quota, accepted by rotation.cap_quota, are counted too
+    capped = result.summary().parts["roster"].kpis.quota_capped  # type: ignore[union-attr]
+    assert f"{len(capped)}所学校低于交流名额" in _verdict(render_html(_zh(inst), result.plan))[1]
+
+
+def test_a_rate_met_county_wide_with_schools_short_is_no_bare_tick(
+    demo: tuple[Instance, Result],
+) -> None:
+    inst, result = demo
+    capped = result.summary().parts["roster"].kpis.quota_capped  # type: ignore[union-attr]
+    assert capped and inst.policy.rotation.cap_quota
+    page = render_html(_zh(inst), result.plan, result.summary())
+    tile = re.search(r'<div class="kpi( \w+)?" data-kpi="rotation_rate".*?</div></div>', page)
+    assert tile and tile.group(1) == " priced", tile
+    assert f"（全县达标；{len(capped)}所学校未达名额）" in tile.group(0)
+    assert "✓" not in tile.group(0)
+    english = render_html(inst, result.plan, result.summary())
+    assert f"county-wide met; {len(capped)} school(s) below their quota" in english
+
+
+def test_the_itinerant_and_outreach_tiles_say_whose_teachers(
+    demo: tuple[Instance, Result],
+) -> None:
+    inst, result = demo
+    page = render_html(_zh(inst), result.plan, result.summary())
+    labels = {}
+    for block in page.split('<div class="kpi-part">')[1:]:
+        part = re.match(r"<h4>([^<]+)</h4>", block)
+        label = re.search(r'data-kpi="teachers_used".*?<div class="kpi-label">([^<]+)</div>', block)
+        if part and label:
+            labels[part.group(1)] = label.group(1)
+    assert labels == {"走教": "走教教师数", "送教下乡": "参与送教教师数"}
+
+
+def test_the_chinese_page_shows_no_english_word(demo: tuple[Instance, Result]) -> None:
+    inst, result = demo
+    page = render_html(_zh(inst), result.plan, result.summary())
+    text = unescape(
+        re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S))
+    )
+    text = re.sub(r"\b[a-z_]+(?:\.[a-z_]+)+\b", "", text)  # policy keys
+    text = text.replace(inst.name, "")
+    words = set(re.findall(r"[A-Za-z]{2,}", text)) - {"twinning", "Leaflet", "BSD", "Clause"}
+    assert not words, words
+    data = _data(page)
+    said = [re.sub(r"\{\w+\}", "", w) for w in data["words"].values()]  # {n}: filled in
+    assert not [w for w in said if re.search(r"[A-Za-z]{2,}", w)]
+
+
+def test_the_report_and_workbook_words_are_chinese_in_chinese() -> None:
+    """Every zh template of the report's and the workbook's codes: no English word (policy
+    keys and tool names aside) and full-width punctuation."""
+    from twinning.messages.report import ENTRIES
+
+    for code, entry in ENTRIES.items():
+        zh = re.sub(r"\{[^}]*\}", "", entry["zh"])
+        # policy keys, and a setting as the planner types it (balance.target = objective)
+        zh = re.sub(r"\b[a-z_]+(?:\.[a-z_]+)+(?: = [a-z_]+)?", "", zh).replace("twinning", "")
+        assert not re.findall(r"[A-Za-z]{2,}", zh), (code, entry["zh"])
+        if not code.startswith("header."):
+            assert not re.search(r"[:;,()]", zh), (code, entry["zh"])
+
+
+def test_every_school_code_in_the_tables_has_its_name_beside_it(
+    demo: tuple[Instance, Result],
+) -> None:
+    inst, result = demo
+    names = {s.id: s.name for s in inst.schools}
+    data = _data(render_html(_zh(inst), result.plan, result.summary()))
+    for table in data["tables"]:
+        keys = [c["key"] for c in table["columns"]]
+        for i, column in enumerate(table["columns"]):
+            if column["type"] != "school":
+                continue
+            beside = keys[i + 1]
+            assert beside in (f"{column['key']}_name", "name", "school_name"), (table["id"], keys)
+            for row in table["rows"]:
+                if row[i] and ";" not in row[i]:
+                    assert row[i + 1] == names[row[i]], (table["id"], row)
+
+
+def test_a_pair_why_is_rendered_from_its_message(demo: tuple[Instance, Result]) -> None:
+    _, result = demo
+    pair = result.plan.pairs[0]
+    why = msg("report.kpi.quota_short", n=3)  # any message of the catalogue
+    plan = result.plan.model_copy(update={"pairs": [pair.model_copy(update={"why": why})]})
+    notes = school_notes(plan, "zh")
+    assert notes[pair.helped] == [f"{pair.helper} → {pair.helped}：（全县达标；3所学校未达名额）"]
+    assert "'code'" not in str(school_notes(plan, "en"))
 
 
 def _move(staff: str, a: str, b: str, kind: str = "exchange", direction: str = "out") -> Move:

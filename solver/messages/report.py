@@ -108,9 +108,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "高于标准{threshold:.2f}",
     },
     "report.rule.balance.not_required": {
-        "en": "{first:msg} (balance.target = {target}: a goal of the evaluation, not a rule "
+        "en": "{first:msg} (a goal of the evaluation: balance.target does not make it a rule "
         "of this policy)",
-        "zh": "{first:msg}（balance.target 为 {target}：属评估目标，本政策未作硬性要求）",
+        "zh": "{first:msg}（属评估目标：balance.target 未设为硬性规则，本政策不作要求）",
     },
     "report.part.pairs": {"en": "Twinning pairs", "zh": "结对帮扶"},
     "report.part.alliances": {"en": "Alliances", "zh": "联盟"},

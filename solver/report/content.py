@@ -478,14 +478,16 @@ def _balance_row(
         msg("report.indicator.stages", indicator=msg(f"report.indicator.{ind}"), stages=st)
         for ind, st in stages.items()
     ]
-    target = inst.policy.balance.target
     if found:  # the checker's own violations (balance.target = rule)
         first = found[0].text(lang)
         amounts = [v.amount for v in found if v.amount is not None]
         amount = round(sum(amounts), 4) if amounts else None
         count = len(found)
     else:
-        first = render(msg("report.rule.balance.not_required", first=said[0], target=target), lang)
+        ruled = inst.policy.balance.target == "rule"
+        first = render(
+            said[0] if ruled else msg("report.rule.balance.not_required", first=said[0]), lang
+        )
         amount = round(sum(cv - limit for *_, cv, limit in misses), 4)
         count = len(misses)
     return RuleRow(
@@ -496,7 +498,7 @@ def _balance_row(
         state="missed",
         violations=count,
         amount=amount,
-        where=(joined(where, lang, "semi"),),
+        where=(joined(where, lang, "semi"),) if where else (),
         message=first,
         said=msg("report.verdict.balance", rule="balance.thresholds", where=where)
         if where
