@@ -47,7 +47,7 @@ ALLOWED = [
         r"\b[a-z]+\d[\w-]*\b",  # ids: v2, s12
         r"\b\d[\w.:-]*\b",  # numbers, periods (2025-2026-1), times
         r"\b(?:twinning|CP-SAT|OR-Tools|HiGHS|PuLP|CBC|Excel|WPS|UTC|CSV|JSON|HTML|SQLite|"
-        r"PostgreSQL|Dask|p-median|LP|MIP|km|kg|m²|GB18030|UTF-8|pip|Ctrl-C)\b",
+        r"PostgreSQL|Dask|p-median|LP|MIP|km|kg|m²|GB18030|UTF-8|pip|Ctrl-C|Leaflet)\b",
         r"\b(?:validate|explain|solve|report|frontier|batch|adopt|history|generate|schema)\b",
         r"\b(?:true|false|none)\b",  # policy values in a --set
         r"\b(?:pairs|alliances|roster|itinerant|outreach|county|alliance|pair)\b(?==)",
@@ -92,13 +92,19 @@ class _Text(html.parser.HTMLParser):
             self.texts.append(data)
 
 
-#: Keys of the report's data whose values are machine values (ids, codes), not words.
-MACHINE_KEYS = {"id", "key", "type", "lang", "stage", "area", "tier", "kind", "lead", "helper"}
+#: Keys of the report's data whose values are machine values (ids, codes), not words: the
+#: map's marker shapes and colours, a flow's direction (a style of its line).
+MACHINE_KEYS = {
+    "id", "key", "type", "lang", "stage", "area", "tier", "kind", "lead", "helper",
+    "shape", "direction", "colours",
+}  # fmt: skip
 
 
 def _strings(value: object, key: str = "") -> list[str]:
+    if key in MACHINE_KEYS:
+        return []
     if isinstance(value, str):
-        return [] if key in MACHINE_KEYS else [value]
+        return [value]
     if isinstance(value, dict):
         return [s for k, v in value.items() for s in _strings(v, str(k))]
     if isinstance(value, list):
@@ -237,4 +243,6 @@ def test_every_output_the_planner_opens_was_scanned(spoken: dict[str, list[str]]
 
 def test_the_scan_finds_english() -> None:
     assert english_words("交流比例（rotation.rate）未达标：S0026 moves 0 of 4") == ["moves", "of"]
-    assert english_words("请打开 plans/示范县/report.html；twinning validate 示范县 plan.json") == []
+    assert (
+        english_words("请打开 plans/示范县/report.html；twinning validate 示范县 plan.json") == []
+    )

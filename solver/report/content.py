@@ -215,10 +215,7 @@ class ReportContent:
             "needs": self.needs,
             "notes": self.notes,
             # The displayed values the script compares with (tables hold display values).
-            "values": {
-                "mentor": _display("kind", "mentor", self.lang),
-                "no": _display("reachable", False, self.lang),
-            },
+            "values": {"mentor": _display("kind", "mentor", self.lang)},
         }
 
     def verdict(self) -> tuple[Literal["good", "warn", "bad"], Msg]:
@@ -769,6 +766,8 @@ def _display(column: str, cell: Cell, lang: str) -> Cell:
         return ""
     if column == "stage" and isinstance(cell, str):
         return "、".join(stage_word(s, lang) for s in cell.split(";"))
+    if isinstance(cell, bool):  # yes / no on an English page too (是 / 否)
+        return word(f"value.bool.{str(cell).lower()}", lang)
     shown = cell_word(column, cell, lang)
     return "" if shown is None else shown
 
@@ -792,8 +791,8 @@ def needs_by_school(inst: Instance) -> dict[str, list[list[Cell]]]:
 
 def school_notes(plan: Plan, lang: str) -> dict[str, list[str]]:
     """Per school, why the plan treats it so, in the page's language: the needs its pair
-    answers (the pair's ``why``) and the reason a weak school was left unpaired (the
-    page's script adds each shortage no allowed move reaches, from the unmet needs)."""
+    answers (the pair's ``why``), the reason a weak school was left unpaired, and each
+    shortage no allowed move reaches."""
     notes: dict[str, list[str]] = defaultdict(list)
     for p in plan.pairs:
         if render(p.why, lang):
@@ -807,6 +806,10 @@ def school_notes(plan: Plan, lang: str) -> dict[str, list[str]]:
             )
         else:
             notes[u.school].append(str(value_word("reason", u.reason, lang)))
+    for n in plan.unmet_needs:
+        if not n.reachable:
+            said = say("report.note.unreachable", lang, subject=n.subject, period=n.period)
+            notes[n.school].append(said)
     return dict(notes)
 
 

@@ -91,8 +91,8 @@ def render_html(
     return page(content, tiles=tiles)
 
 
-#: The page's words its script shows (``report.<key>``), as templates: ``{n}``,
-#: ``{subject}`` and ``{period}`` are filled in by the script.
+#: The page's words its script shows (``report.<key>``), as templates: ``{n}`` is filled
+#: in by the script.
 SCRIPT_WORDS: tuple[str, ...] = (
     "no_coordinates",
     "many_flows",
@@ -129,7 +129,6 @@ SCRIPT_WORDS: tuple[str, ...] = (
     "of",
     "rows",
     "colon",
-    "note.unreachable",
 )
 
 

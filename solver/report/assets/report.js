@@ -374,15 +374,7 @@
       out.push(panelSection("needs", W.needs, null, nh));
     }
 
-    var notes = (D.notes[id] || []).slice();
-    unmet.forEach(function (r) {
-      var t = tableById.unmet_needs;
-      var reach = r[column(t, "reachable")];
-      if (reach === D.values.no) {
-        notes.push(W["note.unreachable"].replace("{subject}", r[column(t, "subject")])
-          .replace("{period}", r[column(t, "period")]));
-      }
-    });
+    var notes = D.notes[id] || [];
     if (notes.length) {
       out.push(panelSection("why", W.why, null, "<ul>" + notes.map(function (n) {
         return "<li>" + esc(n) + "</li>";
