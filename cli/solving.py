@@ -474,6 +474,7 @@ def frontier(
         [p.row for p in found],
         inst.policy.balance.thresholds,
         bounds,
+        lang=said,
     )
     atomic_write(out / "frontier.html", page.encode("utf-8"))
     table = Table(title=say("cli.frontier.title", said, instance=inst.name))

@@ -35,6 +35,7 @@ from twinning.io.tabular import pseudonym
 from twinning.messages import msg
 from twinning.plan import Move, Plan
 from twinning.report.content import rule_keys, school_notes
+from twinning.report.frontier import frontier_html
 from twinning.report.html import render_html
 from twinning.report.layers import convex_hull, flows
 from twinning.result import Result
@@ -258,6 +259,22 @@ def test_the_report_and_workbook_words_are_chinese_in_chinese() -> None:
         assert not re.findall(r"[A-Za-z]{2,}", zh), (code, entry["zh"])
         if not code.startswith("header."):
             assert not re.search(r"[:;,()]", zh), (code, entry["zh"])
+
+
+def test_the_frontier_page_speaks_chinese() -> None:
+    rows: list[dict[str, object]] = [
+        {"weight": w, "status": "optimal", "valid": True, "moves": 10 + w,
+         "rotation_rate": 0.1, "needs_covered_share": 0.5, "cv_backbone_primary": 0.8 - w / 100,
+         "thresholds_met": False, "bound_backbone_primary": 0.7}
+        for w in (0, 10)
+    ]  # fmt: skip
+    page = frontier_html("前沿", rows, {"primary": 0.5}, {("backbone", "primary"): 0.7}, "zh")
+    text = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+    text = re.sub(r"\b[a-z_]+(?:\.[a-z_]+)+\b", "", text)
+    assert not re.findall(r"[A-Za-z]{2,}", text), text
+    assert "骨干教师差异系数（小学，各学期最大值）" in text and "无法达到" in text
+    english = frontier_html("frontier", rows, {"primary": 0.5}, {("backbone", "primary"): 0.7})
+    assert "no roster goes below" in english and "<th>cv_backbone_primary</th>" in english
 
 
 def test_every_school_code_in_the_tables_has_its_name_beside_it(

@@ -283,7 +283,7 @@ def summary_lines(
             rule = str(v.get("rule", ""))
             where = joined(list(v.get("where") or []), lang)
             said = [rule, where, v.get("amount"), _violation_text(v, lang)]
-            lines.append(Line([*said, word(f"rule.{rule}", lang)], "bad"))
+            lines.append(Line([*said, rule_name(rule, lang)], "bad"))
 
     capped = {
         school: cap
@@ -299,6 +299,12 @@ def summary_lines(
             row = [school, names.get(school, ""), cap["by_rate"], cap["can_move"], short]
             lines.append(Line(row, "bad"))
     return lines
+
+
+def rule_name(rule: str, lang: str) -> str:
+    """A rule's name in the planner's language (its policy key where it has none)."""
+    code = f"rule.{rule}"
+    return word(code, lang) if code in CATALOGUE else rule
 
 
 def term_label(part: str, term: str, lang: str) -> str:

@@ -251,7 +251,7 @@ ENTRIES: dict[str, dict[str, str]] = {
         "shown, checked by the validator. Dotted lines: the proven bounds (given these pairs "
         "and alliances), below which no roster within the rotation rules can bring a "
         "coefficient.",
-        "zh": "每个点是一份方案：以 balance.target = objective 和所示权重求解，并经校验。"
+        "zh": "每个点是一份方案：均衡计入目标函数（balance.target），按所示权重求解，并经校验。"
         "点线为已证明的下界（在现有结对和联盟下）：任何符合交流规则的方案都无法使差异系数低于它。",
     },
     "report.frontier.bound": {
@@ -272,6 +272,24 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "frontier, {stage:v.stage} schools",
         "zh": "{stage:v.stage}：交流人次与差异系数",
     },
+    "report.frontier.cv_column": {
+        "en": "largest coefficient of variation: {indicator:msg}, {stage:v.stage}",
+        "zh": "{indicator:msg}差异系数（{stage:v.stage}，各学期最大值）",
+    },
+    "report.frontier.bound_column": {
+        "en": "proven bound: {indicator:msg}, {stage:v.stage}",
+        "zh": "{indicator:msg}差异系数下界（{stage:v.stage}）",
+    },
+    "header.frontier.weight": {"en": "weight", "zh": "均衡权重"},
+    "header.frontier.status": {"en": "status", "zh": "状态"},
+    "header.frontier.valid": {"en": "valid", "zh": "校验通过"},
+    "header.frontier.moves": {"en": "moves", "zh": "交流人次"},
+    "header.frontier.rotation_rate": {"en": "rotation_rate", "zh": "交流比例"},
+    "header.frontier.needs_covered_share": {
+        "en": "needs_covered_share",
+        "zh": "可补缺口补足率",
+    },
+    "header.frontier.thresholds_met": {"en": "thresholds_met", "zh": "均衡标准全部达到"},
     # ---- the workbook's summary sheet (概况) -------------------------------------------------
     "workbook.title": {"en": "Summary: {instance}", "zh": "概况：{instance}"},
     "workbook.plan": {"en": "Plan", "zh": "方案"},

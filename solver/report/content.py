@@ -31,7 +31,7 @@ from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
 from twinning.io.planfiles import plan_tables
 from twinning.io.tabular import Cell, Table, mask_names
-from twinning.io.workbook import SCHOOL_COLUMNS, cell_word, with_school_names
+from twinning.io.workbook import SCHOOL_COLUMNS, cell_word, rule_name, with_school_names
 from twinning.messages import Msg, header, joined, msg, render, say, value_word, word
 from twinning.plan import Plan
 from twinning.report.layers import (
@@ -405,7 +405,7 @@ def _rule_row(part: str, key: str, description: str, found: list[Violation], lan
     return RuleRow(
         part=part,
         rule=key,
-        name=description if lang == "en" and description else word(f"rule.{key}", lang),
+        name=description if lang == "en" and description else rule_name(key, lang),
         description=description,
         state="missed" if found else "met",
         violations=len(found),

@@ -7,10 +7,11 @@ proven bounds below which no roster within the rotation rules can go.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 
-from twinning.messages import msg, say, value_word, word
+from twinning.messages import header, language, msg, say, value_word, word
 from twinning.report.charts import frontier_chart
 from twinning.report.html import _asset
 
@@ -50,9 +51,9 @@ def frontier_html(
             verdict=verdict,
         )
         said.append(f"<li>{escape(line)}</li>")
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    head = "".join(f"<th>{escape(column_label(c, lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(r.get(c), lang))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(_cell(c, r.get(c), lang))}</td>" for c in columns) + "</tr>"
         for r in rows
     )
     return (
@@ -68,9 +69,28 @@ def frontier_html(
     )
 
 
-def _cell(value: object, lang: str) -> str:
+#: A column of a coefficient (``cv_backbone_primary``) or of its proven bound.
+_FIGURE = re.compile(r"(cv|bound)_(qualified|backbone|pe_arts)_(\w+)")
+
+
+def column_label(column: str, lang: str) -> str:
+    """A column of the page's table: ``frontier.csv``'s own name in English (a contract),
+    said in Chinese."""
+    if language(lang) == "en":
+        return column
+    found = _FIGURE.fullmatch(column)
+    if found:
+        kind, ind, stage = found.groups()
+        code = "report.frontier.cv_column" if kind == "cv" else "report.frontier.bound_column"
+        return say(code, lang, indicator=msg(f"report.indicator.{ind}"), stage=stage)
+    return header(column, lang, "frontier")
+
+
+def _cell(column: str, value: object, lang: str) -> str:
     if isinstance(value, bool):
-        return str(value_word("valid", value, lang))
+        return word(f"value.bool.{str(value).lower()}", lang)
+    if isinstance(value, str):
+        return str(value_word(column, value, lang))
     if isinstance(value, float):
         return f"{value:.4f}"
     return "" if value is None else str(value)
