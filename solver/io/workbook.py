@@ -281,7 +281,7 @@ def summary_lines(
         )
         for v in missed:
             rule = str(v.get("rule", ""))
-            where = joined(list(v.get("where") or []), lang)
+            where = joined([str(value_word("where", w, lang)) for w in v.get("where") or []], lang)
             said = [rule, where, v.get("amount"), _violation_text(v, lang)]
             lines.append(Line([*said, rule_name(rule, lang)], "bad"))
 

@@ -401,7 +401,8 @@ def rule_rows(
 
 def _rule_row(part: str, key: str, description: str, found: list[Violation], lang: str) -> RuleRow:
     amounts = [v.amount for v in found if v.amount is not None]
-    where = dict.fromkeys(w for v in found for w in v.where)  # in order, once each
+    # in order, once each; a word among them (county, plan, a stage) said in the language
+    where = dict.fromkeys(str(value_word("where", w, lang)) for v in found for w in v.where)
     return RuleRow(
         part=part,
         rule=key,
