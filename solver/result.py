@@ -129,9 +129,6 @@ class RosterKpis(_Kpis):
     outflow_floor_schools: int = Field(
         description="Small schools allowed rotation.min_outflow away (their share gives less)."
     )
-    cv_backbone_per_100_before: dict[str, float | None]
-    cv_backbone_per_100_after: dict[str, dict[str, float | None]]
-    cv_thresholds: dict[str, float]
     unmet_needs_by_school: dict[str, dict[str, int]]
     quota_capped: dict[str, QuotaCap]
 

@@ -111,11 +111,9 @@ def test_the_summary_and_the_checker_agree_on_every_figure() -> None:
     report = validate(inst, result.plan)
     assert result.balance is not None and report.balance is not None
     assert result.summary().balance == report.balance  # every cv to 4 decimals
+    # the roster's figures carry no coefficient of their own: one computation, one number
     roster = result.parts["roster"].kpis
-    assert roster is not None
-    for period, by_stage in roster.cv_backbone_per_100_after.items():
-        for stage, cv in by_stage.items():
-            assert result.balance.after[period]["backbone"][stage].cv == cv
+    assert roster is not None and not any(k.startswith("cv_") for k in roster.model_dump())
 
 
 def test_the_deviation_term_counted_by_hand() -> None:

@@ -22,7 +22,9 @@ from twinning import load_instance
 from twinning.check.report import Violation
 from twinning.county.instance import Instance
 from twinning.io import files as output_files
-from twinning.io import labels
+from twinning.io.planfiles import said
+from twinning.messages import header, word
+from twinning.messages.vocab import VALUES_ZH
 from twinning.io.export import save_instance
 from twinning.io.files import ForeignFolderError, atomic_write, replace_folder
 from twinning.io.tabular import put_cell, safe_cell
@@ -352,8 +354,8 @@ def has_chinese(text: str) -> bool:
 
 
 ZH_VALUES = {
-    "role": set(labels.VALUES_ZH["role"].values()),
-    "kind": set(labels.VALUES_ZH["kind"].values()),
+    "role": set(VALUES_ZH["role"].values()),
+    "kind": set(VALUES_ZH["kind"].values()),
     "direction": {"下乡", "进城"},
     "fixed": {"是", "否"},
     "reachable": {"是", "否"},
@@ -372,7 +374,7 @@ def test_a_chinese_headed_instance_gets_chinese_tables(
     for path in out.glob("*.csv"):
         rows = read_csv(path.read_bytes())
         assert all(has_chinese(h) for h in rows[0]), (path.name, rows[0])
-        columns = {labels.header(c, "zh", path.stem): c for c in ZH_VALUES}
+        columns = {header(c, "zh", path.stem): c for c in ZH_VALUES}
         for i, head in enumerate(rows[0]):
             field = next((c for z, c in columns.items() if z == head), None)
             if field is None:
@@ -413,7 +415,7 @@ def test_the_workbook_speaks_chinese_and_opens_on_the_summary(
     inst, result = zh_solved
     data = result.plan.files(inst=inst, formats=("xlsx",), summary=result.summary())
     book = openpyxl.load_workbook(io.BytesIO(data["plan.xlsx"]))
-    expected = ["概况", *(labels.table_name(t, "zh") for t in result.plan.tables(inst))]
+    expected = ["概况", *(word(f"table.{t}", "zh") for t in result.plan.tables(inst))]
     assert book.sheetnames == expected
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
@@ -426,7 +428,7 @@ def test_the_workbook_speaks_chinese_and_opens_on_the_summary(
     kinds = {r[heads.index("类型")] for r in roster.iter_rows(min_row=2, values_only=True)}
     assert kinds <= ZH_VALUES["kind"] and kinds
     pairs = book["结对帮扶"]
-    km = [c.value for c in pairs[1]].index("距离(公里)") + 1
+    km = [c.value for c in pairs[1]].index("距离（公里）") + 1
     assert pairs.cell(row=2, column=km).number_format == "0.0"
     assert all(sheet.column_dimensions["A"].width >= 6 for sheet in book.worksheets)
 
@@ -508,7 +510,7 @@ def test_a_pair_why_is_said_in_each_language_from_its_parts() -> None:
     # a table in Chinese says the why as the message says it
     pair = Pair(helper="A", helped="B", distance_km=1.0, complementarity=1, why=why)
     plan = Plan(instance="t", parts=["pairs"], status="optimal", objective=0, pairs=[pair])
-    table = labels.localise("pairs", plan.tables()["pairs"], "zh")
+    table, _ = said("pairs", plan.tables()["pairs"], "zh")
     assert table.rows[0]["why"] == render(why, "zh")
 
 

@@ -343,14 +343,12 @@ def _senders_spare_everyone(
     return out
 
 
-#: Checker bug: roster_facts keeps headship lines out of f.moves/f.spans, so the recount of
-#: cv_backbone_per_100_after misses a backbone principal who heads another school (the
-#: solver's KPI counts them), and check_maximal (mentors) takes that principal for one at
-#: home who could mentor.
+#: Checker bug: roster_facts keeps headship lines out of f.moves/f.spans, so check_maximal
+#: (mentors) takes a backbone principal who heads another school for one at home who could
+#: mentor.
 HEADSHIP_SPLIT = (
     "checker bug: headship lines are out of f.moves/f.spans, so a backbone principal who "
-    "heads another school is missed by the cv_backbone_per_100_after recount and counted at "
-    "home by mentors.maximal"
+    "heads another school is counted at home by mentors.maximal"
 )
 #: Checker bug: a one-for-one learner (对岗互派) may go to any urban/strong school in scope
 #: that needs an arrival of their subject, but check_scope allows only partners and leads.

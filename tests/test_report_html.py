@@ -30,7 +30,7 @@ import pytest
 from tests.conftest import INSTANCES, ROOT
 from twinning import load_instance, solve
 from twinning.county.instance import Instance
-from twinning.io.labels import RULES_ZH
+from twinning.messages.vocab import RULES_ZH
 from twinning.io.tabular import pseudonym
 from twinning.messages import msg
 from twinning.plan import Move, Plan
@@ -154,9 +154,9 @@ def test_rules_missed_are_shown_with_where_and_amount(demo: tuple[Instance, Resu
 def test_balance_and_needs_figures(haicheng: tuple[Instance, Result]) -> None:
     inst, result = haicheng
     page = render_html(inst, result.plan, result.summary())
-    kpis = result.parts["roster"].kpis
-    assert kpis is not None
-    for stage, value in kpis.cv_backbone_per_100_before.items():
+    assert result.balance is not None
+    for stage, figures in result.balance.before["backbone"].items():
+        value = figures.cv
         assert f'data-stage="{stage}" data-series="before" data-value="{value}"' in page
     # one chart per indicator (backbone, qualified, PE and arts), a threshold per stage
     assert page.count('class="threshold"') == 2 * 3

@@ -64,8 +64,6 @@ class RosterRecount(BaseModel):
     backbone_share: float | None
     two_way_ratio: float | None
     needs_covered_share: float
-    cv_backbone_per_100_before: dict[str, float | None]
-    cv_backbone_per_100_after: dict[str, dict[str, float | None]]
 
 
 class ValidationReport(BaseModel):

@@ -9,7 +9,6 @@ an 80,000-staff plan is checked in seconds.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1014,27 +1013,6 @@ def roster_objective(f: RosterFacts) -> PartObjective:
     return PartObjective(value=value, terms=terms)
 
 
-def _cv(f: RosterFacts, t: int | None) -> dict[str, float | None]:
-    count = Counter(x.school for x in f.inst.staff if x.backbone in COUNTY_OR_ABOVE)
-    if t is not None:
-        for m, first in f.all_spans:
-            if f.staff[m.staff].backbone in COUNTY_OR_ABOVE and first <= t < first + m.periods:
-                count[m.from_school] -= 1
-                count[m.to_school] += 1
-    out: dict[str, float | None] = {}
-    for stage in ("primary", "junior"):
-        values = [
-            100 * count[s.id] / s.students
-            for s in f.inst.schools
-            if stage in s.stages and s.students
-        ]
-        mean = statistics.fmean(values) if values else 0.0
-        out[stage] = (
-            round(statistics.pstdev(values) / mean, 4) if len(values) > 1 and mean else None
-        )
-    return out
-
-
 def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
     """(host, subject, period) shortages some teacher's move out could fill at all: a due,
     available teacher of that subject at an urban or strong school with the host in scope,
@@ -1085,6 +1063,4 @@ def roster_recount(f: RosterFacts) -> RosterRecount:
         backbone_share=round(backbone / len(outs), 4) if outs else None,
         two_way_ratio=round(len(ins) / len(outs), 4) if outs else None,
         needs_covered_share=round(covered / reachable, 4) if reachable else 1.0,
-        cv_backbone_per_100_before=_cv(f, None),
-        cv_backbone_per_100_after={p: _cv(f, t) for t, p in enumerate(f.periods)},
     )

@@ -356,7 +356,7 @@ OUTPUT_HEADERS_ZH = {
     "helper_name": "帮扶学校名称",
     "helped": "受援学校",
     "helped_name": "受援学校名称",
-    "distance_km": "距离(公里)",
+    "distance_km": "距离（公里）",
     "complementarity": "互补度",
     "why": "帮扶依据",
     "fixed": "固定",

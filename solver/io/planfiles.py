@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
 from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
-from twinning.io.workbook import workbook_bytes
+from twinning.io.workbook import with_school_names, workbook_bytes
 from twinning.messages import header, value_word
 
 if TYPE_CHECKING:
@@ -288,7 +288,8 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
         )
     if "outreach" in plan.parts:
         tables.update(outreach_tables(plan, inst))
-    return tables
+    # every school code with its school's name beside it, in every table
+    return {k: with_school_names(k, table, names) for k, table in tables.items()}
 
 
 def outreach_tables(plan: Plan, inst: Instance | None) -> dict[str, Table]:

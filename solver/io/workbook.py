@@ -262,8 +262,6 @@ def summary_lines(
         if kpis:
             lines.append(Line([say("workbook.kpis", lang, part=name)], "section"))
             lines += _kpi_lines(name, kpis, lang, names)
-            if kpis.get("cv_backbone_per_100_before") is not None:
-                lines += _cv_lines(kpis, lang)
         terms = part.get("terms") or {}
         if terms:
             lines.append(Line([say("workbook.terms", lang, part=name)], "section"))
@@ -463,30 +461,6 @@ def _records(
         Line([cell_word(c, r.get(c), lang) for c in table.columns], formats=formats)
         for r in table.rows
     ]
-    return out
-
-
-def _cv_lines(kpis: Mapping[str, Any], lang: str) -> list[Line]:
-    """The balance figure per stage, before the roster and in each period, against the
-    threshold of 优质均衡 (amber above it)."""
-    before: Mapping[str, float | None] = kpis.get("cv_backbone_per_100_before") or {}
-    after: Mapping[str, Mapping[str, float | None]] = kpis.get("cv_backbone_per_100_after") or {}
-    limits: Mapping[str, float] = kpis.get("cv_thresholds") or {}
-    periods = list(after)
-    out = [Line([word("workbook.cv", lang)], "subsection")]
-    head: list[Cell] = [word("workbook.stage", lang), word("workbook.before", lang), *periods]
-    out.append(Line([*head, word("workbook.threshold", lang)], "header"))
-    for stage in sorted(set(before) | set(limits)):
-        values = [before.get(stage), *(after[p].get(stage) for p in periods)]
-        limit = limits.get(stage)
-        line = Line(
-            [cell_word("stage", stage, lang), *values, limit],
-            formats={i: CV for i in range(1, len(values) + 2)},
-        )
-        for i, v in enumerate(values, start=1):
-            if v is not None and limit is not None and v > limit:
-                line.cell_styles[i] = "warn"
-        out.append(line)
     return out
 
 

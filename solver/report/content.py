@@ -40,13 +40,9 @@ from twinning.report.layers import (
     school_points,
     stage_word,
 )
-from twinning.result import RosterKpis, Summary
+from twinning.result import Summary
 from twinning.rules.outreach import MODEL_LESSON, SHADOWING, receives
 from twinning.rules.roster import quota_required, shortage_table
-
-#: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号), used when no
-#: summary brings the solver's own (the same figures as ``RosterKpis.cv_thresholds``).
-BALANCE_THRESHOLDS: dict[str, float] = {"primary": 0.50, "junior": 0.45}
 
 #: The balance indicators, in the order the page shows them.
 INDICATORS: tuple[str, ...] = ("backbone", "qualified", "pe_arts")
@@ -289,8 +285,7 @@ def build_content(
         Replace staff names by stable pseudonyms (:func:`twinning.io.tabular.pseudonym`).
     """
     plan = plan.canonical()
-    roster_kpis = _roster_kpis(summary)
-    figures = balance(checked, roster_kpis) if "roster" in plan.parts else None
+    figures = balance(summary, checked) if "roster" in plan.parts else None
     indicators = other_indicators(summary, checked) if "roster" in plan.parts else {}
     short = quota_short(inst, plan)
     balances = {"backbone": figures, **indicators} if figures is not None else dict(indicators)
@@ -315,12 +310,6 @@ def build_content(
         indicators=indicators,
         quota_short=short,
     )
-
-
-def _roster_kpis(summary: Summary | None) -> RosterKpis | None:
-    part = summary.parts.get("roster") if summary is not None else None
-    kpis = getattr(part, "kpis", None)
-    return kpis if isinstance(kpis, RosterKpis) else None
 
 
 def quota_short(inst: Instance, plan: Plan) -> dict[str, tuple[int, int]]:
@@ -595,49 +584,45 @@ def headline_kpis(
     return out
 
 
-def balance(checked: ValidationReport, roster_kpis: RosterKpis | None) -> Balance | None:
-    """The balance coefficients: the summary's when a solve wrote one, else the checker's."""
-    if roster_kpis is not None:
-        return Balance(
-            before=dict(roster_kpis.cv_backbone_per_100_before),
-            after={p: dict(v) for p, v in roster_kpis.cv_backbone_per_100_after.items()},
-            thresholds=dict(roster_kpis.cv_thresholds or BALANCE_THRESHOLDS),
-            source="summary",
-        )
-    recount = checked.kpis.get("roster")
-    if recount is None:
+def balance(summary: Summary | None, checked: ValidationReport) -> Balance | None:
+    """The backbone coefficients (rules/balance.py, the one computation of every balance
+    figure): the summary's when a solve wrote them, else the checker's."""
+    return indicator_balance("backbone", summary, checked)
+
+
+def indicator_balance(
+    indicator: str, summary: Summary | None, checked: ValidationReport
+) -> Balance | None:
+    """One indicator's coefficients per stage, before and in each period (None when not
+    computable): the summary's figures when a solve wrote them, else the checker's."""
+    figures = summary.balance if summary is not None and summary.balance else checked.balance
+    if figures is None or indicator not in figures.before:
+        return None
+    source: Literal["summary", "checker"] = (
+        "summary" if summary is not None and summary.balance else "checker"
+    )
+    before = {st: f.cv for st, f in figures.before[indicator].items()}
+    if all(v is None for v in before.values()):
         return None
     return Balance(
-        before=dict(recount.cv_backbone_per_100_before),
-        after={p: dict(v) for p, v in recount.cv_backbone_per_100_after.items()},
-        thresholds=dict(BALANCE_THRESHOLDS),
-        source="checker",
+        before=before,
+        after={
+            p: {st: f.cv for st, f in by_ind[indicator].items()}
+            for p, by_ind in figures.after.items()
+        },
+        thresholds={st: f.threshold for st, f in figures.before[indicator].items()},
+        source=source,
     )
 
 
 def other_indicators(summary: Summary | None, checked: ValidationReport) -> dict[str, Balance]:
-    """The qualified and PE-and-arts coefficients (rules/balance.py): the summary's when a
-    solve wrote them, else the checker's; indicators not computable are left out."""
-    figures = summary.balance if summary is not None and summary.balance else checked.balance
-    if figures is None:
-        return {}
-    source: Literal["summary", "checker"] = (
-        "summary" if summary is not None and summary.balance else "checker"
-    )
+    """The qualified and PE-and-arts coefficients, as :func:`indicator_balance` gives
+    them; indicators not computable are left out."""
     out = {}
     for ind in ("qualified", "pe_arts"):
-        before = {st: f.cv for st, f in figures.before[ind].items()}
-        if all(v is None for v in before.values()):
-            continue
-        out[ind] = Balance(
-            before=before,
-            after={
-                p: {st: f.cv for st, f in by_ind[ind].items()}
-                for p, by_ind in figures.after.items()
-            },
-            thresholds={st: f.threshold for st, f in figures.before[ind].items()},
-            source=source,
-        )
+        found = indicator_balance(ind, summary, checked)
+        if found is not None:
+            out[ind] = found
     return out
 
 

@@ -104,8 +104,6 @@ def _run(
                     "needs_covered_share",
                     "two_way_ratio",
                     "shortages_created_at_senders",
-                    "cv_backbone_per_100_before",
-                    "cv_backbone_per_100_after",
                 )
             },
         }

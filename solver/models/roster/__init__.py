@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -25,10 +24,9 @@ from twinning.rules import roster as rules
 from twinning.rules.balance import balance_deviation, count_changes, threshold_misses
 from twinning.rules.hires import remaining_after
 
-__all__ = ["cv_by_stage", "solve_roster"]
+__all__ = ["solve_roster"]
 
 #: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号).
-CV_THRESHOLDS = {"primary": 0.50, "junior": 0.45}
 
 
 def solve_roster(
@@ -359,35 +357,6 @@ def roster_terms(inst: Instance, data: RosterData, chosen: list[int]) -> dict[st
     }
 
 
-def cv_by_stage(inst: Instance, moves: list[Move], period: str | None) -> dict[str, float | None]:
-    """Coefficient of variation across schools of backbone teachers per 100 students.
-
-    With a period, backbone teachers count where they are in that period (after moves).
-    """
-    staff = {t.id: t for t in inst.staff}
-    count = Counter(t.school for t in inst.staff if t.backbone in COUNTY_OR_ABOVE)
-    if period is not None:
-        order = list(inst.policy.horizon.periods)
-        t = order.index(period)
-        for m in moves:
-            if m.kind == "mentor" or staff[m.staff].backbone not in COUNTY_OR_ABOVE:
-                continue
-            first = order.index(m.first_period)
-            if first <= t < first + m.periods:
-                count[m.from_school] -= 1
-                count[m.to_school] += 1
-    out: dict[str, float | None] = {}
-    for stage in CV_THRESHOLDS:
-        values = [
-            100 * count[s.id] / s.students for s in inst.schools if stage in s.stages and s.students
-        ]
-        if len(values) < 2 or statistics.fmean(values) == 0:
-            out[stage] = None
-        else:
-            out[stage] = round(statistics.pstdev(values) / statistics.fmean(values), 4)
-    return out
-
-
 def created_shortages(data: RosterData, moves: list[Move]) -> int:
     """Teacher-periods by which moves out take a school's subject below what it needs
     (teachers out minus in beyond its surplus): zero when the sender is protected."""
@@ -480,9 +449,6 @@ def roster_kpis(
         principals_due=len(head.due),
         principals_moved=len(head.moves),
         outflow_floor_schools=len(rules.outflow_floor_schools(inst)),
-        cv_backbone_per_100_before=cv_by_stage(inst, [], None),
-        cv_backbone_per_100_after={p: cv_by_stage(inst, moves, p) for p in data.periods},
-        cv_thresholds=CV_THRESHOLDS,
         unmet_needs_by_school=dict(sorted(unmet_by_school.items())),
         quota_capped={
             s: QuotaCap(by_rate=q, can_move=sent[s])
