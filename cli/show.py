@@ -138,10 +138,11 @@ def missed(result: Any, lang: Lang) -> None:
     )
     for rule, found in by_rule.items():
         where = [
-            msg("cli.missed_where", where=v.where, amount=v.amount)
+            msg("cli.missed_where", where=places, amount=v.amount)
             if v.amount is not None
-            else ", ".join(v.where)
+            else joined(places, lang)
             for v in found
+            for places in ([str(value_word("where", w, lang)) for w in v.where],)
         ]
         line = say("cli.missed_rule", lang, rule=rule, n=len(found), where=where)
         err_console.print(f"  [red]{escape(line)}[/]", soft_wrap=True)

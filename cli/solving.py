@@ -46,7 +46,7 @@ from twinning.io.files import atomic_write, check_output_folder, replace_folder
 from twinning.io.readers import expand_instances
 from twinning.io.tabular import Table as Rows
 from twinning.io.tabular import csv_bytes
-from twinning.messages import Lang, kpi_label, msg, say, value_word
+from twinning.messages import Lang, joined, kpi_label, msg, say, value_word, word
 from twinning.outputs import result_files
 from twinning.parts import PART_ORDER, asked_parts, parse_parts
 from twinning.plan import Plan
@@ -372,10 +372,10 @@ def batch(
             for row in stream:
                 rows.append(row)
                 code = "cli.batch.row_error" if row.error else "cli.batch.row"
-                status = str(value_word("status", row.status, said))
+                status = str(value_word("status", row.status, row.lang))
                 line = say(
                     code,
-                    said,
+                    row.lang,
                     k=len(rows),
                     n=len(paths),
                     instance=row.instance,
@@ -385,6 +385,8 @@ def batch(
                 out_console.print(line, markup=False, soft_wrap=True)
     except OSError as exc:  # e.g. the scheduler cannot be reached
         raise UsageError.of("cli.batch.scheduler", error=str(exc)) from None
+    if lang is None and rows and all(r.lang == "zh" for r in rows):
+        said = speak("zh")  # the instances' own language when they all speak it
     order = {p.resolve(): i for i, p in enumerate(paths)}
     named = [",".join(f"{k}={v}" for k, v in one.items()) for one in grid or [{}]]
     rows.sort(
@@ -410,7 +412,7 @@ def batch(
         gap = f"{r.gap:.2%}" if r.gap is not None else "-"
         cells = [
             r.instance,
-            r.parts,
+            joined([word(f"part.{p}", said) for p in r.parts.split(",") if p], said),
             str(value_word("status", r.status, said)),
             fmt(r.objective, said),
             gap,
@@ -425,9 +427,26 @@ def batch(
     kpi_columns = sorted({k for r in rows for k in r.kpis}) if values else []
     summary = Rows(
         columns + kpi_columns,
-        [{**r.model_dump(include=set(columns)), **r.kpis} for r in rows],
+        [
+            {
+                **r.model_dump(include=set(columns)),
+                **r.kpis,
+                "status": value_word("status", r.status, said),
+                "parts": r.parts
+                if said == "en"
+                else joined([word(f"part.{p}", said) for p in r.parts.split(",") if p], said),
+            }
+            for r in rows
+        ],
     )
-    atomic_write(out / "summary.csv", csv_bytes(summary))
+    # summary.csv in the planner's language (English: its columns' own names, a contract)
+    heads = {c: say(f"cli.batch.col.{c}", said) for c in columns}
+    for k in kpi_columns:
+        part, _, name = k.partition(".")
+        heads[k] = (
+            k if said == "en" else f"{word(f'part.{part}', said)}：{kpi_label(part, name, said)}"
+        )
+    atomic_write(out / "summary.csv", csv_bytes(summary, heads if said == "zh" else None))
     out_console.print(say("cli.batch.written", said, out=out))
     if not all(r.ok for r in rows):
         raise typer.Exit(1)
@@ -448,7 +467,7 @@ def frontier(
     """The trade-off between moves and the balance coefficients, a valid plan per point."""
     from twinning.frontier import best_bounds
     from twinning.frontier import frontier as trade_off
-    from twinning.report.frontier import frontier_html
+    from twinning.report.frontier import cell_text, column_label, frontier_html
 
     check_lang(lang)
     positive_seconds(time_limit)
@@ -467,7 +486,10 @@ def frontier(
     for k, point in enumerate(found):  # each point a plan folder of its own, as solve writes
         files = result_files(point.result, inst, lang=said)
         replace_folder(out / f"point-{k}", files)
-    atomic_write(out / "frontier.csv", csv_bytes(Rows(columns, [p.row for p in found])))
+    # frontier.csv in the planner's language (English: its columns' own names, a contract)
+    heads = {c: column_label(c, said) for c in columns}
+    cells = [{c: value_word(c, p.row.get(c), said) for c in columns} for p in found]
+    atomic_write(out / "frontier.csv", csv_bytes(Rows(columns, cells), heads))
     bounds = best_bounds(found)
     page = frontier_html(
         say("cli.frontier.title", said, instance=inst.name),
@@ -479,9 +501,9 @@ def frontier(
     atomic_write(out / "frontier.html", page.encode("utf-8"))
     table = Table(title=say("cli.frontier.title", said, instance=inst.name))
     for col in columns:
-        table.add_column(col)
+        table.add_column(column_label(col, said))
     for p in found:
-        table.add_row(*(fmt(p.row.get(c), said) for c in columns))
+        table.add_row(*(cell_text(c, p.row.get(c), said) for c in columns))
     out_console.print(table)
     for (ind, stage), bound in sorted(bounds.items()):
         threshold = inst.policy.balance.thresholds.get(stage, 1.0)

@@ -17,10 +17,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from twinning.county.instance import Instance, with_policy
-from twinning.errors import InputError
+from twinning.errors import InputError, UsageError
 from twinning.io.files import replace_folder
 from twinning.io.readers import load_instance
-from twinning.messages import render
+from twinning.messages import say
 from twinning.outputs import result_files
 from twinning.solving import solve
 from twinning.validation import validate
@@ -39,6 +39,7 @@ class BatchRow(BaseModel):
     seconds: float = 0.0
     violations: int | None = None
     error: str = ""
+    lang: str = Field("en", description="The instance's language: its row is said in it.")
     out: str = Field("", description="Folder the plan was written to.")
     setting: str = Field("", description="Policy keys set for this row (a sweep's value).")
     kpis: dict[str, float] = Field(
@@ -74,11 +75,13 @@ def solve_one(
     name = path.name if isinstance(path, Instance) else Path(path).name
     name = Path(name).stem if not isinstance(path, Instance) and Path(path).is_file() else name
     said = ",".join(f"{k}={v}" for k, v in (settings or {}).items())
-    row = BatchRow(instance=name, parts=parts or "all", setting=said)
+    asked = (output or {}).get("lang")
+    row = BatchRow(instance=name, parts=parts or "all", setting=said, lang=asked or "en")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             inst = path if isinstance(path, Instance) else load_instance(path)
+        row.lang = asked or inst.lang
         inst = with_policy(inst, settings or {})
         if registry is not None:
             from twinning.registry import with_registry
@@ -101,20 +104,25 @@ def solve_one(
         row.objective = result.objective
         row.gap = None if result.gap is None else round(result.gap, 6)
         row.violations = len(report.violations)
-        messages = [render(p.message, inst.lang) for p in result.parts.values() if p.message]
+        messages = [p.message for p in result.parts.values() if p.message]
         if result.status in ("infeasible", "unknown"):
-            row.error = "; ".join(messages) or f"status {result.status}"
+            row.error = say("batch.no_plan", row.lang, status=result.status, messages=messages)
         if out_dir is not None:
             target = Path(out_dir) / name / said if said else Path(out_dir) / name
             replace_folder(target, result_files(result, inst, **(output or {})))
             row.out = str(target)
     except InputError as exc:
-        row.error = str(exc).splitlines()[0]
-    except (ValueError, OSError) as exc:
-        row.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    except Exception as exc:  # a bug: keep the batch going, but say where
+        row.lang = asked or exc.lang
+        row.error = exc.text(row.lang).splitlines()[0]
+    except UsageError as exc:
+        row.error = exc.text(row.lang)
+    except OSError as exc:  # a file that cannot be read or written: the planner's to mend
+        error = exc.strerror or type(exc).__name__
+        row.error = say("batch.os_error", row.lang, path=str(exc.filename or name), error=error)
+    except Exception as exc:  # a defect: keep the batch going, but say where
         tb = traceback.extract_tb(exc.__traceback__)[-1]
-        row.error = f"internal error {type(exc).__name__}: {exc} ({tb.filename}:{tb.lineno})"
+        where = f"{Path(tb.filename).name}:{tb.lineno}"
+        row.error = say("batch.defect", row.lang, error=type(exc).__name__, where=where)
     row.seconds = round(time.perf_counter() - start, 3)
     return row
 

@@ -201,7 +201,11 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         (0,),
     )  # fmt: skip
     registry = str(work / "registry.db")
-    said("adopt", run("adopt", str(county), plan, "--registry", registry, cwd=work), (0,))
+    said(
+        "adopt",
+        run("adopt", str(county), plan, "--registry", registry, "--by", "规划科", cwd=work),
+        (0,),
+    )
     said(
         "history",
         run("history", "--registry", registry, "-o", str(work / "hist"), "--lang", "zh",

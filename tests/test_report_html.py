@@ -165,6 +165,8 @@ def test_balance_and_needs_figures(haicheng: tuple[Instance, Result]) -> None:
         for stage, figures in result.balance.before[ind].items():
             assert f'data-stage="{stage}" data-series="before" data-value="{figures.cv}"' in page
     # Needs by area: covered + uncovered add up to the county's shortages.
+    kpis = result.parts["roster"].kpis
+    assert kpis is not None
     covered = re.findall(r'data-group="area:\w+">(\d+) / (\d+)', page)
     assert sum(int(total) for _, total in covered) == kpis.needs_total_teacher_periods
     assert sum(int(c) for c, _ in covered) == kpis.needs_covered_teacher_periods

@@ -71,7 +71,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "cli.note_added": {
         "en": "note: {asked:list:part} build(s) on {parts:list:part}: planning them too (give "
         "--with PLAN to keep a plan's)",
-        "zh": "提示：{asked:list:part}以{parts:list:part}为基础，一并规划（用 --with PLAN "
+        "zh": "提示：{asked:list:part}以{parts:list:part}为基础，一并规划（用 --with 加方案文件 "
         "可沿用已有方案）",
     },
     "cli.note_kept": {
@@ -168,9 +168,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{part:part}（重新统计）：{figures}",
     },
     "cli.valid": {
-        "en": "valid: {parts:list:part} checked ({rows}), status {status:v.status}, objective "
-        "{objective} (recomputed {recomputed})",
-        "zh": "方案有效：已校验{parts:list:part}（{rows}），状态 {status:v.status}，目标值 "
+        "en": "valid: {parts:list:part} checked ({rows:list}), status {status:v.status}, "
+        "objective {objective} (recomputed {recomputed})",
+        "zh": "方案有效：已校验{parts:list:part}（{rows:list}），状态 {status:v.status}，目标值 "
         "{objective}（重新计算 {recomputed}）",
     },
     "cli.valid_rows": {"en": "{n} {table:table} rows", "zh": "{table:table} {n} 行"},

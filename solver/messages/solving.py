@@ -15,6 +15,15 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "第{k}组/共{n}组（第{round}轮）",
     },
     "progress.step_done": {"en": "{step:msg} done", "zh": "{step:msg}完成"},
+    "batch.no_plan": {
+        "en": "no plan keeps every rule (status {status:v.status}): {messages:semi}",
+        "zh": "没有满足全部规则的方案（状态：{status:v.status}）：{messages:semi}",
+    },
+    "batch.os_error": {"en": "{path}: {error}", "zh": "{path}：无法读写（{error}）"},
+    "batch.defect": {
+        "en": "a defect of twinning ({error} at {where}); the other instances go on",
+        "zh": "twinning 自身缺陷（{error}，位于 {where}）；其他实例照常求解",
+    },
     "method.given": {
         "en": "taken from the given plan ({instance})",
         "zh": "沿用所给方案（{instance}）",

@@ -50,7 +50,13 @@ VALUES_ZH: dict[str, dict[str, str]] = {
         "capacity_used": "帮扶校名额已满",
         "side_constraint": "受学生数比例限制",
     },
-    "status": {"optimal": "最优", "feasible": "可行", "infeasible": "不可行", "unknown": "未知"},
+    "status": {
+        "optimal": "最优",
+        "feasible": "可行",
+        "infeasible": "不可行",
+        "unknown": "未知",
+        "error": "出错",
+    },
     "tier": {"strong": "优质", "ordinary": "一般", "weak": "薄弱"},
     "change": {"added": "新增", "removed": "删除"},
     # the words a violation's "where" may hold besides ids
@@ -196,6 +202,8 @@ RULES_ZH: dict[str, str] = {
     "plan.roster_figures": "交流数据一致",
     "plan.unpaired": "未结对学校附原因",
     "plan.objective": "目标值一致",
+    "plan.status": "方案满足全部规则",
+    "plan.instance": "方案与实例对应",
 }
 
 #: Table (file stem, sheet) -> its Chinese name.

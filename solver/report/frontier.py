@@ -53,7 +53,9 @@ def frontier_html(
         said.append(f"<li>{escape(line)}</li>")
     head = "".join(f"<th>{escape(column_label(c, lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(c, r.get(c), lang))}</td>" for c in columns) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{escape(cell_text(c, r.get(c), lang))}</td>" for c in columns)
+        + "</tr>"
         for r in rows
     )
     return (
@@ -86,7 +88,8 @@ def column_label(column: str, lang: str) -> str:
     return header(column, lang, "frontier")
 
 
-def _cell(column: str, value: object, lang: str) -> str:
+def cell_text(column: str, value: object, lang: str) -> str:
+    """A cell of the frontier's table as the page, the console and the CSV say it."""
     if isinstance(value, bool):
         return word(f"value.bool.{str(value).lower()}", lang)
     if isinstance(value, str):
