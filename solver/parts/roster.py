@@ -73,5 +73,5 @@ PART = Part(
     ),
     result=RosterResult,
     rows=("roster", "unmet_needs", "hires"),
-    tables=("roster", "roster_schools", "unmet_needs", "principals", "hires"),
+    tables=("roster", "principals", "unmet_needs", "hires", "roster_schools"),
 )

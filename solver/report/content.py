@@ -17,22 +17,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from twinning.check.alliances import ALLIANCE_CHECKS
 from twinning.check.balance import BALANCE_CHECKS
-from twinning.check.headship import HEADSHIP_CHECKS
-from twinning.check.hires import HIRE_CHECKS
-from twinning.check.itinerant import ITINERANT_CHECKS
-from twinning.check.mentors import MENTOR_CHECKS
-from twinning.check.outreach import OUTREACH_CHECKS
-from twinning.check.pairs import PAIR_CHECKS
 from twinning.check.report import ValidationReport, Violation
-from twinning.check.roster import ROSTER_CHECKS
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
 from twinning.io.planfiles import plan_tables
 from twinning.io.tabular import Cell, Table, mask_names
 from twinning.io.workbook import SCHOOL_COLUMNS, cell_word, rule_name, with_school_names
 from twinning.messages import Msg, header, joined, msg, render, say, value_word, word
+from twinning.parts import PARTS
 from twinning.plan import Plan
 from twinning.report.layers import (
     alliance_shapes,
@@ -47,31 +40,9 @@ from twinning.rules.roster import quota_required, shortage_table
 #: The balance indicators, in the order the page shows them.
 INDICATORS: tuple[str, ...] = ("backbone", "qualified", "pe_arts")
 
-#: The tables shown, in order (plan tables, and one of every school).
-TABLE_ORDER: tuple[str, ...] = (
-    "schools",
-    "pairs",
-    "unpaired",
-    "alliances",
-    "roster",
-    "principals",
-    "unmet_needs",
-    "hires",
-    "roster_schools",
-    "circuits",
-    "unmet_lessons",
-    "outreach",
-    "outreach_schools",
-)
+#: The tables shown, in order: one of every school, then each part's, as its record lists them.
+TABLE_ORDER: tuple[str, ...] = ("schools", *(t for part in PARTS.values() for t in part.tables))
 
-#: The checks that speak for each part, as :func:`twinning.validation.validate` runs them.
-PART_CHECKS: dict[str, tuple[Callable[..., list[Violation]], ...]] = {
-    "pairs": PAIR_CHECKS,
-    "alliances": ALLIANCE_CHECKS,
-    "roster": (*ROSTER_CHECKS, *HEADSHIP_CHECKS, *MENTOR_CHECKS, *HIRE_CHECKS),
-    "itinerant": ITINERANT_CHECKS,
-    "outreach": OUTREACH_CHECKS,
-}
 
 RuleState = Literal["met", "missed", "priced"]
 
@@ -366,9 +337,10 @@ def rule_rows(
     ruled = inst.policy.balance.target == "rule"
     rows: list[RuleRow] = []
     seen: set[str] = set()
-    for part, checks in PART_CHECKS.items():
+    for part, record in PARTS.items():
         if part not in plan.parts:
             continue
+        checks: tuple[Callable[..., list[Violation]], ...] = record.checker.checks
         if part == "roster" and ruled:
             checks = (*checks, *BALANCE_CHECKS)
         for check in checks:
