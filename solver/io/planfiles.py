@@ -9,7 +9,8 @@ language only when written (:func:`said`).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -19,8 +20,56 @@ from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
 from twinning.io.workbook import with_school_names, workbook_bytes
 from twinning.messages import header, value_word
 
-if TYPE_CHECKING:
-    from twinning.plan import Plan
+
+class Plan(Protocol):
+    """What this module reads of a plan (:class:`twinning.plan.Plan`, which calls it to
+    write itself: a protocol rather than an import keeps the data model below its files)."""
+
+    @property
+    def instance(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def objective(self) -> int: ...
+
+    @property
+    def parts(self) -> Sequence[str]: ...
+
+    @property
+    def objectives(self) -> Mapping[str, Any]: ...
+
+    @property
+    def pairs(self) -> Sequence[Any]: ...
+
+    @property
+    def unpaired(self) -> Sequence[Any]: ...
+
+    @property
+    def alliances(self) -> Sequence[Any]: ...
+
+    @property
+    def roster(self) -> Sequence[Any]: ...
+
+    @property
+    def unmet_needs(self) -> Sequence[Any]: ...
+
+    @property
+    def hires(self) -> Sequence[Any]: ...
+
+    @property
+    def circuits(self) -> Sequence[Any]: ...
+
+    @property
+    def unmet_lessons(self) -> Sequence[Any]: ...
+
+    @property
+    def outreach(self) -> Sequence[Any]: ...
+
+    def canonical(self) -> Any: ...
+
+    def to_json(self) -> str: ...
 
 
 def plan_files(
