@@ -165,7 +165,7 @@ def report(
     ] = None,
 ) -> None:
     """Reports from an existing plan: each option given writes its report."""
-    from twinning.io.planfile import read_summary
+    from twinning.planfile import read_summary
     from twinning.report.html import render_html
 
     check_lang(lang)

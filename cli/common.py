@@ -231,7 +231,7 @@ def load(path: Path, sets: list[str] | None = None) -> Instance:
 
 def read_plan(path: Path) -> Plan:
     """A plan.json, or exit 2 with one message naming the file."""
-    from twinning.io.planfile import read_plan as read
+    from twinning.planfile import read_plan as read
 
     return read(path, lang=SPEAKING.lang)
 

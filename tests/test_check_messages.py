@@ -39,7 +39,6 @@ TOOLS = re.compile(r"CP-SAT|OR-Tools|HiGHS|PuLP|CBC|Excel")
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
 
 
-
 def english_words(text: str) -> list[str]:
     """The English words of a Chinese sentence, once ids, policy keys and tools are gone."""
     for allowed in (TOOLS, POLICY_KEYS, IDS):

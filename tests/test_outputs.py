@@ -22,14 +22,13 @@ from twinning import load_instance
 from twinning.check.report import Violation
 from twinning.county.instance import Instance
 from twinning.io import files as output_files
-from twinning.io.planfiles import said
-from twinning.messages import header, word
-from twinning.messages.vocab import VALUES_ZH
 from twinning.io.export import save_instance
 from twinning.io.files import ForeignFolderError, atomic_write, replace_folder
+from twinning.io.planfiles import said
 from twinning.io.tabular import put_cell, safe_cell
 from twinning.io.workbook import SCHOOL_COLUMNS, term_label, with_school_names
-from twinning.messages import Msg, kpi_label, msg, render
+from twinning.messages import Msg, header, kpi_label, msg, render, word
+from twinning.messages.vocab import VALUES_ZH
 from twinning.plan import Move, Pair, Plan, UnmetNeed, Unpaired
 from twinning.result import (
     AllianceKpi,

@@ -1,4 +1,4 @@
-"""Reading plan.json and summary.json back (twinning.io.planfile): every refusal is one line
+"""Reading plan.json and summary.json back (twinning.planfile): every refusal is one line
 naming the file, in English and in Chinese."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from twinning.errors import InputError
-from twinning.io.planfile import MAX_DEPTH, json_depth, read_plan, read_summary
 from twinning.messages import msg
 from twinning.plan import PLAN_VERSION, Pair, Plan
+from twinning.planfile import MAX_DEPTH, json_depth, read_plan, read_summary
 
 #: What may stay Latin in a Chinese message: file formats, encodings and names, the value
 #: shown.

@@ -358,7 +358,7 @@ INPUT_MODULES = [
     "solver/io/headers.py",
     "solver/io/files.py",
     "solver/io/export.py",
-    "solver/io/planfile.py",
+    "solver/planfile.py",
     "solver/county/instance.py",
     "solver/county/policy.py",
 ]

@@ -30,9 +30,9 @@ import pytest
 from tests.conftest import INSTANCES, ROOT
 from twinning import load_instance, solve
 from twinning.county.instance import Instance
-from twinning.messages.vocab import RULES_ZH
 from twinning.io.tabular import pseudonym
 from twinning.messages import msg
+from twinning.messages.vocab import RULES_ZH
 from twinning.plan import Move, Plan
 from twinning.report.content import rule_keys, school_notes
 from twinning.report.frontier import frontier_html

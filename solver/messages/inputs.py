@@ -366,7 +366,7 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "table name '{table}' is not one of {tables:list}",
         "zh": "表名 '{table}' 无效；应为 {tables:list} 之一",
     },
-    # ---- plan and summary files (twinning.io.planfile) -------------------------------------
+    # ---- plan and summary files (twinning.planfile) -------------------------------------
     "input.plan.no_such_file": {"en": "no such file", "zh": "找不到该文件"},
     "input.plan.is_folder": {
         "en": "is a folder, not a file",

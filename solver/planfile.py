@@ -25,17 +25,15 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
 from twinning.errors import InputError, InputProblem, Lang, field_path, validation_msg
 from twinning.io.readers import json_problem
 from twinning.messages import Msg, msg
-
-if TYPE_CHECKING:
-    from twinning.plan import Plan
-    from twinning.result import Summary
+from twinning.plan import PLAN_VERSION, Plan
+from twinning.result import Summary
 
 #: The deepest nesting of objects and lists a plan or summary file may have (a plan's
 #: deepest is about six levels).
@@ -64,8 +62,6 @@ def read_plan(path: str | Path, lang: Lang = "en") -> Plan:
         One problem, naming the file, for anything that keeps the file from being read as
         a plan this twinning knows (see the module's docstring).
     """
-    from twinning.plan import PLAN_VERSION, Plan
-
     p = Path(path)
     doc = _document(p, lang, msg("input.plan.too_deep", limit=MAX_DEPTH))
     if not isinstance(doc, dict) or doc.get("format") != "twinning-plan":
@@ -92,12 +88,9 @@ def read_summary(path: str | Path, model: type[M], lang: Lang = "en") -> M: ...
 
 def read_summary(path: str | Path, model: type[BaseModel] | None = None, lang: Lang = "en") -> Any:
     """A solve's summary file (``summary.json``) as ``model``, by default
-    :class:`twinning.result.Summary` (imported when called: the readers do not import the
-    results as they load). Refused as :func:`read_plan` refuses, save the format, version
+    :class:`twinning.result.Summary`. Refused as :func:`read_plan` refuses, save the format, version
     and finite checks (a summary has none of its own)."""
     if model is None:
-        from twinning.result import Summary
-
         model = Summary
     p = Path(path)
     doc = _document(p, lang, msg("input.summary.too_deep", limit=MAX_DEPTH))
