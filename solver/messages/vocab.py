@@ -10,7 +10,52 @@ part names, column names are a contract).
 
 from __future__ import annotations
 
-from twinning.io.headers import OUTPUT_HEADERS_ZH
+#: Chinese headers of the output tables (``--lang zh``).
+#: Output column -> Chinese header.
+OUTPUT_HEADERS_ZH = {
+    "helper": "帮扶学校",
+    "helper_name": "帮扶学校名称",
+    "helped": "受援学校",
+    "helped_name": "受援学校名称",
+    "distance_km": "距离（公里）",
+    "complementarity": "互补度",
+    "why": "帮扶依据",
+    "fixed": "固定",
+    "school": "学校代码",
+    "name": "学校名称",
+    "reason": "原因",
+    "detail": "说明",
+    "alliance": "联盟",
+    "lead": "牵头学校",
+    "lead_name": "牵头学校名称",
+    "member": "成员学校",
+    "member_name": "成员学校名称",
+    "staff": "工号",
+    "role": "岗位",
+    "subject": "学科",
+    "from_school": "派出学校",
+    "to_school": "接收学校",
+    "first_period": "起始学期",
+    "periods": "学期数",
+    "direction": "方向",
+    "kind": "类型",
+    "mentee": "徒弟工号",
+    "out": "派出",
+    "in": "接收",
+    "net": "净变化",
+    "period": "学期",
+    "shortage": "缺口",
+    "covered": "已补",
+    "priority": "优先级",
+    "home_school": "本校",
+    "weekday": "星期",
+    "order": "顺序",
+    "lessons": "课时",
+    "km": "公里",
+    "minutes": "分钟",
+    "weekly_lessons": "周课时缺口",
+}
+
 
 #: The vocabularies a template can name after the colon (``{part:part}``).
 KINDS = ("part", "rule", "term", "kpi", "table", "header", "field")
