@@ -17,10 +17,10 @@ from typing import Any
 from twinning.check.report import RosterRecount, Violation
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, School, Staff
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.plan import Move, PartObjective, Plan
 from twinning.rules import roster as rules
 from twinning.rules.balance import changes_of, counts_in, floors, moves_only
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
 @dataclass

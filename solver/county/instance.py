@@ -15,7 +15,9 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from twinning.county.policy import Policy, with_settings
-from twinning.county.vocabulary import (
+from twinning.errors import InputProblem
+from twinning.messages import Msg, msg
+from twinning.vocabulary import (
     ALIASES,
     COUNTY_OR_ABOVE,
     STAGE_COVERS,
@@ -29,8 +31,6 @@ from twinning.county.vocabulary import (
     Stage,
     Tier,
 )
-from twinning.errors import InputProblem
-from twinning.messages import Msg, msg
 
 _TRUE = {"true", "1", "yes", "y", "是", "t", "√", "1.0"}
 _FALSE = {"false", "0", "no", "n", "否", "f", "", "0.0"}

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from twinning.county.instance import Instance, School
-from twinning.county.vocabulary import GRADES
+from twinning.vocabulary import GRADES
 
 
 @dataclass(frozen=True)

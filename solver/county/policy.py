@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from twinning.county.vocabulary import ALIASES, Tier
 from twinning.errors import InputProblem, InputValueError, Lang, MessageError, validation_msg
 from twinning.messages import msg
+from twinning.vocabulary import ALIASES, Tier
 
 #: The stages an alliance can be for (nine- and twelve-year schools cover several).
 SCHOOL_STAGES = ("kindergarten", "primary", "junior", "senior")

@@ -14,11 +14,11 @@ from typing import Any
 
 from twinning.county.instance import Instance
 from twinning.county.policy import Policy
-from twinning.county.vocabulary import ALIASES
 from twinning.errors import InputProblem, InputValueError
 from twinning.io.files import atomic_write, commit_folder
 from twinning.io.headers import FIELDS, HEADERS
 from twinning.messages import msg
+from twinning.vocabulary import ALIASES
 
 
 def instance_rows(inst: Instance) -> dict[str, list[dict[str, Any]]]:

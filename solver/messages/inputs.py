@@ -10,7 +10,7 @@ a field of the vocabulary in Chinese as planners type them (``input.enum.<field>
 
 from __future__ import annotations
 
-from twinning.county.vocabulary import CHINESE
+from twinning.vocabulary import CHINESE
 
 
 def _enum_entries() -> dict[str, dict[str, str]]:

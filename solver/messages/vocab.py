@@ -10,8 +10,7 @@ part names, column names are a contract).
 
 from __future__ import annotations
 
-#: Chinese headers of the output tables (``--lang zh``).
-#: Output column -> Chinese header.
+#: Output column -> Chinese header (the output tables with ``--lang zh``).
 OUTPUT_HEADERS_ZH = {
     "helper": "帮扶学校",
     "helper_name": "帮扶学校名称",

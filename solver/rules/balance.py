@@ -29,9 +29,9 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from twinning.county.instance import Instance, School, Staff
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.messages import Msg, msg
 from twinning.plan import Move, Plan
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 __all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of", "floors", "moves_only"]
 

@@ -25,9 +25,9 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 
 from twinning.county.instance import Instance, School
-from twinning.county.vocabulary import STAGE_COVERS
 from twinning.plan import Move
 from twinning.rules.roster import shortage_table
+from twinning.vocabulary import STAGE_COVERS
 
 #: (school, subject) -> (teachers still lacking, priority 1 highest .. 3).
 Remaining = dict[tuple[str, str], tuple[int, int]]

@@ -44,8 +44,8 @@ from collections.abc import Iterable
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff, share_stage
 from twinning.county.needs import school_needs
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.plan import Membership, Move, Pair
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 LEADERS = ("principal", "vice_principal")
 CADRES = ("middle_manager", "reserve_cadre")

@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 
 from twinning.county.policy import SCHOOL_STAGES, Alliances, Policy
-from twinning.county.vocabulary import STAGE_COVERS
 from twinning.io.export import policy_toml, write_csv_folder
 from twinning.synthetic.history import EARLIER_PERIOD, LAST_PERIOD, history_table
 from twinning.synthetic.needs import needs_table
@@ -48,6 +47,7 @@ from twinning.synthetic.terms import (
     FloatArray,
     IntArray,
 )
+from twinning.vocabulary import STAGE_COVERS
 
 __all__ = [
     "COUNTY_CENTRE",

@@ -1,7 +1,7 @@
 """The vocabulary of the synthetic county: imported from the data model and the policy.
 
 Stage, area, tier, role, backbone and status values come from
-:mod:`twinning.county.vocabulary`; staffing ratios and subject shares are the
+:mod:`twinning.vocabulary`; staffing ratios and subject shares are the
 policy defaults (``needs.students_per_teacher``, ``needs.subject_shares``), so that
 ``needs.csv`` written by the generator and needs derived by the solver agree.
 What the model does not define (quotas of nine- and twelve-year schools) is
@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from twinning.county.policy import Policy
-from twinning.county.vocabulary import (
+from twinning.vocabulary import (
     ALIASES,
     GRADES,
     STAGE_COVERS,

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.messages import Msg, msg
 from twinning.models.hires import place_hires
 from twinning.models.roster.decompose import solve_roster_model
@@ -23,6 +22,7 @@ from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, 
 from twinning.rules import roster as rules
 from twinning.rules.balance import balance_deviation, count_changes, threshold_misses
 from twinning.rules.hires import remaining_after
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 __all__ = ["solve_roster"]
 

@@ -18,13 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from twinning.county.instance import Instance
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.messages import Msg, msg
 from twinning.models.roster.model import RosterOutcome, solve_options, usage_of
 from twinning.models.roster.options import RosterData
 from twinning.models.roster.units import Usage
 from twinning.models.said import clauses
 from twinning.models.search import STOP, Progress, SearchSettings
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
 def components(data: RosterData, subset: list[int]) -> list[list[int]]:

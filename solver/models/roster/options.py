@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, School, Staff
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.models.search import STOP
 from twinning.plan import Membership, Move, Pair
 from twinning.rules import roster as rules
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from twinning.county.instance import Instance
-from twinning.county.vocabulary import COUNTY_OR_ABOVE
 from twinning.models.roster.options import RosterData
 from twinning.models.search import STOP
+from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
 @dataclass
