@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import INSTANCES, as_vehicle, demo_vehicle
+from twinning.cli.main import app
 
 INVALID = sorted((INSTANCES / "invalid").iterdir())
 INVALID = [p for p in INVALID if p.name != "README.md"]
@@ -285,3 +286,61 @@ def test_validate_runs_where_ortools_cannot_be_imported(tmp_path: Path) -> None:
     )
     said = blocked.stdout + blocked.stderr
     assert blocked.returncode == 2 and "not installed here" in said and "Traceback" not in said
+
+
+def test_a_defect_of_twinning_is_exit_3_with_its_traceback_in_a_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error (here a ValueError deep in the checker) is twinning's, not the
+    planner's: exit 3, a message saying so and naming the log, the traceback in the log."""
+    from typer.testing import CliRunner
+
+    import twinning.cli.checking as checking
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("a bug in the checker")
+
+    plan = tmp_path / "out"
+    solved = CliRunner().invoke(
+        app, ["solve", str(INSTANCES / "demo-county"), "-o", str(plan), "--parts", "pairs"]
+    )
+    assert solved.exit_code == 0, solved.output
+    monkeypatch.setattr(checking, "validate", broken)
+    monkeypatch.setenv("TWINNING_LOG_DIR", str(tmp_path / "logs"))
+    done = CliRunner().invoke(
+        app, ["validate", str(INSTANCES / "demo-county"), str(plan / "plan.json")]
+    )
+    assert done.exit_code == 3
+    logs = list((tmp_path / "logs").glob("twinning-*.log"))
+    assert len(logs) == 1
+    assert "defect of twinning" in done.output and str(logs[0]) in done.output
+    assert "Traceback" not in done.output
+    text = logs[0].read_text(encoding="utf-8")
+    assert "Traceback" in text and "a bug in the checker" in text
+
+
+def test_bad_usage_is_exit_2_in_the_planners_language(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    demo = str(INSTANCES / "demo-county")
+    for args, said in (
+        (["solve", demo, "--parts", "pairs,roaster"], "roaster"),
+        (["solve", demo, "--backend", "gurobi"], "pulp-highs"),
+        (["solve", demo, "--time-limit", "-1"], "--time-limit"),
+        (["solve", demo, "--workers", "0"], "--workers"),
+        (["solve", demo, "--format", "pdf"], "pdf"),
+    ):
+        done = CliRunner().invoke(app, args)
+        assert done.exit_code == 2, (args, done.output)
+        assert said in done.output and "Traceback" not in done.output
+    done = CliRunner().invoke(app, ["solve", demo, "--parts", "roaster", "--lang", "zh"])
+    assert done.exit_code == 2 and "无法识别的规划内容" in done.output
+
+
+def test_help_names_every_part_and_backend() -> None:
+    from typer.testing import CliRunner
+
+    text = CliRunner().invoke(app, ["solve", "--help"], env={"COLUMNS": "300"}).output
+    flat = " ".join(text.split())
+    for name in ("pairs", "alliances", "roster", "itinerant", "outreach", "pulp-highs"):
+        assert name in flat, name
