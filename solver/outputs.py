@@ -11,6 +11,7 @@ from twinning.county.instance import Instance
 from twinning.explain import move_reason_rows, plan_changes
 from twinning.io.planfiles import said
 from twinning.io.tabular import Table, csv_bytes, mask_names
+from twinning.io.workbook import with_school_names
 from twinning.plan import Plan
 from twinning.report.html import render_html
 from twinning.result import Result
@@ -43,6 +44,7 @@ def result_files(
     if "csv" in formats and result.plan.roster:
         rows = move_reason_rows(inst, result.plan)
         table = Table(REASON_COLUMNS, [{c: r.get(c) for c in REASON_COLUMNS} for r in rows])
+        table = with_school_names("roster_reasons", table, {s.id: s.name for s in inst.schools})
         if masked:
             table = mask_names({"roster_reasons": table})["roster_reasons"]
         files["roster_reasons.csv"] = csv_bytes(*said("roster_reasons", table, language))
