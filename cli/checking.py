@@ -180,6 +180,7 @@ def report(
     found = summary or (beside if beside.is_file() else None)
     facts = read_summary(found, lang=said) if found is not None else None
     checked = validate(inst, doc)
+    _other_instance(checked, plan, said)
     if html is not None:
         page = render_html(inst, doc, facts, said, masked=mask_names, tiles=tiles, checked=checked)
         atomic_write(html, page.encode("utf-8"))

@@ -73,7 +73,8 @@ def interruptible(lang: Lang, work: Callable[[Callable[[Any], None]], Any]) -> A
             exit_now(130)
         # The run did not finish the parts asked: its status is unknown (the plan's own
         # status still speaks for the parts it holds).
-        return partial.model_copy(update={"interrupted": True, "status": "unknown"})
+        plan = partial.plan.model_copy(update={"interrupted": True})
+        return partial.model_copy(update={"interrupted": True, "status": "unknown", "plan": plan})
     return box["result"]
 
 

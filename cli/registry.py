@@ -25,6 +25,7 @@ from twinning.county.instance import with_policy
 from twinning.errors import UsageError
 from twinning.io.files import atomic_write
 from twinning.messages import say, word
+from twinning.parts import parse_parts
 from twinning.validation import validate
 
 RegistryArg = Annotated[
@@ -77,6 +78,13 @@ def adopt(
             help="Adopt over a cycle adopted already; the old record is kept, superseded."
         ),
     ] = False,
+    partial: Annotated[
+        bool,
+        typer.Option(
+            help="Adopt a plan that does not hold every part, or whose run was interrupted; "
+            "it is recorded as partial, with the parts it lacks."
+        ),
+    ] = False,
     lang: LangOpt = None,
 ) -> None:
     """Record an adopted plan in the registry (SQLite file, or PostgreSQL for a city)."""
@@ -88,6 +96,11 @@ def adopt(
     said = speak(lang, inst)
     doc = read_plan(plan)
     inst = with_policy(inst, doc.settings)
+    # A cycle's plan is whole: every part the policy plans, from a run that ended.
+    lacking = [p for p in parse_parts(None, inst) if p not in doc.parts]
+    if (lacking or doc.interrupted) and not partial:
+        code = "cli.adopt.interrupted" if doc.interrupted else "cli.adopt.partial"
+        raise UsageError.of(code, parts=lacking, plan=str(plan))
     county_id = county or inst.name
     cycle_id = cycle or default_cycle(inst)
     merged = merge_registry(inst, registry, county_id, cycle_id)
@@ -110,7 +123,12 @@ def adopt(
         by=who,
         note=note,
         replace=replace,
-        kpis={part: k.model_dump(mode="json") for part, k in report.kpis.items()},
+        kpis={
+            **{part: k.model_dump(mode="json") for part, k in report.kpis.items()},
+            "partial": bool(lacking or doc.interrupted),
+            "missing": lacking,
+            "interrupted": doc.interrupted,
+        },
     )
     line = say(
         "cli.adopt.done",
@@ -125,6 +143,9 @@ def adopt(
         roster=len(doc.roster),
     )
     out_console.print(escape(line), soft_wrap=True)
+    if lacking or doc.interrupted:
+        said_partial = say("cli.adopt.recorded_partial", said, parts=lacking)
+        out_console.print(escape(said_partial), style="yellow", soft_wrap=True)
 
 
 def _login() -> str:

@@ -184,6 +184,11 @@ def solve(
     check_output_folder(target, lang=said)  # a folder not ours is refused before solving
     given = read_plan(with_plan) if with_plan is not None else None
     before = read_plan(baseline) if baseline is not None else None
+    for flag, doc in (("--with", given), ("--baseline", before)):
+        if doc is not None and doc.instance != inst.name:
+            raise UsageError.of(
+                "cli.usage.plan_for_other", flag=flag, plan=doc.instance, instance=inst.name
+            )
     _say_added_parts(inst, parts, given, quiet, said)
     with live_line(quiet, said) as progress:
         result = interruptible(

@@ -186,6 +186,14 @@ class Plan(BaseModel):
         ),
     )
     parts: list[str] = Field(description="Parts planned, in order.")
+    interrupted: bool = Field(
+        False, description="The run that made it was cut short (Ctrl-C, a stop, a crash)."
+    )
+    missing: list[str] = Field(
+        default_factory=list,
+        description="Parts asked for that the plan does not hold (not planned before the run "
+        "ended, or no plan found for them).",
+    )
     status: Status = Field(description="Worst status of the parts.")
     objective: int = Field(description="Sum of the parts' objective values (costs).")
     objectives: dict[str, PartObjective] = Field(default_factory=dict)
@@ -204,6 +212,7 @@ class Plan(BaseModel):
         return self.model_copy(
             update={
                 "parts": [p for p in PART_ORDER if p in self.parts],
+                "missing": [p for p in PART_ORDER if p in self.missing],
                 "pairs": sorted(self.pairs, key=lambda p: (p.helper, p.helped)),
                 "unpaired": sorted(self.unpaired, key=lambda u: u.school),
                 "alliances": sorted(self.alliances, key=lambda m: (m.alliance, m.member)),

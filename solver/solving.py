@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from twinning.check.plan import known_plan
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
 from twinning.errors import UsageError
@@ -87,6 +88,10 @@ def solve(
     if backend not in BACKENDS:
         raise UsageError.of("usage.unknown_backend", backend=backend, known=list(BACKENDS))
     order = parse_parts(parts, inst)
+    # A plan made before the county changed (a school closed, a teacher gone): only its
+    # rows the instance still knows are kept or re-planned on.
+    given = known_plan(inst, given) if given is not None else None
+    baseline = known_plan(inst, baseline) if baseline is not None else None
     start = time.perf_counter()
     base = SearchSettings(
         workers=workers or 1,
@@ -256,6 +261,8 @@ def _result(
             "status": plan_status,
             "objective": objective or 0,
             "objectives": objectives,
+            "interrupted": interrupted,
+            "missing": [p for p in order if p not in planned],
         }
     )
     plan = plan.canonical()

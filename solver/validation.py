@@ -9,9 +9,11 @@ objectives, its status) are checked last.
 from __future__ import annotations
 
 from twinning.check.balance import BALANCE_CHECKS
+from twinning.check.plan import PLAN_CHECKS, held_parts, known_plan
 from twinning.check.report import ValidationReport, Violation
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
+from twinning.messages import msg
 from twinning.parts import PARTS
 from twinning.plan import PartObjective, Plan
 from twinning.rules.balance import balance_of
@@ -22,7 +24,11 @@ __all__ = ["ValidationReport", "Violation", "all_checks", "validate"]
 def all_checks() -> tuple[object, ...]:
     """Every rule's check, in the order the validator runs them; the docstring of each
     starts with its rule in brackets."""
-    return (*(c for p in PARTS.values() for c in p.checker.checks), *BALANCE_CHECKS)
+    return (
+        *PLAN_CHECKS,
+        *(c for p in PARTS.values() for c in p.checker.checks),
+        *BALANCE_CHECKS,
+    )
 
 
 def validate(inst: Instance, plan: Plan) -> ValidationReport:
@@ -38,20 +44,30 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
             v.append(made_for)
             return report  # another county: one clear message, not a violation per row
         report.warnings.append(made_for.msg)
+    # The plan as written: rows naming what the instance lacks, rows twice, numbers that
+    # are not finite, rows of parts it does not list; then each part it holds is checked on
+    # the rows the instance knows.
+    for plan_check in PLAN_CHECKS:
+        v.extend(plan_check(inst, plan))
+    if plan.interrupted or plan.missing:
+        code = "plan.interrupted" if plan.interrupted else "plan.missing"
+        report.warnings.append(msg(code, missing=plan.missing))
+    held = held_parts(plan)
+    named = known_plan(inst, plan)
     dist = Distances(inst)
     for name, part in PARTS.items():
-        if name not in plan.parts:
+        if name not in held:
             continue
         checker = part.checker
-        facts = checker.facts(inst, plan, dist)
+        facts = checker.facts(inst, named, dist)
         for check in checker.checks:
             v.extend(check(facts))
         report.objectives[name] = checker.objective(facts)
         if checker.recount is not None:
             report.kpis[name] = checker.recount(facts)  # type: ignore[assignment]
-    report.balance = balance_of(inst, plan)
+    report.balance = balance_of(inst, named)
     for balance_check in BALANCE_CHECKS:
-        v.extend(balance_check(inst, plan))
+        v.extend(balance_check(inst, named))
     for name, mine in report.objectives.items():
         v.extend(_stated_objective(plan, name, mine))
     v.extend(_plan_total(plan, report))

@@ -322,7 +322,8 @@ ENGLISH_SAYS: dict[tuple[str, str], str] = {
     ("pairs", "check.plan.pair_figures.km"): r"stated [\d.]+ km, the instance gives [\d.]+ km",
     ("pairs", "check.plan.pair_figures.complementarity"): r"stated complementarity \d+, "
     r"recomputed \d+",
-    ("pairs", "check.plan.unknown_school"): "the plan names a school the instance does not have",
+    ("pairs", "check.plan.unknown_school.row"): r"pairs line \d+ names school \S+, which the "
+    r"instance does not have .*",
     ("alliances", "check.alliances.cover.none"): r"S\d{4} is in no alliance",
     ("alliances", "check.alliances.cover.many"): r"S\d{4} is in 2 alliances",
     ("alliances", "check.alliances.one_lead"): r"alliance A\d+ names 2 leads",
@@ -333,8 +334,8 @@ ENGLISH_SAYS: dict[tuple[str, str], str] = {
     ("roster", "check.rotation.exempt_age"): r"T\d{6} is \d+ \([MF]\), exempt",
     ("roster", "check.horizon.periods.first"): "first period 2030-2031-1 is not in the horizon",
     ("roster", "check.rotation.max_periods"): r"lasts 5 period\(s\), allowed 1\.\.2",
-    ("roster", "check.plan.unknown_staff.roster"): "the roster names staff or a school the "
-    "instance does not have",
+    ("roster", "check.plan.unknown_staff.row"): r"roster line \d+ names staff \S+, whom the "
+    r"instance does not have",
     ("roster", "check.rotation.principal_term_years.role"): r"T\d{6} is a teacher; only "
     r"principals change headship",
     ("roster", "check.rotation.headship_stage"): r"S\d{4} \([a-z_, ]+\) shares no stage with "
@@ -347,7 +348,7 @@ ENGLISH_SAYS: dict[tuple[str, str], str] = {
     r"are misnumbered",
     ("circuits", "check.itinerant.max_lessons_per_day"): r"4\d lessons on [A-Z][a-z]{2}",
     ("circuits", "check.plan.circuit_figures"): r"stated [\d.]+ km, the instance gives [\d.]+ km",
-    ("circuits", "check.plan.unknown_school.circuit"): "the circuit names an unknown id",
+    ("circuits", "check.plan.unknown_staff.row"): r"circuits line \d+ names staff \S+.*",
     ("outreach", "check.outreach.weeks.week"): r"T\d{6}: week\(s\) 99 are not outreach weeks",
     ("outreach", "check.outreach.weeks.period"): r"T\d{6}: semester 2099-2100-1 is not in "
     r"horizon\.periods",
@@ -359,7 +360,6 @@ ENGLISH_SAYS: dict[tuple[str, str], str] = {
     r"lines in week \d+ of 2025-2026-[12]",
     ("outreach", "check.outreach.visits_per_school"): r"S\d{4} receives \d model-lesson "
     r"visit\(s\) in 2025-2026-[12], not 2",
-    ("hires", "check.hires.shortage.unknown"): "not a school of the instance",
     ("hires", "check.hires.shortage.stage"): "no 英语 hire is of a stage S0010 teaches",
     ("hires", "check.hires.rural_weak_first"): r"1 英语 hire\(s\) at other schools \(S0005\) "
     r"while rural or weak schools of their stage \(S\d{4}(, S\d{4})*\) still lack 英语",

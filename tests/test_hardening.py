@@ -95,8 +95,16 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
     # The parts planned before the interrupt are a whole plan of those parts: it validates.
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert plan["parts"] and plan["status"] in ("optimal", "feasible")
+    # ... and it says it was cut short, and what it lacks
+    assert plan["interrupted"] is True and "roster" in plan["missing"]
     check = twinning("validate", str(county_wide), str(out / "plan.json"))
     assert check.returncode == 0, check.stdout
+    assert "interrupted" in check.stderr and "roster" in check.stderr
+    # a registry takes it as a cycle's plan only when told it is partial
+    registry = str(tmp_path / "registry.db")
+    refused = twinning("adopt", str(county_wide), str(out / "plan.json"), "--registry", registry)
+    assert refused.returncode == 2 and "--partial" in refused.stderr
+    assert not (tmp_path / "registry.db").exists()
 
 
 def test_mask_names_reaches_every_output(tmp_path: Path) -> None:

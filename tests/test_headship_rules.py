@@ -35,7 +35,6 @@ from twinning.check.roster import (
     check_max_km,
     check_one_move,
     check_status,
-    check_unknown_staff,
     roster_facts,
 )
 from twinning.county.distances import Distances
@@ -60,7 +59,6 @@ SPLIT_BUG = (
 
 #: The roster's checks whose rule is the same for a headship line as for any move.
 SHARED_ROSTER_CHECKS = (
-    check_unknown_staff,
     check_one_move,
     check_home_school,
     check_horizon,

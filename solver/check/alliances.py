@@ -76,18 +76,6 @@ def alliance_facts(inst: Instance, plan: Plan, dist: Distances) -> AllianceFacts
     )
 
 
-def check_unknown_school(f: AllianceFacts) -> list[Violation]:
-    """[plan.unknown_school] Every membership names schools of the instance."""
-    return [
-        Violation(
-            rule="plan.unknown_school",
-            where=[m.lead, m.member],
-            code="check.plan.unknown_school",
-        )
-        for m in f.unknown
-    ]
-
-
 def check_cover(f: AllianceFacts) -> list[Violation]:
     """[alliances.cover] Every school is in exactly one alliance."""
     out = []
@@ -438,7 +426,6 @@ def check_alliance_figures(f: AllianceFacts) -> list[Violation]:
 
 #: Every alliance rule's check, in the order violations are listed.
 ALLIANCE_CHECKS = (
-    check_unknown_school,
     check_cover,
     check_one_lead,
     check_lead_in_own,

@@ -60,15 +60,6 @@ def _v(
     return Violation(rule=rule, where=where, amount=amount, code=code, params=params)
 
 
-def check_circuit_known(f: CircuitFacts) -> list[Violation]:
-    """[plan.unknown_school] A circuit names staff and schools of the instance."""
-    return [
-        _v("plan.unknown_school", [c.staff, c.school], code="check.plan.unknown_school.circuit")
-        for c in f.rows
-        if c.staff not in f.staff or c.school not in f.schools or c.home_school not in f.schools
-    ]
-
-
 def check_eligible(f: CircuitFacts) -> list[Violation]:
     """[itinerant.eligible] An active teacher who may circuit (itinerant, or a teacher of an
     itinerant subject), not moved by the roster, from their own school, in their subject."""
@@ -344,7 +335,6 @@ def check_circuit_figures(f: CircuitFacts) -> list[Violation]:
 
 #: Every itinerant rule's check, in the order violations are listed.
 ITINERANT_CHECKS = (
-    check_circuit_known,
     check_eligible,
     check_subject_stage,
     check_max_weekly_lessons,

@@ -56,18 +56,6 @@ def _weeks_of(f: OutreachFacts, o: OutreachVisit) -> list[int]:
     return rules.stint_weeks(f.inst, o.week) if o.kind == rules.SHADOWING else [o.week]
 
 
-def check_unknown(f: OutreachFacts) -> list[Violation]:
-    """[plan.unknown_staff] Every outreach line names staff and schools of the instance."""
-    return [
-        Violation(
-            rule="plan.unknown_staff",
-            where=[o.staff, o.from_school, o.to_school],
-            code="check.plan.unknown_staff.outreach",
-        )
-        for o in f.unknown
-    ]
-
-
 def check_weeks(f: OutreachFacts) -> list[Violation]:
     """[outreach.weeks] Every line falls in a semester of the horizon and in its outreach
     weeks (every week of a 跟岗 stint)."""
@@ -378,7 +366,6 @@ def check_short_exchange_weeks(f: OutreachFacts) -> list[Violation]:
 
 
 OUTREACH_CHECKS = (
-    check_unknown,
     check_weeks,
     check_visitors,
     check_visits_per_school,

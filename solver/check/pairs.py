@@ -59,18 +59,6 @@ def pair_facts(inst: Instance, plan: Plan, dist: Distances) -> PairFacts:
     )
 
 
-def check_unknown_school(f: PairFacts) -> list[Violation]:
-    """[plan.unknown_school] Every pair names schools of the instance."""
-    return [
-        Violation(
-            rule="plan.unknown_school",
-            where=[x for x in (p.helper, p.helped) if x not in f.schools],
-            code="check.plan.unknown_school",
-        )
-        for p in f.unknown
-    ]
-
-
 def check_helper(f: PairFacts) -> list[Violation]:
     """[twinning.helper] A helper has helper capacity (strong, or its own figure)."""
     return [
@@ -324,7 +312,6 @@ def check_unpaired_listed(f: PairFacts) -> list[Violation]:
 
 #: Every pair rule's check, in the order violations are listed.
 PAIR_CHECKS = (
-    check_unknown_school,
     check_helper,
     check_helped,
     check_same_stage,

@@ -134,18 +134,6 @@ def _v(
     )
 
 
-def check_unknown_staff(f: RosterFacts) -> list[Violation]:
-    """[plan.unknown_staff] Every roster line names staff and schools of the instance."""
-    return [
-        Violation(
-            rule="plan.unknown_staff",
-            where=[m.staff, m.to_school],
-            code="check.plan.unknown_staff.roster",
-        )
-        for m in f.unknown
-    ]
-
-
 def check_one_move(f: RosterFacts) -> list[Violation]:
     """[rotation.one_move] A person makes at most one move in the horizon."""
     count = Counter(m.staff for m in (*f.moves, *f.headship))
@@ -878,7 +866,6 @@ def _takes_subject(
 
 #: Every roster rule's check, in the order violations are listed.
 ROSTER_CHECKS = (
-    check_unknown_staff,
     check_one_move,
     check_home_school,
     check_horizon,

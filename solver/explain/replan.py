@@ -51,7 +51,7 @@ def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
 
     broken: dict[str, list[Msg]] = defaultdict(list)  # staff or school -> messages
     for v in validate(inst, baseline).violations:
-        if v.rule.startswith("plan."):
+        if v.rule.startswith("plan.") and not v.rule.startswith("plan.unknown_"):
             continue
         for where in v.where:
             broken[where].append(msg("explain.why.broken", rule=rule(v.rule), violation=v.msg))

@@ -10,22 +10,6 @@ from __future__ import annotations
 
 ENTRIES: dict[str, dict[str, str]] = {
     # ---- the plan's own consistency ----------------------------------------------------------
-    "check.plan.unknown_school": {
-        "en": "the plan names a school the instance does not have",
-        "zh": "方案中的学校代码在本实例中不存在",
-    },
-    "check.plan.unknown_school.circuit": {
-        "en": "the circuit names an unknown id",
-        "zh": "走教安排中的工号或学校代码在本实例中不存在",
-    },
-    "check.plan.unknown_staff.roster": {
-        "en": "the roster names staff or a school the instance does not have",
-        "zh": "交流名单中的工号或学校代码在本实例中不存在",
-    },
-    "check.plan.unknown_staff.outreach": {
-        "en": "the outreach line names staff or a school the instance does not have",
-        "zh": "送教安排中的工号或学校代码在本实例中不存在",
-    },
     "check.plan.pair_figures.km": {
         "en": "stated {stated} km, the instance gives {km:.3f} km",
         "zh": "方案填写距离{stated}公里，按实例计算为{km:.3f}公里",

@@ -66,6 +66,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{out}: holds files but no frontier.csv; choose a new or empty folder",
         "zh": "{out}：该文件夹已有其他文件（没有 frontier.csv）；请选择新的或空的文件夹",
     },
+    "cli.usage.plan_for_other": {
+        "en": "{flag}: the plan was made for instance '{plan}', not '{instance}'",
+        "zh": "{flag}：该方案是为实例“{plan}”制定的，不是“{instance}”",
+    },
     "cli.usage.plan_of_other_instance": {"en": "{plan}: {why:msg}", "zh": "{plan}：{why:msg}"},
     # ---- solve
     "cli.note_added": {
@@ -305,6 +309,21 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "not adopted: the plan breaks {n} rule(s) (checked with the registry's history "
         "before {cycle}); nothing was written",
         "zh": "未采纳：方案违反 {n} 条规则（已结合登记库中 {cycle} 之前的历史校验）；未写入任何内容",
+    },
+    "cli.adopt.partial": {
+        "en": "{plan} does not hold {parts:list:part}, which the policy plans: a cycle is "
+        "adopted whole. Solve every part, or give --partial to record it as a partial plan",
+        "zh": "{plan} 不含政策要求规划的{parts:list:part}：每个周期应采纳完整方案。请规划全部内容，"
+        "或用 --partial 记为部分方案",
+    },
+    "cli.adopt.interrupted": {
+        "en": "{plan} comes from an interrupted run (it lacks {parts:list:part}): solve again, "
+        "or give --partial to record it as a partial plan",
+        "zh": "{plan} 来自被中断的求解（缺少{parts:list:part}）：请重新求解，或用 --partial 记为部分方案",
+    },
+    "cli.adopt.recorded_partial": {
+        "en": "recorded as a partial plan (lacking {parts:list:part})",
+        "zh": "已记为部分方案（缺少{parts:list:part}）",
     },
     "cli.adopt.done": {
         "en": "adopted: county {county}, cycle {cycle}, record {record}, by {by} at {at} UTC: "

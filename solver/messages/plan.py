@@ -31,4 +31,32 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "stated objective {stated}, recomputed {recomputed}",
         "zh": "方案所列目标值为 {stated}，重新计算为 {recomputed}",
     },
+    "check.plan.unknown_school.row": {
+        "en": "{table} line {line} names school {id}, which the instance does not have (closed, merged or never there)",
+        "zh": "{table:table}第{line}行的学校 {id} 在实例中不存在（已撤销、合并或从未有过）",
+    },
+    "check.plan.unknown_staff.row": {
+        "en": "{table} line {line} names staff {id}, whom the instance does not have",
+        "zh": "{table:table}第{line}行的教职工 {id} 在实例中不存在",
+    },
+    "check.plan.duplicates": {
+        "en": "{table} line {line} repeats line {first}",
+        "zh": "{table:table}第{line}行与第{first}行重复",
+    },
+    "check.plan.finite": {
+        "en": "{table} line {line}: {field} is {value}, not a finite number",
+        "zh": "{table:table}第{line}行：{field} 为 {value}，不是有限数值",
+    },
+    "check.plan.parts.unlisted": {
+        "en": "the plan holds {rows} row(s) of {part} but does not list it among its parts: it is checked all the same",
+        "zh": "方案含有{part:part}的 {rows} 行，但其规划内容中未列出该部分：仍按该部分校验",
+    },
+    "plan.interrupted": {
+        "en": "the run that made this plan was interrupted: {missing:list:part} not planned",
+        "zh": "制定该方案的求解被中断：{missing:list:part}尚未规划",
+    },
+    "plan.missing": {
+        "en": "the plan does not hold {missing:list:part}",
+        "zh": "方案不含{missing:list:part}",
+    },
 }

@@ -143,6 +143,7 @@ PARTS_ZH: dict[str, str] = {
     "roster": "交流轮岗",
     "itinerant": "走教",
     "outreach": "送教下乡",
+    "objectives": "目标分项",
 }
 
 #: Rule (policy key, or plan.* for the plan's own consistency) -> its Chinese name.
@@ -247,6 +248,9 @@ RULES_ZH: dict[str, str] = {
     "plan.unpaired": "未结对学校附原因",
     "plan.objective": "目标值一致",
     "plan.status": "方案满足全部规则",
+    "plan.duplicates": "方案无重复行",
+    "plan.finite": "方案数值有效",
+    "plan.parts": "方案列出所含部分",
     "plan.instance": "方案与实例对应",
 }
 
