@@ -159,10 +159,12 @@ def test_hires_shortage_infeasible() -> None:
         "covered by the roster": [line("town", 3), line("village", 1)],
         "more than the shortage": [line("town", 4)],
         "no shortage of the subject": [line("town", 3), line("town", 1, "数学")],
-        "unknown school": [line("town", 3), line("nowhere")],
     }
     for name, hires in cases.items():
         assert hire_rules(inst, plan_with(hires, roster)) == {"hires.shortage"}, name
+    # A hire at a school the county lacks is the plan's own error, named with its line.
+    unknown = validate(inst, plan_with([line("town", 3), line("nowhere")], roster)).violations
+    assert [v.where for v in unknown if v.rule == "plan.unknown_school"] == [["nowhere"]]
     # A junior hire never goes to a primary school, whatever it lacks.
     staged = stage_county(hire("英语", "junior", 2))
     assert "hires.shortage" in hire_rules(staged, plan_with([line("primary")]))
