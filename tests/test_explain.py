@@ -158,7 +158,9 @@ def test_solve_records_its_settings_and_validate_applies_them(tmp_path: Path) ->
     assert plan["settings"] == {"rotation.max_periods": 1}
     assert all(m["periods"] == 1 for m in plan["roster"])
     reasons = (out / "roster_reasons.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert reasons[0] == "staff,kind,from_school,from_school_name,to_school,to_school_name,first_period,reason"
+    assert reasons[0] == (
+        "staff,kind,from_school,from_school_name,to_school,to_school_name,first_period,reason"
+    )
     assert len(reasons) == len(plan["roster"]) + 1
     assert any("shortage" in line or "must move" in line for line in reasons[1:])
     checked = runner.invoke(app, ["validate", str(path), str(out / "plan.json")])
