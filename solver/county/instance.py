@@ -10,10 +10,23 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from twinning.county.limits import (
+    AGE,
+    COUNTY_STAFF,
+    KM,
+    MERIT,
+    MINUTES,
+    SCHOOL_LESSONS,
+    SCHOOL_STAFF,
+    SCHOOLS,
+    STUDENTS,
+    TEACHER_LESSONS,
+    YEARS,
+)
 from twinning.county.policy import Policy, with_settings
 from twinning.errors import InputProblem
 from twinning.messages import Msg, msg
@@ -68,13 +81,17 @@ class School(_Row):
     area: Area = Field(description="urban 城区 / town 镇区 / rural 乡村.")
     tier: Tier = Field(description="strong 优质 / ordinary 一般 / weak 薄弱.")
     region: str | None = Field(None, description="Region or township (片区).")
-    lat: float | None = Field(None, ge=-90, le=90, description="WGS84 latitude.")
-    lon: float | None = Field(None, ge=-180, le=180, description="WGS84 longitude.")
-    students: int | None = Field(None, ge=0, description="Students enrolled.")
-    helper_capacity: int | None = Field(
+    lat: float | None = Field(
+        None, ge=-90, le=90, allow_inf_nan=False, description="WGS84 latitude."
+    )
+    lon: float | None = Field(
+        None, ge=-180, le=180, allow_inf_nan=False, description="WGS84 longitude."
+    )
+    students: Annotated[int | None, STUDENTS] = Field(None, ge=0, description="Students enrolled.")
+    helper_capacity: Annotated[int | None, SCHOOLS] = Field(
         None, ge=0, description="Helped schools it can support; default from policy."
     )
-    host_capacity: int | None = Field(
+    host_capacity: Annotated[int | None, SCHOOL_STAFF] = Field(
         None, ge=0, description="Incoming exchange staff per period; default from policy."
     )
     can_lead: bool | None = Field(None, description="May lead an alliance; default: strong.")
@@ -122,23 +139,25 @@ class Staff(_Row):
     role: Role = Field(description="teacher / principal / vice_principal / ...")
     subject: str | None = Field(None, description="Subject taught; required for teachers.")
     backbone: Backbone = Field("none", description="Backbone level (骨干级别).")
-    years_at_school: int = Field(ge=0, le=70, description="Years at the current school.")
-    rural_years: int = Field(0, ge=0, le=70, description="Years of rural teaching.")
-    age: int | None = Field(None, ge=16, le=90, description="Age in years.")
+    years_at_school: Annotated[int, YEARS] = Field(ge=0, description="Years at the current school.")
+    rural_years: Annotated[int, YEARS] = Field(0, ge=0, description="Years of rural teaching.")
+    age: Annotated[int | None, AGE] = Field(None, ge=16, description="Age in years.")
     gender: Gender | None = Field(None, description="M 男 / F 女.")
     status: StaffStatus = Field("active", description="active / exempt / deferred.")
     title_track: bool = Field(False, description="Candidate for a senior title.")
     willing: tuple[str, ...] = Field((), description="Ranked preferred school ids.")
-    teaching_years: int | None = Field(
-        None, ge=0, le=70, description="Years of teaching anywhere (教龄); mentees are new."
+    teaching_years: Annotated[int | None, YEARS] = Field(
+        None, ge=0, description="Years of teaching anywhere (教龄); mentees are new."
     )
     education: Education | None = Field(None, description="Highest qualification (学历).")
     secondment_candidate: bool | None = Field(
         None, description="On the secondment candidate list (挂职候选); default: cadres."
     )
-    merit: float | None = Field(None, description="Appraisal score (考核分), ranks candidates.")
-    weekly_load: int | None = Field(
-        None, ge=0, le=60, description="Lessons a week the teacher now teaches (周课时量)."
+    merit: Annotated[float | None, MERIT] = Field(
+        None, allow_inf_nan=False, description="Appraisal score (考核分), ranks candidates."
+    )
+    weekly_load: Annotated[int | None, TEACHER_LESSONS] = Field(
+        None, ge=0, description="Lessons a week the teacher now teaches (周课时量)."
     )
     itinerant: bool | None = Field(
         None, description="May teach on a circuit (可走教); default: itinerant subjects."
@@ -205,11 +224,15 @@ class Need(_Row):
 
     school: str = Field(min_length=1)
     subject: str = Field(min_length=1)
-    shortage: int = Field(0, ge=0, description="Teachers of this subject lacking (缺编).")
-    surplus: int = Field(0, ge=0, description="Teachers of this subject to spare (超编).")
+    shortage: Annotated[int, SCHOOL_STAFF] = Field(
+        0, ge=0, description="Teachers of this subject lacking (缺编)."
+    )
+    surplus: Annotated[int, SCHOOL_STAFF] = Field(
+        0, ge=0, description="Teachers of this subject to spare (超编)."
+    )
     period: str | None = Field(None, description="Blank: every period.")
     priority: int = Field(2, ge=1, le=3, description="1 highest .. 3.")
-    weekly_lessons: int | None = Field(
+    weekly_lessons: Annotated[int | None, SCHOOL_LESSONS] = Field(
         None, ge=0, description="Lessons a week of the subject the school cannot staff."
     )
 
@@ -256,8 +279,8 @@ class Distance(_Row):
 
     from_: str = Field(alias="from", min_length=1)
     to: str = Field(min_length=1)
-    km: float = Field(ge=0, allow_inf_nan=False)
-    minutes: float | None = Field(None, ge=0)
+    km: Annotated[float, KM] = Field(ge=0, allow_inf_nan=False)
+    minutes: Annotated[float | None, MINUTES] = Field(None, ge=0, allow_inf_nan=False)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -267,7 +290,7 @@ class NewHire(_Row):
 
     subject: str = Field(min_length=1, description="Subject (学科).")
     stage: Stage = Field(description="Stage they are qualified for (学段).")
-    count: int = Field(ge=0, description="How many (人数).")
+    count: Annotated[int, COUNTY_STAFF] = Field(ge=0, description="How many (人数).")
 
     @field_validator("stage", mode="before")
     @classmethod
