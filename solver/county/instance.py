@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -398,6 +398,14 @@ class Locator(Protocol):
         self, table: str, index: int, fld: str | None, message: Msg, value: object = None
     ) -> InputProblem: ...
 
+    def row(self, table: str, index: int) -> int:
+        """The file's own number of a table's row (to name the other row of a pair)."""
+        ...
+
+    def column(self, table: str, fld: str) -> str:
+        """A column as the planner wrote its header."""
+        ...
+
 
 class _Plain:
     """Where-abouts for an instance built in code: table name and 1-based row."""
@@ -409,24 +417,67 @@ class _Plain:
     ) -> InputProblem:
         return InputProblem(table, message, index + 1, fld, value)
 
+    def row(self, table: str, index: int) -> int:
+        return index + 1
+
+    def column(self, table: str, fld: str) -> str:
+        return fld
+
+
+#: Two directions of a distance may differ by this many km, or by this share of the longer
+#: (whichever is more): road distances rounded to whole km, or measured along one-way
+#: streets, differ a little; 3 km one way and 50 km back is a typing mistake.
+DISTANCE_TOLERANCE_KM = 0.5
+DISTANCE_TOLERANCE_SHARE = 0.01
+
+#: The columns that make a row of each table one of its kind: a second row with the same
+#: values is refused (naming both rows), since the plan would count it twice or pick one.
+#: History and pins are refused only when the whole row repeats (an event twice).
+KEYS: dict[str, tuple[str, ...]] = {
+    "needs": ("school", "subject", "period"),
+    "distances": ("from", "to"),
+    "new_hires": ("subject", "stage"),
+}
+
+
+def _twice(
+    src: Locator,
+    table: str,
+    keys: Iterable[Hashable],
+    at: str,
+    message: Msg,
+    problems: list[InputProblem],
+    columns: tuple[str, ...] = (),
+) -> None:
+    """A problem at each row whose key an earlier row has, naming the earlier row."""
+    seen: dict[Hashable, int] = {}
+    for i, key in enumerate(keys):
+        first = seen.setdefault(key, i)
+        if first != i:
+            params: dict[str, Any] = {**message.params, "first": src.row(table, first)}
+            if columns:
+                params["columns"] = [src.column(table, c) for c in columns]
+            problems.append(src.problem(table, i, at, msg(message.code, **params)))
+
 
 def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProblem]:
     """Every cross-table problem, each naming its file (or table), row and column."""
     src = src or _Plain()
     unknown_school = msg("input.check.unknown_school")
     problems: list[InputProblem] = []
-    school_ids: set[str] = set()
+    school_ids: dict[str, int] = {}
     for i, s in enumerate(inst.schools):
         if s.id in school_ids:
-            problems.append(
-                src.problem("schools", i, "id", msg("input.check.duplicate_school"), s.id)
-            )
-        school_ids.add(s.id)
-    staff_ids: set[str] = set()
+            first = src.row("schools", school_ids[s.id])
+            said = msg("input.check.duplicate_school", first=first)
+            problems.append(src.problem("schools", i, "id", said, s.id))
+        school_ids.setdefault(s.id, i)
+    staff_ids: dict[str, int] = {}
     for i, t in enumerate(inst.staff):
         if t.id in staff_ids:
-            problems.append(src.problem("staff", i, "id", msg("input.check.duplicate_staff"), t.id))
-        staff_ids.add(t.id)
+            said = msg("input.check.duplicate_staff", first=src.row("staff", staff_ids[t.id]))
+            problems.append(src.problem("staff", i, "id", said, t.id))
+        staff_ids.setdefault(t.id, i)
         if t.school not in school_ids:
             problems.append(src.problem("staff", i, "school", unknown_school, t.school))
         if t.role == "teacher" and not t.subject:
@@ -470,6 +521,8 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
         for fld, value in (("from", d.from_), ("to", d.to)):
             if value not in school_ids:
                 problems.append(src.problem("distances", i, fld, unknown_school, value))
+    _check_keys(inst, src, problems)
+    _check_directions(inst, src, problems)
     if not inst.distances:
         for i, s in enumerate(inst.schools):
             for fld in ("lat", "lon"):
@@ -486,6 +539,51 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
                 )
             )
     return problems
+
+
+def _check_keys(inst: Instance, src: Locator, problems: list[InputProblem]) -> None:
+    """A row given twice (:data:`KEYS`; history and pins: the whole row), naming both."""
+    same = msg("input.check.duplicate_row")
+    needs = ((n.school, n.subject, n.period or "") for n in inst.needs)
+    _twice(src, "needs", needs, "school", same, problems, KEYS["needs"])
+    ways = ((d.from_, d.to) for d in inst.distances)
+    _twice(src, "distances", ways, "from", same, problems, KEYS["distances"])
+    hires = ((h.subject, h.stage) for h in inst.new_hires)
+    _twice(src, "new_hires", hires, "subject", same, problems, KEYS["new_hires"])
+    line = msg("input.check.duplicate_line")
+    _twice(src, "history", (_whole(h) for h in inst.history), "kind", line, problems)
+    _twice(src, "fixed", (_whole(h) for h in inst.fixed), "kind", line, problems)
+
+
+def _whole(h: HistoryEntry) -> tuple[str | None, ...]:
+    return (h.kind, h.period, h.staff or None, h.from_school, h.to_school, h.mentee or None)
+
+
+def _check_directions(inst: Instance, src: Locator, problems: list[InputProblem]) -> None:
+    """A school's distance to itself, and two directions of a distance that disagree by
+    more than :data:`DISTANCE_TOLERANCE_KM` or :data:`DISTANCE_TOLERANCE_SHARE`."""
+    given: dict[tuple[str, str], int] = {}
+    for i, d in enumerate(inst.distances):
+        if d.from_ == d.to:
+            said = msg("input.check.self_distance")
+            problems.append(src.problem("distances", i, "to", said, d.to))
+            continue
+        given.setdefault((d.from_, d.to), i)
+        j = given.get((d.to, d.from_))
+        if j is None:
+            continue
+        other = inst.distances[j].km
+        tolerance = max(DISTANCE_TOLERANCE_KM, DISTANCE_TOLERANCE_SHARE * max(d.km, other))
+        if abs(d.km - other) > tolerance:
+            said = msg(
+                "input.check.distance_disagrees",
+                km=d.km,
+                other=other,
+                first=src.row("distances", j),
+                tolerance=DISTANCE_TOLERANCE_KM,
+                share=round(DISTANCE_TOLERANCE_SHARE * 100),
+            )
+            problems.append(src.problem("distances", i, "km", said, d.km))
 
 
 def with_policy(inst: Instance, settings: dict[str, Any]) -> Instance:

@@ -60,9 +60,9 @@ class Limit:
 
     def check(self, value: Any) -> Any:
         """The value, or a :class:`~twinning.errors.MessageError` saying the bound."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if value > self.most or (self.both_signs and value < -self.most):
-                raise MessageError(msg(self.code, limit=self.most))
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and (value > self.most or (self.both_signs and value < -self.most)):
+            raise MessageError(msg(self.code, limit=self.most))
         return value
 
     def __get_pydantic_core_schema__(

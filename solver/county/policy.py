@@ -301,7 +301,9 @@ class Rotation(_Section):
             "the lead school within that scope."
         ),
     )
-    max_km: Annotated[Float | None, KM] = Field(None, gt=0, description="Longest move; none: no limit.")
+    max_km: Annotated[Float | None, KM] = Field(
+        None, gt=0, description="Longest move; none: no limit."
+    )
     two_way: Bool = Field(True, description="Weak/rural teachers also go to learn (进城学艺).")
     two_way_share: Float = Field(
         0.2, ge=0, le=1, description="Inward moves at least this share of outward moves."
@@ -323,7 +325,9 @@ class Rotation(_Section):
     rural_priority_years: Annotated[Int, YEARS] = Field(
         5, ge=0, description="Teachers with fewer rural years go to rural placements first."
     )
-    mentor_max_age: Annotated[Int, AGE] = Field(35, ge=18, description="Young teacher for 青蓝结对: age at most.")
+    mentor_max_age: Annotated[Int, AGE] = Field(
+        35, ge=18, description="Young teacher for 青蓝结对: age at most."
+    )
     mentor_max_years: Annotated[Int, YEARS] = Field(
         5,
         ge=0,
@@ -422,8 +426,12 @@ class Weights(_Section):
     pair_complementarity: Annotated[Int, WEIGHT] = Field(
         100, ge=0, description="Per unit of complementarity (helper strength x helped shortage)."
     )
-    pair_km: Annotated[Int, WEIGHT] = Field(10, ge=0, description="Per km between helper and helped (cost).")
-    alliance_km: Annotated[Int, WEIGHT] = Field(10, ge=0, description="Per km from member to lead (cost).")
+    pair_km: Annotated[Int, WEIGHT] = Field(
+        10, ge=0, description="Per km between helper and helped (cost)."
+    )
+    alliance_km: Annotated[Int, WEIGHT] = Field(
+        10, ge=0, description="Per km from member to lead (cost)."
+    )
     replan_keep: Annotated[Int, WEIGHT] = Field(
         5_000,
         ge=0,
@@ -440,13 +448,17 @@ class Weights(_Section):
     itinerant_teacher: Annotated[Int, WEIGHT] = Field(
         200, ge=0, description="Per teacher on a circuit (fewer teachers, same lessons)."
     )
-    itinerant_km: Annotated[Int, WEIGHT] = Field(1, ge=0, description="Per km a week travelled on circuits.")
+    itinerant_km: Annotated[Int, WEIGHT] = Field(
+        1, ge=0, description="Per km a week travelled on circuits."
+    )
     roster_need: Annotated[Int, WEIGHT] = Field(
         10_000,
         ge=0,
         description="Per teacher-period of shortage left uncovered, x priority weight.",
     )
-    roster_due: Annotated[Int, WEIGHT] = Field(1_000, ge=0, description="Per due teacher or principal not moved.")
+    roster_due: Annotated[Int, WEIGHT] = Field(
+        1_000, ge=0, description="Per due teacher or principal not moved."
+    )
     roster_rural_priority: Annotated[Int, WEIGHT] = Field(
         100,
         ge=0,
@@ -660,7 +672,9 @@ class Outreach(_Section):
     weight_not_alliance: Annotated[Int, WEIGHT] = Field(
         20, ge=0, description="Per visit from outside the school's alliance (cost)."
     )
-    weight_km: Annotated[Int, WEIGHT] = Field(1, ge=0, description="Per km of a visit, rounded per visit (cost).")
+    weight_km: Annotated[Int, WEIGHT] = Field(
+        1, ge=0, description="Per km of a visit, rounded per visit (cost)."
+    )
 
     @field_validator("weeks", mode="before")
     @classmethod

@@ -503,8 +503,12 @@ ENTRIES: dict[str, dict[str, str]] = {
         ),
     },
     "input.check.duplicate_row": {
-        "en": "given twice: row {first} has the same {columns:and}",
-        "zh": "重复：第{first}行的{columns:and}与此行相同",
+        "en": "given twice: row {first} has the same {columns:list}",
+        "zh": "重复：第{first}行的{columns:list}与此行相同",
+    },
+    "input.check.duplicate_line": {
+        "en": "given twice: row {first} is the same",
+        "zh": "重复：与第{first}行完全相同",
     },
     "input.check.self_distance": {
         "en": "a school's distance to itself (from and to are one school)",
