@@ -11,7 +11,8 @@ ever refused for being large. Why each is what it is:
 - students in one school: 100,000. The largest Chinese schools (boarding senior schools,
   education groups counted as one) have some 30,000 students.
 - staff counts at one school (a shortage, a surplus, a host capacity, secondments taken):
-  10,000. A school of 30,000 students has about 2,500 staff.
+  100,000, as many as its students at most (a school of 30,000 students has about 2,500
+  staff; the explanation lifts a host capacity to 100,000 to mean "no limit").
 - staff counts of a whole county (new hires of a subject, secondments, itinerant
   teachers): 1,000,000. The 10,000-school city of the benchmarks has 400,000 staff.
 - schools of a county (helped schools per helper, alliances, an alliance's size): 100,000.
@@ -89,7 +90,7 @@ def not_a_boolean(value: Any) -> Any:
 
 
 STUDENTS = Limit(100_000, "input.limit.students")
-SCHOOL_STAFF = Limit(10_000, "input.limit.school_staff")
+SCHOOL_STAFF = Limit(100_000, "input.limit.school_staff")
 COUNTY_STAFF = Limit(1_000_000, "input.limit.county_staff")
 SCHOOLS = Limit(100_000, "input.limit.schools")
 KM = Limit(5_000, "input.limit.km")
