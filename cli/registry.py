@@ -16,6 +16,7 @@ from twinning.cli.common import (
     check_lang,
     err_console,
     guarded,
+    known_id,
     load,
     out_console,
     read_plan,
@@ -24,7 +25,7 @@ from twinning.cli.common import (
 from twinning.county.instance import with_policy
 from twinning.errors import UsageError
 from twinning.io.files import atomic_write
-from twinning.messages import say, word
+from twinning.messages import msg, say, word
 from twinning.validation import validate
 
 RegistryArg = Annotated[
@@ -154,12 +155,13 @@ def history(
 
     check_lang(lang)
     said = speak(lang)
+    known = counties(registry)
+    listed = known or [word("cli.none", said)]
     if county is None:
-        known = counties(registry)
         if len(known) != 1:
-            listed = known or [word("cli.none", said)]
             raise UsageError.of("cli.history.give_county", counties=listed)
         county = known[0]
+    known_id(county, known, msg("cli.usage.unknown_county", county=county, known=listed))
     rows = history_rows(registry, county, upto_cycle=cycle)
     atomic_write(out / "history.csv", history_csv(rows))
     cycles = sorted({h.period for h in rows}) or [word("cli.none", said)]
