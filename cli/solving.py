@@ -74,13 +74,13 @@ def with_registry(
 
     merged = merge_registry(inst, registry, county)
     if not quiet:
-        err_console.print(escape(merged.summary()), soft_wrap=True, style="dim")
+        err_console.print(escape(merged.summary(lang)), soft_wrap=True, style="dim")
     found = merged.contradictions
     if found:
         head = say("cli.warning", lang) + say("cli.registry.contradictions", lang, n=len(found))
         err_console.print(f"[yellow]{escape(head)}[/]", soft_wrap=True)
         for line in found[:SHOWN_CONTRADICTIONS]:
-            err_console.print(f"  {escape(str(line))}", soft_wrap=True)
+            err_console.print(f"  {escape(line.text(lang))}", soft_wrap=True)
         if len(found) > SHOWN_CONTRADICTIONS:
             more = len(found) - SHOWN_CONTRADICTIONS
             err_console.print(say("cli.more_rows", lang, n=more, file="history.csv"))

@@ -241,10 +241,11 @@ def test_history_csv_contradicting_the_registry_is_reported(
     wrong = HistoryEntry(kind="pair", period=CYCLE_1, from_school=helped, to_school=helper)
     file_rows = [HistoryEntry(**r) for r in typed] + [wrong]  # type: ignore[arg-type]
     merged = merge_registry(nxt.model_copy(update={"history": file_rows}), url, "demo")
-    assert f"history.csv has pair {CYCLE_1} {helped}->{helper}, not in the adopted plan" in (
-        merged.contradictions
-    )
-    assert f"history.csv lacks adopted pair {CYCLE_1} {helper}->{helped}" in merged.contradictions
+    said = [str(c) for c in merged.contradictions]
+    assert f"history.csv has pair {CYCLE_1} {helped}->{helper}, not in the adopted plan" in said
+    assert f"history.csv lacks adopted pair {CYCLE_1} {helper}->{helped}" in said
+    zh = [c.text("zh") for c in merged.contradictions]
+    assert f"history.csv 中缺少已采纳的 结对 {CYCLE_1} {helper}->{helped}" in zh
     assert len(merged.contradictions) == 2  # other kinds were not typed: no contradiction
     # the adopted pair is in the merged history all the same
     assert HistoryEntry(kind="pair", period=CYCLE_1, from_school=helper, to_school=helped) in set(
@@ -360,7 +361,10 @@ def test_two_cycles_no_repeat_pairs_or_movers_and_years_advanced(url: str, tmp_p
     shutil.copytree(DEMO, county)
     c1, c2 = tmp_path / "c1", tmp_path / "c2"
     solve_args = ("--time-limit", "30", "--seed", "1", "--registry", url)
+    # The first cycle: no registry yet, and reading one does not make it.
     done = _twinning("solve", str(county), "-o", str(c1), *solve_args)
+    assert done.returncode == 2 and "twinning adopt" in done.stderr, done.stderr
+    done = _twinning("solve", str(county), "-o", str(c1), *solve_args[:-2])
     assert done.returncode == 0, done.stderr
     done = _twinning("adopt", str(county), str(c1 / "plan.json"), "--registry", url)
     assert done.returncode == 0, done.stderr
