@@ -34,6 +34,7 @@ from twinning.registry import (
     RegistryError,
     adopt,
     adoption_records,
+    counties,
     default_cycle,
     history_csv,
     history_rows,
@@ -273,6 +274,49 @@ def test_years_at_school_advance_only_where_the_file_was_not_updated(
     # the same cycle as the adoption: nothing before it, nothing advanced
     same = merge_registry(inst, url, "demo")
     assert (same.added, same.advanced) == (0, 0)
+
+
+def _tables(url: str) -> list[str]:
+    """The tables the registry's database (or schema) holds, looked at without the registry."""
+    if "://" not in url:
+        return [] if not Path(url).exists() else ["(a file)"]
+    engine = sa.create_engine(registry_url(url))
+    try:
+        with engine.connect() as conn:
+            return sa.inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_reading_a_registry_that_does_not_exist_is_refused_and_creates_nothing(
+    url: str, demo: tuple[Instance, Plan, Path]
+) -> None:
+    inst, plan, _ = demo
+    for read in (
+        lambda: history_rows(url, "demo"),
+        lambda: counties(url),
+        lambda: adoption_records(url, "demo"),
+        lambda: merge_registry(inst, url, "demo"),
+    ):
+        with pytest.raises(RegistryError) as caught:
+            read()
+        assert caught.value.msg.code in ("registry.missing", "registry.empty")
+        assert "twinning adopt" in str(caught.value) and "twinning adopt" in caught.value.text("zh")
+        assert _tables(url) == []
+    # adopting reads it as empty, then starts it
+    assert merge_registry(inst, url, "demo", missing_ok=True).added == 0
+    assert _tables(url) == []
+    adopt(url, inst, plan, county="demo", by="a")
+    assert counties(url) == ["demo"] and history_rows(url, "demo")
+
+
+def test_a_registry_in_memory_is_refused(demo: tuple[Instance, Plan, Path]) -> None:
+    inst, plan, _ = demo
+    for url in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x?mode=memory&uri=true"):
+        with pytest.raises(RegistryError) as caught:
+            adopt(url, inst, plan, county="demo", by="a")
+        assert caught.value.msg.code == "registry.in_memory", url
+        assert "内存数据库" in caught.value.text("zh")
 
 
 # ---- the schema --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from twinning.county.limits import (
     YEARS,
 )
 from twinning.errors import InputProblem, InputValueError, Lang, MessageError, validation_msg
+from twinning.io.nesting import MAX_DEPTH, toml_too_deep
 from twinning.messages import msg
 from twinning.vocabulary import ALIASES, Tier
 
@@ -803,6 +804,8 @@ def parse_setting(text: str, lang: Lang = "en") -> tuple[str, Any]:
         raise SettingError.about(repr(text), msg("input.setting.syntax"), lang)
     if raw.lower() in ("none", "null", ""):
         return key, None
+    if toml_too_deep(raw) is not None:  # refused before parsing: the parser recurses
+        raise SettingError.about(key, msg("input.too_deep", limit=MAX_DEPTH), lang)
     try:
         value: Any = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

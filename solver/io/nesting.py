@@ -101,13 +101,14 @@ def yaml_too_deep(
                 height[event.anchor], size[event.anchor] = 0, 1
             top[3] += 1
         elif isinstance(event, yaml.AliasEvent):
-            if any(node[0] == event.anchor for node in stack):
+            anchor = str(event.anchor)
+            if any(node[0] == anchor for node in stack):
                 return "depth", line  # a node holding itself: nested without end
-            reach = len(stack) - 1 + height.get(event.anchor, 0)
+            reach = len(stack) - 1 + height.get(anchor, 0)
             if reach > limit:
                 return "depth", line
             top[2] = max(top[2], reach)
-            added = size.get(event.anchor, 1)
+            added = size.get(anchor, 1)
             top[3] += added
             aliased += added
             if aliased > most_aliased:

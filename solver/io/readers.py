@@ -136,7 +136,11 @@ class Sources:
 
     def column(self, table: str, fld: str) -> str:
         raw = self.tables.get(table)
-        return raw.header(fld) if raw is not None else fld
+        if raw is not None and fld in raw.headers:
+            return raw.headers[fld]
+        # A column the file does not have (a needs file without periods): the planner's word
+        written = headers_language(self.tables) if self.tables else self.lang
+        return header_for(table, fld, written)
 
 
 # ---- entry point -------------------------------------------------------------------------
