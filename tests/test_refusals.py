@@ -555,3 +555,19 @@ def test_read_instance_names_each_source(tmp_path: Path) -> None:
     county = _county(tmp_path)
     _inst, sources = read_instance(county)
     assert sources.row("needs", 0) == 2 and sources.column("needs", "school") == "school"
+
+
+def test_more_alliances_than_schools_is_the_planners_to_mend(tmp_path: Path) -> None:
+    args = ["solve", str(DEMO), "--parts", "alliances", "-o", str(tmp_path / "out")]
+    code, out = _cli(*args, "--set", "alliances.groups=50")
+    assert code == 2 and "alliances.groups is 50, more than the 30 schools" in out
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_policy_beside_a_document_that_links_nowhere_is_refused(tmp_path: Path) -> None:
+    school = {"id": "S1", "name": "一小", "stage": "primary", "area": "urban", "tier": "strong"}
+    doc = {"schools": [{**school, "lat": 40, "lon": 120}]}
+    (tmp_path / "county.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    load_instance(tmp_path / "county.json")
+    os.symlink(tmp_path / "gone.toml", tmp_path / "policy.toml")
+    assert "policy.toml: a link to" in str(_refused(tmp_path / "county.json"))

@@ -437,7 +437,13 @@ def _read_folder(
     folder: Path, lang: Lang | None
 ) -> tuple[dict[str, RawTable], dict[str, Any], str]:
     tables: dict[str, RawTable] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        error = exc.strerror or type(exc).__name__
+        said = msg("input.unreadable", error=error)
+        raise _refuse(folder.name, said, _hint(lang, tables, folder.name)) from None
+    for path in paths:
         if path.suffix.lower() != ".csv":
             continue
         table = _table_for_stem(path.stem)
@@ -644,7 +650,7 @@ def _read_workbook(
             _hint(lang, tables, path.stem),
         )
     beside = path.with_name("policy.toml")
-    if not policy and beside.exists():
+    if not policy and (beside.exists() or link_problem(beside) is not None):
         policy, policy_file = _read_policy_beside(beside, lang or headers_language(tables))
     return tables, policy, policy_file
 
@@ -899,8 +905,9 @@ def _read_document(
     policy = doc.get("policy") or {}
     if not isinstance(policy, dict):
         raise _refuse(label, msg("input.doc.policy_not_object"), say_in, column="policy")
-    if not policy and path.with_name("policy.toml").exists():
-        return (tables, *_read_policy_beside(path.with_name("policy.toml"), say_in))
+    beside = path.with_name("policy.toml")
+    if not policy and (beside.exists() or link_problem(beside) is not None):
+        return (tables, *_read_policy_beside(beside, say_in))
     return tables, policy, f"{label} [policy]"
 
 
