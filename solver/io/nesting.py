@@ -61,56 +61,104 @@ def toml_too_deep(text: str, limit: int = MAX_DEPTH) -> int | None:
     return _deeper_than(_TOML_COMMENTS.sub("", blank), limit)
 
 
-def yaml_too_deep(
-    text: str, limit: int = MAX_DEPTH, most_aliased: int = MAX_ALIAS_VALUES
-) -> tuple[str, int] | None:
-    """``("depth", line)`` where a YAML text nests deeper than ``limit`` (aliases counted
-    as the nodes they stand for), ``("aliases", line)`` where its aliases expand to more
-    than ``most_aliased`` values, or None.
+class TooDeep(Exception):
+    """A YAML document nested deeper than the limit (``kind`` ``"depth"``, aliases counted
+    as the nodes they stand for, a node holding itself too), or whose aliases expand to
+    more values than the limit (``"aliases"``); ``line`` is where (from 1)."""
 
-    Reads PyYAML's events, which its parser makes without recursing (the composer, which
-    builds the document, is what recurses). Raises :class:`yaml.YAMLError` on a syntax
-    error, as loading would.
-    """
+    def __init__(self, kind: str, line: int) -> None:
+        super().__init__(kind, line)
+        self.kind = kind
+        self.line = line
+
+
+def _measure(node: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """A composed YAML node's height (levels of collections, itself included) and the
+    values it stands for, shared nodes counted each time they are reached; memoised, and
+    without recursing. A node that holds itself raises :class:`TooDeep`."""
     import yaml
 
-    # Per open node: its anchor, the depth it opened at, the deepest depth and the values
-    # seen under it (aliases expanded).
-    stack: list[list[Any]] = [[None, 0, 0, 0]]
-    height: dict[str, int] = {}  # anchor -> levels below the node, itself included
-    size: dict[str, int] = {}  # anchor -> values it stands for
-    aliased = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1 if event.start_mark is not None else 1
-        top = stack[-1]
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth = len(stack)
-            if depth > limit:
-                return "depth", line
-            stack.append([event.anchor, depth, depth, 1])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            anchor, opened, deepest, values = stack.pop()
-            if anchor is not None:
-                height[anchor] = deepest - opened + 1
-                size[anchor] = values
-            parent = stack[-1]
-            parent[2] = max(parent[2], deepest)
-            parent[3] += values
-        elif isinstance(event, yaml.ScalarEvent):
-            if event.anchor is not None:
-                height[event.anchor], size[event.anchor] = 0, 1
-            top[3] += 1
-        elif isinstance(event, yaml.AliasEvent):
-            anchor = str(event.anchor)
-            if any(node[0] == anchor for node in stack):
-                return "depth", line  # a node holding itself: nested without end
-            reach = len(stack) - 1 + height.get(anchor, 0)
-            if reach > limit:
-                return "depth", line
-            top[2] = max(top[2], reach)
-            added = size.get(anchor, 1)
-            top[3] += added
-            aliased += added
-            if aliased > most_aliased:
-                return "aliases", line
-    return None
+    if id(node) in memo:
+        return memo[id(node)]
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        key = id(current)
+        if key in memo:
+            continue
+        if isinstance(current, yaml.ScalarNode):
+            memo[key] = (0, 1)
+            continue
+        children = (
+            [c for pair in current.value for c in pair]
+            if isinstance(current, yaml.MappingNode)
+            else list(current.value)
+        )
+        if done:
+            open_.discard(key)
+            found = [memo[id(c)] for c in children]
+            height = 1 + max((h for h, _ in found), default=0)
+            memo[key] = (height, 1 + sum(n for _, n in found))
+            continue
+        if key in open_:
+            raise TooDeep("depth", current.start_mark.line + 1)
+        open_.add(key)
+        stack.append((current, True))
+        for child in children:
+            if id(child) in open_:
+                raise TooDeep("depth", child.start_mark.line + 1)
+            if id(child) not in memo:
+                stack.append((child, False))
+    return memo[id(node)]
+
+
+def safe_load_bounded(
+    text: str, limit: int = MAX_DEPTH, most_aliased: int = MAX_ALIAS_VALUES
+) -> Any:
+    """``yaml.safe_load`` that refuses a document nested deeper than ``limit`` or whose
+    aliases expand to more than ``most_aliased`` values (:class:`TooDeep`), before PyYAML's
+    composer and constructor recurse that deep: the composer counts its levels as it
+    descends, and measures each alias's node where it is used. Raises
+    :class:`yaml.YAMLError` on a syntax error, as ``safe_load`` does."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+        aliased = 0
+        memo: dict[int, tuple[int, int]]
+        open: list[str | None]  # anchors of the collections being composed
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in self.open:
+                    raise TooDeep("depth", line)  # a node holding itself: nested without end
+                node = self.anchors.get(event.anchor)
+                if node is not None:
+                    height, values = _measure(node, self.memo)
+                    if self.depth + height > limit:
+                        raise TooDeep("depth", line)
+                    self.aliased += values
+                    if self.aliased > most_aliased:
+                        raise TooDeep("aliases", line)
+                return super().compose_node(parent, index)
+            if isinstance(event, yaml.CollectionStartEvent):
+                if self.depth >= limit:
+                    raise TooDeep("depth", line)
+                self.depth += 1
+                self.open.append(event.anchor)
+                try:
+                    return super().compose_node(parent, index)
+                finally:
+                    self.depth -= 1
+                    self.open.pop()
+            return super().compose_node(parent, index)
+
+    loader = Loader(text)
+    loader.memo, loader.open = {}, []
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()

@@ -47,9 +47,10 @@ from twinning.io.headers import (
 from twinning.io.nesting import (
     MAX_ALIAS_VALUES,
     MAX_DEPTH,
+    TooDeep,
     json_too_deep,
+    safe_load_bounded,
     toml_too_deep,
-    yaml_too_deep,
 )
 from twinning.messages import Msg, msg
 
@@ -814,17 +815,15 @@ def _parse_yaml(path: Path, lang: Lang | None) -> Any:
     hint = lang or language_of([path.stem])
     text = _decode(_read_bytes(path, path.name, hint), path.name, hint)
     try:
-        # Refused before the document is built: PyYAML's composer recurses once per level.
-        found = yaml_too_deep(text)
-        if found is not None:
-            kind, line = found
-            said = (
-                msg("input.too_deep", limit=MAX_DEPTH)
-                if kind == "depth"
-                else msg("input.yaml.aliases", limit=MAX_ALIAS_VALUES)
-            )
-            raise _refuse(path.name, said, hint, row=line)
-        return yaml.safe_load(text)
+        # Refused as the document is built, before PyYAML recurses that deep.
+        return safe_load_bounded(text)
+    except TooDeep as exc:
+        said = (
+            msg("input.too_deep", limit=MAX_DEPTH)
+            if exc.kind == "depth"
+            else msg("input.yaml.aliases", limit=MAX_ALIAS_VALUES)
+        )
+        raise _refuse(path.name, said, hint, row=exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
