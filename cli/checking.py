@@ -22,6 +22,7 @@ from twinning.cli.common import (
     fail,
     fmt,
     guarded,
+    known_id,
     load,
     out_console,
     parts_help,
@@ -228,6 +229,11 @@ def explain(
     inst = load(instance, sets)
     said = speak(lang, inst)
     inst = with_registry(inst, registry, county, said)
+    if staff is not None:
+        known_id(staff, {t.id for t in inst.staff}, msg("cli.usage.unknown_staff", staff=staff))
+    if school is not None:
+        ids = {s.id for s in inst.schools}
+        known_id(school, ids, msg("cli.usage.unknown_school", school=school))
     doc = read_plan(plan) if plan is not None else None
     if doc is not None and plan is not None:
         inst = with_policy(inst, {**doc.settings, **settings(sets)})

@@ -9,13 +9,14 @@ log file holding the traceback, exit 3. Never a traceback on the terminal.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import math
 import os
 import tempfile
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -27,7 +28,7 @@ from twinning.county.instance import Instance, with_policy
 from twinning.county.policy import parse_setting
 from twinning.errors import InputError, UsageError
 from twinning.io.readers import InputWarning, load_instance
-from twinning.messages import Lang, Msg, language, render, say
+from twinning.messages import Lang, Msg, language, msg, render, say
 from twinning.plan import Plan
 
 out_console = Console(highlight=False)
@@ -257,6 +258,17 @@ def at_least_one(value: int | None, flag: str) -> int | None:
     if value is not None and value < 1:
         raise UsageError.of("cli.usage.at_least_one", flag=flag, value=value)
     return value
+
+
+def known_id(value: str, known: Collection[str], what: Msg) -> str:
+    """An id the command was given (``--staff``, ``--school``, ``--county``), or exit 2
+    saying ``what`` with the nearest ids as a did-you-mean."""
+    if value in known:
+        return value
+    folded = {k.casefold(): k for k in known}
+    near = [folded[value.casefold()]] if value.casefold() in folded else []
+    near = near or difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+    raise UsageError(msg("cli.usage.did_you_mean", what=what, near=near) if near else what)
 
 
 def fmt(value: Any, lang: Lang | str = "en") -> str:

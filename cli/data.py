@@ -13,16 +13,19 @@ from rich.markup import escape
 
 from twinning.cli.common import LangOpt, check_lang, guarded, out_console, speak
 from twinning.county.instance import Instance
-from twinning.errors import UsageError
-from twinning.messages import msg, say
+from twinning.errors import InputError, UsageError
+from twinning.io.readers import link_problem
+from twinning.messages import Lang, msg, say
 from twinning.plan import Plan
 
 
 def register(app: typer.Typer) -> None:
     """Add the data commands to the application."""
     app.command(
-        epilog="Writes schools.csv, staff.csv, needs.csv, history.csv and policy.toml into OUT. "
-        "Exit codes: 0 written; 2 bad options; 3 a defect of twinning."
+        epilog="Writes schools.csv, staff.csv, needs.csv, history.csv and policy.toml into OUT, "
+        "a new or empty folder (one holding files is refused: nothing is overwritten). "
+        "Exit codes: 0 written; 2 bad options or a folder holding files; 3 a defect of "
+        "twinning."
     )(generate)
     app.command()(schema)
 
@@ -47,6 +50,7 @@ def generate(
 
     check_lang(lang)
     said = speak(lang)
+    _new_or_empty(out, said)
     mix = None
     if stage_mix:
         mix = {}
@@ -62,6 +66,18 @@ def generate(
     counts = [msg("cli.generate.count", table=k, n=len(v)) for k, v in tables.items()]
     line = say("cli.generate.written", said, n=len(paths), out=out, counts=counts)
     out_console.print(escape(line), soft_wrap=True)
+
+
+def _new_or_empty(out: Path, lang: Lang) -> None:
+    """Exit 2 unless ``out`` is a new or an empty folder: a county generated over another
+    (or over any files) would mix the two."""
+    broken = link_problem(out)
+    if broken is not None:
+        raise InputError.one(str(out), broken, lang=lang)
+    if out.exists() and not out.is_dir():
+        raise InputError.one(str(out), msg("input.output.is_file"), lang=lang)
+    if out.is_dir() and any(out.iterdir()):
+        raise InputError.one(str(out), msg("input.output.not_empty"), lang=lang)
 
 
 @guarded

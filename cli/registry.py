@@ -16,6 +16,7 @@ from twinning.cli.common import (
     check_lang,
     err_console,
     guarded,
+    known_id,
     load,
     out_console,
     read_plan,
@@ -24,12 +25,20 @@ from twinning.cli.common import (
 from twinning.county.instance import with_policy
 from twinning.errors import UsageError
 from twinning.io.files import atomic_write
-from twinning.messages import say, word
+from twinning.messages import msg, say, word
 from twinning.parts import parse_parts
 from twinning.validation import validate
 
 RegistryArg = Annotated[
     str, typer.Option(help="Registry: a file path, sqlite:///FILE or postgresql://...")
+]
+AdoptRegistryArg = Annotated[
+    str,
+    typer.Option(
+        help="Registry: a file path, sqlite:///FILE or postgresql://... A missing file is "
+        "created (that is how a registry starts); a database in memory (sqlite://) is "
+        "refused, since it would keep nothing."
+    ),
 ]
 
 
@@ -42,8 +51,10 @@ def register(app: typer.Typer) -> None:
             "the pairs, alliances, moves, circuits and outreach visits, the instance's "
             "fingerprint, its policy, the plan's KPIs, a snapshot of the staff's years at "
             "school, who adopted it (--by, else $TWINNING_USER, else the login name) and when "
-            "(UTC). Exit codes: 0 adopted; 1 the plan breaks rules (nothing written); 2 "
-            "unusable input, a registry that cannot be used, or a cycle adopted already (use "
+            "(UTC). The first adoption creates the registry (a missing SQLite file is made; "
+            "the other commands only read one that exists). Exit codes: 0 adopted; 1 the plan "
+            "breaks rules (nothing written); 2 unusable input, a registry that cannot be used "
+            "(a database in memory keeps nothing), or a cycle adopted already (use "
             "--replace); 3 a defect of twinning."
         )
     )(adopt)
@@ -53,7 +64,8 @@ def register(app: typer.Typer) -> None:
             "from_school, to_school, and mentee when there are mentor pairs) from the plans in "
             "force: pairs, alliance members, moves (exchanges, secondments, headships: kind "
             "exchange) and mentor pairs, each with its cycle as the period. Exit codes: 0 "
-            "written; 2 unusable registry or no county to export; 3 a defect of twinning."
+            "written; 2 unusable or missing registry (nothing is created), or no such county "
+            "(the registry's counties are listed); 3 a defect of twinning."
         )
     )(history)
 
@@ -62,7 +74,7 @@ def register(app: typer.Typer) -> None:
 def adopt(
     instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
     plan: Annotated[Path, typer.Argument(help="plan.json to adopt.")],
-    registry: RegistryArg,
+    registry: AdoptRegistryArg,
     cycle: Annotated[
         str | None,
         typer.Option(help="Cycle id (default: the school year of the first period, 2025-2026)."),
@@ -103,7 +115,7 @@ def adopt(
         raise UsageError.of(code, parts=lacking, plan=str(plan))
     county_id = county or inst.name
     cycle_id = cycle or default_cycle(inst)
-    merged = merge_registry(inst, registry, county_id, cycle_id)
+    merged = merge_registry(inst, registry, county_id, cycle_id, missing_ok=True)
     report = validate(merged.instance, doc)
     _other_instance(report, plan, said)
     if not report.ok:
@@ -175,12 +187,13 @@ def history(
 
     check_lang(lang)
     said = speak(lang)
+    known = counties(registry)
+    listed = known or [word("cli.none", said)]
     if county is None:
-        known = counties(registry)
         if len(known) != 1:
-            listed = known or [word("cli.none", said)]
             raise UsageError.of("cli.history.give_county", counties=listed)
         county = known[0]
+    known_id(county, known, msg("cli.usage.unknown_county", county=county, known=listed))
     rows = history_rows(registry, county, upto_cycle=cycle)
     atomic_write(out / "history.csv", history_csv(rows))
     cycles = sorted({h.period for h in rows}) or [word("cli.none", said)]

@@ -74,13 +74,13 @@ def with_registry(
 
     merged = merge_registry(inst, registry, county)
     if not quiet:
-        err_console.print(escape(merged.summary()), soft_wrap=True, style="dim")
+        err_console.print(escape(merged.summary(lang)), soft_wrap=True, style="dim")
     found = merged.contradictions
     if found:
         head = say("cli.warning", lang) + say("cli.registry.contradictions", lang, n=len(found))
         err_console.print(f"[yellow]{escape(head)}[/]", soft_wrap=True)
         for line in found[:SHOWN_CONTRADICTIONS]:
-            err_console.print(f"  {escape(str(line))}", soft_wrap=True)
+            err_console.print(f"  {escape(line.text(lang))}", soft_wrap=True)
         if len(found) > SHOWN_CONTRADICTIONS:
             more = len(found) - SHOWN_CONTRADICTIONS
             err_console.print(say("cli.more_rows", lang, n=more, file="history.csv"))
@@ -103,8 +103,10 @@ def register(app: typer.Typer) -> None:
     app.command(
         epilog=(
             "Each plan goes to OUT/NAME/ (the files solve writes); one table is printed and "
-            "written as OUT/summary.csv. A broken instance is a row with its error and never "
-            "stops the rest. Exit codes: 0 when every instance succeeded; 1 otherwise; 2 bad "
+            "written as OUT/summary.csv. Instances of one name (a/county and b/county) get "
+            "their own folders and rows, NAME and NAME-2, in the order given. A broken "
+            "instance (a link to nowhere, a file it cannot read) is a row with its error and "
+            "never stops the rest. Exit codes: 0 when every instance succeeded; 1 otherwise; 2 bad "
             "usage; 3 a defect of twinning."
         )
     )(batch)
@@ -392,14 +394,13 @@ def batch(
         raise UsageError.of("cli.batch.scheduler", error=str(exc)) from None
     if lang is None and rows and all(r.lang == "zh" for r in rows):
         said = speak("zh")  # the instances' own language when they all speak it
-    order = {p.resolve(): i for i, p in enumerate(paths)}
+    from twinning.batch import batch_names
+
+    order = {name: i for i, name in enumerate(batch_names(paths))}
     named = [",".join(f"{k}={v}" for k, v in one.items()) for one in grid or [{}]]
     rows.sort(
         key=lambda r: (
-            min(
-                (i for p, i in order.items() if r.instance in (p.name, p.stem)),
-                default=len(order),
-            ),
+            order.get(r.instance, len(order)),
             named.index(r.setting) if r.setting in named else len(named),
         )
     )

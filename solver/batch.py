@@ -9,7 +9,7 @@ import os
 import time
 import traceback
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,36 @@ class BatchRow(BaseModel):
         return self.status in ("optimal", "feasible") and not self.error and not self.violations
 
 
+def instance_name(item: str | Path | Instance) -> str:
+    """An instance's name in a batch: the instance's own, else its file's stem or its
+    folder's name."""
+    if isinstance(item, Instance):
+        return item.name
+    path = Path(item)
+    return path.stem if path.is_file() else path.name
+
+
+def batch_names(items: Sequence[str | Path | Instance]) -> list[str]:
+    """Each instance's name in a batch, made distinct: a second instance of one name
+    (``a/county`` and ``b/county``) is ``county-2``, a third ``county-3``, in the order
+    given, so that each has its own output folder and its own summary row."""
+    used: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        base = instance_name(item)
+        name, k = base, 1
+        while name in used:
+            k += 1
+            name = f"{base}-{k}"
+        used.add(name)
+        out.append(name)
+    return out
+
+
 def solve_one(
     path: str | Path | Instance,
     *,
+    name: str | None = None,
     parts: str | None = None,
     time_limit: float = 60.0,
     out_dir: str | Path | None = None,
@@ -69,11 +96,11 @@ def solve_one(
     set on the instance for this row (``{"rotation.rate": 0.12}``), recorded in the plan,
     and the row's output folder is named after them. ``registry``: a plan registry whose
     history is merged in (:func:`twinning.registry.with_registry`, the county being the
-    instance's name).
+    instance's name). ``name``: the row's name and output folder (default: the instance's,
+    :func:`instance_name`; a batch makes them distinct with :func:`batch_names`).
     """
     start = time.perf_counter()
-    name = path.name if isinstance(path, Instance) else Path(path).name
-    name = Path(name).stem if not isinstance(path, Instance) and Path(path).is_file() else name
+    name = name or instance_name(path)
     said = ",".join(f"{k}={v}" for k, v in (settings or {}).items())
     asked = (output or {}).get("lang")
     row = BatchRow(instance=name, parts=parts or "all", setting=said, lang=asked or "en")
@@ -156,8 +183,15 @@ def solve_many(
         A plan registry URL: each instance gets the history of its county's adopted plans
         (the county id is the instance's name).
     """
-    paths = [i if isinstance(i, Instance) else Path(i).resolve() for i in instances]
-    items = [(item, values) for item in paths for values in (sweep or [{}])]
+    given = list(instances)
+    names = batch_names(given)
+    # Absolute, not resolved: a link that leads nowhere (or in a loop) is the row's error.
+    paths = [i if isinstance(i, Instance) else Path(os.path.abspath(i)) for i in given]
+    items = [
+        (item, name, values)
+        for item, name in zip(paths, names, strict=True)
+        for values in (sweep or [{}])
+    ]
     out_dir = Path(out_dir).resolve() if out_dir is not None else None
     kwargs: dict[str, Any] = {
         "parts": parts,
@@ -174,12 +208,13 @@ def solve_many(
     if workers > 1:  # the processes share the cores: one search thread each
         kwargs["options"] = {"threads": 1, **(options or {})}
     if workers == 1 or len(items) == 1:
-        for item, values in items:
-            yield solve_one(item, settings=values, **kwargs)
+        for item, name, values in items:
+            yield solve_one(item, name=name, settings=values, **kwargs)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: set[Future[BatchRow]] = {
-            pool.submit(solve_one, item, settings=values, **kwargs) for item, values in items
+            pool.submit(solve_one, item, name=name, settings=values, **kwargs)
+            for item, name, values in items
         }
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -193,8 +228,8 @@ def _on_dask(items: list[Any], scheduler: str, kwargs: dict[str, Any]) -> Iterat
     kwargs = {**kwargs, "options": {"threads": 1, **(kwargs.get("options") or {})}}
     with Client(scheduler, timeout="30s") as client:
         futures = [
-            client.submit(solve_one, item, pure=False, settings=values, **kwargs)
-            for item, values in items
+            client.submit(solve_one, item, pure=False, name=name, settings=values, **kwargs)
+            for item, name, values in items
         ]
         for future in as_completed(futures):
             yield future.result()

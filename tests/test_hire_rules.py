@@ -317,10 +317,11 @@ def hire_counties(draw: st.DrawFn) -> Instance:
             short = draw(st.integers(0, 2))
             if short:
                 needs.append(need(sid, subject, short, priority=draw(st.integers(1, 3))))
-    new = [
-        hire(draw(st.sampled_from(SUBJECTS)), draw(st.sampled_from(HIRE_STAGES)), n)
-        for n in draw(st.lists(st.integers(1, 2), min_size=1, max_size=3))
-    ]
+    counts: dict[tuple[str, str], int] = {}  # one row per subject and stage, as a file holds
+    for n in draw(st.lists(st.integers(1, 2), min_size=1, max_size=3)):
+        key = (draw(st.sampled_from(SUBJECTS)), draw(st.sampled_from(HIRE_STAGES)))
+        counts[key] = counts.get(key, 0) + n
+    new = [hire(subject, stage, n) for (subject, stage), n in counts.items()]
     first = draw(st.booleans())
     return county(
         schools,

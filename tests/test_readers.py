@@ -366,7 +366,7 @@ INPUT_MODULES = [
 #: What may stay Latin in a Chinese message: file formats and encodings, file names and
 #: suffixes, policy keys (rotation.rate), keys in quotes ('schools', 'key'), ids.
 ALLOWED_LATIN = re.compile(
-    r"\b(?:CSV|JSON|TOML|YAML|Excel|UTF-8|UTF-16|GB18030)\b"
+    r"\b(?:CSV|JSON|TOML|YAML|Excel|WPS|UTF-8|UTF-16|GB18030)\b"
     r"|[\w-]*\.(?:csv|json|toml|xlsx|yaml)\b|(?<!\w)\.(?:xlsx?|json|yaml)\b"
     r"|\b[a-z_]+(?:\.[a-z_{}]+)+\b"
     r"|'[a-z_]+'"

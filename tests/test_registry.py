@@ -34,6 +34,7 @@ from twinning.registry import (
     RegistryError,
     adopt,
     adoption_records,
+    counties,
     default_cycle,
     history_csv,
     history_rows,
@@ -241,10 +242,11 @@ def test_history_csv_contradicting_the_registry_is_reported(
     wrong = HistoryEntry(kind="pair", period=CYCLE_1, from_school=helped, to_school=helper)
     file_rows = [HistoryEntry(**r) for r in typed] + [wrong]  # type: ignore[arg-type]
     merged = merge_registry(nxt.model_copy(update={"history": file_rows}), url, "demo")
-    assert f"history.csv has pair {CYCLE_1} {helped}->{helper}, not in the adopted plan" in (
-        merged.contradictions
-    )
-    assert f"history.csv lacks adopted pair {CYCLE_1} {helper}->{helped}" in merged.contradictions
+    said = [str(c) for c in merged.contradictions]
+    assert f"history.csv has pair {CYCLE_1} {helped}->{helper}, not in the adopted plan" in said
+    assert f"history.csv lacks adopted pair {CYCLE_1} {helper}->{helped}" in said
+    zh = [c.text("zh") for c in merged.contradictions]
+    assert f"history.csv 中缺少已采纳的 结对 {CYCLE_1} {helper}->{helped}" in zh
     assert len(merged.contradictions) == 2  # other kinds were not typed: no contradiction
     # the adopted pair is in the merged history all the same
     assert HistoryEntry(kind="pair", period=CYCLE_1, from_school=helper, to_school=helped) in set(
@@ -272,6 +274,49 @@ def test_years_at_school_advance_only_where_the_file_was_not_updated(
     # the same cycle as the adoption: nothing before it, nothing advanced
     same = merge_registry(inst, url, "demo")
     assert (same.added, same.advanced) == (0, 0)
+
+
+def _tables(url: str) -> list[str]:
+    """The tables the registry's database (or schema) holds, looked at without the registry."""
+    if "://" not in url:
+        return [] if not Path(url).exists() else ["(a file)"]
+    engine = sa.create_engine(registry_url(url))
+    try:
+        with engine.connect() as conn:
+            return sa.inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_reading_a_registry_that_does_not_exist_is_refused_and_creates_nothing(
+    url: str, demo: tuple[Instance, Plan, Path]
+) -> None:
+    inst, plan, _ = demo
+    for read in (
+        lambda: history_rows(url, "demo"),
+        lambda: counties(url),
+        lambda: adoption_records(url, "demo"),
+        lambda: merge_registry(inst, url, "demo"),
+    ):
+        with pytest.raises(RegistryError) as caught:
+            read()
+        assert caught.value.msg.code in ("registry.missing", "registry.empty")
+        assert "twinning adopt" in str(caught.value) and "twinning adopt" in caught.value.text("zh")
+        assert _tables(url) == []
+    # adopting reads it as empty, then starts it
+    assert merge_registry(inst, url, "demo", missing_ok=True).added == 0
+    assert _tables(url) == []
+    adopt(url, inst, plan, county="demo", by="a")
+    assert counties(url) == ["demo"] and history_rows(url, "demo")
+
+
+def test_a_registry_in_memory_is_refused(demo: tuple[Instance, Plan, Path]) -> None:
+    inst, plan, _ = demo
+    for url in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x?mode=memory&uri=true"):
+        with pytest.raises(RegistryError) as caught:
+            adopt(url, inst, plan, county="demo", by="a")
+        assert caught.value.msg.code == "registry.in_memory", url
+        assert "内存数据库" in caught.value.text("zh")
 
 
 # ---- the schema --------------------------------------------------------------------------
@@ -360,7 +405,10 @@ def test_two_cycles_no_repeat_pairs_or_movers_and_years_advanced(url: str, tmp_p
     shutil.copytree(DEMO, county)
     c1, c2 = tmp_path / "c1", tmp_path / "c2"
     solve_args = ("--time-limit", "30", "--seed", "1", "--registry", url)
+    # The first cycle: no registry yet, and reading one does not make it.
     done = _twinning("solve", str(county), "-o", str(c1), *solve_args)
+    assert done.returncode == 2 and "twinning adopt" in done.stderr, done.stderr
+    done = _twinning("solve", str(county), "-o", str(c1), *solve_args[:-2])
     assert done.returncode == 0, done.stderr
     done = _twinning("adopt", str(county), str(c1 / "plan.json"), "--registry", url)
     assert done.returncode == 0, done.stderr

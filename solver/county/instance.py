@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
-from typing import Any, Literal, Protocol
+from collections.abc import Hashable, Iterable
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from twinning.county.limits import (
+    AGE,
+    COUNTY_STAFF,
+    KM,
+    MERIT,
+    MINUTES,
+    SCHOOL_LESSONS,
+    SCHOOL_STAFF,
+    SCHOOLS,
+    STUDENTS,
+    TEACHER_LESSONS,
+    YEARS,
+)
 from twinning.county.policy import Policy, with_settings
 from twinning.errors import InputProblem
 from twinning.messages import Msg, msg
@@ -68,13 +81,17 @@ class School(_Row):
     area: Area = Field(description="urban 城区 / town 镇区 / rural 乡村.")
     tier: Tier = Field(description="strong 优质 / ordinary 一般 / weak 薄弱.")
     region: str | None = Field(None, description="Region or township (片区).")
-    lat: float | None = Field(None, ge=-90, le=90, description="WGS84 latitude.")
-    lon: float | None = Field(None, ge=-180, le=180, description="WGS84 longitude.")
-    students: int | None = Field(None, ge=0, description="Students enrolled.")
-    helper_capacity: int | None = Field(
+    lat: float | None = Field(
+        None, ge=-90, le=90, allow_inf_nan=False, description="WGS84 latitude."
+    )
+    lon: float | None = Field(
+        None, ge=-180, le=180, allow_inf_nan=False, description="WGS84 longitude."
+    )
+    students: Annotated[int | None, STUDENTS] = Field(None, ge=0, description="Students enrolled.")
+    helper_capacity: Annotated[int | None, SCHOOLS] = Field(
         None, ge=0, description="Helped schools it can support; default from policy."
     )
-    host_capacity: int | None = Field(
+    host_capacity: Annotated[int | None, SCHOOL_STAFF] = Field(
         None, ge=0, description="Incoming exchange staff per period; default from policy."
     )
     can_lead: bool | None = Field(None, description="May lead an alliance; default: strong.")
@@ -122,23 +139,25 @@ class Staff(_Row):
     role: Role = Field(description="teacher / principal / vice_principal / ...")
     subject: str | None = Field(None, description="Subject taught; required for teachers.")
     backbone: Backbone = Field("none", description="Backbone level (骨干级别).")
-    years_at_school: int = Field(ge=0, le=70, description="Years at the current school.")
-    rural_years: int = Field(0, ge=0, le=70, description="Years of rural teaching.")
-    age: int | None = Field(None, ge=16, le=90, description="Age in years.")
+    years_at_school: Annotated[int, YEARS] = Field(ge=0, description="Years at the current school.")
+    rural_years: Annotated[int, YEARS] = Field(0, ge=0, description="Years of rural teaching.")
+    age: Annotated[int | None, AGE] = Field(None, ge=16, description="Age in years.")
     gender: Gender | None = Field(None, description="M 男 / F 女.")
     status: StaffStatus = Field("active", description="active / exempt / deferred.")
     title_track: bool = Field(False, description="Candidate for a senior title.")
     willing: tuple[str, ...] = Field((), description="Ranked preferred school ids.")
-    teaching_years: int | None = Field(
-        None, ge=0, le=70, description="Years of teaching anywhere (教龄); mentees are new."
+    teaching_years: Annotated[int | None, YEARS] = Field(
+        None, ge=0, description="Years of teaching anywhere (教龄); mentees are new."
     )
     education: Education | None = Field(None, description="Highest qualification (学历).")
     secondment_candidate: bool | None = Field(
         None, description="On the secondment candidate list (挂职候选); default: cadres."
     )
-    merit: float | None = Field(None, description="Appraisal score (考核分), ranks candidates.")
-    weekly_load: int | None = Field(
-        None, ge=0, le=60, description="Lessons a week the teacher now teaches (周课时量)."
+    merit: Annotated[float | None, MERIT] = Field(
+        None, allow_inf_nan=False, description="Appraisal score (考核分), ranks candidates."
+    )
+    weekly_load: Annotated[int | None, TEACHER_LESSONS] = Field(
+        None, ge=0, description="Lessons a week the teacher now teaches (周课时量)."
     )
     itinerant: bool | None = Field(
         None, description="May teach on a circuit (可走教); default: itinerant subjects."
@@ -205,11 +224,15 @@ class Need(_Row):
 
     school: str = Field(min_length=1)
     subject: str = Field(min_length=1)
-    shortage: int = Field(0, ge=0, description="Teachers of this subject lacking (缺编).")
-    surplus: int = Field(0, ge=0, description="Teachers of this subject to spare (超编).")
+    shortage: Annotated[int, SCHOOL_STAFF] = Field(
+        0, ge=0, description="Teachers of this subject lacking (缺编)."
+    )
+    surplus: Annotated[int, SCHOOL_STAFF] = Field(
+        0, ge=0, description="Teachers of this subject to spare (超编)."
+    )
     period: str | None = Field(None, description="Blank: every period.")
     priority: int = Field(2, ge=1, le=3, description="1 highest .. 3.")
-    weekly_lessons: int | None = Field(
+    weekly_lessons: Annotated[int | None, SCHOOL_LESSONS] = Field(
         None, ge=0, description="Lessons a week of the subject the school cannot staff."
     )
 
@@ -256,8 +279,8 @@ class Distance(_Row):
 
     from_: str = Field(alias="from", min_length=1)
     to: str = Field(min_length=1)
-    km: float = Field(ge=0, allow_inf_nan=False)
-    minutes: float | None = Field(None, ge=0)
+    km: Annotated[float, KM] = Field(ge=0, allow_inf_nan=False)
+    minutes: Annotated[float | None, MINUTES] = Field(None, ge=0, allow_inf_nan=False)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -267,7 +290,7 @@ class NewHire(_Row):
 
     subject: str = Field(min_length=1, description="Subject (学科).")
     stage: Stage = Field(description="Stage they are qualified for (学段).")
-    count: int = Field(ge=0, description="How many (人数).")
+    count: Annotated[int, COUNTY_STAFF] = Field(ge=0, description="How many (人数).")
 
     @field_validator("stage", mode="before")
     @classmethod
@@ -375,6 +398,14 @@ class Locator(Protocol):
         self, table: str, index: int, fld: str | None, message: Msg, value: object = None
     ) -> InputProblem: ...
 
+    def row(self, table: str, index: int) -> int:
+        """The file's own number of a table's row (to name the other row of a pair)."""
+        ...
+
+    def column(self, table: str, fld: str) -> str:
+        """A column as the planner wrote its header."""
+        ...
+
 
 class _Plain:
     """Where-abouts for an instance built in code: table name and 1-based row."""
@@ -386,24 +417,67 @@ class _Plain:
     ) -> InputProblem:
         return InputProblem(table, message, index + 1, fld, value)
 
+    def row(self, table: str, index: int) -> int:
+        return index + 1
+
+    def column(self, table: str, fld: str) -> str:
+        return fld
+
+
+#: Two directions of a distance may differ by this many km, or by this share of the longer
+#: (whichever is more): road distances rounded to whole km, or measured along one-way
+#: streets, differ a little; 3 km one way and 50 km back is a typing mistake.
+DISTANCE_TOLERANCE_KM = 0.5
+DISTANCE_TOLERANCE_SHARE = 0.01
+
+#: The columns that make a row of each table one of its kind: a second row with the same
+#: values is refused (naming both rows), since the plan would count it twice or pick one.
+#: History and pins are refused only when the whole row repeats (an event twice).
+KEYS: dict[str, tuple[str, ...]] = {
+    "needs": ("school", "subject", "period"),
+    "distances": ("from", "to"),
+    "new_hires": ("subject", "stage"),
+}
+
+
+def _twice(
+    src: Locator,
+    table: str,
+    keys: Iterable[Hashable],
+    at: str,
+    message: Msg,
+    problems: list[InputProblem],
+    columns: tuple[str, ...] = (),
+) -> None:
+    """A problem at each row whose key an earlier row has, naming the earlier row."""
+    seen: dict[Hashable, int] = {}
+    for i, key in enumerate(keys):
+        first = seen.setdefault(key, i)
+        if first != i:
+            params: dict[str, Any] = {**message.params, "first": src.row(table, first)}
+            if columns:
+                params["columns"] = [src.column(table, c) for c in columns]
+            problems.append(src.problem(table, i, at, msg(message.code, **params)))
+
 
 def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProblem]:
     """Every cross-table problem, each naming its file (or table), row and column."""
     src = src or _Plain()
     unknown_school = msg("input.check.unknown_school")
     problems: list[InputProblem] = []
-    school_ids: set[str] = set()
+    school_ids: dict[str, int] = {}
     for i, s in enumerate(inst.schools):
         if s.id in school_ids:
-            problems.append(
-                src.problem("schools", i, "id", msg("input.check.duplicate_school"), s.id)
-            )
-        school_ids.add(s.id)
-    staff_ids: set[str] = set()
+            first = src.row("schools", school_ids[s.id])
+            said = msg("input.check.duplicate_school", first=first)
+            problems.append(src.problem("schools", i, "id", said, s.id))
+        school_ids.setdefault(s.id, i)
+    staff_ids: dict[str, int] = {}
     for i, t in enumerate(inst.staff):
         if t.id in staff_ids:
-            problems.append(src.problem("staff", i, "id", msg("input.check.duplicate_staff"), t.id))
-        staff_ids.add(t.id)
+            said = msg("input.check.duplicate_staff", first=src.row("staff", staff_ids[t.id]))
+            problems.append(src.problem("staff", i, "id", said, t.id))
+        staff_ids.setdefault(t.id, i)
         if t.school not in school_ids:
             problems.append(src.problem("staff", i, "school", unknown_school, t.school))
         if t.role == "teacher" and not t.subject:
@@ -447,6 +521,8 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
         for fld, value in (("from", d.from_), ("to", d.to)):
             if value not in school_ids:
                 problems.append(src.problem("distances", i, fld, unknown_school, value))
+    _check_keys(inst, src, problems)
+    _check_directions(inst, src, problems)
     if not inst.distances:
         for i, s in enumerate(inst.schools):
             for fld in ("lat", "lon"):
@@ -463,6 +539,51 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
                 )
             )
     return problems
+
+
+def _check_keys(inst: Instance, src: Locator, problems: list[InputProblem]) -> None:
+    """A row given twice (:data:`KEYS`; history and pins: the whole row), naming both."""
+    same = msg("input.check.duplicate_row")
+    needs = ((n.school, n.subject, n.period or "") for n in inst.needs)
+    _twice(src, "needs", needs, "school", same, problems, KEYS["needs"])
+    ways = ((d.from_, d.to) for d in inst.distances)
+    _twice(src, "distances", ways, "from", same, problems, KEYS["distances"])
+    hires = ((h.subject, h.stage) for h in inst.new_hires)
+    _twice(src, "new_hires", hires, "subject", same, problems, KEYS["new_hires"])
+    line = msg("input.check.duplicate_line")
+    _twice(src, "history", (_whole(h) for h in inst.history), "kind", line, problems)
+    _twice(src, "fixed", (_whole(h) for h in inst.fixed), "kind", line, problems)
+
+
+def _whole(h: HistoryEntry) -> tuple[str | None, ...]:
+    return (h.kind, h.period, h.staff or None, h.from_school, h.to_school, h.mentee or None)
+
+
+def _check_directions(inst: Instance, src: Locator, problems: list[InputProblem]) -> None:
+    """A school's distance to itself, and two directions of a distance that disagree by
+    more than :data:`DISTANCE_TOLERANCE_KM` or :data:`DISTANCE_TOLERANCE_SHARE`."""
+    given: dict[tuple[str, str], int] = {}
+    for i, d in enumerate(inst.distances):
+        if d.from_ == d.to:
+            said = msg("input.check.self_distance")
+            problems.append(src.problem("distances", i, "to", said, d.to))
+            continue
+        given.setdefault((d.from_, d.to), i)
+        j = given.get((d.to, d.from_))
+        if j is None:
+            continue
+        other = inst.distances[j].km
+        tolerance = max(DISTANCE_TOLERANCE_KM, DISTANCE_TOLERANCE_SHARE * max(d.km, other))
+        if abs(d.km - other) > tolerance:
+            said = msg(
+                "input.check.distance_disagrees",
+                km=d.km,
+                other=other,
+                first=src.row("distances", j),
+                tolerance=DISTANCE_TOLERANCE_KM,
+                share=round(DISTANCE_TOLERANCE_SHARE * 100),
+            )
+            problems.append(src.problem("distances", i, "km", said, d.km))
 
 
 def with_policy(inst: Instance, settings: dict[str, Any]) -> Instance:

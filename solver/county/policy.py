@@ -8,17 +8,62 @@ Unknown keys are an error that names the key.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from twinning.county.limits import (
+    AGE,
+    COUNTY_STAFF,
+    KM,
+    MINUTES,
+    PERIODS,
+    SCHOOL_STAFF,
+    SCHOOLS,
+    VISITS,
+    WEEK,
+    WEIGHT,
+    YEARS,
+)
 from twinning.errors import InputProblem, InputValueError, Lang, MessageError, validation_msg
+from twinning.io.nesting import MAX_DEPTH, toml_too_deep
 from twinning.messages import msg
 from twinning.vocabulary import ALIASES, Tier
 
 #: The stages an alliance can be for (nine- and twelve-year schools cover several).
 SCHOOL_STAGES = ("kindergarten", "primary", "junior", "senior")
 STAGE_NAMES = ALIASES["stage"]
+
+
+def _number(value: Any) -> Any:
+    """A number as written: true/false and text are refused, not read as 1 or parsed (a
+    policy value is typed: ``rate = true`` is a slip, not 1.0)."""
+    if isinstance(value, bool):
+        raise MessageError(msg("input.number.not_bool"))
+    if isinstance(value, str):
+        raise MessageError(msg("input.number.not_text"))
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    """true or false as written: a number or text is refused, not read as a boolean."""
+    if not isinstance(value, bool):
+        raise MessageError(msg("input.bool.not_bool"))
+    return value
+
+
+#: The policy's own types: an int (a whole float such as 2.0 too), a float (an int too),
+#: a boolean; each refuses a value of another kind with a message saying what it must be.
+Int = Annotated[int, BeforeValidator(_number)]
+Float = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+Bool = Annotated[bool, BeforeValidator(_boolean)]
 
 
 class _Section(BaseModel):
@@ -34,17 +79,17 @@ class Horizon(_Section):
 
 
 class Twinning(_Section):
-    max_helped: int = Field(
+    max_helped: Int = Field(
         2, ge=0, le=20, description="Default helper capacity of a strong school (结对帮扶 1-2)."
     )
-    min_helped: int = Field(
+    min_helped: Int = Field(
         1, ge=0, le=20, description="Each helper takes at least this many, where it can."
     )
-    same_stage: bool = Field(True, description="A pair must share a stage.")
-    max_km: float | None = Field(
+    same_stage: Bool = Field(True, description="A pair must share a stage.")
+    max_km: Annotated[Float | None, KM] = Field(
         None, gt=0, description="Longest allowed helper-helped distance; none: no limit."
     )
-    avoid_repeat_cycles: int = Field(
+    avoid_repeat_cycles: Int = Field(
         1, ge=0, le=20, description="A pair of the last N cycles in history is not repeated."
     )
     vetoed: list[tuple[str, str]] = Field(
@@ -54,7 +99,7 @@ class Twinning(_Section):
             "twinning.vetoed=[['S0024','S0170']])."
         ),
     )
-    max_helped_students_ratio: float | None = Field(
+    max_helped_students_ratio: Float | None = Field(
         None,
         gt=0,
         description=(
@@ -71,7 +116,7 @@ class Alliances(_Section):
             "Number of alliances; with by_stage also per stage ({primary = 4, junior = 4})."
         ),
     )
-    groups_per_region: int | None = Field(
+    groups_per_region: Annotated[Int | None, SCHOOLS] = Field(
         None,
         ge=1,
         description=(
@@ -80,33 +125,33 @@ class Alliances(_Section):
         ),
     )
     leads: list[str] | None = Field(None, description="Fixed lead school ids.")
-    min_size: int | None = Field(
+    min_size: Annotated[Int | None, SCHOOLS] = Field(
         None, ge=1, description="Smallest alliance, counting the lead; none: from size_band."
     )
-    max_size: int | None = Field(
+    max_size: Annotated[Int | None, SCHOOLS] = Field(
         None, ge=1, description="Largest alliance, counting the lead; none: from size_band."
     )
-    size_band: tuple[float, float] | None = Field(
+    size_band: tuple[Float, Float] | None = Field(
         (0.5, 1.5),
         description=(
             "Sizes not given are bounded around the mean alliance size: at least "
             "floor(low x mean), at most ceil(high x mean); [] for no bound."
         ),
     )
-    same_stage: bool = Field(
+    same_stage: Bool = Field(
         True,
         description=(
             "Members share a stage with their lead (a kindergarten leads only kindergartens)."
         ),
     )
-    within_region: bool = Field(False, description="A member's region is its lead's.")
-    by_stage: bool = Field(
+    within_region: Bool = Field(False, description="A member's region is its lead's.")
+    by_stage: Bool = Field(
         False,
         description=(
             "Separate alliances per stage; nine- and twelve-year schools join one stage they cover."
         ),
     )
-    mix_area: bool = Field(
+    mix_area: Bool = Field(
         True,
         description=(
             "Where an alliance's schools to draw from include urban/town and rural ones, its "
@@ -146,9 +191,9 @@ class Alliances(_Section):
                     raise MessageError(
                         msg("input.policy.groups_stage", stage=str(key), stages=list(SCHOOL_STAGES))
                     )
-                out[stage] = count
+                out[stage] = SCHOOLS.check(_number(count))
             return out
-        return value
+        return value if value is None else SCHOOLS.check(_number(value))
 
     @model_validator(mode="after")
     def _sizes(self) -> Alliances:
@@ -173,25 +218,25 @@ class Alliances(_Section):
 
 
 class ExemptAge(_Section):
-    M: int = Field(57, ge=18, le=80, description="Men of this age and over never move.")
-    F: int = Field(52, ge=18, le=80, description="Women of this age and over never move.")
+    M: Int = Field(57, ge=18, le=80, description="Men of this age and over never move.")
+    F: Int = Field(52, ge=18, le=80, description="Women of this age and over never move.")
 
 
 class Rotation(_Section):
-    rate: float = Field(
+    rate: Float = Field(
         0.10, ge=0, le=1, description="Share of eligible teachers in urban/strong schools moved."
     )
-    backbone_share: float = Field(
+    backbone_share: Float = Field(
         0.20, ge=0, le=1, description="Backbone teachers among those moved."
     )
-    due_years: int = Field(6, ge=1, le=50, description="Years at one school before a move is due.")
-    principal_term_years: int = Field(
+    due_years: Int = Field(6, ge=1, le=50, description="Years at one school before a move is due.")
+    principal_term_years: Int = Field(
         5, ge=1, le=20, description="A principal is due after two terms of this length."
     )
-    max_outflow_share: float = Field(
+    max_outflow_share: Float = Field(
         0.15, ge=0, le=1, description="Moves out of a school per period, share of its staff."
     )
-    min_outflow: int = Field(
+    min_outflow: Annotated[Int, SCHOOL_STAFF] = Field(
         1,
         ge=0,
         description=(
@@ -199,7 +244,7 @@ class Rotation(_Section):
             "(floor(0.15 x 6 staff) is 0: without this a small school could send nobody)."
         ),
     )
-    protect_sender: bool = Field(
+    protect_sender: Bool = Field(
         True,
         description=(
             "A teacher leaves only in a subject the home school keeps covered: per school, "
@@ -207,7 +252,7 @@ class Rotation(_Section):
             "short of a subject sends none of it unless one arrives)."
         ),
     )
-    surplus_first: bool = Field(
+    surplus_first: Bool = Field(
         True,
         description=(
             "A school sends a teacher of a subject it has no surplus in only after it has sent "
@@ -215,18 +260,18 @@ class Rotation(_Section):
             "surplus)."
         ),
     )
-    same_stage: bool = Field(
+    same_stage: Bool = Field(
         True,
         description="A teacher moves only to a school sharing a stage with the home school.",
     )
-    bridge_stages: bool = Field(
+    bridge_stages: Bool = Field(
         False,
         description=(
             "学段衔接: junior-school teachers may also teach at primary schools (counted "
             "separately)."
         ),
     )
-    cap_quota: bool = Field(
+    cap_quota: Bool = Field(
         False,
         description=(
             "The planner accepts schools below their rotation.rate quota: each school moves as "
@@ -235,10 +280,10 @@ class Rotation(_Section):
             "infeasible."
         ),
     )
-    keep_subject_cover: bool = Field(
+    keep_subject_cover: Bool = Field(
         True, description="A school keeps a teacher in every subject it teaches."
     )
-    host_capacity: int | None = Field(
+    host_capacity: Annotated[Int | None, SCHOOL_STAFF] = Field(
         None,
         ge=0,
         description=(
@@ -246,7 +291,7 @@ class Rotation(_Section):
             "host's staff, at least 2."
         ),
     )
-    host_capacity_share: float = Field(
+    host_capacity_share: Float = Field(
         0.10, ge=0, le=1, description="Default host capacity as a share of the host's staff."
     )
     scope: Literal["pair", "alliance", "county"] = Field(
@@ -257,15 +302,17 @@ class Rotation(_Section):
             "the lead school within that scope."
         ),
     )
-    max_km: float | None = Field(None, gt=0, description="Longest move; none: no limit.")
-    two_way: bool = Field(True, description="Weak/rural teachers also go to learn (进城学艺).")
-    two_way_share: float = Field(
+    max_km: Annotated[Float | None, KM] = Field(
+        None, gt=0, description="Longest move; none: no limit."
+    )
+    two_way: Bool = Field(True, description="Weak/rural teachers also go to learn (进城学艺).")
+    two_way_share: Float = Field(
         0.2, ge=0, le=1, description="Inward moves at least this share of outward moves."
     )
     exempt_age: ExemptAge = Field(default_factory=ExemptAge)
-    min_periods: int = Field(1, ge=1, description="Shortest move, in periods.")
-    max_periods: int = Field(2, ge=1, description="Longest move, in periods.")
-    secondment_count: int | None = Field(
+    min_periods: Annotated[Int, PERIODS] = Field(1, ge=1, description="Shortest move, in periods.")
+    max_periods: Annotated[Int, PERIODS] = Field(2, ge=1, description="Longest move, in periods.")
+    secondment_count: Annotated[Int | None, COUNTY_STAFF] = Field(
         None,
         ge=0,
         description=(
@@ -273,14 +320,16 @@ class Rotation(_Section):
             "host limits allow."
         ),
     )
-    secondment_per_host: int = Field(
+    secondment_per_host: Annotated[Int, SCHOOL_STAFF] = Field(
         1, ge=0, description="Seconded cadres a host takes per semester."
     )
-    rural_priority_years: int = Field(
+    rural_priority_years: Annotated[Int, YEARS] = Field(
         5, ge=0, description="Teachers with fewer rural years go to rural placements first."
     )
-    mentor_max_age: int = Field(35, ge=18, description="Young teacher for 青蓝结对: age at most.")
-    mentor_max_years: int = Field(
+    mentor_max_age: Annotated[Int, AGE] = Field(
+        35, ge=18, description="Young teacher for 青蓝结对: age at most."
+    )
+    mentor_max_years: Annotated[Int, YEARS] = Field(
         5,
         ge=0,
         description=(
@@ -288,7 +337,7 @@ class Rotation(_Section):
             "the current school do not count."
         ),
     )
-    mentor_cycle_years: int = Field(
+    mentor_cycle_years: Annotated[Int, YEARS] = Field(
         3,
         ge=1,
         description=(
@@ -344,22 +393,22 @@ def _default_shares() -> dict[str, dict[str, float]]:
 
 
 class Needs(_Section):
-    students_per_teacher: dict[str, float] = Field(
+    students_per_teacher: dict[str, Float] = Field(
         default_factory=_default_ratios,
         description="National staffing ratios by stage (primary 1:19, junior 1:13.5, ...).",
     )
-    subject_shares: dict[str, dict[str, float]] = Field(
+    subject_shares: dict[str, dict[str, Float]] = Field(
         default_factory=_default_shares,
         description="How a stage's quota of teachers splits by subject.",
     )
-    priority_weights: dict[int, int] = Field(
+    priority_weights: dict[int, Annotated[Int, WEIGHT]] = Field(
         default_factory=lambda: {1: 3, 2: 2, 3: 1},
         description="Weight of a shortage by its priority (1 highest).",
     )
 
 
 class Hires(_Section):
-    rural_weak_first: bool = Field(
+    rural_weak_first: Bool = Field(
         True,
         description=(
             "New teachers fill rural and weak schools' shortages before any other school's "
@@ -369,18 +418,22 @@ class Hires(_Section):
 
 
 class Weights(_Section):
-    pair_cover: int = Field(
+    pair_cover: Annotated[Int, WEIGHT] = Field(
         1_000_000, ge=0, description="Per weak school paired (pairing as many as possible first)."
     )
-    pair_min_helped: int = Field(
+    pair_min_helped: Annotated[Int, WEIGHT] = Field(
         100_000, ge=0, description="Per helper place up to twinning.min_helped that is filled."
     )
-    pair_complementarity: int = Field(
+    pair_complementarity: Annotated[Int, WEIGHT] = Field(
         100, ge=0, description="Per unit of complementarity (helper strength x helped shortage)."
     )
-    pair_km: int = Field(10, ge=0, description="Per km between helper and helped (cost).")
-    alliance_km: int = Field(10, ge=0, description="Per km from member to lead (cost).")
-    replan_keep: int = Field(
+    pair_km: Annotated[Int, WEIGHT] = Field(
+        10, ge=0, description="Per km between helper and helped (cost)."
+    )
+    alliance_km: Annotated[Int, WEIGHT] = Field(
+        10, ge=0, description="Per km from member to lead (cost)."
+    )
+    replan_keep: Annotated[Int, WEIGHT] = Field(
         5_000,
         ge=0,
         description=(
@@ -388,22 +441,26 @@ class Weights(_Section):
             "this much in the search)."
         ),
     )
-    itinerant_lesson: int = Field(
+    itinerant_lesson: Annotated[Int, WEIGHT] = Field(
         1_000,
         ge=0,
         description="Per weekly lesson of need a circuit leaves uncovered, x priority weight.",
     )
-    itinerant_teacher: int = Field(
+    itinerant_teacher: Annotated[Int, WEIGHT] = Field(
         200, ge=0, description="Per teacher on a circuit (fewer teachers, same lessons)."
     )
-    itinerant_km: int = Field(1, ge=0, description="Per km a week travelled on circuits.")
-    roster_need: int = Field(
+    itinerant_km: Annotated[Int, WEIGHT] = Field(
+        1, ge=0, description="Per km a week travelled on circuits."
+    )
+    roster_need: Annotated[Int, WEIGHT] = Field(
         10_000,
         ge=0,
         description="Per teacher-period of shortage left uncovered, x priority weight.",
     )
-    roster_due: int = Field(1_000, ge=0, description="Per due teacher or principal not moved.")
-    roster_rural_priority: int = Field(
+    roster_due: Annotated[Int, WEIGHT] = Field(
+        1_000, ge=0, description="Per due teacher or principal not moved."
+    )
+    roster_rural_priority: Annotated[Int, WEIGHT] = Field(
         100,
         ge=0,
         description=(
@@ -411,10 +468,10 @@ class Weights(_Section):
             " who moves but not to a rural school."
         ),
     )
-    roster_surplus_first: int = Field(
+    roster_surplus_first: Annotated[Int, WEIGHT] = Field(
         100, ge=0, description="Per teacher moved whose subject is not in surplus at home."
     )
-    roster_balance: int = Field(
+    roster_balance: Annotated[Int, WEIGHT] = Field(
         10,
         ge=0,
         description=(
@@ -422,8 +479,8 @@ class Weights(_Section):
             "students than home (no help to balance)."
         ),
     )
-    roster_km: int = Field(1, ge=0, description="Per km of a move.")
-    roster_preference: int = Field(
+    roster_km: Annotated[Int, WEIGHT] = Field(1, ge=0, description="Per km of a move.")
+    roster_preference: Annotated[Int, WEIGHT] = Field(
         20,
         ge=0,
         description=(
@@ -433,7 +490,7 @@ class Weights(_Section):
             "the second."
         ),
     )
-    roster_quota: int = Field(
+    roster_quota: Annotated[Int, WEIGHT] = Field(
         1_000_000,
         ge=0,
         description=(
@@ -441,20 +498,20 @@ class Weights(_Section):
             "accepts it (above any need: a quota is met before shortages are filled)."
         ),
     )
-    roster_secondment: int = Field(
+    roster_secondment: Annotated[Int, WEIGHT] = Field(
         10_000,
         ge=0,
         description="Per secondment candidate not seconded (when secondment_count is none).",
     )
-    roster_merit: int = Field(
+    roster_merit: Annotated[Int, WEIGHT] = Field(
         10,
         ge=0,
         description="Per point of merit (考核分) a seconded cadre has below the best candidate.",
     )
-    alliance_history: int = Field(
+    alliance_history: Annotated[Int, WEIGHT] = Field(
         0, ge=0, description="Per school not kept with last cycle's lead (cost)."
     )
-    alliance_lead_tier: int = Field(
+    alliance_lead_tier: Annotated[Int, WEIGHT] = Field(
         100_000,
         ge=0,
         description=(
@@ -462,14 +519,14 @@ class Weights(_Section):
             "after strong: 1 step); large, so a later tier leads only where needed."
         ),
     )
-    alliance_balance_strong: int = Field(
+    alliance_balance_strong: Annotated[Int, WEIGHT] = Field(
         0,
         ge=0,
         description=(
             "Per 0.01 school of imbalance: |strong schools - county share x size| per alliance."
         ),
     )
-    alliance_balance_backbone: int = Field(
+    alliance_balance_backbone: Annotated[Int, WEIGHT] = Field(
         0,
         ge=0,
         description=(
@@ -489,7 +546,7 @@ class Itinerant(_Section):
         default_factory=lambda: ["音乐", "美术", "体育", "信息技术", "英语", "科学"],
         description="Subjects taught on circuits; their teachers may circuit by default.",
     )
-    standard_load: int = Field(
+    standard_load: Int = Field(
         14,
         ge=1,
         le=40,
@@ -498,20 +555,20 @@ class Itinerant(_Section):
             "and a teacher without weekly_load teaches this many at home."
         ),
     )
-    max_weekly_lessons: int = Field(
+    max_weekly_lessons: Int = Field(
         16, ge=1, le=40, description="A teacher's lessons a week, home and circuit together."
     )
-    max_schools_per_day: int = Field(2, ge=1, le=5, description="Schools visited in one day.")
-    max_km_per_day: float = Field(
+    max_schools_per_day: Int = Field(2, ge=1, le=5, description="Schools visited in one day.")
+    max_km_per_day: Annotated[Float, KM] = Field(
         30.0, gt=0, description="Km a day, round trip from the home school."
     )
-    max_minutes_per_day: float | None = Field(
+    max_minutes_per_day: Annotated[Float | None, MINUTES] = Field(
         None, gt=0, description="Minutes of travel a day (where distances.csv gives minutes)."
     )
-    min_lessons_per_visit: int = Field(
+    min_lessons_per_visit: Int = Field(
         2, ge=1, le=10, description="Lessons at a school on one visit (a visit is worth it)."
     )
-    max_lessons_per_day: int = Field(
+    max_lessons_per_day: Int = Field(
         6, ge=1, le=12, description="Circuit lessons a teacher gives in one day."
     )
     days: list[str] = Field(
@@ -519,7 +576,7 @@ class Itinerant(_Section):
         min_length=1,
         description="Weekdays circuits may use.",
     )
-    max_teachers: int | None = Field(
+    max_teachers: Annotated[Int | None, COUNTY_STAFF] = Field(
         None, ge=0, description="Most itinerant teachers in the county; none: no limit."
     )
 
@@ -538,9 +595,10 @@ class Itinerant(_Section):
 
 
 def _week_list(value: Any) -> Any:
-    """``18`` or ``"1-18"`` or ``"1-8;10-18"`` -> the list of weeks."""
+    """``18`` or ``"1-18"`` or ``"1-8;10-18"`` -> the list of weeks (each bounded before
+    the range is made: ``"1-99999999"`` is refused, not a list of a hundred million)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return list(range(1, value + 1))
+        return list(range(1, WEEK.check(value) + 1))
     if isinstance(value, str):
         weeks: list[int] = []
         for chunk in value.replace("；", ";").replace(",", ";").split(";"):
@@ -548,7 +606,11 @@ def _week_list(value: Any) -> Any:
             if not chunk:
                 continue
             low, _, high = chunk.partition("-")
-            weeks.extend(range(int(low), int(high or low) + 1))
+            try:
+                first, last = int(low), int(high or low)
+            except ValueError:
+                raise MessageError(msg("input.policy.outreach_weeks")) from None
+            weeks.extend(range(WEEK.check(first), WEEK.check(last) + 1))
         return weeks
     return value
 
@@ -557,12 +619,12 @@ class Outreach(_Section):
     """送教下乡 / 送教到校 (model lessons at weak and rural schools) and short exchanges
     (rural teachers shadowing at their helper school, 跟岗), per semester."""
 
-    weeks: list[int] = Field(
+    weeks: list[Annotated[Int, WEEK]] = Field(
         default_factory=lambda: list(range(1, 19)),
         min_length=1,
         description='Teaching weeks of a semester open to outreach (18, "1-18" or a list).',
     )
-    visits_per_school: int = Field(
+    visits_per_school: Annotated[Int, VISITS] = Field(
         2,
         ge=0,
         description=(
@@ -570,16 +632,16 @@ class Outreach(_Section):
             "(its shortage subjects first)."
         ),
     )
-    max_visits_per_teacher: int = Field(
+    max_visits_per_teacher: Annotated[Int, VISITS] = Field(
         4, ge=0, description="Visits a teacher makes at most per semester (one a week)."
     )
-    max_away_per_school_per_week: int = Field(
+    max_away_per_school_per_week: Annotated[Int, SCHOOL_STAFF] = Field(
         2,
         ge=0,
         description="Teachers a school has away on outreach (visits, 跟岗) in one week at most.",
     )
-    visit_days: int = Field(1, ge=1, le=5, description="Days of one model-lesson visit.")
-    cap_visits: bool = Field(
+    visit_days: Int = Field(1, ge=1, le=5, description="Days of one model-lesson visit.")
+    cap_visits: Bool = Field(
         False,
         description=(
             "The planner accepts schools below visits_per_school where no more visits can be "
@@ -588,7 +650,7 @@ class Outreach(_Section):
             "infeasible; the checker then proves no visitor could have added a visit."
         ),
     )
-    short_exchanges: bool = Field(
+    short_exchanges: Bool = Field(
         True,
         description=(
             "Each rural school with a helper school (its pair's helper, else its alliance's "
@@ -596,22 +658,24 @@ class Outreach(_Section):
             "short exchanges of at least a week every semester)."
         ),
     )
-    short_exchange_weeks: int = Field(
+    short_exchange_weeks: Int = Field(
         1, ge=1, le=18, description="Length of a short exchange (跟岗), consecutive weeks."
     )
-    weight_missing: int = Field(
+    weight_missing: Annotated[Int, WEIGHT] = Field(
         1_000_000, ge=0, description="Per visit or short exchange a school misses (cost)."
     )
-    weight_off_need: int = Field(
+    weight_off_need: Annotated[Int, WEIGHT] = Field(
         100, ge=0, description="Per visit in a subject the school is not short of (cost)."
     )
-    weight_not_pair: int = Field(
+    weight_not_pair: Annotated[Int, WEIGHT] = Field(
         10, ge=0, description="Per visit not from the school's pair helper (cost)."
     )
-    weight_not_alliance: int = Field(
+    weight_not_alliance: Annotated[Int, WEIGHT] = Field(
         20, ge=0, description="Per visit from outside the school's alliance (cost)."
     )
-    weight_km: int = Field(1, ge=0, description="Per km of a visit, rounded per visit (cost).")
+    weight_km: Annotated[Int, WEIGHT] = Field(
+        1, ge=0, description="Per km of a visit, rounded per visit (cost)."
+    )
 
     @field_validator("weeks", mode="before")
     @classmethod
@@ -631,7 +695,7 @@ class Balance(_Section):
     """The balance evaluation's staffing indicators (教督〔2017〕6号): per school minimums
     per 100 students and the largest coefficient of variation across schools."""
 
-    minimums: dict[str, dict[str, float]] = Field(
+    minimums: dict[str, dict[str, Float]] = Field(
         default_factory=lambda: {
             "qualified": {"primary": 4.2, "junior": 5.3},
             "backbone": {"primary": 1.0, "junior": 1.0},
@@ -642,7 +706,7 @@ class Balance(_Section):
             "above the required qualification, county-level-or-above backbone, PE and arts."
         ),
     )
-    thresholds: dict[str, float] = Field(
+    thresholds: dict[str, Float] = Field(
         default_factory=lambda: {"primary": 0.50, "junior": 0.45},
         description="Stage -> the largest coefficient of variation across schools allowed.",
     )
@@ -656,7 +720,7 @@ class Balance(_Section):
             "else the part is infeasible (a proven bound over a threshold) or unknown."
         ),
     )
-    weight: int = Field(
+    weight: Annotated[Int, WEIGHT] = Field(
         10,
         ge=0,
         description=(
@@ -664,7 +728,7 @@ class Balance(_Section):
             "the county mean, x (100 / its students)^2 x 100 per teacher squared."
         ),
     )
-    indicator_weights: dict[str, int] = Field(
+    indicator_weights: dict[str, Annotated[Int, WEIGHT]] = Field(
         default_factory=lambda: {"qualified": 1, "backbone": 1, "pe_arts": 1},
         description=(
             "Indicator -> a multiple of balance.weight for its deviations: raise one to aim "
@@ -740,6 +804,8 @@ def parse_setting(text: str, lang: Lang = "en") -> tuple[str, Any]:
         raise SettingError.about(repr(text), msg("input.setting.syntax"), lang)
     if raw.lower() in ("none", "null", ""):
         return key, None
+    if toml_too_deep(raw) is not None:  # refused before parsing: the parser recurses
+        raise SettingError.about(key, msg("input.too_deep", limit=MAX_DEPTH), lang)
     try:
         value: Any = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import errno
 import glob
 import io
 import json
 import math
+import os
 import re
 import tomllib
 import warnings
@@ -41,6 +43,14 @@ from twinning.io.headers import (
     header_for,
     language_of,
     near_header,
+)
+from twinning.io.nesting import (
+    MAX_ALIAS_VALUES,
+    MAX_DEPTH,
+    TooDeep,
+    json_too_deep,
+    safe_load_bounded,
+    toml_too_deep,
 )
 from twinning.messages import Msg, msg
 
@@ -121,6 +131,18 @@ class Sources:
             raw.file, message, raw.where(index), raw.header(fld) if fld else None, value, self.lang
         )
 
+    def row(self, table: str, index: int) -> int:
+        raw = self.tables.get(table)
+        return raw.where(index) if raw is not None else index + 1
+
+    def column(self, table: str, fld: str) -> str:
+        raw = self.tables.get(table)
+        if raw is not None and fld in raw.headers:
+            return raw.headers[fld]
+        # A column the file does not have (a needs file without periods): the planner's word
+        written = headers_language(self.tables) if self.tables else self.lang
+        return header_for(table, fld, written)
+
 
 # ---- entry point -------------------------------------------------------------------------
 
@@ -151,7 +173,8 @@ def read_instance(path: str | Path, lang: Lang | None = None) -> tuple[Instance,
     p = Path(path)
     if not p.exists():
         # Nothing is read yet: a Chinese file name is the only hint of the planner's language.
-        raise _refuse(str(p), msg("input.no_such_file"), lang or language_of([p.name]))
+        said = link_problem(p) or msg("input.no_such_file")
+        raise _refuse(str(p), said, lang or language_of([p.name]))
     if p.is_dir():
         tables, policy, policy_file = _read_folder(p, lang)
     else:
@@ -198,6 +221,52 @@ def _hint(lang: Lang | None, tables: dict[str, RawTable], name: str) -> Lang:
     # The language for a message about a file whose headers are not known (empty, binary):
     # the one asked for, else that of the tables read so far, else that of its name.
     return lang or (headers_language(tables) if tables else language_of([name]))
+
+
+def link_problem(path: Path) -> Msg | None:
+    """What is wrong with a symbolic link that leads nowhere (its target missing, or a loop
+    of links), or None: such a file is refused by name, never read as absent."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return msg("input.link.loop")
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return msg("input.link.broken", target=target)
+    return None
+
+
+def _read_bytes(path: Path, label: str, lang: Lang) -> bytes:
+    """A file's bytes, or one problem naming it: a link to nowhere, a folder where a file
+    belongs, a file the system will not let be read."""
+    broken = link_problem(path)
+    if broken is not None:
+        raise _refuse(label, broken, lang)
+    if path.is_dir():
+        raise _refuse(label, msg("input.folder_not_file"), lang)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        error = exc.strerror or type(exc).__name__
+        raise _refuse(label, msg("input.unreadable", error=error), lang) from None
+
+
+def _toml(text: str, label: str, lang: Lang) -> dict[str, Any]:
+    """A TOML text, or one problem naming its line: a syntax error, or nesting deeper than
+    :data:`~twinning.io.nesting.MAX_DEPTH` (refused before parsing: the parser recurses)."""
+    deep = toml_too_deep(text)
+    if deep is not None:
+        raise _refuse(label, msg("input.too_deep", limit=MAX_DEPTH), lang, row=deep)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        said, row = toml_problem(exc, text)
+        raise _refuse(label, said, lang, row=row) from None
 
 
 # ---- tables as rows of cells: the header row, then the data -------------------------------
@@ -346,7 +415,7 @@ def _delimiter(text: str) -> str:
 
 def _read_csv(path: Path, table: str, lang: Lang | None, hint: Lang) -> RawTable:
     label = path.name
-    text = _decode(path.read_bytes(), label, hint)
+    text = _decode(_read_bytes(path, label, hint), label, hint)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         all_rows = list(reader)
@@ -369,11 +438,22 @@ def _read_folder(
     folder: Path, lang: Lang | None
 ) -> tuple[dict[str, RawTable], dict[str, Any], str]:
     tables: dict[str, RawTable] = {}
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() != ".csv":
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        error = exc.strerror or type(exc).__name__
+        said = msg("input.unreadable", error=error)
+        raise _refuse(folder.name, said, _hint(lang, tables, folder.name)) from None
+    for path in paths:
+        if path.suffix.lower() != ".csv":
             continue
         table = _table_for_stem(path.stem)
         hint = _hint(lang, tables, path.stem)
+        if not path.is_file():
+            broken = link_problem(path)
+            if broken is not None and table is not None:  # staff.csv to nowhere: not "no staff"
+                raise _refuse(path.name, broken, hint)
+            continue
         if table is None or table == "policy":
             _warn(path.name, msg("input.not_a_table"), hint)
             continue
@@ -393,27 +473,38 @@ def _read_folder(
 
 
 def _read_policy_beside(path: Path, lang: Lang) -> tuple[dict[str, Any], str]:
-    if not path.exists():
+    if not path.exists() and link_problem(path) is None:
         return {}, path.name
-    text = _decode(path.read_bytes(), path.name, lang)
-    try:
-        return tomllib.loads(text), path.name
-    except tomllib.TOMLDecodeError as exc:
-        said, row = toml_problem(exc, text)
-        raise _refuse(path.name, said, lang, row=row) from None
+    text = _decode(_read_bytes(path, path.name, lang), path.name, lang)
+    return _toml(text, path.name, lang), path.name
 
 
 # ---- Excel -------------------------------------------------------------------------------
 
 
-def _has_merged_cells(path: Path) -> bool:
-    """Whether any sheet of the workbook merges cells (a ``mergeCell`` in its XML).
+#: What the sheets' XML holds that changes how a workbook is read: merged cells, and
+#: formulas (an ``f`` element, with or without a namespace prefix).
+_MARKERS = {
+    b"mergeCell": "merged",
+    b"<f>": "formulas",
+    b"<f ": "formulas",
+    b":f>": "formulas",
+    b":f ": "formulas",
+}
+
+
+def _sheet_markers(path: Path) -> set[str]:
+    """Whether any sheet of the workbook merges cells (a ``mergeCell`` in its XML) or holds
+    formulas: ``{"merged", "formulas"}`` or a part of it.
 
     openpyxl's read-only mode, fast on large sheets, does not see merges; the workbook is
     loaded whole only when it has some, which planners' hand-made sheets do and exported
-    or generated ones do not. The XML is scanned in chunks: merges follow the cell data.
+    or generated ones do not. A workbook with formulas is also read for its formulas, so
+    that one whose value was never saved is refused (the values read give it as empty).
+    The XML is scanned once, in chunks.
     """
-    needle = b"mergeCell"
+    found: set[str] = set()
+    longest = max(len(n) for n in _MARKERS)
     try:
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
@@ -422,12 +513,63 @@ def _has_merged_cells(path: Path) -> bool:
                 with archive.open(name) as fh:
                     tail = b""
                     while chunk := fh.read(1 << 20):
-                        if needle in tail + chunk[: len(needle)] or needle in chunk:
-                            return True
-                        tail = chunk[-len(needle) :]
+                        window = tail + chunk
+                        found.update(k for n, k in _MARKERS.items() if n in window)
+                        if len(found) == 2:
+                            return found
+                        tail = chunk[-longest:]
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
-        return False  # openpyxl then says what is wrong with the file
-    return False
+        return found  # openpyxl then says what is wrong with the file
+    return found
+
+
+def _has_merged_cells(path: Path) -> bool:
+    """Whether any sheet of the workbook merges cells (see :func:`_sheet_markers`)."""
+    return "merged" in _sheet_markers(path)
+
+
+def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet title -> (row, column) -> formula, for every formula of the workbook."""
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # the values' load says what is wrong with the file
+        return out
+    try:
+        for sheet in book.worksheets:
+            cells: dict[tuple[int, int], str] = {}
+            for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row, start=1):
+                    if isinstance(value, ArrayFormula):
+                        cells[(r, c)] = str(value.text)
+                    elif isinstance(value, str) and value.startswith("="):
+                        cells[(r, c)] = value
+            if cells:
+                out[sheet.title] = cells
+    finally:
+        book.close()
+    return out
+
+
+def _uncached_formula(
+    rows: list[list[Any]], formulas: dict[tuple[int, int], str], at: int | None
+) -> tuple[int, str | None, Msg] | None:
+    """The first formula whose value was never saved (read as empty): its row, the
+    column's header when it is below the header, and the message naming the cell."""
+    from openpyxl.utils import get_column_letter
+
+    for (r, c), formula in sorted(formulas.items()):
+        cells = rows[r - 1] if r - 1 < len(rows) else []
+        if (cells[c - 1] if c - 1 < len(cells) else None) is not None:
+            continue  # Excel or WPS saved its value
+        header = rows[at] if at is not None and r - 1 > at else []
+        column = (_text(header[c - 1]) or None) if c - 1 < len(header) else None
+        cell = f"{get_column_letter(c)}{r}"
+        return r, column, msg("input.workbook.uncached_formula", cell=cell, formula=formula)
+    return None
 
 
 def _fill_merges(rows: list[list[Any]], at: int, ranges: list[Any], label: str, lang: Lang) -> None:
@@ -461,7 +603,9 @@ def _read_workbook(
 ) -> tuple[dict[str, RawTable], dict[str, Any], str]:
     import openpyxl  # local: only Excel users pay for the import
 
-    merged = _has_merged_cells(path)
+    markers = _sheet_markers(path)
+    merged = "merged" in markers
+    formulas = _formula_cells(path) if "formulas" in markers else {}
     try:
         book = openpyxl.load_workbook(path, read_only=not merged, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
@@ -482,10 +626,14 @@ def _read_workbook(
                 _warn(label, msg("input.not_a_table"), hint)
                 continue
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            at = None if table == "policy" else _header_row(table, rows)
+            uncached = _uncached_formula(rows, formulas.get(sheet.title, {}), at)
+            if uncached is not None:
+                row, column, said = uncached
+                raise _refuse(label, said, hint, row=row, column=column)
             if table == "policy":
                 policy = _policy_from_rows(label, rows, hint)
                 continue
-            at = _header_row(table, rows)
             if at is None:
                 raise _refuse(label, msg("input.empty_sheet"), hint)
             if merged:
@@ -503,7 +651,7 @@ def _read_workbook(
             _hint(lang, tables, path.stem),
         )
     beside = path.with_name("policy.toml")
-    if not policy and beside.exists():
+    if not policy and (beside.exists() or link_problem(beside) is not None):
         policy, policy_file = _read_policy_beside(beside, lang or headers_language(tables))
     return tables, policy, policy_file
 
@@ -529,16 +677,18 @@ def _policy_from_rows(label: str, rows: list[list[Any]], lang: Lang) -> dict[str
         key = row[k] if k < len(row) else None
         if key is None or not str(key).strip():
             continue
-        flat[str(key).strip()] = _policy_value(row[v] if v < len(row) else None)
+        flat[str(key).strip()] = _policy_value(row[v] if v < len(row) else None, label, lang)
     try:
         return nest_dotted(flat)
     except ValueError as exc:
         raise _refuse(label, msg("input.policy_conflict", why=_said(exc)), lang) from None
 
 
-def _policy_value(value: Any) -> Any:
+def _policy_value(value: Any, label: str, lang: Lang) -> Any:
     if not isinstance(value, str):
         return value
+    if toml_too_deep(value) is not None:
+        raise _refuse(label, msg("input.too_deep", limit=MAX_DEPTH), lang, value=value)
     try:  # a cell may hold any TOML value: 0.1, true, ["a", "b"], {M = 57, F = 52}
         return tomllib.loads(f"v = {value}")["v"]
     except tomllib.TOMLDecodeError:
@@ -649,7 +799,10 @@ def _said(exc: Exception) -> Msg:
 
 def _parse_json(path: Path, lang: Lang | None) -> Any:
     hint = lang or language_of([path.stem])
-    text = _decode(path.read_bytes(), path.name, hint)
+    text = _decode(_read_bytes(path, path.name, hint), path.name, hint)
+    deep = json_too_deep(text)
+    if deep is not None:  # refused before parsing: the parser recurses once per level
+        raise _refuse(path.name, msg("input.too_deep", limit=MAX_DEPTH), hint, row=deep)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -660,9 +813,17 @@ def _parse_yaml(path: Path, lang: Lang | None) -> Any:
     import yaml
 
     hint = lang or language_of([path.stem])
-    text = _decode(path.read_bytes(), path.name, hint)
+    text = _decode(_read_bytes(path, path.name, hint), path.name, hint)
     try:
-        return yaml.safe_load(text)
+        # Refused as the document is built, before PyYAML recurses that deep.
+        return safe_load_bounded(text)
+    except TooDeep as exc:
+        said = (
+            msg("input.too_deep", limit=MAX_DEPTH)
+            if exc.kind == "depth"
+            else msg("input.yaml.aliases", limit=MAX_ALIAS_VALUES)
+        )
+        raise _refuse(path.name, said, hint, row=exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -743,8 +904,9 @@ def _read_document(
     policy = doc.get("policy") or {}
     if not isinstance(policy, dict):
         raise _refuse(label, msg("input.doc.policy_not_object"), say_in, column="policy")
-    if not policy and path.with_name("policy.toml").exists():
-        return (tables, *_read_policy_beside(path.with_name("policy.toml"), say_in))
+    beside = path.with_name("policy.toml")
+    if not policy and (beside.exists() or link_problem(beside) is not None):
+        return (tables, *_read_policy_beside(beside, say_in))
     return tables, policy, f"{label} [policy]"
 
 

@@ -13,6 +13,7 @@ from twinning.messages.explain import ENTRIES as EXPLAIN
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
 from twinning.messages.plan import ENTRIES as PLAN
+from twinning.messages.registry import ENTRIES as REGISTRY
 from twinning.messages.report import ENTRIES as REPORT
 from twinning.messages.solving import ENTRIES as SOLVING
 from twinning.messages.usage import ENTRIES as USAGE
@@ -43,4 +44,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     CHECKS,
     EXPLAIN,
     REPORT,
+    REGISTRY,
 )

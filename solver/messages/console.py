@@ -340,6 +340,22 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "history: give --county (counties in the registry: {counties:list})",
         "zh": "history：请给出 --county（登记库中的县区：{counties:list}）",
     },
+    "cli.usage.unknown_staff": {
+        "en": "--staff {staff}: no such staff in the instance",
+        "zh": "--staff {staff}：实例中没有该教职工",
+    },
+    "cli.usage.unknown_school": {
+        "en": "--school {school}: no such school in the instance",
+        "zh": "--school {school}：实例中没有该学校",
+    },
+    "cli.usage.unknown_county": {
+        "en": "--county {county}: no such county in the registry (it holds {known:list})",
+        "zh": "--county {county}：登记库中没有该县区（登记库中有 {known:list}）",
+    },
+    "cli.usage.did_you_mean": {
+        "en": "{what:msg}; did you mean {near:list}?",
+        "zh": "{what:msg}；是否应为 {near:list}？",
+    },
     "cli.registry.contradictions": {
         "en": "history.csv contradicts the registry's adopted plans in {n} row(s) (the "
         "registry's rows are used as well):",

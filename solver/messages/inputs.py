@@ -316,8 +316,14 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "没有参数 '{part}'；政策参数有：{known:list}",
     },
     # ---- across tables (twinning.county.instance.check_instance) ---------------------------
-    "input.check.duplicate_school": {"en": "duplicate school id", "zh": "学校代码重复"},
-    "input.check.duplicate_staff": {"en": "duplicate staff id", "zh": "工号重复"},
+    "input.check.duplicate_school": {
+        "en": "duplicate school id (row {first} has it too)",
+        "zh": "学校代码重复（第{first}行也是此代码）",
+    },
+    "input.check.duplicate_staff": {
+        "en": "duplicate staff id (row {first} has it too)",
+        "zh": "工号重复（第{first}行也是此工号）",
+    },
     "input.check.unknown_school": {"en": "unknown school", "zh": "没有这所学校"},
     "input.check.unknown_staff": {"en": "unknown staff", "zh": "没有这名教职工"},
     "input.check.teacher_subject": {"en": "a teacher needs a subject", "zh": "教师须填写学科"},
@@ -397,6 +403,133 @@ ENTRIES: dict[str, dict[str, str]] = {
     "input.summary.not_summary": {
         "en": "not a twinning summary",
         "zh": "不是结果摘要文件（summary.json）",
+    },
+    # ---- numbers beyond a county, types, links, depth (twinning.county.limits) -------------
+    "input.number.not_bool": {
+        "en": "must be a number, not true or false",
+        "zh": "应为数字，不能是 'true' 或 'false'",
+    },
+    "input.number.not_text": {
+        "en": "must be a number, not text (write it without quotes)",
+        "zh": "应为数字，不能是文字（请去掉引号）",
+    },
+    "input.bool.not_bool": {
+        "en": "must be true or false (without quotes), not a number or text",
+        "zh": "应为 'true' 或 'false'（不加引号），不能是数字或文字",
+    },
+    "input.limit.students": {
+        "en": "more than a school holds: at most {limit} students",
+        "zh": "超出一所学校的规模：学生最多 {limit} 人",
+    },
+    "input.limit.school_staff": {
+        "en": "more than a school holds: at most {limit} staff",
+        "zh": "超出一所学校的规模：教职工最多 {limit} 人",
+    },
+    "input.limit.county_staff": {
+        "en": "more than a county holds: at most {limit} staff",
+        "zh": "超出一个县的规模：教职工最多 {limit} 人",
+    },
+    "input.limit.schools": {
+        "en": "more than a county holds: at most {limit} schools",
+        "zh": "超出一个县的规模：学校最多 {limit} 所",
+    },
+    "input.limit.km": {
+        "en": "farther than any two schools of a county: at most {limit} km",
+        "zh": "超出县内学校之间的距离：最多 {limit} 公里",
+    },
+    "input.limit.minutes": {
+        "en": "longer than a day's travel: at most {limit} minutes",
+        "zh": "超过一天的路程：最多 {limit} 分钟",
+    },
+    "input.limit.teacher_lessons": {
+        "en": "more than a teacher teaches: at most {limit} lessons a week",
+        "zh": "超出一名教师的课时：每周最多 {limit} 节",
+    },
+    "input.limit.school_lessons": {
+        "en": "more than a school teaches: at most {limit} lessons a week",
+        "zh": "超出一所学校的课时：每周最多 {limit} 节",
+    },
+    "input.limit.years": {
+        "en": "longer than a working life: at most {limit} years",
+        "zh": "超过一个人的工作年限：最多 {limit} 年",
+    },
+    "input.limit.age": {"en": "at most {limit} years of age", "zh": "年龄最多 {limit} 岁"},
+    "input.limit.weight": {
+        "en": "too large: a weight is at most {limit} (a larger one overflows the solvers' sums)",
+        "zh": "数值过大：权重最多为 {limit}（更大的权重会使求解器的累加溢出）",
+    },
+    "input.limit.merit": {
+        "en": "an appraisal score is at most {limit} either way",
+        "zh": "考核分应在正负 {limit} 之间",
+    },
+    "input.limit.week": {
+        "en": "a semester week is numbered at most {limit}",
+        "zh": "学期的周次最多为 {limit}",
+    },
+    "input.limit.visits": {
+        "en": "more visits than a semester holds: at most {limit}",
+        "zh": "超出一个学期的送教次数：最多 {limit} 次",
+    },
+    "input.limit.periods": {"en": "at most {limit} periods", "zh": "最多 {limit} 个学期"},
+    "input.too_deep": {
+        "en": "nested deeper than {limit} levels: not a twinning instance",
+        "zh": "嵌套超过 {limit} 层：不是实例文件",
+    },
+    "input.yaml.aliases": {
+        "en": "its aliases (*name) expand to more than {limit} values: not a twinning instance",
+        "zh": "其中的别名（*）展开后超过 {limit} 个值：不是实例文件",
+    },
+    "input.link.broken": {
+        "en": "a link to {target}, which does not exist",
+        "zh": "是指向 {target} 的链接，但链接的目标不存在",
+    },
+    "input.link.loop": {
+        "en": "a link that leads back to itself (a loop of links)",
+        "zh": "是循环链接（链接最终指回自身）",
+    },
+    "input.unreadable": {"en": "cannot be read ({error})", "zh": "无法读取（{error}）"},
+    "input.folder_not_file": {
+        "en": "is a folder, not a file",
+        "zh": "这是一个文件夹，不是文件",
+    },
+    "input.workbook.uncached_formula": {
+        "en": (
+            "cell {cell} holds a formula ({formula}) whose value was never saved: open the "
+            "workbook in Excel or WPS and save it, or type the value"
+        ),
+        "zh": (
+            "单元格 {cell} 是公式（{formula}），但其计算结果从未保存：请用 Excel 或 WPS 打开"
+            "并保存该工作簿，或直接填写数值"
+        ),
+    },
+    "input.check.duplicate_row": {
+        "en": "given twice: row {first} has the same {columns:list}",
+        "zh": "重复：第{first}行的{columns:list}与此行相同",
+    },
+    "input.check.duplicate_line": {
+        "en": "given twice: row {first} is the same",
+        "zh": "重复：与第{first}行完全相同",
+    },
+    "input.check.self_distance": {
+        "en": "a school's distance to itself (from and to are one school)",
+        "zh": "学校到其自身的距离（起点与终点是同一所学校）",
+    },
+    "input.check.distance_disagrees": {
+        "en": (
+            "{km} km, but row {first} gives {other} km the other way (the two directions may "
+            "differ by {tolerance} km or {share}%, whichever is more)"
+        ),
+        "zh": (
+            "{km} 公里，但第{first}行的反方向为 {other} 公里（两个方向最多相差 {tolerance} 公里"
+            "或 {share}%，取较大者）"
+        ),
+    },
+    "input.output.not_empty": {
+        "en": (
+            "the folder holds files: generate writes a county only into a new or empty "
+            "folder; nothing was written"
+        ),
+        "zh": "该文件夹中已有文件：生成的县只写入新的或空的文件夹；未写入任何文件",
     },
     # ---- pydantic's errors, from their type and context ------------------------------------
     "input.pydantic.missing": {"en": "Field required", "zh": "必填，不能为空"},

@@ -23,6 +23,7 @@ from twinning.registry.store import (
     default_cycle,
     history_rows,
     open_registry,
+    registry_exists,
     registry_url,
     row_counts,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "history_rows",
     "merge_registry",
     "open_registry",
+    "registry_exists",
     "registry_url",
     "row_counts",
     "with_registry",

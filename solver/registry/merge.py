@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twinning.county.instance import HistoryEntry, Instance
+from twinning.messages import Msg, msg
 from twinning.registry.store import before_cycle, default_cycle, years_elapsed
 
 
@@ -29,20 +30,24 @@ class Merged:
     advanced: int = 0
     advanced_by: int = 0
     snapshot_cycle: str | None = None
-    contradictions: list[str] = field(default_factory=list)
+    contradictions: list[Msg] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """One line for the planner."""
-        text = (
-            f"registry: county {self.county!r}, cycle {self.cycle}: {self.added} history "
-            f"row(s) added from adopted plans"
+    def message(self) -> Msg:
+        """What merging did, as one message for the planner."""
+        head = msg("registry.merged", county=self.county, cycle=self.cycle, added=self.added)
+        if self.snapshot_cycle is None:
+            return head
+        return msg(
+            "registry.merged_advanced",
+            head=head,
+            by=self.advanced_by,
+            n=self.advanced,
+            since=self.snapshot_cycle,
         )
-        if self.snapshot_cycle is not None:
-            text += (
-                f"; years at school advanced by {self.advanced_by} for {self.advanced} staff "
-                f"unchanged since the {self.snapshot_cycle} adoption"
-            )
-        return text
+
+    def summary(self, lang: str = "en") -> str:
+        """One line for the planner, in ``lang``."""
+        return self.message().text(lang)
 
 
 Key = tuple[str, str, str | None, str, str, str | None]
@@ -52,13 +57,22 @@ def _key(h: HistoryEntry) -> Key:
     return (h.kind, h.period, h.staff or None, h.from_school, h.to_school, h.mentee or None)
 
 
-def _describe(h: HistoryEntry) -> str:
-    who = f" {h.staff}" if h.staff else ""
-    mentee = f" (mentee {h.mentee})" if h.mentee else ""
-    return f"{h.kind} {h.period}{who} {h.from_school}->{h.to_school}{mentee}"
+def _describe(h: HistoryEntry) -> Msg:
+    code = "registry.row"
+    if h.staff:
+        code = "registry.row_mentee" if h.mentee else "registry.row_staff"
+    return msg(
+        code,
+        kind=msg(f"registry.kind.{h.kind}"),
+        period=h.period,
+        staff=h.staff,
+        from_school=h.from_school,
+        to_school=h.to_school,
+        mentee=h.mentee,
+    )
 
 
-def contradictions(file_rows: list[HistoryEntry], registry_rows: list[HistoryEntry]) -> list[str]:
+def contradictions(file_rows: list[HistoryEntry], registry_rows: list[HistoryEntry]) -> list[Msg]:
     """Where ``history.csv`` holds a registry cycle's rows of a kind differently.
 
     A cycle and kind the file does not mention at all is no contradiction (the planner
@@ -72,24 +86,33 @@ def contradictions(file_rows: list[HistoryEntry], registry_rows: list[HistoryEnt
         if (h.period, h.kind) in adopted:
             typed.setdefault((h.period, h.kind), {})[_key(h)] = h
     by_key = {_key(h): h for h in registry_rows}
-    out: list[str] = []
+    out: list[Msg] = []
     for (period, kind), rows in sorted(typed.items()):
         extra = [rows[k] for k in rows if k not in adopted[(period, kind)]]
-        missing = [by_key[k] for k in adopted[(period, kind)] if k not in rows]
-        out += [f"history.csv has {_describe(h)}, not in the adopted plan" for h in extra]
-        out += sorted(f"history.csv lacks adopted {_describe(h)}" for h in missing)
+        missing = sorted((by_key[k] for k in adopted[(period, kind)] if k not in rows), key=_key)
+        out += [msg("registry.file_has", row=_describe(h)) for h in extra]
+        out += [msg("registry.file_lacks", row=_describe(h)) for h in missing]
     return out
 
 
 def merge_registry(
-    inst: Instance, url: str | Path, county: str | None = None, cycle: str | None = None
+    inst: Instance,
+    url: str | Path,
+    county: str | None = None,
+    cycle: str | None = None,
+    *,
+    missing_ok: bool = False,
 ) -> Merged:
     """The instance with the registry's history before its cycle (default:
     :func:`default_cycle`) merged in, and its staff's years at school advanced (see the
-    module's docstring). Input files are never touched: a new instance is returned."""
+    module's docstring). Input files are never touched: a new instance is returned.
+
+    A registry that does not exist is refused (:class:`~twinning.registry.RegistryError`,
+    nothing created), unless ``missing_ok`` (adopting, which creates it): it then has no
+    history."""
     county = county or inst.name
     cycle = cycle or default_cycle(inst)
-    registry_rows, snapshot = before_cycle(url, county, cycle)
+    registry_rows, snapshot = before_cycle(url, county, cycle, missing_ok=missing_ok)
     known = {_key(h) for h in inst.history}
     added = [h for h in registry_rows if _key(h) not in known]
     history = [*inst.history, *added]

@@ -50,8 +50,9 @@ MOVE_KINDS = ("exchange", "secondment", "headship")
 
 
 class RegistryError(UsageError):
-    """The registry cannot be used: a bad URL, a database that cannot be reached, a plan
-    that does not belong to the instance. The command line prints it and exits 2."""
+    """The registry cannot be used: a bad URL, a database that cannot be reached or that
+    does not exist (when read), a plan that does not belong to the instance. Its message
+    is a code of the catalogue (``registry.*``); the command line prints it and exits 2."""
 
     def __init__(self, message: Msg | str) -> None:
         super().__init__(message if isinstance(message, Msg) else msg("text", text=message))
@@ -85,31 +86,43 @@ def registry_url(url: str | Path) -> URL:
     ``postgresql://...`` (driven by psycopg 3)."""
     text = str(url).strip()
     if not text:
-        raise RegistryError("registry: empty URL; give a file path or a database URL")
+        raise RegistryError(msg("registry.empty_url"))
     if "://" not in text:
         return URL.create("sqlite", database=str(Path(text).expanduser()))
     try:
         parsed = sa.make_url(text)
-    except sa.exc.ArgumentError as exc:
-        raise RegistryError(f"registry {text!r}: not a database URL ({exc})") from None
+    except sa.exc.ArgumentError:
+        raise RegistryError(msg("registry.not_url", url=text)) from None
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
         return parsed
-    raise RegistryError(
-        f"registry {parsed.render_as_string(hide_password=True)}: unsupported database "
-        f"{backend!r}; use a file path, sqlite:///FILE or postgresql://..."
-    )
+    shown = parsed.render_as_string(hide_password=True)
+    raise RegistryError(msg("registry.unsupported", url=shown, backend=backend))
 
 
-def _engine(url: URL) -> Engine:
+def in_memory(url: URL) -> bool:
+    """Whether a SQLite URL names a database in memory (``sqlite://``,
+    ``sqlite:///:memory:``, ``mode=memory``): one that keeps nothing after the command."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    mode = url.query.get("mode")
+    return database in ("", ":memory:") or "mode=memory" in database or mode == "memory"
+
+
+def _engine(url: URL, create: bool) -> Engine:
     if url.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    if url.database and url.database != ":memory:":
-        folder = Path(url.database).parent
-        if not folder.is_dir():
-            raise RegistryError(f"registry {url.database}: folder {folder} does not exist")
+    if in_memory(url):
+        shown = f"sqlite:///{url.database}" if url.database else "sqlite://"
+        raise RegistryError(msg("registry.in_memory", url=shown))
+    path = Path(str(url.database))
+    if not path.parent.is_dir():
+        raise RegistryError(msg("registry.no_folder", path=str(path), folder=str(path.parent)))
+    if not create and not path.exists():  # SQLite would create the file on connecting
+        raise RegistryError(msg("registry.missing", path=str(path)))
     engine = sa.create_engine(url, connect_args={"timeout": 60})
 
     # pysqlite begins transactions lazily and never for DDL; take the write lock at BEGIN
@@ -134,25 +147,55 @@ def _described(url: URL) -> str:
 
 
 @contextmanager
-def open_registry(url: str | Path) -> Iterator[Engine]:
+def open_registry(url: str | Path, *, create: bool = True) -> Iterator[Engine]:
     """An engine on the registry, its schema migrated to the newest revision.
+
+    ``create``: a registry that does not exist yet (a missing SQLite file, a database
+    without the registry's tables) is made, as adopting does; without it, such a registry
+    is refused and nothing is created, as reading does. A database in memory is always
+    refused: it would keep nothing.
 
     Raises
     ------
     RegistryError
         On a bad URL or a database that cannot be opened or reached (naming it, never
-        its password).
+        its password), or one that does not exist when ``create`` is False.
     """
     where = registry_url(url)
-    engine = _engine(where)
+    engine = _engine(where, create)
     try:
         try:
+            if not create:
+                with engine.connect() as conn:
+                    empty = schema_revision(conn) is None
+                    conn.rollback()
+                if empty:
+                    raise RegistryError(msg("registry.empty", where=_described(where)))
             migrate(engine)
             yield engine
         except sa.exc.SQLAlchemyError as exc:
-            raise RegistryError(f"registry {_described(where)}: {_reason(exc)}") from None
+            said = msg("registry.unusable", where=_described(where), reason=_reason(exc))
+            raise RegistryError(said) from None
     finally:
         engine.dispose()
+
+
+def registry_exists(url: str | Path) -> bool:
+    """Whether the registry holds anything to read, found without creating it (False for
+    a missing SQLite file or a database without the registry's tables).
+
+    Raises
+    ------
+    RegistryError
+        On a bad URL, a database in memory, or one that cannot be reached.
+    """
+    try:
+        with open_registry(url, create=False):
+            return True
+    except RegistryError as exc:
+        if exc.msg.code in ("registry.missing", "registry.empty"):
+            return False
+        raise
 
 
 def _reason(exc: sa.exc.SQLAlchemyError) -> str:
@@ -253,20 +296,21 @@ def adopt(
     cycle = cycle or default_cycle(inst)
     if plan.fingerprint and plan.fingerprint != inst.fingerprint():
         raise RegistryError(
-            f"plan for {plan.instance!r} (fingerprint {plan.fingerprint}) was not made for "
-            f"this instance {inst.name!r} (fingerprint {inst.fingerprint()}): its schools, "
-            "staff or policy differ; solve it again"
+            msg(
+                "registry.other_instance",
+                plan=plan.instance,
+                plan_fingerprint=plan.fingerprint,
+                instance=inst.name,
+                fingerprint=inst.fingerprint(),
+            )
         )
-    where = f"county {county!r}, cycle {cycle!r}"
     with open_registry(url) as engine:
         try:
             with engine.begin() as conn:
                 return _adopt(conn, inst, plan, county, cycle, by, note, replace, kpis or {})
         except sa.exc.IntegrityError:
-            raise AdoptionRefused(
-                f"{where} was adopted by someone else at the same time; nothing was written "
-                "(see it with twinning history, or use --replace)"
-            ) from None
+            said = msg("registry.adopted_meanwhile", county=county, cycle=cycle)
+            raise AdoptionRefused(said) from None
 
 
 def _adopt(
@@ -291,10 +335,14 @@ def _adopt(
     ).first()
     if in_force is not None and not replace:
         raise AdoptionRefused(
-            f"county {county!r}, cycle {cycle!r} is adopted already (record {in_force.id}, "
-            f"by {in_force.adopted_by} at {_utc(in_force.adopted_at):%Y-%m-%d %H:%M} UTC); "
-            "nothing was written. Use --replace to adopt this plan instead (the old record "
-            "is kept as superseded)"
+            msg(
+                "registry.adopted_already",
+                county=county,
+                cycle=cycle,
+                record=in_force.id,
+                by=in_force.adopted_by,
+                at=f"{_utc(in_force.adopted_at):%Y-%m-%d %H:%M}",
+            )
         )
     if in_force is not None:
         conn.execute(
@@ -381,7 +429,7 @@ def _utc(moment: datetime) -> datetime:
 
 def adoption_records(url: str | Path, county: str) -> list[Adoption]:
     """Every adoption record of a county, superseded ones too, oldest first."""
-    with open_registry(url) as engine, engine.connect() as conn:
+    with open_registry(url, create=False) as engine, engine.connect() as conn:
         found = conn.execute(
             sa.select(adoptions)
             .where(adoptions.c.county == county)
@@ -430,7 +478,7 @@ def history_rows(
     the cycle id, as a hand-kept ``history.csv`` holds it. ``upto_cycle`` keeps cycles up
     to and including it, ``before_cycle`` those before it (cycles ordered as text).
     """
-    with open_registry(url) as engine, engine.connect() as conn:
+    with open_registry(url, create=False) as engine, engine.connect() as conn:
         return _history(conn, county, upto_cycle, before_cycle)
 
 
@@ -498,7 +546,7 @@ class Snapshot:
 
 def latest_snapshot(url: str | Path, county: str, before_cycle: str) -> Snapshot | None:
     """The staff snapshot of the county's latest plan in force before ``before_cycle``."""
-    with open_registry(url) as engine, engine.connect() as conn:
+    with open_registry(url, create=False) as engine, engine.connect() as conn:
         return _snapshot(conn, county, before_cycle)
 
 
@@ -517,24 +565,29 @@ def _snapshot(conn: Connection, county: str, before: str) -> Snapshot | None:
 
 
 def before_cycle(
-    url: str | Path, county: str, cycle: str
+    url: str | Path, county: str, cycle: str, *, missing_ok: bool = False
 ) -> tuple[list[HistoryEntry], Snapshot | None]:
     """The county's history before ``cycle`` and its latest staff snapshot, read in one
-    transaction (what :func:`twinning.registry.merge.with_registry` needs)."""
-    with open_registry(url) as engine, engine.connect() as conn:
+    transaction (what :func:`twinning.registry.merge.with_registry` needs).
+
+    ``missing_ok``: a registry that does not exist yet has no history (adopting, which
+    creates it); else it is refused, and nothing is created."""
+    if missing_ok and not registry_exists(url):
+        return [], None
+    with open_registry(url, create=False) as engine, engine.connect() as conn:
         return _history(conn, county, None, cycle), _snapshot(conn, county, cycle)
 
 
 def counties(url: str | Path) -> list[str]:
     """The counties with an adoption in the registry."""
-    with open_registry(url) as engine, engine.connect() as conn:
+    with open_registry(url, create=False) as engine, engine.connect() as conn:
         found = conn.execute(sa.select(adoptions.c.county).distinct().order_by(adoptions.c.county))
         return [r.county for r in found]
 
 
 def row_counts(url: str | Path, county: str | None = None) -> dict[str, int]:
     """Rows per table (of one county, or all): for tests and the benchmark record."""
-    with open_registry(url) as engine, engine.connect() as conn:
+    with open_registry(url, create=False) as engine, engine.connect() as conn:
         out = {}
         for table in (adoptions, *ROW_TABLES):
             query = sa.select(sa.func.count()).select_from(table)

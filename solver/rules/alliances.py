@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from twinning.county.instance import Instance, School
+from twinning.errors import UsageError
 from twinning.messages import Msg, msg
 
 IntArray = NDArray[np.int64]
@@ -50,13 +51,15 @@ IntArray = NDArray[np.int64]
 URBAN_TOWN = ("urban", "town")
 
 
-class AllianceSetupError(ValueError):
-    """The policy does not say how many alliances to form, or says it inconsistently.
+class AllianceSetupError(UsageError, ValueError):
+    """The policy does not say how many alliances to form, or says it inconsistently
+    (``alliances.groups = 1000`` in a county of 30 schools): the planner's to mend, so the
+    command line says it and exits 2 (a :class:`~twinning.errors.UsageError`).
 
     ``message`` says it in the planner's language when shown (``str()`` is English)."""
 
     def __init__(self, message: Msg) -> None:
-        super().__init__(message.text("en"))
+        UsageError.__init__(self, message)
         self.message = message
 
 

@@ -49,8 +49,9 @@ def fits(stage: str, school: School) -> bool:
 
 
 def hires_by_subject(inst: Instance) -> dict[str, dict[str, int]]:
-    """subject -> stage -> hires of ``new_hires.csv`` (rows of one subject and stage add up;
-    rows of 0 are left out, so that a stage with nobody hired fits nowhere)."""
+    """subject -> stage -> hires of ``new_hires.csv`` (one row per subject and stage: the
+    reader refuses a second; rows of 0 are left out, so that a stage with nobody hired fits
+    nowhere)."""
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for h in inst.new_hires:
         if h.count:
