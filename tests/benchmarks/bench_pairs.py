@@ -99,43 +99,44 @@ def main() -> int:
     from twinning.validation import validate
 
     rows = []
-    for n in sizes:
-        inst = _instance(n)
-        t0 = time.perf_counter()
-        data = build_pairs_data(inst)
-        build = time.perf_counter() - t0
-        # The engine runs in this (warm) process: the median of three runs, the first of
-        # which pays no one-off cost that the others do not.
-        times = []
-        for _ in range(3):
+    with benchkit.LoadWatch() as watch:
+        for n in sizes:
+            inst = _instance(n)
             t0 = time.perf_counter()
-            part = solve_pairs(inst).result
-            times.append(time.perf_counter() - t0)
-        engine = Side(status=part.status, seconds=sorted(times)[1], objective=part.objective)
-        check = validate(inst, solve(inst, "pairs").plan) if n <= 2000 else None
-        # A child is stopped at half as long again as its own limit plus two minutes
-        # (reading the county and building the model), or after 2 minutes in a smoke run.
-        cpsat = timed(n, "cpsat", args.cpsat_limit, args.cpsat_limit * 1.5 + 120)
-        cbc = timed(n, "pulp", args.pulp_limit, args.pulp_limit * 1.5 + 120)
-        row = {
-            "schools": n,
-            "helpers x weak": f"{len(data.helpers)} x {len(data.helped)}",
-            "arcs": f"{data.n_arcs:,}",
-            "model build s": f"{build:.2f}",
-            "engine": str(part.method),
-            "engine status": part.status,
-            "engine s (incl. build, median of 3)": f"{engine.seconds:.3f}",
-            "CP-SAT 1w lin2": cpsat.describe(),
-            "CP-SAT / engine": benchkit.ratio(cpsat, engine),
-            "PuLP+CBC": cbc.describe(),
-            "CBC / engine": benchkit.ratio(cbc, engine),
-            "same optimum (CP-SAT, CBC)": (
-                f"{benchkit.same_objective(cpsat, engine)}, {benchkit.same_objective(cbc, engine)}"
-            ),
-            "validated": "-" if check is None else ("ok" if check.ok else "VIOLATIONS"),
-        }
-        print(row, flush=True)
-        rows.append(row)
+            data = build_pairs_data(inst)
+            build = time.perf_counter() - t0
+            # The engine runs in this (warm) process: the median of three runs, the first of
+            # which pays no one-off cost that the others do not.
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                part = solve_pairs(inst).result
+                times.append(time.perf_counter() - t0)
+            engine = Side(status=part.status, seconds=sorted(times)[1], objective=part.objective)
+            check = validate(inst, solve(inst, "pairs").plan) if n <= 2000 else None
+            # A child is stopped at half as long again as its own limit plus two minutes
+            # (reading the county and building its model).
+            cpsat = timed(n, "cpsat", args.cpsat_limit, args.cpsat_limit * 1.5 + 120)
+            cbc = timed(n, "pulp", args.pulp_limit, args.pulp_limit * 1.5 + 120)
+            row = {
+                "schools": n,
+                "helpers x weak": f"{len(data.helpers)} x {len(data.helped)}",
+                "arcs": f"{data.n_arcs:,}",
+                "model build s": f"{build:.2f}",
+                "engine": str(part.method),
+                "engine status": part.status,
+                "engine s (incl. build, median of 3)": f"{engine.seconds:.3f}",
+                "CP-SAT 1w lin2": cpsat.describe(),
+                "CP-SAT / engine": benchkit.ratio(cpsat, engine),
+                "PuLP+CBC": cbc.describe(),
+                "CBC / engine": benchkit.ratio(cbc, engine),
+                "same optimum (CP-SAT, CBC)": ", ".join(
+                    benchkit.same_objective(other, engine) for other in (cpsat, cbc)
+                ),
+                "validated": "-" if check is None else ("ok" if check.ok else "VIOLATIONS"),
+            }
+            print(row, flush=True)
+            rows.append(row)
 
     head = list(rows[0])
     command = (
@@ -148,7 +149,8 @@ def main() -> int:
         f"Command: `{command}`" + (" (`--smoke`)" if args.smoke else ""),
         "",
         f"Date {date.today()}, {benchkit.machine()}, load averages (1, 5, 15 minutes) "
-        f"{load_before} at the start and {benchkit.load()} at the end, ortools "
+        f"{load_before} at the start and {benchkit.load()} at the end; {watch.summary()}, "
+        "of which this run's own process is about 1. ortools "
         f"{ortools.__version__}, PuLP {pulp.__version__} (bundled CBC). Generated counties, "
         "40 staff per school, seed 1, default policy (no distance limit, so every "
         "helper-weak pair of a shared stage is an arc). Times are wall-clock seconds "

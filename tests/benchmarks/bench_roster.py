@@ -95,7 +95,7 @@ def _run(
             "moves": part.kpis.moves if part.kpis else None,
             "valid": "ok" if report.ok else "VIOLATIONS",
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "method": part.method,
+            "method": str(part.method),
             "kpis": {
                 k: v
                 for k, v in (part.kpis.model_dump() if part.kpis else {}).items()

@@ -19,6 +19,7 @@ import os
 import platform
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,40 @@ def load() -> str:
         return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "unknown"
+
+
+class LoadWatch:
+    """The 1-minute load average sampled every few seconds while a benchmark runs (a
+    single-threaded benchmark counts for about 1 of it), so that a results file can say
+    whether anything else ran beside it."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
+
+    def _sample(self, every: float) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(every):
+                return
+
+    def __enter__(self) -> LoadWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "not sampled"
+        mean = sum(self.samples) / len(self.samples)
+        return (
+            f"1-minute load during the run: mean {mean:.2f}, max {max(self.samples):.2f} "
+            f"({len(self.samples)} samples)"
+        )
 
 
 def table(head: list[str], rows: list[list[str]]) -> list[str]:
