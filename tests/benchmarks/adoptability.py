@@ -8,7 +8,8 @@ Run from the repository root::
 Several ``PLAN.json LABEL`` pairs may be given (e.g. the plan of an older version and
 today's); the counts are printed side by side and, with ``--md``, written as a table.
 The counts use only the instance and the plan (no solver), so a plan made by any
-version can be measured.
+version can be measured. ``--smoke`` (CI), given no instance, solves demo-county for 10
+seconds and counts its plan, writing the table to a temporary folder.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks import benchkit  # noqa: E402
 from twinning.county.instance import Instance  # noqa: E402
 from twinning.io.readers import load_instance  # noqa: E402
 from twinning.plan import Plan  # noqa: E402
@@ -126,12 +128,30 @@ def counts(inst: Instance, plan: Plan) -> dict[str, int]:
     }
 
 
-def main() -> None:
+def smoke_plan(folder: Path) -> list[str]:
+    """demo-county solved for 10 seconds: its plan and a label."""
+    from twinning import solve
+
+    result = solve(load_instance(ROOT / "instances" / "demo-county"), time_limit=10, seed=1)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plan.json").write_text(result.plan.to_json(), encoding="utf-8")
+    return [str(folder / "plan.json"), "today"]
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("instance")
-    parser.add_argument("plans", nargs="+", help="PLAN.json LABEL pairs")
+    parser.add_argument("instance", nargs="?")
+    parser.add_argument("plans", nargs="*", help="PLAN.json LABEL pairs")
     parser.add_argument("--md", type=Path)
+    benchkit.options(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.md = benchkit.own_file(args, args.md or benchkit.results_file(args, "adoptability.md"))
+        if args.instance is None:
+            args.instance = str(ROOT / "instances" / "demo-county")
+            args.plans = smoke_plan(args.md.parent / "demo-county")
+    if args.instance is None or not args.plans or len(args.plans) % 2:
+        parser.error("give an instance and PLAN.json LABEL pairs")
     inst = load_instance(args.instance)
     pairs = list(zip(args.plans[::2], args.plans[1::2], strict=True))
     table: dict[str, list[int]] = defaultdict(list)
@@ -151,7 +171,9 @@ def main() -> None:
             f"Command: `{command}`\n\n" + "\n".join(lines) + "\n",
             encoding="utf-8",
         )
+        print(f"written {args.md}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -11,6 +11,8 @@ both urban/town and rural schools; the largest share of the county's urban/town 
 in one alliance; roster moves from urban/town schools to rural ones and back; the
 rotation.rate shortfalls the checker lists; status. The script uses only ``solve``,
 ``validate`` and the generator, so an older checkout can run it too (for before/after).
+``--smoke`` (CI) runs seed 0 with a 10-second limit and appends to ``alliance-mix.md`` in a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks import benchkit  # noqa: E402
 from twinning import solve, validate  # noqa: E402
 from twinning.io.readers import load_instance  # noqa: E402
 from twinning.synthetic.county import county_policy, generate_county, write_county  # noqa: E402
 
 
-def measure(seed: int, schools: int) -> dict[str, object]:
+def measure(seed: int, schools: int, limit: float = 60.0) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         tables = generate_county(schools, schools * 20, seed=seed)
         stages = list(tables["schools"]["stage"])
@@ -41,7 +44,7 @@ def measure(seed: int, schools: int) -> dict[str, object]:
         write_county(tables, Path(tmp) / "c", policy=policy)
         inst = load_instance(Path(tmp) / "c")
     start = time.perf_counter()
-    result = solve(inst, time_limit=60, deterministic=True, seed=1)
+    result = solve(inst, time_limit=limit, deterministic=True, seed=1)
     seconds = time.perf_counter() - start
     area = {s.id: s.area for s in inst.schools}
     town = {sid for sid, a in area.items() if a != "rural"}
@@ -71,14 +74,19 @@ def measure(seed: int, schools: int) -> dict[str, object]:
     }
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="0,1,2,3,4")
     ap.add_argument("--schools", type=int, default=25)
-    ap.add_argument("--md", default=None)
+    ap.add_argument("--limit", type=float, default=60.0)
+    ap.add_argument("--md", type=Path, default=None, help="a Markdown file to append the rows to")
     ap.add_argument("--label", default="today")
+    benchkit.options(ap)
     args = ap.parse_args()
-    rows = [measure(int(s), args.schools) for s in args.seeds.split(",")]
+    if args.smoke:
+        args.seeds, args.schools, args.limit = "0", 25, 10.0
+        args.md = benchkit.own_file(args, args.md or benchkit.results_file(args, "alliance-mix.md"))
+    rows = [measure(int(s), args.schools, args.limit) for s in args.seeds.split(",")]
     head = list(rows[0])
     lines = [
         "| version | " + " | ".join(head) + " |",
@@ -88,8 +96,10 @@ def main() -> None:
     print("\n".join(lines))
     if args.md:
         with open(args.md, "a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines[2:] if Path(args.md).stat().st_size else lines) + "\n")
+            fh.write("\n".join(lines[2:] if args.md.stat().st_size else lines) + "\n")
+        print(f"written {args.md}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

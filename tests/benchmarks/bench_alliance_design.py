@@ -17,13 +17,14 @@ Cases (each solved through ``solve(parts="alliances")`` and checked by the valid
 5. Engines side by side on a generated 300-school county with sizes: the Lagrangian
    engine and CP-SAT alone, same time limit; the ratio of their times.
 
-Results go to ``tests/benchmarks/results/alliance-design.md``.
+Results go to ``tests/benchmarks/results/alliance-design.md``; ``--smoke`` (CI) runs the
+haicheng-like cases with a 3-second limit, the engines on a 60-school county, no city, and
+writes to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import tempfile
 import time
@@ -35,13 +36,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks import benchkit  # noqa: E402
 from twinning import load_instance, solve, validate  # noqa: E402
 from twinning.county.instance import Instance  # noqa: E402
 from twinning.models.alliances import solve_alliances  # noqa: E402
 from twinning.models.search import SearchSettings  # noqa: E402
 from twinning.synthetic.county import generate_county, write_county  # noqa: E402
-
-RESULTS = Path(__file__).parent / "results" / "alliance-design.md"
 
 
 def policy(
@@ -94,11 +94,18 @@ def alliance_table(inst: Instance, result: Any) -> list[str]:
     return out
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--skip-city", action="store_true")
+    benchkit.options(parser)
     args = parser.parse_args()
+    # The engines' county: schools, staff, alliances, sizes.
+    mid_county = (300, 12000, 30, 6, 14)
+    if args.smoke:
+        args.limit, args.skip_city = 3.0, True
+        mid_county = (60, 2400, 6, 6, 14)
+    results = benchkit.results_file(args, "alliance-design.md")
     import ortools
 
     head = [
@@ -143,7 +150,7 @@ def main() -> None:
         },
         {"alliance_balance_strong": 10, "alliance_balance_backbone": 10},
     )
-    for limit in (10.0, args.limit):
+    for limit in sorted({min(10.0, args.limit), args.limit}):
         result, secs, ok = run(balanced, limit)
         rows.append(
             line(
@@ -155,10 +162,16 @@ def main() -> None:
         )
     mid_rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        write_county(generate_county(300, 12000, seed=5), Path(tmp) / "m")
+        n_mid, staff_mid, groups_mid, lo, hi = mid_county
+        write_county(generate_county(n_mid, staff_mid, seed=5), Path(tmp) / "m")
         mid = policy(
             load_instance(Path(tmp) / "m"),
-            {"groups": 30, "min_size": 6, "max_size": 14, "lead_tiers": ["strong", "ordinary"]},
+            {
+                "groups": groups_mid,
+                "min_size": lo,
+                "max_size": hi,
+                "lead_tiers": ["strong", "ordinary"],
+            },
         )
         for engine in ("lagrangian", "cpsat"):
             t0 = time.perf_counter()
@@ -169,7 +182,8 @@ def main() -> None:
             part = res.result
             gap = f"{part.gap:.3%}" if part.gap is not None else "-"
             mid_rows.append(
-                f"| 300 schools, 30 alliances of 6-14, engine {engine} | {part.status} | "
+                f"| {n_mid} schools, {groups_mid} alliances of {lo}-{hi}, engine {engine} | "
+                f"{part.status} | "
                 f"{part.objective} | {part.bound} | {gap} | {secs:.2f} | {part.method} |"
             )
             print(mid_rows[-1], flush=True)
@@ -189,10 +203,13 @@ def main() -> None:
     text = [
         "# Alliances a bureau would draw",
         "",
-        f"Command: `python tests/benchmarks/bench_alliance_design.py --limit {args.limit:g}`",
+        f"Command: `python tests/benchmarks/bench_alliance_design.py --limit {args.limit:g}"
+        + (" --skip-city" if args.skip_city else "")
+        + "`"
+        + (" (`--smoke`)" if args.smoke else ""),
         "",
-        f"Date {date.today()}, Python {platform.python_version()}, ortools "
-        f"{ortools.__version__}, 2 cores. Seconds are wall-clock of `solve()` of the "
+        f"Date {date.today()}, {benchkit.machine()}, load averages {benchkit.load()}, ortools "
+        f"{ortools.__version__}. Seconds are wall-clock of `solve()` of the "
         "alliances part; the checker column is `validate()` of the plan. The generated "
         "2,000-school county is `generate_county(2000, 80000, seed=11)` with "
         "`alliances.groups = 250` (alliances share a stage, county-wide).",
@@ -213,9 +230,10 @@ def main() -> None:
         *mid_rows,
         "",
     ]
-    RESULTS.write_text("\n".join(text), encoding="utf-8")
-    print(f"written {RESULTS}")
+    results.write_text("\n".join(text), encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

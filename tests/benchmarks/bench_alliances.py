@@ -8,13 +8,13 @@ Each pmed file is written as an ordinary instance (tests/orlib.py) and solved th
 the public API (``load_instance`` + ``solve(parts="alliances")``), then checked by the
 validator. Side by side on a few instances, a plain CP-SAT model (x_ij <= y_j, 8 workers,
 the configuration SOLVING.md measured) runs with the same time limit. Results go to
-``tests/benchmarks/results/alliances.md``.
+``tests/benchmarks/results/alliances.md``; ``--smoke`` (CI) runs pmed1 and haicheng-like
+with a 2-second limit and writes to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import tempfile
 import time
@@ -26,14 +26,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks import benchkit  # noqa: E402
+from tests.benchmarks.benchkit import Side  # noqa: E402
 from tests.orlib import PMED, optima, write_instance  # noqa: E402
 from twinning import load_instance, solve, validate  # noqa: E402
 from twinning.io.orlib import read_orlib_pmed  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results" / "alliances.md"
 
-
-def plain_cpsat(cost: np.ndarray, p: int, limit: float) -> tuple[str, float, float]:
+def plain_cpsat(cost: np.ndarray, p: int, limit: float) -> tuple[Side, float]:
     """The plain model SOLVING.md timed: x_ij <= y_j, sum_j x_ij = 1, sum y = p."""
     from ortools.sat.python import cp_model
 
@@ -52,15 +52,22 @@ def plain_cpsat(cost: np.ndarray, p: int, limit: float) -> tuple[str, float, flo
     s.parameters.max_time_in_seconds = limit
     start = time.perf_counter()
     st = s.solve(m)
-    return s.status_name(st), time.perf_counter() - start, s.best_objective_bound
+    seconds = time.perf_counter() - start
+    found = st in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    side = Side(s.status_name(st), seconds, s.objective_value if found else None)
+    return side, s.best_objective_bound
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--names", default=",".join(f"pmed{i}" for i in range(1, 41)))
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--compare", default="pmed1,pmed6,pmed11")
+    benchkit.options(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.names, args.limit, args.compare = "pmed1", 2.0, "pmed1"
+    results = benchkit.results_file(args, "alliances.md")
 
     import ortools
 
@@ -80,8 +87,12 @@ def main() -> None:
             plain = "-"
             if name in args.compare.split(","):
                 d, p = read_orlib_pmed(PMED / f"{name}.txt")
-                st, secs, bnd = plain_cpsat(d, p, args.limit)
-                plain = f"{st} {secs:.1f} s (bound {bnd:.0f}); {secs / solve_s:.0f}x"
+                other, bnd = plain_cpsat(d, p, args.limit)
+                ours = Side(part.status, solve_s, result.objective)
+                plain = (
+                    f"{other.status} {other.seconds:.1f} s (bound {bnd:.0f}); "
+                    f"{benchkit.ratio(other, ours)}"
+                )
             row = {
                 "instance": name,
                 "n": len(inst.schools),
@@ -118,23 +129,24 @@ def main() -> None:
         f"Command: `python tests/benchmarks/bench_alliances.py --names {args.names} "
         f"--limit {args.limit:g} --compare {args.compare}`",
         "",
-        f"Date {date.today()}, Python {platform.python_version()}, ortools "
-        f"{ortools.__version__}, 2 cores. Each OR-Library file is written as an instance "
+        f"Date {date.today()}, {benchkit.machine()}, load averages {benchkit.load()}, "
+        f"ortools {ortools.__version__}. Each OR-Library file is written as an instance "
         "(schools.csv, distances.csv with all shortest paths, policy.toml with "
         "alliances.groups = p) and solved through `solve()`; `solve s` is wall-clock "
         "seconds of `solve()` (reading the instance is `load s`). The plain CP-SAT column "
         "is the model SOLVING.md measured, run in the same process right after, and the "
-        "ratio is its time over the engine's.",
+        "ratio is its time over the engine's (`at least` when it stopped at the limit "
+        "unproven, `failed` when it found no plan).",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
     ]
     lines += ["| " + " | ".join(str(r[k]) for k in head) + " |" for r in rows]
     lines += ["", hc_line, ""]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
-    print(f"written {RESULTS}")
+    results.write_text("\n".join(lines), encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

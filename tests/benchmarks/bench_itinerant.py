@@ -14,13 +14,13 @@ Run from the repository root::
 2. The generated 2,000-school, 80,000-staff county (``--seed 11``): the itinerant part
    alone (every shortage), with the same figures.
 
-Results go to ``tests/benchmarks/results/itinerant.md``.
+Results go to ``tests/benchmarks/results/itinerant.md``; ``--smoke`` (CI) runs demo-county
+instead of haicheng-like with short limits, no city, and writes to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import tempfile
 import time
@@ -32,25 +32,41 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks import benchkit  # noqa: E402
 from twinning import load_instance, solve, validate  # noqa: E402
 from twinning.county.instance import Instance  # noqa: E402
 from twinning.synthetic.county import generate_county, write_county  # noqa: E402
 
-SUBJECTS = ("信息技术", "美术", "音乐", "体育", "英语", "科学")
+
+def num(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def excess_ratio(c_obj: float | None, h_obj: float | None, lp: float) -> str:
+    """CP-SAT's excess over the LP bound against HiGHS's, when both found a plan."""
+    if h_obj is None or c_obj is None:
+        return f"failed (no plan from {'HiGHS' if h_obj is None else 'CP-SAT'})"
+    if h_obj - lp <= 1e-9:
+        return "1.0x (both at the bound)" if c_obj - lp <= 1e-9 else "HiGHS at the bound"
+    return f"{(c_obj - lp) / (h_obj - lp):.1f}x"
 
 
 def figures(label: str, inst: Instance, result: Any, seconds: float) -> list[str]:
     part = result.parts["itinerant"]
     k = part.kpis
     ok = validate(inst, result.plan).ok
+    if k is None:
+        benchkit.note_failure(f"{label}: the itinerant part has no figures ({part.status})")
+        return [f"### {label}", "", f"status {part.status}: no figures", ""]
     unmet: dict[str, int] = defaultdict(int)
     for u in result.plan.unmet_needs:
         unmet[u.subject] += u.shortage - u.covered
     lines = [
         f"### {label}",
         "",
-        f"status {part.status}, objective {part.objective}, bound {part.bound:.0f}, gap "
-        f"{part.gap:.2%}, itinerant part {part.wall_time:.1f} s (whole solve {seconds:.1f} s); "
+        f"status {part.status}, objective {part.objective}, bound {num(part.bound, '.0f')}, "
+        f"gap {num(part.gap, '.2%')}, itinerant part {part.wall_time:.1f} s "
+        f"(whole solve {seconds:.1f} s); "
         f"checker: {'ok' if ok else 'VIOLATIONS'}; {part.method}",
         "",
         "| subject | roster's unmet teacher-semesters | weekly lessons needed | covered by "
@@ -115,7 +131,7 @@ def side_by_side(inst: Instance, plan: Any, seconds: float) -> list[str]:
         t0 = time.perf_counter()
         x = _search(inst, ip, handles, seconds, SearchSettings(time_limit=seconds))
         h_secs = time.perf_counter() - t0
-        h_obj = ip.objective_of(x) if x is not None else float("nan")
+        h_obj = ip.objective_of(x) if x is not None else None
         model = cp_model.CpModel()
         xs = [
             model.new_int_var(int(lo), int(hi), "")
@@ -136,33 +152,42 @@ def side_by_side(inst: Instance, plan: Any, seconds: float) -> list[str]:
         solver.parameters.linearization_level = 2
         solver.parameters.max_time_in_seconds = seconds
         t0 = time.perf_counter()
-        solver.solve(model)
+        status = solver.solve(model)
         c_secs = time.perf_counter() - t0
-        c_obj, c_bound = solver.objective_value, solver.best_objective_bound
-        ratio = (c_obj - lp) / max(1e-9, h_obj - lp)
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        c_obj = solver.objective_value if found else None
+        c_bound = solver.best_objective_bound
         rows.append(
-            f"| {m.subject} | {ip.columns} | {h_obj:.0f} | {h_secs:.1f} | {c_obj:.0f} | "
-            f"{c_bound:.0f} | {c_secs:.1f} | {ratio:.1f}x |"
+            f"| {m.subject} | {ip.columns} | {num(h_obj, '.0f')} | {h_secs:.1f} | "
+            f"{num(c_obj, '.0f')} | {c_bound:.0f} | {c_secs:.1f} | "
+            f"{excess_ratio(c_obj, h_obj, lp)} |"
         )
     return [*rows, ""]
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--skip-city", action="store_true")
     parser.add_argument("--skip-engines", action="store_true")
     parser.add_argument("--engine-seconds", type=float, default=10.0)
+    benchkit.options(parser)
     args = parser.parse_args()
+    county, whole_limit = "haicheng-like", args.limit + 30
+    if args.smoke:
+        args.limit, args.skip_city, args.engine_seconds = 10.0, True, 1.0
+        county, whole_limit = "demo-county", args.limit
+    results = benchkit.results_file(args, "itinerant.md")
     import ortools
 
     out = [
         "# Itinerant teaching (走教) benchmark",
         "",
-        f"Command: `python tests/benchmarks/bench_itinerant.py --limit {args.limit:g}`",
+        f"Command: `python tests/benchmarks/bench_itinerant.py --limit {args.limit:g}`"
+        + (" (`--smoke`: demo-county)" if args.smoke else ""),
         "",
-        f"Date {date.today()}, Python {platform.python_version()}, ortools "
-        f"{ortools.__version__}, 2 cores. The bound is the min-cost-flow relaxation over "
+        f"Date {date.today()}, {benchkit.machine()}, load averages {benchkit.load()}, ortools "
+        f"{ortools.__version__}. The bound is the min-cost-flow relaxation over "
         "every teacher and every school a one-school day reaches (visits and days relaxed).",
         "",
         "Before this engine (commit e193aec: CP-SAT per subject, 40 nearest schools, every "
@@ -171,11 +196,11 @@ def main() -> None:
         "lessons covered.",
         "",
     ]
-    hc = load_instance(ROOT / "instances" / "haicheng-like")
+    hc = load_instance(ROOT / "instances" / county)
     t0 = time.perf_counter()
-    result = solve(hc, "pairs,alliances,roster,itinerant", time_limit=args.limit + 30)
+    result = solve(hc, "pairs,alliances,roster,itinerant", time_limit=whole_limit)
     secs = time.perf_counter() - t0
-    out += figures("haicheng-like, after the roster", hc, result, secs)
+    out += figures(f"{county}, after the roster", hc, result, secs)
     out += one_week(result)
     if not args.skip_engines:
         out += side_by_side(hc, result.plan, args.engine_seconds)
@@ -189,10 +214,10 @@ def main() -> None:
         secs = time.perf_counter() - t0
         out += figures("generated 2,000 schools, 80,000 staff (every shortage)", city, result, secs)
         print("\n".join(out[-20:]), flush=True)
-    path = Path(__file__).parent / "results" / "itinerant.md"
-    path.write_text("\n".join(out), encoding="utf-8")
-    print(f"written {path}")
+    results.write_text("\n".join(out), encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,24 +6,26 @@ Run from the repository root::
 
 Each size is generated and written as CSV, then read by ``load_instance`` in a fresh child
 process (so peak memory is the load's own). Results go to
-``tests/benchmarks/results/load.md``.
+``tests/benchmarks/results/load.md``; ``--smoke`` (CI) reads one 50-school county and
+writes to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import platform
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-RESULTS = Path(__file__).parent / "results" / "load.md"
+
+from tests.benchmarks import benchkit  # noqa: E402
 
 
 def _load(path: str, queue: Any) -> None:
@@ -43,10 +45,14 @@ def _load(path: str, queue: Any) -> None:
     )
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="2000:80000,10000:400000")
+    benchkit.options(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes = "50:1000"
+    results = benchkit.results_file(args, "load.md")
     from twinning.synthetic.county import default_policy, generate_county, write_county
 
     rows = []
@@ -62,7 +68,11 @@ def main() -> None:
             proc = ctx.Process(target=_load, args=(str(folder), queue))
             proc.start()
             proc.join()
-            secs, peak, n_schools, n_staff = queue.get()
+            try:
+                secs, peak, n_schools, n_staff = queue.get(timeout=5)
+            except Empty:
+                benchkit.Side.crash(0.0, f"load_instance of {item}: child exit {proc.exitcode}")
+                continue
             rows.append((n_schools, n_staff, size, secs, peak))
             print(
                 n_schools,
@@ -77,7 +87,7 @@ def main() -> None:
         "",
         f"Command: `python tests/benchmarks/bench_load.py --sizes {args.sizes}`",
         "",
-        f"Date {date.today()}, Python {platform.python_version()}, 2 cores. Generated "
+        f"Date {date.today()}, {benchkit.machine()}, load averages {benchkit.load()}. Generated "
         "counties written as CSV; `load_instance` in a fresh process (the time includes "
         "importing the package; peak is the process's maximum resident set).",
         "",
@@ -85,9 +95,10 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     lines += [f"| {a:,} | {b:,} | {c:.1f} | {d:.2f} | {e:.0f} |" for a, b, c, d, e in rows]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"written {RESULTS}")
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

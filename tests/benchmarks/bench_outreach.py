@@ -11,11 +11,13 @@ side by side in the same run, on the full network with every arc (``prune=False`
 haicheng-like the whole solve with the roster is run too (staff away on a roster move
 neither visit nor shadow). Prints status, objective, bound, gap, seconds and the counts
 per school (visits received, by subject), and writes ``tests/benchmarks/results/outreach.md``.
+``--smoke`` (CI) runs demo-county and a generated 60-school county with short limits and
+writes to a temporary folder.
 """
 
 from __future__ import annotations
 
-import platform
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -26,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-RESULTS = Path(__file__).parent / "results" / "outreach.md"
+
+from tests.benchmarks import benchkit  # noqa: E402
 
 
 def _outreach_alone(inst, plan, prune: bool | None):  # type: ignore[no-untyped-def]
@@ -62,16 +65,22 @@ def _counts(plan, inst) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def run(name: str, path: str, lines: list[str], *, with_roster: bool, full: bool) -> None:
+def num(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def run(
+    name: str, path: str, lines: list[str], *, with_roster: bool, full: bool, limit: float = 120
+) -> None:
     from twinning import load_instance, solve, validate
 
     inst = load_instance(path)
     t0 = time.perf_counter()
-    base = solve(inst, "pairs,alliances", time_limit=120)
+    base = solve(inst, "pairs,alliances", time_limit=limit)
     base_s = time.perf_counter() - t0
     lines.append(f"### {name}\n")
     lines.append(f"pairs + alliances first: {base.status}, {base_s:.1f} s\n")
-    lines.append("| outreach | status | objective | bound | gap | seconds | visit arcs | valid |")
+    lines.append("| outreach | status | objective | bound | gap | seconds | method | valid |")
     lines.append("|---|---|---|---|---|---|---|---|")
     variants: list[tuple[str, bool | None]] = [("as configured (default)", None)]
     if full:  # the full network of a 2,000-school county is ~20M arcs: haicheng-like only
@@ -89,7 +98,8 @@ def run(name: str, path: str, lines: list[str], *, with_roster: bool, full: bool
         report = validate(inst, plan)
         ok = "yes" if report.ok else f"no ({len(report.violations)})"
         row = (
-            f"| {label} | {r.status} | {r.objective} | {r.bound:.0f} | {r.gap:.4%} | "
+            f"| {label} | {r.status} | {r.objective} | {num(r.bound, '.0f')} | "
+            f"{num(r.gap, '.4%')} | "
             f"{secs:.2f} | {r.method} | {ok} |"
         )
         print(name, row, flush=True)
@@ -102,12 +112,12 @@ def run(name: str, path: str, lines: list[str], *, with_roster: bool, full: bool
         print(name, c, flush=True)
     if with_roster:
         t0 = time.perf_counter()
-        whole = solve(inst, time_limit=120, seed=1)
+        whole = solve(inst, time_limit=limit, seed=1)
         secs = time.perf_counter() - t0
         o = whole.parts["outreach"]
         row = (
             f"- whole solve with the roster: status {whole.status}; outreach {o.status}, "
-            f"gap {o.gap:.4%}, outreach {o.wall_time:.2f} s of {secs:.1f} s; "
+            f"gap {num(o.gap, '.4%')}, outreach {o.wall_time:.2f} s of {secs:.1f} s; "
             f"{o.kpis.visits if o.kpis else 0} visits, "
             f"{o.kpis.short_exchanges if o.kpis else 0} 跟岗 stints"
         )
@@ -116,23 +126,32 @@ def run(name: str, path: str, lines: list[str], *, with_roster: bool, full: bool
     lines.append("")
 
 
-def main() -> None:
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    benchkit.options(parser)
+    args = parser.parse_args()
+    results = benchkit.results_file(args, "outreach.md")
+    county, (schools, staff), limit = "haicheng-like", (2000, 80000), 120.0
+    if args.smoke:
+        county, (schools, staff), limit = "demo-county", (60, 2400), 10.0
     lines = [
         "# Outreach (送教下乡 and 跟岗) benchmark",
         "",
-        f"Command: `python tests/benchmarks/bench_outreach.py` ({date.today()}, "
-        f"{platform.processor() or platform.machine()}, Python {platform.python_version()})",
+        "Command: `python tests/benchmarks/bench_outreach.py`"
+        + (" (`--smoke`)" if args.smoke else "")
+        + f" ({date.today()}, {benchkit.machine()}, load averages {benchkit.load()})",
         "",
     ]
     run(
-        "haicheng-like",
-        str(ROOT / "instances" / "haicheng-like"),
+        county,
+        str(ROOT / "instances" / county),
         lines,
         with_roster=True,
         full=True,
+        limit=limit,
     )
     with tempfile.TemporaryDirectory() as tmp:
-        county = Path(tmp) / "county2000"
+        generated = Path(tmp) / f"county{schools}"
         subprocess.run(
             [
                 sys.executable,
@@ -140,29 +159,30 @@ def main() -> None:
                 "twinning.cli.main",
                 "generate",
                 "--schools",
-                "2000",
+                str(schools),
                 "--staff",
-                "80000",
+                str(staff),
                 "--seed",
                 "11",
                 "-o",
-                str(county),
+                str(generated),
             ],
             check=True,
             cwd=ROOT,
             capture_output=True,
         )
         run(
-            "generated 2,000 schools / 80,000 staff (seed 11)",
-            str(county),
+            f"generated {schools:,} schools / {staff:,} staff (seed 11)",
+            str(generated),
             lines,
             with_roster=False,
             full=False,
+            limit=limit,
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"written {RESULTS}")
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,21 +8,26 @@ For each size it generates a county (40 staff per school, seed 1), builds the pa
 model once, and times, side by side on the same instance: the engine the solver
 chooses (exact min-cost flow), CP-SAT on the same model, and PuLP+CBC. PuLP and
 CP-SAT run in a child process with a wall-clock cap so that a run that cannot finish
-is reported as such. Results go to ``tests/benchmarks/results/pairs.md``.
+is reported as such. Results go to ``tests/benchmarks/results/pairs.md``; ``--smoke``
+(CI) runs one 60-school county with short limits and writes to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import platform
 import sys
 import time
 from datetime import date
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
-RESULTS = Path(__file__).parent / "results" / "pairs.md"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks import benchkit  # noqa: E402
+from tests.benchmarks.benchkit import Side  # noqa: E402
 
 
 def _instance(schools: int) -> Any:
@@ -47,103 +52,119 @@ def _run(schools: int, engine: str, limit: float, queue: Any) -> None:
     settings = SearchSettings(time_limit=limit, workers=1, linearization_level=2)
     part = solve_pairs(
         inst, backend=backend, engine=engine if engine != "pulp" else "auto", settings=settings
-    )[0]
-    queue.put((part.status, part.objective, part.bound, time.perf_counter() - start, part.method))
+    ).result
+    queue.put((part.status, part.objective, time.perf_counter() - start, str(part.method)))
 
 
-def timed(schools: int, engine: str, limit: float) -> tuple[Any, ...]:
-    """Run one engine in a child process; (status, objective, bound, seconds, method)."""
+def timed(schools: int, engine: str, limit: float, cap: float) -> Side:
+    """One engine in a child process, stopped after ``cap`` seconds of wall clock."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_run, args=(schools, engine, limit, queue))
     start = time.perf_counter()
     proc.start()
-    proc.join(limit * 1.5 + 120)
+    proc.join(cap)
+    seconds = time.perf_counter() - start
     if proc.is_alive():
         proc.kill()
         proc.join()
-        return ("not finished", None, None, time.perf_counter() - start, engine)
-    if queue.empty():
-        return (f"failed (exit {proc.exitcode})", None, None, time.perf_counter() - start, engine)
-    result: tuple[Any, ...] = queue.get()
-    return result
+        return Side.killed(seconds, cap)
+    try:
+        status, objective, solve_s, _method = queue.get(timeout=5)
+    except Empty:
+        return Side.crash(seconds, f"{engine} child exit {proc.exitcode}, {schools} schools")
+    return Side(status=status, seconds=solve_s, objective=objective)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="169,2000,10000")
     parser.add_argument("--pulp-limit", type=float, default=900.0)
     parser.add_argument("--cpsat-limit", type=float, default=120.0)
+    benchkit.options(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.pulp_limit, args.cpsat_limit = "60", 20.0, 5.0
     sizes = [int(s) for s in args.sizes.split(",")]
+    results = benchkit.results_file(args, "pairs.md")
+    load_before = benchkit.load()
 
     import ortools
     import pulp
     from ortools.graph.python import min_cost_flow  # noqa: F401  (import before timing)
 
+    from twinning import solve
     from twinning.models.pairs import solve_pairs
     from twinning.models.pairs.data import build_pairs_data
     from twinning.validation import validate
 
     rows = []
-    for n in sizes:
-        inst = _instance(n)
-        t0 = time.perf_counter()
-        data = build_pairs_data(inst)
-        build = time.perf_counter() - t0
-        # The engine runs in this (warm) process: the median of three runs, the first of
-        # which pays no one-off cost that the others do not.
-        times = []
-        for _ in range(3):
+    with benchkit.LoadWatch() as watch:
+        for n in sizes:
+            inst = _instance(n)
             t0 = time.perf_counter()
-            part = solve_pairs(inst).result
-            times.append(time.perf_counter() - t0)
-        engine_s = sorted(times)[1]
-        from twinning import solve
-
-        check = validate(inst, solve(inst, "pairs").plan) if n <= 2000 else None
-        cpsat = timed(n, "cpsat", args.cpsat_limit)
-        cbc = timed(n, "pulp", args.pulp_limit)
-        ratio = cbc[3] / engine_s
-        same = "yes" if cbc[1] == part.objective else ("-" if cbc[1] is None else "NO")
-        row = {
-            "schools": n,
-            "helpers x weak": f"{len(data.helpers)} x {len(data.helped)}",
-            "arcs": f"{data.n_arcs:,}",
-            "model build s": f"{build:.2f}",
-            "engine": part.method,
-            "engine status": part.status,
-            "engine s (incl. build, median of 3)": f"{engine_s:.3f}",
-            "CP-SAT 1w lin2": f"{cpsat[0]}, {cpsat[3]:.1f} s",
-            "PuLP+CBC": f"{cbc[0]}, {cbc[3]:.1f} s",
-            "CBC / engine": f"{ratio:.0f}x" + ("" if cbc[1] is not None else " (at least)"),
-            "same optimum": same,
-            "validated": "-" if check is None else ("ok" if check.ok else "VIOLATIONS"),
-        }
-        print(row, flush=True)
-        rows.append(row)
+            data = build_pairs_data(inst)
+            build = time.perf_counter() - t0
+            # The engine runs in this (warm) process: the median of three runs, the first of
+            # which pays no one-off cost that the others do not.
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                part = solve_pairs(inst).result
+                times.append(time.perf_counter() - t0)
+            engine = Side(status=part.status, seconds=sorted(times)[1], objective=part.objective)
+            check = validate(inst, solve(inst, "pairs").plan) if n <= 2000 else None
+            # A child is stopped at half as long again as its own limit plus two minutes
+            # (reading the county and building its model).
+            cpsat = timed(n, "cpsat", args.cpsat_limit, args.cpsat_limit * 1.5 + 120)
+            cbc = timed(n, "pulp", args.pulp_limit, args.pulp_limit * 1.5 + 120)
+            row = {
+                "schools": n,
+                "helpers x weak": f"{len(data.helpers)} x {len(data.helped)}",
+                "arcs": f"{data.n_arcs:,}",
+                "model build s": f"{build:.2f}",
+                "engine": str(part.method),
+                "engine status": part.status,
+                "engine s (incl. build, median of 3)": f"{engine.seconds:.3f}",
+                "CP-SAT 1w lin2": cpsat.describe(),
+                "CP-SAT / engine": benchkit.ratio(cpsat, engine),
+                "PuLP+CBC": cbc.describe(),
+                "CBC / engine": benchkit.ratio(cbc, engine),
+                "same optimum (CP-SAT, CBC)": ", ".join(
+                    benchkit.same_objective(other, engine) for other in (cpsat, cbc)
+                ),
+                "validated": "-" if check is None else ("ok" if check.ok else "VIOLATIONS"),
+            }
+            print(row, flush=True)
+            rows.append(row)
 
     head = list(rows[0])
+    command = (
+        f"python tests/benchmarks/bench_pairs.py --sizes {args.sizes} "
+        f"--pulp-limit {args.pulp_limit:g} --cpsat-limit {args.cpsat_limit:g}"
+    )
     lines = [
         "# Pairs benchmark",
         "",
-        f"Command: `python tests/benchmarks/bench_pairs.py --sizes {args.sizes} "
-        f"--pulp-limit {args.pulp_limit:g} --cpsat-limit {args.cpsat_limit:g}`",
+        f"Command: `{command}`" + (" (`--smoke`)" if args.smoke else ""),
         "",
-        f"Date {date.today()}, Python {platform.python_version()}, ortools {ortools.__version__}, "
-        f"PuLP {pulp.__version__} (bundled CBC), 2 cores. Generated counties, 40 staff per "
-        "school, seed 1, default policy (no distance limit, so every helper-weak pair of a "
-        "shared stage is an arc). Times are wall-clock seconds measured in one run; PuLP and "
-        "CP-SAT ran in a child process on the same instance, their time includes building "
-        "their model.",
+        f"Date {date.today()}, {benchkit.machine()}, load averages (1, 5, 15 minutes) "
+        f"{load_before} at the start and {benchkit.load()} at the end; {watch.summary()}, "
+        "of which this run's own process is about 1. ortools "
+        f"{ortools.__version__}, PuLP {pulp.__version__} (bundled CBC). Generated counties, "
+        "40 staff per school, seed 1, default policy (no distance limit, so every "
+        "helper-weak pair of a shared stage is an arc). Times are wall-clock seconds "
+        "measured in one run; PuLP and CP-SAT ran in a child process on the same instance "
+        "with the time limits of the command, their time includes building their model. "
+        "A ratio is given only when both sides came back with a plan: `at least` when the "
+        "other side stopped at its limit without proving its plan optimal; `failed` when "
+        "it crashed, was stopped or found no plan.",
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
+        *benchkit.table(head, [[str(r[k]) for k in head] for r in rows]),
     ]
-    lines += ["| " + " | ".join(str(r[k]) for k in head) + " |" for r in rows]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"written {RESULTS}")
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":

@@ -8,24 +8,27 @@ Each configuration runs in a child process (so that peak memory is that run's ow
 ``solve()`` of all three parts, as ``twinning solve`` does. Side by side on haicheng-like,
 the roster is also solved as one whole model with CP-SAT's 8-worker portfolio, the
 configuration SOLVING.md measured on a prototype. Results go to
-``tests/benchmarks/results/roster.md``.
+``tests/benchmarks/results/roster.md``; ``--smoke`` (CI) runs demo-county and a generated
+60-school county with a 5-second limit and writes to a temporary folder. A child that
+crashes is reported as failed and the run exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import platform
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-RESULTS = Path(__file__).parent / "results" / "roster.md"
+
+from tests.benchmarks import benchkit  # noqa: E402
 
 
 def _run(
@@ -92,7 +95,7 @@ def _run(
             "moves": part.kpis.moves if part.kpis else None,
             "valid": "ok" if report.ok else "VIOLATIONS",
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "method": part.method,
+            "method": str(part.method),
             "kpis": {
                 k: v
                 for k, v in (part.kpis.model_dump() if part.kpis else {}).items()
@@ -116,36 +119,54 @@ def run(
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_run, args=(path, overrides, limit, whole, seed, queue))
+    cap = limit * 3 + 300
+    start = time.perf_counter()
     proc.start()
-    proc.join(limit * 3 + 300)
+    proc.join(cap)
     if proc.is_alive():
         proc.kill()
-        return {"status": "not finished"}
-    result: dict[str, Any] = queue.get() if not queue.empty() else {"status": "failed"}
+        proc.join()
+        side = benchkit.Side.killed(time.perf_counter() - start, cap)
+        return {"status": side.describe()}
+    try:
+        result: dict[str, Any] = queue.get(timeout=5)
+    except Empty:
+        side = benchkit.Side.crash(
+            time.perf_counter() - start, f"{path}: child exit {proc.exitcode}"
+        )
+        return {"status": side.describe()}
     return result
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=float, default=120.0)
     parser.add_argument(
         "--seeds", type=int, default=4, help="search seeds per haicheng-like run (0, 1, ...)"
     )
+    benchkit.options(parser)
     args = parser.parse_args()
+    small, big_size = "haicheng-like", (2000, 80_000)
+    small_name = "haicheng-like (169 schools, 7,370 staff)"
+    if args.smoke:
+        args.limit, args.seeds = 5.0, 1
+        small, big_size, small_name = "demo-county", (60, 2400), "demo-county"
+    results = benchkit.results_file(args, "roster.md")
     import ortools
 
     from twinning.synthetic.county import default_policy, generate_county, write_county
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        big = Path(tmp) / "county-2000"
-        write_county(generate_county(2000, 80_000, 1), big)
-        (big / "policy.toml").write_text(default_policy(2000), encoding="utf-8")
+        n_big, staff_big = big_size
+        big = Path(tmp) / f"county-{n_big}"
+        write_county(generate_county(n_big, staff_big, 1), big)
+        (big / "policy.toml").write_text(default_policy(n_big), encoding="utf-8")
         # The time to a proven gap varies with CP-SAT's seed: every seed is a row.
         cases = [
             (
-                f"haicheng-like (169 schools, 7,370 staff), seed {seed}",
-                str(ROOT / "instances" / "haicheng-like"),
+                f"{small_name}, seed {seed}",
+                str(ROOT / "instances" / small),
                 {},
                 False,
                 seed,
@@ -154,21 +175,31 @@ def main() -> None:
         ]
         cases += [
             (
-                "haicheng-like, whole roster model, 8 workers",
-                str(ROOT / "instances" / "haicheng-like"),
+                f"{small}, whole roster model, 8 workers",
+                str(ROOT / "instances" / small),
                 {},
                 True,
                 0,
             ),
             (
-                "generated 2,000 schools, 80,000 staff; host_capacity_share 0.5, cap_quota",
+                f"generated {n_big:,} schools, {staff_big:,} staff; host_capacity_share 0.5, "
+                "cap_quota",
                 str(big),
                 {"rotation": {"host_capacity_share": 0.5, "cap_quota": True}},
                 False,
                 0,
             ),
-            ("generated 2,000 schools, 80,000 staff; default policy", str(big), {}, False, 0),
         ]
+        if not args.smoke:  # the same code as the case above: not run again in CI
+            cases.append(
+                (
+                    f"generated {n_big:,} schools, {staff_big:,} staff; default policy",
+                    str(big),
+                    {},
+                    False,
+                    0,
+                )
+            )
         for name, path, overrides, whole, seed in cases:
             res = run(path, overrides, args.limit, whole, seed)
             res["case"] = name
@@ -181,10 +212,11 @@ def main() -> None:
     lines = [
         "# Roster benchmark",
         "",
-        f"Command: `python tests/benchmarks/bench_roster.py --limit {args.limit:g}`",
+        f"Command: `python tests/benchmarks/bench_roster.py --limit {args.limit:g}`"
+        + (" (`--smoke`)" if args.smoke else ""),
         "",
-        f"Date {date.today()}, Python {platform.python_version()}, ortools "
-        f"{ortools.__version__}, 2 cores. `total s` is `solve()` of pairs, alliances and "
+        f"Date {date.today()}, {benchkit.machine()}, load averages {benchkit.load()}, ortools "
+        f"{ortools.__version__}. `total s` is `solve()` of pairs, alliances and "
         "roster; `roster s` the roster part alone; peak memory is the child process's maximum "
         "resident set. Gap is against the best bound (the sum of the components' bounds under "
         "the prices of the county-wide rules).",
@@ -203,9 +235,10 @@ def main() -> None:
     for r in rows:
         if r.get("kpis"):
             lines.append(f"- {r['case']}: {r['kpis']}")
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"written {RESULTS}")
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {results}")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

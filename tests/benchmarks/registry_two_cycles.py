@@ -8,6 +8,10 @@ prints pairs and movers repeated from cycle 1 in cycle 2, the staff whose years 
 were advanced, and the history export against what a hand-kept history.csv would hold.
 With ``--pg`` it also races two adopting processes on PostgreSQL (same county and cycle,
 then different counties) and kills an adoption midway, printing each outcome.
+
+``--smoke`` (CI) makes the two cycles itself, with the same commands on demo-county (short
+solves, plan.json only) in FOLDER, ``--out`` or a temporary folder, then prints the same
+figures (with ``--pg``, on PostgreSQL too, with shorter pauses).
 """
 
 from __future__ import annotations
@@ -17,18 +21,27 @@ import csv
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from twinning import Plan, load_instance
-from twinning.county.instance import with_policy
-from twinning.registry import adoption_records, merge_registry, registry_url, row_counts
-from twinning.registry.store import MOVE_KINDS
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks import benchkit  # noqa: E402
+from twinning import Plan, load_instance  # noqa: E402
+from twinning.county.instance import with_policy  # noqa: E402
+from twinning.registry import (  # noqa: E402
+    adoption_records,
+    merge_registry,
+    registry_url,
+    row_counts,
+)
+from twinning.registry.store import MOVE_KINDS  # noqa: E402
+
 HAICHENG = ROOT / "instances" / "haicheng-like"
 
 
@@ -52,7 +65,7 @@ def exported(path: Path) -> list[tuple[str, ...]]:
         return [tuple(r.get(c) or "" for c in cols) for r in csv.DictReader(fh)]
 
 
-def two_cycles(folder: Path) -> None:
+def two_cycles(folder: Path, instance: Path) -> None:
     db = str(folder / "county.db")
     first = Plan.from_json((folder / "c1" / "plan.json").read_text(encoding="utf-8"))
     second = Plan.from_json((folder / "c2" / "plan.json").read_text(encoding="utf-8"))
@@ -65,9 +78,9 @@ def two_cycles(folder: Path) -> None:
         f"{len(movers2)} movers"
     )
     print(f"pairs repeated: {len(pairs1 & pairs2)}; movers repeated: {len(movers1 & movers2)}")
-    inst = load_instance(HAICHENG)
+    inst = load_instance(instance)
     nxt = with_policy(inst, second.settings)
-    merged = merge_registry(nxt, db, "haicheng-like", "2026-2027")
+    merged = merge_registry(nxt, db, instance.name, "2026-2027")
     print(
         f"years at school advanced: {merged.advanced} of {len(inst.staff)} staff, by "
         f"{merged.advanced_by} (since {merged.snapshot_cycle}); history rows added "
@@ -88,12 +101,12 @@ def two_cycles(folder: Path) -> None:
         )
     print(
         "records:",
-        [(r.cycle, r.status, r.adopted_by) for r in adoption_records(db, "haicheng-like")],
+        [(r.cycle, r.status, r.adopted_by) for r in adoption_records(db, instance.name)],
     )
     print("row counts:", row_counts(db))
 
 
-ADOPTER = f"""
+ADOPTER = """
 import sys, time
 from pathlib import Path
 from twinning import Plan, load_instance
@@ -102,6 +115,7 @@ url, plan_file, county, go = sys.argv[1:5]
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 pause = float(sys.argv[5])
+instance = sys.argv[6]
 wrote = []
 # The test's own pause: after the adoption's rows are written, before they are committed
 # (SQLAlchemy's engine events, so that the product holds no test hook).
@@ -115,7 +129,7 @@ def _pause(conn):
         sys.stderr.write("pausing before commit\\n")
         sys.stderr.flush()
         time.sleep(pause)
-inst = load_instance({str(HAICHENG)!r})
+inst = load_instance(instance)
 plan = Plan.from_json(Path(plan_file).read_text(encoding="utf-8"))
 print("ready", flush=True)
 while not Path(go).exists():
@@ -124,17 +138,17 @@ t = time.perf_counter()
 try:
     adopt(url, inst, plan, county=county, by=county)
 except AdoptionRefused as exc:
-    print(f"refused after {{time.perf_counter() - t:.2f}} s: {{exc}}", flush=True)
+    print(f"refused after {time.perf_counter() - t:.2f} s: {exc}", flush=True)
     sys.exit(3)
-print(f"adopted in {{time.perf_counter() - t:.2f}} s", flush=True)
+print(f"adopted in {time.perf_counter() - t:.2f} s", flush=True)
 """
 
 
-def race(url: str, plan_file: Path, counties: list[str], pause: str) -> None:
+def race(url: str, plan_file: Path, counties: list[str], pause: str, instance: Path) -> None:
     go = Path(f"/tmp/registry-go-{uuid.uuid4().hex}")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", ADOPTER, url, str(plan_file), c, str(go), pause],
+            [sys.executable, "-c", ADOPTER, url, str(plan_file), c, str(go), pause, str(instance)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -150,19 +164,33 @@ def race(url: str, plan_file: Path, counties: list[str], pause: str) -> None:
     go.unlink()
 
 
-def killed(url: str, plan_file: Path) -> None:
+def killed(url: str, plan_file: Path, instance: Path) -> None:
     before = row_counts(url)
     go = Path(f"/tmp/registry-go-{uuid.uuid4().hex}")
     go.touch()
     p = subprocess.Popen(
-        [sys.executable, "-c", ADOPTER, url, str(plan_file), "killed", str(go), "300"],
+        [
+            sys.executable,
+            "-c",
+            ADOPTER,
+            url,
+            str(plan_file),
+            "killed",
+            str(go),
+            "300",
+            str(instance),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     assert p.stderr is not None
-    while "pausing before commit" not in p.stderr.readline():
-        pass
+    while "pausing before commit" not in (line := p.stderr.readline()):
+        if not line:  # the adopter ended before it paused: a failure, not a kill
+            p.wait()
+            benchkit.note_failure(f"the adoption to kill exited {p.returncode} first")
+            go.unlink()
+            return
     p.send_signal(signal.SIGKILL)
     p.wait()
     go.unlink()
@@ -174,7 +202,7 @@ def killed(url: str, plan_file: Path) -> None:
     )
 
 
-def postgres(base: str, folder: Path) -> None:
+def postgres(base: str, folder: Path, instance: Path, pause: str = "2") -> None:
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(registry_url(base))
     with admin.begin() as conn:
@@ -184,38 +212,78 @@ def postgres(base: str, folder: Path) -> None:
     try:
         row_counts(url)  # migrate first: the race is the adoption's
         print(
-            "PostgreSQL, same county and cycle, two processes at once (each pauses 2 s "
+            f"PostgreSQL, same county and cycle, two processes at once (each pauses {pause} s "
             "before commit):"
         )
-        race(url, plan_file, ["haicheng-like", "haicheng-like"], "2")
+        name = instance.name
+        race(url, plan_file, [name, name], pause, instance)
         print("PostgreSQL, different counties, two processes at once:")
-        race(url, plan_file, ["east", "west"], "2")
+        race(url, plan_file, ["east", "west"], pause, instance)
         print(
             "  records:",
-            {
-                c: [r.status for r in adoption_records(url, c)]
-                for c in ("haicheng-like", "east", "west")
-            },
+            {c: [r.status for r in adoption_records(url, c)] for c in (name, "east", "west")},
         )
         print("PostgreSQL, an adoption killed midway:")
-        killed(url, plan_file)
+        killed(url, plan_file, instance)
     finally:
         with admin.begin() as conn:
             conn.execute(sa.schema.DropSchema(schema, cascade=True))
         admin.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("folder", type=Path)
+def twinning(*args: str) -> None:
+    """One command, as results/registry.md runs it (in this process); a failure ends the
+    run."""
+    from typer.testing import CliRunner
+
+    from twinning.cli.main import app
+
+    done = CliRunner().invoke(app, list(args))
+    print(f"$ twinning {' '.join(args)}: exit {done.exit_code}", flush=True)
+    if done.exit_code != 0:
+        sys.stderr.write(done.output)
+        raise SystemExit(f"twinning {args[0]} exited {done.exit_code}: {done.exception!r}")
+
+
+def make_cycles(folder: Path, instance: Path, limit: float) -> None:
+    """The two cycles of results/registry.md: solve, adopt, solve again, adopt, export."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = str(folder / "county.db")
+    short = ["--time-limit", f"{limit:g}", "--format", "json", "-q"]
+    twinning("solve", str(instance), "-o", str(folder / "c1"), "--registry", db, *short)
+    twinning("adopt", str(instance), str(folder / "c1" / "plan.json"), "--registry", db,
+             "--by", "smoke", "--note", "cycle 1")  # fmt: skip
+    twinning("solve", str(instance), "-o", str(folder / "c2"), "--registry", db, *short,
+             "--set", 'horizon.periods=["2026-2027-1","2026-2027-2"]',
+             "--set", "rotation.cap_quota=true")  # fmt: skip
+    twinning("adopt", str(instance), str(folder / "c2" / "plan.json"), "--registry", db,
+             "--by", "smoke", "--note", "cycle 2")  # fmt: skip
+    twinning("history", "--registry", db, "--cycle", "2025-2026", "-o", str(folder / "hist1"))
+    twinning("history", "--registry", db, "-o", str(folder / "hist2"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--pg")
+    parser.add_argument("--instance", type=Path, default=HAICHENG)
+    benchkit.options(parser)
     args = parser.parse_args()
     t = time.perf_counter()
-    two_cycles(args.folder)
+    pause = "2"
+    if args.smoke:
+        args.instance, pause = ROOT / "instances" / "demo-county", "0.5"
+        if args.folder is None:
+            args.folder = args.out or Path(tempfile.mkdtemp(prefix="twinning-bench-smoke-"))
+        make_cycles(args.folder, args.instance, 5.0)
+    if args.folder is None:
+        parser.error("give the folder the commands of results/registry.md wrote")
+    two_cycles(args.folder, args.instance)
     if args.pg:
-        postgres(args.pg, args.folder)
+        postgres(args.pg, args.folder, args.instance, pause)
     print(f"({time.perf_counter() - t:.1f} s)")
+    return benchkit.exit_code(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
