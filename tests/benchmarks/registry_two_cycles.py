@@ -250,7 +250,9 @@ def make_cycles(folder: Path, instance: Path, limit: float) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     db = str(folder / "county.db")
     short = ["--time-limit", f"{limit:g}", "--format", "json", "-q"]
-    twinning("solve", str(instance), "-o", str(folder / "c1"), "--registry", db, *short)
+    # The first cycle has no registry yet (reading one that does not exist is refused): its
+    # adoption creates it.
+    twinning("solve", str(instance), "-o", str(folder / "c1"), *short)
     twinning("adopt", str(instance), str(folder / "c1" / "plan.json"), "--registry", db,
              "--by", "smoke", "--note", "cycle 1")  # fmt: skip
     twinning("solve", str(instance), "-o", str(folder / "c2"), "--registry", db, *short,
