@@ -249,6 +249,8 @@ def _result(
     # so that what is written is a whole plan for the parts it names.
     planned = [p for p in order if p in results and p in objectives]
     status = worst_status([r.status for r in results.values()] or ["unknown"])
+    if interrupted and any(p not in planned for p in order):
+        status = "unknown"  # the run as a whole did not finish the parts asked
     # The plan's own status speaks for the parts it holds: pairs and alliances solved to
     # optimality stay a valid plan of those parts when the roster after them is stopped.
     plan_status = worst_status([results[p].status for p in planned] or ["unknown"])

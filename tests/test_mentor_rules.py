@@ -563,7 +563,9 @@ def mentor_counties(draw: st.DrawFn) -> tuple[Instance, Plan, set[str]]:
     if staff:
         for period in draw(st.lists(st.sampled_from(["2021-2022", "2023-2024", "2024-2025"]))):
             a, b = draw(st.sampled_from(staff)), draw(st.sampled_from(staff))
-            history.append(past_mentor(a.id, b.id, period, a.school, b.school))
+            record = past_mentor(a.id, b.id, period, a.school, b.school)
+            if record not in history:  # a row given twice is refused as bad input
+                history.append(record)
     inst = county(
         schools,
         staff=staff,

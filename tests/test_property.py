@@ -68,13 +68,13 @@ def counties(draw: st.DrawFn) -> Instance:
     history, fixed = [], []
     if helpers and weak:
         for _ in range(draw(st.integers(0, 3))):
-            history.append(
-                past_pair(
-                    draw(st.sampled_from(helpers)),
-                    draw(st.sampled_from(weak)),
-                    draw(st.sampled_from(["2022-2023", "2024-2025"])),
-                )
+            record = past_pair(
+                draw(st.sampled_from(helpers)),
+                draw(st.sampled_from(weak)),
+                draw(st.sampled_from(["2022-2023", "2024-2025"])),
             )
+            if record not in history:  # a row given twice is refused as bad input
+                history.append(record)
         if draw(st.booleans()):
             helper = draw(st.sampled_from(helpers))
             cap = next(s for s in schools if s.id == helper).helper_capacity
