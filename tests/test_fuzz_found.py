@@ -3,9 +3,19 @@ its own (the list with the cases that found them: ``tests/benchmarks/results/fuz
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import INSTANCES
 from tests.test_roster_rules import base, moved, solved
 from twinning import validate
+from twinning.cli.main import app
 from twinning.messages import render
+
+DEMO = INSTANCES / "demo-county"
 
 
 def test_a_roster_line_stating_another_role_or_subject_is_a_violation() -> None:
@@ -26,3 +36,40 @@ def test_a_roster_line_stating_another_role_or_subject_is_a_violation() -> None:
     assert render(role.msg, "zh") == "english_due是教师，名单填写为校长"
     subject = found["check.plan.roster_figures.subject"]
     assert render(subject.msg, "en") == "english_due teaches 英语, the line says 体育"
+
+
+@pytest.mark.parametrize("given", ["-", ""])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["generate", "--schools", "6", "--staff", "40", "-o"],
+        ["solve", str(DEMO), "--parts", "pairs", "--time-limit", "5", "-q", "-o"],
+        ["batch", str(DEMO), "--parts", "pairs", "--time-limit", "5", "-o"],
+        ["frontier", str(DEMO), "--points", "2", "--parts", "pairs", "-o"],
+        ["history", "--registry", "sqlite:///r.db", "-o"],
+        ["report", str(DEMO), "plan.json", "--html"],
+        ["report", str(DEMO), "plan.json", "--xlsx"],
+    ],
+    ids=["generate", "solve", "batch", "frontier", "history", "report-html", "report-xlsx"],
+)
+def test_an_output_named_dash_or_nothing_is_refused_writing_nothing(
+    command: list[str], given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by the command lines: `generate -o -` wrote a county into a folder called "-",
+    # `generate -o ""` into the current folder, `batch -o ""` its summary.csv there: an
+    # output option that names no file is exit 2, said before any work, and nothing written.
+    monkeypatch.chdir(tmp_path)
+    for lang, said in (("en", "give a file or folder name"), ("zh", "请给出文件或文件夹名称")):
+        result = CliRunner().invoke(app, [*command, given, "--lang", lang])
+        assert result.exit_code == 2, result.output
+        assert said in result.stderr, result.stderr
+        assert os.listdir(tmp_path) == []
+
+
+def test_an_output_named_dot_is_still_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["generate", "--schools", "6", "--staff", "40", "-o", "."])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "schools.csv").is_file()
