@@ -43,7 +43,7 @@ from twinning.cli.common import (
 from twinning.cli.live import exit_now, interruptible, live_line
 from twinning.county.instance import Instance
 from twinning.county.policy import Policy, parse_setting, with_settings
-from twinning.errors import UsageError
+from twinning.errors import InputError, UsageError
 from twinning.io.files import atomic_write, check_output_folder, replace_folder
 from twinning.io.readers import expand_instances
 from twinning.io.tabular import Table as Rows
@@ -348,6 +348,8 @@ def batch(
     check_lang(lang)
     said = speak(lang)
     named_output(out, "--out")
+    if out.exists() and not out.is_dir():  # refused before any solve, not after all of them
+        raise InputError.one(str(out), msg("input.output.is_file"), lang=said)
     positive_seconds(time_limit)
     at_least_one(jobs, "--jobs")
     wanted = formats(fmt_)

@@ -73,3 +73,25 @@ def test_an_output_named_dot_is_still_the_current_folder(
     result = CliRunner().invoke(app, ["generate", "--schools", "6", "--staff", "40", "-o", "."])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "schools.csv").is_file()
+
+
+def test_a_plan_that_is_a_loop_of_links_is_refused_by_name(tmp_path: Path) -> None:
+    # Found by the command lines (`validate DEMO loop-a`): OSError "too many levels of
+    # symbolic links", exit 3; now exit 2 naming the link, as the instance readers do.
+    (tmp_path / "loop-b").symlink_to("loop-a")
+    (tmp_path / "loop-a").symlink_to("loop-b")
+    result = CliRunner().invoke(app, ["validate", str(DEMO), str(tmp_path / "loop-a")])
+    assert result.exit_code == 2, result.output
+    assert "loop-a" in result.stderr and "loop" in result.stderr, result.stderr
+
+
+def test_batch_into_a_file_is_refused_before_solving(tmp_path: Path) -> None:
+    # Found by the command lines (`batch ... --out a-file`): every instance solved, then
+    # FileExistsError writing summary.csv, exit 3; now exit 2 before any solve.
+    target = tmp_path / "a-file"
+    target.write_text("not a folder\n", encoding="utf-8")
+    args = ["batch", str(DEMO), "--parts", "pairs", "--time-limit", "5", "-o", str(target)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "[1/1]" not in result.stdout
+    assert target.read_text(encoding="utf-8") == "not a folder\n"
