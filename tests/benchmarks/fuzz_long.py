@@ -47,6 +47,11 @@ FOUND = [
     "`report --html/--xlsx` alike): found by the command lines (the `dash` and `empty` "
     "path kinds), the files left in the working tree. Now exit 2 before any work, in the "
     "planner's language; `.` still names the current folder.",
+    "`validate DEMO loop-a`, a plan.json that is a loop of links: `OSError` (too many "
+    "levels of symbolic links), exit 3. Found by the command lines (the `loop` path "
+    "kind); now exit 2 naming the link.",
+    "`batch ... --out a-file`: every instance solved, then `FileExistsError` writing "
+    "`summary.csv`, exit 3. Found by the command lines; now exit 2 before any solve.",
 ]
 
 
