@@ -24,7 +24,9 @@ from twinning.cli.common import (
     guarded,
     known_id,
     load,
+    named_output,
     out_console,
+    output_path,
     parts_help,
     positive_seconds,
     read_plan,
@@ -144,10 +146,19 @@ def report(
     instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
     plan: PlanArg,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Write the HTML report (map, KPIs, tables) here.")
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the HTML report (map, KPIs, tables) here.",
+            parser=output_path,
+            metavar="PATH",
+        ),
     ] = None,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", help="Write the Excel workbook here.")
+        Path | None,
+        typer.Option(
+            "--xlsx", help="Write the Excel workbook here.", parser=output_path, metavar="PATH"
+        ),
     ] = None,
     lang: LangOpt = None,
     summary: Annotated[
@@ -170,6 +181,8 @@ def report(
     from twinning.report.html import render_html
 
     check_lang(lang)
+    named_output(html, "--html")
+    named_output(xlsx, "--xlsx")
     if html is None and xlsx is None:
         raise UsageError.of("cli.usage.report_nothing")
     inst = load(instance)

@@ -18,7 +18,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -257,6 +257,41 @@ def at_least_one(value: int | None, flag: str) -> int | None:
     """A count of workers or jobs: at least 1 (None: the default), or exit 2."""
     if value is not None and value < 1:
         raise UsageError.of("cli.usage.at_least_one", flag=flag, value=value)
+    return value
+
+
+if TYPE_CHECKING:
+    _ConcretePath = Path
+else:
+    _ConcretePath = type(Path())
+
+
+class Unnamed(_ConcretePath):
+    """An output option given as ``""`` or ``-``: a path would read the first as the
+    current folder and the second as a folder called ``-``, neither of which the planner
+    asked for. Kept (as the current folder, never used) until :func:`named_output`
+    refuses it in the command's language."""
+
+    given = ""
+
+
+def output_path(text: str | Path) -> Path:
+    """The parser of every output option (``--out``, ``--html``, ``--xlsx``): the path as
+    written, or :class:`Unnamed` for a value that names no file."""
+    if isinstance(text, Path):  # a default
+        return text
+    if text.strip() in ("", "-"):
+        unnamed = Unnamed(".")
+        unnamed.given = text
+        return unnamed
+    return Path(text)
+
+
+def named_output(value: Path | None, flag: str) -> Path | None:
+    """An output option's path (None: not given), or exit 2 when it names no file:
+    twinning writes files, never to standard output, and an empty value is no folder."""
+    if isinstance(value, Unnamed):
+        raise UsageError.of("cli.usage.output_unnamed", flag=flag, value=value.given)
     return value
 
 

@@ -11,7 +11,15 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from twinning.cli.common import LangOpt, check_lang, guarded, out_console, speak
+from twinning.cli.common import (
+    LangOpt,
+    check_lang,
+    guarded,
+    named_output,
+    out_console,
+    output_path,
+    speak,
+)
 from twinning.county.instance import Instance
 from twinning.errors import InputError, UsageError
 from twinning.io.readers import link_problem
@@ -34,7 +42,16 @@ def register(app: typer.Typer) -> None:
 def generate(
     schools: Annotated[int, typer.Option(help="Number of schools.", min=1)],
     staff: Annotated[int, typer.Option(help="Number of staff.", min=1)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the CSV files to.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder to write the CSV files to.",
+            parser=output_path,
+            metavar="PATH",
+        ),
+    ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     stage_mix: Annotated[
         str | None, typer.Option(help="Exact counts, e.g. primary=133,junior=36.")
@@ -50,6 +67,7 @@ def generate(
 
     check_lang(lang)
     said = speak(lang)
+    named_output(out, "--out")
     _new_or_empty(out, said)
     mix = None
     if stage_mix:

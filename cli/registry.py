@@ -18,7 +18,9 @@ from twinning.cli.common import (
     guarded,
     known_id,
     load,
+    named_output,
     out_console,
+    output_path,
     read_plan,
     speak,
 )
@@ -172,7 +174,16 @@ def _login() -> str:
 @guarded
 def history(
     registry: RegistryArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write history.csv to.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder to write history.csv to.",
+            parser=output_path,
+            metavar="PATH",
+        ),
+    ],
     county: Annotated[
         str | None,
         typer.Option(help="County id (default: the registry's only county)."),
@@ -187,6 +198,7 @@ def history(
 
     check_lang(lang)
     said = speak(lang)
+    named_output(out, "--out")
     known = counties(registry)
     listed = known or [word("cli.none", said)]
     if county is None:

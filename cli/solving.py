@@ -31,7 +31,9 @@ from twinning.cli.common import (
     formats,
     guarded,
     load,
+    named_output,
     out_console,
+    output_path,
     parts_help,
     positive_seconds,
     read_plan,
@@ -41,7 +43,7 @@ from twinning.cli.common import (
 from twinning.cli.live import exit_now, interruptible, live_line
 from twinning.county.instance import Instance
 from twinning.county.policy import Policy, parse_setting, with_settings
-from twinning.errors import UsageError
+from twinning.errors import InputError, UsageError
 from twinning.io.files import atomic_write, check_output_folder, replace_folder
 from twinning.io.readers import expand_instances
 from twinning.io.tabular import Table as Rows
@@ -128,7 +130,14 @@ def register(app: typer.Typer) -> None:
 def solve(
     instance: InstanceArg,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: plans/NAME).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default: plans/NAME).",
+            parser=output_path,
+            metavar="PATH",
+        ),
     ] = None,
     parts: Annotated[str | None, typer.Option(help=parts_help())] = None,
     with_plan: Annotated[
@@ -173,6 +182,7 @@ def solve(
     """Solve an instance, write the plan, print a summary table."""
     wanted = formats(fmt_)
     check_lang(lang)
+    named_output(out, "--out")
     positive_seconds(time_limit)
     at_least_one(workers, "--workers")
     if backend not in BACKENDS:
@@ -310,7 +320,9 @@ def _sweep(text: str | None) -> list[dict[str, Any]]:
 @guarded
 def batch(
     instances: Annotated[list[str], typer.Argument(help="Instance files, folders or globs.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("batch"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder.", parser=output_path, metavar="PATH")
+    ] = Path("batch"),
     jobs: Annotated[int | None, typer.Option(help="Local worker processes.")] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.")
@@ -335,6 +347,9 @@ def batch(
     """Solve many instances in parallel; one summary table and OUT/summary.csv."""
     check_lang(lang)
     said = speak(lang)
+    named_output(out, "--out")
+    if out.exists() and not out.is_dir():  # refused before any solve, not after all of them
+        raise InputError.one(str(out), msg("input.output.is_file"), lang=said)
     positive_seconds(time_limit)
     at_least_one(jobs, "--jobs")
     wanted = formats(fmt_)
@@ -461,7 +476,9 @@ def batch(
 @guarded
 def frontier(
     instance: InstanceArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder.", parser=output_path, metavar="PATH")
+    ],
     points: Annotated[int, typer.Option(help="Plans on the frontier.", min=2, max=12)] = 6,
     parts: Annotated[str, typer.Option(help=parts_help())] = "pairs,alliances,roster",
     time_limit: Annotated[float, typer.Option(help="Seconds per point.")] = 60.0,
@@ -476,6 +493,7 @@ def frontier(
     from twinning.report.frontier import cell_text, column_label, frontier_html
 
     check_lang(lang)
+    named_output(out, "--out")
     positive_seconds(time_limit)
     parse_parts(parts)
     inst = load(instance, sets)

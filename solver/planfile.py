@@ -30,7 +30,7 @@ from typing import Any, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from twinning.errors import InputError, InputProblem, Lang, field_path, validation_msg
-from twinning.io.readers import json_problem
+from twinning.io.readers import json_problem, link_problem
 from twinning.messages import Msg, msg
 from twinning.plan import PLAN_VERSION, Plan
 from twinning.result import Summary
@@ -123,6 +123,9 @@ def _refuse(
 
 def _document(path: Path, lang: Lang, too_deep: Msg) -> Any:
     """The file's JSON, or one problem naming the file."""
+    broken = link_problem(path)  # a loop of links or one leading nowhere: named, never read
+    if broken is not None:
+        raise InputError([InputProblem(str(path), broken, lang=lang)])
     if path.is_dir():
         raise InputError([InputProblem(str(path), msg("input.plan.is_folder"), lang=lang)])
     try:

@@ -52,6 +52,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "bench_pmedian.py": ("pmedian.md", [2, 1, 1, 1]),
     "bench_roster.py": ("roster.md", [3]),
     "bench_validate.py": ("validate.md", [5]),
+    # the strategies: instances, plans, command lines, breaches validated and adopted.
+    "fuzz_long.py": ("fuzz.md", [5]),
 }
 SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "benchkit.py")
 

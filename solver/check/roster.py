@@ -166,6 +166,38 @@ def check_home_school(f: RosterFacts) -> list[Violation]:
     ]
 
 
+def check_stated_person(f: RosterFacts) -> list[Violation]:
+    """[plan.roster_figures] A roster line states the person's own role and subject (the
+    checks count the instance's; a line claiming a principal or a subject the person does
+    not teach would be exported, reported and adopted as written)."""
+    out = []
+    for m in (*f.moves, *f.mentors, *f.headship):
+        person = f.staff[m.staff]
+        if m.role != person.role:
+            out.append(
+                _v(
+                    "plan.roster_figures",
+                    m,
+                    code="check.plan.roster_figures.role",
+                    staff=m.staff,
+                    role=person.role,
+                    stated=m.role,
+                )
+            )
+        if (m.subject or None) != (person.subject or None):
+            out.append(
+                _v(
+                    "plan.roster_figures",
+                    m,
+                    code="check.plan.roster_figures.subject",
+                    staff=m.staff,
+                    subject=person.subject or "-",
+                    stated=m.subject or "-",
+                )
+            )
+    return out
+
+
 def check_horizon(f: RosterFacts) -> list[Violation]:
     """[horizon.periods] A move starts in a period of the horizon and ends within it."""
     out = []
@@ -868,6 +900,7 @@ def _takes_subject(
 ROSTER_CHECKS = (
     check_one_move,
     check_home_school,
+    check_stated_person,
     check_horizon,
     check_min_periods,
     check_max_periods,

@@ -30,6 +30,14 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{staff} works at {school}, not {from_school}",
         "zh": "{staff}在{school}任职，而非{from_school}",
     },
+    "check.plan.roster_figures.role": {
+        "en": "{staff} is a {role:v.role}, the line says {stated:v.role}",
+        "zh": "{staff}是{role:v.role}，名单填写为{stated:v.role}",
+    },
+    "check.plan.roster_figures.subject": {
+        "en": "{staff} teaches {subject}, the line says {stated}",
+        "zh": "{staff}任教{subject}，名单填写为{stated}",
+    },
     "check.plan.unpaired.missing": {
         "en": "weak schools left unpaired are not reported with a reason",
         "zh": "未结对的薄弱校未列出未结对原因",

@@ -61,6 +61,12 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "schema: choose instance, plan or both",
         "zh": "schema：请选择 instance、plan 或 both",
     },
+    "cli.usage.output_unnamed": {
+        "en": "{flag} '{value}': give a file or folder name (twinning writes files, never to "
+        "the terminal; for the current folder, write .)",
+        "zh": "{flag} “{value}”：请给出文件或文件夹名称（twinning 只写文件，不输出到终端；"
+        "要写入当前文件夹，请写 .）",
+    },
     "cli.usage.batch_empty": {"en": "batch: no instance given", "zh": "batch：未给出任何实例"},
     "cli.usage.frontier_folder": {
         "en": "{out}: holds files but no frontier.csv; choose a new or empty folder",
