@@ -128,8 +128,9 @@ def table(head: list[str], rows: list[list[str]]) -> list[str]:
 class Side:
     """One side of a comparison: what it reported, or why it reported nothing.
 
-    ``failure`` is set when the side gave no answer at all: it crashed (``crashed``
-    True: a defect, the run fails) or was stopped by the benchmark's wall-clock cap.
+    ``failure`` is set when the side crashed (``crashed`` True: a defect, the run fails);
+    ``stopped`` when the benchmark's wall-clock cap ended it (``seconds``: how long it had
+    run by then). Neither has an answer; a stopped side still bounds its time from below.
     """
 
     status: str
@@ -137,6 +138,7 @@ class Side:
     objective: float | None = None
     failure: str | None = None
     crashed: bool = False
+    stopped: bool = False
 
     @classmethod
     def crash(cls, seconds: float, why: str) -> Side:
@@ -147,49 +149,75 @@ class Side:
 
     @classmethod
     def killed(cls, seconds: float, cap: float) -> Side:
-        """A side stopped by the benchmark's wall-clock cap."""
+        """A side stopped by the benchmark's wall-clock cap of ``cap`` seconds, after
+        ``seconds`` of its own measured time (what a ratio's lower bound uses)."""
         _STOPPED.append(f"not finished in {cap:g} s")
-        return cls(status="not finished", seconds=seconds, failure=f"not finished in {cap:g} s")
+        return cls(status="stopped", seconds=seconds, stopped=True)
 
     @property
     def optimal(self) -> bool:
-        return self.failure is None and self.status in OPTIMAL
+        return self.failure is None and not self.stopped and self.status in OPTIMAL
 
     @property
     def solved(self) -> bool:
         """The side came back with a plan (proven optimal or not)."""
         return (
             self.failure is None
+            and not self.stopped
             and self.objective is not None
             and not (isinstance(self.objective, float) and math.isnan(self.objective))
         )
 
     def describe(self) -> str:
-        """``optimal, 0.4 s``, or ``failed (exit 1)``."""
+        """``optimal, 0.4 s``, ``stopped at 780 s``, ``no plan (unknown), 99.0 s`` or
+        ``failed (exit 1)``."""
         if self.failure is not None:
             return f"failed ({self.failure})"
+        if self.stopped:
+            return f"stopped at {self.seconds:.0f} s"
+        if not self.solved:
+            return f"no plan ({self.status}), {self.seconds:.1f} s"
         return f"{self.status}, {self.seconds:.1f} s"
 
 
 def ratio(other: Side, base: Side, digits: int = 0) -> str:
     """``other``'s time over ``base``'s, as far as it means something.
 
-    Both proven optimal: ``12x``. ``base`` proven, ``other`` stopped at its limit with a
-    plan: ``at least 12x`` (it had not proved its plan by then). Either side without an
-    answer (crashed, stopped by the cap, no plan within its limit): ``failed (...)``,
-    never a number. ``base`` not proven: ``- (... not proven optimal)``.
+    Both proven optimal: ``12x``. ``base`` proven and ``other`` ended unproven (at its own
+    time limit with a plan or without one, or stopped by the benchmark's cap): ``at least
+    12x (...)``, since it had not proved an optimum by then. Either side crashed:
+    ``failed (...)``, never a number. ``base`` without a proven optimum: ``- (...)``.
     """
     for side in (other, base):
         if side.failure is not None:
             return f"failed ({side.failure})"
-    for side in (other, base):
-        if not side.solved:
-            return f"failed (no plan: {side.status})"
     if not base.optimal:
-        return f"- (not proven optimal: {base.status})"
+        return f"- (not proven optimal: {base.describe()})"
     value = other.seconds / max(base.seconds, 1e-9)
     shown = f"{value:.{digits}f}x"
-    return shown if other.optimal else f"at least {shown} (not proven optimal: {other.status})"
+    if other.optimal:
+        return shown
+    if other.stopped:
+        return f"at least {shown} (stopped at {other.seconds:.0f} s)"
+    if not other.solved:
+        return f"at least {shown} (no plan in {other.seconds:.0f} s: {other.status})"
+    return f"at least {shown} (not proven optimal: {other.status})"
+
+
+def objective(other: Side, base: Side) -> str:
+    """``other``'s objective beside ``base``'s: ``1,234 (equal)``, ``1,300 (+5.35%)``
+    (its gap to ``base``), or ``-`` when either has no plan."""
+    if not other.solved:
+        return "-"
+    assert other.objective is not None
+    shown = f"{other.objective:,.0f}" if abs(other.objective) >= 100 else f"{other.objective:g}"
+    if not base.solved:
+        return shown
+    assert base.objective is not None
+    if math.isclose(other.objective, base.objective, rel_tol=1e-9, abs_tol=1e-9):
+        return f"{shown} (equal)"
+    gap = (other.objective - base.objective) / max(abs(base.objective), 1e-9)
+    return f"{shown} ({gap:+.2%})"
 
 
 def same_objective(other: Side, base: Side) -> str:
