@@ -40,7 +40,7 @@ from twinning.registry import (  # noqa: E402
     registry_url,
     row_counts,
 )
-from twinning.registry.store import MOVE_KINDS  # noqa: E402
+from twinning.registry.store import MOVE_KINDS, open_registry  # noqa: E402
 
 HAICHENG = ROOT / "instances" / "haicheng-like"
 
@@ -210,7 +210,8 @@ def postgres(base: str, folder: Path, instance: Path, pause: str = "2") -> None:
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     plan_file = folder / "c1" / "plan.json"
     try:
-        row_counts(url)  # migrate first: the race is the adoption's
+        with open_registry(url):  # create and migrate first: the race is the adoption's
+            pass
         print(
             f"PostgreSQL, same county and cycle, two processes at once (each pauses {pause} s "
             "before commit):"
