@@ -11,6 +11,7 @@ teacher, ``studio`` a 名师工作室 member teaching maths, ``plain`` neither.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -113,7 +114,7 @@ def assert_valid(inst: Instance, result: Result) -> None:
 
 
 def test_outreach_weeks_feasible() -> None:
-    inst = town_and_village({"weeks": "3-4"})
+    inst = town_and_village({"weeks": "3-4", "min_weeks_apart": 1})
     result = planned(inst)
     assert_valid(inst, result)
     assert {o.week for o in result.plan.outreach} <= {3, 4}
@@ -219,7 +220,9 @@ def test_outreach_max_visits_per_teacher_infeasible() -> None:
 
 
 def test_outreach_max_away_per_school_per_week_feasible() -> None:
-    inst = town_and_village({"max_away_per_school_per_week": 1, "weeks": "1-2"})
+    inst = town_and_village(
+        {"max_away_per_school_per_week": 1, "weeks": "1-2", "min_weeks_apart": 1}
+    )
     result = planned(inst)
     assert_valid(inst, result)
     weeks = [o.week for o in result.plan.outreach if o.from_school == "town"]
@@ -230,6 +233,85 @@ def test_outreach_max_away_per_school_per_week_infeasible() -> None:
     inst = town_and_village({"max_away_per_school_per_week": 1, "short_exchanges": False})
     plan = by_hand([visit("backbone", 1), visit("studio", 1, subject="数学")])
     assert "outreach.max_away_per_school_per_week" in outreach_rules(inst, plan)
+
+
+# ---- outreach.min_weeks_apart ----------------------------------------------------------
+
+
+def test_outreach_min_weeks_apart_feasible() -> None:
+    # Five weeks and four apart: the only calendar is weeks 1 and 5.
+    inst = town_and_village({"weeks": "1-5", "min_weeks_apart": 4, "short_exchanges": False})
+    result = planned(inst)
+    assert_valid(inst, result)
+    assert sorted(o.week for o in result.plan.outreach) == [1, 5]
+    # the default (4 weeks) on a whole semester: the two visits at least 4 weeks apart
+    result = planned(town_and_village())
+    weeks = sorted(o.week for o in result.plan.outreach if o.kind == "model_lesson")
+    assert len(weeks) == 2 and weeks[1] - weeks[0] >= 4
+
+
+def test_outreach_min_weeks_apart_infeasible() -> None:
+    inst = town_and_village({"short_exchanges": False})
+    plan = by_hand([visit("backbone", 1), visit("studio", 3, subject="数学")])
+    assert outreach_rules(inst, plan) == {"outreach.min_weeks_apart"}
+    assert "outreach.min_weeks_apart" not in outreach_rules(
+        inst, by_hand([visit("backbone", 1), visit("studio", 5, subject="数学")])
+    )
+    # three weeks cannot hold two visits four weeks apart: an honest miss, no broken spacing
+    inst = town_and_village({"weeks": "1-3", "short_exchanges": False})
+    result = planned(inst)
+    assert result.parts["outreach"].status == "infeasible"
+    assert {v.rule for v in result.missed} - {"plan.status"} == {"outreach.visits_per_school"}
+
+
+# ---- outreach.max_visits_per_week ------------------------------------------------------
+
+
+def villages(n: int, policy: dict[str, Any]) -> Instance:
+    """``town`` with three backbone English teachers, ``n`` weak villages short of English."""
+    return county(
+        [school("town")] + [school(f"v{k}", tier="weak", area="rural", km=5 + k) for k in range(n)],
+        staff=[teacher(f"b{k}", "town", "英语", backbone="county") for k in range(3)],
+        needs=[need(f"v{k}", "英语", shortage=1) for k in range(n)],
+        policy={
+            "horizon": {"periods": [P1]},
+            "outreach": {
+                "visits_per_school": 1,
+                "short_exchanges": False,
+                "max_away_per_school_per_week": 3,
+                **policy,
+            },
+        },
+    )
+
+
+def test_outreach_max_visits_per_week_feasible() -> None:
+    # Three visits, one a week at most: three weeks.
+    inst = villages(3, {"weeks": "1-3", "max_visits_per_week": 1})
+    result = planned(inst)
+    assert_valid(inst, result)
+    assert sorted(o.week for o in result.plan.outreach) == [1, 2, 3]
+    # the default cap: six visits over six weeks, at most ceil(2 x 6 / 6) = 2 a week
+    inst = villages(6, {"weeks": "1-6"})
+    result = planned(inst)
+    assert_valid(inst, result)
+    per_week = Counter(o.week for o in result.plan.outreach)
+    assert sum(per_week.values()) == 6 and max(per_week.values()) <= 2
+
+
+def test_outreach_max_visits_per_week_infeasible() -> None:
+    # Three visits in one week of eighteen: the default cap is ceil(2 x 3 / 18) = 1.
+    inst = villages(3, {})
+    lines = [visit(f"b{k}", 1, to=f"v{k}") for k in range(3)]
+    assert outreach_rules(inst, by_hand(lines)) == {"outreach.max_visits_per_week"}
+    spread = [visit(f"b{k}", 1 + k, to=f"v{k}") for k in range(3)]
+    assert outreach_rules(inst, by_hand(spread)) == set()
+    # a cap the weeks cannot meet: fewer visits, each miss named, no week over its cap
+    inst = villages(3, {"weeks": "1-2", "max_visits_per_week": 1})
+    result = planned(inst)
+    assert result.parts["outreach"].status == "infeasible"
+    assert {v.rule for v in result.missed} - {"plan.status"} == {"outreach.visits_per_school"}
+    assert max(Counter(o.week for o in result.plan.outreach).values()) == 1
 
 
 # ---- outreach.short_exchanges ----------------------------------------------------------
@@ -305,14 +387,20 @@ def test_deterministic_runs_give_identical_calendars() -> None:
     st.integers(1, 3),
     st.integers(1, 4),
     st.integers(0, 2),
+    st.integers(0, 3),
+    st.sampled_from([None, 1, 2]),
 )
-def test_outreach_policy_variants_validate(visits: int, per_teacher: int, away: int) -> None:
+def test_outreach_policy_variants_validate(
+    visits: int, per_teacher: int, away: int, apart: int, per_week: int | None
+) -> None:
     inst = town_and_village(
         {
             "visits_per_school": visits,
             "max_visits_per_teacher": per_teacher,
             "max_away_per_school_per_week": away,
             "weeks": "1-3",
+            "min_weeks_apart": apart,
+            "max_visits_per_week": per_week,
         }
     )
     result = planned(inst)

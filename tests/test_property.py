@@ -507,6 +507,8 @@ def outreach_counties(draw: st.DrawFn) -> Instance:
         "weeks": draw(st.sampled_from(["1-2", "1-4", "2;4;5", "1-18"])),
         "short_exchanges": draw(st.booleans()),
         "short_exchange_weeks": draw(st.integers(1, 2)),
+        "min_weeks_apart": draw(st.integers(0, 5)),
+        "max_visits_per_week": draw(st.sampled_from([None, None, 1, 3])),
     }
     return county(schools, staff=staff, needs=needs, policy={"outreach": outreach})
 

@@ -3,6 +3,7 @@ returning its violations. Terms come from :mod:`twinning.rules.outreach`."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -143,7 +144,8 @@ def check_visits_per_school(f: OutreachFacts) -> list[Violation]:
     """[outreach.visits_per_school] Every weak or rural school receives at least
     visits_per_school model-lesson visits each semester; with cap_visits a school may be
     held below only when no visitor could have added a visit (at home, of a shared stage,
-    not yet there, below their own cap, with a week their school has room)."""
+    not yet there, below their own cap, with a week their school has room, far enough from
+    the school's other visits and below the week's cap)."""
     o = f.inst.policy.outreach
     need = o.visits_per_school
     lessons = [v for v in f.rows if v.kind == rules.MODEL_LESSON]
@@ -202,6 +204,15 @@ def _spare_visitor(
             for w in _weeks_of(f, v):
                 busy[v.staff].add(w)
                 away[(v.from_school, w)] += 1
+    # a week a visit to this school could take: apart from its visits, below the week cap
+    visited = [v.week for v in mine if v.to_school == host.id]
+    load = Counter(v.week for v in mine)
+    cap = rules.week_cap(f.inst, len(mine) + 1)
+    open_weeks = [
+        w
+        for w in o.weeks
+        if load[w] < cap and not any(rules.too_close(f.inst, w, x) for x in visited)
+    ]
     for t in f.inst.staff:
         home = f.schools.get(t.school)
         if (
@@ -216,7 +227,7 @@ def _spare_visitor(
             continue
         free = [
             w
-            for w in o.weeks
+            for w in open_weeks
             if w not in busy[t.id] and away[(t.school, w)] < o.max_away_per_school_per_week
         ]
         if free:
@@ -280,6 +291,63 @@ def check_max_away_per_school_per_week(f: OutreachFacts) -> list[Violation]:
         for (school, period, week), people in sorted(away.items())
         if len(people) > cap
     ]
+
+
+def check_min_weeks_apart(f: OutreachFacts) -> list[Violation]:
+    """[outreach.min_weeks_apart] Two model-lesson visits to one school in a semester are at
+    least min_weeks_apart weeks apart."""
+    gap = f.inst.policy.outreach.min_weeks_apart
+    weeks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for o in f.rows:
+        if o.kind == rules.MODEL_LESSON:
+            weeks[(o.to_school, o.period)].append(o.week)
+    out = []
+    for (school, period), got in sorted(weeks.items()):
+        got.sort()
+        for a, b in itertools.pairwise(got):
+            if rules.too_close(f.inst, a, b):
+                out.append(
+                    Violation(
+                        rule="outreach.min_weeks_apart",
+                        where=[school, period],
+                        amount=gap - (b - a),
+                        code="check.outreach.min_weeks_apart",
+                        params={
+                            "school": school,
+                            "period": period,
+                            "first": a,
+                            "second": b,
+                            "gap": gap,
+                        },
+                    )
+                )
+    return out
+
+
+def check_max_visits_per_week(f: OutreachFacts) -> list[Violation]:
+    """[outreach.max_visits_per_week] A week of a semester holds at most
+    max_visits_per_week of the county's model-lesson visits (default: twice the semester's
+    average, ceil(2 x visits / weeks))."""
+    per_week: Counter[tuple[str, int]] = Counter()
+    per_period: Counter[str] = Counter()
+    for o in f.rows:
+        if o.kind == rules.MODEL_LESSON:
+            per_week[(o.period, o.week)] += 1
+            per_period[o.period] += 1
+    out = []
+    for (period, week), n in sorted(per_week.items()):
+        cap = rules.week_cap(f.inst, per_period[period])
+        if n > cap:
+            out.append(
+                Violation(
+                    rule="outreach.max_visits_per_week",
+                    where=[period, str(week)],
+                    amount=n - cap,
+                    code="check.outreach.max_visits_per_week",
+                    params={"n": n, "week": week, "period": period, "cap": cap},
+                )
+            )
+    return out
 
 
 def _must_shadow(f: OutreachFacts) -> list[tuple[str, str]]:
@@ -371,6 +439,8 @@ OUTREACH_CHECKS = (
     check_visits_per_school,
     check_max_visits_per_teacher,
     check_max_away_per_school_per_week,
+    check_min_weeks_apart,
+    check_max_visits_per_week,
     check_short_exchanges,
     check_short_exchange_weeks,
 )

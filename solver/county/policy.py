@@ -640,6 +640,22 @@ class Outreach(_Section):
         ge=0,
         description="Teachers a school has away on outreach (visits, 跟岗) in one week at most.",
     )
+    min_weeks_apart: Annotated[Int, WEEK] = Field(
+        4,
+        ge=0,
+        description=(
+            "Weeks at least between two model-lesson visits to one school in a semester "
+            "(0: any; 1: never two in one week)."
+        ),
+    )
+    max_visits_per_week: Annotated[Int, VISITS] | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Model-lesson visits of the whole county in one week at most (default: twice the "
+            "semester's average, ceil(2 x visits / weeks))."
+        ),
+    )
     visit_days: Int = Field(1, ge=1, le=5, description="Days of one model-lesson visit.")
     cap_visits: Bool = Field(
         False,

@@ -556,6 +556,15 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{school} has {n} teachers away in week {week} of {period}, at most {cap}",
         "zh": "{school}在{period}第{week}周外出{n}人，至多{cap}人",
     },
+    "check.outreach.min_weeks_apart": {
+        "en": "{school} receives visits in weeks {first} and {second} of {period}, fewer than "
+        "{gap} weeks apart",
+        "zh": "{school}在{period}第{first}周和第{second}周接受送教，间隔不足{gap}周",
+    },
+    "check.outreach.max_visits_per_week": {
+        "en": "week {week} of {period} holds {n} model-lesson visits, at most {cap}",
+        "zh": "{period}第{week}周全县送教{n}次，至多{cap}次",
+    },
     "check.outreach.short_exchanges.staff": {
         "en": "{staff} is not active staff of {school}",
         "zh": "{staff}不是{school}的在岗教职工",

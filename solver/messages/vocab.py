@@ -238,6 +238,8 @@ RULES_ZH: dict[str, str] = {
     "outreach.visits_per_school": "每校送教次数",
     "outreach.max_visits_per_teacher": "每人送教次数上限",
     "outreach.max_away_per_school_per_week": "每校每周外出人数上限",
+    "outreach.min_weeks_apart": "同校两次送教间隔周数",
+    "outreach.max_visits_per_week": "全县每周送教次数上限",
     "outreach.short_exchanges": "乡村学校跟岗",
     "outreach.short_exchange_weeks": "跟岗周数",
     "plan.unknown_school": "学校代码有效",

@@ -29,6 +29,12 @@ away
     weeks from the week it starts. A school's teachers away in one week (both kinds) are
     at most ``outreach.max_away_per_school_per_week``; a teacher is on one outreach line a
     week at most.
+spread
+    Two model-lesson visits to one school in a semester are at least
+    ``outreach.min_weeks_apart`` weeks apart (week numbers differ by at least that); a week
+    of a semester holds at most ``outreach.max_visits_per_week`` of the county's
+    model-lesson visits, by default twice the semester's average: ceil(2 x visits / the
+    number of outreach weeks), visits being that semester's model-lesson visits.
 cost of a visit
     ``weight_off_need`` when the subject is not one the school is short of (its shortage
     subjects first), ``weight_not_pair`` when the visitor's school is not its pair
@@ -173,6 +179,33 @@ def stint_starts(inst: Instance) -> list[int]:
     """Weeks a 跟岗 stint may start: all its weeks are outreach weeks."""
     weeks = set(inst.policy.outreach.weeks)
     return [w for w in sorted(weeks) if all(x in weeks for x in stint_weeks(inst, w))]
+
+
+def week_cap(inst: Instance, visits: int) -> int:
+    """The most model-lesson visits one week of a semester may hold, the semester having
+    ``visits`` of them: ``max_visits_per_week``, else ceil(2 x visits / weeks)."""
+    o = inst.policy.outreach
+    if o.max_visits_per_week is not None:
+        return o.max_visits_per_week
+    return math.ceil(2 * visits / len(o.weeks))
+
+
+def too_close(inst: Instance, a: int, b: int) -> bool:
+    """Two visits to one school in weeks ``a`` and ``b`` break min_weeks_apart."""
+    return abs(a - b) < inst.policy.outreach.min_weeks_apart
+
+
+def spaced_visits(inst: Instance) -> int | None:
+    """The most visits one school can receive in a semester with min_weeks_apart kept
+    (the earliest week first, then each next week far enough); None: no limit (0)."""
+    o = inst.policy.outreach
+    if o.min_weeks_apart == 0:
+        return None
+    n, last = 0, None
+    for w in o.weeks:
+        if last is None or w - last >= o.min_weeks_apart:
+            n, last = n + 1, w
+    return n
 
 
 def shadow_days(inst: Instance) -> int:

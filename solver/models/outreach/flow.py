@@ -4,20 +4,22 @@ Why a flow: a visit's cost depends only on the visitor's school and subject and 
 school visited (distance, pair and alliance, the school's shortages), so teachers of one
 school and subject form one *group*; the rules are capacities on a network
 
-    source -> sending school (cap: weeks x max_away, less its 跟岗 weeks)
+    source [-> hub (cap: max_visits_per_week x weeks, when given)]
+           -> sending school (cap: weeks x max_away, less its 跟岗 weeks)
            -> group (school, subject) (cap: teachers x max_visits_per_teacher)
            -> receiving school (cap: min(teachers, visits_per_school): one visit per
-              teacher and school) -> sink (visits_per_school)
+              teacher and school)
+           -> sink (visits_per_school, or fewer when min_weeks_apart leaves its weeks
+              room for fewer)
 
-plus a "missing" arc source -> receiving school at ``weight_missing``, so that the flow is
-always feasible and a shortfall is a priced, reported miss. OR-Tools' min-cost flow solves
-it exactly and integrally in well under a second for haicheng-like. The aggregate is
-turned back into teachers and weeks without loss: within a group a wrap-around order
-(McNaughton) gives each school its visits from distinct teachers, at most
-``max_visits_per_teacher`` each; within a sending school, teachers in decreasing order of
-visits take the weeks with the most room left (the Gale-Ryser greedy), which places every
-visit whenever the school's total fits its weeks and no teacher has more visits than weeks
-with room.
+plus a "missing" arc source -> sink at ``weight_missing``, so that the flow is always
+feasible and a shortfall is a priced, reported miss. OR-Tools' min-cost flow solves it
+exactly and integrally in well under a second for haicheng-like. The aggregate is turned
+back into teachers and weeks: within a group a wrap-around order (McNaughton) gives each
+school its visits from distinct teachers, at most ``max_visits_per_teacher`` each; the
+weeks are then spread over the semester (:mod:`twinning.models.outreach.weeks`: visits to
+one school ``min_weeks_apart`` apart, each week under its cap); a visit no week can hold
+is dropped and reported (never expected; then not optimal).
 
 Large counties: each receiving school keeps only arcs from its partners (pair helper,
 alliance) and from the ``CANDIDATES`` cheapest other schools; the cheapest arc left out
@@ -38,6 +40,7 @@ from ortools.graph.python import min_cost_flow
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, Staff
+from twinning.models.outreach.weeks import Unit, add_spread
 from twinning.plan import OutreachVisit
 from twinning.rules import outreach as rules
 
@@ -90,11 +93,31 @@ def add_visitors(
 
 
 def add_visits_per_school(arc: AddArc, inst: Instance, source: int, node: int, sink: int) -> None:
-    """[outreach.visits_per_school] A receiving school takes visits_per_school visits:
-    arcs to the sink, and a missing arc from the source at weight_missing per visit."""
+    """[outreach.visits_per_school] A receiving school takes visits_per_school visits
+    (no more than min_weeks_apart lets its weeks hold): an arc to the sink, and a missing
+    arc from the source to the sink at weight_missing per visit."""
     o = inst.policy.outreach
-    arc(node, sink, o.visits_per_school, 0)
-    arc(source, node, o.visits_per_school, o.weight_missing)
+    arc(node, sink, add_min_weeks_apart(inst, o.visits_per_school), 0)
+    arc(source, sink, o.visits_per_school, o.weight_missing)
+
+
+def add_min_weeks_apart(inst: Instance, need: int) -> int:
+    """[outreach.min_weeks_apart] The visits one school can take in a semester: at most as
+    many as fit its outreach weeks min_weeks_apart apart (the weeks themselves are placed by
+    :func:`twinning.models.outreach.weeks.add_spread`)."""
+    most = rules.spaced_visits(inst)
+    return need if most is None else min(need, most)
+
+
+def add_max_visits_per_week(arc: AddArc, inst: Instance, source: int, hub: int) -> None:
+    """[outreach.max_visits_per_week] With max_visits_per_week given, the semester's visits
+    are at most that many per outreach week (the default cap, twice the average, never
+    binds the total; the weeks are placed by
+    :func:`twinning.models.outreach.weeks.add_spread`)."""
+    o = inst.policy.outreach
+    if o.max_visits_per_week is None:
+        return
+    arc(source, hub, o.max_visits_per_week * len(o.weeks), 0)
 
 
 def add_max_visits_per_teacher(
@@ -279,6 +302,9 @@ def _network(
     school_node = {s: 2 + j for j, s in enumerate(senders)}
     group_node = {g: 2 + len(senders) + k for k, g in enumerate(sem.groups)}
     first_receiver = 2 + len(senders) + len(sem.groups)
+    # With a weekly cap, the sending schools draw from a hub the cap feeds.
+    hub = first_receiver + len(sem.receivers)
+    senders_from = source if o.max_visits_per_week is None else hub
     flow = min_cost_flow.SimpleMinCostFlow()
     net = _Network(flow, [], [], [], [], [], group_node, first_receiver)
 
@@ -289,8 +315,9 @@ def _network(
         net.costs.append(cost)
         return int(flow.add_arc_with_capacity_and_unit_cost(tail, head, cap, cost))
 
+    add_max_visits_per_week(arc, inst, source, hub)
     for s in senders:
-        add_max_away_per_school_per_week(arc, source, school_node[s], sem.room.get(s, {}))
+        add_max_away_per_school_per_week(arc, senders_from, school_node[s], sem.room.get(s, {}))
     for g, people in sem.groups.items():
         add_max_visits_per_teacher(arc, inst, school_node[g[0]], group_node[g], len(people))
     for i, r in enumerate(sem.receivers):
@@ -348,39 +375,32 @@ def _cheapest(costs: list[tuple[int, int]], need: int, cutoff: float, missing: i
 def _calendar(
     inst: Instance, sem: Semester, given: dict[tuple[str, str], list[tuple[str, int]]]
 ) -> tuple[list[OutreachVisit], int]:
-    """Teachers and weeks for the flow's visits: wrap-around within a group, then the
-    weeks with most room first within a school."""
+    """Teachers and weeks for the flow's visits: wrap-around within a group (distinct
+    teachers for one school), then weeks spread over the semester
+    (:func:`twinning.models.outreach.weeks.add_spread`)."""
     o = inst.policy.outreach
-    per_teacher: dict[str, list[tuple[Staff, str]]] = defaultdict(list)  # school -> visits
+    units: list[Unit] = []
     for g, to in sorted(given.items()):
         people = sem.groups[g]
         unit = 0
         for r, f in sorted(to):
             for _ in range(f):
-                per_teacher[g[0]].append((people[unit % len(people)], r))
+                units.append(Unit(people[unit % len(people)], g[0], r))
                 unit += 1
-    visits: list[OutreachVisit] = []
-    dropped = 0
-    for school, lines in sorted(per_teacher.items()):
-        room = dict(sem.room.get(school, {}))
-        mine: dict[str, list[tuple[Staff, str]]] = defaultdict(list)
-        for t, r in lines:
-            mine[t.id].append((t, r))
-        for _, todo in sorted(mine.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            weeks = sorted((w for w in room if room[w] > 0), key=lambda w: (-room[w], w))
-            for (t, r), w in zip(todo, weeks, strict=False):
-                room[w] -= 1
-                visits.append(
-                    OutreachVisit(
-                        period=sem.period,
-                        week=w,
-                        staff=t.id,
-                        from_school=school,
-                        to_school=r,
-                        subject=t.subject or "",
-                        kind="model_lesson",
-                        days=o.visit_days,
-                    )
-                )
-            dropped += max(0, len(todo) - len(weeks))
-    return visits, dropped
+    weeks = add_spread(inst, units, sem.room)
+    visits = [
+        OutreachVisit(
+            period=sem.period,
+            week=w,
+            staff=u.teacher.id,
+            from_school=u.school,
+            to_school=u.host,
+            subject=u.teacher.subject or "",
+            kind="model_lesson",
+            days=o.visit_days,
+        )
+        for u, w in zip(units, weeks, strict=True)
+        if w is not None
+    ]
+    visits.sort(key=lambda v: (v.week, v.from_school, v.staff, v.to_school))
+    return visits, sum(w is None for w in weeks)
