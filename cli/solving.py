@@ -96,7 +96,8 @@ def register(app: typer.Typer) -> None:
             "Outputs in OUT (default plans/NAME): plan.json, summary.json, and by --format: "
             "the tables as CSV files (pairs.csv, unpaired.csv, alliances.csv, roster.csv, "
             "roster_schools.csv, roster_reasons.csv, unmet_needs.csv, principals.csv, "
-            "hires.csv, circuits.csv, unmet_lessons.csv, outreach.csv, outreach_schools.csv; "
+            "hires.csv, circuits.csv, unmet_lessons.csv, school_week.csv, outreach.csv, "
+            "outreach_schools.csv; "
             "changes.csv with --baseline), plan.xlsx (xlsx) and report.html (html). "
             f"Defaults: all parts, --time-limit 60, --format {DEFAULT_FORMATS}, --lang as the "
             "instance's headers. " + EXIT_CODES

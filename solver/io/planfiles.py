@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
+from twinning.county.policy import WEEKDAYS
 from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
 from twinning.io.workbook import with_school_names, workbook_bytes
 from twinning.messages import header, value_word
@@ -178,6 +179,7 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "minutes",
     ],
     "unmet_lessons": ["school", "name", "subject", "weekly_lessons", "covered", "priority"],
+    "school_week": ["school", "weekday", "staff", "name", "subject", "lessons", "home_school"],
     "outreach": [
         "week",
         "staff",
@@ -312,6 +314,7 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
             PLAN_COLUMNS["unmet_lessons"],
             [{**u.model_dump(), "name": names.get(u.school, "")} for u in plan.unmet_lessons],
         )
+        tables["school_week"] = Table(PLAN_COLUMNS["school_week"], school_week(plan, people))
         # 走教 in the roster: one line per teacher and school taught at, the whole horizon.
         if "roster" not in tables:
             tables["roster"] = Table(PLAN_COLUMNS["roster"], [])
@@ -389,6 +392,33 @@ def outreach_tables(plan: Plan, inst: Instance | None) -> dict[str, Table]:
         ],
     )
     return {"outreach": calendar, "outreach_schools": schools}
+
+
+def school_week(plan: Plan, people: Mapping[str, str]) -> list[dict[str, Cell]]:
+    """Each school receiving 走教, its week: who comes on which weekday, in which subject,
+    for how many lessons, from which school (lessons a teacher gives at their own school
+    are not a visit). By school, weekday (Mon .. Sun), subject and staff."""
+    day = {d: k for k, d in enumerate(WEEKDAYS)}
+    lessons: dict[tuple[str, str, str, str, str], int] = {}
+    for c in plan.circuits:
+        if c.school == c.home_school:
+            continue
+        key = (c.school, c.weekday, c.subject, c.staff, c.home_school)
+        lessons[key] = lessons.get(key, 0) + c.lessons
+    return [
+        {
+            "school": school,
+            "weekday": weekday,
+            "staff": staff,
+            "name": people.get(staff, ""),
+            "subject": subject,
+            "lessons": n,
+            "home_school": home,
+        }
+        for (school, weekday, subject, staff, home), n in sorted(
+            lessons.items(), key=lambda kv: (kv[0][0], day.get(kv[0][1], 7), *kv[0][2:])
+        )
+    ]
 
 
 def roster_by_school(plan: Plan) -> list[dict[str, Cell]]:

@@ -271,6 +271,7 @@ TABLES_ZH: dict[str, str] = {
     "summary": "概况",
     "circuits": "走教安排",
     "unmet_lessons": "走教未满足课时",
+    "school_week": "学校走教周表",
     "outreach": "送教下乡",
 }
 
@@ -305,6 +306,11 @@ HEADERS_ZH: dict[str, str] = {
 TABLE_HEADERS_ZH: dict[str, dict[str, str]] = {
     "changes": {"part": "部分", "change": "变化", "row": "内容", "why": "原因"},
     "roster_reasons": {"reason": "原因"},
+    "school_week": {
+        "staff": "走教教师工号",
+        "home_school": "派出学校",
+        "home_school_name": "派出学校名称",
+    },
 }
 
 #: Field of summary.json -> Chinese label.

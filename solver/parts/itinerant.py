@@ -18,5 +18,5 @@ PART = Part(
     ),
     result=ItinerantResult,
     rows=("circuits", "unmet_lessons"),
-    tables=("circuits", "unmet_lessons"),
+    tables=("circuits", "unmet_lessons", "school_week"),
 )
