@@ -12,6 +12,7 @@ from twinning.explain._words import rule
 from twinning.messages import Msg, msg
 from twinning.parts import PARTS
 from twinning.plan import Plan
+from twinning.rules.cover import covers
 
 __all__ = [
     "move_reason_rows",
@@ -182,8 +183,8 @@ def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[Msg]:
                 teachers=len(teachers),
             )
         )
-    for u in plan.unmet_needs:
-        if u.school == school_id and u.covered < u.shortage:
+    for u in covers(inst, plan):  # shortages the roster and the circuits leave
+        if u.school == school_id and u.left > 0:
             out.append(
                 msg(
                     "explain.school.short",

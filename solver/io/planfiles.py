@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from twinning.county.policy import WEEKDAYS
 from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
 from twinning.io.workbook import with_school_names, workbook_bytes
 from twinning.messages import header, value_word
+from twinning.rules.cover import covers
 
 
 class Plan(Protocol):
@@ -163,7 +165,18 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "fixed",
     ],
     "roster_schools": ["school", "subject", "out", "in", "net"],
-    "unmet_needs": ["school", "subject", "period", "shortage", "covered", "priority", "reachable"],
+    "unmet_needs": [
+        "school",
+        "subject",
+        "period",
+        "shortage",
+        "covered",
+        "weekly_lessons",
+        "circuit_lessons",
+        "left",
+        "priority",
+        "reachable",
+    ],
     "principals": ["staff", "name", "from_school", "to_school", "to_school_name", "first_period"],
     "hires": ["school", "name", "subject", "count", "reason"],
     "circuits": [
@@ -277,9 +290,7 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
             ],
         )
         tables["roster_schools"] = Table(PLAN_COLUMNS["roster_schools"], roster_by_school(plan))
-        tables["unmet_needs"] = Table(
-            PLAN_COLUMNS["unmet_needs"], [u.model_dump() for u in plan.unmet_needs]
-        )
+        tables["unmet_needs"] = Table(PLAN_COLUMNS["unmet_needs"], unmet_rows(plan, inst))
         # Who heads which school from when (校长轮岗): the roster's headship lines alone,
         # the list a bureau announces.
         tables["principals"] = Table(
@@ -392,6 +403,18 @@ def outreach_tables(plan: Plan, inst: Instance | None) -> dict[str, Table]:
         ],
     )
     return {"outreach": calendar, "outreach_schools": schools}
+
+
+def unmet_rows(plan: Plan, inst: Instance | None) -> list[dict[str, Cell]]:
+    """The needs still short after the roster and the circuits (:func:`twinning.rules.
+    cover.covers`, the count every output shares): a shortage the circuits cover whole is
+    not listed. Without the instance, the roster's rows as they are."""
+    if inst is None:
+        return [
+            {**u.model_dump(), "weekly_lessons": None, "circuit_lessons": None, "left": None}
+            for u in plan.unmet_needs
+        ]
+    return [asdict(c) for c in covers(inst, plan) if c.left > 0]
 
 
 def school_week(plan: Plan, people: Mapping[str, str]) -> list[dict[str, Cell]]:

@@ -53,6 +53,8 @@ OUTPUT_HEADERS_ZH = {
     "km": "公里",
     "minutes": "分钟",
     "weekly_lessons": "周课时缺口",
+    "circuit_lessons": "走教补足课时",
+    "left": "仍缺人数",
 }
 
 
@@ -306,6 +308,7 @@ HEADERS_ZH: dict[str, str] = {
 TABLE_HEADERS_ZH: dict[str, dict[str, str]] = {
     "changes": {"part": "部分", "change": "变化", "row": "内容", "why": "原因"},
     "roster_reasons": {"reason": "原因"},
+    "unmet_needs": {"covered": "交流已补人数"},
     "school_week": {
         "staff": "走教教师工号",
         "home_school": "派出学校",

@@ -34,6 +34,7 @@ from twinning.report.layers import (
     stage_word,
 )
 from twinning.result import Summary
+from twinning.rules.cover import circuit_lessons, covers
 from twinning.rules.outreach import MODEL_LESSON, SHADOWING, receives
 from twinning.rules.roster import quota_required, shortage_table
 
@@ -277,7 +278,7 @@ def build_content(
         alliances=alliance_shapes(inst, plan),
         flows=flows(plan, lang),
         needs=needs_by_school(inst),
-        notes=school_notes(plan, lang),
+        notes=school_notes(plan, lang, inst),
         indicators=indicators,
         quota_short=short,
     )
@@ -533,7 +534,7 @@ def headline_kpis(
         ]
     if "itinerant" in plan.parts:
         out["itinerant"] = [
-            Kpi("weekly_lessons_covered", float(sum(c.lessons for c in plan.circuits))),
+            Kpi("weekly_lessons_covered", float(sum(circuit_lessons(plan.circuits).values()))),
             Kpi("teachers_used", float(len({c.staff for c in plan.circuits}))),
             Kpi("schools_served", float(len({c.school for c in plan.circuits}))),
         ]
@@ -603,7 +604,8 @@ def needs_by_type(inst: Instance, plan: Plan) -> list[NeedsGroup]:
     some allowed move, and out of reach of any.
 
     Every shortage the roster leaves (partly) uncovered is a row of ``plan.unmet_needs``;
-    what is not listed was covered.
+    what is not listed was covered, and so is what the circuits cover of a row
+    (:func:`twinning.rules.cover.covers`, the count ``unmet_needs.csv`` shows).
     """
     schools = {s.id: s for s in inst.schools}
     total: Counter[str] = Counter()
@@ -612,11 +614,10 @@ def needs_by_type(inst: Instance, plan: Plan) -> list[NeedsGroup]:
             total[school] += need
     uncovered: Counter[str] = Counter()
     unreachable: Counter[str] = Counter()
-    for u in plan.unmet_needs:
-        left = max(0, u.shortage - u.covered)
-        uncovered[u.school] += left
-        if not u.reachable:
-            unreachable[u.school] += left
+    for c in covers(inst, plan):
+        uncovered[c.school] += c.left
+        if not c.reachable:
+            unreachable[c.school] += c.left
     groups: list[NeedsGroup] = []
     orders: dict[Literal["area", "tier"], tuple[str, ...]] = {
         "area": ("urban", "town", "rural"),
@@ -747,7 +748,7 @@ def needs_by_school(inst: Instance) -> dict[str, list[list[Cell]]]:
     return out
 
 
-def school_notes(plan: Plan, lang: str) -> dict[str, list[str]]:
+def school_notes(plan: Plan, lang: str, inst: Instance | None = None) -> dict[str, list[str]]:
     """Per school, why the plan treats it so, in the page's language: the needs its pair
     answers (the pair's ``why``), the reason a weak school was left unpaired, and each
     shortage no allowed move reaches."""
@@ -764,7 +765,9 @@ def school_notes(plan: Plan, lang: str) -> dict[str, list[str]]:
             )
         else:
             notes[u.school].append(str(value_word("reason", u.reason, lang)))
-    for n in plan.unmet_needs:
+    # with the instance, a shortage the circuits cover whole is no longer short
+    short = plan.unmet_needs if inst is None else [c for c in covers(inst, plan) if c.left > 0]
+    for n in short:
         if not n.reachable:
             said = say("report.note.unreachable", lang, subject=n.subject, period=n.period)
             notes[n.school].append(said)
