@@ -151,10 +151,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "按学校类型的缺编补充（人·学期）",
     },
     "report.needs_note": {
-        "en": "Covered by the roster; uncovered but reachable by an allowed move; "
-        "out of reach of any allowed move (left to hires, circuits, outreach).",
-        "zh": "已由交流补充；未补充但有可行交流可补；"
-        "任何可行交流都无法补充（需新招聘、走教或送教）。",
+        "en": "Covered by the roster or by 走教 circuits; uncovered but reachable by an "
+        "allowed move; out of reach of any allowed move (left to hires, outreach).",
+        "zh": "已由交流或走教补充；未补充但有可行交流可补；"
+        "任何可行交流都无法补充（需新招聘或送教）。",
     },
     "report.covered": {"en": "covered", "zh": "已补充"},
     "report.uncovered": {"en": "uncovered, reachable", "zh": "未补充（可补）"},
