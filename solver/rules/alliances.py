@@ -374,10 +374,17 @@ def explain_infeasible(inst: Instance) -> list[Msg]:
     by_id = {s.id: s for s in inst.schools}
     out: list[Msg] = []
     fix_lead = fix_lead_hint(al.lead_tiers)
+    # A slot's pool depends only on its pool key: each key's pool is looked at once (a
+    # city has thousands of slots and few keys).
+    mixed = mixed_pools(inst)
+
+    def is_mixed(lead: School, stage: str | None) -> bool:
+        return mixed.get(pool_key(inst, lead, stage), False)
+
     usable: dict[tuple[str | None, str | None], list[School]] = defaultdict(list)
     for lead_id, stage in design.slots:
         lead = by_id[lead_id]
-        if lead.area == "rural" and lead_id not in design.fixed and mixed_pool(inst, lead, stage):
+        if lead.area == "rural" and lead_id not in design.fixed and is_mixed(lead, stage):
             continue
         usable[group_key(inst, lead, stage)].append(lead)
     for key, g in sorted(design.groups.items(), key=lambda kv: str(kv[0])):
@@ -421,7 +428,7 @@ def explain_infeasible(inst: Instance) -> list[Msg]:
                 )
             )
         rural = [s for s in pool if s.area == "rural"]
-        needing = all(mixed_pool(inst, lead, key[1]) for lead in leads) if leads else False
+        needing = all(is_mixed(lead, key[1]) for lead in leads) if leads else False
         if needing and len(rural) < g.alliances:
             out.append(
                 msg("alliances.few_rural", where=g.where, asked=g.alliances, rural=len(rural))
@@ -429,15 +436,19 @@ def explain_infeasible(inst: Instance) -> list[Msg]:
     if regional(inst) and al.groups_per_region is None:
         out += _explain_regions(inst, design, usable)
     out += _explain_stages(inst, design, usable)
+    # One slot of each pool key stands for all of its slots.
+    keyed = {
+        pool_key(inst, by_id[lead], stage): (by_id[lead], stage)
+        for lead, stage in design.slots
+        if lead in by_id
+    }
     lonely = (
         []
         if out
         else [
             s
             for s in inst.schools
-            if not any(
-                fits(inst, s, by_id[lead], stage) for lead, stage in design.slots if lead in by_id
-            )
+            if not any(fits(inst, s, lead, stage) for lead, stage in keyed.values())
         ]
     )
     for (region, stages), members in sorted(

@@ -22,12 +22,14 @@ a plan's value, and the bound leaves them at 0, so the reported gap stays honest
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from twinning.models.alliances.data import AlliancesData, IntArray, alliance_cost
+from twinning.models.alliances.data import AlliancesData, BoolArray, IntArray, alliance_cost
+from twinning.models.search import STOP
 
 FloatArray = NDArray[np.float64]
 
@@ -42,6 +44,9 @@ RURAL_NEAREST = 60
 ITERATIONS_PER_SECOND = 25
 FLOWS_PER_SECOND = 6
 
+#: Share of the time the flows may take in a timed run (a city's flow takes seconds).
+FLOW_SHARE = 0.3
+
 
 @dataclass
 class _Budget:
@@ -49,13 +54,52 @@ class _Budget:
     seconds: float
     deterministic: bool
 
+    #: the longest flow so far (seconds): a flow is not started that would end past the
+    #: deadline (a city's flow takes seconds and cannot be stopped once started)
+    flow_seconds: float = 0.0
+    #: seconds spent in flows so far
+    flow_total: float = 0.0
+
     def spent(self, iterations: int, flows: int) -> bool:
+        if STOP.requested:
+            return True
         if self.deterministic:
             return (
                 iterations >= ITERATIONS_PER_SECOND * self.seconds
                 or flows >= FLOWS_PER_SECOND * self.seconds
             )
         return time.perf_counter() >= self.deadline
+
+    def room_for_flow(self, flows: int) -> bool:
+        """Whether a flow may start: in deterministic runs, within the flows' count; else
+        when the longest flow so far would still end by the deadline."""
+        if STOP.requested:
+            return False
+        if self.deterministic:
+            return flows < FLOWS_PER_SECOND * self.seconds
+        return time.perf_counter() + self.flow_seconds <= self.deadline
+
+    def flow_due(self, iterations: int, flows: int) -> bool:
+        """A plan from this step's open slots: the first steps' and every fourth one's,
+        and (not in deterministic runs) only while flows have taken at most
+        :data:`FLOW_SHARE` of the time so far (a city's flows take seconds, and the
+        bound rises only with the steps between them)."""
+        if not (iterations <= 3 or iterations % 4 == 0) or not self.room_for_flow(flows):
+            return False
+        if self.deterministic or not flows:
+            return True
+        spent = time.perf_counter() - (self.deadline - self.seconds)
+        return self.flow_total <= FLOW_SHARE * spent
+
+    def timed(self, flow: _Flow, slots: list[int]) -> IntArray | None:
+        """``flow.assign(slots)``, its duration kept."""
+        t = time.perf_counter()
+        try:
+            return flow.assign(slots)
+        finally:
+            took = time.perf_counter() - t
+            self.flow_seconds = max(self.flow_seconds, took)
+            self.flow_total += took
 
 
 @dataclass
@@ -80,8 +124,15 @@ class _Flow:
         self.calls = 0
 
     def assign(self, open_slots: list[int], nearest: int | None = NEAREST) -> IntArray | None:
-        from ortools.graph.python import min_cost_flow
+        """The least-cost assignment to these open slots, or None when none keeps the
+        sizes and the mix (or the slots are not a plan's: a lead twice, wrong counts).
 
+        With ``nearest``, the flow first offers each school only its nearest open slots
+        (and each slot its nearest schools and rural schools); where that leaves a school
+        without room or a slot short of its smallest size or its rural member, those
+        schools and slots are offered four, then sixteen times as many arcs and the flow
+        is solved again; the last try offers every arc (a city's full flow takes many
+        seconds, a sparse one a fraction of that)."""
         data = self.data
         self.calls += 1
         n = data.n
@@ -95,35 +146,103 @@ class _Flow:
         slot_of = np.full(n, -1, dtype=np.int64)
         slot_of[leads] = slots
         free = np.nonzero(slot_of < 0)[0]
+        if not len(free):
+            whole = (self.low[slots] <= 1).all() and not self._rural_short(slots)
+            return slot_of if whole else None
         sub = self.cost_t[np.ix_(slots, free)]  # open x free
         ok = np.isfinite(sub)
-        if nearest is not None and len(slots) > nearest:
-            order = np.argsort(np.where(ok, sub, np.inf), axis=0)[:nearest]
-            keep = np.zeros_like(ok)
-            np.put_along_axis(keep, order, True, axis=0)
-            # and each slot's nearest schools up to its largest size, and rural schools
-            wide = int(min(len(free), max(self.high[slots].max(), 1)))
-            masked = np.where(ok, sub, np.inf)
-            near = np.argpartition(masked, wide - 1, axis=1)[:, :wide]
-            np.put_along_axis(keep, near, True, axis=1)
-            is_rural = data.rural[free]
-            if is_rural.any():
-                few = int(min(RURAL_NEAREST, is_rural.sum()))
-                rural_cost = np.where(is_rural[None, :], masked, np.inf)
-                near = np.argpartition(rural_cost, few - 1, axis=1)[:, :few]
-                np.put_along_axis(keep, near, True, axis=1)
-            ok &= keep
         if not ok.any(axis=0).all():
-            return None if nearest is None else self.assign(open_slots, None)
+            return None  # a school with no open slot of its pool
+        keep: BoolArray | None = None
+        masked = np.where(ok, sub, np.inf)
+        if nearest is not None and len(slots) > nearest:
+            keep = np.zeros_like(ok)
+            every = (np.arange(len(free)), np.arange(len(slots)))
+            self._widen(keep, masked, *every, slots, free, nearest, 1)
+        for widen in (4, 16, 0):
+            got = self._solve(slots, free, sub, ok if keep is None else ok & keep, keep is not None)
+            if isinstance(got, np.ndarray):
+                slot_of[free] = got
+                return slot_of
+            if keep is None:
+                return None
+            if got is None or not widen or STOP.requested:
+                keep = None  # the last try: every arc
+                continue
+            schools, short = got  # these schools and slots offered more arcs
+            self._widen(keep, masked, schools, short, slots, free, nearest or NEAREST, widen)
+        return None
+
+    def _widen(
+        self,
+        keep: BoolArray,
+        masked: FloatArray,
+        schools: IntArray,
+        short: IntArray,
+        slots: IntArray,
+        free: IntArray,
+        nearest: int,
+        times: int,
+    ) -> None:
+        """Offer arcs: to these schools their ``times x nearest`` nearest open slots; to
+        these slots their nearest schools up to ``times`` x their largest size and their
+        ``times x`` :data:`RURAL_NEAREST` nearest rural schools."""
+        m, f = masked.shape
+        if len(schools):
+            few = min(m, nearest * times)
+            cols = masked[:, schools]
+            rows = np.argpartition(cols, few - 1, axis=0)[:few] if few < m else None
+            sel = np.zeros(cols.shape, dtype=bool)
+            if rows is None:
+                sel[:] = True
+            else:
+                np.put_along_axis(sel, rows, True, axis=0)
+            keep[:, schools] |= sel
+        if not len(short) or not f:
+            return
+        part = masked[short]
+        slots_high = self.high[slots[short]]
+        wide = int(min(f, max(int(slots_high.max()), 1) * times))
+        near = np.argpartition(part, wide - 1, axis=1)[:, :wide] if wide < f else None
+        sel = np.zeros(part.shape, dtype=bool)
+        if near is None:
+            sel[:] = True
+        else:
+            np.put_along_axis(sel, near, True, axis=1)
+        is_rural = self.data.rural[free]
+        if is_rural.any():
+            few = int(min(RURAL_NEAREST * times, is_rural.sum()))
+            rural_cost = np.where(is_rural[None, :], part, np.inf)
+            near = np.argpartition(rural_cost, few - 1, axis=1)[:, :few]
+            np.put_along_axis(sel, near, True, axis=1)
+        keep[short] |= sel
+
+    def _rural_short(self, slots: IntArray) -> bool:
+        leads = self.data.slot_lead[slots]
+        return bool((self.data.rural_needed[slots] & ~self.data.rural[leads]).any())
+
+    def _solve(
+        self, slots: IntArray, free: IntArray, sub: FloatArray, ok: BoolArray, overflow: bool
+    ) -> IntArray | tuple[IntArray, IntArray] | None:
+        """One min-cost flow over the arcs ``ok``: each free school's slot, or (with
+        ``overflow``, arcs that let a school stay out at a price) the positions of the
+        schools left out and of the open slots short of their smallest size or rural
+        member; None when the flow has no solution."""
+        from ortools.graph.python import min_cost_flow
+
+        data = self.data
+        n = data.n
         m = len(slots)
         f = len(free)
         sink = f + 2 * m  # nodes: free schools, T_k (f + a), R_k (f + m + a), sink
         pos = np.arange(m)
+        leads = data.slot_lead[slots]
         need_rural = data.rural_needed[slots] & ~data.rural[leads]
         low = np.maximum(self.low[slots] - 1, 0)
         spare = np.maximum(self.high[slots] - 1 - low, 0)
         a_idx, s_idx = np.nonzero(ok)
         rural = data.rural[free]
+        out = np.arange(f) if overflow else np.zeros(0, dtype=np.int64)
         parts = [
             # R_k -> T_k: one rural school at a bonus where the mix asks for it, then any
             (f + m + pos[need_rural], f + pos[need_rural], np.ones(need_rural.sum()), -self.big),
@@ -131,6 +250,8 @@ class _Flow:
             # T_k -> sink: the schools up to the smallest size at a bonus, then the rest
             (f + pos[low > 0], np.full((low > 0).sum(), sink), low[low > 0], -self.big),
             (f + pos, np.full(m, sink), spare, 0),
+            # school -> sink: left out, dearer than any bonus (only a sparse flow's way out)
+            (out, np.full(len(out), sink), np.ones(len(out)), 3 * self.big),
             # school -> T_k or R_k at the assignment cost
             (s_idx, np.where(rural[s_idx], f + m + a_idx, f + a_idx), np.ones(len(s_idx)), None),
         ]
@@ -138,13 +259,7 @@ class _Flow:
         heads = np.concatenate([np.asarray(p[1]) for p in parts]).astype(np.int64)
         caps = np.concatenate([np.asarray(p[2]) for p in parts]).astype(np.int64)
         costs = np.concatenate(
-            [
-                np.full(len(parts[0][0]), -self.big),
-                np.zeros(m),
-                np.full(len(parts[2][0]), -self.big),
-                np.zeros(m),
-                sub[a_idx, s_idx],
-            ]
+            [np.full(len(p[0]), p[3]) for p in parts[:-1]] + [sub[a_idx, s_idx]]
         ).astype(np.int64)
         flow = min_cost_flow.SimpleMinCostFlow()
         arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
@@ -153,71 +268,118 @@ class _Flow:
         supplies[sink] = -f
         flow.set_nodes_supplies(np.arange(sink + 1), supplies)
         if flow.solve() != flow.OPTIMAL:
-            return None if nearest is None else self.assign(open_slots, None)
+            return None
         used = flow.flows(arcs)
-        n_rural, n_low = len(parts[0][0]), len(parts[2][0])
-        if used[:n_rural].sum() < n_rural:
-            return None if nearest is None else self.assign(open_slots, None)
-        start_low = n_rural + m
-        if (used[start_low : start_low + n_low] < low[low > 0]).any():
-            return None if nearest is None else self.assign(open_slots, None)
-        member = used[len(used) - len(s_idx) :] > 0
-        slot_of[free[s_idx[member]]] = slots[a_idx[member]]
-        return slot_of
+        sizes = [len(p[0]) for p in parts]
+        at = np.cumsum([0, *sizes])
+        rural_short = pos[need_rural][used[at[0] : at[1]] < 1]
+        low_short = pos[low > 0][used[at[2] : at[3]] < low[low > 0]]
+        left_out = out[used[at[4] : at[5]] > 0]
+        if len(rural_short) or len(low_short) or len(left_out):
+            if not overflow:
+                return None
+            return left_out, np.union1d(rural_short, low_short)
+        member = used[at[5] :] > 0
+        got = np.full(f, -1, dtype=np.int64)
+        got[s_idx[member]] = slots[a_idx[member]]
+        return got
 
 
-def _slot_values(
-    data: AlliancesData,
-    lam: FloatArray,
-    other: FloatArray,
-    lead_cost: FloatArray,
-    low: IntArray,
-    high: IntArray,
-) -> tuple[FloatArray, list[IntArray]]:
-    """Each slot's Lagrangian value and chosen members (lead first)."""
-    k_count, n = other.shape
-    width = int(min(n - 1, max(high.max() - 1, 1)))
-    rc = other - lam[None, :]
-    if width < n:
-        idx = np.argpartition(rc, width - 1, axis=1)[:, :width] if width > 0 else None
-    else:
-        idx = np.tile(np.arange(n), (k_count, 1))
-    values = lead_cost - lam[data.slot_lead]
-    chosen: list[IntArray] = []
-    if idx is None:
-        return values, [np.array([j]) for j in data.slot_lead]
-    part = np.take_along_axis(rc, idx, axis=1)
-    order = np.argsort(part, axis=1)
-    idx = np.take_along_axis(idx, order, axis=1)
-    part = np.take_along_axis(part, order, axis=1)
-    for k in range(k_count):
-        lo, hi = int(low[k]) - 1, int(high[k]) - 1
-        row, ids = part[k, :hi], idx[k, :hi]
-        finite = np.isfinite(row)
-        take = max(lo, int(((row < 0) & finite).sum()))
-        if take > finite.sum():
-            values[k] = np.inf
-            chosen.append(np.array([data.slot_lead[k]]))
-            continue
-        members = ids[:take]
-        value = float(row[:take].sum())
-        lacks_rural = not data.rural[members].any()
-        if data.rural_needed[k] and not data.rural[data.slot_lead[k]] and lacks_rural:
-            rural_rc = np.where(data.rural & np.isfinite(rc[k]), rc[k], np.inf)
-            r = int(np.argmin(rural_rc))
-            if not np.isfinite(rural_rc[r]):
-                values[k] = np.inf
-                chosen.append(np.array([data.slot_lead[k]]))
+class _Subproblem:
+    """Each slot's Lagrangian subproblem, computed a count group at a time over the
+    schools of its pool only (a city's slots see about half of its schools), every slot
+    at once: its members are the schools of negative reduced cost, at least its smallest
+    size and at most its largest, with its cheapest rural school forced in where the mix
+    asks for one and none is among them."""
+
+    def __init__(self, data: AlliancesData) -> None:
+        self.data = data
+        cost_t = data.cost.T  # K x n (a view)
+        self.lead_cost = cost_t[np.arange(data.k), data.slot_lead].copy()
+        self.blocks: list[tuple[IntArray, IntArray, FloatArray]] = []
+        for g in range(len(data.groups)):
+            slots = np.nonzero(data.slot_group == g)[0]
+            if not len(slots):
                 continue
-            rest_take = max(lo - 1, int(((row < 0) & finite & (ids != r)).sum()))
-            rest_take = min(rest_take, hi - 1)
-            mask = ids != r
-            rest_ids, rest = ids[mask][:rest_take], row[mask][:rest_take]
-            members = np.concatenate([[r], rest_ids])
-            value = float(rural_rc[r] + rest.sum())
-        values[k] += value
-        chosen.append(np.concatenate([[data.slot_lead[k]], members]).astype(np.int64))
-    return values, chosen
+            rows = np.nonzero(np.isfinite(cost_t[slots]).any(axis=0))[0]
+            other = cost_t[np.ix_(slots, rows)]  # a copy: the lead's own entry removed
+            other[np.arange(len(slots)), np.searchsorted(rows, data.slot_lead[slots])] = np.inf
+            self.blocks.append((slots, rows, other))
+        widest = max((self._width(s, r) for s, r, _ in self.blocks), default=0)
+        self.width = max(widest, 0) + 2  # lead, forced rural school, members
+
+    def _width(self, slots: IntArray, rows: IntArray) -> int:
+        """Members looked at per slot of a block: up to its largest size."""
+        return int(min(len(rows) - 1, max(int(self.data.slot_max[slots].max()) - 1, 1)))
+
+    def values(self, lam: FloatArray) -> tuple[FloatArray, IntArray]:
+        """Each slot's Lagrangian value and its chosen schools (row k: the lead, then the
+        members; -1 pads)."""
+        data = self.data
+        values = self.lead_cost - lam[data.slot_lead]
+        members = np.full((data.k, self.width), -1, dtype=np.int64)
+        members[:, 0] = data.slot_lead
+        for slots, rows, other in self.blocks:
+            self._block(lam, slots, rows, other, values, members)
+        return values, members
+
+    def _block(
+        self,
+        lam: FloatArray,
+        slots: IntArray,
+        rows: IntArray,
+        other: FloatArray,
+        values: FloatArray,
+        members: IntArray,
+    ) -> None:
+        data = self.data
+        lo = data.slot_min[slots] - 1
+        hi = data.slot_max[slots] - 1
+        width = self._width(slots, rows)
+        if width <= 0:
+            return  # a pool of one school: its lead alone
+        rc = other - lam[rows][None, :]
+        idx = np.argpartition(rc, width - 1, axis=1)[:, :width]
+        part = np.take_along_axis(rc, idx, axis=1)
+        order = np.argsort(part, axis=1)
+        idx = np.take_along_axis(idx, order, axis=1)
+        part = np.take_along_axis(part, order, axis=1)
+        col = np.arange(width)[None, :]
+        # Sorted rows: the finite entries, and among them the negative ones, come first.
+        finite = np.isfinite(part) & (col < hi[:, None])
+        neg = ((part < 0) & finite).sum(axis=1)
+        take = np.maximum(lo, neg)
+        bad = take > finite.sum(axis=1)
+        sums = np.concatenate(
+            [np.zeros((len(slots), 1)), np.cumsum(np.where(finite, part, 0.0), axis=1)], axis=1
+        )
+        rows_of = np.arange(len(slots))
+        value = sums[rows_of, np.minimum(take, width)]
+        count = take.copy()
+        forced = np.full(len(slots), -1, dtype=np.int64)
+        rural = data.rural[rows]
+        need = data.rural_needed[slots] & ~data.rural[data.slot_lead[slots]] & ~bad
+        has = (rural[idx] & (col < take[:, None])).any(axis=1)
+        fix = np.nonzero(need & ~has)[0]
+        if len(fix):
+            rural_rc = np.where(rural[None, :] & np.isfinite(rc[fix]), rc[fix], np.inf)
+            r = np.argmin(rural_rc, axis=1)
+            r_rc = rural_rc[np.arange(len(fix)), r]
+            ok = np.isfinite(r_rc) & (hi[fix] >= 1)  # room for a rural member
+            bad[fix[~ok]] = True
+            fix, r, r_rc = fix[ok], r[ok], r_rc[ok]
+            # The rural school is not among the chosen (nor the negative) ones: the
+            # others are the first entries of the row.
+            rest = np.minimum(np.maximum(lo[fix] - 1, neg[fix]), hi[fix] - 1)
+            value[fix] = r_rc + sums[fix, rest]
+            count[fix] = rest
+            forced[fix] = rows[r]
+        value[bad] = np.inf
+        count[bad] = 0
+        values[slots] += value
+        chosen = np.where(col < count[:, None], rows[idx], -1)
+        members[slots, 1] = forced
+        members[slots, 2 : 2 + width] = chosen
 
 
 def _select(data: AlliancesData, values: FloatArray) -> list[int] | None:
@@ -251,17 +413,23 @@ def _repair(data: AlliancesData, open_slots: list[int], values: FloatArray) -> l
             continue
         taken.add(j)
         out.append(k)
+    if not dropped:
+        return out
+    chosen = set(out)
+    # Each group's slots cheapest first (ties by position), walked once: a city drops
+    # hundreds of slots among thousands.
+    walk: dict[int, Iterator[int]] = {}
     for k in dropped:
-        g = data.slot_group[k]
-        spare = [
-            int(c)
-            for c in np.nonzero(data.slot_group == g)[0]
-            if int(data.slot_lead[c]) not in taken and c not in out
-        ]
-        if spare:
-            best = min(spare, key=lambda c: values[c])
-            out.append(best)
-            taken.add(int(data.slot_lead[best]))
+        g = int(data.slot_group[k])
+        if g not in walk:
+            in_g = np.nonzero(data.slot_group == g)[0]
+            walk[g] = iter(in_g[np.argsort(values[in_g], kind="stable")].tolist())
+        for c in walk[g]:
+            if int(data.slot_lead[c]) not in taken and c not in chosen:
+                out.append(c)
+                chosen.add(c)
+                taken.add(int(data.slot_lead[c]))
+                break
     return out
 
 
@@ -273,13 +441,16 @@ def solve_capacitated(
     seed: int = 0,
     gap_limit: float = 0.0,
     deterministic: bool = False,
+    report: Callable[[int, float, float], None] | None = None,
 ) -> CapacitatedResult:
     """Lagrangian bound and the best flow-based plan found within ``time_limit``.
 
     Stops early when the plan is within ``gap_limit`` (relative) of the bound. With
     ``deterministic`` the clock is not read: the work is capped at
     :data:`ITERATIONS_PER_SECOND` subgradient steps and :data:`FLOWS_PER_SECOND` flows
-    per second of ``time_limit``, so repeated runs give the same plan.
+    per second of ``time_limit``, so repeated runs give the same plan. ``report`` is
+    called after each step with (steps, best plan's value or inf, bound); a stop request
+    (Ctrl-C) ends the search with the best plan so far.
     """
     if data.k == 0 or (data.p == 0 and data.n > 0):
         return CapacitatedResult(None, np.inf, np.inf, 0, 0)  # no school may lead
@@ -288,11 +459,7 @@ def solve_capacitated(
     rng = np.random.default_rng(seed)
     flow = _Flow(data)
     n = data.n
-    cost_t = data.cost.T.copy()
-    lead_cost = cost_t[np.arange(data.k), data.slot_lead].copy()
-    other = cost_t.copy()
-    other[np.arange(data.k), data.slot_lead] = np.inf
-    low, high = data.slot_min, data.slot_max
+    sub = _Subproblem(data)
     best: IntArray | None = None
     best_value = np.inf
     if start_plan is not None:
@@ -306,7 +473,7 @@ def solve_capacitated(
     it = 0
     while not budget.spent(it, flow.calls):
         it += 1
-        values, chosen = _slot_values(data, lam, other, lead_cost, low, high)
+        values, chosen = sub.values(lam)
         pick = _select(data, values)
         if pick is None:
             break  # some group cannot open its slots: the bound is +inf
@@ -320,13 +487,15 @@ def solve_capacitated(
             if stall >= 20:
                 theta, stall = theta / 2, 0
         key = tuple(sorted(pick))
-        if key not in seen and (it <= 3 or it % 4 == 0):
+        if key not in seen and budget.flow_due(it, flow.calls):
             seen.add(key)
-            plan = flow.assign(_repair(data, pick, values))
+            plan = budget.timed(flow, _repair(data, pick, values))
             if plan is not None:
                 value = float(alliance_cost(data, plan)[0])
                 if value < best_value:
                     best, best_value = plan, value
+        if report is not None:
+            report(it, best_value, bound)
         if np.isfinite(best_value) and best_value - bound < max(1.0, 1e-6 * abs(best_value)):
             bound = max(bound, np.ceil(bound - 1e-6))
             break
@@ -334,9 +503,8 @@ def solve_capacitated(
             break
         if theta < 1e-4:
             break
-        grad = np.ones(n)
-        for k in pick:
-            grad[chosen[k]] -= 1
+        taken = chosen[pick].ravel()
+        grad = 1.0 - np.bincount(taken[taken >= 0], minlength=n)
         norm = float(grad @ grad)
         if norm == 0:
             break
@@ -367,7 +535,7 @@ def _swap_search(
         open_slots = sorted(set(plan.tolist()))
         leads = {int(data.slot_lead[k]) for k in open_slots}
         for k in rng.permutation(open_slots):
-            if budget.spent(it, flow.calls):
+            if budget.spent(it, flow.calls) or not budget.room_for_flow(flow.calls):
                 break
             if int(data.slot_lead[k]) in data.fixed_leads:
                 continue
@@ -378,8 +546,10 @@ def _swap_search(
                 if data.slot_group[c] == g and int(data.slot_lead[c]) not in leads
             ][:4]
             for c in cands:
+                if not budget.room_for_flow(flow.calls):
+                    break
                 trial = [s for s in open_slots if s != k] + [c]
-                new = flow.assign(trial)
+                new = budget.timed(flow, trial)
                 if new is None:
                     continue
                 v = float(alliance_cost(data, new)[0])

@@ -192,8 +192,9 @@ def build_alliances_data(inst: Instance, dist: Distances | None = None) -> Allia
         ],
         dtype=np.int64,
     )
-    km_full = dist.block(ids, ids)
-    km = km_full[:, lead_pos]
+    # Only the leads' columns: a city's full matrix (10,000 x 10,000) would take 800 MB
+    # and most of a minute to compute.
+    km = dist.block_idx(np.arange(len(ids), dtype=np.int64), lead_pos)
     cost = np.rint(w8.alliance_km * km)
     allowed = pools & np.isfinite(km)
     pinned = {index[f.to_school]: index[f.from_school] for f in inst.fixed if f.kind == "alliance"}
