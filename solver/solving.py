@@ -56,8 +56,11 @@ def solve(
     parts
         Any of ``"pairs"``, ``"alliances"``, ``"roster"``; default: every available part.
     time_limit
-        Seconds for the whole solve; a part stopped by it returns its best plan, status
-        ``feasible``, with its gap.
+        Seconds for the whole solve. Each part has a share of it (:func:`part_share`:
+        its :data:`PART_WEIGHTS` share of the time left for it and the parts after it),
+        model building included; a part stopped by it returns its best plan, status
+        ``feasible``, with its gap. Deterministic runs give each part the whole limit in
+        CP-SAT's deterministic time instead.
     seed, workers, deterministic
         CP-SAT settings; ``deterministic`` gives identical plans on repeated runs.
     progress
@@ -122,7 +125,8 @@ def solve(
     for name in order:
         if STOP.requested:
             break  # interrupted: the parts planned so far make the plan
-        if given is not None and name in given.parts and name not in asked:
+        if _is_given(given, name, asked):
+            assert given is not None
             ctx.plan = _take(ctx.plan, given, name)
             results[name] = PARTS[name].result(
                 part=name,
@@ -134,10 +138,12 @@ def solve(
             if name in given.objectives:
                 objectives[name] = given.objectives[name]
             continue
-        remaining = max(1.0, time_limit - (time.perf_counter() - start))
         if base.deterministic:
-            remaining = time_limit  # never read the clock: each part its deterministic limit
-        ctx.settings = replace(base, time_limit=remaining)
+            share = time_limit  # never read the clock: each part its deterministic limit
+        else:
+            later = [p for p in order[order.index(name) :] if not _is_given(given, p, asked)]
+            share = part_share(name, later, time_limit - (time.perf_counter() - start))
+        ctx.settings = replace(base, time_limit=share)
         if progress is not None:
             progress(Progress(name, msg("progress.started")))
         if pinned is not None and name in PINNED_PARTS:
@@ -154,6 +160,30 @@ def solve(
         if on_part is not None:
             on_part(_result(inst, order, ctx.plan, results, objectives, start, check=False))
     return _result(inst, order, ctx.plan, results, objectives, start, check=True)
+
+
+#: Each part's weight in the time limit: what it is expected to make of search time (the
+#: pairs are an exact flow of seconds; the roster, the largest model, searches longest).
+#: A part starts with its weight's share of the time left among the parts still to plan,
+#: so that no part can starve those after it, and the time a part leaves unused goes to
+#: the parts after it.
+PART_WEIGHTS = {"pairs": 1.0, "alliances": 3.0, "roster": 6.0, "itinerant": 3.0, "outreach": 2.0}
+
+#: The fewest seconds a part is given, however late it starts (a first plan).
+LEAST_SHARE = 1.0
+
+
+def part_share(name: str, later: list[str], left: float) -> float:
+    """Seconds for part ``name`` when ``left`` seconds of the time limit remain for it and
+    the ``later`` parts (itself among them): its weight's share of them."""
+    weights = [PART_WEIGHTS.get(p, 2.0) for p in later] or [1.0]
+    mine = PART_WEIGHTS.get(name, 2.0)
+    return max(LEAST_SHARE, left * mine / sum(weights))
+
+
+def _is_given(given: Plan | None, name: str, asked: set[str]) -> bool:
+    """Whether the part is taken from the given plan instead of solved."""
+    return given is not None and name in given.parts and name not in asked
 
 
 #: The parts whose baseline rows are pinned when re-planning, and their rule prefix.

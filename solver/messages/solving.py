@@ -15,6 +15,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "第{k}组/共{n}组（第{round}轮）",
     },
     "progress.step_done": {"en": "{step:msg} done", "zh": "{step:msg}完成"},
+    "progress.building": {"en": "building the model", "zh": "建立模型"},
+    "progress.bound_step": {"en": "bound, step {k}", "zh": "下界计算第{k}步"},
+    "progress.secondments": {"en": "secondments", "zh": "挂职安排"},
     "batch.no_plan": {
         "en": "no plan keeps every rule (status {status:v.status}): {messages:semi}",
         "zh": "没有满足全部规则的方案（状态：{status:v.status}）：{messages:semi}",

@@ -18,7 +18,7 @@ from twinning.models.alliances.engines import (
     solve_alliances_pulp,
     solve_p_median,
 )
-from twinning.models.search import SearchSettings
+from twinning.models.search import Progress, SearchSettings
 from twinning.plan import Membership, PartObjective
 from twinning.result import AllianceKpi, AlliancesKpis, AlliancesResult, AlliancesSolution, gap_of
 from twinning.rules.alliances import explain_infeasible
@@ -46,41 +46,70 @@ def solve_alliances(
     """
     start = time.perf_counter()
     settings = settings or SearchSettings()
+    deadline = start + settings.time_limit
+
+    def left() -> float:
+        """The time limit's seconds still free: building the model spends from it too
+        (deterministic runs never read the clock: each engine its whole limit)."""
+        if settings.deterministic:
+            return settings.time_limit
+        return max(0.1, deadline - time.perf_counter())
+
+    if settings.progress is not None:
+        settings.progress(Progress("alliances", msg("progress.building")))
     data = build_alliances_data(inst, dist)
     arcs = int(np.isfinite(data.cost).sum())
     if backend.startswith("pulp"):
         name = "HiGHS" if backend == "pulp-highs" else "CBC"
-        out = solve_alliances_pulp(data, settings.time_limit, name)
+        out = solve_alliances_pulp(data, left(), name)
     elif engine == "pmedian" or (engine == "auto" and data.is_p_median):
         if not data.is_p_median:
             raise ValueError("the p-median engine cannot take sizes, mix or balance terms")
-        out = solve_p_median(data, settings.time_limit, settings.seed)
+        out = solve_p_median(data, left(), settings.seed)
     elif engine == "lagrangian" or (engine == "auto" and arcs > CPSAT_ARCS):
-        if explain_infeasible(inst):  # counts prove it (about 1 s at 2,000 schools)
+        if explain_infeasible(inst):  # counts prove it (about 1 s at 10,000 schools)
             out = AllianceOutcome(None, "infeasible", None, msg("method.alliances.counts"), 0.0)
         else:
-            out = _lagrangian(data, settings.time_limit, settings, settings.gap_limit)
+            out = _lagrangian(data, left(), settings, settings.gap_limit)
     else:
-        lr = _lagrangian(data, min(3.0, settings.time_limit / 5), settings)
+        first = min(3.0, left() / 5)
+        lr = _lagrangian(data, first, settings)
         if lr.status == "optimal" and data.weights == (0, 0):
             out = lr
         else:
-            rest = settings.time_limit - (time.perf_counter() - start)
+            rest = left() - (first if settings.deterministic else 0.0)
             cp = solve_alliances_cpsat(data, settings, lr.slot_of, time_limit=rest)
             out = _better(cp, lr)
     return _result(inst, data, out, time.perf_counter() - start)
+
+
+#: Seconds between two progress reports of the Lagrangian search.
+REPORT_EVERY = 2.0
 
 
 def _lagrangian(
     data: AlliancesData, time_limit: float, settings: SearchSettings, gap_limit: float = 0.0
 ) -> AllianceOutcome:
     t0 = time.perf_counter()
+    progress = settings.progress
+    last = [t0]
+
+    def report(step: int, value: float, bound: float) -> None:
+        now = time.perf_counter()
+        if progress is None or now - last[0] < REPORT_EVERY:
+            return
+        last[0] = now
+        plan = float(value) if np.isfinite(value) else None
+        low = float(bound) if np.isfinite(bound) else None
+        progress(Progress("alliances", msg("progress.bound_step", k=step), plan, low, step))
+
     res = solve_capacitated(
         data,
         time_limit,
         seed=settings.seed,
         gap_limit=gap_limit,
         deterministic=settings.deterministic,
+        report=report,
     )
     method = msg(
         "method.alliances.lagrangian", iterations=int(res.iterations), flows=int(res.flows)
@@ -171,9 +200,12 @@ def alliance_kpis(inst: Instance, memberships: list[Membership]) -> list[Allianc
     schools = {s.id: s for s in inst.schools}
     teachers = Counter(t.school for t in inst.staff)
     backbone = Counter(t.school for t in inst.staff if t.is_backbone)
+    by_alliance: dict[str, list[Membership]] = {}
+    for m in memberships:
+        by_alliance.setdefault(m.alliance, []).append(m)
     rows = []
-    for alliance in sorted({m.alliance for m in memberships}):
-        mine = [m for m in memberships if m.alliance == alliance]
+    for alliance in sorted(by_alliance):
+        mine = by_alliance[alliance]
         students = sum(schools[m.member].students or 0 for m in mine)
         bb = sum(backbone[m.member] for m in mine)
         rows.append(
