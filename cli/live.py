@@ -23,6 +23,11 @@ STOP_GRACE_SECONDS = 1.5
 #: Seconds between log lines of a long search when the output is not a terminal.
 LOG_EVERY = 5.0
 
+#: Seconds without a log line after which the line is printed again as it stands (its
+#: elapsed time moved on): a step that reports nothing for long (a city's model being
+#: built, a flow) still shows the run alive at least every 10 s.
+HEARTBEAT = 8.0
+
 
 def interruptible(lang: Lang, work: Callable[[Callable[[Any], None]], Any]) -> Any:
     """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
@@ -121,16 +126,50 @@ class Live:
         # few seconds for the rest (each improving plan of a long search).
         milestone = not event.solutions
         if milestone or now - self.logged >= LOG_EVERY:
-            self.logged = now
-            err_console.print(f"[{now - self.start:7.1f} s] {self.text()}", markup=False)
+            self.log(now)
+
+    def log(self, now: float) -> None:
+        """One plain line: the progress as it stands."""
+        self.logged = now
+        err_console.print(f"[{now - self.start:7.1f} s] {self.text()}", markup=False)
+
+    def beat(self, every: float = HEARTBEAT) -> None:
+        """The line again when none was printed for ``every`` seconds (plain lines)."""
+        if self.quiet or self.status is not None:
+            return
+        now = time.monotonic()
+        if now - (self.logged or self.start) >= every:
+            self.log(now)
+
+
+@contextmanager
+def _beating(live: Live) -> Iterator[None]:
+    """Plain lines: :meth:`Live.beat` checked every second in a thread of its own."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(1.0):
+            live.beat()
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextmanager
 def live_line(quiet: bool = False, lang: Lang = "en") -> Iterator[Live]:
     """Progress during a solve: see :class:`Live`."""
     live = Live(quiet, lang)
-    if quiet or not err_console.is_terminal:
+    if quiet:
         yield live
+        return
+    if not err_console.is_terminal:
+        with _beating(live):
+            yield live
         return
     with err_console.status(live.text()) as status:
         live.status = status

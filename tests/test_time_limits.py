@@ -1,0 +1,123 @@
+"""Time limits at every size: the limit is split among the parts, each search keeps to its
+share (in deterministic terms where the clock is not read), and a long step still shows
+progress. No timing is asserted here (speed is measured in tests/benchmarks/bench_city.py).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from twinning import solve
+from twinning.cli import live
+from twinning.io.readers import instance_from_frames
+from twinning.messages import render
+from twinning.models import alliances as alliances_model
+from twinning.models.alliances import solve_alliances
+from twinning.models.alliances.capacitated import (
+    FLOWS_PER_SECOND,
+    ITERATIONS_PER_SECOND,
+    solve_capacitated,
+)
+from twinning.models.alliances.data import build_alliances_data
+from twinning.models.search import Progress, SearchSettings
+from twinning.parts.spec import Part
+from twinning.solving import LEAST_SHARE, PART_WEIGHTS, part_share
+from twinning.synthetic.county import generate_county
+
+SIZED = {"alliances": {"groups": 4, "same_stage": False, "min_size": 8, "max_size": 12}}
+
+
+def generated(schools: int, staff: int, seed: int, policy: dict | None = None):  # type: ignore[no-untyped-def]
+    return instance_from_frames(f"gen{seed}", generate_county(schools, staff, seed), policy)
+
+
+def test_each_part_starts_with_its_weights_share_of_what_is_left() -> None:
+    every = ["pairs", "alliances", "roster"]
+    total = sum(PART_WEIGHTS[p] for p in every)
+    assert part_share("pairs", every, 600) == pytest.approx(600 * PART_WEIGHTS["pairs"] / total)
+    # the last part takes all that is left; a part never starves those after it
+    assert part_share("roster", ["roster"], 123.0) == 123.0
+    assert part_share("alliances", ["alliances", "roster"], 90) == pytest.approx(
+        90 * PART_WEIGHTS["alliances"] / (PART_WEIGHTS["alliances"] + PART_WEIGHTS["roster"])
+    )
+    # however late a part starts, it has a first plan's seconds
+    assert part_share("roster", ["roster"], -5.0) == LEAST_SHARE
+
+
+def test_solve_gives_each_part_its_share_and_deterministic_runs_the_whole_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inst = generated(40, 900, 8, SIZED)
+    given: list[tuple[str, float, float]] = []
+    run = Part.run
+
+    def spy(self: Part, ctx):  # type: ignore[no-untyped-def]
+        given.append((self.name, ctx.settings.time_limit, time.perf_counter()))
+        return run(self, ctx)
+
+    monkeypatch.setattr(Part, "run", spy)
+    start = time.perf_counter()
+    solve(inst, ["pairs", "alliances", "roster"], time_limit=100)
+    names = [g[0] for g in given]
+    assert names == ["pairs", "alliances", "roster"]
+    left = {name: 100 - (at - start) for name, _, at in given}
+    shares = {name: limit for name, limit, _ in given}
+    # each share is its weight's part of what was left when the part started (between
+    # what was left at the start of the solve and when the part began to run)
+    assert left["pairs"] / 10 <= shares["pairs"] <= 100 / 10
+    assert left["alliances"] * 3 / 9 <= shares["alliances"] <= 100 * 3 / 9
+    # the last part takes what is left, what the parts before it used taken off
+    assert left["roster"] <= shares["roster"] <= left["alliances"]
+    assert shares["pairs"] < shares["alliances"] < shares["roster"]
+
+    given.clear()
+    solve(inst, ["pairs", "alliances"], time_limit=7, deterministic=True)
+    assert [limit for _, limit, _ in given] == [7, 7]  # deterministic time, no clock read
+
+
+def test_the_lagrangian_search_keeps_to_its_deterministic_budget() -> None:
+    data = build_alliances_data(generated(40, 900, 8, SIZED))
+    for seconds in (0.2, 1.0):
+        res = solve_capacitated(data, seconds, deterministic=True)
+        assert 0 < res.iterations <= ITERATIONS_PER_SECOND * seconds
+        assert res.flows <= FLOWS_PER_SECOND * seconds + 1
+    again = solve_capacitated(data, 1.0, deterministic=True)
+    assert (again.iterations, again.flows) == (res.iterations, res.flows)
+    assert again.value == res.value
+
+
+def test_progress_comes_during_the_alliance_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(alliances_model, "REPORT_EVERY", 0.0)
+    events: list[Progress] = []
+    settings = SearchSettings(time_limit=1.0, deterministic=True, progress=events.append)
+    inst = generated(40, 900, 8, SIZED)
+    out = solve_alliances(inst, engine="lagrangian", settings=settings)
+    assert out.result.status in ("optimal", "feasible")
+    assert {e.part for e in events} == {"alliances"}
+    texts = [render(e.step, "en") for e in events if e.step is not None]
+    assert texts[0] == "building the model"
+    steps = [e.solutions for e in events[1:]]
+    assert texts[1:] == [f"bound, step {k}" for k in steps]
+    assert steps == sorted(steps) and len(steps) >= 2  # one after each step of the search
+    assert events[-1].bound is not None
+
+
+def test_a_silent_step_is_shown_again_at_least_every_ten_seconds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert live.HEARTBEAT < 10
+    line = live.Live(quiet=False)
+    line(Progress("alliances", None))
+    capsys.readouterr()
+    line.beat()
+    assert capsys.readouterr().err == ""  # just printed: nothing again
+    line.logged -= live.HEARTBEAT
+    line.beat()
+    err = capsys.readouterr().err
+    assert "alliances" in err and err.count("\n") == 1
+    quiet = live.Live(quiet=True)
+    quiet.start -= 100
+    quiet.beat()
+    assert capsys.readouterr().err == ""
