@@ -138,6 +138,11 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "exchanges and secondments together, {inner:msg}",
         "zh": "交流与挂职合并求解，{inner:msg}",
     },
+    "method.roster.secondments_completed": {
+        "en": "{inner:msg}; then {n} secondments where they still fit, cheapest first, so "
+        "that no candidate the hosts allow stays at home",
+        "zh": "{inner:msg}；其后按成本从低到高补排{n}人挂职，使派驻学校仍可接收的挂职候选人均已派出",
+    },
     "method.roster.rebaselined": {
         "en": "{inner:msg}; re-planned on a baseline (its kept moves priced in the search, "
         "so the bound is looser)",

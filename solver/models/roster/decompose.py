@@ -21,6 +21,7 @@ from twinning.county.instance import Instance
 from twinning.messages import Msg, msg
 from twinning.models.roster.model import RosterOutcome, solve_options, usage_of
 from twinning.models.roster.options import RosterData
+from twinning.models.roster.secondments import complete_secondments, secondment_bound
 from twinning.models.roster.units import Usage
 from twinning.models.said import clauses
 from twinning.models.search import STOP, Progress, SearchSettings
@@ -357,6 +358,24 @@ def _second(
     )
     if sec.status == "optimal" and k is None and inst.policy.balance.target != "off":
         sec = _balanced_secondments(inst, data, seconded, sec, limit, usage_of(data, best.chosen))
+    if k is None and inst.policy.balance.target != "rule":
+        # Every candidate the hosts allow, whatever the search found in its time: the
+        # options that still fit added, cheapest first (a city's search may find none).
+        placed = sec.chosen if sec.status in ("optimal", "feasible") else []
+        extra = complete_secondments(inst, data, best.chosen + placed, seconded)
+        if extra or (not placed and sec.status != "optimal"):
+            lower = sec.bound if placed and sec.bound is not None else None
+            lower = secondment_bound(data, seconded) if lower is None else lower
+            status = "feasible" if best.status == "optimal" else best.status
+            return replace(
+                best,
+                chosen=sorted(best.chosen + placed + extra),
+                status=status,
+                bound=None if best.bound is None else best.bound + lower,
+                method=msg("method.roster.secondments_completed", inner=best.method, n=len(extra))
+                if best.method is not None
+                else None,
+            ), None
     if sec.status in ("optimal", "feasible"):
         # The exchanges were solved first: with secondments beside them the plan is
         # optimal only when the two searches' sum is proven (k unset: each one is).
