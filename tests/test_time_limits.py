@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from twinning import solve
+from twinning import solve, validate
 from twinning.cli import live
 from twinning.io.readers import instance_from_frames
 from twinning.messages import render
@@ -121,3 +121,68 @@ def test_a_silent_step_is_shown_again_at_least_every_ten_seconds(
     quiet.start -= 100
     quiet.beat()
     assert capsys.readouterr().err == ""
+
+
+# ---- secondments: every candidate the hosts allow, whatever the search had time for ----
+
+
+def _no_secondment_search(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The secondments' search finds nothing in its time (as on a city): the calls made."""
+    from twinning.models.roster import decompose
+    from twinning.models.roster.model import RosterOutcome
+
+    calls: list[int] = []
+    real = decompose.solve_options
+
+    def slow(inst, data, subset, settings, **kw):  # type: ignore[no-untyped-def]
+        if kw.get("exchanges") is False:
+            calls.append(len(subset))
+            return RosterOutcome([], "unknown", None, None, None, settings.time_limit)
+        return real(inst, data, subset, settings, **kw)
+
+    monkeypatch.setattr(decompose, "solve_options", slow)
+    return calls
+
+
+def test_secondments_the_search_had_no_time_for_are_placed_where_they_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.test_roster_rules import CADRES, base
+
+    inst = base(CADRES)
+    searched = solve(inst, "roster", time_limit=5)
+    calls = _no_secondment_search(monkeypatch)
+    result = solve(inst, "roster", time_limit=5)
+    assert calls, "the secondments' search was asked"
+    seconded = {m.staff: m.to_school for m in result.plan.roster if m.kind == "secondment"}
+    # the same as the search's: city has room for village's cadre, village's room goes to
+    # the teachers filling its shortages
+    assert (
+        seconded
+        == {"cadre_v": "city"}
+        == {m.staff: m.to_school for m in searched.plan.roster if m.kind == "secondment"}
+    )
+    report = validate(inst, result.plan)
+    assert report.ok, report.violations
+    roster = result.parts["roster"]
+    assert roster.status == "feasible"  # placed without a proof
+    assert roster.bound is not None and roster.bound <= roster.objective
+    assert "1 secondments where they still fit" in render(roster.method, "en")
+
+
+def test_a_generated_countys_secondments_keep_the_rule_without_their_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inst = generated(60, 1500, 4, SIZED)
+    plan = solve(inst, ["pairs", "alliances"], time_limit=20).plan
+    _no_secondment_search(monkeypatch)
+    result = solve(inst, "roster", time_limit=20, given=plan)
+    moves = [m for m in result.plan.roster if m.kind == "secondment"]
+    assert moves, "the county has candidates with room for them"
+    missed = [
+        v
+        for v in validate(inst, result.plan).violations
+        if v.rule.startswith("rotation.secondment")
+    ]
+    assert missed == []
+    assert result.parts["roster"].status != "optimal"
