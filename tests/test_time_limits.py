@@ -186,3 +186,41 @@ def test_a_generated_countys_secondments_keep_the_rule_without_their_search(
     ]
     assert missed == []
     assert result.parts["roster"].status != "optimal"
+
+
+def test_roster_groups_started_after_their_budget_get_only_a_first_plans_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from twinning.county.distances import Distances
+    from twinning.models.roster import decompose
+    from twinning.models.roster.options import build_roster_data
+
+    inst = generated(60, 1500, 4, SIZED)
+    plan = solve(inst, ["pairs", "alliances"], time_limit=20).plan
+    data = build_roster_data(inst, plan.pairs, plan.alliances, Distances(inst))
+    exchanges = [i for i, o in enumerate(data.options) if o.kind == "exchange"]
+    parts = decompose.components(data, exchanges)
+    assert len(parts) > 2
+    limits: list[float] = []
+    real = decompose.solve_options
+
+    def spy(inst, data, subset, settings, **kw):  # type: ignore[no-untyped-def]
+        limits.append(settings.time_limit)
+        return real(inst, data, subset, settings, **kw)
+
+    monkeypatch.setattr(decompose, "solve_options", spy)
+    settings = SearchSettings(time_limit=60, threads=1)
+
+    def run(budget: float, s: SearchSettings) -> list[float]:
+        limits.clear()
+        decompose._solve_parts(inst, data, parts, s, {}, budget, 1, set())
+        return list(limits)
+
+    # the budget spent before the groups start: each its first plan's time only
+    assert run(0.0, settings) == [decompose.LATE_LIMIT] * len(parts)
+    # in time: each group its size's share, at least a second
+    roomy = run(1e6, settings)
+    assert roomy == [max(1.0, 1e6 * len(p) / sum(map(len, parts))) for p in parts]
+    # deterministic runs never read the clock: the shares whatever the budget left
+    fixed = SearchSettings(time_limit=60, threads=1, deterministic=True)
+    assert run(0.0, fixed) == [1.0] * len(parts)

@@ -99,6 +99,10 @@ def _prices(
 #: largest groups need 1-4 s for a first plan, two at once)
 FIRST_PLAN_GRACE = 20.0
 
+#: seconds a group's search has when the groups' budget is spent before it starts (with
+#: the first-plan grace when it has no plan by then)
+LATE_LIMIT = 0.2
+
 #: a roster of at most this many exchange options whose groups' plans leave a gap is solved
 #: once more as a whole model, to prove the optimum (a tenth of a second at this size)
 POLISH_OPTIONS = 2000
@@ -451,11 +455,16 @@ def _solve_parts(
 ) -> list[RosterOutcome]:
     total = sum(len(p) for p in parts) or 1
     threads = max(1, min(settings.threads, len(parts)))
+    until = time.perf_counter() + budget
 
-    # Every part gets time in proportion to its size, two parts running at once.
+    # Every part gets time in proportion to its size, two parts running at once; once the
+    # budget is spent (a city's groups may take longer than their shares to build), the
+    # parts left only what a first plan takes (deterministic runs: their own limits).
     def run(k: int) -> RosterOutcome:
         part = parts[k]
         limit = max(1.0, budget * threads * len(part) / total)
+        if not settings.deterministic:
+            limit = min(limit, max(LATE_LIMIT, until - time.perf_counter()))
         # A second or third round re-solves the groups under new prices: said so.
         step = (
             msg("progress.group_round", k=k + 1, n=len(parts), round=round_ + 1)
