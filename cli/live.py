@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 from twinning.cli.common import err_console
@@ -103,16 +104,21 @@ class Live:
         self.last: Progress | None = None
         self.logged = 0.0
         self.status: Any = None
+        #: the heartbeat's end of a pipe (plain lines): each line printed is sent to it
+        self.watcher: Any = None
 
-    def text(self) -> str:
+    def head(self) -> str:
+        """The line without its elapsed time: part, step, gap."""
         e, lang = self.last, self.lang
         parts = [word(f"part.{e.part}", lang) if e is not None else say("cli.starting", lang)]
         if e is not None and e.step is not None:
             parts.append(render(e.step, lang))
         if e is not None and e.gap is not None:
             parts.append(say("cli.gap", lang, gap=e.gap))
-        parts.append(say("cli.seconds", lang, s=time.monotonic() - self.start))
         return " · ".join(parts)
+
+    def text(self) -> str:
+        return line_text(self.head(), time.monotonic() - self.start, self.lang)
 
     def __call__(self, event: Progress) -> None:
         self.last = event
@@ -129,35 +135,117 @@ class Live:
             self.log(now)
 
     def log(self, now: float) -> None:
-        """One plain line: the progress as it stands."""
+        """One plain line: the progress as it stands (and the heartbeat told)."""
         self.logged = now
-        err_console.print(f"[{now - self.start:7.1f} s] {self.text()}", markup=False)
+        head = self.head()
+        text = line_text(head, now - self.start, self.lang)
+        err_console.print(stamped(now - self.start, text), markup=False)
+        if self.watcher is not None:
+            try:
+                self.watcher.send((head, now))
+            except (OSError, ValueError):
+                self.watcher = None  # the heartbeat is gone: the lines go on without it
 
-    def beat(self, every: float = HEARTBEAT) -> None:
-        """The line again when none was printed for ``every`` seconds (plain lines)."""
-        if self.quiet or self.status is not None:
+
+def line_text(head: str, elapsed: float, lang: Lang) -> str:
+    """A progress line's text: its head and the elapsed seconds."""
+    return f"{head} · {say('cli.seconds', lang, s=elapsed)}"
+
+
+def stamped(elapsed: float, text: str) -> str:
+    """A plain progress line: ``[   12.3 s] text``."""
+    return f"[{elapsed:7.1f} s] {text}"
+
+
+def heartbeat(
+    conn: Any, start: float, lang: Lang, every: float, poll: float = 1.0, times: int = -1
+) -> None:
+    """The heartbeat's loop (in a process of its own, so that a step holding the
+    interpreter, such as a large min-cost flow, cannot stop it): the last line printed is
+    printed again, its elapsed time moved on, when none was printed for ``every``
+    seconds; ends when told (None), when the solve's end of the pipe closes, or after
+    ``times`` lines when that is not negative."""
+    head: str | None = None
+    last = time.monotonic()
+    while True:
+        try:
+            if conn.poll(poll):
+                got = conn.recv()
+                if got is None:
+                    return
+                head, last = got
+                continue
+        except (EOFError, OSError):
             return
         now = time.monotonic()
-        if now - (self.logged or self.start) >= every:
-            self.log(now)
+        if head is not None and now - last >= every:
+            last = now
+            sys.stderr.write(stamped(now - start, line_text(head, now - start, lang)) + "\n")
+            sys.stderr.flush()
+            times -= 1
+            if not times:
+                return
+
+
+class _Lines:
+    """One end of the heartbeat's pipe as JSON lines: ``send`` on the solve's side (the
+    child's stdin), ``poll`` and ``recv`` on the heartbeat's (its own stdin)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def send(self, item: Any) -> None:
+        self.stream.write(json.dumps(item) + "\n")
+        self.stream.flush()
+
+    def poll(self, timeout: float) -> bool:
+        import select
+
+        return bool(select.select([self.stream], [], [], timeout)[0])
+
+    def recv(self) -> Any:
+        line = self.stream.readline()
+        if not line:
+            raise EOFError
+        return json.loads(line)
+
+
+def heartbeat_main() -> None:
+    """The heartbeat process: ``python -c "...; heartbeat_main()" START LANG EVERY``."""
+    start, lang, every = float(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    heartbeat(_Lines(sys.stdin), start, lang, every)  # type: ignore[arg-type]
 
 
 @contextmanager
 def _beating(live: Live) -> Iterator[None]:
-    """Plain lines: :meth:`Live.beat` checked every second in a thread of its own."""
-    stop = threading.Event()
+    """Plain lines: a heartbeat process (:func:`heartbeat`) prints the line again after
+    :data:`HEARTBEAT` seconds without one (the clock is the system's monotonic one, shared
+    by both processes)."""
+    import subprocess
 
-    def beat() -> None:
-        while not stop.wait(1.0):
-            live.beat()
-
-    thread = threading.Thread(target=beat, daemon=True)
-    thread.start()
+    code = "from twinning.cli.live import heartbeat_main; heartbeat_main()"
+    args = [str(live.start), live.lang, str(HEARTBEAT)]
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdin=subprocess.PIPE, text=True
+        )
+    except OSError:
+        yield  # no heartbeat where no process can be started: the lines alone
+        return
+    assert proc.stdin is not None
+    live.watcher = _Lines(proc.stdin)
     try:
         yield
     finally:
-        stop.set()
-        thread.join()
+        live.watcher = None
+        with suppress(OSError, ValueError):
+            proc.stdin.write("null\n")
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @contextmanager

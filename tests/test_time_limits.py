@@ -107,20 +107,33 @@ def test_progress_comes_during_the_alliance_search(monkeypatch: pytest.MonkeyPat
 def test_a_silent_step_is_shown_again_at_least_every_ten_seconds(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The heartbeat's loop (run here in this process, over a pipe): nothing before a
+    first line, the last line again with its time moved on after a silence, and its end
+    when told or when the solve's end of the pipe closes."""
+    import multiprocessing
+
     assert live.HEARTBEAT < 10
+    mine, theirs = multiprocessing.Pipe()
+    mine.send(None)
+    live.heartbeat(theirs, time.monotonic(), "en", every=0.0, poll=0.01)
+    assert capsys.readouterr().err == ""  # no line yet: nothing to repeat
+
+    mine, theirs = multiprocessing.Pipe()
+    start = time.monotonic() - 12.0
+    mine.send(("alliances · bound, step 3", start + 1.0))
+    live.heartbeat(theirs, start, "en", every=0.0, poll=0.01, times=2)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("s] alliances · bound, step 3 · " in e for e in err)
+    mine.close()  # the solve ended without a word: the loop ends too
+    live.heartbeat(theirs, start, "en", every=0.0, poll=0.01)
+
     line = live.Live(quiet=False)
-    line(Progress("alliances", None))
-    capsys.readouterr()
-    line.beat()
-    assert capsys.readouterr().err == ""  # just printed: nothing again
-    line.logged -= live.HEARTBEAT
-    line.beat()
-    err = capsys.readouterr().err
-    assert "alliances" in err and err.count("\n") == 1
-    quiet = live.Live(quiet=True)
-    quiet.start -= 100
-    quiet.beat()
-    assert capsys.readouterr().err == ""
+    sent, seen = multiprocessing.Pipe()
+    line.watcher = sent
+    line(Progress("pairs", None))
+    head, at = seen.recv()  # each printed line is told to the heartbeat
+    assert head == "pairs" and at == line.logged
+    assert "pairs" in capsys.readouterr().err
 
 
 # ---- secondments: every candidate the hosts allow, whatever the search had time for ----
