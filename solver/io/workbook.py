@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -565,17 +566,26 @@ def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> None:
     for j, column in enumerate(table.columns, start=1):
         _style(put_cell(sheet, 1, j, heads[column]), "header")
     wrap = Alignment(wrap_text=True, vertical="top")
+    # A cell's format, alignment and colour depend only on its column and its row's
+    # style: worked out on the first such cell, copied to the others (openpyxl hashes
+    # each style object it is given: a city's tables hold millions of cells).
+    made: dict[tuple[int, str], Any] = {}
     for i, row in enumerate(table.rows, start=2):
         style = _row_style(name, row)
         for j, column in enumerate(table.columns, start=1):
             value = cell_word(column, row.get(column), lang)
             cell = put_cell(sheet, i, j, value)
-            if column in COLUMN_FORMATS:
-                cell.number_format = COLUMN_FORMATS[column]
-            if column in WRAPPED:
-                cell.alignment = wrap
-            if style:
-                _style(cell, style)
+            key = (j, style)
+            if key in made:
+                cell._style = copy(made[key])
+            else:
+                if column in COLUMN_FORMATS:
+                    cell.number_format = COLUMN_FORMATS[column]
+                if column in WRAPPED:
+                    cell.alignment = wrap
+                if style:
+                    _style(cell, style)
+                made[key] = copy(cell._style)
             widths[j - 1] = max(widths[j - 1], _width(value))
     for j, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = _clamp(width)
@@ -631,6 +641,8 @@ def _width(value: object) -> int:
     if value is None:
         return 0
     text = f"{value:.3f}" if isinstance(value, float) else str(value)
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
