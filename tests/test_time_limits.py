@@ -237,3 +237,24 @@ def test_roster_groups_started_after_their_budget_get_only_a_first_plans_time(
     # deterministic runs never read the clock: the shares whatever the budget left
     fixed = SearchSettings(time_limit=60, threads=1, deterministic=True)
     assert run(0.0, fixed) == [1.0] * len(parts)
+
+
+def test_the_roster_keeps_a_share_of_its_limit_for_the_work_after_its_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.test_roster_rules import CADRES, base
+    from twinning.models import roster
+
+    given: list[float] = []
+    real = roster.solve_roster_model
+
+    def spy(inst, data, settings):  # type: ignore[no-untyped-def]
+        given.append(settings.time_limit)
+        return real(inst, data, settings)
+
+    monkeypatch.setattr(roster, "solve_roster_model", spy)
+    inst = base(CADRES)
+    solve(inst, "roster", time_limit=50)
+    assert given[-1] <= 50 * (1 - roster.AFTER_SEARCH)
+    solve(inst, "roster", time_limit=50, deterministic=True)
+    assert given[-1] == 50  # deterministic time: the clock is not read

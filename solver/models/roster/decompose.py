@@ -361,7 +361,10 @@ def _second(
         base=usage_of(data, best.chosen),
     )
     if sec.status == "optimal" and k is None and inst.policy.balance.target != "off":
-        sec = _balanced_secondments(inst, data, seconded, sec, limit, usage_of(data, best.chosen))
+        rest = limit
+        if not settings.deterministic:  # the time the first placement left
+            rest = replace(settings, time_limit=max(1.0, deadline - time.perf_counter()))
+        sec = _balanced_secondments(inst, data, seconded, sec, rest, usage_of(data, best.chosen))
     if k is None and inst.policy.balance.target != "rule":
         # Every candidate the hosts allow, whatever the search found in its time: the
         # options that still fit added, cheapest first (a city's search may find none).
