@@ -53,6 +53,8 @@ def result_files(
         table = Table(CHANGE_COLUMNS, [{c: getattr(ch, c) for c in CHANGE_COLUMNS} for ch in found])
         files["changes.csv"] = csv_bytes(*said("changes", table, language))
     if "html" in formats:
-        page = render_html(inst, result.plan, summary, language, masked=masked)
+        # the solve's own check of a closest plan, when it made one (the same plan)
+        checked = result._checked
+        page = render_html(inst, result.plan, summary, language, masked=masked, checked=checked)
         files["report.html"] = page.encode("utf-8")
     return files

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from twinning.check.report import Violation
 from twinning.messages import Msg
@@ -326,6 +326,10 @@ PartSolution = (
 
 class Result(BaseModel):
     """The outcome of :func:`solver.solve`: a status, figures, and the plan."""
+
+    #: the checker's report of the plan when the solve made one (a closest plan's), so that
+    #: the report page does not check it again (a city's check takes minutes); not saved
+    _checked: Any = PrivateAttr(default=None)
 
     status: Status
     objective: int | None

@@ -303,12 +303,11 @@ def _result(
     closest = any(
         r.status in ("infeasible", "unknown") and name in planned for name, r in results.items()
     )
+    checked = validate(inst, plan) if closest and check else None
     missed = (
-        [v for v in validate(inst, plan).violations if v.rule != "plan.objective"]
-        if closest and check
-        else []
+        [v for v in checked.violations if v.rule != "plan.objective"] if checked is not None else []
     )
-    return Result(
+    out = Result(
         status=status,
         objective=objective,
         bound=bound,
@@ -321,3 +320,5 @@ def _result(
         missed=missed,
         balance=balance_of(inst, plan) if check else None,
     )
+    out._checked = checked
+    return out

@@ -258,3 +258,23 @@ def test_the_roster_keeps_a_share_of_its_limit_for_the_work_after_its_search(
     assert given[-1] <= 50 * (1 - roster.AFTER_SEARCH)
     solve(inst, "roster", time_limit=50, deterministic=True)
     assert given[-1] == 50  # deterministic time: the clock is not read
+
+
+def test_the_report_page_takes_the_solves_own_check_of_a_closest_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from twinning.outputs import result_files
+    from twinning.report import html
+
+    inst = generated(60, 1500, 3, SIZED)  # its quotas cannot all be met: a closest plan
+    result = solve(inst, ["pairs", "alliances", "roster"], time_limit=20)
+    assert result.closest and result.missed
+    checked = result._checked
+    assert [v for v in checked.violations if v.rule != "plan.objective"] == result.missed
+
+    def again(*args: object, **kw: object) -> None:
+        raise AssertionError("the plan was checked again")
+
+    monkeypatch.setattr(html, "validate", again)
+    page = result_files(result, inst, formats=("html",))["report.html"].decode("utf-8")
+    assert "rotation.rate" in page
