@@ -318,7 +318,10 @@ def _result(
         interrupted=interrupted,
         closest=closest,
         missed=missed,
-        balance=balance_of(inst, plan) if check else None,
+        # the check's own figures when it made them (the same plan: worked out once)
+        balance=(checked.balance if checked is not None else balance_of(inst, plan))
+        if check
+        else None,
     )
     out._checked = checked
     return out

@@ -265,12 +265,14 @@ def test_the_report_page_takes_the_solves_own_check_of_a_closest_plan(
 ) -> None:
     from twinning.outputs import result_files
     from twinning.report import html
+    from twinning.rules.balance import balance_of
 
     inst = generated(60, 1500, 3, SIZED)  # its quotas cannot all be met: a closest plan
     result = solve(inst, ["pairs", "alliances", "roster"], time_limit=20)
     assert result.closest and result.missed
     checked = result._checked
     assert [v for v in checked.violations if v.rule != "plan.objective"] == result.missed
+    assert result.balance == checked.balance == balance_of(inst, result.plan)  # worked out once
 
     def again(*args: object, **kw: object) -> None:
         raise AssertionError("the plan was checked again")
