@@ -173,13 +173,17 @@ def check_min_size(f: AllianceFacts) -> list[Violation]:
     """[alliances.min_size, alliances.size_band] An alliance has at least its smallest
     size (lead included): min_size, or floor(band low x mean size) of its count group."""
     out = []
+    pools: dict[tuple[object, ...], int] = {}  # a pool's size depends only on its key
     for a, ms in sorted(f.members.items()):
         g = _group(f, a)
         low = f.inst.policy.alliances.min_size or 1
         if g is not None:
             lead = f.schools[f.lead_of_alliance[a]]
-            pool = rules.pool_size(f.inst, lead, f.stage_of.get(a))
-            low = rules.smallest_size(f.inst, g, pool)
+            stage = f.stage_of.get(a)
+            key = rules.pool_key(f.inst, lead, stage)
+            if key not in pools:
+                pools[key] = rules.pool_size(f.inst, lead, stage)
+            low = rules.smallest_size(f.inst, g, pools[key])
         if len(ms) < low:
             out.append(
                 Violation(
@@ -380,9 +384,14 @@ def check_mix_area(f: AllianceFacts) -> list[Violation]:
         return []
     fixed = rules.fixed_leads(f.inst)
     out = []
+    mixed: dict[tuple[object, ...], bool] = {}  # whether a pool is mixed depends on its key
     for a, lead_id in sorted(f.lead_of_alliance.items()):
         lead = f.schools[lead_id]
-        if not rules.mixed_pool(f.inst, lead, f.stage_of.get(a)):
+        stage = f.stage_of.get(a)
+        key = rules.pool_key(f.inst, lead, stage)
+        if key not in mixed:
+            mixed[key] = rules.mixed_pool(f.inst, lead, stage)
+        if not mixed[key]:
             continue
         if lead.area == "rural" and lead_id not in fixed:
             out.append(
