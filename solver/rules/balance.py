@@ -126,28 +126,55 @@ def _where(inst: Instance, plan: Plan | None, period: str | None) -> dict[str, d
     return places
 
 
+class _Keys:
+    """(person, school) -> the (school, stage, indicator) counts the person adds there,
+    worked out once: the county is counted before the plan and in every period, and a
+    person who stays home adds the same counts in each."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.stages_of = {s.id: [st for st in STAGES if st in s.stages] for s in inst.schools}
+        self.people = {p.id: p for p in inst.staff}
+        self.memo: dict[tuple[str, str], tuple[tuple[tuple[str, str, str], float], ...]] = {}
+
+    def __call__(self, pid: str, school: str) -> tuple[tuple[tuple[str, str, str], float], ...]:
+        got = self.memo.get((pid, school))
+        if got is None:
+            stages = self.stages_of.get(school)
+            got = (
+                ()
+                if stages is None
+                else tuple(
+                    ((school, stage, ind), n)
+                    for stage in stages
+                    for ind, n in _counts(self.people[pid], stage).items()
+                    if n
+                )
+            )
+            self.memo[(pid, school)] = got
+        return got
+
+
 def _totals(
-    inst: Instance, places: dict[str, dict[str, float]]
+    inst: Instance, places: dict[str, dict[str, float]], keys: _Keys | None = None
 ) -> dict[tuple[str, str, str], float]:
     """(school, stage, indicator) -> people counted there (shares of a person included)."""
-    schools = {s.id: s for s in inst.schools}
-    people = {p.id: p for p in inst.staff}
+    keys = keys or _Keys(inst)
     total: dict[tuple[str, str, str], float] = defaultdict(float)
     for pid, at in places.items():
         for school, share in at.items():
-            s = schools.get(school)
-            if s is None:
-                continue
-            for stage in STAGES:
-                if stage in s.stages:
-                    for ind, n in _counts(people[pid], stage).items():
-                        total[(school, stage, ind)] += share * n
+            for key, n in keys(pid, school):
+                total[key] += share * n
     return total
 
 
-def _figures(inst: Instance, places: dict[str, dict[str, float]], missing: set[str]) -> Figures:
+def _figures(
+    inst: Instance,
+    places: dict[str, dict[str, float]],
+    missing: set[str],
+    keys: _Keys | None = None,
+) -> Figures:
     bal = inst.policy.balance
-    total = _totals(inst, places)
+    total = _totals(inst, places, keys)
     out: Figures = {}
     for ind in INDICATORS:
         out[ind] = {}
@@ -186,10 +213,11 @@ def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
         missing["qualified"] = msg("balance.missing.education", indicator="qualified")
     gone = set(missing)
     after: dict[str, Figures] = {}
+    keys = _Keys(inst)
     if plan is not None and (plan.roster or plan.circuits):
         for period in inst.policy.horizon.periods:
-            after[period] = _figures(inst, _where(inst, plan, period), gone)
-    before = _figures(inst, _where(inst, None, None), gone)
+            after[period] = _figures(inst, _where(inst, plan, period), gone, keys)
+    before = _figures(inst, _where(inst, None, None), gone, keys)
     return Balance(before=before, after=after, missing=[v for _, v in sorted(missing.items())])
 
 
@@ -344,8 +372,9 @@ def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], f
     roster = moves_only(plan)
     gone = set(INDICATORS) - set(indicators_of(inst))
     out: dict[tuple[str, str, str], float] = {}
+    keys = _Keys(inst)
     for period in inst.policy.horizon.periods:
-        for ind, by_stage in _figures(inst, _where(inst, roster, period), gone).items():
+        for ind, by_stage in _figures(inst, _where(inst, roster, period), gone, keys).items():
             for stage in STAGES:
                 f = by_stage[stage]
                 if f.cv is not None and f.cv > f.threshold + 1e-12:
