@@ -44,6 +44,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "bench_alliance_design.py": ("alliance-design.md", [4, 8, 2]),
     "bench_alliances.py": ("alliances.md", [1]),
     "bench_batch.py": ("batch.md", [3]),
+    # two sides (one interpreter in a smoke run)
+    "bench_county2000.py": ("county2000.md", [2]),
     # demo-county's six subjects and the whole; one teacher's week; the six subjects again.
     "bench_itinerant.py": ("itinerant.md", [7, None, 6]),
     "bench_load.py": ("load.md", [1]),
@@ -117,6 +119,7 @@ ORDER = [
     "bench_roster.py",
     "bench_validate.py",
     "bench_batch.py",
+    "bench_county2000.py",
     "registry-postgresql",
     "registry-sqlite",
     "bench_pmedian.py",
