@@ -164,3 +164,20 @@ def test_an_explanation_out_of_time_while_building_says_so(
     assert why.part == "roster"
     assert not why.complete
     assert why.seconds < 30
+
+
+def test_the_needs_table_is_read_once_and_never_taken_for_another(demo) -> None:  # type: ignore[no-untyped-def]
+    from twinning.county import needs
+
+    inst, _ = demo
+    assert inst.needs
+    period = inst.policy.horizon.periods[0]
+    first = needs.school_needs(inst, period)
+    assert needs.school_needs(inst, period) is first  # read once
+    assert first == needs._given(inst, period)
+    row = inst.needs[0]
+    more = row.model_copy(update={"shortage": row.shortage + 5, "period": ""})
+    other = inst.model_copy(update={"needs": [more, *inst.needs[1:]]})
+    again = needs.school_needs(other, period)
+    assert again == needs._given(other, period)
+    assert again[row.school][row.subject] != first[row.school][row.subject]
