@@ -68,15 +68,17 @@ class Run:
     #: seconds from the console line that matched ``mark`` to the exit (None: no line)
     after_mark: float | None = None
     out: list[str] = field(default_factory=list)
+    stopped: bool = False  # killed at the wall-clock cap
 
     @property
     def ok(self) -> bool:
-        return self.code in (0, 1)
+        return self.code in (0, 1) and not self.stopped
 
 
-def run(python: str, args: list[str], mark: str | None = None) -> Run:
-    """One ``twinning`` command in a child process of ``python``; a command that exits
-    other than 0 or 1 is recorded as failed."""
+def run(python: str, args: list[str], mark: str | None = None, cap: float | None = None) -> Run:
+    """One ``twinning`` command in a child process of ``python``, killed after ``cap``
+    seconds (recorded as not finished); a command that exits other than 0 or 1 is
+    recorded as failed."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -90,6 +92,9 @@ def run(python: str, args: list[str], mark: str | None = None) -> Run:
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(proc.stderr or []), daemon=True)
     reader.start()
+    timer = threading.Timer(cap, proc.kill) if cap is not None else None
+    if timer is not None:
+        timer.start()
     out: list[str] = []
     marked: float | None = None
     for line in proc.stdout or []:
@@ -99,6 +104,11 @@ def run(python: str, args: list[str], mark: str | None = None) -> Run:
     code = proc.wait()
     reader.join()
     seconds = time.perf_counter() - start
+    if timer is not None:
+        timer.cancel()
+    if cap is not None and code < 0 and seconds >= cap:
+        benchkit.Side.killed(seconds, cap)
+        return Run(seconds, float("nan"), code, out=out, stopped=True)
     if code not in (0, 1):
         sys.stderr.write("".join(out[-40:]) + "".join(err[-40:]))
         benchkit.Side.crash(seconds, f"twinning {args[0]} ({python}): exit {code}")
@@ -130,6 +140,9 @@ def main() -> int:
     parser.add_argument("--after-label", default="after")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--cap-seconds", type=float, default=None, help="a solve is killed after this long"
+    )
     benchkit.options(parser)
     args = parser.parse_args()
     size = ["--schools", "2000", "--staff", "80000", "--seed", "11"]
@@ -159,7 +172,12 @@ def main() -> int:
             out = Path(tmp) / f"plan-{label}"
             mark = str(out / "report.html") if not args.smoke else str(out / "plan.json")
             solves[label] = (
-                run(python, ["solve", str(county), "-o", str(out), *solve_options], mark),
+                run(
+                    python,
+                    ["solve", str(county), "-o", str(out), *solve_options],
+                    mark,
+                    args.cap_seconds,
+                ),
                 out / "plan.json",
             )
         plan_file = solves[sides[-1][0]][1]
@@ -176,13 +194,21 @@ def main() -> int:
             explained = (
                 f"{solve.after_mark:.1f}"
                 if solve.after_mark is not None and solve.code == 1
+                else f"not finished in {solve.after_mark:.0f} s"
+                if solve.after_mark is not None and solve.stopped
                 else "- (no explanation)"
             )
+            if solve.stopped:
+                solve_s = f"not finished in {args.cap_seconds:g} s (killed)"
+            elif solve.ok:
+                solve_s = f"{solve.seconds:.1f}"
+            else:
+                solve_s = f"failed (exit {solve.code})"
             rows.append(
                 [
                     label,
-                    f"{solve.seconds:.1f}" if solve.ok else f"failed (exit {solve.code})",
-                    f"{solve.peak_mb:.0f}",
+                    solve_s,
+                    f"{solve.peak_mb:.0f}" if not solve.stopped else "-",
                     explained,
                     f"{solve.code}, {statuses(own_plan)}",
                     f"{min(c.seconds for c in done):.2f}" if done else "failed",
