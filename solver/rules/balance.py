@@ -135,6 +135,17 @@ class _Keys:
         self.stages_of = {s.id: [st for st in STAGES if st in s.stages] for s in inst.schools}
         self.people = {p.id: p for p in inst.staff}
         self.memo: dict[tuple[str, str], tuple[tuple[tuple[str, str, str], float], ...]] = {}
+        self._home: dict[tuple[str, str, str], float] | None = None
+
+    def home(self) -> dict[tuple[str, str, str], float]:
+        """The totals with everyone at their own school (counted once)."""
+        if self._home is None:
+            total: dict[tuple[str, str, str], float] = defaultdict(float)
+            for pid, person in self.people.items():
+                for key, n in self(pid, person.school):
+                    total[key] += n
+            self._home = dict(total)
+        return self._home
 
     def __call__(self, pid: str, school: str) -> tuple[tuple[tuple[str, str, str], float], ...]:
         got = self.memo.get((pid, school))
@@ -159,8 +170,16 @@ def _totals(
 ) -> dict[tuple[str, str, str], float]:
     """(school, stage, indicator) -> people counted there (shares of a person included)."""
     keys = keys or _Keys(inst)
-    total: dict[tuple[str, str, str], float] = defaultdict(float)
+    # Everyone at home, counted once; then only the people the plan puts elsewhere (in
+    # whole or in part) taken from their school and counted where they are.
+    total: dict[tuple[str, str, str], float] = defaultdict(float, keys.home())
     for pid, at in places.items():
+        person = keys.people.get(pid)
+        if person is not None and len(at) == 1 and at.get(person.school) == 1.0:
+            continue  # at home
+        if person is not None:
+            for key, n in keys(pid, person.school):
+                total[key] -= n
         for school, share in at.items():
             for key, n in keys(pid, school):
                 total[key] += share * n
