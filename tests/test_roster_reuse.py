@@ -181,3 +181,29 @@ def test_the_needs_table_is_read_once_and_never_taken_for_another(demo) -> None:
     again = needs.school_needs(other, period)
     assert again == needs._given(other, period)
     assert again[row.school][row.subject] != first[row.school][row.subject]
+
+
+def test_balance_totals_moved_from_home_equal_a_count_of_everyone(demo) -> None:  # type: ignore[no-untyped-def]
+    """The balance figures count everyone at home once and move only the people a period
+    puts elsewhere: the totals equal a count of every person where they are."""
+    from collections import defaultdict
+
+    from twinning.rules import balance
+
+    inst, _ = demo
+    places = balance._where(inst, None, None)
+    schools = [s.id for s in inst.schools]
+    for k, person in enumerate(inst.staff[:60]):
+        there = schools[(k * 7) % len(schools)]
+        places[person.id] = {there: 1.0} if k % 2 else {person.school: 0.75, there: 0.25}
+    by_id = {s.id: s for s in inst.schools}
+    naive: dict[tuple[str, str, str], float] = defaultdict(float)
+    for person in inst.staff:
+        for school, share in places[person.id].items():
+            for stage in balance.STAGES:
+                if stage in by_id[school].stages:
+                    for ind, n in balance._counts(person, stage).items():
+                        naive[(school, stage, ind)] += share * n
+    got = balance._totals(inst, places)
+    for key in set(naive) | set(got):
+        assert abs(got.get(key, 0.0) - naive.get(key, 0.0)) < 1e-9, key

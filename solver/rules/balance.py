@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -82,15 +82,34 @@ class Balance(BaseModel):
         return value
 
 
+#: What the indicators read of a person: (backbone county or above, has a subject, the
+#: education, teaches PE or arts).
+Kind = tuple[bool, bool, str | None, bool]
+
+
+def _kind(person: Staff) -> Kind:
+    return (
+        person.backbone in COUNTY_OR_ABOVE,
+        bool(person.subject),
+        person.education,
+        person.subject in PE_ARTS,
+    )
+
+
 def _counts(person: Staff, stage: str) -> dict[str, float]:
     """What one person adds to each indicator of a school of ``stage``."""
+    return _counts_of(_kind(person), stage)
+
+
+def _counts_of(kind: Kind, stage: str) -> dict[str, float]:
+    backbone, subject, education, pe_arts = kind
     out = dict.fromkeys(INDICATORS, 0.0)
-    if person.backbone in COUNTY_OR_ABOVE:
+    if backbone:
         out["backbone"] = 1.0
-    if person.subject:
-        if person.education is not None and person.education in ABOVE_REQUIRED[stage]:
+    if subject:
+        if education is not None and education in ABOVE_REQUIRED[stage]:
             out["qualified"] = 1.0
-        if person.subject in PE_ARTS:
+        if pe_arts:
             out["pe_arts"] = 1.0
     return out
 
@@ -138,12 +157,16 @@ class _Keys:
         self._home: dict[tuple[str, str, str], float] | None = None
 
     def home(self) -> dict[tuple[str, str, str], float]:
-        """The totals with everyone at their own school (counted once)."""
+        """The totals with everyone at their own school (counted once): people counted by
+        school and by what :func:`_counts` reads of them, each kind counted once."""
         if self._home is None:
+            kinds = Counter((p.school, _kind(p)) for p in self.people.values())
             total: dict[tuple[str, str, str], float] = defaultdict(float)
-            for pid, person in self.people.items():
-                for key, n in self(pid, person.school):
-                    total[key] += n
+            for (school, kind), many in kinds.items():
+                for stage in self.stages_of.get(school, ()):
+                    for ind, n in _counts_of(kind, stage).items():
+                        if n:
+                            total[(school, stage, ind)] += many * n
             self._home = dict(total)
         return self._home
 
