@@ -93,6 +93,9 @@ class RosterData:
     options_constant: int = 0
     #: home school -> teachers with an exchange option (the reach count's first term)
     movers: dict[str, int] = field(default_factory=dict)
+    #: counts of the options and the county that no counted key changes, worked out by
+    #: the first count and shared by every recount of these options
+    fixed_counts: dict[str, Any] = field(default_factory=dict)
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -473,12 +476,19 @@ def roster_data(
 def _count(inst: Instance, data: RosterData) -> None:
     """[rotation.max_outflow_share, rotation.host_capacity, rotation.rate,
     rotation.surplus_first] The counts that bound the options, from the policy."""
+    fixed = data.fixed_counts
     data.outflow = rules.outflow_limit(inst)
-    size = rules.staff_count(inst)
+    if "size" not in fixed:
+        fixed["size"] = rules.staff_count(inst)
+    size = fixed["size"]
     data.capacity = {s.id: rules.host_capacity(inst, s, size[s.id]) for s in inst.schools}
     data.constant = data.options_constant
     _quota(inst, data)
-    _surplus_first(inst, data, data.surplus_subjects)
+    if inst.policy.rotation.surplus_first:
+        if "surplus_first" not in fixed:
+            _surplus_first(inst, data, data.surplus_subjects)
+            fixed["surplus_first"] = data.surplus_first
+        data.surplus_first = fixed["surplus_first"]
 
 
 def option_cost(
@@ -543,12 +553,13 @@ def _quota(inst: Instance, data: RosterData) -> None:
     beyond that cannot meet it, whatever the plan."""
     horizon = len(data.periods)
     capped = inst.policy.rotation.cap_quota
-    homes = (
-        {data.staff[o.person].school for o in data.options if o.kind == "exchange"}
-        if capped
-        else set()
-    )
-    for school, need in rules.quota_required(inst).items():
+    fixed = data.fixed_counts
+    if capped and "homes" not in fixed:
+        fixed["homes"] = {data.staff[o.person].school for o in data.options if o.kind == "exchange"}
+    homes: set[str] = fixed["homes"] if capped else set()
+    if "quota_base" not in fixed:
+        fixed["quota_base"] = rules.quota_base(inst)
+    for school, need in rules.quota_required(inst, fixed["quota_base"]).items():
         data.quota[school] = need
         reach = min(data.movers.get(school, 0), data.outflow.get(school, 0) * horizon)
         data.quota_reach[school] = reach
