@@ -207,3 +207,17 @@ def test_balance_totals_moved_from_home_equal_a_count_of_everyone(demo) -> None:
     got = balance._totals(inst, places)
     for key in set(naive) | set(got):
         assert abs(got.get(key, 0.0) - naive.get(key, 0.0)) < 1e-9, key
+
+
+def test_the_explanation_starts_no_solve_it_cannot_finish_in_its_time() -> None:
+    """A part whose first solve took longer than the explanation has left is not solved
+    again (it would overrun the explanation's time): the explanation ends, cut short."""
+    inst = base(policy={"rotation": {"max_outflow_share": 0.0, "min_outflow": 0}})
+    first = solve(inst, "roster", time_limit=5)
+    slow = first.parts["roster"].model_copy(update={"wall_time": 1000.0})
+    first = first.model_copy(update={"parts": {**first.parts, "roster": slow}})
+    why = explain_infeasible(inst, "roster", time_limit=20, step_limit=5, first=first)
+    assert why.part == "roster"
+    assert why.solves == 1  # the first solve only
+    assert not why.complete
+    assert why.seconds < 10

@@ -226,6 +226,7 @@ def explain_infeasible(
         out.seconds = time.perf_counter() - start
         return out
     ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out, baseline, memo)
+    ok.typical = first.parts[bad].wall_time or 0.0
 
     # The cheap repair first, so that a short time still gives one: every school held at
     # what it can send (rotation.cap_quota), when the quota is what is missed.
@@ -384,12 +385,15 @@ class _Oracle:
         self.out = out
         self.baseline = baseline
         self.memo = memo
+        #: seconds the part's first solve took: a solve is not started with less time
+        #: left than that (it would overrun the explanation's time, not stop within it)
+        self.typical = 0.0
 
     def solve(self, candidate: Instance) -> Any:
         from twinning.solving import solve
 
         left = self.deadline - time.perf_counter()
-        if left <= 0.5:
+        if left <= 0.5 or left < self.typical:
             return None
         self.out.solves += 1
         return solve(
