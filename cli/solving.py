@@ -57,6 +57,10 @@ from twinning.solving import BACKENDS
 #: Contradictions between history.csv and the registry printed (all are counted).
 SHOWN_CONTRADICTIONS = 20
 
+#: Seconds of the short explanation after an infeasible solve (its solves reuse the
+#: solve's options; `twinning explain` is the one that searches longer).
+EXPLAIN_AFTER_SOLVE = 10.0
+
 #: The formats a solve writes unless told otherwise: the plan, its tables, the workbook
 #: and the report, so that a first run gives the planner everything to open.
 DEFAULT_FORMATS = "json,csv,xlsx,html"
@@ -203,6 +207,7 @@ def solve(
                 "cli.usage.plan_for_other", flag=flag, plan=doc.instance, instance=inst.name
             )
     _say_added_parts(inst, parts, given, quiet, said)
+    memo: dict[str, Any] = {}  # what the parts build, reused by the explanation's solves
     with live_line(quiet, said) as progress:
         result = interruptible(
             said,
@@ -218,6 +223,7 @@ def solve(
                 on_part=keep,
                 given=given,
                 baseline=before,
+                memo=memo,
             ),
         )
     if sets:
@@ -251,10 +257,11 @@ def solve(
         if any(p.status == "infeasible" for p in result.parts.values()):
             from twinning.explain import explain_infeasible
 
-            # the short form of `twinning explain`: which rules conflict, what repairs it
-            budget = min(60.0, max(10.0, time_limit))
+            # the short form of `twinning explain`: which rules conflict, what repairs it,
+            # in ten seconds on the solve's own options (`twinning explain` takes longer)
+            budget = EXPLAIN_AFTER_SOLVE
             why = explain_infeasible(
-                inst, parts, time_limit=budget, step_limit=min(10.0, budget), first=result
+                inst, parts, time_limit=budget, step_limit=budget, first=result, memo=memo
             )
             show.explanation(why, said, short=True)
         raise typer.Exit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 from twinning.check.plan import known_plan
 from twinning.county.distances import Distances
@@ -46,6 +47,8 @@ def solve(
     on_part: Callable[[Result], None] | None = None,
     given: Plan | None = None,
     baseline: Plan | None = None,
+    memo: dict[str, Any] | None = None,
+    check: bool = True,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -79,6 +82,13 @@ def solve(
         again); each roster move it has earns ``weights.replan_keep`` in the search.
     threads
         Independent roster groups solved side by side (batch runs use 1 per process).
+    memo
+        Where the parts keep what they build (the roster its options), for a later solve
+        of a near copy of the county to reuse (the explanation after an infeasible solve
+        passes one to each of its solves).
+    check
+        False: no checker's list of a closest plan's misses and no balance figures (a solve
+        asked only whether a plan exists).
     backend
         ``"cpsat"`` (OR-Tools: exact network flow where it applies, CP-SAT otherwise),
         ``"pulp"`` (CBC) or ``"pulp-highs"``.
@@ -117,6 +127,7 @@ def solve(
         backend=backend,
         dist=Distances(inst),
         baseline=baseline,
+        memo=memo,
     )
     pinned = _baseline_pins(inst, baseline) if baseline is not None else None
     results: dict[str, PartResult] = {}
@@ -159,7 +170,7 @@ def solve(
             progress(Progress(name, msg("progress.done", status=r.status), r.objective, r.bound))
         if on_part is not None:
             on_part(_result(inst, order, ctx.plan, results, objectives, start, check=False))
-    return _result(inst, order, ctx.plan, results, objectives, start, check=True)
+    return _result(inst, order, ctx.plan, results, objectives, start, check=check)
 
 
 #: Each part's weight in the time limit: what it is expected to make of search time (the

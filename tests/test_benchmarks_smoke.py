@@ -46,6 +46,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "bench_batch.py": ("batch.md", [3]),
     # a whole solve of a small county watched from outside: one row
     "bench_city.py": ("city10000.md", [1]),
+    # two sides (one interpreter in a smoke run)
+    "bench_county2000.py": ("county2000.md", [2]),
     # demo-county's six subjects and the whole; one teacher's week; the six subjects again.
     "bench_itinerant.py": ("itinerant.md", [7, None, 6]),
     "bench_load.py": ("load.md", [1]),
@@ -122,6 +124,7 @@ ORDER = [
     "bench_validate.py",
     "bench_batch.py",
     "bench_city.py",
+    "bench_county2000.py",
     "registry-postgresql",
     "registry-sqlite",
     "bench_pmedian.py",

@@ -64,9 +64,13 @@ def check_eligible(f: CircuitFacts) -> list[Violation]:
     """[itinerant.eligible] An active teacher who may circuit (itinerant, or a teacher of an
     itinerant subject), not moved by the roster, from their own school, in their subject."""
     out = []
-    for sid in sorted({c.staff for c in f.rows if c.staff in f.staff}):
+    by_staff: dict[str, list[CircuitVisit]] = defaultdict(list)  # one pass over the lines
+    for c in f.rows:
+        if c.staff in f.staff:
+            by_staff[c.staff].append(c)
+    for sid in sorted(by_staff):
         person = f.staff[sid]
-        mine = [c for c in f.rows if c.staff == sid]
+        mine = by_staff[sid]
         if not rules.may_circuit(f.inst, person, f.moved):
             code = (
                 "check.itinerant.eligible.moved"

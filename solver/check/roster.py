@@ -49,6 +49,8 @@ class RosterFacts:
     away: Counter[tuple[str, int]] = field(default_factory=Counter)
     incoming: Counter[tuple[str, int]] = field(default_factory=Counter)
     subject_delta: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    #: counts several checks read, each worked out once (:func:`could_move_out`)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def all_spans(self) -> list[tuple[Move, int]]:
@@ -695,6 +697,13 @@ def secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
 def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     """Teachers of each advantaged school who could move out at all (the quota's reach):
     due, available, with a host in scope, within reach, short of their subject."""
+    got: dict[str, set[str]] | None = f.memo.get("could_move_out")
+    if got is None:
+        got = f.memo["could_move_out"] = _could_move_out(f)
+    return got
+
+
+def _could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     inst = f.inst
     out: dict[str, set[str]] = defaultdict(set)
     if not rules.durations(inst, "exchange"):

@@ -21,13 +21,16 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twinning.county.instance import Instance, with_policy
 from twinning.explain import _words as words
 from twinning.messages import Msg, msg
 from twinning.plan import PART_ORDER, Plan
 from twinning.rules.roster import host_capacity
+
+if TYPE_CHECKING:
+    from twinning.models.roster.options import RosterData
 
 __all__ = ["Explanation", "Repair", "explain_infeasible"]
 
@@ -199,16 +202,20 @@ def explain_infeasible(
     seed: int = 0,
     first: Any = None,
     baseline: Plan | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> Explanation:
     """Solve, and when a part has no plan keeping every rule, find the rules that
     conflict and the smallest repairs (see the module docstring). ``time_limit`` bounds the
     whole explanation, ``step_limit`` each solve in it; ``first`` is the result of a
-    solve already made (not solved again); ``baseline`` is a plan to re-plan on."""
+    solve already made (not solved again); ``baseline`` is a plan to re-plan on; ``memo``
+    what that solve built (``solve(..., memo=)``), reused by the solves here where the
+    county they try has the same options (the roster's are built once, not per solve)."""
     from twinning.solving import solve
 
     start = time.perf_counter()
+    memo = {} if memo is None else memo
     if first is None:
-        first = solve(inst, parts, time_limit=step_limit, seed=seed, baseline=baseline)
+        first = solve(inst, parts, time_limit=step_limit, seed=seed, baseline=baseline, memo=memo)
     bad = _first_bad(first)
     if bad is None:
         return Explanation(None, first.status, None, seconds=time.perf_counter() - start)
@@ -218,7 +225,8 @@ def explain_infeasible(
     if not rules:
         out.seconds = time.perf_counter() - start
         return out
-    ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out, baseline)
+    ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out, baseline, memo)
+    ok.typical = first.parts[bad].wall_time or 0.0
 
     # The cheap repair first, so that a short time still gives one: every school held at
     # what it can send (rotation.cap_quota), when the quota is what is missed.
@@ -367,6 +375,7 @@ class _Oracle:
         seed: int,
         out: Explanation,
         baseline: Plan | None,
+        memo: dict[str, Any],
     ) -> None:
         self.given = _before(plan, part)
         self.part = part
@@ -375,12 +384,16 @@ class _Oracle:
         self.seed = seed
         self.out = out
         self.baseline = baseline
+        self.memo = memo
+        #: seconds the part's first solve took: a solve is not started with less time
+        #: left than that (it would overrun the explanation's time, not stop within it)
+        self.typical = 0.0
 
     def solve(self, candidate: Instance) -> Any:
         from twinning.solving import solve
 
         left = self.deadline - time.perf_counter()
-        if left <= 0.5:
+        if left <= 0.5 or left < self.typical:
             return None
         self.out.solves += 1
         return solve(
@@ -390,11 +403,19 @@ class _Oracle:
             seed=self.seed,
             given=self.given,
             baseline=self.baseline,
+            memo=self.memo,
+            check=False,  # only whether a plan exists is asked
         )
 
     def __call__(self, candidate: Instance) -> bool | None:
-        if self.part == "roster" and _quota_out_of_reach(candidate, self.given):
-            return False  # no plan can meet the quota: no search needed to know it
+        if self.part == "roster":
+            # The options first, within the explanation's time (taken from the memo when
+            # the candidate's are the first solve's): the solve then reuses them.
+            data = _roster_options(candidate, self.given, self.memo, self.deadline)
+            if data is None:
+                return None
+            if _quota_out_of_reach(candidate, data):
+                return False  # no plan can meet the quota: no search needed to know it
         result = self.solve(candidate)
         if result is None:
             return None
@@ -404,16 +425,25 @@ class _Oracle:
         return bool(status in ("optimal", "feasible"))
 
 
-def _quota_out_of_reach(inst: Instance, given: Plan) -> bool:
+def _roster_options(
+    inst: Instance, given: Plan, memo: dict[str, Any], deadline: float
+) -> RosterData | None:
+    """The roster options of ``inst`` on the given pairs and alliances, recounted from the
+    memo's or built before ``deadline`` (None: out of time)."""
+    from twinning.models.roster.options import OutOfTime, roster_data
+
+    try:
+        return roster_data(memo, inst, given.pairs, given.alliances, deadline=deadline)
+    except OutOfTime:
+        return None
+
+
+def _quota_out_of_reach(inst: Instance, data: RosterData) -> bool:
     """Whether some school's rotation.rate quota is beyond the teachers who could go out
     at all (the roster's own reach count: options within the outflow limit), in which
     case the roster is infeasible whatever the search does."""
     if inst.policy.rotation.cap_quota:
         return False
-    from twinning.county.distances import Distances
-    from twinning.models.roster.options import build_roster_data
-
-    data = build_roster_data(inst, given.pairs, given.alliances, Distances(inst))
     return any(data.quota_reach.get(s, 0) < need for s, need in data.quota.items())
 
 

@@ -34,6 +34,7 @@ def solve_roster_part(ctx: SolveContext) -> RosterSolution:
         settings=ctx.settings,
         dist=ctx.dist,
         baseline=ctx.baseline.roster if ctx.baseline is not None else None,
+        memo=ctx.memo,
     )
 
 

@@ -56,6 +56,9 @@ class SolveContext:
     backend: str
     dist: Distances
     baseline: Plan | None = None
+    #: what a part built that a later solve of a near copy of the county may reuse (the
+    #: explanation's solves after the first): part-owned entries, e.g. the roster options
+    memo: dict[str, Any] | None = None
 
 
 @dataclass

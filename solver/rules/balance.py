@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -82,15 +82,34 @@ class Balance(BaseModel):
         return value
 
 
+#: What the indicators read of a person: (backbone county or above, has a subject, the
+#: education, teaches PE or arts).
+Kind = tuple[bool, bool, str | None, bool]
+
+
+def _kind(person: Staff) -> Kind:
+    return (
+        person.backbone in COUNTY_OR_ABOVE,
+        bool(person.subject),
+        person.education,
+        person.subject in PE_ARTS,
+    )
+
+
 def _counts(person: Staff, stage: str) -> dict[str, float]:
     """What one person adds to each indicator of a school of ``stage``."""
+    return _counts_of(_kind(person), stage)
+
+
+def _counts_of(kind: Kind, stage: str) -> dict[str, float]:
+    backbone, subject, education, pe_arts = kind
     out = dict.fromkeys(INDICATORS, 0.0)
-    if person.backbone in COUNTY_OR_ABOVE:
+    if backbone:
         out["backbone"] = 1.0
-    if person.subject:
-        if person.education is not None and person.education in ABOVE_REQUIRED[stage]:
+    if subject:
+        if education is not None and education in ABOVE_REQUIRED[stage]:
             out["qualified"] = 1.0
-        if person.subject in PE_ARTS:
+        if pe_arts:
             out["pe_arts"] = 1.0
     return out
 
@@ -126,28 +145,78 @@ def _where(inst: Instance, plan: Plan | None, period: str | None) -> dict[str, d
     return places
 
 
+class _Keys:
+    """(person, school) -> the (school, stage, indicator) counts the person adds there,
+    worked out once: the county is counted before the plan and in every period, and a
+    person who stays home adds the same counts in each."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.stages_of = {s.id: [st for st in STAGES if st in s.stages] for s in inst.schools}
+        self.people = {p.id: p for p in inst.staff}
+        self.memo: dict[tuple[str, str], tuple[tuple[tuple[str, str, str], float], ...]] = {}
+        self._home: dict[tuple[str, str, str], float] | None = None
+
+    def home(self) -> dict[tuple[str, str, str], float]:
+        """The totals with everyone at their own school (counted once): people counted by
+        school and by what :func:`_counts` reads of them, each kind counted once."""
+        if self._home is None:
+            kinds = Counter((p.school, _kind(p)) for p in self.people.values())
+            total: dict[tuple[str, str, str], float] = defaultdict(float)
+            for (school, kind), many in kinds.items():
+                for stage in self.stages_of.get(school, ()):
+                    for ind, n in _counts_of(kind, stage).items():
+                        if n:
+                            total[(school, stage, ind)] += many * n
+            self._home = dict(total)
+        return self._home
+
+    def __call__(self, pid: str, school: str) -> tuple[tuple[tuple[str, str, str], float], ...]:
+        got = self.memo.get((pid, school))
+        if got is None:
+            stages = self.stages_of.get(school)
+            got = (
+                ()
+                if stages is None
+                else tuple(
+                    ((school, stage, ind), n)
+                    for stage in stages
+                    for ind, n in _counts(self.people[pid], stage).items()
+                    if n
+                )
+            )
+            self.memo[(pid, school)] = got
+        return got
+
+
 def _totals(
-    inst: Instance, places: dict[str, dict[str, float]]
+    inst: Instance, places: dict[str, dict[str, float]], keys: _Keys | None = None
 ) -> dict[tuple[str, str, str], float]:
     """(school, stage, indicator) -> people counted there (shares of a person included)."""
-    schools = {s.id: s for s in inst.schools}
-    people = {p.id: p for p in inst.staff}
-    total: dict[tuple[str, str, str], float] = defaultdict(float)
+    keys = keys or _Keys(inst)
+    # Everyone at home, counted once; then only the people the plan puts elsewhere (in
+    # whole or in part) taken from their school and counted where they are.
+    total: dict[tuple[str, str, str], float] = defaultdict(float, keys.home())
     for pid, at in places.items():
+        person = keys.people.get(pid)
+        if person is not None and len(at) == 1 and at.get(person.school) == 1.0:
+            continue  # at home
+        if person is not None:
+            for key, n in keys(pid, person.school):
+                total[key] -= n
         for school, share in at.items():
-            s = schools.get(school)
-            if s is None:
-                continue
-            for stage in STAGES:
-                if stage in s.stages:
-                    for ind, n in _counts(people[pid], stage).items():
-                        total[(school, stage, ind)] += share * n
+            for key, n in keys(pid, school):
+                total[key] += share * n
     return total
 
 
-def _figures(inst: Instance, places: dict[str, dict[str, float]], missing: set[str]) -> Figures:
+def _figures(
+    inst: Instance,
+    places: dict[str, dict[str, float]],
+    missing: set[str],
+    keys: _Keys | None = None,
+) -> Figures:
     bal = inst.policy.balance
-    total = _totals(inst, places)
+    total = _totals(inst, places, keys)
     out: Figures = {}
     for ind in INDICATORS:
         out[ind] = {}
@@ -186,10 +255,11 @@ def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
         missing["qualified"] = msg("balance.missing.education", indicator="qualified")
     gone = set(missing)
     after: dict[str, Figures] = {}
+    keys = _Keys(inst)
     if plan is not None and (plan.roster or plan.circuits):
         for period in inst.policy.horizon.periods:
-            after[period] = _figures(inst, _where(inst, plan, period), gone)
-    before = _figures(inst, _where(inst, None, None), gone)
+            after[period] = _figures(inst, _where(inst, plan, period), gone, keys)
+    before = _figures(inst, _where(inst, None, None), gone, keys)
     return Balance(before=before, after=after, missing=[v for _, v in sorted(missing.items())])
 
 
@@ -344,8 +414,9 @@ def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], f
     roster = moves_only(plan)
     gone = set(INDICATORS) - set(indicators_of(inst))
     out: dict[tuple[str, str, str], float] = {}
+    keys = _Keys(inst)
     for period in inst.policy.horizon.periods:
-        for ind, by_stage in _figures(inst, _where(inst, roster, period), gone).items():
+        for ind, by_stage in _figures(inst, _where(inst, roster, period), gone, keys).items():
             for stage in STAGES:
                 f = by_stage[stage]
                 if f.cv is not None and f.cv > f.threshold + 1e-12:

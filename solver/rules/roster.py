@@ -110,10 +110,16 @@ def quota_eligible(inst: Instance, person: Staff) -> bool:
     )
 
 
-def quota_required(inst: Instance) -> dict[str, int]:
-    """Teachers each advantaged school must move: ceil(rate x quota-eligible teachers)."""
+def quota_base(inst: Instance) -> Counter[str]:
+    """Quota-eligible teachers per school (the base the rate is taken of)."""
+    return Counter(t.school for t in inst.staff if quota_eligible(inst, t))
+
+
+def quota_required(inst: Instance, base: Counter[str] | None = None) -> dict[str, int]:
+    """Teachers each advantaged school must move: ceil(rate x quota-eligible teachers)
+    (``base``: :func:`quota_base`, when counted already)."""
     rate = inst.policy.rotation.rate
-    base = Counter(t.school for t in inst.staff if quota_eligible(inst, t))
+    base = quota_base(inst) if base is None else base
     out = {}
     for s in inst.schools:
         if advantaged(s) and base[s.id]:

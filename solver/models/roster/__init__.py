@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
+from typing import Any
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
@@ -14,7 +15,7 @@ from twinning.models.roster.decompose import solve_roster_model
 from twinning.models.roster.headship import HeadshipOutcome, solve_headship
 from twinning.models.roster.mentors import match_mentors
 from twinning.models.roster.model import RosterOutcome, covered_needs, quota_missing, roster_cost
-from twinning.models.roster.options import RosterData, baseline_bonus, build_roster_data
+from twinning.models.roster.options import RosterData, baseline_bonus, roster_data
 from twinning.models.said import clauses
 from twinning.models.search import SearchInterrupted, SearchSettings
 from twinning.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
@@ -42,12 +43,15 @@ def solve_roster(
     settings: SearchSettings | None = None,
     dist: Distances | None = None,
     baseline: list[Move] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> RosterSolution:
     """Solve the roster part, given the pairs and alliances it builds on (and, when
     re-planning, the ``baseline`` roster whose moves it keeps where the rules allow).
 
     A rule the plan cannot keep makes the status ``infeasible``; the plan that comes
     closest is still returned in full, and the message names every school and amount.
+    ``memo``: where the options built are kept, and taken from when a solve before built
+    the same (:func:`~twinning.models.roster.options.roster_data`).
     """
     start = time.perf_counter()
     settings = settings or SearchSettings()
@@ -61,7 +65,7 @@ def solve_roster(
         dist,
     )
     try:
-        data = build_roster_data(inst, pairs, alliances, dist)
+        data = roster_data(memo, inst, pairs, alliances, dist)
         data.bonus = baseline_bonus(inst, data, baseline or [])
         ruled = inst.policy.balance.target == "rule"
         if ruled:

@@ -18,8 +18,10 @@ The option's own cost terms (see :mod:`twinning.models.roster.model`) are priced
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, School, Staff
@@ -29,9 +31,9 @@ from twinning.rules import roster as rules
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
-    """One way a person could move."""
+    """One way a person could move (slots: a county-wide roster has millions)."""
 
     person: int  # index into RosterData.staff
     host: str
@@ -81,6 +83,19 @@ class RosterData:
     #: balance.target = "rule": (school, stage, indicator, period) -> the count's change
     #: by the changes of headship, decided before the exchanges
     balance_shift: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
+    #: what the options were built from: an instance that differs from it only in
+    #: :data:`COUNTED_KEYS` and schools' own host capacity has the same options
+    #: (:func:`recount`)
+    source: Instance | None = None
+    pairs: list[Pair] = field(default_factory=list)
+    alliances: list[Membership] = field(default_factory=list)
+    #: the options' part of the constant (the quota's part under cap_quota added to it)
+    options_constant: int = 0
+    #: home school -> teachers with an exchange option (the reach count's first term)
+    movers: dict[str, int] = field(default_factory=dict)
+    #: counts of the options and the county that no counted key changes, worked out by
+    #: the first count and shared by every recount of these options
+    fixed_counts: dict[str, Any] = field(default_factory=dict)
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -106,6 +121,8 @@ def host_reach(
     pairs: list[Pair],
     alliances: list[Membership],
     dist: Distances,
+    *,
+    deadline: float | None = None,
 ) -> dict[str, list[Reach]]:
     """[rotation.scope, rotation.max_km, rotation.same_stage, rotation.bridge_stages] Per
     home school, every host it may reach, and whether a teacher may work there."""
@@ -114,7 +131,7 @@ def host_reach(
     partners = rules.partner_hosts(inst, pairs, alliances)
     reach: dict[str, list[Reach]] = {}
     for home in inst.schools:
-        STOP.check()
+        _tick(deadline)
         scoped, mine = hosts.get(home.id, set()), partners.get(home.id, set())
         row = []
         for host_id in sorted(scoped | mine):
@@ -247,18 +264,31 @@ def spans(inst: Instance, kind: str) -> list[tuple[int, int]]:
     ]
 
 
+class OutOfTime(Exception):
+    """Building the options passed the deadline it was given (an explanation's budget)."""
+
+
+def _tick(deadline: float | None) -> None:
+    STOP.check()  # Ctrl-C within a second even while 900,000 options are built
+    if deadline is not None and time.perf_counter() > deadline:
+        raise OutOfTime
+
+
 def build_roster_data(
     inst: Instance,
     pairs: list[Pair],
     alliances: list[Membership],
     dist: Distances | None = None,
+    *,
+    deadline: float | None = None,
 ) -> RosterData:
-    """Every move option with its cost, and the counts the rules need."""
+    """Every move option with its cost, and the counts the rules need (``deadline``: a
+    ``time.perf_counter()`` past which :class:`OutOfTime` is raised)."""
     dist = dist or Distances(inst)
     rot, w8 = inst.policy.rotation, inst.policy.weights
     periods = list(inst.policy.horizon.periods)
     schools = {s.id: s for s in inst.schools}
-    reach = host_reach(inst, pairs, alliances, dist)
+    reach = host_reach(inst, pairs, alliances, dist, deadline=deadline)
     last = rules.moved_last_cycle(inst)
     shortage = rules.shortage_table(inst)
     short_any = {(school, subject) for school, subject, _ in shortage}
@@ -271,9 +301,7 @@ def build_roster_data(
             subject_count[(person.school, person.subject)] += 1
 
     data = RosterData(staff=staff, periods=periods, options=[], schools=schools)
-    data.outflow = rules.outflow_limit(inst)
-    size = rules.staff_count(inst)
-    data.capacity = {s.id: rules.host_capacity(inst, s, size[s.id]) for s in inst.schools}
+    data.source, data.pairs, data.alliances = inst, list(pairs), list(alliances)
     data.shortage = shortage
     data.surplus = rules.surplus_table(inst)
     data.subject_count = dict(subject_count)
@@ -284,9 +312,11 @@ def build_roster_data(
     km_of = {(h, r.host): r.km for h, rows in reach.items() for r in rows}
     swaps = swap_subjects(inst, reach, short_any, last)
     best_merit = max((p.merit or 0.0 for p in staff if rules.secondment_candidate(p)), default=0.0)
+    span_of = {kind: spans(inst, kind) for kind in ("exchange", "secondment")}
+    options = data.options
     for k, person in enumerate(staff):
         if k % 500 == 0:
-            STOP.check()  # Ctrl-C within a second even while 900,000 options are built
+            _tick(deadline)
         if person.role == "principal":
             continue  # a principal rotates by headship (and its pins are kept there)
         home = schools[person.school]
@@ -322,20 +352,143 @@ def build_roster_data(
             cost += _balance_cost(inst, person, host_id, ratio, surplus, direction, kind)
             if kind == "secondment":
                 cost += secondment_cost(inst, person, best_merit)
-            for first, length in spans(inst, kind):
-                data.options.append(
-                    Option(k, host_id, first, length, kind, direction, cost, km, bridge)
-                )
-    data.constant = constant
+            for first, length in span_of[kind]:
+                options.append(Option(k, host_id, first, length, kind, direction, cost, km, bridge))
+    data.options_constant = constant
     data.surplus_subjects = surplus
-    STOP.check()
-    _quota(inst, data)
-    STOP.check()
-    _surplus_first(inst, data, surplus)
-    STOP.check()
-    for idx, o in enumerate(data.options):
+    _tick(deadline)
+    movers: dict[str, set[int]] = defaultdict(set)
+    for idx, o in enumerate(options):
         data.by_person.setdefault(o.person, []).append(idx)
+        if data.teacher_of(o) is not None:
+            movers[staff[o.person].school].add(o.person)
+    data.movers = {school: len(people) for school, people in movers.items()}
+    _tick(deadline)
+    _count(inst, data)
     return data
+
+
+#: Policy keys the move options never read (only the counts that bound them, or the
+#: model): an instance differing only in these, and in schools' own host capacity, has
+#: the same options, and :func:`recount` reuses them.
+COUNTED_KEYS = (
+    "rotation.rate",
+    "rotation.cap_quota",
+    "rotation.max_outflow_share",
+    "rotation.min_outflow",
+    "rotation.host_capacity",
+    "rotation.host_capacity_share",
+    "rotation.surplus_first",
+    "rotation.keep_subject_cover",
+    "rotation.two_way_share",
+    "rotation.backbone_share",
+    "balance.target",
+)
+
+
+def _options_policy(inst: Instance) -> dict[str, Any]:
+    """The policy as the options read it (:data:`COUNTED_KEYS` left out)."""
+    policy = inst.policy.model_dump()
+    for key in COUNTED_KEYS:
+        section, name = key.split(".")
+        policy[section].pop(name, None)
+    return policy
+
+
+def same_options(
+    data: RosterData, inst: Instance, pairs: list[Pair], alliances: list[Membership]
+) -> bool:
+    """Whether the options built in ``data`` are those of ``inst`` with these pairs and
+    alliances (only :data:`COUNTED_KEYS` and schools' own host capacity may differ)."""
+    src = data.source
+    if src is None or pairs != data.pairs or alliances != data.alliances:
+        return False
+    if src is inst:
+        return True
+    same_tables = all(
+        getattr(src, name) == getattr(inst, name)
+        for name in ("staff", "needs", "history", "distances", "fixed", "new_hires")
+    )
+    if not same_tables or len(src.schools) != len(inst.schools):
+        return False
+    for a, b in zip(src.schools, inst.schools, strict=True):
+        if a is not b and a.model_dump(exclude={"host_capacity"}) != b.model_dump(
+            exclude={"host_capacity"}
+        ):
+            return False
+    return _options_policy(src) == _options_policy(inst)
+
+
+def recount(
+    data: RosterData, inst: Instance, pairs: list[Pair], alliances: list[Membership]
+) -> RosterData | None:
+    """The roster data of ``inst``, its options taken from ``data`` without building them
+    again, its counts (quota, outflow, capacity, surplus first, constant) counted anew;
+    None when ``inst`` has other options (:func:`same_options`)."""
+    if not same_options(data, inst, pairs, alliances):
+        return None
+    out = replace(
+        data,
+        schools={s.id: s for s in inst.schools},
+        quota={},
+        outflow={},
+        capacity={},
+        surplus_first={},
+        quota_reach={},
+        quota_unheld={},
+        bonus={},
+        balance_shift={},
+        source=inst,
+    )
+    _count(inst, out)
+    return out
+
+
+#: Where a solve's memo (``SolveContext.memo``) keeps the roster options it built.
+MEMO_KEY = "roster.options"
+
+
+def roster_data(
+    memo: dict[str, Any] | None,
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    dist: Distances | None = None,
+    *,
+    deadline: float | None = None,
+) -> RosterData:
+    """:func:`build_roster_data`, or the options ``memo`` holds recounted for ``inst``
+    (:func:`recount`) when they are the same: the explanation after an infeasible solve
+    tries a dozen near copies of the instance, most of which differ only in counts. The
+    memo keeps the options of the first solve and of the last one built otherwise."""
+    if memo is None:
+        return build_roster_data(inst, pairs, alliances, dist, deadline=deadline)
+    kept: list[RosterData] = memo.setdefault(MEMO_KEY, [])
+    for data in kept:
+        again = recount(data, inst, pairs, alliances)
+        if again is not None:
+            return again
+    data = build_roster_data(inst, pairs, alliances, dist, deadline=deadline)
+    memo[MEMO_KEY] = [*kept[:1], data]  # the first solve's, and this one
+    return data
+
+
+def _count(inst: Instance, data: RosterData) -> None:
+    """[rotation.max_outflow_share, rotation.host_capacity, rotation.rate,
+    rotation.surplus_first] The counts that bound the options, from the policy."""
+    fixed = data.fixed_counts
+    data.outflow = rules.outflow_limit(inst)
+    if "size" not in fixed:
+        fixed["size"] = rules.staff_count(inst)
+    size = fixed["size"]
+    data.capacity = {s.id: rules.host_capacity(inst, s, size[s.id]) for s in inst.schools}
+    data.constant = data.options_constant
+    _quota(inst, data)
+    if inst.policy.rotation.surplus_first:
+        if "surplus_first" not in fixed:
+            _surplus_first(inst, data, data.surplus_subjects)
+            fixed["surplus_first"] = data.surplus_first
+        data.surplus_first = fixed["surplus_first"]
 
 
 def option_cost(
@@ -398,16 +551,19 @@ def _quota(inst: Instance, data: RosterData) -> None:
     """[rotation.rate] Each advantaged school's quota, and how many of its teachers could go
     out at all (a move within the outflow limit over the horizon): a school whose quota is
     beyond that cannot meet it, whatever the plan."""
-    movers: dict[str, set[int]] = defaultdict(set)
-    for o in data.options:
-        if data.teacher_of(o) is not None:
-            movers[data.staff[o.person].school].add(o.person)
     horizon = len(data.periods)
-    homes = {data.staff[o.person].school for o in data.options if o.kind == "exchange"}
-    for school, need in rules.quota_required(inst).items():
+    capped = inst.policy.rotation.cap_quota
+    fixed = data.fixed_counts
+    if capped and "homes" not in fixed:
+        fixed["homes"] = {data.staff[o.person].school for o in data.options if o.kind == "exchange"}
+    homes: set[str] = fixed["homes"] if capped else set()
+    if "quota_base" not in fixed:
+        fixed["quota_base"] = rules.quota_base(inst)
+    for school, need in rules.quota_required(inst, fixed["quota_base"]).items():
         data.quota[school] = need
-        data.quota_reach[school] = min(len(movers[school]), data.outflow.get(school, 0) * horizon)
-        if inst.policy.rotation.cap_quota and school not in homes:
+        reach = min(data.movers.get(school, 0), data.outflow.get(school, 0) * horizon)
+        data.quota_reach[school] = reach
+        if capped and school not in homes:
             # No model holds this school's quota (nobody of it can move on an exchange):
             # its whole quota is missed, a constant.
             data.constant += inst.policy.weights.roster_quota * need
