@@ -35,6 +35,10 @@ class Distances:
         for i, s in enumerate(inst.schools):
             if s.lat is not None and s.lon is not None:
                 self._lat[i], self._lon[i] = s.lat, s.lon
+        # Plain floats for :meth:`km` (one pair at a time): reading a numpy array element
+        # by element costs more than the distance itself.
+        self._lat_list: list[float] = self._lat.tolist()
+        self._lon_list: list[float] = self._lon.tolist()
         # Given distances override coordinates; one direction given serves both.
         self._given: dict[tuple[int, int], float] = {}
         for d in inst.distances:
@@ -54,10 +58,10 @@ class Distances:
         given = self._given.get((ia, ib))
         if given is not None:
             return given
-        lat1, lon1, lat2, lon2 = self._lat[ia], self._lon[ia], self._lat[ib], self._lon[ib]
-        if np.isnan(lat1) or np.isnan(lat2):
+        lat1, lat2 = self._lat_list[ia], self._lat_list[ib]
+        if math.isnan(lat1) or math.isnan(lat2):
             return float("inf")
-        return haversine_km(float(lat1), float(lon1), float(lat2), float(lon2))
+        return haversine_km(lat1, self._lon_list[ia], lat2, self._lon_list[ib])
 
     def block(self, rows: list[str], cols: list[str]) -> NDArray[np.float64]:
         """Distances rows x cols in km (inf where neither coordinates nor a given distance)."""
