@@ -674,7 +674,15 @@ def check_secondment_per_host(f: RosterFacts) -> list[Violation]:
 
 
 def secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
-    """Candidates who may be seconded, and the partner schools they may go to."""
+    """Candidates who may be seconded, and the partner schools they may go to (worked out
+    once per plan: the secondment check and the objective both read it; read only)."""
+    got: dict[str, list[str]] | None = f.memo.get("secondment_hosts")
+    if got is None:
+        got = f.memo["secondment_hosts"] = _secondment_hosts(f)
+    return got
+
+
+def _secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if f.inst.policy.rotation.secondment_count == 0:
         return out
