@@ -191,7 +191,8 @@ def test_balance_totals_moved_from_home_equal_a_count_of_everyone(demo) -> None:
     from twinning.rules import balance
 
     inst, _ = demo
-    places = balance._where(inst, None, None)
+    assert balance._where(inst, None, None) == {}  # before the plan: everyone at home
+    places = {p.id: {p.school: 1.0} for p in inst.staff}
     schools = [s.id for s in inst.schools]
     for k, person in enumerate(inst.staff[:60]):
         there = schools[(k * 7) % len(schools)]

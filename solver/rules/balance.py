@@ -115,34 +115,39 @@ def _counts_of(kind: Kind, stage: str) -> dict[str, float]:
 
 
 def _where(inst: Instance, plan: Plan | None, period: str | None) -> dict[str, dict[str, float]]:
-    """Person -> school -> share of the person counted there."""
-    places: dict[str, dict[str, float]] = {p.id: {p.school: 1.0} for p in inst.staff}
+    """Person -> school -> share of the person counted there, for the people the plan
+    places at all (in staff order); everyone it leaves out is wholly at their own school.
+
+    Only those lines are built (not one entry per person of the county in each period):
+    :func:`_totals` counts everyone at home once and moves only these."""
     if plan is None or period is None:
-        return places
+        return {}
+    people = {p.id: p for p in inst.staff}
+    placed: dict[str, dict[str, float]] = {}
     periods = list(inst.policy.horizon.periods)
     t = periods.index(period)
     for m in plan.roster:
-        if m.kind in ("mentor", "itinerant") or m.staff not in places:
+        if m.kind in ("mentor", "itinerant") or m.staff not in people:
             continue
         first = periods.index(m.first_period) if m.first_period in periods else -1
         if first <= t < first + m.periods:
-            places[m.staff] = {m.to_school: 1.0}
+            placed[m.staff] = {m.to_school: 1.0}
     lessons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for c in plan.circuits:
         lessons[c.staff][c.school] += c.lessons
-    people = {p.id: p for p in inst.staff}
     load = inst.policy.itinerant.standard_load
     for sid, at in lessons.items():
         person = people.get(sid)
-        if person is None or sid not in places or person.school not in places[sid]:
+        if person is None or person.school not in placed.get(sid, {person.school: 1.0}):
             continue
         home = person.weekly_load if person.weekly_load is not None else load
         total = home + sum(at.values())
         if total <= 0:
             continue
         share = {school: n / total for school, n in at.items()}
-        places[sid] = {person.school: 1.0 - sum(share.values()), **share}
-    return places
+        placed[sid] = {person.school: 1.0 - sum(share.values()), **share}
+    order = {pid: k for k, pid in enumerate(people)}
+    return {pid: placed[pid] for pid in sorted(placed, key=order.__getitem__)}
 
 
 class _Keys:
