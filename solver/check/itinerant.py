@@ -477,7 +477,8 @@ def check_max_km_per_day(f: CircuitFacts) -> list[Violation]:
 
 
 def check_min_lessons_per_visit(f: CircuitFacts) -> list[Violation]:
-    """[itinerant.min_lessons_per_visit] A visit teaches at least this many lessons."""
+    """[itinerant.min_lessons_per_visit] A visit away from home teaches at least this many
+    lessons."""
     low = f.inst.policy.itinerant.min_lessons_per_visit
     return [
         _v(
@@ -489,7 +490,7 @@ def check_min_lessons_per_visit(f: CircuitFacts) -> list[Violation]:
             school=c.school,
             day=c.weekday,
         )
-        for c in f.rows
+        for c in f.away
         if c.lessons < low
     ]
 
@@ -541,7 +542,7 @@ def check_need(f: CircuitFacts) -> list[Violation]:
 def check_max_teachers(f: CircuitFacts) -> list[Violation]:
     """[itinerant.max_teachers] At most this many teachers on circuits."""
     cap = f.inst.policy.itinerant.max_teachers
-    used = sorted({c.staff for c in f.rows})
+    used = sorted({c.staff for c in f.away})
     if cap is None or len(used) <= cap:
         return []
     return [
@@ -582,8 +583,12 @@ def check_circuit_figures(f: CircuitFacts) -> list[Violation]:
                         _v(
                             "plan.circuit_figures",
                             [c.staff, c.school],
-                            code="check.plan.circuit_minutes",
-                            stated=c.minutes,
+                            code=(
+                                "check.plan.circuit_minutes.missing"
+                                if c.minutes is None
+                                else "check.plan.circuit_minutes"
+                            ),
+                            stated=c.minutes if c.minutes is not None else 0.0,
                             minutes=round(mins, 1),
                         )
                     )

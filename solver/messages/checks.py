@@ -30,6 +30,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "stated {stated} minutes, the instance gives {minutes} minutes",
         "zh": "方案填写路途{stated}分钟，按实例计算为{minutes}分钟",
     },
+    "check.plan.circuit_minutes.missing": {
+        "en": "no minutes stated for the leg ({stated}), the instance gives {minutes} minutes",
+        "zh": "方案未填写路途分钟（{stated}），按实例计算为{minutes}分钟",
+    },
     "check.plan.roster_figures.home": {
         "en": "{staff} works at {school}, not {from_school}",
         "zh": "{staff}在{school}任职，而非{from_school}",
