@@ -194,8 +194,8 @@ def check_home_first(f: CircuitFacts) -> list[Violation]:
         sends[(c.home_school, c.subject)].add(c.staff)
         receives.add((c.school, c.subject))
     for key, people in sorted(sends.items()):
-        need = f.needs.get(key)
-        short = 0 if need is None else need.lessons - got.get(key, 0)
+        wanted = f.needs.get(key)
+        short = 0 if wanted is None else wanted.lessons - got.get(key, 0)
         if short > 0:
             out.append(
                 _v(

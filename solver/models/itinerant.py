@@ -337,24 +337,24 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
             rs = [r for r in routes.get(t.school, []) if all(willing_ok(t, s) for s in r.stops)]
             if not rs:
                 continue
-            c = comps.setdefault(find(t.school), Component())
-            key = (t.school, spare[t.id], tuple(t.willing))
-            if count[key] >= SAME_TEACHERS:
-                c.complete = False
+            comp = comps.setdefault(find(t.school), Component())
+            alike = (t.school, spare[t.id], tuple(t.willing))
+            if count[alike] >= SAME_TEACHERS:
+                comp.complete = False
                 continue
-            count[key] += 1
-            c.teachers.append((subject, t))
-            c.routes[(t.school, subject)] = routes[t.school]
+            count[alike] += 1
+            comp.teachers.append((subject, t))
+            comp.routes[(t.school, subject)] = routes[t.school]
     unreachable = 0.0
     for key, lessons in sorted(residual.items()):
         cost = w8.itinerant_lesson * needs[key].weight * lessons
         root = find(key[0]) if key[0] in parent else None
-        comp = comps.get(root) if root is not None else None
-        if comp is None:
+        found = comps.get(root) if root is not None else None
+        if found is None:
             unreachable += cost
             continue
-        comp.needs[key] = lessons
-        comp.bound += cost - saved.get(key, 0.0)
+        found.needs[key] = lessons
+        found.bound += cost - saved.get(key, 0.0)
     for comp in comps.values():
         # a candidate list cut short (nearest schools only) leaves the program partial
         for (h, subject), rs in comp.routes.items():
