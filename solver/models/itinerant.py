@@ -290,6 +290,7 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
         return a
 
     saved: dict[tuple[str, str], float] = {}
+    partial: set[str] = set()
     per_subject: list[tuple[str, list[Staff], dict[str, list[Route]]]] = []
     staff_sorted = sorted(inst.staff, key=lambda p: p.id)
     for subject in sorted({sub for _, sub in residual}):
@@ -326,6 +327,14 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
             if h in pairs_wanted:
                 pool = {x for x, _ in candidates[:PAIR_HOSTS]} | flowed
             routes[h] = add_routes(inst, h, candidates, pool, pair_km, dist, minutes)
+            # the program holds every plan of this home school only with every school it
+            # reaches a candidate, paired with every other where two visits fit a week
+            if len(chosen) < len(cols) or (
+                h in pairs_wanted
+                and it.max_schools_per_day >= 2
+                and len(pool & {x for x, _ in candidates}) < len(candidates)
+            ):
+                partial.add(h)
             for c in cols.tolist():
                 parent[find(hosts[c])] = find(h)
         per_subject.append((subject, teachers, routes))
@@ -356,11 +365,9 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
         found.needs[key] = lessons
         found.bound += cost - saved.get(key, 0.0)
     for comp in comps.values():
-        # a candidate list cut short (nearest schools only) leaves the program partial
-        for (h, subject), rs in comp.routes.items():
-            reach_n = sum(1 for (s, sub) in comp.needs if sub == subject and s != h)
-            if len({s for r in rs for s in r.stops}) < reach_n and reach_n > NEAREST_HOSTS:
-                comp.complete = False
+        # candidates cut short, or days of three schools and more (routes hold two)
+        if it.max_schools_per_day > 2 or any(h in partial for h, _ in comp.routes):
+            comp.complete = False
     ordered = [comps[k] for k in sorted(comps)]
     return Prepared(needs, home, residual, spare, ordered, unreachable)
 
