@@ -532,8 +532,7 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{school}每周接收{subject}走教教师{n}人，至多{cap}人",
     },
     "check.itinerant.receivers": {
-        "en": "{school} ({area:v.area}, {tier:v.tier}) is not a school itinerant.receivers "
-        "names",
+        "en": "{school} ({area:v.area}, {tier:v.tier}) is not a school itinerant.receivers names",
         "zh": "{school}（{area:v.area}，{tier:v.tier}）不在 itinerant.receivers 所列受援学校之内",
     },
     "check.itinerant.scope": {
