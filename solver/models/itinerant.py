@@ -154,11 +154,12 @@ def reachable(
     ok &= np.array(homes, dtype=object)[:, None] != np.array(hosts, dtype=object)[None, :]
     ok &= np.array([is_receiver(inst, schools[h]) for h in hosts], dtype=bool)[None, :]
     if it.scope != "county":
-        keys_home = [scope.key(h) for h in homes]
-        keys_host = [scope.key(h) for h in hosts]
-        ok &= np.array(
-            [[a is not None and a == b for b in keys_host] for a in keys_home], dtype=bool
-        ).reshape(ok.shape)
+        col = {h: k for k, h in enumerate(hosts)}
+        inside = np.zeros_like(ok)
+        for r, h in enumerate(homes):
+            cols = [col[m] for m in scope.mates(h) or () if m in col]
+            inside[r, cols] = True
+        ok &= inside
     if not day_ok(inst, 0.0, None, 1):
         return np.zeros_like(ok)
     ok &= 2 * km <= it.max_km_per_day + 1e-9

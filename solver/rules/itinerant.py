@@ -254,26 +254,38 @@ def is_receiver(inst: Instance, school: School) -> bool:
 
 
 class Scope:
-    """[itinerant.scope] Which schools a home school's circuits may reach."""
+    """[itinerant.scope] Which schools a home school's circuits may reach: a school sharing
+    an alliance with it (a nine-year school may be in a primary and a junior alliance),
+    of its region, or any school of the county."""
 
     def __init__(self, inst: Instance, plan: Plan) -> None:
         self.kind = inst.policy.itinerant.scope
-        self.group: dict[str, str | None] = {}
+        self.groups: dict[str, set[str]] = defaultdict(set)
         if self.kind == "alliance":
             for m in plan.alliances:
-                self.group.setdefault(m.member, m.alliance)
+                self.groups[m.member].add(m.alliance)
         elif self.kind == "region":
-            self.group = {s.id: s.region for s in inst.schools}
+            for sch in inst.schools:
+                if sch.region is not None:
+                    self.groups[sch.id].add(sch.region)
+        self.members: dict[str, set[str]] = defaultdict(set)
+        for school, keys in self.groups.items():
+            for k in keys:
+                self.members[k].add(school)
 
     def same(self, home: str, host: str) -> bool:
         if self.kind == "county":
             return True
-        g = self.group.get(home)
-        return g is not None and g == self.group.get(host)
+        return bool(self.groups.get(home, set()) & self.groups.get(host, set()))
 
-    def key(self, school: str) -> str | None:
-        """The school's alliance or region (None: county scope, or none known)."""
-        return None if self.kind == "county" else self.group.get(school)
+    def mates(self, home: str) -> set[str] | None:
+        """Every school in the home school's scope (None: the whole county)."""
+        if self.kind == "county":
+            return None
+        out: set[str] = set()
+        for k in self.groups.get(home, set()):
+            out |= self.members[k]
+        return out
 
 
 def moved_staff(roster: list[Move]) -> set[str]:

@@ -77,10 +77,10 @@ def audit(inst: Instance, plan: Plan) -> list[str]:
         for c in trips
         if schools[c.school].area == "rural" or schools[c.school].tier == "weak"
     )
-    group = {m.member: m.alliance for m in plan.alliances}
-    outside = sum(
-        1 for c in trips if group.get(c.home_school) != group.get(c.school) or c.school not in group
-    )
+    group: dict[str, set[str]] = defaultdict(set)
+    for m in plan.alliances:
+        group[m.member].add(m.alliance)
+    outside = sum(1 for c in trips if not group[c.home_school] & group[c.school])
     old = {c.staff for c in trips if c.staff in staff and age_exempt(inst, staff[c.staff])}
     return [
         str(len(sends & receives)),
