@@ -67,8 +67,8 @@ def figures(label: str, inst: Instance, result: Any, seconds: float) -> list[str
         f"(whole solve {seconds:.1f} s); "
         f"checker: {'ok' if ok else 'VIOLATIONS'}; {part.method}",
         "",
-        "| subject | roster's unmet teacher-semesters | weekly lessons needed | covered by "
-        "circuits | left | teachers |",
+        "| subject | roster's unmet teacher-semesters | weekly lessons needed | covered (本校代课 "
+        "and circuits) | left | teachers |",
         "|---|---|---|---|---|---|",
     ]
     for subject, s in k.by_subject.items():
