@@ -245,3 +245,11 @@ def test_a_teacher_naming_schools_goes_only_there() -> None:
 def test_deferred_teachers_do_not_circuit() -> None:
     staff = [teacher("m1", "H", "音乐", weekly_load=8, status="deferred")]
     assert lessons_at(solved(village_county(staff=staff))) == {}
+
+
+def test_a_receiver_that_is_no_word_and_no_school_is_refused() -> None:
+    import pytest
+
+    with pytest.raises(ValueError) as refused:  # an instance with it is not made
+        town_short({"itinerant": {"receivers": ["rural", "rurral"]}})
+    assert "itinerant.receivers" in str(refused.value) and "rurral" in str(refused.value)
