@@ -17,6 +17,7 @@ there instead); ``--smoke`` (CI) audits a small generated county solved here.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import tempfile
 from collections import defaultdict
@@ -140,7 +141,7 @@ def main() -> None:
     text = [
         "# 走教 circuits audit",
         "",
-        "Command: `python tests/benchmarks/circuits_audit.py " + " ".join(sys.argv[1:]) + "`",
+        "Command: `python tests/benchmarks/circuits_audit.py " + shlex.join(sys.argv[1:]) + "`",
         "",
         f"Date {date.today()}.",
         "",
