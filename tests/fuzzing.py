@@ -1079,7 +1079,10 @@ def _break_subject(d: dict[str, Any], i: int) -> None:
 
 
 def _break_lessons(d: dict[str, Any], i: int) -> None:
-    c = d["circuits"][_nth(list(range(len(d["circuits"]))), i)]
+    # a stop away from home where the plan has one (its day then holds 40 lessons too
+    # many); else a 本校代课 line, which has no day but as many lessons over the spare
+    away = [k for k, c in enumerate(d["circuits"]) if c["school"] != c["home_school"]]
+    c = d["circuits"][_nth(away or list(range(len(d["circuits"]))), i)]
     c["lessons"] = c["lessons"] + 40
 
 
@@ -1147,7 +1150,10 @@ BREACHES: dict[str, tuple[Callable[[dict[str, Any], int], None], tuple[str, ...]
         lambda d, i: d["circuits"][i % len(d["circuits"])].update(km=999.0),
         ("plan.circuit_figures",),
     ),
-    "circuit_lessons": (_break_lessons, ("itinerant.max_lessons_per_day",)),
+    "circuit_lessons": (
+        _break_lessons,
+        ("itinerant.max_lessons_per_day", "itinerant.max_weekly_lessons"),
+    ),
     "visit_week": (
         lambda d, i: d["outreach"][i % len(d["outreach"])].update(week=99),
         ("outreach.weeks",),

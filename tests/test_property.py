@@ -546,14 +546,18 @@ def test_outreach_feasible_by_construction_is_solved() -> None:
 
 @st.composite
 def itinerant_counties(draw: st.DrawFn) -> Instance:
-    """Small counties with specialist teachers and villages short of their lessons."""
+    """Small counties with specialist teachers and villages short of their lessons (the
+    home-first, whole-post, visitor, receiver, scope, age and willing rules drawn too)."""
     n = draw(st.integers(2, 6))
     schools = [
         school(
             f"s{i}",
             stage=draw(st.sampled_from(["primary", "junior", "nine_year"])),
             area=draw(st.sampled_from(["urban", "town", "rural"])),
+            tier=draw(st.sampled_from(["strong", "ordinary", "weak"])),
             km=draw(st.floats(0, 25)),
+            region=draw(st.sampled_from(["东", "西"])),
+            students=draw(st.integers(20, 800)),
         )
         for i in range(n)
     ]
@@ -566,8 +570,12 @@ def itinerant_counties(draw: st.DrawFn) -> Instance:
             draw(st.sampled_from(subjects)),
             weekly_load=draw(st.integers(0, 16)),
             itinerant=draw(st.sampled_from([None, None, True, False])),
+            age=draw(st.integers(25, 62)),
+            gender=draw(st.sampled_from(["M", "F"])),
+            status=draw(st.sampled_from(["active", "active", "active", "deferred", "exempt"])),
+            willing=tuple(draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))),
         )
-        for k in range(draw(st.integers(0, 6)))
+        for k in range(draw(st.integers(0, 8)))
     ]
     needs = [
         need(s, sub, shortage=1, weekly_lessons=draw(st.integers(1, 8)))
@@ -587,6 +595,24 @@ def itinerant_counties(draw: st.DrawFn) -> Instance:
     }
     if draw(st.booleans()):
         itinerant["max_teachers"] = draw(st.integers(0, 3))
+    itinerant |= {
+        "home_first": draw(st.booleans()),
+        "min_weekly_lessons": draw(st.integers(0, 8)),
+        "max_visitors_per_school": draw(st.sampled_from([None, 1, 2, 4])),
+        "max_visitors_per_subject": draw(st.sampled_from([None, 1, 2])),
+        "receivers": draw(
+            st.lists(
+                st.sampled_from(["rural", "weak", "town", "urban", "ordinary", *ids]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        ),
+        "scope": draw(st.sampled_from(["county", "region"])),
+        "max_age": draw(st.sampled_from([None, 50, 60])),
+        "speed_kmh": draw(st.sampled_from([20.0, 30.0, 60.0])),
+        "max_minutes_per_day": draw(st.sampled_from([None, 30.0, 60.0])),
+    }
     weights = {
         "itinerant_km": draw(st.integers(0, 5)),
         "itinerant_teacher": draw(st.integers(0, 500)),

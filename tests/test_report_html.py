@@ -557,8 +557,9 @@ def test_tables_hold_the_plan_and_sort_and_search(
 
     rows = _all_rows(opened, "roster")
     staff = _column(opened, "roster", "staff")
-    # the roster's moves, and a 走教 line per teacher and school of the circuits
-    itinerant = sorted({(c.staff, c.school) for c in plan.circuits})
+    # the roster's moves, and a 走教 line per teacher and school of the circuits away from
+    # home (本校代课 at the home school is no move)
+    itinerant = sorted({(c.staff, c.school) for c in plan.circuits if c.school != c.home_school})
     assert len(rows) == len(plan.roster) + len(itinerant)
     assert sorted(r[staff] for r in rows) == sorted(
         [m.staff for m in plan.roster] + [s for s, _ in itinerant]
@@ -597,7 +598,7 @@ def test_paginated_table_keeps_the_page_small(
     assert opened.js("document.querySelectorAll('[data-grid=\"roster\"] tbody tr').length") == 50
     opened.page.click('[data-grid="roster"] button.next')
     assert opened.page.inner_text('[data-grid="roster"] .grid-page').startswith("2 /")
-    itinerant = len({(c.staff, c.school) for c in plan.circuits})
+    itinerant = len({(c.staff, c.school) for c in plan.circuits if c.school != c.home_school})
     count = opened.page.inner_text('[data-grid="roster"] .grid-count')
     assert str(len(plan.roster) + itinerant) in count
 
@@ -606,9 +607,12 @@ def test_school_panel_shows_who_leaves_and_arrives(
     haicheng_page: tuple[Opened, Instance, Plan], capsys: pytest.CaptureFixture[str]
 ) -> None:
     opened, _, plan = haicheng_page
-    # the roster's lines (its moves, and a 走教 line per teacher and school of the circuits)
+    # the roster's lines (its moves, and a 走教 line per teacher and school of the circuits
+    # away from home)
     lines = [(m.staff, m.from_school, m.to_school) for m in plan.roster if m.kind != "mentor"]
-    lines += sorted({(c.staff, c.home_school, c.school) for c in plan.circuits})
+    lines += sorted(
+        {(c.staff, c.home_school, c.school) for c in plan.circuits if c.school != c.home_school}
+    )
     moves = [SimpleNamespace(staff=s, from_school=a, to_school=b) for s, a, b in lines]
     out_of = {m.from_school for m in moves}
     into = {m.to_school for m in moves}

@@ -25,10 +25,17 @@ class CircuitFacts:
     schools: dict[str, School]
     staff: dict[str, Staff]
     rows: list[CircuitVisit]
+    #: (staff, weekday) -> the stops away from home, in order (本校代课 lines apart)
     days: dict[tuple[str, str], list[CircuitVisit]]
     needs: dict[tuple[str, str], rules.WeeklyNeed]
+    #: lessons a teacher may give beyond the home load (本校代课 and circuits)
     spare: dict[str, int]
     moved: set[str]
+    scope: rules.Scope
+
+    @property
+    def away(self) -> list[CircuitVisit]:
+        return [c for c in self.rows if rules.away(c)]
 
 
 def circuit_facts(inst: Instance, plan: Plan, dist: Distances) -> CircuitFacts:
@@ -36,21 +43,23 @@ def circuit_facts(inst: Instance, plan: Plan, dist: Distances) -> CircuitFacts:
     unmet = plan.unmet_needs if "roster" in plan.parts else None
     days: dict[tuple[str, str], list[CircuitVisit]] = defaultdict(list)
     for c in plan.circuits:
-        days[(c.staff, c.weekday)].append(c)
+        if rules.away(c):
+            days[(c.staff, c.weekday)].append(c)
     for visits in days.values():
         visits.sort(key=lambda c: c.order)
     return CircuitFacts(
         inst,
         plan,
         dist,
-        rules.Minutes(inst),
+        rules.Minutes(inst, dist),
         {s.id: s for s in inst.schools},
         {t.id: t for t in inst.staff},
         list(plan.circuits),
         dict(days),
         rules.weekly_needs(inst, unmet),
-        rules.spare_lessons(inst, moved),
+        rules.extra_lessons(inst, moved),
         moved,
+        rules.Scope(inst, plan),
     )
 
 
@@ -62,7 +71,9 @@ def _v(
 
 def check_eligible(f: CircuitFacts) -> list[Violation]:
     """[itinerant.eligible] An active teacher who may circuit (itinerant, or a teacher of an
-    itinerant subject), not moved by the roster, from their own school, in their subject."""
+    itinerant subject), not moved by the roster, from their own school, in their subject,
+    only to the schools they name (``willing``) if they name any; 本校代课 by an active
+    teacher of the subject not moved."""
     out = []
     by_staff: dict[str, list[CircuitVisit]] = defaultdict(list)  # one pass over the lines
     for c in f.rows:
@@ -71,7 +82,9 @@ def check_eligible(f: CircuitFacts) -> list[Violation]:
     for sid in sorted(by_staff):
         person = f.staff[sid]
         mine = by_staff[sid]
-        if not rules.may_circuit(f.inst, person, f.moved):
+        trips = [c for c in mine if rules.away(c)]
+        barred = not rules.may_circuit(f.inst, person, f.moved) if trips else sid not in f.spare
+        if barred:
             code = (
                 "check.itinerant.eligible.moved"
                 if sid in f.moved
@@ -89,18 +102,30 @@ def check_eligible(f: CircuitFacts) -> list[Violation]:
                     school=person.school,
                 )
             )
+        else:
+            for c in trips:
+                if person.willing and c.school not in person.willing:
+                    out.append(
+                        _v(
+                            "itinerant.eligible",
+                            [sid, c.school],
+                            code="check.itinerant.eligible.willing",
+                            staff=sid,
+                            school=c.school,
+                        )
+                    )
     return out
 
 
 def check_subject_stage(f: CircuitFacts) -> list[Violation]:
     """[itinerant.subject_stage] A circuit teaches a stage of the home school at a school
-    other than home that needs the subject."""
+    that needs the subject (本校代课 at the home school itself)."""
     out = []
     for c in f.rows:
         host, home = f.schools.get(c.school), f.schools.get(c.home_school)
         if host is None or home is None:
             continue
-        if c.school == c.home_school or not rules.teaches_at(home, host):
+        if rules.away(c) and not rules.teaches_at(home, host):
             out.append(
                 _v(
                     "itinerant.subject_stage",
@@ -124,9 +149,226 @@ def check_subject_stage(f: CircuitFacts) -> list[Violation]:
     return out
 
 
+def _covered(f: CircuitFacts) -> dict[tuple[str, str], int]:
+    got: dict[tuple[str, str], int] = defaultdict(int)
+    for c in f.rows:
+        got[(c.school, c.subject)] += c.lessons
+    return got
+
+
+def check_home_first(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.home_first] 本校代课 first: a school's own teachers of a subject cover
+    ``min(need, their extra lessons)`` of its need at home; a school still short of a
+    subject after the plan sends no circuit teacher of it; no school both sends and
+    receives circuit lessons of one subject."""
+    if not f.inst.policy.itinerant.home_first:
+        return []
+    out = []
+    extra_at: dict[tuple[str, str], int] = defaultdict(int)
+    for sid, n in f.spare.items():
+        t = f.staff[sid]
+        extra_at[(t.school, t.subject or "")] += n
+    home: dict[tuple[str, str], int] = defaultdict(int)
+    for c in f.rows:
+        if not rules.away(c):
+            home[(c.school, c.subject)] += c.lessons
+    for key, need in sorted(f.needs.items()):
+        due = min(need.lessons, extra_at.get(key, 0))
+        if home.get(key, 0) < due:
+            out.append(
+                _v(
+                    "itinerant.home_first",
+                    list(key),
+                    code="check.itinerant.home_first.home",
+                    amount=due - home.get(key, 0),
+                    school=key[0],
+                    subject=key[1],
+                    n=home.get(key, 0),
+                    due=due,
+                )
+            )
+    got = _covered(f)
+    sends: dict[tuple[str, str], set[str]] = defaultdict(set)
+    receives: set[tuple[str, str]] = set()
+    for c in f.away:
+        sends[(c.home_school, c.subject)].add(c.staff)
+        receives.add((c.school, c.subject))
+    for key, people in sorted(sends.items()):
+        wanted = f.needs.get(key)
+        short = 0 if wanted is None else wanted.lessons - got.get(key, 0)
+        if short > 0:
+            out.append(
+                _v(
+                    "itinerant.home_first",
+                    list(key),
+                    code="check.itinerant.home_first.short",
+                    amount=float(len(people)),
+                    school=key[0],
+                    subject=key[1],
+                    n=len(people),
+                    short=short,
+                )
+            )
+        if key in receives:
+            out.append(
+                _v(
+                    "itinerant.home_first",
+                    list(key),
+                    code="check.itinerant.home_first.both",
+                    school=key[0],
+                    subject=key[1],
+                )
+            )
+    return out
+
+
+def check_min_weekly_lessons(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.min_weekly_lessons] A circuit teacher teaches at least this many lessons
+    a week away from home."""
+    low = f.inst.policy.itinerant.min_weekly_lessons
+    total: dict[str, int] = defaultdict(int)
+    for c in f.away:
+        total[c.staff] += c.lessons
+    return [
+        _v(
+            "itinerant.min_weekly_lessons",
+            [sid],
+            code="check.itinerant.min_weekly_lessons",
+            amount=low - n,
+            staff=sid,
+            n=n,
+            low=low,
+        )
+        for sid, n in sorted(total.items())
+        if n < low
+    ]
+
+
+def _visitors(f: CircuitFacts) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in f.away:
+        out[(c.school, c.subject)].add(c.staff)
+    return out
+
+
+def check_max_visitors_per_school(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_visitors_per_school] At most this many circuit teachers at a school
+    in a week."""
+    cap = f.inst.policy.itinerant.max_visitors_per_school
+    if cap is None:
+        return []
+    at: dict[str, set[str]] = defaultdict(set)
+    for (school, _), people in _visitors(f).items():
+        at[school] |= people
+    return [
+        _v(
+            "itinerant.max_visitors_per_school",
+            [school],
+            code="check.itinerant.max_visitors_per_school",
+            amount=len(people) - cap,
+            school=school,
+            n=len(people),
+            cap=cap,
+        )
+        for school, people in sorted(at.items())
+        if len(people) > cap
+    ]
+
+
+def check_max_visitors_per_subject(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_visitors_per_subject] At most this many circuit teachers of one
+    subject at a school in a week."""
+    cap = f.inst.policy.itinerant.max_visitors_per_subject
+    if cap is None:
+        return []
+    return [
+        _v(
+            "itinerant.max_visitors_per_subject",
+            [school, subject],
+            code="check.itinerant.max_visitors_per_subject",
+            amount=len(people) - cap,
+            school=school,
+            subject=subject,
+            n=len(people),
+            cap=cap,
+        )
+        for (school, subject), people in sorted(_visitors(f).items())
+        if len(people) > cap
+    ]
+
+
+def check_receivers(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.receivers] Circuits go only to the schools ``itinerant.receivers`` names
+    (by area, tier or id)."""
+    bad = sorted(
+        {
+            c.school
+            for c in f.away
+            if c.school in f.schools and not rules.is_receiver(f.inst, f.schools[c.school])
+        }
+    )
+    out = []
+    for school in bad:
+        s = f.schools[school]
+        out.append(
+            _v(
+                "itinerant.receivers",
+                [school],
+                code="check.itinerant.receivers",
+                school=school,
+                area=s.area,
+                tier=s.tier,
+            )
+        )
+    return out
+
+
+def check_scope(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.scope] A circuit stays in the home school's alliance (学区), region or
+    the county, as ``itinerant.scope`` says."""
+    seen = set()
+    out = []
+    for c in f.away:
+        key = (c.staff, c.school)
+        if key in seen or f.scope.same(c.home_school, c.school):
+            continue
+        seen.add(key)
+        out.append(
+            _v(
+                "itinerant.scope",
+                [c.staff, c.school],
+                code="check.itinerant.scope",
+                staff=c.staff,
+                home=c.home_school,
+                school=c.school,
+                scope=f.scope.kind,
+            )
+        )
+    return out
+
+
+def check_max_age(f: CircuitFacts) -> list[Violation]:
+    """[itinerant.max_age] No circuit teacher past ``itinerant.max_age`` (where given) or
+    the rotation's age exemption (rotation.exempt_age)."""
+    out = []
+    for sid in sorted({c.staff for c in f.away if c.staff in f.staff}):
+        person = f.staff[sid]
+        if rules.age_barred(f.inst, person):
+            out.append(
+                _v(
+                    "itinerant.max_age",
+                    [sid],
+                    code="check.itinerant.max_age",
+                    staff=sid,
+                    age=person.age,
+                )
+            )
+    return out
+
+
 def check_max_weekly_lessons(f: CircuitFacts) -> list[Violation]:
-    """[itinerant.max_weekly_lessons] Circuit lessons a week within the teacher's spare
-    lessons (max_weekly_lessons less the lessons at home)."""
+    """[itinerant.max_weekly_lessons] Circuit and 本校代课 lessons a week within the
+    teacher's spare lessons (max_weekly_lessons less the lessons at home)."""
     total: dict[str, int] = defaultdict(int)
     for c in f.rows:
         total[c.staff] += c.lessons
@@ -235,7 +477,8 @@ def check_max_km_per_day(f: CircuitFacts) -> list[Violation]:
 
 
 def check_min_lessons_per_visit(f: CircuitFacts) -> list[Violation]:
-    """[itinerant.min_lessons_per_visit] A visit teaches at least this many lessons."""
+    """[itinerant.min_lessons_per_visit] A visit away from home teaches at least this many
+    lessons."""
     low = f.inst.policy.itinerant.min_lessons_per_visit
     return [
         _v(
@@ -247,7 +490,7 @@ def check_min_lessons_per_visit(f: CircuitFacts) -> list[Violation]:
             school=c.school,
             day=c.weekday,
         )
-        for c in f.rows
+        for c in f.away
         if c.lessons < low
     ]
 
@@ -299,7 +542,7 @@ def check_need(f: CircuitFacts) -> list[Violation]:
 def check_max_teachers(f: CircuitFacts) -> list[Violation]:
     """[itinerant.max_teachers] At most this many teachers on circuits."""
     cap = f.inst.policy.itinerant.max_teachers
-    used = sorted({c.staff for c in f.rows})
+    used = sorted({c.staff for c in f.away})
     if cap is None or len(used) <= cap:
         return []
     return [
@@ -333,7 +576,35 @@ def check_circuit_figures(f: CircuitFacts) -> list[Violation]:
                             km=float(km),
                         )
                     )
+            if prev in f.schools and c.school in f.schools:
+                mins = f.minutes.get(prev, c.school)
+                if c.minutes is None or abs(mins - c.minutes) > 0.1:
+                    out.append(
+                        _v(
+                            "plan.circuit_figures",
+                            [c.staff, c.school],
+                            code=(
+                                "check.plan.circuit_minutes.missing"
+                                if c.minutes is None
+                                else "check.plan.circuit_minutes"
+                            ),
+                            stated=c.minutes if c.minutes is not None else 0.0,
+                            minutes=round(mins, 1),
+                        )
+                    )
             prev = c.school
+    for c in f.rows:
+        if not rules.away(c) and (c.km != 0 or (c.minutes or 0) != 0):
+            out.append(
+                _v(
+                    "plan.circuit_figures",
+                    [c.staff, c.school],
+                    code="check.plan.circuit_figures",
+                    amount=c.km,
+                    stated=c.km,
+                    km=0.0,
+                )
+            )
     return out
 
 
@@ -349,6 +620,13 @@ ITINERANT_CHECKS = (
     check_max_lessons_per_day,
     check_need,
     check_max_teachers,
+    check_home_first,
+    check_min_weekly_lessons,
+    check_max_visitors_per_school,
+    check_max_visitors_per_subject,
+    check_receivers,
+    check_scope,
+    check_max_age,
     check_circuit_figures,
 )
 

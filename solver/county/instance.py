@@ -538,6 +538,16 @@ def check_instance(inst: Instance, src: Locator | None = None) -> list[InputProb
                     value=lead,
                 )
             )
+    words = {"urban", "town", "rural", "strong", "ordinary", "weak"}
+    for name in inst.policy.itinerant.receivers:
+        if name not in words and name not in school_ids:
+            problems.append(
+                InputProblem(
+                    src.policy_file,
+                    msg("input.policy.key", key="itinerant.receivers", why=unknown_school),
+                    value=name,
+                )
+            )
     return problems
 
 

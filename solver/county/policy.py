@@ -27,6 +27,7 @@ from twinning.county.limits import (
     PERIODS,
     SCHOOL_STAFF,
     SCHOOLS,
+    STUDENTS,
     VISITS,
     WEEK,
     WEIGHT,
@@ -563,7 +564,18 @@ class Itinerant(_Section):
         30.0, gt=0, description="Km a day, round trip from the home school."
     )
     max_minutes_per_day: Annotated[Float | None, MINUTES] = Field(
-        None, gt=0, description="Minutes of travel a day (where distances.csv gives minutes)."
+        60.0,
+        gt=0,
+        description=(
+            "Minutes of travel a day, counted in the working day (each leg's minutes from "
+            "distances.csv where given, else its km at speed_kmh); none: no limit."
+        ),
+    )
+    speed_kmh: Float = Field(
+        30.0,
+        gt=0,
+        le=200,
+        description="Speed of a circuit leg whose minutes distances.csv does not give.",
     )
     min_lessons_per_visit: Int = Field(
         2, ge=1, le=10, description="Lessons at a school on one visit (a visit is worth it)."
@@ -579,6 +591,60 @@ class Itinerant(_Section):
     max_teachers: Annotated[Int | None, COUNTY_STAFF] = Field(
         None, ge=0, description="Most itinerant teachers in the county; none: no limit."
     )
+    home_first: Bool = Field(
+        True,
+        description=(
+            "本校代课 first: a teacher's spare lessons cover their own school's shortage in "
+            "their subject before any circuit; a school still short of a subject sends no "
+            "circuit teacher of it, and no school both sends and receives circuit lessons of "
+            "one subject."
+        ),
+    )
+    min_weekly_lessons: Int = Field(
+        6,
+        ge=0,
+        le=40,
+        description="Circuit lessons a week of a circuit teacher at least (a real part of a post).",
+    )
+    max_visitors_per_school: Annotated[Int | None, SCHOOL_STAFF] = Field(
+        4, ge=1, description="Circuit teachers a school receives in a week; none: no limit."
+    )
+    max_visitors_per_subject: Annotated[Int | None, SCHOOL_STAFF] = Field(
+        2,
+        ge=1,
+        description="Circuit teachers of one subject a school receives in a week; none: no limit.",
+    )
+    receivers: list[str] = Field(
+        default_factory=lambda: ["rural", "weak"],
+        min_length=1,
+        description=(
+            "Schools that receive circuits: area words (urban, town, rural), tier words "
+            "(strong, ordinary, weak) or school ids; a school matching any one receives. "
+            "Town and urban schools receive only when named here."
+        ),
+    )
+    small_school_pupils: list[Annotated[Int, STUDENTS]] = Field(
+        default_factory=lambda: [100, 300],
+        description=(
+            "Small schools first: a receiving school's lessons weigh its priority weight "
+            "x (1 + how many of these pupil counts it is below)."
+        ),
+    )
+    scope: Literal["alliance", "region", "county"] = Field(
+        "alliance",
+        description=(
+            "Where a circuit goes: schools of the home school's alliance (学区 / 责任区), of "
+            "its region (片区), or anywhere in the county."
+        ),
+    )
+    max_age: Annotated[Int | None, AGE] = Field(
+        None,
+        ge=18,
+        description=(
+            "Oldest circuit teacher; none: the rotation's age exemption (rotation.exempt_age) "
+            "applies."
+        ),
+    )
 
     @field_validator("days")
     @classmethod
@@ -588,6 +654,16 @@ class Itinerant(_Section):
             raise MessageError(msg("input.policy.unknown_days", days=bad, known=list(WEEKDAYS)))
         if len(set(value)) != len(value):
             raise MessageError(msg("input.policy.day_twice"))
+        return value
+
+    @field_validator("receivers", mode="before")
+    @classmethod
+    def _receivers(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace("；", ";").replace(",", ";").split(";")]
+        if isinstance(value, list):
+            names = {**ALIASES["area"], **ALIASES["tier"]}
+            return [names.get(v, v) if isinstance(v, str) else v for v in value if v != ""]
         return value
 
 

@@ -122,7 +122,13 @@ def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[Msg]:
         for m in sorted(plan.roster, key=lambda m: (m.first_period, m.kind))
         if m.staff == staff_id
     ]
-    days = sorted({(c.weekday, c.school) for c in plan.circuits if c.staff == staff_id})
+    days = sorted(
+        {
+            (c.weekday, c.school)
+            for c in plan.circuits
+            if c.staff == staff_id and c.school != c.home_school
+        }
+    )
     if days:
         said = [msg("explain.staff.circuit_day", weekday=d, school=s) for d, s in days]
         out.append(msg("explain.staff.circuit", days=said, subject=person.subject))

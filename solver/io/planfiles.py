@@ -326,12 +326,19 @@ def plan_tables(plan: Plan, inst: Instance | None = None) -> dict[str, Table]:
             [{**u.model_dump(), "name": names.get(u.school, "")} for u in plan.unmet_lessons],
         )
         tables["school_week"] = Table(PLAN_COLUMNS["school_week"], school_week(plan, people))
-        # 走教 in the roster: one line per teacher and school taught at, the whole horizon.
+        # 走教 in the roster: one line per teacher and school taught at away from home (本校代课
+        # at the home school is no move), the whole horizon.
         if "roster" not in tables:
             tables["roster"] = Table(PLAN_COLUMNS["roster"], [])
         periods = len(inst.policy.horizon.periods) if inst is not None else 1
         first = inst.policy.horizon.periods[0] if inst is not None else ""
-        seen = sorted({(c.staff, c.subject, c.home_school, c.school) for c in plan.circuits})
+        seen = sorted(
+            {
+                (c.staff, c.subject, c.home_school, c.school)
+                for c in plan.circuits
+                if c.school != c.home_school
+            }
+        )
         tables["roster"].rows.extend(
             {
                 "staff": staff,

@@ -26,6 +26,14 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "stated {stated} km, the instance gives {km:.3f} km",
         "zh": "方案填写距离{stated}公里，按实例计算为{km:.3f}公里",
     },
+    "check.plan.circuit_minutes": {
+        "en": "stated {stated} minutes, the instance gives {minutes} minutes",
+        "zh": "方案填写路途{stated}分钟，按实例计算为{minutes}分钟",
+    },
+    "check.plan.circuit_minutes.missing": {
+        "en": "no minutes stated for the leg ({stated}), the instance gives {minutes} minutes",
+        "zh": "方案未填写路途分钟（{stated}），按实例计算为{minutes}分钟",
+    },
     "check.plan.roster_figures.home": {
         "en": "{staff} works at {school}, not {from_school}",
         "zh": "{staff}在{school}任职，而非{from_school}",
@@ -492,6 +500,49 @@ ENTRIES: dict[str, dict[str, str]] = {
     "check.itinerant.max_teachers": {
         "en": "{n} teachers on circuits, at most {cap}",
         "zh": "走教教师{n}人，至多{cap}人",
+    },
+    "check.itinerant.eligible.willing": {
+        "en": "{staff} names the schools they would go to, and {school} is not one of them",
+        "zh": "{staff}填写了意向学校，{school}不在其中",
+    },
+    "check.itinerant.home_first.home": {
+        "en": "{school} covers {n} lessons of {subject} with its own teachers (本校代课), "
+        "where they can give {due}",
+        "zh": "{school}本校{subject}教师代课{n}节，本可代课{due}节",
+    },
+    "check.itinerant.home_first.short": {
+        "en": "{school} sends {n} circuit teacher(s) of {subject} while still {short} lessons "
+        "a week short of it",
+        "zh": "{school}仍缺{subject}每周{short}节，却派出{n}名该学科走教教师",
+    },
+    "check.itinerant.home_first.both": {
+        "en": "{school} both sends and receives circuit teachers of {subject}",
+        "zh": "{school}既派出又接收{subject}走教教师",
+    },
+    "check.itinerant.min_weekly_lessons": {
+        "en": "{staff} teaches {n} circuit lessons a week, at least {low}",
+        "zh": "{staff}每周走教{n}节，至少{low}节",
+    },
+    "check.itinerant.max_visitors_per_school": {
+        "en": "{school} receives {n} circuit teachers a week, at most {cap}",
+        "zh": "{school}每周接收走教教师{n}人，至多{cap}人",
+    },
+    "check.itinerant.max_visitors_per_subject": {
+        "en": "{school} receives {n} circuit teachers of {subject} a week, at most {cap}",
+        "zh": "{school}每周接收{subject}走教教师{n}人，至多{cap}人",
+    },
+    "check.itinerant.receivers": {
+        "en": "{school} ({area:v.area}, {tier:v.tier}) is not a school itinerant.receivers names",
+        "zh": "{school}（{area:v.area}，{tier:v.tier}）不在 itinerant.receivers 所列受援学校之内",
+    },
+    "check.itinerant.scope": {
+        "en": "{staff} of {home} teaches at {school}, outside the home school's "
+        "{scope:v.circuit_scope}",
+        "zh": "{home}的{staff}到{school}走教，超出本校{scope:v.circuit_scope}范围",
+    },
+    "check.itinerant.max_age": {
+        "en": "{staff}, aged {age}, is past the age for circuits",
+        "zh": "{staff}年龄{age}岁，已超过走教年龄",
     },
     # ---- outreach (送教下乡, 跟岗) -------------------------------------------------------------
     "check.outreach.weeks.period": {

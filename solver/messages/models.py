@@ -150,11 +150,11 @@ ENTRIES: dict[str, dict[str, str]] = {
     },
     # itinerant
     "method.itinerant": {
-        "en": "HiGHS per subject ({models} model(s), 1 thread): LP relaxation rounded, "
-        "branch and bound beyond {gap:.1%}; day routes counted per teacher; schools: "
-        "{nearest} nearest and the flow's",
-        "zh": "HiGHS 分学科求解（{models}个模型，单线程）：线性松弛取整，差距超过{gap:.1%}时"
-        "分支定界；逐个教师计算每日路线；候选学校：最近的{nearest}所及流模型选出的学校",
+        "en": "本校代课 first, then HiGHS branch and bound to {gap:.1%} per group of schools "
+        "no circuit joins ({models} model(s), every subject together, 1 thread); day routes "
+        "counted per teacher; schools: {nearest} nearest and the flow's",
+        "zh": "先本校代课，再按互不相连的学校组用 HiGHS 分支定界至差距{gap:.1%}（{models}个模型，"
+        "各学科合并，单线程）；逐个教师计算每日路线；候选学校：最近的{nearest}所及流模型选出的学校",
     },
     # outreach
     "method.outreach.exact": {

@@ -44,7 +44,11 @@ def parse_parts(parts: Iterable[str] | str | None, inst: Instance | None = None)
 def _needs(name: str, inst: Instance | None) -> tuple[str, ...]:
     if inst is not None:
         return PARTS[name].needs(inst)
-    return {"roster": ("pairs",), "outreach": ("pairs", "alliances")}.get(name, ())
+    return {
+        "roster": ("pairs",),
+        "itinerant": ("alliances",),
+        "outreach": ("pairs", "alliances"),
+    }.get(name, ())
 
 
 def asked_parts(parts: Iterable[str] | str | None) -> list[str]:

@@ -533,10 +533,11 @@ def headline_kpis(
             Kpi("hires", float(sum(h.count for h in plan.hires if h.school in schools))),
         ]
     if "itinerant" in plan.parts:
+        away = [c for c in plan.circuits if c.school != c.home_school]  # not 本校代课
         out["itinerant"] = [
             Kpi("weekly_lessons_covered", float(sum(circuit_lessons(plan.circuits).values()))),
-            Kpi("teachers_used", float(len({c.staff for c in plan.circuits}))),
-            Kpi("schools_served", float(len({c.school for c in plan.circuits}))),
+            Kpi("teachers_used", float(len({c.staff for c in away}))),
+            Kpi("schools_served", float(len({c.school for c in away}))),
         ]
     if "outreach" in plan.parts:
         visits = [o for o in plan.outreach if o.kind == MODEL_LESSON]

@@ -134,7 +134,8 @@ def _where(inst: Instance, plan: Plan | None, period: str | None) -> dict[str, d
             placed[m.staff] = {m.to_school: 1.0}
     lessons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for c in plan.circuits:
-        lessons[c.staff][c.school] += c.lessons
+        if c.school != c.home_school:  # 本校代课 keeps the teacher wholly at home
+            lessons[c.staff][c.school] += c.lessons
     load = inst.policy.itinerant.standard_load
     for sid, at in lessons.items():
         person = people.get(sid)

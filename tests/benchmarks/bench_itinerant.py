@@ -8,11 +8,11 @@ Run from the repository root::
    leaves. Per subject: the roster's unmet teacher-semesters, the weekly lessons those
    make, the lessons circuits cover; teachers used, km a week, the longest day; status,
    bound, gap and seconds of the itinerant part; one teacher's circuit as a week.
-   Then the same per-subject models side by side: HiGHS (LP relaxation, rounding, branch
-   and bound: the part's engine) against CP-SAT (1 worker, linearization 2) on the very
-   same integer program with the same seconds each.
-2. The generated 2,000-school, 80,000-staff county (``--seed 11``): the itinerant part
-   alone (every shortage), with the same figures.
+   Then the six largest component models side by side: HiGHS (branch and bound: the
+   part's engine) against CP-SAT (1 worker, linearization 2) on the very same integer
+   program with the same seconds each.
+2. The 2,000-school county ``/work/bench/county2000`` (never modified): its alliances,
+   then the itinerant part on them (every shortage), with the same figures.
 
 Results go to ``tests/benchmarks/results/itinerant.md``; ``--smoke`` (CI) runs demo-county
 instead of haicheng-like with short limits, no city, and writes to a temporary folder.
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import date
@@ -33,9 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks import benchkit  # noqa: E402
-from twinning import load_instance, solve, validate  # noqa: E402
+from twinning import load_instance, solve, validate, with_policy  # noqa: E402
 from twinning.county.instance import Instance  # noqa: E402
-from twinning.synthetic.county import generate_county, write_county  # noqa: E402
 
 
 def num(value: float | None, spec: str) -> str:
@@ -69,8 +67,8 @@ def figures(label: str, inst: Instance, result: Any, seconds: float) -> list[str
         f"(whole solve {seconds:.1f} s); "
         f"checker: {'ok' if ok else 'VIOLATIONS'}; {part.method}",
         "",
-        "| subject | roster's unmet teacher-semesters | weekly lessons needed | covered by "
-        "circuits | left | teachers |",
+        "| subject | roster's unmet teacher-semesters | weekly lessons needed | covered (本校代课 "
+        "and circuits) | left | teachers |",
         "|---|---|---|---|---|---|",
     ]
     for subject, s in k.by_subject.items():
@@ -114,22 +112,25 @@ def side_by_side(inst: Instance, plan: Any, seconds: float) -> list[str]:
     from ortools.sat.python import cp_model
 
     from twinning.county.distances import Distances
-    from twinning.models.itinerant import _build, _search, _subject_models
+    from twinning.models.itinerant import _build, _prepare, _search
     from twinning.models.search import SearchSettings
+    from twinning.rules.itinerant import Minutes
 
-    models, *_ = _subject_models(inst, plan, Distances(inst))
+    dist = Distances(inst)
+    prep = _prepare(inst, plan, dist, Minutes(inst, dist))
+    comps = sorted(prep.components, key=lambda c: -len(c.teachers))[:6]
     rows = [
-        f"Engines side by side on the same per-subject models ({seconds:g} s each):",
+        f"Engines side by side on the same component models, the six largest ({seconds:g} s each):",
         "",
-        "| subject | columns | HiGHS objective | s | CP-SAT objective | CP-SAT bound | s | "
-        "CP-SAT / HiGHS excess over the LP bound |",
+        "| component (teachers) | columns | HiGHS objective | s | CP-SAT objective | CP-SAT bound "
+        "| s | CP-SAT / HiGHS excess over the LP bound |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for m in models:
-        ip, handles = _build(inst, [m])
+    for rank, m in enumerate(comps, start=1):
+        ip, _ = _build(inst, m, prep.needs, prep.spare)
         lp = ip.relax(seconds).bound
         t0 = time.perf_counter()
-        x = _search(inst, ip, handles, seconds, SearchSettings(time_limit=seconds))
+        x, _ = _search(ip, seconds, SearchSettings(time_limit=seconds))
         h_secs = time.perf_counter() - t0
         h_obj = ip.objective_of(x) if x is not None else None
         model = cp_model.CpModel()
@@ -158,7 +159,7 @@ def side_by_side(inst: Instance, plan: Any, seconds: float) -> list[str]:
         c_obj = solver.objective_value if found else None
         c_bound = solver.best_objective_bound
         rows.append(
-            f"| {m.subject} | {ip.columns} | {num(h_obj, '.0f')} | {h_secs:.1f} | "
+            f"| {rank} ({len(m.teachers)}) | {ip.columns} | {num(h_obj, '.0f')} | {h_secs:.1f} | "
             f"{num(c_obj, '.0f')} | {c_bound:.0f} | {c_secs:.1f} | "
             f"{excess_ratio(c_obj, h_obj, lp)} |"
         )
@@ -173,7 +174,8 @@ def main() -> int:
     parser.add_argument("--engine-seconds", type=float, default=10.0)
     benchkit.options(parser)
     args = parser.parse_args()
-    county, whole_limit = "haicheng-like", args.limit + 30
+    # the roster before the part needs its own time (minutes on a loaded machine)
+    county, whole_limit = "haicheng-like", args.limit + 240
     if args.smoke:
         args.limit, args.skip_city, args.engine_seconds = 10.0, True, 1.0
         county, whole_limit = "demo-county", args.limit
@@ -187,16 +189,22 @@ def main() -> int:
         + (" (`--smoke`: demo-county)" if args.smoke else ""),
         "",
         f"Date {date.today()}, {benchkit.machine()}, load averages {benchkit.load()}, ortools "
-        f"{ortools.__version__}. The bound is the min-cost-flow relaxation over "
-        "every teacher and every school a one-school day reaches (visits and days relaxed).",
+        f"{ortools.__version__}. The bound of each group of schools no circuit joins is the "
+        "larger of the min-cost-flow relaxation over every teacher and every school a "
+        "one-school day reaches (visits, days, visitors and the weekly least relaxed) and "
+        "the group's program bound where the program is complete.",
         "",
-        "Before this engine (commit e193aec: CP-SAT per subject, 40 nearest schools, every "
-        "pair of them, split by region above 20,000 columns): haicheng-like gap 6.91% after "
-        "77.7 s, 3,679 lessons covered; the 2,000-school county gap 31.97% after 61 s, 9,042 "
-        "lessons covered.",
+        "Before issue 26 (main at 859b1d8, recorded 2026-11-28, per-subject HiGHS on the "
+        "old rules: no 本校代课, circuits of 2 lessons a week, any school, any distance in "
+        "the county): haicheng-like 0.14% from the bound in 2.2 s (4,063 lessons by 1,299 "
+        "teachers); a generated 2,000-school county (seed 11) 0.14% in 14.1 s. The rules "
+        "changed what a plan is, so the lessons are not comparable; "
+        "tests/benchmarks/results/circuits.md counts both plans.",
         "",
     ]
     hc = load_instance(ROOT / "instances" / county)
+    if args.smoke:  # demo-county's teachers have no whole post spare: 2-lesson weeks
+        hc = with_policy(hc, {"itinerant.min_weekly_lessons": 2, "itinerant.scope": "county"})
     t0 = time.perf_counter()
     result = solve(hc, "pairs,alliances,roster,itinerant", time_limit=whole_limit)
     secs = time.perf_counter() - t0
@@ -206,13 +214,14 @@ def main() -> int:
         out += side_by_side(hc, result.plan, args.engine_seconds)
     print("\n".join(out), flush=True)
     if not args.skip_city:
-        with tempfile.TemporaryDirectory() as tmp:
-            write_county(generate_county(2000, 80000, seed=11), Path(tmp) / "c")
-            city = load_instance(Path(tmp) / "c")
+        city = load_instance(Path("/work/bench/county2000"))
         t0 = time.perf_counter()
-        result = solve(city, "itinerant", time_limit=args.limit)
+        # the alliances first (their own time), then the part on them within --limit
+        result = solve(city, "alliances,itinerant", time_limit=args.limit + 300)
         secs = time.perf_counter() - t0
-        out += figures("generated 2,000 schools, 80,000 staff (every shortage)", city, result, secs)
+        out += figures(
+            "/work/bench/county2000 (every shortage, on its alliances)", city, result, secs
+        )
         print("\n".join(out[-20:]), flush=True)
     results.write_text("\n".join(out), encoding="utf-8")
     print(f"written {results}")
