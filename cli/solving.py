@@ -325,6 +325,25 @@ def _sweep(text: str | None) -> list[dict[str, Any]]:
     return [dict([parse_setting(f"{key}={v}")]) for v in raw.split(",") if v.strip()]
 
 
+def _instance_holding(out: Path, paths: list[Path]) -> Path | None:
+    """The instance folder ``out`` would write into: the folder itself, a folder inside
+    it, or the folder holding it (batch's plan folder NAME would be the instance's own)."""
+    try:
+        target = out.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for path in paths:
+        try:
+            folder = Path(path).resolve()
+            if not folder.is_dir():
+                continue
+        except (OSError, RuntimeError):  # a link in a loop: batch reports it as its row
+            continue
+        if target == folder or folder in target.parents or folder.parent == target:
+            return Path(path)
+    return None
+
+
 @guarded
 def batch(
     instances: Annotated[list[str], typer.Argument(help="Instance files, folders or globs.")],
@@ -366,6 +385,9 @@ def batch(
     paths = expand_instances(instances)
     if not paths:
         raise UsageError.of("cli.usage.batch_empty")
+    held = _instance_holding(out, paths)
+    if held is not None:  # inputs are never written to: refused before any solve
+        raise UsageError.of("cli.usage.batch_out_in_instance", out=str(out), instance=str(held))
     if registry is not None:  # a bad URL or a database out of reach: say so once
         from twinning.registry import counties
 

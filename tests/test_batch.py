@@ -140,3 +140,22 @@ def test_batch_command_table_csv_and_exit_code(province: list[Path], tmp_path: P
         timeout=600,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.parametrize("where", ["itself", "inside", "holding"])
+def test_batch_never_writes_into_an_instance_folder(tmp_path: Path, where: str) -> None:
+    """An output folder that is an instance folder, lies inside one, or holds one (its plan
+    folder NAME would be the instance's own) is refused before any solve; nothing written."""
+    from typer.testing import CliRunner
+
+    from twinning.cli.main import app
+
+    county = tmp_path / "demo"
+    shutil.copytree(INSTANCES / "demo-county", county)
+    before = sorted(p.name for p in county.rglob("*"))
+    out = {"itself": county, "inside": county / "plans", "holding": tmp_path}[where]
+    done = CliRunner().invoke(app, ["batch", str(county), "-o", str(out), "--time-limit", "5"])
+    assert done.exit_code == 2, done.output
+    assert "would write into the instance folder" in done.output
+    assert sorted(p.name for p in county.rglob("*")) == before
+    assert not (tmp_path / "summary.csv").exists()

@@ -68,6 +68,12 @@ ENTRIES: dict[str, dict[str, str]] = {
         "要写入当前文件夹，请写 .）",
     },
     "cli.usage.batch_empty": {"en": "batch: no instance given", "zh": "batch：未给出任何实例"},
+    "cli.usage.batch_out_in_instance": {
+        "en": "--out {out}: it would write into the instance folder {instance} (inputs are "
+        "never written to); choose an output folder apart from the instances",
+        "zh": "--out {out}：将写入实例文件夹 {instance}（输入文件从不改写）；"
+        "请另选一个与实例分开的输出文件夹",
+    },
     "cli.usage.frontier_folder": {
         "en": "{out}: holds files but no frontier.csv; choose a new or empty folder",
         "zh": "{out}：该文件夹已有其他文件（没有 frontier.csv）；请选择新的或空的文件夹",
