@@ -38,14 +38,18 @@ def circuit_lessons(circuits: Iterable[Any]) -> dict[tuple[str, str], int]:
     return dict(out)
 
 
-def given_lessons(inst: Instance) -> dict[tuple[str, str, str | None], int | None]:
-    """(school, subject, period or None) -> needs.weekly_lessons as needs.csv gives it."""
-    return {(n.school, n.subject, n.period): n.weekly_lessons for n in inst.needs}
+def given_lessons(inst: Instance) -> dict[tuple[str, str, str | None], int]:
+    """(school, subject, period or None) -> needs.weekly_lessons where needs.csv gives it."""
+    return {
+        (n.school, n.subject, n.period): n.weekly_lessons
+        for n in inst.needs
+        if n.weekly_lessons is not None
+    }
 
 
 def shortage_lessons(
     inst: Instance,
-    given: dict[tuple[str, str, str | None], int | None],
+    given: dict[tuple[str, str, str | None], int],
     school: str,
     subject: str,
     period: str,

@@ -43,7 +43,6 @@ day route
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import permutations
@@ -53,6 +52,7 @@ from twinning.county.instance import Instance, School, Staff
 from twinning.county.needs import school_needs
 from twinning.plan import CircuitVisit, Move, Plan, UnmetNeed
 from twinning.rules.alliances import alliance_stages
+from twinning.rules.cover import given_lessons, shortage_lessons
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,7 @@ def weekly_needs(
     ``unmet`` is the roster's unmet needs (None: no roster planned, every shortage)."""
     it = inst.policy.itinerant
     subjects = set(it.subjects)
-    given: dict[tuple[str, str, str | None], int] = {}
-    for n in inst.needs:
-        if n.weekly_lessons is not None:
-            given[(n.school, n.subject, n.period)] = n.weekly_lessons
+    given = given_lessons(inst)
     left: dict[tuple[str, str, str], int] | None = None
     if unmet is not None:
         left = {(u.school, u.subject, u.period): u.shortage - u.covered for u in unmet}
@@ -101,11 +98,7 @@ def weekly_needs(
                 uncovered = short if left is None else left.get((school, subject, period), 0)
                 if uncovered <= 0:
                     continue
-                weekly = given.get((school, subject, period), given.get((school, subject, None)))
-                if weekly is None:
-                    lessons = uncovered * it.standard_load
-                else:
-                    lessons = math.ceil(weekly * uncovered / short)
+                lessons = shortage_lessons(inst, given, school, subject, period, uncovered, short)
                 key = (school, subject)
                 old = out.get(key)
                 if old is None or lessons > old.lessons:
