@@ -67,7 +67,7 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
             report.kpis[name] = checker.recount(facts)  # type: ignore[assignment]
     report.balance = balance_of(inst, named)
     for balance_check in BALANCE_CHECKS:
-        v.extend(balance_check(inst, named))
+        v.extend(balance_check(inst, named, report.balance))
     for name, mine in report.objectives.items():
         v.extend(_stated_objective(plan, name, mine))
     v.extend(_plan_total(plan, report))

@@ -61,7 +61,15 @@ def test_before_the_plan_counted_by_hand() -> None:
     qualified = b.before["qualified"]["primary"]  # college or higher: A 2, B 0
     assert qualified.cv == 1.0 and qualified.below_minimum == 2  # both under 4.2
     pe = b.before["pe_arts"]["primary"]  # the music teacher at A: 1 and 0
-    assert pe.cv == 1.0 and b.missing == [] and b.after == {}
+    assert pe.cv == 1.0 and b.after == {}
+    # no facility column given: said, never a figure
+    assert [m.params["indicator"] for m in b.missing] == [
+        "teaching_area",
+        "sports_area",
+        "equipment_value",
+        "multimedia_rooms",
+    ]
+    assert all(f.cv is None for by in b.facilities.values() for f in by.values())
     assert b.before["backbone"]["junior"].cv is None  # no junior school
 
 
@@ -97,8 +105,11 @@ def test_qualified_is_not_computed_without_education() -> None:
     staff = [teacher("a1", "A"), teacher("b1", "B")]
     inst = county([school("A"), school("B", tier="weak")], staff=staff)
     b = balance_of(inst)
-    assert [render(m, "en") for m in b.missing] == ["qualified: no staff education (学历) given"]
-    assert [render(m, "zh") for m in b.missing] == ["高于规定学历教师：未提供教职工学历"]
+    assert render(b.missing[0], "en") == "qualified: no staff education (学历) given"
+    assert render(b.missing[0], "zh") == "高于规定学历教师：未提供教职工学历"
+    assert render(b.missing[1], "zh") == (
+        "生均教学及辅助用房面积：2所学校中仅0所提供（schools.csv 列 teaching_area）"
+    )
     assert b.before["qualified"]["primary"].cv is None
 
 
@@ -277,9 +288,10 @@ def test_balance_minimums_infeasible() -> None:
     assert all(v.where[0] == "A" for v in found)
 
 
-def test_the_least_coefficient_bounds_every_integer_roster() -> None:
+@pytest.mark.parametrize("formula", ["official", "unweighted"])
+def test_the_least_coefficient_bounds_every_integer_roster(formula: str) -> None:
     """The relaxation's least coefficient is never above the least one any integer flow
-    reaches (enumerated on small random transport problems)."""
+    reaches (enumerated on small random transport problems), under either formula."""
     import itertools
     import random
     import statistics
@@ -290,7 +302,8 @@ def test_the_least_coefficient_bounds_every_integer_roster() -> None:
     close = 0
     for _ in range(120):
         ids = ["S0", "S1", "S2", "S3"]
-        w = [100 / rng.randint(100, 900) for _ in ids]
+        pupils = [rng.randint(100, 900) for _ in ids]
+        w = [100 / p for p in pupils]
         base = [rng.randint(0, 4) for _ in ids]
         arcs = []
         for _ in range(rng.randint(1, 4)):
@@ -313,25 +326,42 @@ def test_the_least_coefficient_bounds_every_integer_roster() -> None:
             v = [x * y for x, y in zip(w, c, strict=True)]
             if min(c) < 0 or statistics.fmean(v) == 0:
                 continue
-            cv = statistics.pstdev(v) / statistics.fmean(v)
+            cv = _exact_cv(v, pupils, formula)
             best = cv if best is None else min(best, cv)
-        bound = least_cv(ids, w, base, arcs, outflow, capacity)
+        shares = [p / sum(pupils) for p in pupils] if formula == "official" else None
+        bound = least_cv(ids, w, base, arcs, outflow, capacity, shares=shares)
         if bound is not None and best is not None:
             assert bound <= best + 1e-9
             close += best - bound < 0.01
     assert close > 60  # and it is close, not a bound of 0
 
 
+def _exact_cv(v: list[float], pupils: list[int], formula: str) -> float:
+    """The coefficient unrounded, by its definition (rules.balance.coefficient rounds)."""
+    import math
+    import statistics
+
+    if formula == "unweighted":
+        return statistics.pstdev(v) / statistics.fmean(v)
+    n = sum(pupils)
+    mean = sum(p * x for p, x in zip(pupils, v, strict=True)) / n
+    return math.sqrt(sum(p * (x - mean) ** 2 for p, x in zip(pupils, v, strict=True)) / n) / mean
+
+
 def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
-    """demo-county's primary backbone cannot reach 0.50 with its movers: the solve says
-    infeasible, names the threshold and the bound, and the checker finds the same misses;
-    every plan of the objective stays above the bound."""
+    """demo-county's primary backbone (0.4379 before, by the official formula) cannot reach
+    0.30 with its movers (a proven bound of about 0.36): the solve says infeasible, names
+    the threshold and the bound, and the checker finds the same misses; every plan of the
+    objective stays above the bound."""
     from tests.conftest import INSTANCES
     from twinning import load_instance
     from twinning.county.instance import with_policy
     from twinning.models.roster.balance_bound import plan_bounds
 
-    inst = with_policy(load_instance(INSTANCES / "demo-county"), {"balance.target": "rule"})
+    inst = with_policy(
+        load_instance(INSTANCES / "demo-county"),
+        {"balance.target": "rule", "balance.thresholds": {"primary": 0.30, "junior": 0.45}},
+    )
     result = solve(inst, "pairs,alliances,roster", time_limit=20)
     part = result.parts["roster"]
     assert part.status == "infeasible"
@@ -341,7 +371,7 @@ def test_balance_as_a_rule_on_the_demo_county_is_proven_out_of_reach() -> None:
     assert any(v.rule == "balance.thresholds" for v in report.violations)
     assert not any(v.rule == "balance.minimums" for v in report.violations)
     bounds = plan_bounds(inst, result.plan)
-    assert bounds[("backbone", "primary")] > 0.50  # type: ignore[operator]
+    assert bounds[("backbone", "primary")] > 0.30  # type: ignore[operator]
     assert result.balance is not None
     for figures in result.balance.after.values():
         for (ind, stage), bound in bounds.items():
@@ -406,3 +436,56 @@ def test_a_rule_proven_missed_stays_infeasible_beside_the_balance_rule(tmp_path:
     assert part.status == "infeasible"
     said = render(part.message or "", "en")
     assert "rotation.rate" in said and "balance.thresholds" in said
+
+
+def three_schools(formula: str = "official") -> object:
+    """A worked example of the evaluation's 差异系数, by hand: primary schools of 100, 400
+    and 500 pupils with 2, 4 and 4 county backbone teachers."""
+    from twinning.county.instance import with_policy
+
+    staff = [teacher(f"a{k}", "A", "语文", backbone="county") for k in range(2)]
+    staff += [teacher(f"b{k}", "B", "语文", backbone="county") for k in range(4)]
+    staff += [teacher(f"c{k}", "C", "语文", backbone="county") for k in range(4)]
+    inst = county(
+        [
+            school("A", students=100, area="rural", tier="weak", km=3),
+            school("B", students=400, km=4),
+            school("C", students=500, km=5),
+        ],
+        staff=staff,
+    )
+    return with_policy(inst, {"balance.formula": formula})
+
+
+def test_the_official_coefficient_reproduces_a_worked_example() -> None:
+    """X = 2, 1 and 0.8 per 100 pupils; the county's value is its 10 teachers over its
+    1,000 pupils, 1.0 per 100; weighted by pupils the variance is 0.1 x 1^2 + 0.4 x 0^2 +
+    0.5 x 0.2^2 = 0.12, S = 0.34641, CV = 0.3464. Unweighted: mean 1.2667, population sd
+    0.5249, CV 0.4144 (every school weighing alike: the small school pulls it up)."""
+    from twinning.rules.balance import coefficient
+
+    assert balance_of(three_schools()).before["backbone"]["primary"].cv == 0.3464  # type: ignore[arg-type]
+    assert balance_of(three_schools("unweighted")).before["backbone"]["primary"].cv == 0.4144  # type: ignore[arg-type]
+    assert coefficient([2.0, 1.0, 0.8], [100, 400, 500]) == 0.3464
+    assert coefficient([2.0, 1.0, 0.8], [100, 400, 500], "unweighted") == 0.4144
+    # equal pupils: the two formulas agree; one school or no teacher: no coefficient
+    assert coefficient([2.0, 0.0], [100, 100]) == coefficient([2.0, 0.0], [100, 100], "unweighted")
+    assert coefficient([2.0], [100]) is None and coefficient([0.0, 0.0], [5, 9]) is None
+
+
+def test_the_official_surrogate_prices_the_weighted_numerator() -> None:
+    """Under the official formula a school's price is balance.weight x 10,000 / pupils and
+    its target the county's value times its pupils: A 100 pupils, B 400, C 500 at 1.0 per
+    100 -> targets 1, 4 and 5 teachers (in thousandths)."""
+    from twinning.county.instance import with_policy
+    from twinning.rules.balance import balance_targets
+
+    inst = with_policy(three_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
+    got = balance_targets(inst)
+    assert got[("A", "primary", "backbone")] == (1000, 1000, 2)
+    assert got[("B", "primary", "backbone")] == (250, 4000, 4)
+    assert got[("C", "primary", "backbone")] == (200, 5000, 4)
+    plain = balance_targets(with_policy(inst, {"balance.formula": "unweighted"}))
+    # the plain mean 1.2667 per 100; prices 10 x (100 / pupils)^2 x 100
+    assert plain[("A", "primary", "backbone")] == (1000, 1267, 2)
+    assert plain[("C", "primary", "backbone")][:2] == (40, 6333)

@@ -802,6 +802,37 @@ class Balance(_Section):
         default_factory=lambda: {"primary": 0.50, "junior": 0.45},
         description="Stage -> the largest coefficient of variation across schools allowed.",
     )
+    formula: Literal["official", "unweighted"] = Field(
+        "official",
+        description=(
+            "official: the evaluation's 差异系数, each school weighted by its students "
+            "(S = sqrt(sum P_i/N (X_i - X)^2), CV = S / X, X the county's value); "
+            "unweighted: the plain standard deviation over the plain mean, for comparison."
+        ),
+    )
+    no_worse: Bool = Field(
+        False,
+        description=(
+            "No staffing coefficient (走教 circuits counted) above its value before the plan "
+            "in any period: the roster is held to it (its balance surrogate weighted up on "
+            "the indicators that rise), the checker holds the whole plan, and a plan that "
+            "still raises one says which indicator, period and by how much (status unknown)."
+        ),
+    )
+    standards: dict[str, dict[str, Float]] = Field(
+        default_factory=lambda: {
+            "teaching_area": {"primary": 4.5, "junior": 5.8},
+            "sports_area": {"primary": 7.5, "junior": 10.2},
+            "equipment_value": {"primary": 2000.0, "junior": 2500.0},
+            "multimedia_rooms": {"primary": 2.3, "junior": 2.4},
+        },
+        description=(
+            "Facility indicator -> stage -> the per-school standard of the evaluation: m² of "
+            "teaching and auxiliary rooms and of sports grounds per student, yuan of "
+            "equipment per student, multimedia classrooms per 100 students (the staffing "
+            "standards are balance.minimums)."
+        ),
+    )
     target: Literal["off", "objective", "rule"] = Field(
         "off",
         description=(
@@ -817,7 +848,8 @@ class Balance(_Section):
         ge=0,
         description=(
             "With target objective or rule: the price of a school's squared deviation from "
-            "the county mean, x (100 / its students)^2 x 100 per teacher squared."
+            "the county's value, x 10,000 / its students per teacher squared (official "
+            "formula), or x (100 / its students)^2 x 100 (unweighted)."
         ),
     )
     indicator_weights: dict[str, Annotated[Int, WEIGHT]] = Field(
@@ -840,6 +872,28 @@ class Balance(_Section):
             if w < 0:
                 raise MessageError(msg("input.policy.indicator_weight", key=key))
         return value
+
+    @field_validator("standards")
+    @classmethod
+    def _standards(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        known = ("teaching_area", "sports_area", "equipment_value", "multimedia_rooms")
+        defaults = cls.model_fields["standards"].get_default(call_default_factory=True)
+        for key, by_stage in value.items():
+            if key not in known:
+                raise MessageError(
+                    msg("input.policy.unknown_indicator", key=key, known=list(known))
+                )
+            for stage, x in by_stage.items():
+                if stage not in ("primary", "junior"):
+                    raise MessageError(
+                        msg(
+                            "input.policy.standard_stage", stage=stage, stages=["primary", "junior"]
+                        )
+                    )
+                if x < 0:
+                    raise MessageError(msg("input.policy.standard", key=f"{key}.{stage}"))
+        # a key given replaces only the stages it names
+        return {k: {**defaults[k], **value.get(k, {})} for k in known}
 
 
 class Policy(_Section):

@@ -647,6 +647,16 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{stage:v.stage}每百名学生{indicator:v.indicator}数的差异系数为{cv:.4f}，"
         "超过标准{threshold:.2f}",
     },
+    "check.balance.no_worse": {
+        "en": "coefficient {cv:.4f} above its {before:.4f} before the plan "
+        "({indicator:v.indicator}, {stage:v.stage} schools)",
+        "zh": "{stage:v.stage}{indicator:v.indicator}差异系数为{cv:.4f}，高于交流前的{before:.4f}",
+    },
+    "check.balance.school_test": {
+        "en": "passes the per-school test before the plan, fails it in this period: "
+        "{misses:list:v.indicator} below the standard ({stage:v.stage})",
+        "zh": "方案前校际达标，方案后不达标：{misses:list:v.indicator}低于标准（{stage:v.stage}）",
+    },
     "check.balance.minimums": {
         "en": "{n:g} counted ({indicator:v.indicator}), the plan must keep {least}",
         "zh": "{indicator:v.indicator}计{n:g}人，方案须保持至少{least}人",

@@ -297,6 +297,14 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "unknown indicator '{key}'; the indicators: {known:list}",
         "zh": "无法识别的指标 '{key}'；可用的指标：{known:list}",
     },
+    "input.policy.standard_stage": {
+        "en": "balance.standards: unknown stage '{stage}'; use one of {stages:list}",
+        "zh": "balance.standards：无法识别的学段 '{stage}'；应为 {stages:list:v.stage} 之一",
+    },
+    "input.policy.standard": {
+        "en": "balance.standards.{key} must be >= 0",
+        "zh": "balance.standards.{key} 不能为负数",
+    },
     "input.policy.indicator_weight": {
         "en": "balance.indicator_weights.{key} must be >= 0",
         "zh": "balance.indicator_weights.{key} 不能为负数",

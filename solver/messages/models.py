@@ -503,7 +503,23 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{indicator:v.indicator} {stage:v.stage} {period} by {by:.4f}",
         "zh": "{period}学期{stage:v.stage}{indicator:v.indicator}差异系数超出标准{by:.4f}",
     },
+    "roster.balance.worse": {
+        "en": "balance.no_worse: no roster found that keeps every coefficient at or below "
+        "its value before the plan; the plan that comes closest raises {misses:list}",
+        "zh": "均衡不降（balance.no_worse）：未找到使各差异系数不高于交流前的交流方案；最接近的"
+        "方案升高了：{misses:list}",
+    },
+    "roster.balance.worse_miss": {
+        "en": "{indicator:v.indicator} {stage:v.stage} {period} by {by:.4f}",
+        "zh": "{period}学期{stage:v.stage}{indicator:v.indicator}差异系数升高{by:.4f}",
+    },
     # rules/balance.py: an indicator not computable
+    "balance.missing.facility": {
+        "en": "{indicator:v.indicator}: given for {given} of {schools} schools (schools.csv "
+        "column {indicator})",
+        "zh": "{indicator:v.indicator}：{schools}所学校中仅{given}所提供（schools.csv 列 "
+        "{indicator}）",
+    },
     "balance.missing.education": {
         "en": "{indicator:v.indicator}: no staff education (学历) given",
         "zh": "{indicator:v.indicator}：未提供教职工学历",

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from twinning.check.balance import BALANCE_CHECKS
+from twinning.check.balance import BALANCE_CHECKS, check_balance_no_worse
 from twinning.check.report import ValidationReport, Violation
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
@@ -344,6 +344,8 @@ def rule_rows(
         checks: tuple[Callable[..., list[Violation]], ...] = record.checker.checks
         if part == "roster" and ruled:
             checks = (*checks, *BALANCE_CHECKS)
+        elif inst.policy.balance.no_worse and part == _moving_part(plan):
+            checks = (*checks, check_balance_no_worse)
         for check in checks:
             for key in rule_keys(check):
                 if key in seen or key.startswith("plan."):
@@ -359,6 +361,15 @@ def rule_rows(
     for key in sorted(by_rule.keys() - seen):
         rows.append(_rule_row("plan", key, "", by_rule[key], lang))
     return rows
+
+
+def _moving_part(plan: Plan) -> str | None:
+    """The part under whose rules balance.no_worse is listed: the roster, else the
+    circuits (the parts that move people)."""
+    for part in ("roster", "itinerant"):
+        if part in plan.parts:
+            return part
+    return None
 
 
 def _rule_row(part: str, key: str, description: str, found: list[Violation], lang: str) -> RuleRow:

@@ -13,8 +13,8 @@ one primary and one junior school of the same size). In a period of the plan a p
 a roster move (not a mentor) counts at the host; a teacher on a 走教 circuit counts at
 each school served in proportion to the lessons taught there (lessons there over home and
 circuit lessons together), the rest at home. For each indicator and stage: the
-coefficient of variation across schools (population standard deviation over mean),
-against ``balance.thresholds``, and the schools below ``balance.minimums``.
+evaluation's 差异系数 across schools (:func:`coefficient`), against
+``balance.thresholds``, and the schools below ``balance.minimums``.
 
 Shared by the solve's summary and the checker, which recounts it from the plan.
 """
@@ -31,9 +31,26 @@ from pydantic import BaseModel, Field, field_validator
 from twinning.county.instance import Instance, School, Staff
 from twinning.messages import Msg, msg
 from twinning.plan import Move, Plan
+from twinning.rules.evaluation import (
+    FACILITIES,
+    SEVEN,
+    SchoolTests,
+    coefficient,
+    facility_value,
+    school_tests,
+)
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
-__all__ = ["INDICATORS", "Balance", "IndicatorFigures", "balance_of", "floors", "moves_only"]
+__all__ = [
+    "FORMULAS",
+    "INDICATORS",
+    "Balance",
+    "IndicatorFigures",
+    "balance_of",
+    "coefficient",
+    "floors",
+    "moves_only",
+]
 
 #: The indicators, in the evaluation's order.
 INDICATORS = ("qualified", "backbone", "pe_arts")
@@ -49,10 +66,17 @@ ABOVE_REQUIRED = {
 class IndicatorFigures(BaseModel):
     """One indicator in one stage at one moment."""
 
-    cv: float | None = Field(description="Coefficient of variation across schools (4 dp).")
+    cv: float | None = Field(
+        description="The 差异系数 across schools (4 dp; balance.formula, official by default)."
+    )
     threshold: float = Field(description="The evaluation's largest coefficient allowed.")
     met: bool | None = Field(description="cv within the threshold (None: not computable).")
-    minimum: float = Field(description="The least per 100 students a school should have.")
+    minimum: float = Field(
+        description=(
+            "The standard a school should meet (per 100 students; per student for areas "
+            "and equipment)."
+        )
+    )
     schools: int = Field(description="Schools of the stage with students.")
     below_minimum: int = Field(description="Schools below the minimum.")
 
@@ -62,13 +86,23 @@ Figures = dict[str, dict[str, IndicatorFigures]]
 
 
 class Balance(BaseModel):
-    """The three indicators before the plan and in each period of it."""
+    """The evaluation's resource indicators: the three staffing ones before the plan and
+    in each period of it, the four facility ones (no plan changes them), and the
+    per-school test at each moment."""
 
     before: Figures
     after: dict[str, Figures] = Field(description="Period -> the figures in that period.")
     missing: list[Msg] = Field(
         default_factory=list,
         description="Indicators not computable, and why (messages: no staff education given).",
+    )
+    facilities: Figures = Field(
+        default_factory=dict,
+        description="Facility indicator -> stage -> figures (per student; rooms per 100).",
+    )
+    tests: dict[str, SchoolTests] = Field(
+        default_factory=dict,
+        description="'before' and each period -> the per-school test (rules.evaluation).",
     )
 
     @field_validator("missing", mode="before")
@@ -216,24 +250,19 @@ def _totals(
 
 
 def _figures(
-    inst: Instance,
-    places: dict[str, dict[str, float]],
-    missing: set[str],
-    keys: _Keys | None = None,
+    inst: Instance, total: dict[tuple[str, str, str], float], missing: set[str]
 ) -> Figures:
+    """The staffing indicators from the counts ``total`` (:func:`_totals`)."""
     bal = inst.policy.balance
-    total = _totals(inst, places, keys)
     out: Figures = {}
     for ind in INDICATORS:
         out[ind] = {}
         for stage in STAGES:
             minimum = bal.minimums.get(ind, {}).get(stage, 0.0)
-            values = [
-                100 * total[(s.id, stage, ind)] / s.students
-                for s in inst.schools
-                if stage in s.stages and s.students
-            ]
-            cv = _cv(values) if ind not in missing else None
+            members = [s for s in inst.schools if stage in s.stages and s.students]
+            values = [100 * total[(s.id, stage, ind)] / (s.students or 1) for s in members]
+            pupils = [s.students or 0 for s in members]
+            cv = coefficient(values, pupils, bal.formula) if ind not in missing else None
             threshold = bal.thresholds.get(stage, 1.0)
             out[ind][stage] = IndicatorFigures(
                 cv=cv,
@@ -248,25 +277,86 @@ def _figures(
     return out
 
 
-def _cv(values: list[float]) -> float | None:
-    if len(values) < 2 or statistics.fmean(values) == 0:
-        return None
-    return round(statistics.pstdev(values) / statistics.fmean(values), 4)
+#: ``balance.formula``: the evaluation's student-weighted coefficient, or the plain one.
+FORMULAS = ("official", "unweighted")
 
 
 def balance_of(inst: Instance, plan: Plan | None = None) -> Balance:
-    """The indicators before the plan and, with a plan, in each of its periods."""
+    """The indicators before the plan and, with a plan, in each of its periods; the
+    facility indicators; the per-school test at each moment."""
     missing: dict[str, Msg] = {}
     if not any(p.education is not None for p in inst.staff):
         missing["qualified"] = msg("balance.missing.education", indicator="qualified")
     gone = set(missing)
+    for ind in FACILITIES:
+        given = sum(getattr(s, ind, None) is not None for s in inst.schools if s.students)
+        if given < sum(1 for s in inst.schools if s.students):
+            missing[ind] = msg(
+                "balance.missing.facility",
+                indicator=ind,
+                given=given,
+                schools=sum(1 for s in inst.schools if s.students),
+            )
     after: dict[str, Figures] = {}
     keys = _Keys(inst)
+    tests: dict[str, SchoolTests] = {}
+    moments: list[tuple[str, dict[str, dict[str, float]]]] = [("before", {})]
     if plan is not None and (plan.roster or plan.circuits):
-        for period in inst.policy.horizon.periods:
-            after[period] = _figures(inst, _where(inst, plan, period), gone, keys)
-    before = _figures(inst, _where(inst, None, None), gone, keys)
-    return Balance(before=before, after=after, missing=[v for _, v in sorted(missing.items())])
+        moments += [(p, _where(inst, plan, p)) for p in inst.policy.horizon.periods]
+    before: Figures = {}
+    for moment, places in moments:
+        total = _totals(inst, places, keys)
+        figures = _figures(inst, total, gone)
+        if moment == "before":
+            before = figures
+        else:
+            after[moment] = figures
+
+        def staffing(
+            s: School, stage: str, ind: str, total: dict[tuple[str, str, str], float] = total
+        ) -> float | None:
+            if ind in gone or not s.students:
+                return None
+            return 100 * total[(s.id, stage, ind)] / s.students
+
+        tests[moment] = school_tests(inst, STAGES, staffing)
+    return Balance(
+        before=before,
+        after=after,
+        missing=[missing[k] for k in SEVEN if k in missing],
+        facilities=_facility_figures(inst, set(missing)),
+        tests=tests,
+    )
+
+
+def _facility_figures(inst: Instance, missing: set[str]) -> Figures:
+    """The four facility indicators per stage: their coefficient (None unless every
+    school of the stage gives the column) against the thresholds, and the schools below
+    ``balance.standards``."""
+    bal = inst.policy.balance
+    out: Figures = {}
+    for ind in FACILITIES:
+        out[ind] = {}
+        for stage in STAGES:
+            members = [s for s in inst.schools if stage in s.stages and s.students]
+            values = [facility_value(s, ind) for s in members]
+            known = [v for v in values if v is not None]
+            standard = bal.standards.get(ind, {}).get(stage, 0.0)
+            cv = (
+                coefficient(known, [s.students or 0 for s in members], bal.formula)
+                if ind not in missing and len(known) == len(members)
+                else None
+            )
+            threshold = bal.thresholds.get(stage, 1.0)
+            out[ind][stage] = IndicatorFigures(
+                cv=cv,
+                threshold=threshold,
+                met=None if cv is None else cv <= threshold + 1e-12,
+                minimum=standard,
+                schools=len(members),
+                below_minimum=sum(1 for v in known if v < standard - 1e-9),
+            )
+    return out
 
 
 # ---- balance as an objective (balance.target = "objective") ------------------------------
@@ -292,17 +382,21 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
     count at the county mean in thousandths of a teacher, the count before the plan).
 
     The surrogate of the coefficients: each school's squared deviation from the count it
-    would have at the county's mean per 100 students (the mean before the plan), priced
-    ``A = balance.weight x (100 / students)^2 x 100``: the squared deviation of its figure
-    per 100 students. Their sum is the variance's numerator, so with the mean held it is
-    the coefficient of variation squared, up to a constant: the surrogate ranks plans as
-    the coefficients do, and pulls hardest on the schools furthest off, as they do. It is
-    convex in each count, so the model holds it exactly with one chord per whole count
-    (:func:`deviation_cost`).
+    would have at the county's value per 100 students (before the plan), priced so that
+    their sum is the numerator of the coefficient's variance. Under the official formula
+    (:func:`coefficient`) a school's term is ``P_i (X_i - X̄)^2 = (10^4 / P_i) (c_i -
+    X̄ P_i / 100)^2`` with ``X̄`` the county's total over its students: ``A =
+    balance.weight x 10^4 / students``. Under ``unweighted`` it is ``(X_i - mean)^2 =
+    (100 / P_i)^2 (c_i - mean P_i / 100)^2``: ``A = balance.weight x (100 / students)^2 x
+    100``. Both are 100 x balance.weight at 100 pupils. With the county's value held, the
+    sum is the squared coefficient up to a constant: the surrogate ranks plans as the
+    coefficient does. It is convex in each count, so the model holds it exactly with one
+    chord per whole count (:func:`deviation_cost`).
     """
     bal = inst.policy.balance
     base = before_counts(inst)
     indicators = indicators_of(inst)
+    official = bal.formula == "official"
     out: dict[tuple[str, str, str], tuple[int, int, int]] = {}
     for stage in STAGES:
         schools = [s for s in inst.schools if stage in s.stages and s.students]
@@ -310,11 +404,16 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
             values = [100 * base[(s.id, stage, ind)] / (s.students or 1) for s in schools]
             if not values:
                 continue
-            mean = statistics.fmean(values)
+            if official:
+                pupils = sum(s.students or 0 for s in schools)
+                mean = 100 * sum(base[(s.id, stage, ind)] for s in schools) / pupils
+            else:
+                mean = statistics.fmean(values)
             for s in schools:
                 assert s.students is not None
                 weight = bal.weight * bal.indicator_weights.get(ind, 1)
-                price = max(1, round(weight * (100 / s.students) ** 2 * 100)) if weight else 0
+                scale = 10_000 / s.students if official else (100 / s.students) ** 2 * 100
+                price = max(1, round(weight * scale)) if weight else 0
                 target = round(MILLI * mean * s.students / 100)
                 out[(s.id, stage, ind)] = (price, target, base[(s.id, stage, ind)])
     return out
@@ -414,6 +513,47 @@ def moves_only(plan: Plan) -> Plan:
     return plan.model_copy(update={"circuits": []})
 
 
+def ceilings(inst: Instance) -> dict[tuple[str, str], float]:
+    """(indicator, stage) -> the largest coefficient a plan may reach in any period: its
+    threshold with ``balance.target = "rule"``, its value before the plan with
+    ``balance.no_worse`` (the smaller of the two with both)."""
+    bal = inst.policy.balance
+    out: dict[tuple[str, str], float] = {}
+    before = balance_of(inst).before if bal.no_worse else {}
+    for ind in indicators_of(inst):
+        for stage in STAGES:
+            limits = []
+            if bal.target == "rule":
+                limits.append(bal.thresholds.get(stage, 1.0))
+            cv = before[ind][stage].cv if before else None
+            if cv is not None:
+                limits.append(cv)
+            if limits:
+                out[(ind, stage)] = min(limits)
+    return out
+
+
+def ceiling_misses(
+    inst: Instance, plan: Plan, limits: dict[tuple[str, str], float] | None = None
+) -> dict[tuple[str, str, str], float]:
+    """(indicator, stage, period) -> the plan's coefficient where it is above its ceiling
+    (:func:`ceilings`) in a period of the horizon, circuits counted."""
+    limits = ceilings(inst) if limits is None else limits
+    if not limits:
+        return {}
+    gone = set(INDICATORS) - set(indicators_of(inst))
+    out: dict[tuple[str, str, str], float] = {}
+    keys = _Keys(inst)
+    for period in inst.policy.horizon.periods:
+        total = _totals(inst, _where(inst, plan, period), keys)
+        for ind, by_stage in _figures(inst, total, gone).items():
+            for stage in STAGES:
+                cv, ceiling = by_stage[stage].cv, limits.get((ind, stage))
+                if cv is not None and ceiling is not None and cv > ceiling + 1e-12:
+                    out[(ind, stage, period)] = cv
+    return out
+
+
 def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], float]:
     """(indicator, stage, period) -> the roster's coefficient where it is above its
     threshold (``balance.thresholds``), in every period of the horizon (moves only)."""
@@ -422,7 +562,8 @@ def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], f
     out: dict[tuple[str, str, str], float] = {}
     keys = _Keys(inst)
     for period in inst.policy.horizon.periods:
-        for ind, by_stage in _figures(inst, _where(inst, roster, period), gone, keys).items():
+        total = _totals(inst, _where(inst, roster, period), keys)
+        for ind, by_stage in _figures(inst, total, gone).items():
             for stage in STAGES:
                 f = by_stage[stage]
                 if f.cv is not None and f.cv > f.threshold + 1e-12:

@@ -21,14 +21,11 @@ from twinning.models.search import SearchInterrupted, SearchSettings
 from twinning.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
 from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from twinning.rules import roster as rules
-from twinning.rules.balance import balance_deviation, count_changes, threshold_misses
+from twinning.rules.balance import balance_deviation, ceiling_misses, ceilings, count_changes
 from twinning.rules.hires import remaining_after
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 __all__ = ["solve_roster"]
-
-#: Coefficient-of-variation thresholds of 优质均衡 evaluation (教督〔2017〕6号).
-
 
 #: Share of the roster's time limit kept for the work after the search: the mentors'
 #: matching, the secondments placed where they fit, the figures (a city's take a minute).
@@ -75,7 +72,8 @@ def solve_roster(
             left = settings.time_limit - keep - (time.perf_counter() - start)
             settings = replace(settings, time_limit=left)
         out, message = solve_roster_model(inst, data, settings)
-        if ruled and out.has_plan:
+        held = ruled or inst.policy.balance.no_worse
+        if held and out.has_plan:
             out, message = _balance_rule(
                 inst, data, out, message, head.moves, settings, start, (pairs, alliances, dist)
             )
@@ -160,19 +158,20 @@ def solve_roster(
     return RosterSolution(part, PartObjective(value=value, terms=terms), moves, unmet, hires)
 
 
-def _misses(inst: Instance, moves: list[Move]) -> dict[tuple[str, str, str], float]:
+def _misses(
+    inst: Instance, moves: list[Move], limits: dict[tuple[str, str], float]
+) -> dict[tuple[str, str, str], float]:
     """(indicator, stage, period) -> how far the roster's coefficient is above its
-    threshold, where it is."""
+    ceiling (:func:`twinning.rules.balance.ceilings`), where it is."""
     plan = Plan(instance=inst.name, parts=["roster"], status="feasible", objective=0, roster=moves)
-    thresholds = inst.policy.balance.thresholds
     return {
-        (ind, stage, period): round(cv - thresholds.get(stage, 1.0), 4)
-        for (ind, stage, period), cv in threshold_misses(inst, plan).items()
+        (ind, stage, period): round(cv - limits[(ind, stage)], 4)
+        for (ind, stage, period), cv in ceiling_misses(inst, plan, limits).items()
     }
 
 
-#: balance.target = "rule": the multiples of their indicator weight tried on the indicators
-#: over their threshold, in turn, until the coefficients are within them.
+#: balance.target = "rule" or balance.no_worse: the multiples of their indicator weight
+#: tried on the indicators over their ceiling, in turn, until the coefficients are within.
 RULE_WEIGHTS = (10, 100, 1000)
 
 
@@ -186,18 +185,22 @@ def _balance_rule(
     start: float,
     given: tuple[list[Pair], list[Membership], Distances],
 ) -> tuple[RosterOutcome, Msg | None]:
-    """[balance.thresholds] With ``balance.target = "rule"`` the thresholds are kept by
-    raising the surrogate's weight on the indicators over their threshold
-    (``balance.indicator_weights`` times :data:`RULE_WEIGHTS`), the others left as they
-    are: a teacher counts in several indicators, and pulling all of them to the mean
-    holds back the one that misses. When none of the weights gets there, the plan that
-    misses by least is kept, and the status says whether that is proven (a coefficient's
-    bound, :func:`coefficient_bounds`, above its threshold: ``infeasible``) or only not
-    found (``unknown``)."""
+    """[balance.thresholds, balance.no_worse] With ``balance.target = "rule"`` each
+    coefficient is held within its threshold, and with ``balance.no_worse`` at or below its
+    value before the plan (:func:`twinning.rules.balance.ceilings`): by raising the
+    surrogate's weight on the indicators over their ceiling (``balance.indicator_weights``
+    times :data:`RULE_WEIGHTS`; the surrogate is switched on when the target is off), the
+    others left as they are: a teacher counts in several indicators, and pulling all of
+    them to the mean holds back the one that misses. When none of the weights gets there,
+    the plan that misses by least is kept, and the status says whether that is proven (a
+    coefficient's bound, :func:`coefficient_bounds`, above its threshold: ``infeasible``)
+    or only not found (``unknown``): a plan with no move keeps no_worse, so only other
+    rules can stand in its way, and no bound proves that."""
     from twinning.models.roster.balance_bound import coefficient_bounds
     from twinning.models.roster.headship import headship_data
 
-    misses = _misses(inst, _moves(data, out) + head)
+    limits = ceilings(inst)
+    misses = _misses(inst, _moves(data, out) + head, limits)
     deadline = start + settings.time_limit
     over: set[str] = set()
     for multiple in RULE_WEIGHTS:
@@ -209,19 +212,26 @@ def _balance_rule(
         over |= {ind for ind, _, _ in misses}
         weights = dict(inst.policy.balance.indicator_weights)
         weights.update({ind: multiple * weights.get(ind, 1) for ind in over})
-        bal = inst.policy.balance.model_copy(update={"indicator_weights": weights})
+        target = "objective" if inst.policy.balance.target == "off" else inst.policy.balance.target
+        bal = inst.policy.balance.model_copy(
+            update={"indicator_weights": weights, "target": target}
+        )
         policy = inst.policy.model_copy(update={"balance": bal})
         heavier = inst.model_copy(update={"policy": policy})
         again, note = solve_roster_model(heavier, data, replace(settings, time_limit=left))
         if not again.has_plan:
             continue
-        missed = _misses(inst, _moves(data, again) + head)
+        missed = _misses(inst, _moves(data, again) + head, limits)
         if sum(missed.values()) < sum(misses.values()):
             out, message, misses = again, note, missed
     if not misses:
         return out, message
     pairs, alliances, dist = given
-    bounds = coefficient_bounds(inst, data, headship_data(inst, pairs, alliances, dist))
+    bounds = (
+        coefficient_bounds(inst, data, headship_data(inst, pairs, alliances, dist))
+        if inst.policy.balance.target == "rule"
+        else {}
+    )
     proven = []
     for (ind, stage), bound in sorted(bounds.items()):
         threshold = inst.policy.balance.thresholds.get(stage, 1.0)
@@ -235,21 +245,42 @@ def _balance_rule(
                     threshold=float(threshold),
                 )
             )
+    thresholds = inst.policy.balance.thresholds
+    ruled = inst.policy.balance.target == "rule"
+
+    def above(ind: str, stage: str, by: float) -> bool:
+        return ruled and limits[(ind, stage)] + by > thresholds.get(stage, 1.0) + 1e-12
+
     worst = [
-        msg("roster.balance.miss", indicator=ind, stage=stage, period=period, by=float(by))
+        msg(
+            "roster.balance.miss",
+            indicator=ind,
+            stage=stage,
+            period=period,
+            by=round(limits[(ind, stage)] + by - thresholds.get(stage, 1.0), 4),
+        )
         for (ind, stage, period), by in sorted(misses.items())
+        if above(ind, stage, by)
     ]
-    if proven:
+    worse = [
+        msg("roster.balance.worse_miss", indicator=ind, stage=stage, period=period, by=float(by))
+        for (ind, stage, period), by in sorted(misses.items())
+        if not above(ind, stage, by)
+    ]
+    status = "unknown"
+    why: Msg | None = None
+    if worst and proven:
         why = msg("roster.balance.proven", bounds=proven, misses=worst)
         status = "infeasible"
-    else:
+    elif worst:
         known = [
             msg("roster.balance.bound", indicator=i, stage=s, bound=float(b))
             for (i, s), b in sorted(bounds.items())
             if b
         ]
         why = msg("roster.balance.not_found", misses=worst, bounds=known)
-        status = "unknown"
+    if worse:
+        why = clauses(why, msg("roster.balance.worse", misses=worse))
     if out.status == "infeasible":  # another rule is proven missed: that stands
         status = "infeasible"
     out = replace(out, status=status, bound=None)

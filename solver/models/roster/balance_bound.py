@@ -11,10 +11,13 @@ coefficient of variation over it, flows continuous, bounds every roster's coeffi
 from below, in every period.
 
 That least coefficient is a convex problem. With values ``v_i = w_i c_i`` (``w_i`` = 100 /
-students) the squared coefficient is ``n |v|^2 / (sum v)^2 - 1``; dividing by ``sum v``
-(Charnes-Cooper: ``y = c / (w . c)``, ``tau = 1 / (w . c)``) leaves the convex quadratic
-program ``min sum (w_i y_i)^2`` subject to ``w . y = 1`` and the flow rows scaled by
-``tau``, which HiGHS solves to optimality (its tolerances are covered by :data:`SLACK`).
+students) and each school's share ``a_i`` of the mean (its students over the stage's under
+the evaluation's formula, ``1 / n`` under ``balance.formula = "unweighted"``), the squared
+coefficient is ``sum a_i v_i^2 / (sum a_i v_i)^2 - 1`` (:func:`twinning.rules.balance.
+coefficient`). For a fixed mean ``S = sum a_i w_i c_i`` the least numerator ``F(S)`` is a
+linear program over chords of the convex squares, and ``F`` is convex in ``S``: branching
+on ``S`` with tangent bounds gives the least ``F(S) / S^2 - 1``, solved by HiGHS (its
+tolerances are covered by :data:`SLACK`).
 
 The 走教 circuits are not in the relaxation: the bound is for the roster's moves.
 """
@@ -90,6 +93,7 @@ def coefficient_bounds(
                 for (home, host, leaves, comes, capped, subject), people in sorted(arcs.items())
             ]
             limits = {h: min(len(people), data.outflow.get(h, 0)) for h, people in homes.items()}
+            pupils = sum(s.students or 0 for s in members)
             out[(ind, stage)] = least_cv(
                 [s.id for s in members],
                 [100 / (s.students or 1) for s in members],
@@ -98,6 +102,11 @@ def coefficient_bounds(
                 limits,
                 data.capacity,
                 senders,
+                shares=(
+                    [(s.students or 0) / pupils for s in members]
+                    if inst.policy.balance.formula == "official" and pupils
+                    else None
+                ),
             )
     return out
 
@@ -150,9 +159,12 @@ def least_cv(
     capacity: dict[str, int],
     senders: dict[tuple[str, str], int] | None = None,
     *,
+    shares: Sequence[float] | None = None,
     solves: int = 120,
 ) -> float | None:
-    """A lower bound on the least coefficient of variation of ``v_i = w_i c_i`` where
+    """A lower bound on the least coefficient of variation of ``v_i = w_i c_i``, each
+    school weighing ``shares[i]`` (the official formula: its students over the stage's;
+    by default ``1 / n``, the unweighted one), where
     ``c_i = base_i - (flow leaving i) + (flow arriving at i)`` is a whole number, each
     arc's flow at most its people, the capped flow out of a home at most ``outflow``, into
     a host at most ``capacity``, the flow of teachers of a subject out of a home at most
@@ -160,15 +172,16 @@ def least_cv(
     None with fewer than two schools, or when no count can be positive."""
     if len(ids) < 2:
         return None
-    program = _Program(ids, weights, base, arcs, outflow, capacity, senders or {})
+    n = len(ids)
+    share = list(shares) if shares is not None else [1 / n] * n
+    program = _Program(ids, weights, share, base, arcs, outflow, capacity, senders or {})
     low, high = program.reach()
     if high <= 1e-12:
         return None
     low = max(low, 1e-9)
-    n = len(ids)
     known = {x: program.at(x) for x in (low, high)}
 
-    # Intervals of the mean's sum S, each with a lower bound of n F(S) / S^2 - 1 over it:
+    # Intervals of the mean S, each with a lower bound of F(S) / S^2 - 1 over it:
     # F is convex, so above the tangents at both ends; the least of (line / S^2) on a
     # piece is at an end or where its derivative is 0 (S = -2 alpha / beta).
     def line_over_square(alpha: float, beta: float, a: float, b: float) -> float:
@@ -187,14 +200,14 @@ def least_cv(
             line_over_square(fa - ga * a, ga, a, cross),
             line_over_square(fb - gb * b, gb, cross, b),
         )
-        return n * max(0.0, least) - 1.0
+        return max(0.0, least) - 1.0
 
     cut = list(np.linspace(low, high, 9))
     for x in cut[1:-1]:
         known[x] = program.at(x)
     heap = [(floor(a, b), a, b) for a, b in itertools.pairwise(cut)]
     heapq.heapify(heap)
-    best = min(n * f / (x * x) - 1.0 for x, (f, _) in known.items())
+    best = min(f / (x * x) - 1.0 for x, (f, _) in known.items())
     for _ in range(solves):
         lower, a, b = heap[0]
         if best - lower <= 1e-5 or b - a <= 1e-9 * high:
@@ -202,7 +215,7 @@ def least_cv(
         heapq.heappop(heap)
         mid = (a + b) / 2
         known[mid] = program.at(mid)
-        best = min(best, n * known[mid][0] / (mid * mid) - 1.0)
+        best = min(best, known[mid][0] / (mid * mid) - 1.0)
         heapq.heappush(heap, (floor(a, mid), a, mid))
         heapq.heappush(heap, (floor(mid, b), mid, b))
     cv2 = min(lower for lower, _, _ in heap)
@@ -212,14 +225,15 @@ def least_cv(
 
 class _Program:
     """The linear program behind :func:`least_cv`: flows, each school's count as whole
-    steps above its least (step k of school i costs ``w_i^2 ((lo+k+1)^2 - (lo+k)^2)``, so
-    the cost of a count is the chord of ``(w_i c_i)^2`` between whole numbers: equal at
-    whole counts, above it between), and one row fixing ``S = sum w_i c_i``."""
+    steps above its least (step k of school i costs ``a_i w_i^2 ((lo+k+1)^2 - (lo+k)^2)``,
+    so the cost of a count is the chord of ``a_i (w_i c_i)^2`` between whole numbers: equal
+    at whole counts, above it between), and one row fixing ``S = sum a_i w_i c_i``."""
 
     def __init__(
         self,
         ids: Sequence[str],
         weights: Sequence[float],
+        shares: Sequence[float],
         base: Sequence[int],
         arcs: Sequence[Arc],
         outflow: dict[str, int],
@@ -231,6 +245,8 @@ class _Program:
         n = len(ids)
         where = {sid: i for i, sid in enumerate(ids)}
         w = [float(x) for x in weights]
+        q = [a * x * x for a, x in zip(shares, w, strict=True)]  # a_i w_i^2
+        r = [a * x for a, x in zip(shares, w, strict=True)]  # a_i w_i
         lo = [int(b) for b in base]
         hi = [int(b) for b in base]
         for a in arcs:
@@ -247,13 +263,13 @@ class _Program:
             hi[i] = min(hi[i], base[i] + capacity.get(sid, 0) + free[sid])
         cost: list[float] = []
         upper: list[float] = []
-        self.constant = sum(w[i] ** 2 * lo[i] ** 2 for i in range(n))
+        self.constant = sum(q[i] * lo[i] ** 2 for i in range(n))
         steps: list[list[int]] = []
         for i in range(n):
             cols = []
             for k in range(lo[i], hi[i]):
                 cols.append(len(cost))
-                cost.append(w[i] ** 2 * (2 * k + 1))
+                cost.append(q[i] * (2 * k + 1))
                 upper.append(1.0)
             steps.append(cols)
         first_arc = len(cost)
@@ -273,10 +289,10 @@ class _Program:
             row_lo.append(a)
             row_hi.append(b)
 
-        # S = sum w_i (lo_i + steps_i): the row whose bounds are moved
-        self.s_row = {c: w[i] for i in range(n) for c in steps[i]}
+        # S = sum a_i w_i (lo_i + steps_i): the row whose bounds are moved
+        self.s_row = {c: r[i] for i in range(n) for c in steps[i]}
         row(self.s_row, 0.0, 0.0)
-        self.s_offset = sum(w[i] * lo[i] for i in range(n))
+        self.s_offset = sum(r[i] * lo[i] for i in range(n))
         # steps_i = base_i - lo_i - leaving + arriving
         balance: list[dict[int, float]] = [dict.fromkeys(steps[i], 1.0) for i in range(n)]
         outs: dict[str, dict[int, float]] = defaultdict(dict)
