@@ -33,6 +33,7 @@ from twinning.messages import Msg, msg
 from twinning.plan import Move, Plan
 from twinning.rules.evaluation import (
     FACILITIES,
+    LEEWAY,
     SEVEN,
     SchoolTests,
     coefficient,
@@ -489,11 +490,15 @@ def floors(inst: Instance) -> dict[tuple[str, str, str], int]:
     """(school, stage, indicator) -> the least count the school keeps in every period with
     ``balance.target = "rule"``: the count its minimum asks (``balance.minimums`` x
     students / 100, rounded up), for the schools that have that many before the plan. A
-    school already short is not held (lifting it is the coefficients' and the surrogate's
-    work): holding what it has would stop every exchange out of most rural schools.
+    school already short is not held to the minimum (lifting it is the coefficients' and
+    the surrogate's work): holding what it has would stop every exchange out of most rural
+    schools. But a school that does not fail the per-school test before the plan, short
+    of a minimum by less than 15%, keeps 85% of it (rules.evaluation.LEEWAY): so no plan
+    within the floors makes a school fail the test it passed (balance.school_test).
     """
     bal = inst.policy.balance
     base = before_counts(inst)
+    failing = {(t.school, t.stage) for t in balance_of(inst).tests["before"].failing}
     out: dict[tuple[str, str, str], int] = {}
     for ind in indicators_of(inst):
         for stage in STAGES:
@@ -501,9 +506,14 @@ def floors(inst: Instance) -> dict[tuple[str, str, str], int]:
             for s in inst.schools:
                 if stage not in s.stages or not s.students:
                     continue
+                have = base[(s.id, stage, ind)]
                 needed = math.ceil(minimum * s.students / 100 - 1e-9)
-                if needed and base[(s.id, stage, ind)] >= needed:
+                if needed and have >= needed:
                     out[(s.id, stage, ind)] = needed
+                    continue
+                least = math.ceil(LEEWAY * minimum * s.students / 100 - 1e-9)
+                if least and have >= least and (s.id, stage) not in failing:
+                    out[(s.id, stage, ind)] = least
     return out
 
 
