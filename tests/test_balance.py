@@ -489,3 +489,70 @@ def test_the_official_surrogate_prices_the_weighted_numerator() -> None:
     # the plain mean 1.2667 per 100; prices 10 x (100 / pupils)^2 x 100
     assert plain[("A", "primary", "backbone")] == (1000, 1267, 2)
     assert plain[("C", "primary", "backbone")][:2] == (40, 6333)
+
+
+def test_no_worse_flags_a_plan_that_raises_a_coefficient() -> None:
+    """A county backbone teacher moved from the weak school B to A (which already has
+    more): the coefficient rises in that period; balance.no_worse names it, by how much,
+    and is silent when off or when the move goes the other way."""
+    from twinning.check.balance import check_balance_no_worse
+    from twinning.county.instance import with_policy
+
+    staff = [
+        teacher("a1", "A", "语文", backbone="county"),
+        teacher("a2", "A", "数学", backbone="county"),
+        teacher("b1", "B", "语文", backbone="county"),
+        teacher("b2", "B", "数学"),
+    ]
+    inst = county(
+        [school("A", students=100), school("B", tier="weak", area="rural", km=5, students=100)],
+        staff=staff,
+    )
+    held = with_policy(inst, {"balance.no_worse": True})
+    up = Move(
+        staff="b1",
+        role="teacher",
+        subject="语文",
+        from_school="B",
+        to_school="A",
+        first_period=P1,
+        periods=1,
+        direction="in",
+        kind="exchange",
+    )
+    down = a1_to_b_first_period()
+    missed = check_balance_no_worse(held, plan(held, [up]))
+    # before: 2 and 1 per 100 -> cv 1/3; after: 3 and 0 -> cv 1
+    assert [(v.rule, v.where, v.amount) for v in missed] == [
+        ("balance.no_worse", ["backbone", "primary", P1], 0.6667)
+    ]
+    assert missed[0].text("zh").startswith("小学县级以上骨干教师差异系数为1.0000")
+    assert check_balance_no_worse(held, plan(held, [down])) == []  # 1 and 2: as uneven
+    assert check_balance_no_worse(inst, plan(inst, [up])) == []  # off: not a rule
+    report = validate(held, plan(held, [up]))
+    assert any(v.rule == "balance.no_worse" for v in report.violations)
+
+
+def test_no_worse_on_the_demo_county_is_kept_or_said() -> None:
+    """With balance.no_worse the demo's roster either keeps every coefficient at or below
+    its value before the plan, or ends unknown naming what it raises; the checker agrees
+    either way. (On demo-county the 挂职 of two backbone cadres from a 1,640-pupil school
+    to village schools of 46-152 pupils raises primary backbone whichever host is
+    chosen.)"""
+    from tests.conftest import INSTANCES
+    from twinning import load_instance
+    from twinning.county.instance import with_policy
+
+    inst = with_policy(load_instance(INSTANCES / "demo-county"), {"balance.no_worse": True})
+    result = solve(inst, "pairs,alliances,roster", time_limit=20)
+    part = result.parts["roster"]
+    report = validate(inst, result.plan)
+    worse = [v for v in report.violations if v.rule == "balance.no_worse"]
+    if part.status in ("optimal", "feasible"):
+        assert worse == []
+    else:
+        assert part.status == "unknown" and worse
+        said = render(part.message or "", "en")
+        assert "balance.no_worse" in said
+        for v in worse:
+            assert f"{v.where[0]} {v.where[1]} {v.where[2]}" in said

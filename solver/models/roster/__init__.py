@@ -65,7 +65,7 @@ def solve_roster(
         data = roster_data(memo, inst, pairs, alliances, dist)
         data.bonus = baseline_bonus(inst, data, baseline or [])
         ruled = inst.policy.balance.target == "rule"
-        if ruled:
+        if ruled or inst.policy.balance.no_worse:
             data.balance_shift = count_changes(inst, head.moves)
         if not settings.deterministic:  # (deterministic runs: the limit, no clock read)
             keep = AFTER_SEARCH * settings.time_limit
@@ -203,6 +203,12 @@ def _balance_rule(
     misses = _misses(inst, _moves(data, out) + head, limits)
     deadline = start + settings.time_limit
     over: set[str] = set()
+
+    def placed_after(found: RosterOutcome) -> dict[tuple[str, str, str, int], int]:
+        # the secondments are placed after the exchanges' search: the search sees them
+        return count_changes(inst, [m for m in _moves(data, found) if m.kind == "secondment"])
+
+    data.balance_pending = placed_after(out)
     for multiple in RULE_WEIGHTS:
         if not misses or out.status == "infeasible":
             break
@@ -224,6 +230,8 @@ def _balance_rule(
         missed = _misses(inst, _moves(data, again) + head, limits)
         if sum(missed.values()) < sum(misses.values()):
             out, message, misses = again, note, missed
+            data.balance_pending = placed_after(out)
+    data.balance_pending = {}
     if not misses:
         return out, message
     pairs, alliances, dist = given

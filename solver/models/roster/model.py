@@ -175,7 +175,7 @@ def build_model(
     if inst.policy.balance.target != "off" and (exchanges or fixed_count):
         # (secondments with k unset take every candidate the hosts allow, whatever their
         # balance; with their number fixed, the balance chooses among the hosts)
-        add_balance_target(rm, inst, base)
+        add_balance_target(rm, inst, base, pending=exchanges)
     if inst.policy.balance.target == "rule":
         add_balance_minimums(rm, inst, base)
     STOP.check()

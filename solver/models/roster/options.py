@@ -83,6 +83,10 @@ class RosterData:
     #: balance.target = "rule": (school, stage, indicator, period) -> the count's change
     #: by the changes of headship, decided before the exchanges
     balance_shift: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
+    #: balance.no_worse's repair: (school, stage, indicator, period) -> the count's change
+    #: by the moves placed after the exchanges' search (the secondments of the plan being
+    #: repaired), so that the exchanges can make up for them
+    balance_pending: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
     #: what the options were built from: an instance that differs from it only in
     #: :data:`COUNTED_KEYS` and schools' own host capacity has the same options
     #: (:func:`recount`)
@@ -438,6 +442,7 @@ def recount(
         quota_unheld={},
         bonus={},
         balance_shift={},
+        balance_pending={},
         source=inst,
     )
     _count(inst, out)

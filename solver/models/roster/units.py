@@ -295,14 +295,18 @@ def balance_terms(
     return terms
 
 
-def add_balance_target(rm: RosterModel, inst: Instance, base: Usage) -> None:
+def add_balance_target(
+    rm: RosterModel, inst: Instance, base: Usage, *, pending: bool = False
+) -> None:
     """With ``balance.target`` objective or rule: each school's squared deviation from the
     county mean of each indicator, per period, priced as
     :func:`twinning.rules.balance.balance_targets` says (the variance's numerator, a
     surrogate of the coefficients). Convex in the count, it is held exactly at every whole
     count by one chord per step of the count's range (what the school could lose, up to
     its outflow limit, and gain, up to its capacity), from where the moves decided before
-    (``base``) leave it. Only the schools these options touch are in the model; the
+    (``base``), the changes of headship (``data.balance_shift``) and, with ``pending``,
+    the moves to be placed after this search (``data.balance_pending``: a repair's
+    secondments) leave it. Only the schools these options touch are in the model; the
     others' deviations are constants."""
     from twinning.rules.balance import balance_targets, deviation_cost
 
@@ -314,7 +318,10 @@ def add_balance_target(rm: RosterModel, inst: Instance, base: Usage) -> None:
         price, target, have = targets[(school, stage, ind)]
         if not price:
             continue
-        have += base.balance.get((school, stage, ind, t), 0)
+        key = (school, stage, ind, t)
+        have += base.balance.get(key, 0) + data.balance_shift.get(key, 0)
+        if pending:
+            have += data.balance_pending.get(key, 0)
         leaving = {data.options[i].person for i, sign in parts if sign < 0}
         coming = {data.options[i].person for i, sign in parts if sign > 0}
         lo = max(0, have - min(len(leaving), data.outflow.get(school, 0)))
