@@ -509,6 +509,18 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "均衡不降（balance.no_worse）：未找到使各差异系数不高于交流前的交流方案；最接近的"
         "方案升高了：{misses:list}",
     },
+    "itinerant.no_worse_dropped": {
+        "en": "balance.no_worse: {n} 走教 teacher(s) kept at home (their visits would raise "
+        "a staffing coefficient above its value before the plan); their 本校代课 stays",
+        "zh": "均衡不降（balance.no_worse）：{n}名走教教师留在本校（其走教会使差异系数高于"
+        "交流前），本校代课不变",
+    },
+    "itinerant.no_worse_left": {
+        "en": "balance.no_worse: the circuits still raise {misses:list}, and keeping no one "
+        "teacher at home mends it",
+        "zh": "均衡不降（balance.no_worse）：走教仍使以下差异系数升高：{misses:list}，且无法通过"
+        "取消某位教师的走教补救",
+    },
     "roster.balance.worse_miss": {
         "en": "{indicator:v.indicator} {stage:v.stage} {period} by {by:.4f}",
         "zh": "{period}学期{stage:v.stage}{indicator:v.indicator}差异系数升高{by:.4f}",

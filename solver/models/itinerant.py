@@ -38,6 +38,7 @@ from twinning.county.instance import Instance, Staff
 from twinning.messages import msg
 from twinning.models.alliances.data import STAGE_BITS
 from twinning.models.highs import IntegerProgram
+from twinning.models.said import clauses
 from twinning.models.search import STOP, SearchSettings
 from twinning.plan import CircuitVisit, PartObjective, Plan, UnmetLessons
 from twinning.result import (
@@ -603,9 +604,25 @@ def solve_itinerant(
             continue  # no circuit at all keeps every rule: its lessons stay unmet
         rows += _read(inst, comp, x, handles)
     circuits = _home_lines(inst, prep.home) + _visits(rows, dist, minutes)
+    dropped: list[str] = []
+    raised: dict[tuple[str, str, str], float] = {}
+    if inst.policy.balance.no_worse:
+        circuits, dropped, raised = hold_no_worse(inst, plan, circuits)
     objective, terms = itinerant_cost(inst, prep.needs, circuits, dist, minutes)
     total_bound = min(float(objective), bound)
     status = "optimal" if objective - total_bound < 1e-6 * max(1, objective) else "feasible"
+    if dropped and status == "optimal":
+        status = "feasible"  # the bound is the circuits' without balance.no_worse
+    said = None
+    if dropped:
+        said = msg("itinerant.no_worse_dropped", n=len(dropped))
+    if raised:
+        status = "unknown"
+        misses = [
+            msg("roster.balance.worse_miss", indicator=i, stage=st, period=p, by=float(by))
+            for (i, st, p), by in sorted(raised.items())
+        ]
+        said = clauses(said, msg("itinerant.no_worse_left", misses=misses))
     unmet = _unmet(prep.needs, circuits)
     kpis = _kpis(prep.needs, circuits, len(prep.spare), dist, minutes)
     part = ItinerantResult(
@@ -617,8 +634,51 @@ def solve_itinerant(
         wall_time=time.perf_counter() - start,
         terms=terms,
         kpis=kpis,
+        message=said,
     )
     return ItinerantSolution(part, PartObjective(value=objective, terms=terms), circuits, unmet)
+
+
+#: balance.no_worse: the most 走教 teachers taken off their circuits to hold it.
+MOST_DROPPED = 200
+
+
+def hold_no_worse(
+    inst: Instance, plan: Plan, circuits: list[CircuitVisit]
+) -> tuple[list[CircuitVisit], list[str], dict[tuple[str, str, str], float]]:
+    """[balance.no_worse] The circuits, less the visits of the teachers whose 走教 would
+    raise a staffing coefficient above its value before the plan (or above the roster's
+    own, where the roster already raised it), worst first (:func:`twinning.rules.balance.
+    circuit_harm`); their 本校代课 lines stay. Returns the circuits kept, the teachers
+    taken off, and (indicator, stage, period) -> by how much the circuits still raise a
+    coefficient above its ceiling where dropping cannot mend it."""
+    from twinning.rules.balance import ceiling_misses, ceilings, circuit_harm
+
+    limits = ceilings(inst)
+    roster_only = ceiling_misses(inst, plan.model_copy(update={"circuits": []}), limits)
+    dropped: list[str] = []
+    misses: dict[tuple[str, str, str], float] = {}
+    while True:
+        full = plan.model_copy(update={"circuits": circuits})
+        misses = {
+            key: cv
+            for key, cv in ceiling_misses(inst, full, limits).items()
+            if cv > roster_only.get(key, 0.0) + 1e-12
+        }
+        if not misses or len(dropped) >= MOST_DROPPED:
+            break
+        ind, stage, period = max(misses, key=lambda k: misses[k] - limits[(k[0], k[1])])
+        harm = circuit_harm(inst, full, ind, stage, period)
+        worst = max(harm, key=lambda pid: (harm[pid], pid), default=None)
+        if worst is None or harm[worst] <= 0:
+            break  # no teacher's visits raise it: nothing dropping can mend
+        dropped.append(worst)
+        circuits = [c for c in circuits if c.staff != worst or c.school == c.home_school]
+    left = {
+        key: round(cv - max(limits[(key[0], key[1])], roster_only.get(key, 0.0)), 4)
+        for key, cv in misses.items()
+    }
+    return circuits, dropped, left
 
 
 def _merge(comps: list[Component]) -> Component:

@@ -564,6 +564,43 @@ def ceiling_misses(
     return out
 
 
+def circuit_harm(inst: Instance, plan: Plan, ind: str, stage: str, period: str) -> dict[str, float]:
+    """走教 teacher -> how much their visits raise one indicator's spread in a period, to
+    first order: the sum over the schools they count at of their count there times the
+    school's distance above the county's value (official formula; the plain mean under
+    ``unweighted``), less the same at home. Positive: the visits take the teacher from a
+    school below the county's value to schools above it, and the coefficient rises."""
+    keys = _Keys(inst)
+    places = _where(inst, plan, period)
+    total = _totals(inst, places, keys)
+    members = [s for s in inst.schools if stage in s.stages and s.students]
+    value = {s.id: 100 * total[(s.id, stage, ind)] / (s.students or 1) for s in members}
+    if not members:
+        return {}
+    if inst.policy.balance.formula == "official":
+        pupils = sum(s.students or 0 for s in members)
+        mean = 100 * sum(total[(s.id, stage, ind)] for s in members) / pupils
+    else:
+        mean = statistics.fmean(value.values())
+    visiting = {c.staff for c in plan.circuits if c.school != c.home_school}
+    out: dict[str, float] = {}
+    for pid in visiting:
+        person = keys.people.get(pid)
+        at = places.get(pid)
+        if person is None or at is None:
+            continue
+        harm = 0.0
+        for school, share in at.items():
+            n = sum(c for (_, st, i), c in keys(pid, school) if st == stage and i == ind)
+            if n and school in value:
+                gain = share - (1.0 if school == person.school else 0.0)
+                harm += gain * n * (value[school] - mean)
+        if person.school not in at:  # away on a roster move: the visits do not count
+            continue
+        out[pid] = harm
+    return out
+
+
 def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], float]:
     """(indicator, stage, period) -> the roster's coefficient where it is above its
     threshold (``balance.thresholds``), in every period of the horizon (moves only)."""

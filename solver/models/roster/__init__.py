@@ -216,6 +216,8 @@ def _balance_rule(
         if left < 2.0:
             break
         over |= {ind for ind, _, _ in misses}
+        if inst.policy.balance.no_worse:
+            data.balance_hold = data.balance_hold | {(i, st) for i, st, _ in misses}
         weights = dict(inst.policy.balance.indicator_weights)
         weights.update({ind: multiple * weights.get(ind, 1) for ind in over})
         target = "objective" if inst.policy.balance.target == "off" else inst.policy.balance.target
@@ -232,6 +234,7 @@ def _balance_rule(
             out, message, misses = again, note, missed
             data.balance_pending = placed_after(out)
     data.balance_pending = {}
+    data.balance_hold = frozenset()
     if not misses:
         return out, message
     pairs, alliances, dist = given

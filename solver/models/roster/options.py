@@ -87,6 +87,8 @@ class RosterData:
     #: by the moves placed after the exchanges' search (the secondments of the plan being
     #: repaired), so that the exchanges can make up for them
     balance_pending: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
+    #: balance.no_worse's repair: the (indicator, stage) held to no more spread
+    balance_hold: frozenset[tuple[str, str]] = frozenset()
     #: what the options were built from: an instance that differs from it only in
     #: :data:`COUNTED_KEYS` and schools' own host capacity has the same options
     #: (:func:`recount`)
@@ -443,6 +445,7 @@ def recount(
         bonus={},
         balance_shift={},
         balance_pending={},
+        balance_hold=frozenset(),
         source=inst,
     )
     _count(inst, out)

@@ -295,6 +295,10 @@ def balance_terms(
     return terms
 
 
+#: balance.no_worse's repair: the price of a unit of spread above what the schools had.
+HOLD_PRICE = 1000
+
+
 def add_balance_target(
     rm: RosterModel, inst: Instance, base: Usage, *, pending: bool = False
 ) -> None:
@@ -312,6 +316,8 @@ def add_balance_target(
 
     targets = balance_targets(inst)
     data = rm.data
+    held: dict[tuple[str, str, int], list[Any]] = defaultdict(list)
+    held_before: dict[tuple[str, str, int], int] = defaultdict(int)
     for (school, stage, ind, t), parts in sorted(balance_terms(rm, inst).items()):
         if (school, stage, ind) not in targets:
             continue
@@ -320,6 +326,7 @@ def add_balance_target(
             continue
         key = (school, stage, ind, t)
         have += base.balance.get(key, 0) + data.balance_shift.get(key, 0)
+        settled = have  # (what the spread is held to: without the moves still pending)
         if pending:
             have += data.balance_pending.get(key, 0)
         leaving = {data.options[i].person for i, sign in parts if sign < 0}
@@ -332,6 +339,20 @@ def add_balance_target(
         costs = [deviation_cost(price, target, k) for k in range(lo, hi + 1)]
         dev = chord_cost(rm.model, count, lo, costs, f"{school}_{stage}_{ind}_{t}")
         rm.cost_extra.append((dev, 1))
+        if (ind, stage) in data.balance_hold:
+            held[(stage, ind, t)].append(dev)
+            held_before[(stage, ind, t)] += deviation_cost(price, target, settled)
+    # balance.no_worse's repair: the indicators that rose are held, each period, to no
+    # more spread over these schools than they have without this search's moves and the
+    # secondments pending after it (the
+    # variance's numerator about the county's value before the plan bounds the true one
+    # from above); a slack priced HOLD_PRICE per unit keeps the search feasible.
+    for (stage, ind, t), devs in sorted(held.items()):
+        slack = rm.model.new_int_var(
+            0, sum(held_before.values()) + 10**12, f"hold_{stage}_{ind}_{t}"
+        )
+        rm.model.add(sum(devs) <= held_before[(stage, ind, t)] + slack)
+        rm.cost_extra.append((slack, HOLD_PRICE))
 
 
 def chord_cost(model: cp_model.CpModel, expr: Any, lo: int, costs: list[int], name: str) -> Any:
