@@ -556,3 +556,45 @@ def test_no_worse_on_the_demo_county_is_kept_or_said() -> None:
         assert "balance.no_worse" in said
         for v in worse:
             assert f"{v.where[0]} {v.where[1]} {v.where[2]}" in said
+
+
+def test_circuits_that_raise_a_coefficient_are_kept_at_home() -> None:
+    """A's music teacher visiting B, which already has more PE and arts teachers per 100
+    pupils, raises that coefficient (1 and 2 per 100 -> 0.75 and 2.25): with
+    balance.no_worse the visits are dropped and the 本校代课 line kept; visits the other
+    way (B's PE teacher to A) narrow the spread and stay."""
+    from twinning.county.instance import with_policy
+    from twinning.models.itinerant import hold_no_worse
+
+    staff = [
+        teacher("a1", "A", "音乐", weekly_load=12),
+        teacher("b1", "B", "体育", weekly_load=12),
+        teacher("b2", "B", "美术", weekly_load=12),
+    ]
+    inst = with_policy(
+        county(
+            [school("A", students=100), school("B", area="rural", km=5, students=100)],
+            staff=staff,
+        ),
+        {"balance.no_worse": True},
+    )
+
+    def line(staff: str, subject: str, home: str, at: str, lessons: int) -> CircuitVisit:
+        return CircuitVisit(
+            staff=staff,
+            subject=subject,
+            home_school=home,
+            weekday="Mon",
+            order=1,
+            school=at,
+            lessons=lessons,
+            km=0.0 if home == at else 5.0,
+        )
+
+    empty = plan(inst)
+    up = [line("a1", "音乐", "A", "A", 2), line("a1", "音乐", "A", "B", 4)]
+    kept, dropped, left = hold_no_worse(inst, empty, up)
+    assert dropped == ["a1"] and left == {}
+    assert kept == [up[0]]  # 本校代课 stays
+    down = [line("b1", "体育", "B", "A", 4)]
+    assert hold_no_worse(inst, empty, down) == (down, [], {})
