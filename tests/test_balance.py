@@ -134,12 +134,16 @@ def test_the_deviation_term_counted_by_hand() -> None:
     inst = with_policy(two_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
     # per period: backbone and qualified 2 / 0 against a mean of 1 each (one teacher off at
     # both schools: 100 hundredths squared each), PE and arts 1 / 0 against 0.5 (25 each);
-    # the price 10 x (100 / 100 pupils)^2 x 100 = 1000
-    per_period = 1000 * (2 * 100 + 2 * 100 + 2 * 25)
+    # the price 10 x 10,000 / 100 pupils = 1000; and each teacher below a minimum costs
+    # 10 x 10,000: B is 1 short of backbone (1.0 per 100) and of PE and arts (0.9 -> 1),
+    # A 3 and B 5 short of qualified (4.2 -> 5)
+    short = 100_000 * (1 + 8 + 1)
+    per_period = 1000 * (2 * 100 + 2 * 100 + 2 * 25) + short
     assert balance_deviation(inst, []) == 2 * per_period
     move = a1_to_b_first_period()
-    # a1 (backbone, 本科) at B in the first period evens backbone and qualified there
-    assert balance_deviation(inst, [move]) == 1000 * 2 * 25 + per_period
+    # a1 (backbone, 本科) at B in the first period evens backbone and qualified there, and
+    # B is no longer short of backbone (qualified: A and B each 4 short)
+    assert balance_deviation(inst, [move]) == 1000 * 2 * 25 + short - 100_000 + per_period
 
 
 def test_balance_as_an_objective_lowers_the_coefficients_and_is_recounted() -> None:
@@ -387,9 +391,12 @@ def test_indicator_weights_scale_their_deviations_only() -> None:
     backbone = with_policy(
         plain, {"balance.indicator_weights": {"qualified": 1, "backbone": 3, "pe_arts": 0}}
     )
-    # per period: backbone 200 and qualified 200 hundredths squared, PE and arts 50; price 1000
-    assert balance_deviation(plain, []) == 2 * 1000 * (200 + 200 + 50)
-    assert balance_deviation(backbone, []) == 2 * 1000 * (3 * 200 + 200 + 0)
+    # per period: backbone 200 and qualified 200 hundredths squared, PE and arts 50; price
+    # 1000; teachers below a minimum (backbone 1, qualified 8, PE and arts 1) 100,000 each
+    assert balance_deviation(plain, []) == 2 * (1000 * (200 + 200 + 50) + 100_000 * 10)
+    assert balance_deviation(backbone, []) == 2 * (
+        1000 * (3 * 200 + 200 + 0) + 100_000 * (3 * 1 + 8 + 0)
+    )
 
 
 def test_an_unknown_indicator_weight_is_refused(tmp_path: object) -> None:
@@ -482,12 +489,12 @@ def test_the_official_surrogate_prices_the_weighted_numerator() -> None:
 
     inst = with_policy(three_schools(), {"balance.target": "objective"})  # type: ignore[arg-type]
     got = balance_targets(inst)
-    assert got[("A", "primary", "backbone")] == (1000, 1000, 2)
-    assert got[("B", "primary", "backbone")] == (250, 4000, 4)
-    assert got[("C", "primary", "backbone")] == (200, 5000, 4)
+    assert got[("A", "primary", "backbone")][:3] == (1000, 1000, 2)
+    assert got[("B", "primary", "backbone")][:3] == (250, 4000, 4)
+    assert got[("C", "primary", "backbone")][:3] == (200, 5000, 4)
     plain = balance_targets(with_policy(inst, {"balance.formula": "unweighted"}))
     # the plain mean 1.2667 per 100; prices 10 x (100 / pupils)^2 x 100
-    assert plain[("A", "primary", "backbone")] == (1000, 1267, 2)
+    assert plain[("A", "primary", "backbone")][:3] == (1000, 1267, 2)
     assert plain[("C", "primary", "backbone")][:2] == (40, 6333)
 
 

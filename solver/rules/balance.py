@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -378,7 +378,17 @@ def indicators_of(inst: Instance) -> list[str]:
     return [i for i in INDICATORS if i != "qualified" or educated]
 
 
-def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int, int]]:
+class Target(NamedTuple):
+    """What the surrogate prices at one school, stage and indicator (counts of people)."""
+
+    price: int  # of the squared deviation, per hundredth of a teacher squared
+    target: int  # the count at the county's value, in thousandths of a teacher
+    base: int  # the count before the plan
+    needed: int = 0  # the count the school's minimum asks (balance.minimums)
+    short: int = 0  # the price of each teacher below ``needed``
+
+
+def balance_targets(inst: Instance) -> dict[tuple[str, str, str], Target]:
     """(school, stage, indicator) -> (the price A of the school's squared deviation, the
     count at the county mean in thousandths of a teacher, the count before the plan).
 
@@ -391,14 +401,18 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
     (100 / P_i)^2 (c_i - mean P_i / 100)^2``: ``A = balance.weight x (100 / students)^2 x
     100``. Both are 100 x balance.weight at 100 pupils. With the county's value held, the
     sum is the squared coefficient up to a constant: the surrogate ranks plans as the
-    coefficient does. It is convex in each count, so the model holds it exactly with one
-    chord per whole count (:func:`deviation_cost`).
+    coefficient does. Beside it, each teacher a school is below a staffing minimum costs
+    ``balance.weight x 10,000`` (one teacher's squared deviation at a 100-pupil school),
+    whatever its size, so that the target also lowers the schools failing the staffing
+    part of the per-school test (:mod:`twinning.rules.evaluation`). Both are convex in each
+    count, so the model holds them exactly with one chord per whole count
+    (:func:`target_cost`).
     """
     bal = inst.policy.balance
     base = before_counts(inst)
     indicators = indicators_of(inst)
     official = bal.formula == "official"
-    out: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+    out: dict[tuple[str, str, str], Target] = {}
     for stage in STAGES:
         schools = [s for s in inst.schools if stage in s.stages and s.students]
         for ind in indicators:
@@ -416,12 +430,26 @@ def balance_targets(inst: Instance) -> dict[tuple[str, str, str], tuple[int, int
                 scale = 10_000 / s.students if official else (100 / s.students) ** 2 * 100
                 price = max(1, round(weight * scale)) if weight else 0
                 target = round(MILLI * mean * s.students / 100)
-                out[(s.id, stage, ind)] = (price, target, base[(s.id, stage, ind)])
+                minimum = bal.minimums.get(ind, {}).get(stage, 0.0)
+                needed = math.ceil(minimum * s.students / 100 - 1e-9)
+                out[(s.id, stage, ind)] = Target(
+                    price, target, base[(s.id, stage, ind)], needed, round(weight * SHORT)
+                )
     return out
 
 
 #: The squared deviation is counted in hundredths of a teacher squared.
 SQUARE_UNIT = MILLI * MILLI // 100
+
+
+#: The price of a teacher below a minimum, per unit of balance.weight.
+SHORT = 10_000
+
+
+def target_cost(t: Target, count: int) -> int:
+    """The surrogate at one school, stage and indicator with ``count`` people: the priced
+    squared deviation plus the price of each teacher below the minimum (convex)."""
+    return deviation_cost(t.price, t.target, count) + t.short * max(0, t.needed - count)
 
 
 def deviation_cost(price: int, target: int, count: int) -> int:
@@ -473,13 +501,13 @@ def count_changes(inst: Instance, moves: list[Move]) -> dict[tuple[str, str, str
 def balance_deviation(inst: Instance, moves: list[Move]) -> int:
     """The objective term of ``balance.target = "objective"`` for a roster (see
     :func:`balance_targets`): per period, school, stage and indicator, the priced squared
-    deviation (:func:`deviation_cost`)."""
+    deviation and shortfall (:func:`target_cost`)."""
     delta = count_changes(inst, moves)
     total = 0
-    for (school, stage, ind), (price, target, base) in balance_targets(inst).items():
+    for (school, stage, ind), target in balance_targets(inst).items():
         for t in range(len(inst.policy.horizon.periods)):
-            count = base + delta.get((school, stage, ind, t), 0)
-            total += deviation_cost(price, target, count)
+            count = target.base + delta.get((school, stage, ind, t), 0)
+            total += target_cost(target, count)
     return total
 
 

@@ -233,7 +233,7 @@ def add_balance_target(hm: HeadshipModel, inst: Instance) -> None:
     (:func:`twinning.rules.balance.balance_targets`), so that a change of headship does not
     take a small school's backbone principal away unpriced. In the search only: the part's
     own cost stays :func:`headship_cost`, and the roster counts the balance term once."""
-    from twinning.rules.balance import balance_targets, changes_of, deviation_cost
+    from twinning.rules.balance import balance_targets, changes_of, target_cost
 
     targets = balance_targets(inst)
     schools = {s.id: s for s in inst.schools}
@@ -246,14 +246,15 @@ def add_balance_target(hm: HeadshipModel, inst: Instance) -> None:
             for t in range(o.start, periods):
                 parts[(*key, t)].append((i, sign))
     for (school, stage, ind, t), terms in sorted(parts.items()):
-        price, target, have = targets.get((school, stage, ind), (0, 0, 0))
-        if not price:
+        aim = targets.get((school, stage, ind))
+        if aim is None or not aim.price:
             continue
+        have = aim.base
         lo = max(0, have - sum(1 for _, sign in terms if sign < 0))
         hi = have + sum(1 for _, sign in terms if sign > 0)
         count = have + sum(sign * hm.x[i] for i, sign in terms)
-        base = deviation_cost(price, target, have)  # a constant, left out of the cost
-        costs = [deviation_cost(price, target, k) - base for k in range(lo, hi + 1)]
+        base = target_cost(aim, have)  # a constant, left out of the cost
+        costs = [target_cost(aim, k) - base for k in range(lo, hi + 1)]
         hm.cost.append(chord_cost(hm.model, count, lo, costs, f"{school}_{stage}_{ind}_{t}"))
 
 

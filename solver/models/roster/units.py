@@ -312,7 +312,7 @@ def add_balance_target(
     the moves to be placed after this search (``data.balance_pending``: a repair's
     secondments) leave it. Only the schools these options touch are in the model; the
     others' deviations are constants."""
-    from twinning.rules.balance import balance_targets, deviation_cost
+    from twinning.rules.balance import balance_targets, target_cost
 
     targets = balance_targets(inst)
     data = rm.data
@@ -321,9 +321,10 @@ def add_balance_target(
     for (school, stage, ind, t), parts in sorted(balance_terms(rm, inst).items()):
         if (school, stage, ind) not in targets:
             continue
-        price, target, have = targets[(school, stage, ind)]
-        if not price:
+        aim = targets[(school, stage, ind)]
+        if not aim.price:
             continue
+        have = aim.base
         key = (school, stage, ind, t)
         have += base.balance.get(key, 0) + data.balance_shift.get(key, 0)
         settled = have  # (what the spread is held to: without the moves still pending)
@@ -336,12 +337,12 @@ def add_balance_target(
         if hi <= lo:
             continue
         count = have + sum(sign * rm.x[i] for i, sign in parts)
-        costs = [deviation_cost(price, target, k) for k in range(lo, hi + 1)]
+        costs = [target_cost(aim, k) for k in range(lo, hi + 1)]
         dev = chord_cost(rm.model, count, lo, costs, f"{school}_{stage}_{ind}_{t}")
         rm.cost_extra.append((dev, 1))
         if (ind, stage) in data.balance_hold:
             held[(stage, ind, t)].append(dev)
-            held_before[(stage, ind, t)] += deviation_cost(price, target, settled)
+            held_before[(stage, ind, t)] += target_cost(aim, settled)
     # balance.no_worse's repair: the indicators that rose are held, each period, to no
     # more spread over these schools than they have without this search's moves and the
     # secondments pending after it (the
