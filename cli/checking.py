@@ -121,6 +121,7 @@ def validate_command(
         figures = show.kpi_figures(part, kpis.model_dump(), said)
         line = say("cli.recounted", said, part=part, figures=figures)
         out_console.print(escape(line), soft_wrap=True)
+    show.balance(report.balance, said)
     if report.ok:
         out_console.print(
             escape(

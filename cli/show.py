@@ -11,7 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from twinning.cli.common import SHOWN_ROWS, err_console, fmt, out_console
+from twinning.io.workbook import verdict_cell, verdict_heads, verdict_messages
 from twinning.messages import Lang, Msg, joined, kpi_label, msg, render, say, value_word, word
+from twinning.rules.evaluation import verdict
 
 
 def kpi_figures(part: str, kpis: dict[str, Any], lang: Lang) -> str:
@@ -87,35 +89,27 @@ def alliances(found: Sequence[Any], lang: Lang) -> None:
 
 
 def balance(figures: Any, lang: Lang) -> None:
-    """The staffing indicators' coefficients before and in each period, and the schools
-    below each minimum."""
-    if figures is None or not figures.after:
+    """The evaluation's resource part (the verdict: rules.evaluation.verdict): the seven
+    indicators' coefficients per stage before the plan and in each period against their
+    threshold, then a line per moment (met or not, schools failing the per-school test)
+    and the indicators lacking data."""
+    if figures is None:
         return
-    periods = list(figures.after)
-    table = Table(title=say("cli.balance.title", lang))
-    heads = [say(f"cli.balance.{c}", lang) for c in ("indicator", "stage", "before")]
-    for col in (*heads, *periods, say("cli.balance.threshold", lang)):
-        table.add_column(col)
-    for ind, by_stage in figures.before.items():
-        for stage, f in by_stage.items():
-            if f.cv is None:
-                continue
-            cells = [say("cli.balance.cell", lang, cv=f.cv, below=f.below_minimum)]
-            for p in periods:
-                a = figures.after[p][ind][stage]
-                code = "cli.balance.cell" if a.met else "cli.balance.cell_over"
-                cells.append(
-                    say(code, lang, cv=a.cv, below=a.below_minimum) if a.cv is not None else "-"
-                )
-            table.add_row(
-                str(value_word("indicator", ind, lang)),
-                str(value_word("stage", stage, lang)),
-                *cells,
-                f"{f.threshold:g}",
-            )
+    said = verdict(figures).model_dump(mode="json")
+    table = Table(title=say("verdict.title", lang))
+    for col in verdict_heads(said, lang):
+        table.add_column(escape(col))
+    for row in said["rows"]:
+        table.add_row(
+            str(value_word("indicator", row["indicator"], lang)),
+            str(value_word("stage", row["stage"], lang)),
+            *(escape(verdict_cell(row, m, lang)) for m in said["moments"]),
+            f"{row['threshold']:.2f}",
+        )
     out_console.print(table)
-    for note in figures.missing:
-        out_console.print(escape(say("cli.balance.note", lang, note=note)), style="dim")
+    for line in verdict_messages(said):
+        style = "dim" if line.code == "verdict.why" else None
+        out_console.print(escape(render(line, lang)), style=style, soft_wrap=True)
 
 
 def missed(result: Any, lang: Lang) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from twinning.check.report import Violation
 from twinning.messages import Msg
@@ -29,6 +29,7 @@ from twinning.plan import (
     Unpaired,
 )
 from twinning.rules.balance import Balance
+from twinning.rules.evaluation import Verdict, verdict
 
 # ---- KPIs --------------------------------------------------------------------------------
 
@@ -368,6 +369,7 @@ class Result(BaseModel):
             missed=self.missed,
             parts=self.parts,
             balance=self.balance,
+            verdict=verdict(self.balance) if self.balance is not None else None,
         )
 
 
@@ -385,6 +387,21 @@ class Summary(BaseModel):
     missed: list[Violation]
     parts: dict[str, AnyPartResult]
     balance: Balance | None = None
+    verdict: Verdict | None = Field(
+        None,
+        description=(
+            "The evaluation's resource part before the plan and in each period, derived "
+            "from balance (rules.evaluation.verdict): what the console, the workbook's "
+            "均衡评估 sheet and the report show."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _derive_verdict(self) -> Summary:
+        # a summary written before the verdict existed: derived from its balance
+        if self.verdict is None and self.balance is not None:
+            self.verdict = verdict(self.balance)
+        return self
 
 
 def gap_of(objective: float | None, bound: float | None) -> float | None:

@@ -4,7 +4,8 @@ First a summary sheet (概况) in the planner's language: the status, the object
 its gap, each part's status, method, figures and cost terms (a figure that is a mapping
 laid out as labelled lines or a small table, never as its text), the balance evaluation,
 every rule a closest plan misses with where and by how much, and the schools held below
-their quota. Then one sheet per CSV table, with the same rows, headers and values in the
+their quota. Then the balance evaluation's resource part (均衡评估: the seven coefficients,
+the schools failing the per-school test) when the summary has it. Then one sheet per CSV table, with the same rows, headers and values in the
 same language, and a school's name beside each school code. Each sheet has
 its header row frozen and filtered, columns sized to their text, kilometres with one
 decimal and shares as percentages; what a planner must act on is coloured (red: a rule
@@ -501,6 +502,188 @@ def _balance_lines(balance: Mapping[str, Any], lang: str) -> list[Line]:
     return out
 
 
+# ---- the verdict: the evaluation's resource part (均衡评估) ---------------------------------
+#
+# Built from ``summary.json``'s ``verdict`` (rules.evaluation.verdict, computed once) and
+# ``balance.tests``: the console, this sheet and the report say it with these functions.
+
+CV4 = "0.0000"
+
+
+def moment_word(moment: str) -> Msg | str:
+    """A moment as said: ``before`` in words, a period as its id."""
+    return Msg(code="verdict.before") if moment == "before" else moment
+
+
+def verdict_heads(verdict: Mapping[str, Any], lang: str) -> list[str]:
+    """The verdict table's headers: indicator, stage, each moment, threshold."""
+    moments = [render(moment_word(m), lang) for m in verdict.get("moments") or []]
+    return [
+        word("verdict.col.indicator", lang),
+        word("verdict.col.stage", lang),
+        *moments,
+        word("verdict.col.threshold", lang),
+    ]
+
+
+def verdict_cell(row: Mapping[str, Any], moment: str, lang: str) -> str:
+    """One coefficient as text, 4 decimals (``over`` when above its threshold)."""
+    cv = (row.get("cv") or {}).get(moment)
+    if cv is None:
+        return word("verdict.cell_none", lang)
+    over = (row.get("met") or {}).get(moment) is False
+    return say("verdict.cell_over" if over else "verdict.cell", lang, cv=cv)
+
+
+def verdict_messages(verdict: Mapping[str, Any]) -> list[Msg]:
+    """The verdict's sentences: one per moment (met or not, the coefficients above their
+    threshold, the schools failing the per-school test, undecided, fixed or newly failing),
+    then the indicators lacking data and why."""
+    out: list[Msg] = []
+    for moment in verdict.get("moments") or []:
+        at = (verdict.get("at") or {}).get(moment) or {}
+        met = at.get("met")
+        clauses: list[Msg] = [
+            Msg(code="verdict.met" if met else "verdict.not_met" if met is False else "verdict.undecided")
+        ]
+        if at.get("over"):
+            clauses.append(Msg(code="verdict.over", params={"n": at["over"]}))
+        clauses.append(
+            Msg(
+                code="verdict.failing",
+                params={"n": at.get("failing", 0), "schools": at.get("schools", 0)},
+            )
+        )
+        for key, code in (
+            ("facilities_only", "verdict.facilities_only"),
+            ("undecided", "verdict.school_undecided"),
+            ("fixed", "verdict.fixed"),
+            ("newly", "verdict.newly"),
+        ):
+            if at.get(key):
+                clauses.append(Msg(code=code, params={"n": at[key]}))
+        out.append(
+            Msg(code="verdict.moment", params={"moment": moment_word(moment), "clauses": clauses})
+        )
+    lacking = list(verdict.get("lacking") or [])
+    if lacking:
+        out.append(Msg(code="verdict.partial", params={"lacking": lacking}))
+        out += [Msg(code="verdict.why", params={"note": n}) for n in verdict.get("why") or []]
+    return out
+
+
+def failing_schools(balance: Mapping[str, Any], moment: str) -> list[Mapping[str, Any]]:
+    """The schools failing the per-school test at a moment (``balance.tests``)."""
+    return list(((balance.get("tests") or {}).get(moment) or {}).get("failing") or [])
+
+
+def failing_message(test: Mapping[str, Any], names: Mapping[str, str]) -> Msg:
+    """One failing school as a sentence: its misses (figure, standard, share), the
+    indicators it lacks, whether only facilities can mend it."""
+    misses: list[Msg] = [
+        Msg(
+            code="verdict.miss",
+            params={k: m.get(k) for k in ("indicator", "value", "standard", "share")},
+        )
+        for m in test.get("misses") or []
+    ]
+    if test.get("unknown"):
+        misses.append(Msg(code="verdict.unknown", params={"indicators": list(test["unknown"])}))
+    if test.get("facilities_only"):
+        misses.append(Msg(code="verdict.only_facilities"))
+    school = str(test.get("school", ""))
+    return Msg(
+        code="verdict.school",
+        params={
+            "school": school,
+            "name": names.get(school, ""),
+            "stage": test.get("stage", ""),
+            "misses": misses,
+        },
+    )
+
+
+#: The failing schools' columns on the 均衡评估 sheet (a row per standard missed).
+FAILING_COLUMNS = (
+    "moment",
+    "school",
+    "school_name",
+    "stage",
+    "indicator",
+    "value",
+    "standard",
+    "share",
+    "facilities_only",
+    "unknown",
+)
+
+
+def evaluation_lines(
+    summary: Mapping[str, Any], lang: str, school_names: Mapping[str, str] | None = None
+) -> list[Line]:
+    """The 均衡评估 sheet: the seven coefficients per stage before the plan and in each
+    period against the threshold (amber above), the verdict's sentences, then each school
+    failing the per-school test at each moment, a row per standard it misses."""
+    names = school_names or {}
+    verdict: Mapping[str, Any] = summary.get("verdict") or {}
+    balance: Mapping[str, Any] = summary.get("balance") or {}
+    moments = list(verdict.get("moments") or [])
+    out = [Line([word("verdict.title", lang)], "title")]
+    out.append(Line(list(verdict_heads(verdict, lang)), "header"))
+    for row in verdict.get("rows") or []:
+        cvs = [(row.get("cv") or {}).get(m) for m in moments]
+        line = Line(
+            [
+                str(value_word("indicator", row.get("indicator"), lang)),
+                cell_word("stage", row.get("stage"), lang),
+                *cvs,
+                row.get("threshold"),
+            ],
+            formats={i: CV4 for i in range(2, len(cvs) + 2)} | {len(cvs) + 2: RATIO},
+        )
+        for i, m in enumerate(moments, start=2):
+            if (row.get("met") or {}).get(m) is False:
+                line.cell_styles[i] = "warn"
+        out.append(line)
+    for said in verdict_messages(verdict):
+        bad = said.code == "verdict.moment" and said.params["clauses"][0].code == "verdict.not_met"
+        out.append(Line([render(said, lang)], "bad" if bad else ""))
+    out.append(Line([word("verdict.failing_title", lang)], "section"))
+    out.append(Line([word(f"verdict.col.{c}", lang) for c in FAILING_COLUMNS], "header"))
+    for moment in moments:
+        for test in failing_schools(balance, moment):
+            school = str(test.get("school", ""))
+            head: list[Cell] = [
+                render(moment_word(moment), lang),
+                school,
+                names.get(school, ""),
+                cell_word("stage", test.get("stage"), lang),
+            ]
+            unknown = joined(
+                [str(value_word("indicator", u, lang)) for u in test.get("unknown") or []], lang
+            )
+            only = word(f"value.bool.{str(bool(test.get('facilities_only'))).lower()}", lang)
+            for m in test.get("misses") or [{}]:
+                out.append(
+                    Line(
+                        [
+                            *head,
+                            str(value_word("indicator", m.get("indicator"), lang))
+                            if m
+                            else "",
+                            m.get("value"),
+                            m.get("standard"),
+                            m.get("share"),
+                            only,
+                            unknown,
+                        ],
+                        "bad",
+                        {7: SHARE},
+                    )
+                )
+    return out
+
+
 # ---- the workbook -------------------------------------------------------------------------
 
 
@@ -538,6 +721,9 @@ def workbook_bytes(
     book.remove(book.active)
     sheet = book.create_sheet(word("table.summary", lang))
     _write_lines(sheet, summary_lines(summary, lang, names))
+    if summary.get("verdict"):
+        sheet = book.create_sheet(word("table.evaluation", lang))
+        _write_lines(sheet, evaluation_lines(summary, lang, names))
     for name, table in tables.items():
         sheet = book.create_sheet(word(f"table.{name}", lang))
         _write_table(sheet, name, with_school_names(name, table, names), lang)

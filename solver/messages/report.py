@@ -408,6 +408,83 @@ ENTRIES: dict[str, dict[str, str]] = {
     },
     # A cost term of one part (a term's label is its key in English).
     "term.itinerant.teachers": {"en": "teachers", "zh": "走教教师数"},
+    # ---- the verdict: the evaluation's resource part (console, workbook, report) ----------
+    "verdict.title": {
+        "en": "balance evaluation, resource part: coefficient of variation (差异系数) per "
+        "indicator and stage, before the plan and in each period",
+        "zh": "优质均衡评估·资源配置：各指标分学段校际差异系数（交流前及各学期）",
+    },
+    "verdict.col.indicator": {"en": "indicator", "zh": "指标"},
+    "verdict.col.stage": {"en": "stage", "zh": "学段"},
+    "verdict.col.threshold": {"en": "threshold", "zh": "标准"},
+    "verdict.col.moment": {"en": "moment", "zh": "时点"},
+    "verdict.col.school": {"en": "school", "zh": "学校代码"},
+    "verdict.col.school_name": {"en": "school_name", "zh": "学校名称"},
+    "verdict.col.value": {"en": "value", "zh": "学校数值"},
+    "verdict.col.standard": {"en": "standard", "zh": "标准值"},
+    "verdict.col.share": {"en": "share", "zh": "达标比例"},
+    "verdict.col.facilities_only": {"en": "facilities_only", "zh": "仅靠办学条件可改善"},
+    "verdict.col.unknown": {"en": "lacking", "zh": "缺数据指标"},
+    "verdict.before": {"en": "before", "zh": "交流前"},
+    "verdict.cell": {"en": "{cv:.4f}", "zh": "{cv:.4f}"},
+    "verdict.cell_over": {"en": "{cv:.4f} over", "zh": "{cv:.4f} 超标"},
+    "verdict.cell_none": {"en": "-", "zh": "-"},
+    "verdict.moment": {"en": "{moment:msg}: {clauses:semi}", "zh": "{moment:msg}：{clauses:semi}"},
+    "verdict.met": {"en": "resource part met", "zh": "资源配置达标"},
+    "verdict.not_met": {"en": "resource part not met", "zh": "资源配置未达标"},
+    "verdict.undecided": {
+        "en": "nothing fails on the data given, but the verdict is partial",
+        "zh": "现有数据下无不达标项，但评估不完整",
+    },
+    "verdict.over": {
+        "en": "{n} coefficient(s) above the threshold",
+        "zh": "{n}项差异系数超过标准",
+    },
+    "verdict.failing": {
+        "en": "{n} of {schools} schools fail the per-school test (6 of 7 standards, the "
+        "7th at 85%)",
+        "zh": "{schools}所学校中{n}所未达到校级要求（7项中至少6项达标、余项不低于标准85%）",
+    },
+    "verdict.school_undecided": {
+        "en": "{n} undecided for lack of data",
+        "zh": "{n}所因缺少数据无法判定",
+    },
+    "verdict.facilities_only": {
+        "en": "{n} only facilities can mend",
+        "zh": "其中{n}所仅靠改善办学条件才能达标",
+    },
+    "verdict.fixed": {"en": "{n} fixed by the plan", "zh": "方案使{n}所达标"},
+    "verdict.newly": {
+        "en": "{n} failing that passed before the plan",
+        "zh": "{n}所交流前达标、交流后不达标",
+    },
+    "verdict.partial": {
+        "en": "partial verdict: lacks {lacking:list:v.indicator}",
+        "zh": "评估不完整：缺少{lacking:list:v.indicator}",
+    },
+    "verdict.why": {"en": "lacking: {note:msg}", "zh": "缺少数据：{note:msg}"},
+    "verdict.failing_title": {
+        "en": "schools failing the per-school test",
+        "zh": "未达到校级要求的学校",
+    },
+    "verdict.school": {
+        "en": "{school} {name} ({stage:v.stage}): {misses:semi}",
+        "zh": "{school} {name}（{stage:v.stage}）：{misses:semi}",
+    },
+    "verdict.miss": {
+        "en": "{indicator:v.indicator} {value:g} against {standard:g} ({share:.0%})",
+        "zh": "{indicator:v.indicator} {value:g}，标准{standard:g}（{share:.0%}）",
+    },
+    "verdict.unknown": {
+        "en": "lacks {indicators:list:v.indicator}",
+        "zh": "缺少{indicators:list:v.indicator}数据",
+    },
+    "verdict.only_facilities": {
+        "en": "only facilities can mend it",
+        "zh": "仅靠改善办学条件才能达标",
+    },
+    "verdict.more": {"en": "and {n} more", "zh": "另有{n}所"},
+    "verdict.none_failing": {"en": "none", "zh": "无"},
     # ---- headers of a table's own columns, and of the school names beside codes ------------
     "header.schools.name": {"en": "name", "zh": "学校名称"},
     "header.from_school_name": {"en": "from_school_name", "zh": "派出学校名称"},

@@ -289,6 +289,7 @@ TABLES_ZH: dict[str, str] = {
     "hires": "新教师分配",
     "outreach_schools": "学校送教汇总",
     "summary": "概况",
+    "evaluation": "均衡评估",
     "circuits": "走教安排",
     "unmet_lessons": "走教未满足课时",
     "school_week": "学校走教周表",

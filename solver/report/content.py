@@ -35,6 +35,7 @@ from twinning.report.layers import (
 )
 from twinning.result import Summary
 from twinning.rules.cover import circuit_lessons, covers
+from twinning.rules.evaluation import verdict
 from twinning.rules.outreach import MODEL_LESSON, SHADOWING, receives
 from twinning.rules.roster import quota_required, shortage_table
 
@@ -166,6 +167,12 @@ class ReportContent:
     indicators: dict[str, Balance] = field(default_factory=dict)
     #: schools below their rotation.rate quota: school -> (moved, quota)
     quota_short: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: the evaluation's resource part (rules.evaluation.verdict) as JSON, and the balance
+    #: it was derived from (its per-school tests name the failing schools)
+    evaluation: dict[str, Any] | None = None
+    evaluation_balance: dict[str, Any] = field(default_factory=dict)
+    #: school id -> name
+    school_names: dict[str, str] = field(default_factory=dict)
 
     def data(self) -> dict[str, Any]:
         """The JSON the page's script reads: map layers, tables and the school panels."""
@@ -281,7 +288,26 @@ def build_content(
         notes=school_notes(plan, lang, inst),
         indicators=indicators,
         quota_short=short,
+        **evaluation(summary, checked),
+        school_names={s.id: s.name for s in inst.schools},
     )
+
+
+def evaluation(summary: Summary | None, checked: ValidationReport) -> dict[str, Any]:
+    """The verdict (rules.evaluation.verdict) and its balance as JSON: the summary's when
+    a solve wrote them, else the checker's recount."""
+    if summary is not None and summary.balance is not None:
+        figures = summary.balance
+        said = summary.verdict or verdict(figures)
+    elif checked.balance is not None:
+        figures = checked.balance
+        said = verdict(figures)
+    else:
+        return {}
+    return {
+        "evaluation": said.model_dump(mode="json"),
+        "evaluation_balance": figures.model_dump(mode="json"),
+    }
 
 
 def quota_short(inst: Instance, plan: Plan) -> dict[str, tuple[int, int]]:

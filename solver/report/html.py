@@ -24,6 +24,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from twinning.county.instance import Instance
+from twinning.io.workbook import (
+    failing_message,
+    failing_schools,
+    moment_word,
+    verdict_cell,
+    verdict_heads,
+    verdict_messages,
+)
 from twinning.messages import joined, kpi_label, msg, render, say, template, value_word, word
 from twinning.plan import Plan
 from twinning.report import charts
@@ -160,6 +168,7 @@ def page(content: ReportContent, *, tiles: str | None = None) -> str:
             _header(content),
             "<main>\n",
             _dashboard(content),
+            _evaluation(content),
             _map_section(content, tiles),
             _tables_section(content),
             "</main>\n",
@@ -206,6 +215,7 @@ def _header(c: ReportContent) -> str:
         f'<a href="#{target}">{escape(label)}</a>'
         for target, label in (
             ("dashboard", word("report.dashboard", lang)),
+            *((("evaluation", word("table.evaluation", lang)),) if c.evaluation else ()),
             ("map-section", word("report.map", lang)),
             ("tables", word("report.tables", lang)),
         )
@@ -259,6 +269,65 @@ def _dashboard(c: ReportContent) -> str:
     if figures:
         out.append('<div class="charts">' + "".join(figures) + "</div>\n")
     out.append(_rules(c.rules, lang))
+    out.append("</section>\n")
+    return "".join(out)
+
+
+#: Failing schools named per moment; the rest are counted.
+FAILING_SHOWN = 20
+
+
+def _evaluation(c: ReportContent) -> str:
+    """The evaluation's resource part: the seven coefficients per stage before the plan
+    and in each period against the threshold, the verdict per moment, the schools failing
+    the per-school test (the first :data:`FAILING_SHOWN` of each moment named)."""
+    said = c.evaluation
+    if not said:
+        return ""
+    lang = c.lang
+    heads = "".join(f"<th>{escape(h)}</th>" for h in verdict_heads(said, lang))
+    body = []
+    for row in said.get("rows") or []:
+        cells = [
+            f"<td>{escape(str(value_word('indicator', row['indicator'], lang)))}</td>",
+            f"<td>{escape(str(value_word('stage', row['stage'], lang)))}</td>",
+        ]
+        for m in said["moments"]:
+            over = (row.get("met") or {}).get(m) is False
+            cls = "num over" if over else "num"
+            cells.append(f'<td class="{cls}">{escape(verdict_cell(row, m, lang))}</td>')
+        cells.append(f'<td class="num">{row["threshold"]:.2f}</td>')
+        body.append(
+            f'<tr data-indicator="{escape(row["indicator"])}" data-stage="{escape(row["stage"])}">'
+            + "".join(cells)
+            + "</tr>"
+        )
+    out = [
+        f'<section id="evaluation">\n<h2>{escape(word("verdict.title", lang))}</h2>\n',
+        f'<table class="rules evaluation"><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>\n",
+    ]
+    for line in verdict_messages(said):
+        cls = "note" if line.code == "verdict.why" else "verdict-line"
+        out.append(f'<p class="{cls}">{escape(render(line, lang))}</p>\n')
+    out.append(f"<h3>{escape(word('verdict.failing_title', lang))}</h3>\n")
+    for m in said["moments"]:
+        found = failing_schools(c.evaluation_balance, m)
+        title = render(moment_word(m), lang)
+        items = [
+            f"<li>{escape(render(failing_message(t, c.school_names), lang))}</li>"
+            for t in found[:FAILING_SHOWN]
+        ]
+        if len(found) > FAILING_SHOWN:
+            more = say("verdict.more", lang, n=len(found) - FAILING_SHOWN)
+            items.append(f'<li class="more">{escape(more)}</li>')
+        if not items:
+            items.append(f"<li>{escape(word('verdict.none_failing', lang))}</li>")
+        out.append(
+            f'<details class="failing" data-moment="{escape(m)}" data-failing="{len(found)}">'
+            f"<summary>{escape(title)} ({len(found)})</summary><ul>{''.join(items)}</ul>"
+            "</details>\n"
+        )
     out.append("</section>\n")
     return "".join(out)
 

@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from twinning.county.instance import Instance, School
+from twinning.messages import Msg
+
+if TYPE_CHECKING:
+    from twinning.rules.balance import Balance
 
 __all__ = [
     "FACILITIES",
@@ -36,10 +41,14 @@ __all__ = [
     "SchoolMiss",
     "SchoolTest",
     "SchoolTests",
+    "Verdict",
+    "VerdictMoment",
+    "VerdictRow",
     "coefficient",
     "facility_value",
     "judge_school",
     "school_tests",
+    "verdict",
 ]
 
 #: The staffing indicators, in the evaluation's order (counted by rules.balance).
@@ -215,3 +224,128 @@ def school_tests(
             elif got.passes is None:
                 out.undecided += 1
     return out
+
+
+# ---- the verdict: the resource part before the plan and in each period ---------------------
+
+#: The stages the evaluation covers.
+STAGES = ("primary", "junior")
+
+
+class VerdictRow(BaseModel):
+    """One indicator of one stage: its coefficient at each moment against the threshold."""
+
+    indicator: str
+    stage: str
+    threshold: float = Field(description="The evaluation's largest coefficient allowed.")
+    cv: dict[str, float | None] = Field(
+        description="'before' and each period -> the 差异系数 (4 dp; None: not computable)."
+    )
+    met: dict[str, bool | None] = Field(
+        description="'before' and each period -> within the threshold (None: not computable)."
+    )
+
+
+class VerdictMoment(BaseModel):
+    """The resource part at one moment (before the plan, or a period of it)."""
+
+    over: int = Field(description="Coefficients above their threshold.")
+    schools: int = Field(description="Schools tested (school and stage, with students).")
+    failing: int = Field(description="Schools failing the per-school test.")
+    undecided: int = Field(description="Schools passing on the data given, lacking some.")
+    facilities_only: int = Field(0, description="Failing schools only facilities can mend.")
+    fixed: int = Field(0, description="Schools failing before the plan that pass here.")
+    newly: int = Field(0, description="Schools failing here that did not fail before.")
+    met: bool | None = Field(
+        description=(
+            "The resource part met: no coefficient above its threshold and no school "
+            "failing (None: nothing fails, but some indicator lacks data)."
+        )
+    )
+
+
+class Verdict(BaseModel):
+    """The evaluation's resource part (seven coefficients against their thresholds, the
+    per-school test) before the plan and in each period: what the console, the workbook's
+    均衡评估 sheet and the report show, computed once by :func:`verdict`."""
+
+    moments: list[str] = Field(description="'before', then each period of the plan.")
+    rows: list[VerdictRow] = Field(description="The seven indicators x stage, in order.")
+    at: dict[str, VerdictMoment] = Field(description="Moment -> its figures.")
+    lacking: list[str] = Field(
+        default_factory=list,
+        description="Indicators without data: the verdict is partial (see why).",
+    )
+    why: list[Msg] = Field(default_factory=list, description="Why each indicator lacks data.")
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.lacking)
+
+
+def verdict(balance: Balance) -> Verdict:
+    """The verdict of a :class:`twinning.rules.balance.Balance`: each of the seven
+    indicators per stage (stages without schools left out) at each moment, the
+    facility ones the same at every moment (no plan changes them); per moment the
+    coefficients above their threshold and the schools failing the per-school test, with
+    those the plan fixes or newly fails; the indicators lacking data."""
+    moments = ["before", *balance.after]
+    rows: list[VerdictRow] = []
+    for ind in SEVEN:
+        for stage in STAGES:
+            if ind in FACILITIES:
+                fig = (balance.facilities.get(ind) or {}).get(stage)
+                if fig is None:
+                    continue
+                figs = dict.fromkeys(moments, fig)
+            else:
+                first = (balance.before.get(ind) or {}).get(stage)
+                if first is None:
+                    continue
+                fig = first
+                figs = {"before": first}
+                figs |= {p: balance.after[p][ind][stage] for p in balance.after}
+            if not fig.schools:
+                continue
+            rows.append(
+                VerdictRow(
+                    indicator=ind,
+                    stage=stage,
+                    threshold=fig.threshold,
+                    cv={m: f.cv for m, f in figs.items()},
+                    met={m: f.met for m, f in figs.items()},
+                )
+            )
+    lacking = [
+        str(m.params["indicator"])
+        for m in balance.missing
+        if isinstance(m.params.get("indicator"), str)
+    ]
+    failing_before = {(t.school, t.stage) for t in _tests(balance, "before").failing}
+    at: dict[str, VerdictMoment] = {}
+    for moment in moments:
+        tests = _tests(balance, moment)
+        failing = {(t.school, t.stage) for t in tests.failing}
+        over = sum(1 for r in rows if r.met.get(moment) is False)
+        met = (
+            False
+            if over or failing
+            else None
+            if lacking or tests.undecided
+            else True
+        )
+        at[moment] = VerdictMoment(
+            over=over,
+            schools=tests.schools,
+            failing=len(failing),
+            undecided=tests.undecided,
+            facilities_only=sum(1 for t in tests.failing if t.facilities_only),
+            fixed=0 if moment == "before" else len(failing_before - failing),
+            newly=0 if moment == "before" else len(failing - failing_before),
+            met=met,
+        )
+    return Verdict(moments=moments, rows=rows, at=at, lacking=lacking, why=list(balance.missing))
+
+
+def _tests(balance: Balance, moment: str) -> SchoolTests:
+    return balance.tests.get(moment) or SchoolTests()
