@@ -73,9 +73,7 @@ def test_one_figure_in_console_summary_workbook_and_report(
     page = files["report.html"].decode()
     sheet = sheet_values(files["plan.xlsx"], "evaluation")
     shown = {f"{v:.4f}" for row in sheet for v in row if isinstance(v, float)}
-    figures = [
-        f"{cv:.4f}" for row in said["rows"] for cv in row["cv"].values() if cv is not None
-    ]
+    figures = [f"{cv:.4f}" for row in said["rows"] for cv in row["cv"].values() if cv is not None]
     # the staffing indicators of both stages at every moment, and nothing else invented
     assert len(figures) >= 3 * 2 * len(said["moments"])
     for figure in figures:
@@ -101,8 +99,12 @@ def test_the_sheet_is_named_in_chinese_and_says_no_english(solved: tuple[Any, An
     for line in verdict_messages(json.loads(files["summary.json"])["verdict"]):
         text = render(line, "zh")
         # ids, column names and periods aside, no English word
-        bare = re.sub(r"schools\.csv|teaching_area|sports_area|equipment_value|"
-                      r"multimedia_rooms|[0-9]{4}[-A-Za-z0-9]*", "", text)
+        bare = re.sub(
+            r"schools\.csv|teaching_area|sports_area|equipment_value|"
+            r"multimedia_rooms|[0-9]{4}[-A-Za-z0-9]*",
+            "",
+            text,
+        )
         assert not re.search(r"[A-Za-z]{2,}", bare), text
 
 
@@ -155,12 +157,18 @@ def test_the_failing_schools_of_a_small_county_are_named_with_their_misses(
     assert "1 of 2 schools fail the per-school test" in text
     from twinning.plan import Plan
 
-    page = render_html(inst, Plan(instance=inst.name, parts=[], status="optimal", objective=0), lang="en")
+    page = render_html(
+        inst, Plan(instance=inst.name, parts=[], status="optimal", objective=0), lang="en"
+    )
     section = page[page.index('<section id="evaluation">') :]
     assert 'data-moment="before" data-failing="1"' in section
     assert (
         "A A学校 (primary): qualified 2 against 4.2 (48%); backbone 0 against 1 (0%); "
         "pe_arts 0 against 0.9 (0%); lacks teaching_area"
     ) in section
-    zh = render_html(inst, Plan(instance=inst.name, parts=[], status="optimal", objective=0), lang="zh")
-    assert "A A学校（小学）：高于规定学历教师 2，标准4.2（48%）；县级以上骨干教师 0，标准1（0%）" in zh
+    zh = render_html(
+        inst, Plan(instance=inst.name, parts=[], status="optimal", objective=0), lang="zh"
+    )
+    assert (
+        "A A学校（小学）：高于规定学历教师 2，标准4.2（48%）；县级以上骨干教师 0，标准1（0%）" in zh
+    )

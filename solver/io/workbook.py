@@ -5,8 +5,9 @@ its gap, each part's status, method, figures and cost terms (a figure that is a 
 laid out as labelled lines or a small table, never as its text), the balance evaluation,
 every rule a closest plan misses with where and by how much, and the schools held below
 their quota. Then the balance evaluation's resource part (均衡评估: the seven coefficients,
-the schools failing the per-school test) when the summary has it. Then one sheet per CSV table, with the same rows, headers and values in the
-same language, and a school's name beside each school code. Each sheet has
+the schools failing the per-school test) when the summary has it. Then one sheet per CSV
+table, with the same rows, headers and values in the same language, and a school's name
+beside each school code. Each sheet has
 its header row frozen and filtered, columns sized to their text, kilometres with one
 decimal and shares as percentages; what a planner must act on is coloured (red: a rule
 missed, a need the roster could have covered, a school below its quota; amber: a need no
@@ -544,7 +545,13 @@ def verdict_messages(verdict: Mapping[str, Any]) -> list[Msg]:
         at = (verdict.get("at") or {}).get(moment) or {}
         met = at.get("met")
         clauses: list[Msg] = [
-            Msg(code="verdict.met" if met else "verdict.not_met" if met is False else "verdict.undecided")
+            Msg(
+                code="verdict.met"
+                if met
+                else "verdict.not_met"
+                if met is False
+                else "verdict.undecided"
+            )
         ]
         if at.get("over"):
             clauses.append(Msg(code="verdict.over", params={"n": at["over"]}))
@@ -668,9 +675,7 @@ def evaluation_lines(
                     Line(
                         [
                             *head,
-                            str(value_word("indicator", m.get("indicator"), lang))
-                            if m
-                            else "",
+                            str(value_word("indicator", m.get("indicator"), lang)) if m else "",
                             m.get("value"),
                             m.get("standard"),
                             m.get("share"),

@@ -327,13 +327,7 @@ def verdict(balance: Balance) -> Verdict:
         tests = _tests(balance, moment)
         failing = {(t.school, t.stage) for t in tests.failing}
         over = sum(1 for r in rows if r.met.get(moment) is False)
-        met = (
-            False
-            if over or failing
-            else None
-            if lacking or tests.undecided
-            else True
-        )
+        met = False if over or failing else None if lacking or tests.undecided else True
         at[moment] = VerdictMoment(
             over=over,
             schools=tests.schools,
