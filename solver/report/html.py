@@ -307,9 +307,12 @@ def _evaluation(c: ReportContent) -> str:
         f'<table class="rules evaluation"><thead><tr>{heads}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>\n",
     ]
+    # the lines of the console and the sheet; why an indicator lacks data names
+    # schools.csv columns, which the console and the sheet say (the page names the
+    # indicators in words)
     for line in verdict_messages(said):
-        cls = "note" if line.code == "verdict.why" else "verdict-line"
-        out.append(f'<p class="{cls}">{escape(render(line, lang))}</p>\n')
+        if line.code != "verdict.why":
+            out.append(f'<p class="verdict-line">{escape(render(line, lang))}</p>\n')
     out.append(f"<h3>{escape(word('verdict.failing_title', lang))}</h3>\n")
     for m in said["moments"]:
         found = failing_schools(c.evaluation_balance, m)
