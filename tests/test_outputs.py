@@ -477,7 +477,11 @@ def test_cli_speaks_the_instance_language_by_default(zh_county: Path, tmp_path: 
     assert run.returncode == 0, run.stderr
     header = read_csv((out / "pairs.csv").read_bytes())[0]
     assert header[:2] == ["帮扶学校", "帮扶学校名称"]
-    assert openpyxl.load_workbook(out / "plan.xlsx").sheetnames[:2] == ["概况", "结对帮扶"]
+    assert openpyxl.load_workbook(out / "plan.xlsx").sheetnames[:3] == [
+        "概况",
+        "均衡评估",
+        "结对帮扶",
+    ]
     # The terminal speaks it too: progress, the summary table, the last line.
     assert "结对帮扶 · 完成：最优" in run.stderr
     assert "方案已写入" in run.stdout and "plan written" not in run.stdout
