@@ -77,7 +77,8 @@ def frontier(
                 if worst is not None:
                     row[f"cv_{ind}_{stage}"] = worst
                     met = met and worst <= before.threshold + 1e-12
-        row["thresholds_met"] = met
+        # a point whose roster found no plan has no coefficient to meet: said blank, never met
+        row["thresholds_met"] = met if balance is not None and balance.after else None
         if "roster" in result.parts:
             # the bounds depend on the pairs and alliances (the rotation rules are the
             # same at every point): computed once per distinct pairs and alliances
