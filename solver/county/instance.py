@@ -16,10 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from twinning.county.limits import (
     AGE,
+    AREA,
     COUNTY_STAFF,
+    EQUIPMENT,
     KM,
     MERIT,
     MINUTES,
+    ROOMS,
     SCHOOL_LESSONS,
     SCHOOL_STAFF,
     SCHOOLS,
@@ -95,6 +98,28 @@ class School(_Row):
         None, ge=0, description="Incoming exchange staff per period; default from policy."
     )
     can_lead: bool | None = Field(None, description="May lead an alliance; default: strong.")
+    # The facilities the 优质均衡 evaluation measures per student (school totals).
+    teaching_area: Annotated[float | None, AREA] = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Teaching and auxiliary rooms (教学及辅助用房面积), m².",
+    )
+    sports_area: Annotated[float | None, AREA] = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Sports grounds and halls (体育运动场馆面积), m².",
+    )
+    equipment_value: Annotated[float | None, EQUIPMENT] = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Teaching instruments and equipment (教学仪器设备值), yuan (not 万元).",
+    )
+    multimedia_rooms: Annotated[int | None, ROOMS] = Field(
+        None, ge=0, description="Networked multimedia classrooms (网络多媒体教室数)."
+    )
 
     @field_validator("stage", mode="before")
     @classmethod

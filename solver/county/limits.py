@@ -31,6 +31,13 @@ ever refused for being large. Why each is what it is:
 - outreach visits of one school or one teacher in a semester: 1,000 (a semester has some
   100 school days).
 - periods a move may last: 100 (fifty years of semesters).
+- m² of one school's teaching and auxiliary rooms or sports grounds: 10,000,000 (10 km²).
+  A school of 30,000 students at twice the standards (5.8 and 10.2 m² a student) has some
+  600,000 m²; a whole university campus is a few km².
+- yuan of one school's teaching equipment: 10,000,000,000 (100亿元). A school of 30,000
+  students at ten times the standard (2,500 yuan a student) holds 750 million yuan.
+- multimedia classrooms of one school: 10,000. A school of 100,000 students at five per
+  100 students (the standard is 2.3 to 2.4) has 5,000.
 """
 
 from __future__ import annotations
@@ -104,6 +111,9 @@ MERIT = Limit(1_000, "input.limit.merit", both_signs=True)
 WEEK = Limit(53, "input.limit.week")
 VISITS = Limit(1_000, "input.limit.visits")
 PERIODS = Limit(100, "input.limit.periods")
+AREA = Limit(10_000_000, "input.limit.area")
+EQUIPMENT = Limit(10_000_000_000, "input.limit.equipment")
+ROOMS = Limit(10_000, "input.limit.rooms")
 
 #: Every bound, by name (for the tests and the documentation).
 LIMITS: dict[str, Limit] = {
@@ -122,4 +132,7 @@ LIMITS: dict[str, Limit] = {
     "week": WEEK,
     "visits": VISITS,
     "periods": PERIODS,
+    "area": AREA,
+    "equipment": EQUIPMENT,
+    "rooms": ROOMS,
 }

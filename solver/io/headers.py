@@ -28,6 +28,10 @@ HEADERS: dict[str, dict[str, str]] = {
         "可帮扶校数": "helper_capacity",
         "可接收交流人数": "host_capacity",
         "可任牵头校": "can_lead",
+        "教学及辅助用房面积": "teaching_area",
+        "体育运动场馆面积": "sports_area",
+        "教学仪器设备值": "equipment_value",
+        "网络多媒体教室数": "multimedia_rooms",
     },
     "staff": {
         "工号": "id",
@@ -107,6 +111,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "helper_capacity",
         "host_capacity",
         "can_lead",
+        "teaching_area",
+        "sports_area",
+        "equipment_value",
+        "multimedia_rooms",
     ),
     "staff": (
         "id",
@@ -204,6 +212,17 @@ HEADER_VARIANTS: dict[str, str] = {
     **dict.fromkeys(("帮扶校数", "可帮扶学校数"), "可帮扶校数"),
     **dict.fromkeys(("可接收人数", "接收交流人数"), "可接收交流人数"),
     **dict.fromkeys(("牵头校", "可牵头", "是否牵头校"), "可任牵头校"),
+    **dict.fromkeys(
+        ("教学及辅助用房", "教学辅助用房面积", "教学及教学辅助用房面积"), "教学及辅助用房面积"
+    ),
+    **dict.fromkeys(
+        ("体育运动场馆", "体育场馆面积", "运动场馆面积", "体育运动场地面积", "体育场地面积"),
+        "体育运动场馆面积",
+    ),
+    **dict.fromkeys(
+        ("教学仪器设备资产值", "教学仪器设备总值", "教学仪器设备", "仪器设备值"), "教学仪器设备值"
+    ),
+    **dict.fromkeys(("多媒体教室数", "网络多媒体教室", "多媒体教室"), "网络多媒体教室数"),
     **dict.fromkeys(
         ("教职工号", "职工号", "教工号", "教师编号", "教师工号", "职工编号", "人员编号"), "工号"
     ),
@@ -310,6 +329,11 @@ def _close_enough(known: str, distance: int) -> bool:
     return distance <= (1 if len(known) <= 5 else 2)
 
 
+#: How a rate's header begins (生均教学及辅助用房面积, 每百名学生拥有网络多媒体教室数): a
+#: figure per student is never suggested as the school total a column holds.
+_PER_STUDENT = ("生均", "每百名学生", "每百生", "百名学生")
+
+
 def near_header(table: str, header: str) -> str | None:
     """The known header of ``table`` that an unknown ``header`` is probably meant to be.
 
@@ -325,10 +349,10 @@ def near_header(table: str, header: str) -> str | None:
     str or None
         The known header to suggest, in the script the planner wrote (学校代码 for
         学校编码, ``years_at_school`` for ``years_at_schol``); None for an unrelated column
-        (校长电话), which stays a warning.
+        (校长电话) or a figure per student (生均教学及辅助用房面积), which stay a warning.
     """
     text = _norm(header)
-    if not text:
+    if not text or text.startswith(_PER_STUDENT):
         return None
     known = [*FIELDS[table], *HEADERS[table]]
     for k in known:

@@ -917,6 +917,10 @@ def _read_document(
 _WHOLE_FLOAT = re.compile(r"^[+-]?\d+\.0*$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([,，\s])\d{3})(?:\1\d{3})*(?:\.0*)?$")
 _SEPARATORS = re.compile(r"[,，\s]")
+# Areas and money as Excel and WPS show them: 12,345.5 m², 2,345,678.90 yuan (grouped as
+# above, any decimals). Only these columns: a grouped latitude is a mistake, not a number.
+_GROUPED_DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:([,，\s])\d{3})(?:\1\d{3})*(?:\.\d+)?$")
+_GROUPED_FIELDS = {"schools": ("teaching_area", "sports_area", "equipment_value")}
 _ADAPTERS = {name: TypeAdapter(list[model]) for name, model in TABLES.items()}  # type: ignore[valid-type]
 _INT_FIELDS = {
     name: {f for f, info in model.model_fields.items() if "int" in str(info.annotation)}
@@ -944,6 +948,11 @@ def _validate_table(raw: RawTable, lang: Lang) -> list[Any]:
                     plain = _plain_int(v)
                     if plain is not None:
                         row[f] = plain
+    for f in _GROUPED_FIELDS.get(raw.name, ()):
+        for row in rows:
+            v = row.get(f)
+            if isinstance(v, str) and _GROUPED_DECIMAL.match(v):
+                row[f] = _SEPARATORS.sub("", v)
     try:
         return list(_ADAPTERS[raw.name].validate_python(rows))
     except ValidationError as exc:

@@ -479,6 +479,18 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "超出一个学期的送教次数：最多 {limit} 次",
     },
     "input.limit.periods": {"en": "at most {limit} periods", "zh": "最多 {limit} 个学期"},
+    "input.limit.area": {
+        "en": "more than a school's buildings or grounds: at most {limit} m²",
+        "zh": "超出一所学校的面积：最多 {limit} 平方米",
+    },
+    "input.limit.equipment": {
+        "en": "more than a school's equipment is worth: at most {limit} yuan",
+        "zh": "超出一所学校的仪器设备值：最多 {limit} 元",
+    },
+    "input.limit.rooms": {
+        "en": "more rooms than a school holds: at most {limit}",
+        "zh": "超出一所学校的教室数：最多 {limit} 间",
+    },
     "input.too_deep": {
         "en": "nested deeper than {limit} levels: not a twinning instance",
         "zh": "嵌套超过 {limit} 层：不是实例文件",
