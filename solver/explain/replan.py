@@ -49,17 +49,22 @@ def plan_changes(inst: Instance, baseline: Plan, plan: Plan) -> list[Change]:
     baseline against this instance); the others follow from those changes."""
     from twinning.validation import validate
 
-    broken: dict[str, list[Msg]] = defaultdict(list)  # staff or school -> messages
+    # staff or school -> (0 for a school or person the instance no longer has, else 1,
+    # message): what is gone is the cause; a rule the baseline breaks because of it (a
+    # mentor whose mentee left is "unpaired") follows from it.
+    broken: dict[str, list[tuple[int, Msg]]] = defaultdict(list)
     for v in validate(inst, baseline).violations:
-        if v.rule.startswith("plan.") and not v.rule.startswith("plan.unknown_"):
+        gone = v.rule.startswith("plan.unknown_")
+        if v.rule.startswith("plan.") and not gone:
             continue
+        said = msg("explain.why.broken", rule=rule(v.rule), violation=v.msg)
         for where in v.where:
-            broken[where].append(msg("explain.why.broken", rule=rule(v.rule), violation=v.msg))
+            broken[where].append((0 if gone else 1, said))
     out: list[Change] = []
 
     def forced(*keys: str) -> Msg | None:
         found = [m for k in keys for m in broken.get(k, [])]
-        return found[0] if found else None
+        return min(found, key=lambda m: m[0])[1] if found else None
 
     known = (
         {p.helper for p in baseline.pairs}
