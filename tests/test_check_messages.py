@@ -411,7 +411,7 @@ ENGLISH_SAYS: dict[tuple[str, str], str] = {
     ("policy", "check.outreach.max_visits_per_teacher"): r"T\d{6} makes \d visits in "
     r"2025-2026-[12], at most 1",
     ("policy", "check.twinning.max_helped"): r"S\d{4} helps \d schools, capacity 1",
-    ("balance", "check.balance.thresholds"): r"coefficient of variation 0\.\d{4} above "
+    ("balance", "check.balance.thresholds"): r"coefficient of variation \d\.\d{4} above "
     r"0\.\d\d \((qualified|backbone|pe_arts), (primary|junior) schools\)",
 }
 

@@ -283,10 +283,10 @@ def _append_copy(path: Path, at: int = 1) -> None:
     [
         (
             "needs",
-            "needs.csv, row 251, column 'school': given twice: row 2 has the same "
+            "needs.csv, row 200, column 'school': given twice: row 2 has the same "
             "school, subject, period",
         ),
-        ("history", "history.csv, row 28, column 'kind': given twice: row 2 is the same"),
+        ("history", "history.csv, row 29, column 'kind': given twice: row 2 is the same"),
         ("schools", "schools.csv, row 32, column 'id': duplicate school id (row 2 has it too)"),
         ("staff", "staff.csv, row 602, column 'id': duplicate staff id (row 2 has it too)"),
     ],

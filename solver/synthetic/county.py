@@ -13,14 +13,20 @@ The shape of the data follows what bureau reports describe:
   them, small and often weak;
 * staff allocated by the national staffing ratios (编制), with the structural
   imbalance planners fight: village schools short of English, music, PE, art
-  and IT teachers, town-centre schools with too many Chinese and maths teachers;
+  and IT teachers; city and township-centre schools with specialists to spare
+  (whom 走教 circuits send to the villages), city schools with extra Chinese and
+  maths teachers;
 * backbone teachers (骨干教师) concentrated in urban strong schools;
+* the facilities the 优质均衡 evaluation measures (teaching rooms, sports grounds,
+  equipment, multimedia classrooms): town and city schools mostly above the standards,
+  a share of village and weak schools below;
 * last cycle's twinning pairs, a few alliances and exchanges, so that the
   "do not repeat last cycle" rules have something to bite on.
 
 The work is split by purpose: :mod:`~twinning.synthetic.places` (townships and
-schools), :mod:`~twinning.synthetic.staff`, :mod:`~twinning.synthetic.needs` and
-:mod:`~twinning.synthetic.history`; this module holds the public functions.
+schools), :mod:`~twinning.synthetic.staff`, :mod:`~twinning.synthetic.needs`,
+:mod:`~twinning.synthetic.history` and :mod:`~twinning.synthetic.facilities`; this module
+holds the public functions.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import pandas as pd
 
 from twinning.county.policy import SCHOOL_STAGES, Alliances, Policy
 from twinning.io.export import policy_toml, write_csv_folder
+from twinning.synthetic.facilities import facilities_table
 from twinning.synthetic.history import EARLIER_PERIOD, LAST_PERIOD, history_table
 from twinning.synthetic.needs import needs_table
 from twinning.synthetic.places import COUNTY_CENTRE, URBAN_TOWN, chinese_number, place_schools
@@ -119,7 +126,9 @@ def generate_county(
         ``schools``, ``staff``, ``needs`` and ``history`` with the English columns
         (:data:`twinning.io.headers.FIELDS`) and enum values of the README's "File formats".
         ``helper_capacity``, ``host_capacity`` and ``can_lead`` are left blank so that
-        policy defaults apply.
+        policy defaults apply; the four facility columns (``teaching_area``,
+        ``sports_area``, ``equipment_value``, ``multimedia_rooms``) are school totals
+        (:mod:`twinning.synthetic.facilities`).
 
     Raises
     ------
@@ -148,6 +157,12 @@ def generate_county(
     staff_df = staff_table(county, alloc, subject_counts, rng)
     needs_df = needs_table(county, subject_counts)
     history_df = history_table(county, staff_df, rng)
+    # Facilities draw from a stream of their own, seeded from the county's without drawing
+    # from it: every other column of a seed stays as it was.
+    facility_rng = np.random.default_rng(
+        [int(rng.bit_generator.state["state"]["state"]) % 2**63, 27]
+    )
+    county.facilities = facilities_table(county, facility_rng)
     return {
         "schools": county.frame(),
         "staff": staff_df,

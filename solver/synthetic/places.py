@@ -126,26 +126,28 @@ class County:
         self.students = np.zeros(n, dtype=np.int64)
         # Bit mask of base stages covered: schools share a stage when masks overlap.
         self.mask = np.zeros(n, dtype=np.int64)
+        # The facility columns (teaching_area, ...), one row per school, once drawn.
+        self.facilities: pd.DataFrame | None = None
 
     def frame(self) -> pd.DataFrame:
         blank_int = pd.array([pd.NA] * self.n, dtype="Int64")
-        return pd.DataFrame(
-            {
-                "id": self.ids,
-                "name": self.names,
-                "stage": self.stage,
-                "area": self.area,
-                "tier": self.tier,
-                "region": self.region,
-                "lat": self.lat,
-                "lon": self.lon,
-                "students": self.students,
-                "helper_capacity": blank_int,
-                "host_capacity": blank_int.copy(),
-                "can_lead": pd.array([pd.NA] * self.n, dtype="boolean"),
-            },
-            columns=list(FIELDS["schools"]),
-        )
+        data = {
+            "id": self.ids,
+            "name": self.names,
+            "stage": self.stage,
+            "area": self.area,
+            "tier": self.tier,
+            "region": self.region,
+            "lat": self.lat,
+            "lon": self.lon,
+            "students": self.students,
+            "helper_capacity": blank_int,
+            "host_capacity": blank_int.copy(),
+            "can_lead": pd.array([pd.NA] * self.n, dtype="boolean"),
+        }
+        if self.facilities is not None:
+            data.update({str(col): self.facilities[col].to_numpy() for col in self.facilities})
+        return pd.DataFrame(data, columns=[c for c in FIELDS["schools"] if c in data])
 
 
 def place_schools(

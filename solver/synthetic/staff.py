@@ -2,8 +2,9 @@
 
 Staff follow the national staffing ratios (编制) with the structural imbalance
 planners fight: village schools short of English, music, PE, art and IT
-teachers, town-centre and city schools with too many Chinese and maths
-teachers; backbone teachers (骨干教师) concentrate in urban strong schools.
+teachers; city and town-centre schools with specialists to spare (the teachers 走教
+circuits send out), city schools with extra Chinese and maths teachers too; backbone
+teachers (骨干教师) concentrate in urban strong schools.
 """
 
 from __future__ import annotations
@@ -41,14 +42,30 @@ _GIVEN_M = tuple("伟强军磊涛斌勇杰鹏超辉刚健峰宇浩亮东波鑫�
 _GIVEN_ANY = tuple("文晓海建国志永玉金立春明华新振庆宏俊子思嘉雨昊博晨一德")
 
 # Staffing level relative to the quota: towns and cities attract teachers, villages lose them.
-_AREA_STAFFING = np.array([1.08, 1.0, 0.92])
+_AREA_STAFFING = np.array([1.08, 1.05, 0.92])
 _TIER_STAFFING = np.array([1.03, 1.0, 0.96])
 
 # How staff subjects differ from quota shares (结构性缺编): village schools keep 语文/数学
-# generalists and lack specialists; city schools hold extra 语文/数学 teachers.
+# generalists and lack specialists (music, art, PE, IT: why 走教 exists); city schools hold
+# extra 语文/数学 teachers and specialists with load to spare; a township's centre school
+# (中心校) holds the specialists its villages lack, whom 走教 inside the 学区 sends out.
+# Factors are relative: each school's mix is normalised to its staff (a city school has
+# about 8% above its quota), so a factor of 1.0 there means a little below the quota. The
+# city's other subjects (英语, 科学, 道德与法治) get 1.05-1.15 so that raising the
+# specialists does not leave half the city schools short of them.
 _AREA_SUBJECT_BIAS: dict[str, dict[str, float]] = {
-    "urban": {"语文": 1.3, "数学": 1.3},
-    "town": {"英语": 0.8, "音乐": 0.7, "美术": 0.7, "体育": 0.85, "信息技术": 0.7, "语文": 1.1},
+    "urban": {
+        "语文": 1.15,
+        "数学": 1.15,
+        "英语": 1.15,
+        "科学": 1.05,
+        "道德与法治": 1.05,
+        "音乐": 1.3,
+        "美术": 1.3,
+        "体育": 1.25,
+        "信息技术": 1.3,
+    },
+    "town": {"语文": 1.05, "英语": 1.1, "音乐": 1.3, "美术": 1.3, "体育": 1.25, "信息技术": 1.3},
     "rural": {
         "语文": 1.25,
         "数学": 1.25,
@@ -65,13 +82,13 @@ _AREA_SUBJECT_BIAS: dict[str, dict[str, float]] = {
 def staff_schools(c: County, staff: int, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
     """Staff per school and per (school, subject).
 
-    Students are first scaled (within 0.8-1.25) so that the county's total quota is
+    Students are first scaled (within 0.5-1.25) so that the county's total quota is
     about 3% above its staff, as in most counties; then staff follow each school's
     quota times an area/tier staffing level, never below a floor per school.
     """
     per_student = np.array([1.0 / STUDENTS_PER_TEACHER[s] for s in c.stage])
     quota_total = float((c.students * per_student).sum())
-    scale = float(np.clip(staff / (1.03 * quota_total), 0.8, 1.25))
+    scale = float(np.clip(staff / (1.03 * quota_total), 0.5, 1.25))
     c.students = np.maximum(1, np.round(c.students * scale)).astype(np.int64)
 
     area_code = codes(c.area, AREAS)

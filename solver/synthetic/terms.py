@@ -80,7 +80,7 @@ BASE_SHARES: dict[str, dict[str, float]] = {"senior": _SENIOR_SHARES, **_NEEDS.s
 # ---- derived quotas ----------------------------------------------------------------------
 
 
-def _grade_weights(stage: str) -> dict[str, float]:
+def grade_weights(stage: str) -> dict[str, float]:
     """Share of a school's students in each base stage it covers, by number of grades."""
     covers = [s for s in BASE_STAGES if s in STAGE_COVERS[stage]]
     total = sum(GRADES[s] for s in covers)
@@ -89,14 +89,14 @@ def _grade_weights(stage: str) -> dict[str, float]:
 
 def _teachers_per_student(stage: str) -> float:
     """Quota teachers per student: grade-weighted blend of the base-stage ratios."""
-    return sum(w / STAFFING_RATIOS[s] for s, w in _grade_weights(stage).items())
+    return sum(w / STAFFING_RATIOS[s] for s, w in grade_weights(stage).items())
 
 
 def _blended_shares(stage: str) -> dict[str, float]:
     """Subject shares of a stage: base shares weighted by the quota each base stage brings."""
     per_student = _teachers_per_student(stage)
     shares: dict[str, float] = {}
-    for base, weight in _grade_weights(stage).items():
+    for base, weight in grade_weights(stage).items():
         part = weight / STAFFING_RATIOS[base] / per_student
         for subject, share in BASE_SHARES[base].items():
             shares[subject] = shares.get(subject, 0.0) + part * share
