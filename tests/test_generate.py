@@ -344,6 +344,9 @@ def test_facilities_around_the_standards(which: str, request: pytest.FixtureRequ
 def test_facility_standards_follow_the_stage_mix() -> None:
     primary, junior = standards_per_student("primary"), standards_per_student("junior")
     assert primary == (4.5, 7.5, 2000.0, 2.3) and junior == (5.8, 10.2, 2500.0, 2.4)
+    standards = Policy().balance.standards  # the evaluation's, as the checker judges them
+    assert primary == tuple(standards[col]["primary"] for col in FACILITY_COLUMNS)
+    assert junior == tuple(standards[col]["junior"] for col in FACILITY_COLUMNS)
     blend = [6 / 9 * p + 3 / 9 * j for p, j in zip(primary, junior, strict=True)]
     assert standards_per_student("nine_year") == pytest.approx(blend)
     # A county of nine-year schools is drawn around the blend, not around either stage.

@@ -308,7 +308,9 @@ def test_a_pair_why_is_rendered_from_its_message(demo: tuple[Instance, Result]) 
     _, result = demo
     pair = result.plan.pairs[0]
     why = msg("report.kpi.quota_short", n=3)  # any message of the catalogue
-    plan = result.plan.model_copy(update={"pairs": [pair.model_copy(update={"why": why})]})
+    # The pair alone: the helped school's other notes (a shortage no move reaches) aside.
+    only = {"pairs": [pair.model_copy(update={"why": why})], "unpaired": [], "unmet_needs": []}
+    plan = result.plan.model_copy(update=only)
     notes = school_notes(plan, "zh")
     assert notes[pair.helped] == [f"{pair.helper} → {pair.helped}：（全县达标；3所学校未达名额）"]
     assert "'code'" not in str(school_notes(plan, "en"))

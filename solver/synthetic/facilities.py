@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from twinning.county.policy import Policy
 from twinning.synthetic.places import County
 from twinning.synthetic.terms import AREAS, TIERS, FloatArray, codes, grade_weights
 
@@ -36,12 +37,20 @@ FACILITY_COLUMNS: tuple[str, ...] = (
     "multimedia_rooms",
 )
 
-#: The evaluation's standards per base stage, in :data:`FACILITY_COLUMNS` order: m² of
-#: teaching and auxiliary rooms and of sports grounds per student, yuan of teaching
-#: equipment per student, networked multimedia classrooms per 100 students.
+_POLICY_STANDARDS = Policy().balance.standards
+
+#: The evaluation's standards per base stage (the policy's ``balance.standards``), in
+#: :data:`FACILITY_COLUMNS` order: m² of teaching and auxiliary rooms and of sports grounds
+#: per student, yuan of teaching equipment per student, networked multimedia classrooms
+#: per 100 students.
 STANDARDS: dict[str, tuple[float, float, float, float]] = {
-    "primary": (4.5, 7.5, 2000.0, 2.3),
-    "junior": (5.8, 10.2, 2500.0, 2.4),
+    stage: (
+        _POLICY_STANDARDS["teaching_area"][stage],
+        _POLICY_STANDARDS["sports_area"][stage],
+        _POLICY_STANDARDS["equipment_value"][stage],
+        _POLICY_STANDARDS["multimedia_rooms"][stage],
+    )
+    for stage in ("primary", "junior")
 }
 # Stages the evaluation does not cover take the figures of the nearest one it does.
 _BORROWED = {"kindergarten": "primary", "senior": "junior"}
