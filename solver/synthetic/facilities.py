@@ -86,7 +86,8 @@ def facilities_table(c: County, rng: np.random.Generator) -> pd.DataFrame:
     number (at random in proportion to the fraction: small schools scatter around the
     standard, as they do).
     """
-    standard = np.array([standards_per_student(str(s)) for s in c.stage]).reshape(c.n, 4)
+    by_stage = {str(s): standards_per_student(str(s)) for s in set(c.stage)}
+    standard = np.array([by_stage[str(s)] for s in c.stage]).reshape(c.n, 4)
     area = codes(c.area, AREAS)
     tier = codes(c.tier, TIERS)
     shared = rng.normal(0.0, _SHARED, c.n)
