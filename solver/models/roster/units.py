@@ -370,9 +370,11 @@ def chord_cost(model: cp_model.CpModel, expr: Any, lo: int, costs: list[int], na
 
 
 def add_balance_minimums(rm: RosterModel, inst: Instance, base: Usage) -> None:
-    """[balance.minimums] With ``balance.target = "rule"``: per school, stage, indicator and
-    period, the count after every move (changes of headship and moves decided earlier
-    included) at least the school's floor (:func:`twinning.rules.balance.floors`)."""
+    """[balance.minimums, balance.school_test] With ``balance.target = "rule"``: per school,
+    stage, indicator and period, the count after every move (changes of headship and moves
+    decided earlier included) at least the school's floor
+    (:func:`twinning.rules.balance.floors`: a minimum the school meets, or 85% of one a
+    school passing the per-school test misses)."""
     from twinning.rules.balance import before_counts, floors
 
     floor = floors(inst)
