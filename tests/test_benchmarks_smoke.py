@@ -57,6 +57,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "bench_pmedian.py": ("pmedian.md", [2, 1, 1, 1]),
     "bench_roster.py": ("roster.md", [3]),
     "bench_validate.py": ("validate.md", [5]),
+    # demo-county's six staffing coefficients under three targets
+    "balance_official.py": ("balance.md", [6]),
     # demo-county's 送教 spread: one row
     "outreach_spread.py": ("outreach-spread.md", [1]),
     # the strategies: instances, plans, command lines, breaches validated and adopted.
