@@ -39,6 +39,7 @@ from twinning.check.roster import (
 )
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, HistoryEntry, Instance, School, Staff
+from twinning.county.policy import Policy
 from twinning.models.roster.headship import HeadshipOutcome, solve_headship
 from twinning.models.search import SearchSettings
 from twinning.plan import Membership, Move, Pair, Plan
@@ -155,10 +156,12 @@ def pair(helper: str, helped: str) -> Pair:
 
 
 def two_schools(**policy: Any) -> Instance:
-    """city (urban, strong) and village (rural, weak), 10 km apart, both principals due."""
+    """city (urban, strong) and village (rural, weak), 10 km apart, both principals due;
+    village's is a county backbone teacher, so may head a strong school
+    [rotation.headship_weak_to_strong]."""
     return county(
         [school("city"), school("village", tier="weak", area="rural", km=10)],
-        staff=[principal("city"), principal("village")],
+        staff=[principal("city"), principal("village", backbone="county")],
         policy={"rotation": {"scope": "county", **policy}},
     )
 
@@ -330,7 +333,7 @@ def test_one_head_checker_catches_a_filled_vacancy() -> None:
 
 def test_rotation_headship_stage_feasible() -> None:
     # Two primary and two junior schools, all due: the swaps stay within a stage, though
-    # the nearer school is of the other stage.
+    # the nearer school is of the other stage (the weak schools' heads are backbone).
     inst = county(
         [
             school("p1"),
@@ -338,17 +341,28 @@ def test_rotation_headship_stage_feasible() -> None:
             school("p2", tier="weak", area="rural", km=10),
             school("j2", stage="junior", tier="weak", area="rural", km=11),
         ],
-        staff=[principal(s) for s in ("p1", "j1", "p2", "j2")],
+        staff=[
+            *(principal(s) for s in ("p1", "j1")),
+            *(principal(s, backbone="county") for s in ("p2", "j2")),
+        ],
         policy={"rotation": {"scope": "county"}},
     )
     out = solved(inst)
     assert heading(out) == {"p1_head": "p2", "p2_head": "p1", "j1_head": "j2", "j2_head": "j1"}
     assert_valid(inst, out)
-    # A nine-year school covers both stages.
+    # A nine-year school covers both stages (a head crosses to a junior school only with
+    # the bridge [rotation.headship_bridge]).
     nine = inst.model_copy(
         update={
             "schools": [s for s in inst.schools if s.id != "j2"]
             + [school("j2", stage="nine_year", tier="weak", area="rural", km=11)]
+        }
+    )
+    nine = nine.model_copy(
+        update={
+            "policy": Policy.model_validate(
+                {"rotation": {"scope": "county", "headship_bridge": True}}
+            )
         }
     )
     assert solved(nine).stayed == []
@@ -366,6 +380,121 @@ def test_rotation_headship_stage_infeasible() -> None:
     swap = plan_of([headship("p1", "j1"), headship("j1", "p1", direction="in")])
     caught = found(inst, swap, "rotation.headship_stage")
     assert sorted(v.where[0] for v in caught) == ["j1_head", "p1_head"]
+
+
+# ---- rotation.headship_bridge ---------------------------------------------------------------
+
+
+def _families(**rotation: Any) -> Instance:
+    """Two primary and two nine-year schools, all principals due: each primary school is 1 km
+    from a nine-year school and 10 km from the other primary school."""
+    return county(
+        [
+            school("p1"),
+            school("n1", stage="nine_year", km=1),
+            school("p2", km=10),
+            school("n2", stage="nine_year", km=11),
+        ],
+        staff=[principal(s) for s in ("p1", "n1", "p2", "n2")],
+        policy={"rotation": {"scope": "county", **rotation}},
+    )
+
+
+def test_rotation_headship_bridge_feasible() -> None:
+    # The nearer school is of the other family (primary vs nine-year): heads change within
+    # their family, 10 km each, not across it at 1 km.
+    inst = _families()
+    out = solved(inst)
+    assert heading(out) == {"p1_head": "p2", "p2_head": "p1", "n1_head": "n2", "n2_head": "n1"}
+    assert_valid(inst, out)
+    # With the bridge a nine-year school may hand its head to a primary school: the 1 km
+    # swaps.
+    bridged = _families(headship_bridge=True)
+    out = solved(bridged)
+    assert heading(out) == {"p1_head": "n1", "n1_head": "p1", "p2_head": "n2", "n2_head": "p2"}
+    assert_valid(bridged, out)
+
+
+def test_rotation_headship_bridge_infeasible() -> None:
+    # A primary and a nine-year school, both principals due: no change of head across the
+    # families, and a hand-made swap is caught (on both lines).
+    inst = county(
+        [school("p1"), school("n1", stage="nine_year", km=1)],
+        staff=[principal("p1"), principal("n1")],
+        policy={"rotation": {"scope": "county"}},
+    )
+    out = solved(inst)
+    assert out.moves == [] and out.objective == 2 * DUE
+    swap = plan_of([headship("p1", "n1"), headship("n1", "p1")])
+    caught = found(inst, swap, "rotation.headship_bridge")
+    assert sorted(v.where[0] for v in caught) == ["n1_head", "p1_head"]
+    assert not found(inst, swap, "rotation.headship_stage")  # they do share a stage
+    bridged = county(
+        inst.schools,
+        staff=inst.staff,
+        policy={"rotation": {"scope": "county", "headship_bridge": True}},
+    )
+    assert not found(bridged, swap, "rotation.headship_bridge")
+    # A junior school and a primary school share no stage: that is headship_stage's alone.
+    junior = county(
+        [school("p1"), school("j1", stage="junior", km=1)],
+        staff=[principal("p1"), principal("j1")],
+        policy={"rotation": {"scope": "county", "headship_bridge": True}},
+    )
+    cross = plan_of([headship("p1", "j1"), headship("j1", "p1")])
+    assert {v.rule for v in violations(junior, cross)} == {"rotation.headship_stage"}
+
+
+# ---- rotation.headship_weak_to_strong -------------------------------------------------------
+
+
+def _weak_head(backbone: str = "none", **rotation: Any) -> Instance:
+    """city (strong, 2,268 pupils) and village (weak, 88 pupils), 10 km apart, both
+    principals due; village's principal of this backbone level."""
+    return county(
+        [
+            school("city", students=2268),
+            school("village", tier="weak", area="rural", km=10, students=88),
+        ],
+        staff=[principal("city"), principal("village", backbone=backbone)],
+        policy={"rotation": {"scope": "county", **rotation}},
+    )
+
+
+def test_rotation_headship_weak_to_strong_feasible() -> None:
+    # A backbone head of a weak school takes over the strong one; so does any head when the
+    # policy allows it.
+    for inst in (_weak_head("county"), _weak_head(headship_weak_to_strong=True)):
+        out = solved(inst)
+        assert heading(out) == {"city_head": "village", "village_head": "city"}
+        assert_valid(inst, out)
+    # Without the title, a three-school cycle through an ordinary town school: the village
+    # head goes to town, not to city (weak to ordinary, ordinary to strong are allowed).
+    inst = _weak_head()
+    inst = inst.model_copy(
+        update={
+            "schools": [*inst.schools, school("town", tier="ordinary", area="town", km=20)],
+            "staff": [*inst.staff, principal("town")],
+        }
+    )
+    out = solved(inst)
+    assert heading(out) == {"village_head": "town", "town_head": "city", "city_head": "village"}
+    assert_valid(inst, out)
+
+
+def test_rotation_headship_weak_to_strong_infeasible() -> None:
+    # The village head is not backbone: no swap, both due principals stay.
+    inst = _weak_head()
+    out = solved(inst)
+    assert out.moves == [] and out.objective == 2 * DUE
+    # A hand-made swap is caught on the village head's line only (strong to weak is fine).
+    swap = plan_of([headship("city", "village"), headship("village", "city", direction="in")])
+    (v,) = found(inst, swap, "rotation.headship_weak_to_strong")
+    assert v.where == ["village_head", "city"]
+    # A school-level backbone title is not enough.
+    school_level = _weak_head("school")
+    assert solved(school_level).moves == []
+    assert found(school_level, swap, "rotation.headship_weak_to_strong")
 
 
 # ---- scope and max_km on headship lines ------------------------------------------------------
@@ -402,7 +531,7 @@ def test_headship_scope_alliance() -> None:
 def test_headship_scope_pair() -> None:
     inst = county(
         [school("city"), school("v1", tier="weak", area="rural", km=5), school("v2", km=1)],
-        staff=[principal("city"), principal("v1"), principal("v2")],
+        staff=[principal("city"), principal("v1", backbone="county"), principal("v2")],
         policy={"rotation": {"scope": "pair"}},
     )
     pairs = [pair("city", "v1")]
@@ -428,10 +557,15 @@ def test_headship_max_km_checker() -> None:
 
 
 def _pinned_headship() -> Instance:
-    """city's principal (not due) pinned to village; village's is due, x's is not."""
+    """city's principal (not due) pinned to village; village's is due (and backbone), x's
+    is not."""
     return county(
         [school("city"), school("village", tier="weak", area="rural", km=10), school("x", km=1)],
-        staff=[principal("city", years=2), principal("village"), principal("x", years=3)],
+        staff=[
+            principal("city", years=2),
+            principal("village", backbone="county"),
+            principal("x", years=3),
+        ],
         fixed=[Fixed(kind="exchange", staff="city_head", from_school="city", to_school="village")],
         policy={"rotation": {"scope": "county"}},
     )
@@ -554,6 +688,7 @@ def counties(
                     age=draw(st.integers(35, 56)),
                     gender=draw(st.sampled_from(["M", "F"])),
                     status=draw(st.sampled_from(["active"] * 5 + ["deferred"])),
+                    backbone=draw(st.sampled_from(["none", "none", "school", "county"])),
                 )
             )
     ids = [s.id for s in schools]
@@ -570,7 +705,11 @@ def counties(
         for sid in ids:
             lead = sid if sid in leads else draw(st.sampled_from(leads))
             alliances.append(member(f"A{lead}", lead, sid))
-    rotation: dict[str, Any] = {"scope": scope}
+    rotation: dict[str, Any] = {
+        "scope": scope,
+        "headship_bridge": draw(st.booleans()),
+        "headship_weak_to_strong": draw(st.booleans()),
+    }
     if draw(st.booleans()):
         rotation["max_km"] = draw(st.floats(3, 20))
     fixed = []
@@ -669,7 +808,10 @@ def test_pinned_principal_makes_one_move() -> None:
     for subject in (None, "语文"):
         inst = county(
             [school("city"), school("village", tier="weak", area="rural", km=10)],
-            staff=[principal("city", years=2, subject=subject), principal("village")],
+            staff=[
+                principal("city", years=2, subject=subject),
+                principal("village", backbone="county"),
+            ],
             fixed=[
                 Fixed(kind="exchange", staff="city_head", from_school="city", to_school="village")
             ],

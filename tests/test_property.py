@@ -236,6 +236,7 @@ def roster_counties(
             area=draw(st.sampled_from(areas)),
             km=draw(st.floats(0, 30)),
             students=draw(st.integers(50, 900)),
+            stage=draw(st.sampled_from(["primary", "primary", "nine_year"])),
         )
         for i in range(n)
     ]
@@ -243,7 +244,7 @@ def roster_counties(
     schools[1] = schools[1].model_copy(update={"tier": "weak", "area": "rural"})
     ids = [s.id for s in schools]
     subjects = ["语文", "英语", "音乐"]
-    roles = ["teacher"] * 8 + ["principal", "reserve_cadre"]
+    roles = ["teacher"] * 8 + ["principal", "reserve_cadre", "middle_manager", "vice_principal"]
     staff = [
         teacher(
             f"t{k}",
@@ -286,6 +287,11 @@ def roster_counties(
         "min_periods": 1,
         "max_periods": draw(st.integers(1, 2)),
         "two_way": draw(st.booleans()),
+        # issue 28's cadre and head rules (small schools, growth, stage family, weak heads)
+        "small_school_pupils": draw(st.sampled_from([0, 300, 600])),
+        "secondment_growth": draw(st.booleans()),
+        "headship_bridge": draw(st.booleans()),
+        "headship_weak_to_strong": draw(st.booleans()),
     }
     if feasible:
         rotation |= {

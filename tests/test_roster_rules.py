@@ -577,7 +577,10 @@ def test_principals_change_headship_and_vice_principals_make_stints() -> None:
     # principal goes on an exchange stint to city's partner.
     leaders = [
         teacher("city_head", "city", None, role="principal", years_at_school=11),
-        teacher("village_head", "village", None, role="principal", years_at_school=11),
+        # (backbone: a weak school's head takes over a strong one only with the title)
+        teacher(
+            "village_head", "village", None, role="principal", years_at_school=11, backbone="county"
+        ),
         teacher("city_vp", "city", None, role="vice_principal", years_at_school=12),
     ]
     inst = base(leaders, policy={"rotation": {"host_capacity": 10}})
@@ -1140,8 +1143,9 @@ def test_rotation_secondment_per_host_feasible() -> None:
     lines = _seconded(result)
     assert len(lines) == 2 and {m.first_period for m in lines.values()} == {P1, P2}
     assert all(m.to_school == "village" and m.periods == 1 for m in lines.values())
-    # Two a semester: all three go.
-    assert len(_seconded(solved(_three_cadres(secondment_per_host=2)))) == 3
+    # Two a semester: all three go (village, 200 pupils, counted as a large school here:
+    # a small one hosts one visiting cadre a semester [rotation.small_school_pupils]).
+    assert len(_seconded(solved(_three_cadres(secondment_per_host=2, small_school_pupils=0)))) == 3
 
 
 def test_rotation_secondment_per_host_infeasible() -> None:
@@ -1174,7 +1178,7 @@ def test_secondment_goes_to_the_candidate_of_higher_merit() -> None:
                 "cadre_a", "city", "语文", role="middle_manager", years_at_school=3, merit=merit_a
             ),
             teacher(
-                "cadre_b", "city", "语文", role="reserve_cadre", years_at_school=3, merit=merit_b
+                "cadre_b", "city", "语文", role="middle_manager", years_at_school=3, merit=merit_b
             ),
         ]
         result = solved(base(cadres, policy={"rotation": {"secondment_count": 1}}))

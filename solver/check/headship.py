@@ -157,6 +157,56 @@ def check_headship_stage(f: RosterFacts) -> list[Violation]:
     return out
 
 
+def check_headship_bridge(f: RosterFacts) -> list[Violation]:
+    """[rotation.headship_bridge] A change of head stays within the stage family: schools
+    of the same stages (primary with primary, junior with junior, nine-year with nine-year);
+    a nine-year school with a primary or junior one only when ``rotation.headship_bridge``
+    allows it (pinned moves are exempt; schools sharing no stage are
+    ``rotation.headship_stage``'s)."""
+    out = []
+    for m in headship_moves(f):
+        home, school = f.schools[m.from_school], f.schools[m.to_school]
+        if (
+            m.staff not in f.pinned
+            and share_stage(home, school)
+            and not rules.headship_family(f.inst, home, school)
+        ):
+            out.append(
+                _v(
+                    "rotation.headship_bridge",
+                    m,
+                    code="check.rotation.headship_bridge",
+                    school=m.to_school,
+                    stages=sorted(school.stages),
+                    home=m.from_school,
+                    home_stages=sorted(home.stages),
+                )
+            )
+    return out
+
+
+def check_headship_weak_to_strong(f: RosterFacts) -> list[Violation]:
+    """[rotation.headship_weak_to_strong] The head of a weak school takes over a strong one
+    only with a county-level-or-above backbone title, or when the policy allows it (pinned
+    moves are exempt)."""
+    out = []
+    for m in headship_moves(f):
+        person = f.staff[m.staff]
+        home, school = f.schools[m.from_school], f.schools[m.to_school]
+        if m.staff not in f.pinned and not rules.may_take_over(f.inst, person, home, school):
+            out.append(
+                _v(
+                    "rotation.headship_weak_to_strong",
+                    m,
+                    code="check.rotation.headship_weak_to_strong",
+                    staff=m.staff,
+                    school=m.to_school,
+                    home=m.from_school,
+                )
+            )
+    return out
+
+
 def check_headship_scope(f: RosterFacts) -> list[Violation]:
     """[rotation.scope] A principal heads only a school within the scope: the pair
     partner, a school of the same alliance, or any school of the county (pinned moves
@@ -181,6 +231,8 @@ HEADSHIP_CHECKS = (
     check_one_head,
     check_headship_stage,
     check_headship_scope,
+    check_headship_bridge,
+    check_headship_weak_to_strong,
 )
 
 

@@ -696,6 +696,7 @@ def _secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
             if rules.direction(home, f.schools[h]) is not None
             and rules.stage_fit(f.inst, home, f.schools[h]) == "same"
             and rules.within_km(f.inst, f.dist.km(t.school, h))
+            and rules.secondment_grows(f.inst, t, home, f.schools[h])
         ]
         if hosts:
             out[t.id] = hosts
@@ -814,7 +815,9 @@ def check_two_way_share(f: RosterFacts) -> list[Violation]:
 
 def check_secondment_count(f: RosterFacts) -> list[Violation]:
     """[rotation.secondment_count] Exactly the secondments the policy asks; unset: every
-    candidate the hosts allow (no candidate left at home who could still go)."""
+    candidate the hosts allow (no candidate left at home who could still go: a host for
+    their growth, :func:`secondment_hosts`, with room in some period, the small-school rule
+    kept)."""
     seconded = sum(1 for m in f.moves if m.kind == "secondment")
     want = f.inst.policy.rotation.secondment_count
     if want is not None:
@@ -846,6 +849,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
     surplus = rules.surplus_table(f.inst)
     have = Counter((t.school, t.subject) for t in f.inst.staff if t.subject)
     held = _balance_held(f)
+    crowded = _small_school_full(f)
     out = []
     for sid, hosts in sorted(secondment_hosts(f).items()):
         if sid in moving:
@@ -861,6 +865,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                 and f.away[(person.school, t)] < limit[person.school]
                 and not _takes_subject(f, person, t, net, surplus, have)
                 and not held(person, t)
+                and not crowded(person.school, h, t)
             ]
             if fits:
                 out.append(
@@ -873,6 +878,118 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                     )
                 )
                 break
+    return out
+
+
+def cadres_at(
+    f: RosterFacts,
+) -> tuple[dict[tuple[str, int], list[str]], dict[tuple[str, int], list[str]]]:
+    """(school, period) -> the visiting cadres there (:func:`~twinning.rules.roster.
+    visiting_cadre`), and -> its own cadres away then (worked out once per plan)."""
+    got: tuple[dict[tuple[str, int], list[str]], dict[tuple[str, int], list[str]]] | None
+    got = f.memo.get("cadres_at")
+    if got is None:
+        inn: dict[tuple[str, int], list[str]] = defaultdict(list)
+        away: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for m, first in f.spans:
+            if rules.visiting_cadre(f.staff[m.staff], m.kind):
+                for t in range(first, min(first + m.periods, len(f.periods))):
+                    inn[(m.to_school, t)].append(m.staff)
+                    away[(m.from_school, t)].append(m.staff)
+        got = f.memo["cadres_at"] = (inn, away)
+    return got
+
+
+def _small_school_full(f: RosterFacts) -> Callable[[str, str, int], bool]:
+    """Whether one more secondment from ``home`` to ``host`` in period t would break
+    [rotation.small_school_pupils]: a small host with a visiting cadre or its own cadre away
+    then, or a small home with a visiting cadre then."""
+    inn, away = cadres_at(f)
+
+    def full(home: str, host: str, t: int) -> bool:
+        if rules.small_school(f.inst, f.schools[host]) and (
+            inn.get((host, t)) or away.get((host, t))
+        ):
+            return True
+        return rules.small_school(f.inst, f.schools[home]) and bool(inn.get((home, t)))
+
+    return full
+
+
+def check_small_school_pupils(f: RosterFacts) -> list[Violation]:
+    """[rotation.small_school_pupils] A school with fewer pupils than this hosts at most one
+    visiting cadre a semester (a vice principal, middle manager or reserve cadre on an
+    exchange, anyone on a secondment), and none in a semester one of its own cadres is
+    away."""
+    inn, away = cadres_at(f)
+    limit = f.inst.policy.rotation.small_school_pupils
+    out = []
+    for (school, t), visitors in sorted(inn.items()):
+        if not rules.small_school(f.inst, f.schools[school]):
+            continue
+        where = [school, f.periods[t]]
+        pupils = f.schools[school].students
+        if len(visitors) > 1:
+            out.append(
+                Violation(
+                    rule="rotation.small_school_pupils",
+                    where=where,
+                    amount=len(visitors) - 1,
+                    code="check.rotation.small_school_pupils",
+                    params={
+                        "school": school,
+                        "n": len(visitors),
+                        "period": f.periods[t],
+                        "pupils": pupils,
+                        "limit": limit,
+                    },
+                )
+            )
+        mine = away.get((school, t), [])
+        if mine:
+            out.append(
+                Violation(
+                    rule="rotation.small_school_pupils",
+                    where=where,
+                    amount=len(visitors),
+                    code="check.rotation.small_school_pupils.away",
+                    params={
+                        "school": school,
+                        "n": len(visitors),
+                        "period": f.periods[t],
+                        "away": sorted(mine),
+                        "pupils": pupils,
+                        "limit": limit,
+                    },
+                )
+            )
+    return out
+
+
+def check_secondment_growth(f: RosterFacts) -> list[Violation]:
+    """[rotation.secondment_growth] A reserve cadre is seconded only to a school larger
+    (more pupils) or stronger (a higher tier) than their own
+    (:func:`~twinning.rules.roster.secondment_grows`; pinned moves are exempt)."""
+    out = []
+    for m in f.checked():
+        if m.kind != "secondment":
+            continue
+        home, host = f.schools[m.from_school], f.schools[m.to_school]
+        if not rules.secondment_grows(f.inst, f.staff[m.staff], home, host):
+            out.append(
+                _v(
+                    "rotation.secondment_growth",
+                    m,
+                    code="check.rotation.secondment_growth",
+                    staff=m.staff,
+                    school=m.to_school,
+                    pupils="?" if host.students is None else host.students,
+                    tier=host.tier,
+                    home=m.from_school,
+                    home_pupils="?" if home.students is None else home.students,
+                    home_tier=home.tier,
+                )
+            )
     return out
 
 
@@ -944,6 +1061,8 @@ ROSTER_CHECKS = (
     check_backbone_share,
     check_two_way_share,
     check_secondment_count,
+    check_small_school_pupils,
+    check_secondment_growth,
 )
 
 

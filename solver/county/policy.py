@@ -346,6 +346,40 @@ class Rotation(_Section):
             "before the horizon's first year is not formed again."
         ),
     )
+    small_school_pupils: Annotated[Int, STUDENTS] = Field(
+        300,
+        ge=0,
+        description=(
+            "A school with fewer pupils than this hosts at most one visiting cadre a semester "
+            "(a vice principal, middle manager or reserve cadre on an exchange, anyone on a "
+            "secondment), and none in a semester one of its own cadres is away; 0: no school "
+            "is small."
+        ),
+    )
+    secondment_growth: Bool = Field(
+        True,
+        description=(
+            "A reserve cadre (后备干部) is seconded only to a school larger (more pupils) or "
+            "stronger (a higher tier) than their own (挂职学习, 拔高使用); middle managers "
+            "may go to any partner."
+        ),
+    )
+    headship_bridge: Bool = Field(
+        False,
+        description=(
+            "A change of head may cross between a nine-year school and a primary or junior "
+            "school (a school and one covering part of its stages); off: heads change only "
+            "between schools of the same stages (primary with primary, junior with junior, "
+            "nine-year with nine-year)."
+        ),
+    )
+    headship_weak_to_strong: Bool = Field(
+        False,
+        description=(
+            "The head of a weak school may take over a strong one without a county-level-or-"
+            "above backbone title; off: only a backbone-titled head does."
+        ),
+    )
 
     @model_validator(mode="after")
     def _periods(self) -> Rotation:

@@ -7,6 +7,7 @@ once and two areas never claim the same code.
 
 from __future__ import annotations
 
+from twinning.messages.cadres import ENTRIES as CADRES
 from twinning.messages.checks import ENTRIES as CHECKS
 from twinning.messages.console import ENTRIES as CONSOLE
 from twinning.messages.explain import ENTRIES as EXPLAIN
@@ -42,6 +43,7 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     INPUTS,
     MODELS,
     CHECKS,
+    CADRES,
     EXPLAIN,
     REPORT,
     REGISTRY,

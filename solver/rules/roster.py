@@ -485,13 +485,15 @@ def may_head(inst: Instance, home: School, school: School, in_scope: set[str], k
     [rotation.max_km].
 
     The stage is a qualification: a primary principal heads a primary (or nine-year)
-    school, never a junior-only one. A school at an unknown distance (no coordinates and
-    no row in distances.csv) is left out: its km could not be priced.
+    school, never a junior-only one; and a head stays within the stage family
+    [rotation.headship_bridge] (:func:`headship_family`). A school at an unknown distance
+    (no coordinates and no row in distances.csv) is left out: its km could not be priced.
     """
     return (
         school.id != home.id
         and school.id in in_scope
         and share_stage(home, school)
+        and headship_family(inst, home, school)
         and math.isfinite(km)
         and within_km(inst, km)
     )
@@ -520,3 +522,75 @@ def headship_schools(
                 row.append((sid, km))
         out[home.id] = row
     return out
+
+
+# ---- cadres and heads: small schools, growth, stage families (人事科's rules) -------------------
+
+#: Roles whose stint at another school on an exchange makes them a visiting cadre there
+#: (anyone on a secondment, 挂职, is one) [rotation.small_school_pupils].
+VISITING_CADRES = ("vice_principal", "middle_manager", "reserve_cadre")
+
+#: Tiers from weakest to strongest: a school is stronger than another of a lower rank.
+TIER_RANK = {"weak": 0, "ordinary": 1, "strong": 2}
+
+
+def small_school(inst: Instance, school: School) -> bool:
+    """Fewer pupils than ``rotation.small_school_pupils`` (a school whose pupils are not
+    given is not counted small: nothing says it is)."""
+    limit = inst.policy.rotation.small_school_pupils
+    return school.students is not None and school.students < limit
+
+
+def visiting_cadre(person: Staff, kind: str) -> bool:
+    """Whether a move of this kind makes the person a visiting cadre at the host (and a
+    cadre away from home) [rotation.small_school_pupils]: a vice principal, middle manager
+    or reserve cadre on an exchange, or anyone on a secondment (挂职)."""
+    return kind == "secondment" or (kind == "exchange" and person.role in VISITING_CADRES)
+
+
+def grows(home: School, host: School) -> bool:
+    """The host is larger or stronger than home: more pupils (both counts given), or a
+    higher tier (weak < ordinary < strong)."""
+    larger = home.students is not None and host.students is not None
+    larger = larger and (host.students or 0) > (home.students or 0)
+    return larger or TIER_RANK[host.tier] > TIER_RANK[home.tier]
+
+
+def secondment_grows(inst: Instance, person: Staff, home: School, host: School) -> bool:
+    """[rotation.secondment_growth] Whether seconding this person to ``host`` is for their
+    growth, as the rule asks.
+
+    What counts as growth: a reserve cadre (后备干部, role ``reserve_cadre``) is being
+    prepared to lead a school, so they are seconded to learn at a school larger (more
+    pupils) or stronger (a higher tier) than their own (挂职学习 at an advanced school,
+    拔高使用: a bigger charge than home gives), never to whatever school has room. A
+    middle manager's secondment is growth at any partner (城区中层干部到农村学校挂职锻炼,
+    农村中层干部到城区学校挂职学习), and so is anyone's when the rule is off.
+    """
+    return not growth_asked(inst, person) or grows(home, host)
+
+
+def growth_asked(inst: Instance, person: Staff) -> bool:
+    """Whether the person's secondment must be for growth (:func:`secondment_grows`): a
+    reserve cadre, with ``rotation.secondment_growth`` on."""
+    return inst.policy.rotation.secondment_growth and person.role == "reserve_cadre"
+
+
+def headship_family(inst: Instance, home: School, school: School) -> bool:
+    """[rotation.headship_bridge] A change of head stays within the stage family: the two
+    schools cover the same stages (primary with primary, junior with junior, nine-year with
+    nine-year). With ``rotation.headship_bridge`` a school may also hand its head to, or take
+    one from, a school covering part of its stages (nine-year to primary or junior)."""
+    if home.stages == school.stages:
+        return True
+    return inst.policy.rotation.headship_bridge and (
+        home.stages < school.stages or school.stages < home.stages
+    )
+
+
+def may_take_over(inst: Instance, person: Staff, home: School, school: School) -> bool:
+    """[rotation.headship_weak_to_strong] The head of a weak school takes over a strong one
+    only with a county-level-or-above backbone title, or when the policy allows it."""
+    if home.tier != "weak" or school.tier != "strong":
+        return True
+    return inst.policy.rotation.headship_weak_to_strong or person.backbone in COUNTY_OR_ABOVE

@@ -6,10 +6,12 @@ that has a principal keeps exactly one, so principals move in swaps (A's to B, B
 A) or longer cycles. The model is an assignment with one Boolean per (due principal,
 school they may head); the units, one per rule (the rule's policy key in brackets):
 
-- who moves and where: due, available principals to a school of a shared stage, in
-  scope, within max_km [rotation.principal_term_years, rotation.headship_stage,
-  rotation.scope, rotation.max_km] (:func:`headship_data`: an option not generated is
-  a move forbidden);
+- who moves and where: due, available principals to a school of a shared stage and of
+  the same stage family (nine-year to primary or junior only with the bridge), in scope,
+  within max_km; a weak school's head to a strong school only with a backbone title
+  [rotation.principal_term_years, rotation.headship_stage, rotation.headship_bridge,
+  rotation.headship_weak_to_strong, rotation.scope, rotation.max_km]
+  (:func:`headship_data`: an option not generated is a move forbidden);
 - each principal heads at most one other school [rotation.principal_term_years];
 - every school with principals: as many leave as arrive; no school receives more than
   one; a vacancy may receive one [rotation.one_head] (only from a school that has two
@@ -107,15 +109,19 @@ def headship_data(
     alliances: list[Membership],
     dist: Distances,
 ) -> HeadshipData:
-    """[rotation.principal_term_years, rotation.headship_stage, rotation.scope,
-    rotation.max_km] Every (principal, school) the principal may head.
+    """[rotation.principal_term_years, rotation.headship_stage, rotation.headship_bridge,
+    rotation.headship_weak_to_strong, rotation.scope, rotation.max_km] Every (principal,
+    school) the principal may head.
 
     Only due, available principals move (:func:`~twinning.rules.roster.due_principal`),
     to the schools :func:`~twinning.rules.roster.headship_schools` allows (shared stage,
-    in scope, within max_km). A pinned principal has the pinned school as their one
-    option, whatever the rules say [rotation.fixed], as the roster treats pins.
+    the same stage family, in scope, within max_km) and, from a weak school to a strong
+    one, only with a backbone title (:func:`~twinning.rules.roster.may_take_over`). A
+    pinned principal has the pinned school as their one option, whatever the rules say
+    [rotation.fixed], as the roster treats pins.
     """
     w8 = inst.policy.weights
+    schools = {s.id: s for s in inst.schools}
     last = rules.moved_last_cycle(inst)
     pins = _pins(inst)
     reach = rules.headship_schools(inst, pairs, alliances, dist)
@@ -148,7 +154,12 @@ def headship_data(
             targets = [(pin.to_school, km)]
             starts = [pin_start.get(person.id, 0)]
         else:
-            targets = reach.get(person.school, [])
+            home = schools[person.school]
+            targets = [
+                (sid, km)
+                for sid, km in reach.get(person.school, [])
+                if rules.may_take_over(inst, person, home, schools[sid])
+            ]
             starts = data.starts
         for school, km in targets:
             for t in starts:

@@ -16,6 +16,8 @@ each in :mod:`twinning.models.roster.units` (the rule's policy key in brackets):
   [rotation.protect_sender]; surplus subjects leave first [rotation.surplus_first];
 - incoming staff per host and period at most its capacity [rotation.host_capacity];
 - seconded cadres per host and period [rotation.secondment_per_host];
+- a small school hosts at most one visiting cadre a period, none while its own cadre is
+  away [rotation.small_school_pupils];
 - inward moves at least a share of outward moves [rotation.two_way_share];
 - exactly k secondments, or as many as the hosts allow [rotation.secondment_count].
 
@@ -63,6 +65,7 @@ from twinning.models.roster.units import (
     add_rate,
     add_secondment_count,
     add_secondment_per_host,
+    add_small_school_pupils,
     add_surplus_first,
     add_two_way_share,
 )
@@ -75,6 +78,7 @@ from twinning.models.search import (
     cpsat_callback,
     solve_with_grace,
 )
+from twinning.rules import roster as rules
 from twinning.rules.balance import changes_of
 
 
@@ -107,12 +111,18 @@ def usage_of(data: RosterData, chosen: list[int]) -> Usage:
         defaultdict(int),
         defaultdict(int),
         defaultdict(int),
+        defaultdict(int),
+        defaultdict(int),
     )
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
         shifts = changes_of(person, data.schools.get(person.school), data.schools.get(o.host))
+        cadre = rules.visiting_cadre(person, o.kind)
         for t in range(o.first, o.first + o.length):
+            if cadre:
+                u.cadres_in[(o.host, t)] += 1
+                u.cadres_out[(person.school, t)] += 1
             for key, sign in shifts:
                 u.balance[(*key, t)] += sign
             u.away[(person.school, t)] += 1
@@ -166,6 +176,7 @@ def build_model(
     if exchanges:
         add_surplus_first(rm, inst)
     add_secondment_per_host(rm, inst, base)
+    add_small_school_pupils(rm, inst, base)
     if couple:
         add_backbone_share(rm, inst, rm.teacher_exchanges("out"))
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))

@@ -8,8 +8,8 @@ The eligibility rules are applied here, by not generating an option at all:
 - ``rotation.scope``, ``rotation.max_km``, ``rotation.same_stage``: where to
   (:func:`host_reach`);
 - ``rotation.due_years``, ``rotation.direction``, ``needs.shortage``, ``rotation.two_way``,
-  ``rotation.secondment_count`` (who is a candidate): what kind of move
-  (:func:`move_targets`);
+  ``rotation.secondment_count`` (who is a candidate), ``rotation.secondment_growth`` (a
+  reserve cadre's hosts): what kind of move (:func:`move_targets`);
 - ``rotation.min_periods``, ``rotation.max_periods``, ``horizon.periods``: how long
   (:func:`spans`).
 
@@ -120,6 +120,7 @@ class Reach:
     in_scope: bool
     partner: bool
     stage: str | None  # "same", "bridge" (学段衔接) or None (no shared stage)
+    grows: bool = False  # the host is larger or stronger (rotation.secondment_growth)
 
 
 def host_reach(
@@ -156,6 +157,7 @@ def host_reach(
                     host_id in scoped,
                     host_id in mine,
                     stage,
+                    rules.grows(home, host),
                 )
             )
         reach[home.id] = row
@@ -201,7 +203,8 @@ def move_targets(
     swaps: set[tuple[str, str]] | None = None,
 ) -> list[tuple[str, str, str, bool]]:
     """[rotation.due_years, rotation.direction, needs.shortage, rotation.two_way,
-    rotation.secondment_count] (host, kind, direction, bridge) a person may move to.
+    rotation.secondment_count, rotation.secondment_growth] (host, kind, direction, bridge)
+    a person may move to.
 
     Teachers due to move go out anywhere in scope where their subject is short, to a school
     of their stage (or, with 学段衔接, a junior teacher to a primary school); learning
@@ -209,12 +212,15 @@ def move_targets(
     needs a teacher of their subject to arrive before it can send one (``swaps``, see
     :func:`swap_subjects`); due vice principals to a
     partner; secondment candidates (挂职候选) to a partner, for one semester, when
-    secondments are asked. A principal's rotation is a change of headship (elsewhere).
+    secondments are asked (a reserve cadre only to a partner larger or stronger than home,
+    :func:`~twinning.rules.roster.secondment_grows` [rotation.secondment_growth]). A
+    principal's rotation is a change of headship (elsewhere).
     """
     rot = inst.policy.rotation
     swaps = swaps or set()
     due = rules.is_due(inst, person)
     candidate = rules.secondment_candidate(person) and rot.secondment_count != 0
+    growth = rules.growth_asked(inst, person)  # [rotation.secondment_growth]
     targets: list[tuple[str, str, str, bool]] = []
     for r in reach:
         if r.stage is None:
@@ -238,7 +244,13 @@ def move_targets(
             and (r.out or r.inward)
         ):
             targets.append((r.host, "exchange", "out" if r.out else "in", False))
-        if candidate and (r.out or r.inward) and r.partner and not bridge:
+        if (
+            candidate
+            and (r.out or r.inward)
+            and r.partner
+            and not bridge
+            and (r.grows or not growth)
+        ):
             targets.append((r.host, "secondment", "out" if r.out else "in", False))
     return targets
 

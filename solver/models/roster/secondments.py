@@ -17,6 +17,7 @@ from collections import defaultdict
 from twinning.county.instance import Instance
 from twinning.models.roster.model import usage_of
 from twinning.models.roster.options import RosterData
+from twinning.rules import roster as rules
 
 
 def complete_secondments(
@@ -32,6 +33,13 @@ def complete_secondments(
     seconded_in: dict[tuple[str, int], int] = defaultdict(int, use.seconded_in)
     subject: dict[tuple[str, str, int], int] = defaultdict(int, use.subject)
     teachers_out: dict[tuple[str, str, int], int] = defaultdict(int, use.teachers_out)
+    cadres_in: dict[tuple[str, int], int] = defaultdict(int, use.cadres_in)
+    cadres_out: dict[tuple[str, int], int] = defaultdict(int, use.cadres_out)
+    small = {
+        sid
+        for sid, s in data.schools.items()
+        if rot.small_school_pupils > 0 and rules.small_school(inst, s)
+    }
     moving = {data.options[i].person for i in chosen}
     added: list[int] = []
     for i in sorted(seconded, key=lambda i: (data.options[i].cost, i)):
@@ -45,6 +53,12 @@ def complete_secondments(
             away[(home, t)] + 1 > data.outflow.get(home, 0)
             or incoming[(o.host, t)] + 1 > data.capacity.get(o.host, 0)
             or seconded_in[(o.host, t)] + 1 > rot.secondment_per_host
+            for t in span
+        ):
+            continue
+        if any(  # [rotation.small_school_pupils] (a secondment makes a visiting cadre)
+            (o.host in small and (cadres_in[(o.host, t)] or cadres_out[(o.host, t)]))
+            or (home in small and cadres_in[(home, t)])
             for t in span
         ):
             continue
@@ -70,6 +84,8 @@ def complete_secondments(
             away[(home, t)] += 1
             incoming[(o.host, t)] += 1
             seconded_in[(o.host, t)] += 1
+            cadres_in[(o.host, t)] += 1
+            cadres_out[(home, t)] += 1
             if person.subject:
                 subject[(home, person.subject, t)] -= 1
                 subject[(o.host, person.subject, t)] += 1

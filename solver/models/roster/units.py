@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from twinning.county.instance import Instance
 from twinning.models.roster.options import RosterData
 from twinning.models.search import STOP
+from twinning.rules import roster as rules
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
@@ -30,6 +31,10 @@ class Usage:
     seconded_in: dict[tuple[str, int], int] = field(default_factory=dict)
     #: (school, stage, indicator, period) -> net change of a balance indicator's count
     balance: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
+    #: (school, period) -> visiting cadres there, and its own cadres away
+    #: (:func:`~twinning.rules.roster.visiting_cadre`) [rotation.small_school_pupils]
+    cadres_in: dict[tuple[str, int], int] = field(default_factory=dict)
+    cadres_out: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 class RosterModel:
@@ -239,6 +244,49 @@ def add_secondment_per_host(rm: RosterModel, inst: Instance, base: Usage) -> Non
         room = limit - base.seconded_in.get((host, t), 0)
         if len(idxs) > room:
             rm.model.add(rm.count(idxs) <= room)
+
+
+def add_small_school_pupils(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[rotation.small_school_pupils] A school with fewer pupils than this hosts at most one
+    visiting cadre a semester (:func:`~twinning.rules.roster.visiting_cadre`: a vice
+    principal, middle manager or reserve cadre on an exchange, anyone on a secondment), and
+    none in a semester one of its own cadres is away.
+
+    Per small school and period, with V the visiting cadres (those decided before, in
+    ``base``, and this model's options): V <= 1, V = 0 when a cadre of it decided before is
+    away, and V plus any one of its own cadres' options away then <= 1 (a row per cadre:
+    their options are at most one move)."""
+    if inst.policy.rotation.small_school_pupils <= 0:
+        return
+    data = rm.data
+    small = {sid for sid, s in data.schools.items() if rules.small_school(inst, s)}
+    if not small:
+        return
+    opts, staff = data.options, data.staff
+    visiting: dict[tuple[str, int], list[int]] = defaultdict(list)
+    away: dict[tuple[str, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i in rm.subset:
+        o = opts[i]
+        person = staff[o.person]
+        if not rules.visiting_cadre(person, o.kind):
+            continue
+        home_small, host_small = person.school in small, o.host in small
+        if not (home_small or host_small):
+            continue
+        for t in range(o.first, o.first + o.length):
+            if host_small:
+                visiting[(o.host, t)].append(i)
+            if home_small:
+                away[(person.school, t)][o.person].append(i)
+    keys = set(visiting) | {k for k in away if base.cadres_in.get(k, 0)}
+    for key in sorted(keys):
+        idxs = visiting.get(key, [])
+        before = base.cadres_in.get(key, 0)
+        room = max(0, 1 - before - (1 if base.cadres_out.get(key, 0) else 0))
+        if idxs and len(idxs) > room:
+            rm.model.add(rm.count(idxs) <= room)
+        for own in away.get(key, {}).values():
+            rm.model.add(rm.count(idxs) + rm.count(own) <= max(0, 1 - before))
 
 
 def add_backbone_share(rm: RosterModel, inst: Instance, teacher_out: list[int]) -> None:
