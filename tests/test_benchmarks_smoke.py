@@ -61,6 +61,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "balance_official.py": ("balance.md", [6]),
     # demo-county's 送教 spread: one row
     "outreach_spread.py": ("outreach-spread.md", [1]),
+    # demo-county's cadres and heads on both sides (8 counts), one seed's roster seconds
+    "people_cadres.py": ("people.md", [8, 1]),
     # the strategies: instances, plans, command lines, breaches validated and adopted.
     "fuzz_long.py": ("fuzz.md", [5]),
 }
