@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -251,7 +252,7 @@ def main() -> int:
         lines += timing
     print("\n".join(lines))
     if args.md:
-        command = "python tests/benchmarks/people_cadres.py " + " ".join(sys.argv[1:])
+        command = "python tests/benchmarks/people_cadres.py " + shlex.join(sys.argv[1:])
         heading = f"{HEADING}: {Path(args.instance).name}"
         section = f"{heading}\n\nCommand: `{command}`, {date.today()}\n\n" + "\n".join(lines) + "\n"
         if args.note:
