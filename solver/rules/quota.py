@@ -69,7 +69,12 @@ class _County:
     """What every school's reason reads, worked out once."""
 
     def __init__(
-        self, inst: Instance, pairs: list[Pair], alliances: list[Membership], dist: Distances
+        self,
+        inst: Instance,
+        pairs: list[Pair],
+        alliances: list[Membership],
+        dist: Distances,
+        due: dict[str, list[Staff]] | None = None,
     ) -> None:
         rot = inst.policy.rotation
         self.inst, self.dist = inst, dist
@@ -91,16 +96,14 @@ class _County:
         self.capacity = {s.id: rules.host_capacity(inst, s, size[s.id]) for s in inst.schools}
         self.have: Counter[tuple[str, str]] = Counter()
         self.learners: Counter[tuple[str, str]] = Counter()  # available teachers per subject
-        self.due: dict[str, list[Staff]] = defaultdict(list)
         for t in inst.staff:
             if t.subject:
                 self.have[(t.school, t.subject)] += 1
             if t.role == "teacher" and rules.available(inst, t, self.last):
                 self.learners[(t.school, t.subject or "")] += 1
-            if rules.quota_eligible(inst, t):
-                self.due[t.school].append(t)
+        self.due = due_teachers(inst) if due is None else due
         self.periods = range(self.horizon)
-        self.quota = rules.quota_required(inst)
+        self.quota = rules.quota_required(inst, _base(self.due))
         self.group_of, self.groups = _groups(inst, pairs, alliances)
         self._alone: dict[str, Alone] = {}
         self._crowded: dict[str, dict[str, Msg]] = {}
@@ -479,6 +482,19 @@ def _groups(
     return {s: find(s) for s in ids}, dict(groups)
 
 
+def due_teachers(inst: Instance) -> dict[str, list[Staff]]:
+    """Each school's quota-eligible teachers (the quota's base, :func:`rules.quota_base`)."""
+    out: dict[str, list[Staff]] = defaultdict(list)
+    for t in inst.staff:
+        if rules.quota_eligible(inst, t):
+            out[t.school].append(t)
+    return out
+
+
+def _base(due: dict[str, list[Staff]]) -> Counter[str]:
+    return Counter({school: len(people) for school, people in due.items()})
+
+
 def counted_sent(inst: Instance, moves: Iterable[Move]) -> Counter[str]:
     """Teachers each school moves on counted exchanges (at least
     ``rotation.min_periods_for_quota`` periods), from the roster lines ``moves``."""
@@ -504,14 +520,15 @@ def quota_reasons(
     rules alone would let a school meet its quota, the plan's own use of the hosts says
     what held it (the moves' places at each host)."""
     sent = counted_sent(inst, moves)
+    due = due_teachers(inst)
     below = {
         school: need
-        for school, need in rules.quota_required(inst).items()
+        for school, need in rules.quota_required(inst, _base(due)).items()
         if sent.get(school, 0) < need
     }
     if not below:
         return {}
-    county = _County(inst, pairs, alliances, dist)
+    county = _County(inst, pairs, alliances, dist, due)
     county.placed(moves)
     return {
         school: county.reason(county.schools[school], need, sent.get(school, 0))
