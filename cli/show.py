@@ -56,6 +56,10 @@ def summary(result: Any, lang: Lang) -> None:
         capped = roster.kpis.quota_capped
         schools = [
             msg("cli.capped_school", school=s, moved=c.can_move, quota=c.by_rate)
+            if c.why is None
+            else msg(
+                "roster.quota_school_why", school=s, moved=c.can_move, quota=c.by_rate, why=c.why
+            )
             for s, c in capped.items()
         ]
         out_console.print(

@@ -80,6 +80,13 @@ class QuotaCap(_Kpis):
 
     by_rate: int
     can_move: int
+    why: Msg | None = Field(
+        None,
+        description=(
+            "Why, in planner terms: its due teachers, how many the rules let go, and each "
+            "rule that stops the rest (twinning.rules.quota)."
+        ),
+    )
 
 
 class RosterKpis(_Kpis):
@@ -132,6 +139,13 @@ class RosterKpis(_Kpis):
     )
     unmet_needs_by_school: dict[str, dict[str, int]]
     quota_capped: dict[str, QuotaCap]
+    uncounted_exchanges: int = Field(
+        0,
+        description=(
+            "Teachers moved out on exchanges shorter than rotation.min_periods_for_quota: "
+            "made, but counted toward neither the quota nor the backbone share."
+        ),
+    )
 
 
 class ItinerantSubjectKpi(_Kpis):

@@ -65,6 +65,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "people_cadres.py": ("people.md", [8, 1]),
     # the strategies: instances, plans, command lines, breaches validated and adopted.
     "fuzz_long.py": ("fuzz.md", [5]),
+    # the quota's figures on demo-county's plan: one column of eleven counts
+    "quota_audit.py": ("quota-audit.md", [11]),
 }
 SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "benchkit.py")
 

@@ -26,6 +26,10 @@ from twinning import load_instance, solve, validate
 from twinning.errors import InputError
 
 HAICHENG = INSTANCES / "haicheng-like"
+#: haicheng-like's hosts cannot take a school year's exchange for every quota (the reasons
+#: name them: tests/benchmarks/results/people.md); these runs, about the command line, count
+#: one-semester stints toward it as the county was solved before, so that it is feasible.
+SEMESTERS_COUNT = ("--set", "rotation.min_periods_for_quota=1")
 
 
 def twinning(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
@@ -42,20 +46,23 @@ def twinning(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
 def test_deterministic_runs_write_identical_plans(tmp_path: Path) -> None:
     for name in ("a", "b"):
         run = twinning(
-            "solve", str(HAICHENG), "-o", str(tmp_path / name), "--seed", "5", "--deterministic"
-        )
+            "solve", str(HAICHENG), "-o", str(tmp_path / name), "--seed", "5", "--deterministic",
+            *SEMESTERS_COUNT,
+        )  # fmt: skip
         assert run.returncode == 0, run.stderr
     for file in ("plan.json", "roster.csv", "pairs.csv", "alliances.csv"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
 
 
 def test_time_limited_run_leaves_a_valid_plan(tmp_path: Path) -> None:
-    run = twinning("solve", str(HAICHENG), "-o", str(tmp_path / "o"), "--time-limit", "2")
+    run = twinning(
+        "solve", str(HAICHENG), "-o", str(tmp_path / "o"), "--time-limit", "2", *SEMESTERS_COUNT
+    )
     summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] in ("feasible", "optimal")
     assert run.returncode == 0
     assert summary["gap"] is not None
-    check = twinning("validate", str(HAICHENG), str(tmp_path / "o" / "plan.json"))
+    check = twinning("validate", str(HAICHENG), str(tmp_path / "o" / "plan.json"), *SEMESTERS_COUNT)
     assert check.returncode == 0, check.stdout
 
 

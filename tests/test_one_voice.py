@@ -37,6 +37,7 @@ DEMO = ROOT / "instances" / "demo-county"
 ALLOWED = [
     re.compile(p)
     for p in (
+        r"--set [a-z_]+(?:\.[a-z_]+)+=\S+",  # a setting to try (--set rotation.scope=county)
         r"https?://\S+",  # a URL the planner gave (map tiles)
         r"(?:[A-Za-z]:)?[\w.~-]*/[\w./~+-]*",  # paths
         r"[\w.-]+\.(?:csv|json|xlsx|html|toml|yaml|yml|log|db|sqlite)\b",  # file names

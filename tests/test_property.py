@@ -242,6 +242,12 @@ def roster_counties(
     ]
     schools[0] = schools[0].model_copy(update={"tier": "strong", "area": "urban"})
     schools[1] = schools[1].model_copy(update={"tier": "weak", "area": "rural"})
+    # [rotation.quota_stages] the others of any stage: a kindergarten or senior high school
+    # carries no quota by default, a nine-year school does
+    stages = ["primary", "primary", "kindergarten", "nine_year", "senior"]
+    schools[2:] = [
+        s.model_copy(update={"stage": (draw(st.sampled_from(stages)),)}) for s in schools[2:]
+    ]
     ids = [s.id for s in schools]
     subjects = ["语文", "英语", "音乐"]
     roles = ["teacher"] * 8 + ["principal", "reserve_cadre", "middle_manager", "vice_principal"]
@@ -292,7 +298,13 @@ def roster_counties(
         "secondment_growth": draw(st.booleans()),
         "headship_bridge": draw(st.booleans()),
         "headship_weak_to_strong": draw(st.booleans()),
+        # [rotation.min_periods_for_quota] counted exchanges of one semester or a year
+        "min_periods_for_quota": draw(st.integers(1, 2)),
     }
+    if draw(st.booleans()):
+        rotation["quota_stages"] = draw(
+            st.sampled_from([["primary", "kindergarten"], ["nine_year"], ["primary", "senior"]])
+        )
     if feasible:
         rotation |= {
             "backbone_share": 0.0,

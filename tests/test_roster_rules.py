@@ -37,7 +37,14 @@ VILLAGE_SPARE = [need("village", "语文", surplus=2)]
 
 
 def base(staff_extra: list[Any] | None = None, policy: dict[str, Any] | None = None, **kw: Any):  # type: ignore[no-untyped-def]
-    rotation = {"scope": "pair", "two_way": False, **(policy or {}).pop("rotation", {})}
+    # Each rule's tests use moves of one semester where that is the point: a one-semester
+    # exchange counts toward the quota here (rotation.min_periods_for_quota has its own).
+    rotation = {
+        "scope": "pair",
+        "two_way": False,
+        "min_periods_for_quota": 1,
+        **(policy or {}).pop("rotation", {}),
+    }
     schools = [
         school("city", students=1000),
         school("village", tier="weak", area="rural", km=10, students=200),

@@ -64,6 +64,7 @@ class RosterRecount(BaseModel):
     backbone_share: float | None
     two_way_ratio: float | None
     needs_covered_share: float
+    uncounted_exchanges: int = 0
 
 
 class ValidationReport(BaseModel):

@@ -746,42 +746,69 @@ def _could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     return out
 
 
-def _sent(f: RosterFacts) -> Counter[str]:
-    """Teachers each school moves on exchanges (the quota's count)."""
-    return Counter(
-        m.from_school
+def _counted(f: RosterFacts) -> list[Move]:
+    """Teachers' exchanges that count toward the quota and the backbone share: at least
+    rotation.min_periods_for_quota periods long."""
+    return [
+        m
         for m in f.moves
-        if m.kind == "exchange" and f.staff[m.staff].role == "teacher"
-    )
+        if m.kind == "exchange"
+        and f.staff[m.staff].role == "teacher"
+        and rules.counts_for_quota(f.inst, m.periods)
+    ]
+
+
+def _sent(f: RosterFacts) -> Counter[str]:
+    """Teachers each school moves on counted exchanges (the quota's count)."""
+    return Counter(m.from_school for m in _counted(f))
 
 
 def check_rate(f: RosterFacts) -> list[Violation]:
-    """[rotation.rate] Each urban or strong school moves at least ceil(rate x its due
-    teachers), unless the planner accepts schools below it (rotation.cap_quota: then each
-    missing teacher is a cost, and the summary lists the schools)."""
+    """[rotation.rate, rotation.quota_stages, rotation.min_periods_for_quota] Each urban or
+    strong school of the quota's stages (primary, junior and nine-year by default; a
+    kindergarten or senior high school has no quota) moves at least ceil(rate x its due
+    teachers) on exchanges of at least rotation.min_periods_for_quota periods (shorter
+    ones are not counted), unless the planner accepts schools below it
+    (rotation.cap_quota: then each missing teacher is a cost, and the summary lists the
+    schools)."""
     if f.inst.policy.rotation.cap_quota:
         return []
     moved = _sent(f)
+    short = Counter(
+        m.from_school
+        for m in f.moves
+        if m.kind == "exchange"
+        and f.staff[m.staff].role == "teacher"
+        and not rules.counts_for_quota(f.inst, m.periods)
+    )
+    k = f.inst.policy.rotation.min_periods_for_quota
     out = []
     for school, need in sorted(rules.quota_required(f.inst).items()):
         required = need
         if moved[school] < required:
+            params: dict[str, Any] = {"school": school, "n": moved[school], "required": required}
+            code = "check.rotation.rate"
+            if short[school]:
+                code = "check.rotation.rate.uncounted"
+                params |= {"short": short[school], "k": k}
             out.append(
                 Violation(
                     rule="rotation.rate",
                     where=[school],
                     amount=required - moved[school],
-                    code="check.rotation.rate",
-                    params={"school": school, "n": moved[school], "required": required},
+                    code=code,
+                    params=params,
                 )
             )
     return out
 
 
 def check_backbone_share(f: RosterFacts) -> list[Violation]:
-    """[rotation.backbone_share] Backbone teachers among those moved out, county-wide."""
+    """[rotation.backbone_share] Backbone teachers among those moved out, county-wide, on
+    exchanges of at least rotation.min_periods_for_quota periods (shorter ones count on
+    neither side)."""
     share = f.inst.policy.rotation.backbone_share
-    outs = f.teacher_exchanges("out")
+    outs = [m for m in _counted(f) if m.direction == "out"]
     backbone = sum(1 for m in outs if f.staff[m.staff].backbone in COUNTY_OR_ABOVE)
     if 100 * backbone >= round(100 * share) * len(outs):
         return []
@@ -1196,27 +1223,21 @@ def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
 def roster_recount(f: RosterFacts) -> RosterRecount:
     """The roster's headline KPIs, recounted from the plan."""
     inst = f.inst
-    base = sum(
-        1
-        for t in inst.staff
-        if rules.quota_eligible(inst, t) and rules.advantaged(f.schools[t.school])
-    )
-    moved_adv = sum(
-        1
-        for m in f.moves
-        if m.kind == "exchange"
-        and f.staff[m.staff].role == "teacher"
-        and rules.advantaged(f.schools[m.from_school])
-    )
+    quota_schools = {s for s, school in f.schools.items() if rules.quota_school(inst, school)}
+    base = sum(1 for t in inst.staff if t.school in quota_schools and rules.quota_eligible(inst, t))
+    counted = _counted(f)
+    moved_adv = sum(1 for m in counted if m.from_school in quota_schools)
     outs, ins = f.teacher_exchanges("out"), f.teacher_exchanges("in")
-    backbone = sum(1 for m in outs if f.staff[m.staff].backbone in COUNTY_OR_ABOVE)
+    counted_out = [m for m in counted if m.direction == "out"]
+    backbone = sum(1 for m in counted_out if f.staff[m.staff].backbone in COUNTY_OR_ABOVE)
     present = _present(f)
     reach = reachable_shortages(f)
     reachable = sum(f.shortage[key][0] for key in reach)
     covered = sum(min(need, present[key]) for key, (need, _) in f.shortage.items())
     return RosterRecount(
         rotation_rate=round(moved_adv / base, 4) if base else None,
-        backbone_share=round(backbone / len(outs), 4) if outs else None,
+        backbone_share=round(backbone / len(counted_out), 4) if counted_out else None,
         two_way_ratio=round(len(ins) / len(outs), 4) if outs else None,
         needs_covered_share=round(covered / reachable, 4) if reachable else 1.0,
+        uncounted_exchanges=len(outs) - len(counted_out),
     )

@@ -36,7 +36,7 @@ from twinning.county.limits import (
 from twinning.errors import InputProblem, InputValueError, Lang, MessageError, validation_msg
 from twinning.io.nesting import MAX_DEPTH, toml_too_deep
 from twinning.messages import msg
-from twinning.vocabulary import ALIASES, Tier
+from twinning.vocabulary import ALIASES, Stage, Tier
 
 #: The stages an alliance can be for (nine- and twelve-year schools cover several).
 SCHOOL_STAGES = ("kindergarten", "primary", "junior", "senior")
@@ -380,6 +380,36 @@ class Rotation(_Section):
             "above backbone title; off: only a backbone-titled head does."
         ),
     )
+
+    quota_stages: list[Stage] = Field(
+        default_factory=lambda: list[Stage](["primary", "junior", "nine_year"]),
+        description=(
+            "Schools of these stages carry the rotation.rate quota (义务教育学校: primary, "
+            "junior and nine-year schools by default); a school of another stage "
+            "(kindergarten, senior high school) may still exchange but has no quota. A "
+            "school carries it when its stage, or a stage it covers, is listed (a "
+            "twelve-year school covers primary and junior)."
+        ),
+    )
+    min_periods_for_quota: Annotated[Int, PERIODS] = Field(
+        2,
+        ge=1,
+        description=(
+            "Shortest exchange, in periods, counted toward the rotation.rate quota and the "
+            "rotation.backbone_share (local rules count exchanges of a school year or more; "
+            "a one-semester stint is 支教 or 挂职): shorter exchanges still happen and are "
+            "reported (uncounted_exchanges), but count toward neither."
+        ),
+    )
+
+    @field_validator("quota_stages", mode="before")
+    @classmethod
+    def _quota_stages(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v for v in value.replace("；", ";").replace(",", ";").split(";") if v.strip()]
+        if isinstance(value, (list, tuple)):
+            return [STAGE_NAMES.get(str(v).strip(), str(v).strip()) for v in value]
+        return value
 
     @model_validator(mode="after")
     def _periods(self) -> Rotation:

@@ -112,6 +112,7 @@ ROSTER_RULES: tuple[Rule, ...] = (
         _setting("rotation.max_outflow_share", 1.0),
         _steps("rotation.max_outflow_share", 0.05, 1.0, down=False),
     ),
+    Rule("rotation.min_periods_for_quota", _setting("rotation.min_periods_for_quota", 1)),
     Rule(
         "rotation.rate",
         _setting("rotation.rate", 0.0),

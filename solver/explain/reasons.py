@@ -189,6 +189,13 @@ def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[Msg]:
                 teachers=len(teachers),
             )
         )
+        if "roster" in plan.parts:
+            from twinning.county.distances import Distances
+            from twinning.rules.quota import quota_reasons
+
+            why = quota_reasons(inst, plan.pairs, plan.alliances, Distances(inst), plan.roster)
+            if school_id in why:
+                out.append(msg("explain.school.quota_why", why=why[school_id]))
     for u in covers(inst, plan):  # shortages the roster and the circuits leave
         if u.school == school_id and u.left > 0:
             out.append(

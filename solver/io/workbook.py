@@ -293,11 +293,13 @@ def summary_lines(
     }
     if capped:
         lines.append(Line([word("workbook.capped", lang)], "section"))
-        capped_heads = ("school", "school_name", "by_rate", "can_move", "short")
+        capped_heads = ("school", "school_name", "by_rate", "can_move", "short", "why")
         lines.append(Line([word(f"workbook.{k}", lang) for k in capped_heads], "header"))
         for school, cap in capped.items():
             short = cap["by_rate"] - cap["can_move"]
+            why = as_msg(cap.get("why"))  # (a summary of an earlier version has none)
             row = [school, names.get(school, ""), cap["by_rate"], cap["can_move"], short]
+            row.append(render(why, lang) if why is not None else "")
             lines.append(Line(row, "bad"))
     return lines
 

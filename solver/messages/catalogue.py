@@ -14,6 +14,7 @@ from twinning.messages.explain import ENTRIES as EXPLAIN
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
 from twinning.messages.plan import ENTRIES as PLAN
+from twinning.messages.quota import ENTRIES as QUOTA
 from twinning.messages.registry import ENTRIES as REGISTRY
 from twinning.messages.report import ENTRIES as REPORT
 from twinning.messages.solving import ENTRIES as SOLVING
@@ -47,4 +48,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     EXPLAIN,
     REPORT,
     REGISTRY,
+    QUOTA,
 )

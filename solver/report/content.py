@@ -14,11 +14,12 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from twinning.check.balance import BALANCE_CHECKS, check_balance_no_worse
 from twinning.check.report import ValidationReport, Violation
+from twinning.county.distances import Distances
 from twinning.county.instance import Instance
 from twinning.county.needs import school_needs
 from twinning.io.planfiles import plan_tables
@@ -37,6 +38,7 @@ from twinning.result import Summary
 from twinning.rules.cover import circuit_lessons, covers
 from twinning.rules.evaluation import verdict
 from twinning.rules.outreach import MODEL_LESSON, SHADOWING, receives
+from twinning.rules.quota import counted_sent, quota_reasons
 from twinning.rules.roster import quota_required, shortage_table
 
 #: The balance indicators, in the order the page shows them.
@@ -167,6 +169,8 @@ class ReportContent:
     indicators: dict[str, Balance] = field(default_factory=dict)
     #: schools below their rotation.rate quota: school -> (moved, quota)
     quota_short: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: why each of those schools is below its quota (twinning.rules.quota)
+    quota_why: dict[str, Msg] = field(default_factory=dict)
     #: the evaluation's resource part (rules.evaluation.verdict) as JSON, and the balance
     #: it was derived from (its per-school tests name the failing schools)
     evaluation: dict[str, Any] | None = None
@@ -267,6 +271,7 @@ def build_content(
     figures = balance(summary, checked) if "roster" in plan.parts else None
     indicators = other_indicators(summary, checked) if "roster" in plan.parts else {}
     short = quota_short(inst, plan)
+    why = quota_why(inst, plan) if short else {}
     balances = {"backbone": figures, **indicators} if figures is not None else dict(indicators)
     return ReportContent(
         lang=lang,
@@ -274,7 +279,7 @@ def build_content(
         plan=plan,
         summary=summary,
         masked=masked,
-        rules=rule_rows(inst, plan, checked.violations, balances, short, lang),
+        rules=rule_rows(inst, plan, checked.violations, balances, short, lang, why),
         kpis=headline_kpis(inst, plan, checked, short),
         balance=figures,
         needs_by_type=needs_by_type(inst, plan) if "roster" in plan.parts else [],
@@ -288,6 +293,7 @@ def build_content(
         notes=school_notes(plan, lang, inst),
         indicators=indicators,
         quota_short=short,
+        quota_why=why,
         **evaluation(summary, checked),
         school_names={s.id: s.name for s in inst.schools},
     )
@@ -312,20 +318,24 @@ def evaluation(summary: Summary | None, checked: ValidationReport) -> dict[str, 
 
 def quota_short(inst: Instance, plan: Plan) -> dict[str, tuple[int, int]]:
     """Schools moving fewer teachers on exchanges than their rotation.rate quota: school
-    -> (moved, quota), counted from the plan as the checker counts (rotation.rate)."""
+    -> (moved, quota), counted from the plan as the checker counts (rotation.rate: only
+    exchanges of at least rotation.min_periods_for_quota)."""
     if "roster" not in plan.parts:
         return {}
-    roles = {t.id: t.role for t in inst.staff}
-    sent = Counter(
-        m.from_school
-        for m in plan.roster
-        if m.kind == "exchange" and roles.get(m.staff) == "teacher"
-    )
+    sent = counted_sent(inst, plan.roster)
     return {
         school: (sent[school], quota)
         for school, quota in sorted(quota_required(inst).items())
         if sent[school] < quota
     }
+
+
+def quota_why(inst: Instance, plan: Plan) -> dict[str, Msg]:
+    """Why each school below its quota is (twinning.rules.quota), on the plan's own pairs,
+    alliances and moves."""
+    if "roster" not in plan.parts:
+        return {}
+    return quota_reasons(inst, plan.pairs, plan.alliances, Distances(inst), plan.roster)
 
 
 # ---- rules met or missed ----------------------------------------------------------------
@@ -352,6 +362,7 @@ def rule_rows(
     balances: dict[str, Balance],
     short: dict[str, tuple[int, int]],
     lang: str,
+    why: dict[str, Msg] | None = None,
 ) -> list[RuleRow]:
     """Every rule the checker applies to the plan's parts, met or missed, in the checker's
     order; with the roster, the schools the policy lets fall below their quota
@@ -379,7 +390,11 @@ def rule_rows(
                 seen.add(key)
                 rows.append(_rule_row(part, key, rule_description(check), by_rule[key], lang))
         if part == "roster" and inst.policy.rotation.cap_quota and short:
-            rows.append(_capped_row(short, lang))
+            rows.append(_capped_row(short, lang, why or {}))
+        if part == "roster" and why and by_rule["rotation.rate"]:
+            rows = [
+                _with_why(r, short, why, lang) if r.rule == "rotation.rate" else r for r in rows
+            ]
         if part == "roster" and balances:
             row = _balance_row(inst, balances, by_rule["balance.thresholds"], lang)
             seen.add(row.rule)
@@ -415,7 +430,24 @@ def _rule_row(part: str, key: str, description: str, found: list[Violation], lan
     )
 
 
-def _capped_row(short: dict[str, tuple[int, int]], lang: str) -> RuleRow:
+def _school_why(
+    school: str, n: int, quota: int, why: dict[str, Msg], code: str = "report.rule.cap_quota.school"
+) -> Msg:
+    """A school below its quota: what it moves, and why when the reasons say."""
+    if school in why:
+        return msg("roster.quota_school_why", school=school, moved=n, quota=quota, why=why[school])
+    return msg(code, school=school, n=n, quota=quota)
+
+
+def _with_why(
+    row: RuleRow, short: dict[str, tuple[int, int]], why: dict[str, Msg], lang: str
+) -> RuleRow:
+    """rotation.rate missed: its message names every school below its quota and why."""
+    said = [_school_why(s, n, q, why) for s, (n, q) in short.items()]
+    return replace(row, message=joined(said, lang, "semi"))
+
+
+def _capped_row(short: dict[str, tuple[int, int]], lang: str, why: dict[str, Msg]) -> RuleRow:
     """The schools the policy lets fall below their quota (rotation.cap_quota)."""
     what = word("report.rule.cap_quota.what", lang)
     return RuleRow(
@@ -427,14 +459,7 @@ def _capped_row(short: dict[str, tuple[int, int]], lang: str) -> RuleRow:
         violations=len(short),
         amount=float(sum(q - n for n, q in short.values())),
         where=tuple(short),
-        message=joined(
-            [
-                msg("report.rule.cap_quota.school", school=s, n=n, quota=q)
-                for s, (n, q) in short.items()
-            ],
-            lang,
-            "semi",
-        ),
+        message=joined([_school_why(s, n, q, why) for s, (n, q) in short.items()], lang, "semi"),
     )
 
 

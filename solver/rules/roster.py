@@ -7,7 +7,13 @@ cannot disagree on what a rule means; the checker then verifies the plan itself.
 Terms
 -----
 advantaged school
-    Urban or strong (城区 / 优质): the schools the rotation quota applies to.
+    Urban or strong (城区 / 优质): where out moves start.
+quota school
+    An advantaged school of a stage of ``rotation.quota_stages`` (义务教育: primary, junior,
+    nine-year by default): the schools the rotation quota applies to.
+counted exchange
+    An exchange of at least ``rotation.min_periods_for_quota`` periods (a school year by
+    default): only these count toward the quota and the backbone share.
 due
     A teacher with ``years_at_school >= rotation.due_years``; a principal or vice
     principal with ``years_at_school >= 2 x rotation.principal_term_years``.
@@ -58,7 +64,8 @@ AWAY_KINDS = ("exchange", "secondment", "headship")
 
 
 def advantaged(school: School) -> bool:
-    """Urban or strong: the rotation quota applies here, and out moves start here."""
+    """Urban or strong: out moves start here, and the rotation quota applies here to the
+    schools of its stages (:func:`quota_school`)."""
     return school.area == "urban" or school.tier == "strong"
 
 
@@ -110,19 +117,37 @@ def quota_eligible(inst: Instance, person: Staff) -> bool:
     )
 
 
+def quota_school(inst: Instance, school: School) -> bool:
+    """Carries the rotation quota [rotation.quota_stages]: urban or strong, and of a stage
+    the quota covers (its stage value, e.g. ``nine_year``, or a stage it covers, e.g.
+    ``primary``, listed). A kindergarten or senior high school may still exchange (out
+    moves start at every advantaged school) but has no quota."""
+    if not advantaged(school):
+        return False
+    listed = set(inst.policy.rotation.quota_stages)
+    return bool(listed & (set(school.stage) | school.stages))
+
+
+def counts_for_quota(inst: Instance, periods: int) -> bool:
+    """An exchange this many periods long counts toward the rotation quota and the backbone
+    share [rotation.min_periods_for_quota]; a shorter one still happens, uncounted."""
+    return periods >= inst.policy.rotation.min_periods_for_quota
+
+
 def quota_base(inst: Instance) -> Counter[str]:
     """Quota-eligible teachers per school (the base the rate is taken of)."""
     return Counter(t.school for t in inst.staff if quota_eligible(inst, t))
 
 
 def quota_required(inst: Instance, base: Counter[str] | None = None) -> dict[str, int]:
-    """Teachers each advantaged school must move: ceil(rate x quota-eligible teachers)
+    """Teachers each school carrying the quota (:func:`quota_school`) must move on exchanges
+    of at least ``rotation.min_periods_for_quota``: ceil(rate x quota-eligible teachers)
     (``base``: :func:`quota_base`, when counted already)."""
     rate = inst.policy.rotation.rate
     base = quota_base(inst) if base is None else base
     out = {}
     for s in inst.schools:
-        if advantaged(s) and base[s.id]:
+        if base[s.id] and quota_school(inst, s):
             out[s.id] = math.ceil(rate * base[s.id] - 1e-9)
     return out
 

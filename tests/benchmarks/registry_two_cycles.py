@@ -253,7 +253,10 @@ def make_cycles(folder: Path, instance: Path, limit: float) -> None:
     short = ["--time-limit", f"{limit:g}", "--format", "json", "-q"]
     # The first cycle has no registry yet (reading one that does not exist is refused): its
     # adoption creates it.
-    twinning("solve", str(instance), "-o", str(folder / "c1"), *short)
+    # (haicheng-like's hosts cannot take a school year's exchange for every quota: both
+    # cycles hold the schools below at what they can send, each listed with its reason)
+    twinning("solve", str(instance), "-o", str(folder / "c1"), *short,
+             "--set", "rotation.cap_quota=true")  # fmt: skip
     twinning("adopt", str(instance), str(folder / "c1" / "plan.json"), "--registry", db,
              "--by", "smoke", "--note", "cycle 1")  # fmt: skip
     twinning("solve", str(instance), "-o", str(folder / "c2"), "--registry", db, *short,

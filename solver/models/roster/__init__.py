@@ -23,6 +23,7 @@ from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, 
 from twinning.rules import roster as rules
 from twinning.rules.balance import balance_deviation, ceiling_misses, ceilings, count_changes
 from twinning.rules.hires import remaining_after
+from twinning.rules.quota import quota_reasons
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 __all__ = ["solve_roster"]
@@ -139,7 +140,7 @@ def solve_roster(
     if aimed:
         terms["balance_deviation"] = float(deviation)
     hires = place_hires(inst, remaining_after(inst, [m for m in moves if m.kind != "mentor"]))
-    kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head)
+    kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head, dist)
     part = RosterResult(
         status=status,
         objective=value,
@@ -434,6 +435,7 @@ def roster_kpis(
     moves: list[Move],
     unmet: list[UnmetNeed],
     head: HeadshipOutcome,
+    dist: Distances | None = None,
 ) -> RosterKpis:
     """The roster's headline figures; each is defined in the README (KPIs)."""
     staff = {t.id: t for t in inst.staff}
@@ -442,15 +444,15 @@ def roster_kpis(
     exchanges = [m for m in movers if m.kind == "exchange"]
     teacher_out = [m for m in exchanges if m.role == "teacher" and m.direction == "out"]
     teacher_in = [m for m in exchanges if m.role == "teacher" and m.direction == "in"]
-    base = sum(
-        1
-        for t in inst.staff
-        if rules.quota_eligible(inst, t) and rules.advantaged(schools[t.school])
-    )
-    moved_adv = sum(
-        1 for m in exchanges if m.role == "teacher" and rules.advantaged(schools[m.from_school])
-    )
-    backbone_out = sum(1 for m in teacher_out if staff[m.staff].backbone in COUNTY_OR_ABOVE)
+    quota_schools = {s.id for s in inst.schools if rules.quota_school(inst, s)}
+    base = sum(1 for t in inst.staff if t.school in quota_schools and rules.quota_eligible(inst, t))
+    # exchanges of teachers counted toward the quota and the backbone share
+    counted = [
+        m for m in exchanges if m.role == "teacher" and rules.counts_for_quota(inst, m.periods)
+    ]
+    moved_adv = sum(1 for m in counted if m.from_school in quota_schools)
+    counted_out = [m for m in counted if m.direction == "out"]
+    backbone_out = sum(1 for m in counted_out if staff[m.staff].backbone in COUNTY_OR_ABOVE)
     total_need = sum(n for n, _ in data.shortage.values())
     reach = reachable_shortages(data)
     reachable = sum(data.shortage[key][0] for key in reach)
@@ -471,7 +473,12 @@ def roster_kpis(
         unmet_by_school[u.school][u.subject] = max(
             unmet_by_school[u.school].get(u.subject, 0), u.shortage - u.covered
         )
-    sent = Counter(m.from_school for m in exchanges if m.role == "teacher")
+    sent = Counter(m.from_school for m in counted)
+    why = (
+        quota_reasons(inst, data.pairs, data.alliances, dist or Distances(inst), movers)
+        if inst.policy.rotation.cap_quota
+        else {}
+    )
     two_way_ratio = round(len(teacher_in) / len(teacher_out), 4) if teacher_out else None
     return RosterKpis(
         moves=len(movers),
@@ -479,7 +486,7 @@ def roster_kpis(
         rotation_rate=round(moved_adv / base, 4) if base else None,
         rotation_rate_required=inst.policy.rotation.rate,
         quota_schools_below=sum(1 for s, q in data.quota.items() if sent[s] < q),
-        backbone_share=round(backbone_out / len(teacher_out), 4) if teacher_out else None,
+        backbone_share=round(backbone_out / len(counted_out), 4) if counted_out else None,
         backbone_share_required=inst.policy.rotation.backbone_share,
         two_way_ratio=two_way_ratio,
         two_way_ratio_required=inst.policy.rotation.two_way_share,
@@ -505,8 +512,9 @@ def roster_kpis(
         outflow_floor_schools=len(rules.outflow_floor_schools(inst)),
         unmet_needs_by_school=dict(sorted(unmet_by_school.items())),
         quota_capped={
-            s: QuotaCap(by_rate=q, can_move=sent[s])
+            s: QuotaCap(by_rate=q, can_move=sent[s], why=why.get(s))
             for s, q in sorted(data.quota.items())
             if inst.policy.rotation.cap_quota and sent[s] < q
         },
+        uncounted_exchanges=len(teacher_out) - len(counted_out),
     )

@@ -53,9 +53,10 @@ def components(data: RosterData, subset: list[int]) -> list[list[int]]:
 
 
 def coupling_slack(inst: Instance, data: RosterData, chosen: list[int]) -> tuple[int, int]:
-    """(backbone-share slack, two-way slack) in hundredths of a person; >= 0 means kept."""
+    """(backbone-share slack, two-way slack) in hundredths of a person; >= 0 means kept.
+    The backbone share counts only exchanges of at least rotation.min_periods_for_quota."""
     rot = inst.policy.rotation
-    outs = ins = bb = 0
+    outs = ins = bb = counted = 0
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
@@ -63,11 +64,13 @@ def coupling_slack(inst: Instance, data: RosterData, chosen: list[int]) -> tuple
             continue
         if o.direction == "out":
             outs += 1
-            bb += person.backbone in COUNTY_OR_ABOVE
+            if o.length >= rot.min_periods_for_quota:
+                counted += 1
+                bb += person.backbone in COUNTY_OR_ABOVE
         else:
             ins += 1
     share = round(100 * rot.backbone_share)
-    g1 = 100 * bb - share * outs
+    g1 = 100 * bb - share * counted
     g2 = 100 * ins - round(100 * rot.two_way_share) * outs if rot.two_way else 0
     return g1, g2
 
@@ -85,7 +88,8 @@ def _prices(
         if o.kind != "exchange" or person.role != "teacher":
             continue
         if o.direction == "out":
-            g1 = 100 * (person.backbone in COUNTY_OR_ABOVE) - share
+            counted = o.length >= rot.min_periods_for_quota
+            g1 = 100 * (person.backbone in COUNTY_OR_ABOVE) - share if counted else 0
             value = -lam * g1 + mu * two
         else:
             value = -mu * 100
@@ -266,7 +270,7 @@ def solve_roster_model(
             method=msg("method.closest", inner=best.method),
             has_plan=True,
         )
-        message = clauses(quota_message(data, best.chosen), message)
+        message = clauses(quota_message(inst, data, best.chosen), message)
     message = clauses(message, sec_message)
     return replace(best, wall_time=time.perf_counter() - start), message
 
@@ -500,26 +504,35 @@ def _solve_parts(
         return list(pool.map(run, range(len(parts))))
 
 
-def quota_message(data: RosterData, chosen: list[int]) -> Msg | None:
-    """Every school below its rotation.rate quota in a plan, by how many, in planner terms."""
-    sent: dict[str, int] = {}
+def quota_message(inst: Instance, data: RosterData, chosen: list[int]) -> Msg | None:
+    """Every school below its rotation.rate quota in a plan, by how many, and why in
+    planner terms (:func:`twinning.rules.quota.quota_reasons`): only exchanges of at least
+    rotation.min_periods_for_quota count."""
+    from twinning.county.distances import Distances
+    from twinning.plan import Move
+    from twinning.rules.quota import counted_sent, quota_reasons
+
+    moves = []
     for i in chosen:
         o = data.options[i]
-        if data.teacher_of(o) is not None:
-            school = data.staff[o.person].school
-            sent[school] = sent.get(school, 0) + 1
-    short = [
-        (
-            msg(
-                "roster.quota_school_reach",
-                school=s,
-                moved=sent.get(s, 0),
-                quota=q,
-                reach=data.quota_reach[s],
+        person = data.staff[o.person]
+        moves.append(
+            Move(
+                staff=person.id,
+                role=person.role,
+                subject=person.subject,
+                from_school=person.school,
+                to_school=o.host,
+                first_period=data.periods[o.first],
+                periods=o.length,
+                direction="out" if o.direction == "out" else "in",
+                kind="secondment" if o.kind == "secondment" else "exchange",
             )
-            if data.quota_reach.get(s, q) < q
-            else msg("roster.quota_school", school=s, moved=sent.get(s, 0), quota=q)
         )
+    sent = counted_sent(inst, moves)
+    why = quota_reasons(inst, data.pairs, data.alliances, Distances(inst), moves)
+    short = [
+        msg("roster.quota_school_why", school=s, moved=sent.get(s, 0), quota=q, why=why[s])
         for s, q in sorted(data.quota.items())
         if sent.get(s, 0) < q
     ]
@@ -539,7 +552,7 @@ def coupling_message(inst: Instance, data: RosterData, subset: list[int]) -> Msg
         if person.role != "teacher":
             continue
         if o.direction == "out":
-            if person.backbone in COUNTY_OR_ABOVE:
+            if person.backbone in COUNTY_OR_ABOVE and o.length >= rot.min_periods_for_quota:
                 backbone.add(o.person)
         else:
             learners.add(o.person)

@@ -6,9 +6,11 @@ apply. The model picks at most one option per person. Constraint families, one u
 each in :mod:`twinning.models.roster.units` (the rule's policy key in brackets):
 
 - one move per person in the horizon [rotation.one_move]; pinned moves kept [rotation.fixed];
-- quota: each advantaged school moves at least ceil(rate x quota-eligible teachers)
-  [rotation.rate];
-- backbone teachers at least a share of the teachers moved out [rotation.backbone_share];
+- quota: each urban or strong school of the quota's stages [rotation.quota_stages] moves at
+  least ceil(rate x quota-eligible teachers) [rotation.rate], counting exchanges of at
+  least rotation.min_periods_for_quota periods [rotation.min_periods_for_quota];
+- backbone teachers at least a share of the teachers moved out on counted exchanges
+  [rotation.backbone_share];
 - staff away per school and period at most its limit [rotation.max_outflow_share];
 - every subject a school teaches keeps a teacher each period, counting teachers who
   come in [rotation.keep_subject_cover];
@@ -299,11 +301,12 @@ def covered_needs(data: RosterData, chosen: list[int]) -> dict[tuple[str, str, i
 
 def quota_missing(data: RosterData, chosen: list[int], *, unheld: bool = True) -> int:
     """Teachers the schools move below their rotation.rate quotas, summed (``unheld``:
-    counting the schools none of whose staff can move, whose shortfall is a constant)."""
+    counting the schools none of whose staff can move, whose shortfall is a constant); only
+    counted exchanges (``data.quota_periods`` long or more) count."""
     sent: dict[str, int] = defaultdict(int)
     for i in chosen:
         o = data.options[i]
-        if data.teacher_of(o) is not None:
+        if data.teacher_of(o) is not None and o.length >= data.quota_periods:
             sent[data.staff[o.person].school] += 1
     return sum(
         max(0, need - sent[school])

@@ -102,6 +102,9 @@ class RosterData:
     #: counts of the options and the county that no counted key changes, worked out by
     #: the first count and shared by every recount of these options
     fixed_counts: dict[str, Any] = field(default_factory=dict)
+    #: the shortest exchange counted toward the quota and the backbone share
+    #: [rotation.min_periods_for_quota]
+    quota_periods: int = 1
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -401,6 +404,8 @@ COUNTED_KEYS = (
     "rotation.two_way_share",
     "rotation.backbone_share",
     "balance.target",
+    "rotation.quota_stages",
+    "rotation.min_periods_for_quota",
 )
 
 
@@ -568,10 +573,16 @@ def _balance_cost(
 
 
 def _quota(inst: Instance, data: RosterData) -> None:
-    """[rotation.rate] Each advantaged school's quota, and how many of its teachers could go
-    out at all (a move within the outflow limit over the horizon): a school whose quota is
-    beyond that cannot meet it, whatever the plan."""
+    """[rotation.rate, rotation.quota_stages, rotation.min_periods_for_quota] Each quota
+    school's quota, and how many of its teachers could go out at all on a counted exchange
+    (within the outflow limit over the horizon: an exchange of k periods or more takes a
+    place in every k-th period, so at most the limit x (horizon // k) of them; none when
+    no exchange may last k periods): a school whose quota is beyond that cannot meet it,
+    whatever the plan."""
     horizon = len(data.periods)
+    k = data.quota_periods = inst.policy.rotation.min_periods_for_quota
+    lengths = rules.durations(inst, "exchange")
+    windows = horizon // k if lengths and max(lengths) >= k else 0
     capped = inst.policy.rotation.cap_quota
     fixed = data.fixed_counts
     if capped and "homes" not in fixed:
@@ -581,7 +592,7 @@ def _quota(inst: Instance, data: RosterData) -> None:
         fixed["quota_base"] = rules.quota_base(inst)
     for school, need in rules.quota_required(inst, fixed["quota_base"]).items():
         data.quota[school] = need
-        reach = min(data.movers.get(school, 0), data.outflow.get(school, 0) * horizon)
+        reach = min(data.movers.get(school, 0), data.outflow.get(school, 0) * windows)
         data.quota_reach[school] = reach
         if capped and school not in homes:
             # No model holds this school's quota (nobody of it can move on an exchange):

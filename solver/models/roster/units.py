@@ -79,7 +79,8 @@ class RosterModel:
             o = opts[i]
             person = data.staff[o.person]
             if person.role == "teacher" and o.kind == "exchange":
-                self.quota_moves[person.school].append(i)
+                if o.length >= data.quota_periods:  # a counted exchange
+                    self.quota_moves[person.school].append(i)
                 if o.direction == "out":
                     self.out_teachers[person.school].append(i)
             for t in range(o.first, o.first + o.length):
@@ -143,8 +144,12 @@ def add_fixed(rm: RosterModel, k: int) -> None:
 
 
 def add_rate(rm: RosterModel, soft_quota: int | None = None) -> None:
-    """[rotation.rate] Each advantaged school whose people are in the model moves at least
-    its quota of teachers; with ``soft_quota`` a missing teacher costs that much instead."""
+    """[rotation.rate] Each quota school whose people are in the model moves at least its
+    quota of teachers; with ``soft_quota`` a missing teacher costs that much instead.
+
+    Only the schools of the quota's stages have a quota [rotation.quota_stages], and only
+    exchanges of at least ``rotation.min_periods_for_quota`` count toward it
+    [rotation.min_periods_for_quota] (``rm.quota_moves``)."""
     staff, opts = rm.data.staff, rm.data.options
     homes = {staff[opts[i].person].school for i in rm.subset}
     for school, need in rm.data.quota.items():
@@ -291,13 +296,16 @@ def add_small_school_pupils(rm: RosterModel, inst: Instance, base: Usage) -> Non
 
 def add_backbone_share(rm: RosterModel, inst: Instance, teacher_out: list[int]) -> None:
     """[rotation.backbone_share] County-level-or-above backbone teachers are at least this
-    share of the teachers moved out, county-wide."""
+    share of the teachers moved out, county-wide; only exchanges of at least
+    ``rotation.min_periods_for_quota`` count, on either side [rotation.min_periods_for_quota]."""
     share = round(100 * inst.policy.rotation.backbone_share)
     staff, opts = rm.data.staff, rm.data.options
+    k = inst.policy.rotation.min_periods_for_quota
     rm.model.add(
         sum(
             (100 * (staff[opts[i].person].backbone in COUNTY_OR_ABOVE) - share) * rm.x[i]
             for i in teacher_out
+            if opts[i].length >= k
         )
         >= 0
     )
