@@ -27,13 +27,14 @@ same document read back from disk makes the same workbook. Every cell goes throu
 from __future__ import annotations
 
 import io
+import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from twinning.io.tabular import Cell, Table, put_cell
+from twinning.io.tabular import Cell, Table, put_cell, safe_cell
 from twinning.messages import (
     CATALOGUE,
     Msg,
@@ -49,6 +50,12 @@ from twinning.messages import (
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
+
+#: Characters a workbook may not hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``, which
+#: :func:`twinning.io.tabular.put_cell` strips).
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+#: A saved sheet's dimension element (openpyxl's, from the cells it wrote).
+DIMENSION = re.compile(r'<dimension ref="[^"]*" />')
 
 # ---- number formats -----------------------------------------------------------------------
 
@@ -720,6 +727,7 @@ def workbook_bytes(
         The ``.xlsx`` file.
     """
     import openpyxl  # only Excel users pay for the import
+    from openpyxl.utils import get_column_letter
 
     names = school_names or {}
     book = openpyxl.Workbook()
@@ -729,12 +737,17 @@ def workbook_bytes(
     if summary.get("verdict"):
         sheet = book.create_sheet(word("table.evaluation", lang))
         _write_lines(sheet, evaluation_lines(summary, lang, names))
+    bodies: list[tuple[Worksheet, list[str], str]] = []
     for name, table in tables.items():
         sheet = book.create_sheet(word(f"table.{name}", lang))
-        _write_table(sheet, name, with_school_names(name, table, names), lang)
+        named = with_school_names(name, table, names)
+        xml = _write_table(sheet, name, named, lang)
+        last = get_column_letter(max(1, len(named.columns)))
+        bodies.append((sheet, xml, f"A1:{last}{len(named.rows) + 1}"))
     buf = io.BytesIO()
     book.save(buf)
-    return buf.getvalue()
+    # the sheets' paths are given as the workbook is saved
+    return _with_rows(buf.getvalue(), {s.path.lstrip("/"): (x, d) for s, x, d in bodies})
 
 
 def _row_style(table: str, row: Mapping[str, Cell]) -> str:
@@ -747,8 +760,14 @@ def _row_style(table: str, row: Mapping[str, Cell]) -> str:
     return ""
 
 
-def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> None:
-    """One table's sheet: header frozen and filtered, widths, formats and row colours."""
+def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> list[str]:
+    """One table's sheet: header frozen and filtered, widths, formats and row colours.
+
+    The header row, widths, pane and filter are openpyxl's; the rows below the header are
+    returned as the XML of each ``<row>`` (:class:`_Rows`), which :func:`workbook_bytes`
+    puts into the saved sheet: the same cells, types and styles openpyxl writes for
+    :func:`twinning.io.tabular.put_cell`, without an openpyxl cell object per value (a
+    city's tables hold millions of cells; openpyxl took most of the writing's time)."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
@@ -756,34 +775,119 @@ def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> None:
     widths = [_width(heads[c]) for c in table.columns]
     for j, column in enumerate(table.columns, start=1):
         _style(put_cell(sheet, 1, j, heads[column]), "header")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    # A cell's format, alignment and colour depend only on its column and its row's
-    # style: worked out on the first such cell, copied to the others (openpyxl hashes
-    # each style object it is given: a city's tables hold millions of cells).
-    made: dict[tuple[int, str], Any] = {}
+    rows = _Rows(sheet, table.columns, Alignment(wrap_text=True, vertical="top"))
     for i, row in enumerate(table.rows, start=2):
-        style = _row_style(name, row)
-        for j, column in enumerate(table.columns, start=1):
-            value = cell_word(column, row.get(column), lang)
-            cell = put_cell(sheet, i, j, value)
-            key = (j, style)
-            if key in made:
-                cell._style = copy(made[key])
-            else:
-                if column in COLUMN_FORMATS:
-                    cell.number_format = COLUMN_FORMATS[column]
-                if column in WRAPPED:
-                    cell.alignment = wrap
-                if style:
-                    _style(cell, style)
-                made[key] = copy(cell._style)
-            widths[j - 1] = max(widths[j - 1], _width(value))
+        values = [cell_word(column, row.get(column), lang) for column in table.columns]
+        rows.add(i, values, _row_style(name, row))
+        for j, value in enumerate(values):
+            widths[j] = max(widths[j], _width(value))
     for j, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = _clamp(width)
     sheet.freeze_panes = "A2"
     if table.columns:
         last = get_column_letter(len(table.columns))
         sheet.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
+    return rows.xml
+
+
+class _Rows:
+    """A table sheet's rows below its header as XML, cell by cell as openpyxl writes what
+    :func:`twinning.io.tabular.put_cell` stores: text made safe and stripped of the
+    characters a workbook may not hold, as an inline string; numbers as ``%.16g``;
+    booleans as 1 and 0; an empty cell left out unless styled. A cell's style (number
+    format, wrapping, colour) depends only on its column and its row's style: it is
+    registered with the workbook once per pair, as openpyxl registers a cell's own."""
+
+    def __init__(self, sheet: Worksheet, columns: Sequence[str], wrap: Any) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.sheet = sheet
+        self.columns = list(columns)
+        self.letters = [get_column_letter(j) for j in range(1, len(self.columns) + 1)]
+        self.wrap = wrap
+        self.styles: dict[str, list[str]] = {}  # row style -> each column's ' s="N"' or ''
+        self.xml: list[str] = []
+
+    def _styles(self, style: str) -> list[str]:
+        """Each column's style attribute for rows of ``style``: a cell styled as the old
+        writer styled it (format, wrapping, colour), its style registered, then dropped."""
+        found = self.styles.get(style)
+        if found is not None:
+            return found
+        found = []
+        book = self.sheet.parent
+        for j, column in enumerate(self.columns, start=1):
+            cell = self.sheet.cell(row=2, column=j)
+            if column in COLUMN_FORMATS:
+                cell.number_format = COLUMN_FORMATS[column]
+            if column in WRAPPED:
+                cell.alignment = self.wrap
+            if style:
+                _style(cell, style)
+            has = cell.has_style
+            found.append(f' s="{book._cell_styles.add(cell._style)}"' if has else "")
+            del self.sheet._cells[(2, j)]
+        self.styles[style] = found
+        return found
+
+    def add(self, i: int, values: Sequence[Cell], style: str) -> None:
+        styles = self._styles(style)
+        out = [f'<row r="{i}">']
+        for letter, s, value in zip(self.letters, styles, values, strict=True):
+            out.append(_cell_xml(f"{letter}{i}", s, value))
+        out.append("</row>")
+        self.xml.append("".join(out))
+
+
+def _cell_xml(ref: str, s: str, value: Cell) -> str:
+    """One ``<c>`` element as openpyxl writes a cell :func:`put_cell` stored."""
+    if isinstance(value, str):
+        text = safe_cell(ILLEGAL_CHARACTERS.sub("", value))
+        text = str(text)[:32767]
+        if not text:
+            return f'<c r="{ref}"{s} t="inlineStr" />'
+        if "&" in text or "<" in text or ">" in text:
+            escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        else:
+            escaped = text
+        stripped = text.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != text else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+    if value is None:
+        return f'<c r="{ref}"{s} t="n" />' if s else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if math.isfinite(value):
+        return f'<c r="{ref}"{s} t="n"><v>{value:.16g}</v></c>'
+    return f'<c r="{ref}"{s} t="n"><v /></c>'
+
+
+def _with_rows(data: bytes, rows: Mapping[str, tuple[list[str], str]]) -> bytes:
+    """The saved workbook with each table sheet's rows below its header put in (sheet
+    path -> the rows' XML and the sheet's dimension), every other member as saved."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            body = rows.get(info.filename)
+            if body is None or not body[0]:
+                out.writestr(info, src.read(info))
+                continue
+            xml, dimension = body
+            head, sep, tail = src.read(info).decode("utf-8").partition("</sheetData>")
+            if not sep:  # no header row to put the rows after: never for a table sheet
+                raise ValueError(f"{info.filename}: no sheetData")
+            head = DIMENSION.sub(f'<dimension ref="{dimension}" />', head, count=1)
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(member, "w") as fh:
+                fh.write(head.encode("utf-8"))
+                for k in range(0, len(xml), 2000):
+                    fh.write("".join(xml[k : k + 2000]).encode("utf-8"))
+                fh.write((sep + tail).encode("utf-8"))
+    return buf.getvalue()
 
 
 def _write_lines(sheet: Worksheet, lines: Sequence[Line]) -> None:
