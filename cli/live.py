@@ -97,10 +97,10 @@ class Live:
     command's own clock, so it never jumps back; gaps, not a search's own objective (which
     for a roster group may be negative), are shown."""
 
-    def __init__(self, quiet: bool, lang: Lang = "en") -> None:
+    def __init__(self, quiet: bool, lang: Lang = "en", start: float | None = None) -> None:
         self.quiet = quiet
         self.lang = lang
-        self.start = time.monotonic()
+        self.start = time.monotonic() if start is None else start
         self.last: Progress | None = None
         self.logged = 0.0
         self.status: Any = None
@@ -108,9 +108,12 @@ class Live:
         self.watcher: Any = None
 
     def head(self) -> str:
-        """The line without its elapsed time: part, step, gap."""
+        """The line without its elapsed time: part, step, gap (a step of the command's
+        own, such as writing the files, has no part)."""
         e, lang = self.last, self.lang
         parts = [word(f"part.{e.part}", lang) if e is not None else say("cli.starting", lang)]
+        if e is not None and not e.part:
+            parts = []
         if e is not None and e.step is not None:
             parts.append(render(e.step, lang))
         if e is not None and e.gap is not None:
@@ -249,9 +252,10 @@ def _beating(live: Live) -> Iterator[None]:
 
 
 @contextmanager
-def live_line(quiet: bool = False, lang: Lang = "en") -> Iterator[Live]:
-    """Progress during a solve: see :class:`Live`."""
-    live = Live(quiet, lang)
+def live_line(quiet: bool = False, lang: Lang = "en", start: float | None = None) -> Iterator[Live]:
+    """Progress during a solve: see :class:`Live` (``start``: the command's start on the
+    monotonic clock, from which the elapsed time is counted; default now)."""
+    live = Live(quiet, lang, start)
     if quiet:
         yield live
         return

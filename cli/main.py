@@ -18,6 +18,7 @@ import typer
 import twinning
 from twinning.cli import checking, data, registry, solving
 from twinning.cli.common import SPEAKING, defect
+from twinning.deadline import PROCESS
 
 app = typer.Typer(
     name="twinning",
@@ -51,7 +52,9 @@ data.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    """The console entry point: the application, any error escaping it a defect (exit 3)."""
+    """The console entry point: the application, any error escaping it a defect (exit 3).
+    The process runs this one command: its time limit counts from the process's start."""
+    PROCESS.one_command = True
     try:
         app()
     except SystemExit:

@@ -857,6 +857,8 @@ def _cell_xml(ref: str, s: str, value: Cell) -> str:
         return f'<c r="{ref}"{s} t="n" />' if s else ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if not isinstance(value, int | float):  # a message: as put_cell writes it, its text
+        return _cell_xml(ref, s, str(safe_cell(value)))
     if math.isfinite(value):
         return f'<c r="{ref}"{s} t="n"><v>{value:.16g}</v></c>'
     return f'<c r="{ref}"{s} t="n"><v /></c>'
