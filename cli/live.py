@@ -29,6 +29,10 @@ LOG_EVERY = 5.0
 #: built, a flow) still shows the run alive at least every 10 s.
 HEARTBEAT = 8.0
 
+#: Seconds the heartbeat is given to end when told; one still importing (after a step
+#: shorter than its start-up) is stopped instead: it has printed nothing yet.
+STOP_HEARTBEAT = 0.5
+
 
 def interruptible(lang: Lang, work: Callable[[Callable[[Any], None]], Any]) -> Any:
     """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
@@ -192,10 +196,14 @@ def heartbeat(
 
 class _Lines:
     """One end of the heartbeat's pipe as JSON lines: ``send`` on the solve's side (the
-    child's stdin), ``poll`` and ``recv`` on the heartbeat's (its own stdin)."""
+    child's stdin, a text stream), ``poll`` and ``recv`` on the heartbeat's (its own
+    stdin, read as bytes from the descriptor: lines that came together are all read, and
+    ``poll`` sees the ones read but not yet taken, which ``select`` on a buffered stream
+    would not, so an old line is never repeated while newer ones wait)."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
+        self.buffer = b""
 
     def send(self, item: Any) -> None:
         self.stream.write(json.dumps(item) + "\n")
@@ -204,12 +212,17 @@ class _Lines:
     def poll(self, timeout: float) -> bool:
         import select
 
+        if b"\n" in self.buffer:
+            return True
         return bool(select.select([self.stream], [], [], timeout)[0])
 
     def recv(self) -> Any:
-        line = self.stream.readline()
-        if not line:
-            raise EOFError
+        while b"\n" not in self.buffer:
+            got = os.read(self.stream.fileno(), 65536)
+            if not got:
+                raise EOFError
+            self.buffer += got
+        line, _, self.buffer = self.buffer.partition(b"\n")
         return json.loads(line)
 
 
@@ -245,8 +258,8 @@ def _beating(live: Live) -> Iterator[None]:
             proc.stdin.write("null\n")
             proc.stdin.close()
         try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+            proc.wait(timeout=STOP_HEARTBEAT)
+        except subprocess.TimeoutExpired:  # still starting (a short step): not waited for
             proc.kill()
             proc.wait()
 

@@ -11,7 +11,7 @@ traceback in a log file; never a traceback on the terminal.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -57,10 +57,29 @@ def main() -> None:  # pragma: no cover - console entry point
     PROCESS.one_command = True
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as exc:
+        if not PROCESS.keep:
+            raise
+        _end(exc.code)
     except Exception as exc:
         defect(exc, SPEAKING.lang)
+
+
+def _end(code: object) -> NoReturn:  # pragma: no cover - ends the process
+    """End the process without freeing what the command left in ``PROCESS.keep`` object by
+    object: its output flushed and its exit handlers run first, as at a normal exit."""
+    import atexit
+    import os
+
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

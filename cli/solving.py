@@ -43,7 +43,7 @@ from twinning.cli.common import (
 from twinning.cli.live import exit_now, interruptible, live_line
 from twinning.county.instance import Instance
 from twinning.county.policy import Policy, parse_setting, with_settings
-from twinning.deadline import Deadline, slowdown_so_far
+from twinning.deadline import PROCESS, Deadline, slowdown_so_far
 from twinning.errors import InputError, UsageError
 from twinning.io.files import atomic_write, check_output_folder, replace_folder
 from twinning.io.readers import expand_instances
@@ -215,6 +215,7 @@ def solve(
         len(inst.staff), wanted, explain=True, slowdown=slowdown_so_far(deadline.elapsed())
     )
     memo: dict[str, Any] = {}  # what the parts build, reused by the explanation's solves
+    PROCESS.keeping(inst, memo)  # freed with the process, not object by object
     with live_line(quiet, said, start=deadline.start) as progress:
         result = interruptible(
             said,
@@ -244,6 +245,7 @@ def solve(
             result, inst, formats=wanted, lang=said, masked=mask_names, baseline=before
         )
         replace_folder(target, files)
+    PROCESS.keeping(result, files)
     if not quiet:
         show.summary(result, said)
         if before is not None:

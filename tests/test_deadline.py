@@ -304,3 +304,28 @@ def test_the_characters_stripped_are_openpyxls() -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     assert ILLEGAL_CHARACTERS.pattern == ILLEGAL_CHARACTERS_RE.pattern
+
+
+# ---- the heartbeat reads every line sent, in order ----------------------------------------
+
+
+def test_the_heartbeat_takes_lines_sent_together_in_order() -> None:
+    """Lines that reach the heartbeat together are each taken before it repeats one: a
+    line read into a buffer is seen by ``poll`` (select on the descriptor would not see
+    it, and the heartbeat repeated the first line long after the solve had moved on)."""
+    import os
+
+    from twinning.cli.live import _Lines
+
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as out, os.fdopen(read_end, "r") as inp:
+        sender, heartbeat = _Lines(out), _Lines(inp)
+        for k in range(3):
+            sender.send([f"line {k}", float(k)])
+        taken = []
+        while heartbeat.poll(0.0):
+            taken.append(heartbeat.recv())
+        assert taken == [["line 0", 0.0], ["line 1", 1.0], ["line 2", 2.0]]
+        out.close()
+        with pytest.raises(EOFError):
+            heartbeat.recv()
