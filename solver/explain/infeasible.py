@@ -405,11 +405,17 @@ class _Oracle:
         """Seconds until the explanation's deadline."""
         return self.deadline - self.clock()
 
+    def can_solve(self) -> bool:
+        """Whether a solve may start: it has the time a first solve took, within the
+        explanation's deadline."""
+        left = self.left()
+        return left > 0.5 and left >= self.typical
+
     def solve(self, candidate: Instance) -> Any:
         from twinning.solving import solve
 
         left = self.left()
-        if left <= 0.5 or left < self.typical:
+        if not self.can_solve():
             return None
         self.out.solves += 1
         return solve(
@@ -430,6 +436,8 @@ class _Oracle:
             left = self.left()
             if left <= 0:
                 return None
+            if candidate.policy.rotation.cap_quota and not self.can_solve():
+                return None  # only a solve could answer (a capped quota is in reach)
             ends = time.perf_counter() + left  # the building's deadline is on that clock
             data = _roster_options(candidate, self.given, self.memo, ends)
             if data is None:

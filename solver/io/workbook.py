@@ -31,6 +31,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -898,14 +899,25 @@ def _write_lines(sheet: Worksheet, lines: Sequence[Line]) -> None:
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
+    # A cell's look depends only on its number format and style: worked out on the first
+    # such cell, copied to the others (openpyxl hashes each font and fill it is given; the
+    # evaluation sheet of a county lists thousands of coloured cells).
+    made: dict[tuple[str, str], Any] = {}
     for i, line in enumerate(lines, start=1):
         for j, value in enumerate(line.cells, start=1):
             cell = put_cell(sheet, i, j, value)
-            if (j - 1) in line.formats and line.formats[j - 1]:
-                cell.number_format = line.formats[j - 1]
+            fmt = line.formats.get(j - 1) or ""
             style = line.cell_styles.get(j - 1) or line.style
-            if style:
-                _style(cell, style)
+            if fmt or style:
+                key = (fmt, style)
+                if key in made:
+                    cell._style = copy(made[key])
+                else:
+                    if fmt:
+                        cell.number_format = fmt
+                    if style:
+                        _style(cell, style)
+                    made[key] = copy(cell._style)
             if line.style not in ("title", "section", "subsection"):
                 widths[j] = max(widths.get(j, 0), _width(value))
     for j, width in widths.items():
