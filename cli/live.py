@@ -29,6 +29,10 @@ LOG_EVERY = 5.0
 #: built, a flow) still shows the run alive at least every 10 s.
 HEARTBEAT = 8.0
 
+#: Seconds the heartbeat is given to end when told; one still importing (after a step
+#: shorter than its start-up) is stopped instead: it has printed nothing yet.
+STOP_HEARTBEAT = 0.5
+
 
 def interruptible(lang: Lang, work: Callable[[Callable[[Any], None]], Any]) -> Any:
     """Run a solve in a worker thread so that Ctrl-C stops the search, not the program.
@@ -97,10 +101,10 @@ class Live:
     command's own clock, so it never jumps back; gaps, not a search's own objective (which
     for a roster group may be negative), are shown."""
 
-    def __init__(self, quiet: bool, lang: Lang = "en") -> None:
+    def __init__(self, quiet: bool, lang: Lang = "en", start: float | None = None) -> None:
         self.quiet = quiet
         self.lang = lang
-        self.start = time.monotonic()
+        self.start = time.monotonic() if start is None else start
         self.last: Progress | None = None
         self.logged = 0.0
         self.status: Any = None
@@ -108,9 +112,12 @@ class Live:
         self.watcher: Any = None
 
     def head(self) -> str:
-        """The line without its elapsed time: part, step, gap."""
+        """The line without its elapsed time: part, step, gap (a step of the command's
+        own, such as writing the files, has no part)."""
         e, lang = self.last, self.lang
         parts = [word(f"part.{e.part}", lang) if e is not None else say("cli.starting", lang)]
+        if e is not None and not e.part:
+            parts = []
         if e is not None and e.step is not None:
             parts.append(render(e.step, lang))
         if e is not None and e.gap is not None:
@@ -189,10 +196,14 @@ def heartbeat(
 
 class _Lines:
     """One end of the heartbeat's pipe as JSON lines: ``send`` on the solve's side (the
-    child's stdin), ``poll`` and ``recv`` on the heartbeat's (its own stdin)."""
+    child's stdin, a text stream), ``poll`` and ``recv`` on the heartbeat's (its own
+    stdin, read as bytes from the descriptor: lines that came together are all read, and
+    ``poll`` sees the ones read but not yet taken, which ``select`` on a buffered stream
+    would not, so an old line is never repeated while newer ones wait)."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
+        self.buffer = b""
 
     def send(self, item: Any) -> None:
         self.stream.write(json.dumps(item) + "\n")
@@ -201,12 +212,17 @@ class _Lines:
     def poll(self, timeout: float) -> bool:
         import select
 
+        if b"\n" in self.buffer:
+            return True
         return bool(select.select([self.stream], [], [], timeout)[0])
 
     def recv(self) -> Any:
-        line = self.stream.readline()
-        if not line:
-            raise EOFError
+        while b"\n" not in self.buffer:
+            got = os.read(self.stream.fileno(), 65536)
+            if not got:
+                raise EOFError
+            self.buffer += got
+        line, _, self.buffer = self.buffer.partition(b"\n")
         return json.loads(line)
 
 
@@ -242,16 +258,17 @@ def _beating(live: Live) -> Iterator[None]:
             proc.stdin.write("null\n")
             proc.stdin.close()
         try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+            proc.wait(timeout=STOP_HEARTBEAT)
+        except subprocess.TimeoutExpired:  # still starting (a short step): not waited for
             proc.kill()
             proc.wait()
 
 
 @contextmanager
-def live_line(quiet: bool = False, lang: Lang = "en") -> Iterator[Live]:
-    """Progress during a solve: see :class:`Live`."""
-    live = Live(quiet, lang)
+def live_line(quiet: bool = False, lang: Lang = "en", start: float | None = None) -> Iterator[Live]:
+    """Progress during a solve: see :class:`Live` (``start``: the command's start on the
+    monotonic clock, from which the elapsed time is counted; default now)."""
+    live = Live(quiet, lang, start)
     if quiet:
         yield live
         return

@@ -11,13 +11,14 @@ traceback in a log file; never a traceback on the terminal.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 import twinning
 from twinning.cli import checking, data, registry, solving
 from twinning.cli.common import SPEAKING, defect
+from twinning.deadline import PROCESS
 
 app = typer.Typer(
     name="twinning",
@@ -51,13 +52,34 @@ data.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    """The console entry point: the application, any error escaping it a defect (exit 3)."""
+    """The console entry point: the application, any error escaping it a defect (exit 3).
+    The process runs this one command: its time limit counts from the process's start."""
+    PROCESS.one_command = True
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as exc:
+        if not PROCESS.keep:
+            raise
+        _end(exc.code)
     except Exception as exc:
         defect(exc, SPEAKING.lang)
+
+
+def _end(code: object) -> NoReturn:  # pragma: no cover - ends the process
+    """End the process without freeing what the command left in ``PROCESS.keep`` object by
+    object: its output flushed and its exit handlers run first, as at a normal exit."""
+    import atexit
+    import os
+
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

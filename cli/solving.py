@@ -43,23 +43,21 @@ from twinning.cli.common import (
 from twinning.cli.live import exit_now, interruptible, live_line
 from twinning.county.instance import Instance
 from twinning.county.policy import Policy, parse_setting, with_settings
+from twinning.deadline import PROCESS, Deadline, slowdown_so_far
 from twinning.errors import InputError, UsageError
 from twinning.io.files import atomic_write, check_output_folder, replace_folder
 from twinning.io.readers import expand_instances
 from twinning.io.tabular import Table as Rows
 from twinning.io.tabular import csv_bytes
 from twinning.messages import Lang, joined, kpi_label, msg, say, value_word, word
+from twinning.models.search import Progress as Step
 from twinning.outputs import result_files
 from twinning.parts import PART_ORDER, asked_parts, parse_parts
 from twinning.plan import Plan
-from twinning.solving import BACKENDS
+from twinning.solving import BACKENDS, LEAST_SHARE
 
 #: Contradictions between history.csv and the registry printed (all are counted).
 SHOWN_CONTRADICTIONS = 20
-
-#: Seconds of the short explanation after an infeasible solve (its solves reuse the
-#: solve's options; `twinning explain` is the one that searches longer).
-EXPLAIN_AFTER_SOLVE = 10.0
 
 #: The formats a solve writes unless told otherwise: the plan, its tables, the workbook
 #: and the report, so that a first run gives the planner everything to open.
@@ -153,7 +151,9 @@ def solve(
             "last/plan.json re-plans the roster on those pairs and alliances).",
         ),
     ] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 60.0,
+    time_limit: Annotated[
+        float, typer.Option(help=say("cli.help.solve_time_limit", "en", least=LEAST_SHARE))
+    ] = 60.0,
     seed: SeedOpt = 0,
     workers: Annotated[int | None, typer.Option(help="CP-SAT workers per search.")] = None,
     backend: Annotated[
@@ -189,6 +189,8 @@ def solve(
     check_lang(lang)
     named_output(out, "--out")
     positive_seconds(time_limit)
+    # the limit is the whole command's, from its start (reading and writing count)
+    deadline = Deadline.for_command(time_limit)
     at_least_one(workers, "--workers")
     if backend not in BACKENDS:
         raise UsageError.of("usage.unknown_backend", backend=backend, known=list(BACKENDS))
@@ -207,8 +209,14 @@ def solve(
                 "cli.usage.plan_for_other", flag=flag, plan=doc.instance, instance=inst.name
             )
     _say_added_parts(inst, parts, given, quiet, said)
+    # kept for after the parts: checking and writing (by the county's size, scaled by how
+    # busy the machine has been so far) and, while the roster may need it, the explanation
+    deadline.keep(
+        len(inst.staff), wanted, explain=True, slowdown=slowdown_so_far(deadline.elapsed())
+    )
     memo: dict[str, Any] = {}  # what the parts build, reused by the explanation's solves
-    with live_line(quiet, said) as progress:
+    PROCESS.keeping(inst, memo)  # freed with the process, not object by object
+    with live_line(quiet, said, start=deadline.start) as progress:
         result = interruptible(
             said,
             lambda keep: twinning.solve(
@@ -224,17 +232,20 @@ def solve(
                 given=given,
                 baseline=before,
                 memo=memo,
+                deadline=deadline,
             ),
         )
-    if sets:
-        result = result.model_copy(
-            update={"plan": result.plan.model_copy(update={"settings": settings(sets)})}
+        progress(Step("", msg("progress.writing")))  # under the progress line
+        if sets:
+            result = result.model_copy(
+                update={"plan": result.plan.model_copy(update={"settings": settings(sets)})}
+            )
+        # The whole output folder at once (no file of an earlier solve survives).
+        files = result_files(
+            result, inst, formats=wanted, lang=said, masked=mask_names, baseline=before
         )
-    # The whole output folder at once (no file of an earlier solve survives).
-    files = result_files(
-        result, inst, formats=wanted, lang=said, masked=mask_names, baseline=before
-    )
-    replace_folder(target, files)
+        replace_folder(target, files)
+    PROCESS.keeping(result, files)
     if not quiet:
         show.summary(result, said)
         if before is not None:
@@ -258,11 +269,14 @@ def solve(
             from twinning.explain import explain_infeasible
 
             # the short form of `twinning explain`: which rules conflict, what repairs it,
-            # in ten seconds on the solve's own options (`twinning explain` takes longer)
-            budget = EXPLAIN_AFTER_SOLVE
-            why = explain_infeasible(
-                inst, parts, time_limit=budget, step_limit=budget, first=result, memo=memo
-            )
+            # in its share of the limit on the solve's own options (`twinning explain`
+            # takes longer); it stops when its time is up and says so
+            budget = deadline.for_explanation()
+            with live_line(quiet, said, start=deadline.start) as progress:
+                progress(Step("", msg("progress.explaining")))
+                why = explain_infeasible(
+                    inst, parts, time_limit=budget, step_limit=budget, first=result, memo=memo
+                )
             show.explanation(why, said, short=True)
         raise typer.Exit(1)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from twinning.county.instance import Instance
 from twinning.explain import move_reason_rows, plan_changes
-from twinning.io.planfiles import said
+from twinning.io.planfiles import plan_files, plan_tables, said
 from twinning.io.tabular import Table, csv_bytes, mask_names
 from twinning.io.workbook import with_school_names
 from twinning.plan import Plan
@@ -34,12 +34,16 @@ def result_files(
     """Name -> bytes of every output file of a solve (see the module docstring)."""
     language = lang or inst.lang
     summary = result.summary()
-    files = result.plan.files(
+    # the plan's tables made once, for the CSV files, the workbook and the report
+    tables = plan_tables(result.plan.canonical(), inst)
+    files = plan_files(
+        result.plan,
         inst=inst,
         formats=tuple(f for f in formats if f != "html"),
         summary=summary,
         lang=language,
         masked=masked,
+        tables=tables,
     )
     if "csv" in formats and result.plan.roster:
         rows = move_reason_rows(inst, result.plan)
@@ -55,6 +59,8 @@ def result_files(
     if "html" in formats:
         # the solve's own check of a closest plan, when it made one (the same plan)
         checked = result._checked
-        page = render_html(inst, result.plan, summary, language, masked=masked, checked=checked)
+        page = render_html(
+            inst, result.plan, summary, language, masked=masked, checked=checked, tables=tables
+        )
         files["report.html"] = page.encode("utf-8")
     return files

@@ -10,6 +10,7 @@ from typing import Any
 from twinning.check.plan import known_plan
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
+from twinning.deadline import Deadline
 from twinning.errors import UsageError
 from twinning.messages import msg
 from twinning.models.search import STOP, Progress, ProgressFn, SearchSettings, SolveContext
@@ -49,6 +50,7 @@ def solve(
     baseline: Plan | None = None,
     memo: dict[str, Any] | None = None,
     check: bool = True,
+    deadline: Deadline | None = None,
 ) -> Result:
     """Plan the requested parts of an instance.
 
@@ -64,6 +66,11 @@ def solve(
         model building included; a part stopped by it returns its best plan, status
         ``feasible``, with its gap. Deterministic runs give each part the whole limit in
         CP-SAT's deterministic time instead.
+    deadline
+        The command's deadline instead of ``time_limit`` seconds from now
+        (:class:`twinning.deadline.Deadline`: the command line counts its limit from the
+        start of the command and keeps a reserve for writing and explaining): the parts
+        share :meth:`~twinning.deadline.Deadline.for_parts`.
     seed, workers, deterministic
         CP-SAT settings; ``deterministic`` gives identical plans on repeated runs.
     progress
@@ -106,6 +113,8 @@ def solve(
     given = known_plan(inst, given) if given is not None else None
     baseline = known_plan(inst, baseline) if baseline is not None else None
     start = time.perf_counter()
+    if deadline is None:
+        deadline = Deadline.from_now(time_limit)
     base = SearchSettings(
         workers=workers or 1,
         time_limit=time_limit,
@@ -153,7 +162,8 @@ def solve(
             share = time_limit  # never read the clock: each part its deterministic limit
         else:
             later = [p for p in order[order.index(name) :] if not _is_given(given, p, asked)]
-            share = part_share(name, later, time_limit - (time.perf_counter() - start))
+            statuses = {p: r.status for p, r in results.items()}
+            share = part_share(name, later, deadline.for_parts(later, statuses))
         ctx.settings = replace(base, time_limit=share)
         if progress is not None:
             progress(Progress(name, msg("progress.started")))

@@ -159,6 +159,9 @@ class Explanation:
     solves: int = 0
     seconds: float = 0.0
     complete: bool = True  # False: out of time before every step was done
+    #: False: out of time before deletion filtering was done, so the conflict holds every
+    #: rule not yet tried (a conflict, not proven smallest)
+    reduced: bool = True
     undecided: int = 0  # solves that ended with no plan and no proof within the step limit
 
     @property
@@ -182,7 +185,9 @@ class Explanation:
         if changes:
             either = [changes[0], *(msg("explain.repair.or", change=c) for c in changes[1:])]
             repairs = msg("explain.short.repairs", repairs=either)
-        cut = "" if self.complete else msg("explain.short.cut")
+        cut: Msg | str = ""
+        if not self.complete:
+            cut = msg("explain.short.cut" if self.reduced else "explain.short.cut_unreduced")
         return msg("explain.short", conflict=conflict, repairs=repairs, cut=cut)
 
 
@@ -204,29 +209,34 @@ def explain_infeasible(
     first: Any = None,
     baseline: Plan | None = None,
     memo: dict[str, Any] | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> Explanation:
     """Solve, and when a part has no plan keeping every rule, find the rules that
     conflict and the smallest repairs (see the module docstring). ``time_limit`` bounds the
     whole explanation, ``step_limit`` each solve in it; ``first`` is the result of a
     solve already made (not solved again); ``baseline`` is a plan to re-plan on; ``memo``
     what that solve built (``solve(..., memo=)``), reused by the solves here where the
-    county they try has the same options (the roster's are built once, not per solve)."""
+    county they try has the same options (the roster's are built once, not per solve).
+    No step starts once ``time_limit`` seconds have passed on ``clock``; the explanation
+    then says it was cut short, and when the conflict was not yet made smallest, that it
+    is a conflict, not proven smallest."""
     from twinning.solving import solve
 
-    start = time.perf_counter()
+    start = clock()
     memo = {} if memo is None else memo
     if first is None:
         first = solve(inst, parts, time_limit=step_limit, seed=seed, baseline=baseline, memo=memo)
     bad = _first_bad(first)
     if bad is None:
-        return Explanation(None, first.status, None, seconds=time.perf_counter() - start)
+        return Explanation(None, first.status, None, seconds=clock() - start)
     message = first.parts[bad].message
     out = Explanation(bad, first.parts[bad].status, message, list(first.missed), solves=1)
     rules = RULES.get(bad)
     if not rules:
-        out.seconds = time.perf_counter() - start
+        out.seconds = clock() - start
         return out
     ok = _Oracle(first.plan, bad, start + time_limit, step_limit, seed, out, baseline, memo)
+    ok.clock = clock
     ok.typical = first.parts[bad].wall_time or 0.0
 
     # The cheap repair first, so that a short time still gives one: every school held at
@@ -248,7 +258,7 @@ def explain_infeasible(
         relaxed = rule.off(current)
         verdict = ok(relaxed)
         if verdict is None:
-            out.complete = False
+            out.complete = out.reduced = False
             break
         if not verdict:
             enforced.remove(rule)
@@ -257,7 +267,7 @@ def explain_infeasible(
     # Each conflicting rule alone, the others as the planner set them (the rate first:
     # the nearest rate that can be met), where one change is enough.
     for rule in sorted(enforced, key=lambda r: r.key != "rotation.rate"):
-        if time.perf_counter() > ok.deadline:
+        if clock() > ok.deadline:
             out.complete = False
             break
         alone = _repair(inst, rule, ok)
@@ -266,7 +276,7 @@ def explain_infeasible(
     # A set of changes that together repair it, as few rules as the order allows, keeping
     # the rate: switch rules off in turn until a plan exists, put back each that is not
     # needed, then bring each one left as near the planner's value as still works.
-    if time.perf_counter() <= ok.deadline:
+    if clock() <= ok.deadline:
         others = [r for r in rules if r.key != "rotation.rate"]
         fixes = _correction(inst, [r for r in others if r.key in out.conflict] + others, ok)
         if fixes is None:
@@ -275,7 +285,7 @@ def explain_infeasible(
             r.settings == fixes.settings for r in out.repairs
         ):
             out.repairs.append(fixes)
-    out.seconds = time.perf_counter() - start
+    out.seconds = clock() - start
     return out
 
 
@@ -389,12 +399,24 @@ class _Oracle:
         #: seconds the part's first solve took: a solve is not started with less time
         #: left than that (it would overrun the explanation's time, not stop within it)
         self.typical = 0.0
+        #: the clock ``deadline`` is read on
+        self.clock: Callable[[], float] = time.perf_counter
+
+    def left(self) -> float:
+        """Seconds until the explanation's deadline."""
+        return self.deadline - self.clock()
+
+    def can_solve(self) -> bool:
+        """Whether a solve may start: it has the time a first solve took, within the
+        explanation's deadline."""
+        left = self.left()
+        return left > 0.5 and left >= self.typical
 
     def solve(self, candidate: Instance) -> Any:
         from twinning.solving import solve
 
-        left = self.deadline - time.perf_counter()
-        if left <= 0.5 or left < self.typical:
+        left = self.left()
+        if not self.can_solve():
             return None
         self.out.solves += 1
         return solve(
@@ -412,7 +434,13 @@ class _Oracle:
         if self.part == "roster":
             # The options first, within the explanation's time (taken from the memo when
             # the candidate's are the first solve's): the solve then reuses them.
-            data = _roster_options(candidate, self.given, self.memo, self.deadline)
+            left = self.left()
+            if left <= 0:
+                return None
+            if candidate.policy.rotation.cap_quota and not self.can_solve():
+                return None  # only a solve could answer (a capped quota is in reach)
+            ends = time.perf_counter() + left  # the building's deadline is on that clock
+            data = _roster_options(candidate, self.given, self.memo, ends)
             if data is None:
                 return None
             if _quota_out_of_reach(candidate, data):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -21,7 +21,7 @@ from twinning.county.policy import WEEKDAYS
 from twinning.io.tabular import Cell, Table, csv_bytes, mask_names
 from twinning.io.workbook import with_school_names, workbook_bytes
 from twinning.messages import header, value_word
-from twinning.rules.cover import covers
+from twinning.rules.cover import Cover, covers
 
 
 class Plan(Protocol):
@@ -83,15 +83,17 @@ def plan_files(
     summary: BaseModel | None = None,
     lang: str | None = None,
     masked: bool = False,
+    tables: Mapping[str, Table] | None = None,
 ) -> dict[str, bytes]:
-    """Every file of a plan: name -> bytes (see :meth:`twinning.plan.Plan.files`)."""
+    """Every file of a plan: name -> bytes (see :meth:`twinning.plan.Plan.files`);
+    ``tables``: the plan's tables (:func:`plan_tables`), when the caller made them."""
     language = lang or (inst.lang if inst is not None else "en")
     files: dict[str, bytes] = {"plan.json": plan.to_json().encode("utf-8")}
     summary_data = None if summary is None else summary.model_dump(mode="json")
     if summary_data is not None:
         text = json.dumps(summary_data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         files["summary.json"] = text.encode("utf-8")
-    tables = plan_tables(plan.canonical(), inst)
+    tables = dict(tables) if tables is not None else plan_tables(plan.canonical(), inst)
     if masked:
         tables = mask_names(tables)
     if "csv" in formats:
@@ -421,7 +423,8 @@ def unmet_rows(plan: Plan, inst: Instance | None) -> list[dict[str, Cell]]:
             {**u.model_dump(), "weekly_lessons": None, "circuit_lessons": None, "left": None}
             for u in plan.unmet_needs
         ]
-    return [asdict(c) for c in covers(inst, plan) if c.left > 0]
+    names = [f.name for f in fields(Cover)]
+    return [{f: getattr(c, f) for f in names} for c in covers(inst, plan) if c.left > 0]
 
 
 def school_week(plan: Plan, people: Mapping[str, str]) -> list[dict[str, Cell]]:

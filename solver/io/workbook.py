@@ -27,13 +27,14 @@ same document read back from disk makes the same workbook. Every cell goes throu
 from __future__ import annotations
 
 import io
+import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from twinning.io.tabular import Cell, Table, put_cell
+from twinning.io.tabular import Cell, Table, put_cell, safe_cell
 from twinning.messages import (
     CATALOGUE,
     Msg,
@@ -49,6 +50,12 @@ from twinning.messages import (
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
+
+#: Characters a workbook may not hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``, which
+#: :func:`twinning.io.tabular.put_cell` strips).
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+#: A saved sheet's dimension element (openpyxl's, from the cells it wrote).
+DIMENSION = re.compile(r'<dimension ref="[^"]*" />')
 
 # ---- number formats -----------------------------------------------------------------------
 
@@ -727,16 +734,17 @@ def workbook_bytes(
     book = openpyxl.Workbook()
     book.remove(book.active)
     sheet = book.create_sheet(word("table.summary", lang))
-    _write_lines(sheet, summary_lines(summary, lang, names))
+    bodies = [_write_lines(sheet, summary_lines(summary, lang, names))]
     if summary.get("verdict"):
         sheet = book.create_sheet(word("table.evaluation", lang))
-        _write_lines(sheet, evaluation_lines(summary, lang, names))
+        bodies.append(_write_lines(sheet, evaluation_lines(summary, lang, names)))
     for name, table in tables.items():
         sheet = book.create_sheet(word(f"table.{name}", lang))
-        _write_table(sheet, name, with_school_names(name, table, names), lang)
+        bodies.append(_write_table(sheet, name, with_school_names(name, table, names), lang))
     buf = io.BytesIO()
     book.save(buf)
-    return buf.getvalue()
+    # the sheets' paths are given as the workbook is saved
+    return _with_rows(buf.getvalue(), {b.sheet.path.lstrip("/"): b for b in bodies})
 
 
 def _row_style(table: str, row: Mapping[str, Cell]) -> str:
@@ -749,64 +757,187 @@ def _row_style(table: str, row: Mapping[str, Cell]) -> str:
     return ""
 
 
-def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> None:
-    """One table's sheet: header frozen and filtered, widths, formats and row colours."""
-    from openpyxl.styles import Alignment
+def _write_table(sheet: Worksheet, name: str, table: Table, lang: str) -> _Rows:
+    """One table's sheet: header frozen and filtered, widths, formats and row colours.
+
+    The header row, widths, pane and filter are openpyxl's; the rows below the header are
+    returned as XML (:class:`_Rows`), which :func:`workbook_bytes` puts into the saved
+    sheet: the same cells, types and styles openpyxl writes for
+    :func:`twinning.io.tabular.put_cell`, without an openpyxl cell object per value (a
+    city's tables hold millions of cells; openpyxl took most of the writing's time)."""
     from openpyxl.utils import get_column_letter
 
     heads = {c: header(c, lang, name) for c in table.columns}
     widths = [_width(heads[c]) for c in table.columns]
     for j, column in enumerate(table.columns, start=1):
         _style(put_cell(sheet, 1, j, heads[column]), "header")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    # A cell's format, alignment and colour depend only on its column and its row's
-    # style: worked out on the first such cell, copied to the others (openpyxl hashes
-    # each style object it is given: a city's tables hold millions of cells).
-    made: dict[tuple[int, str], Any] = {}
+    rows = _Rows(sheet)
+    looks: dict[str, list[str]] = {}  # row style -> each column's style attribute
+    seen: dict[Any, int] = {}  # a text's width, worked out once (names recur on every row)
     for i, row in enumerate(table.rows, start=2):
         style = _row_style(name, row)
-        for j, column in enumerate(table.columns, start=1):
-            value = cell_word(column, row.get(column), lang)
-            cell = put_cell(sheet, i, j, value)
-            key = (j, style)
-            if key in made:
-                cell._style = copy(made[key])
+        attrs = looks.get(style)
+        if attrs is None:
+            attrs = looks[style] = [
+                rows.look(COLUMN_FORMATS.get(c, ""), style, c in WRAPPED) for c in table.columns
+            ]
+        values = [cell_word(column, row.get(column), lang) for column in table.columns]
+        rows.add(i, values, attrs)
+        for j, value in enumerate(values):
+            if isinstance(value, str):
+                width = seen.get(value)
+                if width is None:
+                    width = seen[value] = _width(value)
             else:
-                if column in COLUMN_FORMATS:
-                    cell.number_format = COLUMN_FORMATS[column]
-                if column in WRAPPED:
-                    cell.alignment = wrap
-                if style:
-                    _style(cell, style)
-                made[key] = copy(cell._style)
-            widths[j - 1] = max(widths[j - 1], _width(value))
+                width = _width(value)
+            if width > widths[j]:
+                widths[j] = width
     for j, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = _clamp(width)
     sheet.freeze_panes = "A2"
     if table.columns:
         last = get_column_letter(len(table.columns))
         sheet.auto_filter.ref = f"A1:{last}{max(1, len(table.rows) + 1)}"
+        rows.dimension = f"A1:{last}{len(table.rows) + 1}"
+    return rows
 
 
-def _write_lines(sheet: Worksheet, lines: Sequence[Line]) -> None:
+class _Rows:
+    """A sheet's rows as XML, cell by cell as openpyxl writes what
+    :func:`twinning.io.tabular.put_cell` stores: text made safe and stripped of the
+    characters a workbook may not hold, as an inline string; numbers as ``%.16g``;
+    booleans as 1 and 0; an empty cell left out unless styled. A cell's look (number
+    format, wrapping, colour) is registered with the workbook once per kind
+    (:meth:`look`), as openpyxl registers a cell's own."""
+
+    #: Where a cell is styled to register its look, then dropped (no sheet's cell).
+    PROBE = (1_048_576, 16_384)
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.letters: list[str] = []
+        self.looks: dict[tuple[str, str, bool], str] = {}
+        self.xml: list[str] = []
+        #: the sheet's dimension once its rows are in (openpyxl's, from its cells)
+        self.dimension = ""
+
+    def look(self, fmt: str, style: str, wrapped: bool = False) -> str:
+        """The style attribute (``' s="N"'``, or none) of a cell with this number format,
+        style (:func:`_style`) and wrapping, set in the order the cells were given them."""
+        key = (fmt, style, wrapped)
+        found = self.looks.get(key)
+        if found is None:
+            from openpyxl.styles import Alignment
+
+            cell = self.sheet.cell(*self.PROBE)
+            if fmt:
+                cell.number_format = fmt
+            if wrapped:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if style:
+                _style(cell, style)
+            book = self.sheet.parent
+            found = f' s="{book._cell_styles.add(cell._style)}"' if cell.has_style else ""
+            del self.sheet._cells[self.PROBE]
+            self.looks[key] = found
+        return found
+
+    def add(self, i: int, values: Sequence[Cell], attrs: Sequence[str]) -> None:
+        """Row ``i``: its values, each cell's style attribute."""
+        while len(self.letters) < len(values):
+            from openpyxl.utils import get_column_letter
+
+            self.letters.append(get_column_letter(len(self.letters) + 1))
+        out = [f'<row r="{i}">']
+        for letter, s, value in zip(self.letters, attrs, values, strict=False):
+            out.append(_cell_xml(f"{letter}{i}", s, value))
+        out.append("</row>")
+        self.xml.append("".join(out))
+
+
+def _cell_xml(ref: str, s: str, value: Cell) -> str:
+    """One ``<c>`` element as openpyxl writes a cell :func:`put_cell` stored."""
+    if isinstance(value, str):
+        text = safe_cell(ILLEGAL_CHARACTERS.sub("", value))
+        text = str(text)[:32767]
+        if not text:
+            return f'<c r="{ref}"{s} t="inlineStr" />'
+        if "&" in text or "<" in text or ">" in text:
+            escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        else:
+            escaped = text
+        stripped = text.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != text else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+    if value is None:
+        return f'<c r="{ref}"{s} t="n" />' if s else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if not isinstance(value, int | float):  # a message: as put_cell writes it, its text
+        return _cell_xml(ref, s, str(safe_cell(value)))
+    if math.isfinite(value):
+        return f'<c r="{ref}"{s} t="n"><v>{value:.16g}</v></c>'
+    return f'<c r="{ref}"{s} t="n"><v /></c>'
+
+
+def _with_rows(data: bytes, rows: Mapping[str, _Rows]) -> bytes:
+    """The saved workbook with each sheet's rows written as XML put in after those
+    openpyxl wrote (sheet path -> its rows), every other member as saved."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            body = rows.get(info.filename)
+            if body is None or not body.xml:
+                out.writestr(info, src.read(info))
+                continue
+            text = src.read(info).decode("utf-8")
+            if "<sheetData />" in text:  # openpyxl wrote no cell of this sheet
+                text = text.replace("<sheetData />", "<sheetData></sheetData>", 1)
+            head, sep, tail = text.partition("</sheetData>")
+            if not sep:
+                raise ValueError(f"{info.filename}: no sheetData")
+            head = DIMENSION.sub(f'<dimension ref="{body.dimension}" />', head, count=1)
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(member, "w") as fh:
+                fh.write(head.encode("utf-8"))
+                for k in range(0, len(body.xml), 2000):
+                    fh.write("".join(body.xml[k : k + 2000]).encode("utf-8"))
+                fh.write((sep + tail).encode("utf-8"))
+    return buf.getvalue()
+
+
+def _write_lines(sheet: Worksheet, lines: Sequence[Line]) -> _Rows:
     """The summary sheet: its lines, the title row frozen, widths from the figures (titles
-    and section headings may run over the columns beside them)."""
+    and section headings may run over the columns beside them). The lines are returned as
+    XML (:class:`_Rows`, as :func:`_write_table` returns a table's rows): the evaluation
+    sheet of a county lists thousands of schools."""
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
+    rows = _Rows(sheet)
+    last_row = columns = 0
     for i, line in enumerate(lines, start=1):
-        for j, value in enumerate(line.cells, start=1):
-            cell = put_cell(sheet, i, j, value)
-            if (j - 1) in line.formats and line.formats[j - 1]:
-                cell.number_format = line.formats[j - 1]
-            style = line.cell_styles.get(j - 1) or line.style
-            if style:
-                _style(cell, style)
-            if line.style not in ("title", "section", "subsection"):
+        if not line.cells:
+            continue
+        attrs = [
+            rows.look(line.formats.get(j) or "", line.cell_styles.get(j) or line.style)
+            for j in range(len(line.cells))
+        ]
+        rows.add(i, line.cells, attrs)
+        last_row, columns = i, max(columns, len(line.cells))
+        if line.style not in ("title", "section", "subsection"):
+            for j, value in enumerate(line.cells, start=1):
                 widths[j] = max(widths.get(j, 0), _width(value))
+    if last_row:
+        rows.dimension = f"A1:{get_column_letter(columns)}{last_row}"
     for j, width in widths.items():
         sheet.column_dimensions[get_column_letter(j)].width = _clamp(width)
     sheet.freeze_panes = "A2"
+    return rows
 
 
 def _style(cell: Any, style: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from twinning.messages.cadres import ENTRIES as CADRES
 from twinning.messages.checks import ENTRIES as CHECKS
 from twinning.messages.console import ENTRIES as CONSOLE
+from twinning.messages.deadline import ENTRIES as DEADLINE
 from twinning.messages.explain import ENTRIES as EXPLAIN
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
@@ -49,4 +50,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     REPORT,
     REGISTRY,
     QUOTA,
+    DEADLINE,
 )

@@ -13,7 +13,7 @@ import inspect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -248,6 +248,7 @@ def build_content(
     summary: Summary | None = None,
     lang: str = "en",
     masked: bool = False,
+    tables: Mapping[str, Table] | None = None,
 ) -> ReportContent:
     """Gather the report's figures from the instance, the plan, its summary and its check.
 
@@ -266,6 +267,9 @@ def build_content(
         "zh" or "en": tables, values, rule names.
     masked
         Replace staff names by stable pseudonyms (:func:`twinning.io.tabular.pseudonym`).
+    tables
+        The plan's tables (:func:`twinning.io.planfiles.plan_tables` of this plan), when
+        the caller made them for its other files: not made again.
     """
     plan = plan.canonical()
     figures = balance(summary, checked) if "roster" in plan.parts else None
@@ -284,7 +288,7 @@ def build_content(
         balance=figures,
         needs_by_type=needs_by_type(inst, plan) if "roster" in plan.parts else [],
         moves_by_kind=dict(sorted(Counter(m.kind for m in plan.roster).items())),
-        tables=report_tables(inst, plan, lang, masked),
+        tables=report_tables(inst, plan, lang, masked, tables),
         schools=school_points(inst, plan, lang),
         pairs=[{"helper": p.helper, "helped": p.helped, "km": p.distance_km} for p in plan.pairs],
         alliances=alliance_shapes(inst, plan),
@@ -708,11 +712,18 @@ def needs_by_type(inst: Instance, plan: Plan) -> list[NeedsGroup]:
 # ---- tables -----------------------------------------------------------------------------
 
 
-def report_tables(inst: Instance, plan: Plan, lang: str, masked: bool) -> list[ReportTable]:
-    """The plan's tables (as the CSV files hold them) and one of every school, with
-    headers and values in the page's language and a school's name beside each school
-    code; staff names only where the instance has them, and pseudonyms when ``masked``."""
-    tables = plan_tables(plan, inst)
+def report_tables(
+    inst: Instance,
+    plan: Plan,
+    lang: str,
+    masked: bool,
+    made: Mapping[str, Table] | None = None,
+) -> list[ReportTable]:
+    """The plan's tables (as the CSV files hold them; ``made``: already made of this
+    plan) and one of every school, with headers and values in the page's language and a
+    school's name beside each school code; staff names only where the instance has them,
+    and pseudonyms when ``masked``."""
+    tables = dict(made) if made is not None else plan_tables(plan, inst)
     named = any(t.name for t in inst.staff)
     if masked and named:
         tables = mask_names(tables)

@@ -17,6 +17,7 @@ alliance and needs) and the tables (sortable, searchable, paginated so that a ci
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from html import escape
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from twinning.county.instance import Instance
+from twinning.io.tabular import Table
 from twinning.io.workbook import (
     failing_message,
     failing_schools,
@@ -63,6 +65,7 @@ def render_html(
     masked: bool = False,
     tiles: str | None = None,
     checked: ValidationReport | None = None,
+    tables: Mapping[str, Table] | None = None,
 ) -> str:
     """The report of a plan as one self-contained HTML page.
 
@@ -95,7 +98,9 @@ def render_html(
     if tiles is not None:
         _tile_origin(tiles)  # refuse a bad URL before any work
     report = checked if checked is not None else validate(inst, plan)
-    content = build_content(inst, plan, report, summary=summary, lang=lang, masked=masked)
+    content = build_content(
+        inst, plan, report, summary=summary, lang=lang, masked=masked, tables=tables
+    )
     return page(content, tiles=tiles)
 
 

@@ -48,14 +48,16 @@ sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks import benchkit  # noqa: E402
 
-#: Runs the command line and reports the process's own peak memory when it exits.
+#: Runs the command line as the console script does (its entry point ``main``: a time
+#: limit then counts from the process's start) and reports the process's own peak memory
+#: when it exits.
 _CHILD = (
     "import atexit, resource, sys\n"
     "atexit.register(lambda: sys.stderr.write("
     "f'\\nPEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
-    "from twinning.cli.main import app\n"
+    "from twinning.cli.main import main\n"
     "sys.argv = ['twinning', *sys.argv[1:]]\n"
-    "app()\n"
+    "main()\n"
 )
 
 
