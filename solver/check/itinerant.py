@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinning.check.report import Violation
+from twinning.check.shared import schools_by_id, staff_by_id
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff
 from twinning.plan import CircuitVisit, PartObjective, Plan
@@ -52,8 +53,8 @@ def circuit_facts(inst: Instance, plan: Plan, dist: Distances) -> CircuitFacts:
         plan,
         dist,
         rules.Minutes(inst, dist),
-        {s.id: s for s in inst.schools},
-        {t.id: t for t in inst.staff},
+        schools_by_id(inst),
+        staff_by_id(inst),
         list(plan.circuits),
         dict(days),
         rules.weekly_needs(inst, unmet),
