@@ -7,6 +7,7 @@ or Chinese and stored in English.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Hashable, Iterable
@@ -149,10 +150,17 @@ class School(_Row):
     @property
     def stages(self) -> frozenset[str]:
         """The stages this school covers (a nine-year school covers primary and junior)."""
-        covered: set[str] = set()
-        for s in self.stage:
-            covered |= STAGE_COVERS[s]
-        return frozenset(covered)
+        stage = self.stage
+        return _covered(stage) if isinstance(stage, tuple) else _covered.__wrapped__(stage)
+
+
+@functools.cache
+def _covered(stage: Iterable[str]) -> frozenset[str]:
+    """The stages a school of these stages covers (the same few tuples, worked out once)."""
+    covered: set[str] = set()
+    for s in stage:
+        covered |= STAGE_COVERS[s]
+    return frozenset(covered)
 
 
 class Staff(_Row):
@@ -377,11 +385,9 @@ class Instance(BaseModel):
         Cheap on purpose (no full dump of 80,000 staff rows): edited needs or ages keep the
         fingerprint, a different county or a different policy does not.
         """
-        digest = hashlib.sha256()
-        for s in self.schools:
-            digest.update(f"s:{s.id}\n".encode())
-        for t in self.staff:
-            digest.update(f"t:{t.id}@{t.school}\n".encode())
+        digest = hashlib.sha256()  # the lines hashed as one text: the same digest
+        digest.update("".join([f"s:{s.id}\n" for s in self.schools]).encode())
+        digest.update("".join([f"t:{t.id}@{t.school}\n" for t in self.staff]).encode())
         digest.update(self.policy.model_dump_json().encode())
         return digest.hexdigest()[:16]
 
