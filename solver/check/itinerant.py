@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from twinning.check.report import Violation
@@ -34,8 +35,9 @@ class CircuitFacts:
     moved: set[str]
     scope: rules.Scope
 
-    @property
+    @cached_property
     def away(self) -> list[CircuitVisit]:
+        """The stops away from home (worked out once; read only)."""
         return [c for c in self.rows if rules.away(c)]
 
 

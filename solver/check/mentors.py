@@ -24,8 +24,16 @@ from twinning.rules import roster as rules
 def _lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
     """Mentor lines naming a known mentor and a known mentee, with the two people.
 
-    Lines naming an unknown mentee are reported once, by :func:`check_one_to_one`.
+    Lines naming an unknown mentee are reported once, by :func:`check_one_to_one`. Found
+    once per plan (every mentor check reads them; read only).
     """
+    got: list[tuple[Move, Staff, Staff]] | None = f.memo.get("mentor_lines")
+    if got is None:
+        got = f.memo["mentor_lines"] = _find_lines(f)
+    return got
+
+
+def _find_lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
     out = []
     for m in f.mentors:
         mentee = f.staff.get(m.mentee or "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Collection
 from operator import attrgetter
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -56,7 +57,9 @@ def _find_unknown(inst: Instance, plan: Plan) -> list[tuple[str, int, str, str]]
     found: list[tuple[int, int, int, str, str, str]] = []
     for k, (table, (school_fields, staff_fields)) in enumerate(NAMED.items()):
         rows = getattr(plan, table)
-        named = [(f, schools, "school") for f in school_fields]
+        named: list[tuple[str, Collection[str], str]] = [
+            (f, schools, "school") for f in school_fields
+        ]
         named += [(f, staff, "staff") for f in staff_fields]
         for n, (f, known, kind) in enumerate(named):
             values = list(map(attrgetter(f), rows))
