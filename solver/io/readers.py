@@ -960,9 +960,11 @@ def _plain_int(text: str) -> str | None:
 def _validate_table(raw: RawTable, lang: Lang) -> list[Any]:
     rows = raw.rows
     for f in _INT_FIELDS[raw.name]:
-        texts = [v for v in map(methodcaller("get", f), rows) if type(v) is str]
-        if "".join(texts).isdigit():
-            continue  # plain digits need nothing (an empty text is left as it is below too)
+        try:  # a column of plain digits needs nothing (nor does a blank cell, below)
+            if "".join(map(methodcaller("get", f, ""), rows)).isdigit():
+                continue
+        except TypeError:
+            pass  # a cell that is no text (a workbook's number): read one by one
         for row in rows:
             v = row.get(f)
             if isinstance(v, str) and not v.isdigit():
