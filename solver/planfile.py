@@ -29,6 +29,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
+from twinning.collector import paused
 from twinning.errors import InputError, InputProblem, Lang, field_path, validation_msg
 from twinning.io.readers import json_problem, link_problem
 from twinning.messages import Msg, msg
@@ -64,7 +65,11 @@ def read_plan(path: str | Path, lang: Lang = "en") -> Plan:
         One problem, naming the file, for anything that keeps the file from being read as
         a plan this twinning knows (see the module's docstring).
     """
-    p = Path(path)
+    with paused():  # the document and the plan hold no cycles: the collector finds nothing
+        return _read_plan(Path(path), lang)
+
+
+def _read_plan(p: Path, lang: Lang) -> Plan:
     finite = _Finite()
     doc = _document(p, lang, msg("input.plan.too_deep", limit=MAX_DEPTH), finite)
     if not isinstance(doc, dict) or doc.get("format") != "twinning-plan":

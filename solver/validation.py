@@ -12,6 +12,7 @@ from twinning.check.balance import BALANCE_CHECKS
 from twinning.check.plan import PLAN_CHECKS, held_parts, known_plan
 from twinning.check.report import ValidationReport, Violation
 from twinning.check.shared import sharing
+from twinning.collector import paused
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
 from twinning.messages import msg
@@ -38,7 +39,7 @@ def validate(inst: Instance, plan: Plan) -> ValidationReport:
     Works on any plan, including one read from disk or written by hand. The figures
     several checks read are worked out once for the plan (:mod:`twinning.check.shared`).
     """
-    with sharing():
+    with sharing(), paused():  # what the checks build holds no cycles
         return _validate(inst, plan)
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from twinning.collector import paused
 from twinning.county.instance import TABLES, Instance, check_instance
 from twinning.county.policy import Policy, nest_dotted
 from twinning.errors import InputError, InputProblem, Lang, validation_msg
@@ -171,7 +172,11 @@ def load_instance(path: str | Path, lang: Lang | None = None) -> Instance:
 
 def read_instance(path: str | Path, lang: Lang | None = None) -> tuple[Instance, Sources]:
     """Like :func:`load_instance`, also returning where each table came from."""
-    p = Path(path)
+    with paused():  # the rows and models built hold no cycles: the collector finds nothing
+        return _read_instance(Path(path), lang)
+
+
+def _read_instance(p: Path, lang: Lang | None) -> tuple[Instance, Sources]:
     if not p.exists():
         # Nothing is read yet: a Chinese file name is the only hint of the planner's language.
         said = link_problem(p) or msg("input.no_such_file")
