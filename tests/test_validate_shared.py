@@ -5,6 +5,7 @@ counted with numpy, the finite check of the JSON parser, the collector paused.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.conftest import INSTANCES
 from twinning import load_instance, solve, validate
 from twinning.check.plan import NAMED, check_duplicates, check_known, known_plan
 from twinning.check.shared import once, sharing, staff_by_id
+from twinning.collector import paused
 from twinning.county.instance import Instance
 from twinning.errors import InputError
 from twinning.plan import CircuitVisit, Plan
@@ -148,3 +150,23 @@ def test_once_shares_within_sharing_only(demo: tuple[Instance, Plan]) -> None:
         assert len(staff_by_id(other)) == 10  # another table: its own figure
         assert once(len, inst.staff) == len(inst.staff)
     assert staff_by_id(inst) is not first
+
+
+def test_the_collector_is_as_it_was_after_a_pause(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    with paused():
+        assert not gc.isenabled()
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause did not turn it on
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        read_plan(tmp_path / "missing.json")  # a refusal leaves it on too
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
