@@ -398,7 +398,7 @@ def check_scope(f: RosterFacts) -> list[Violation]:
     """[rotation.scope] Teachers move out within the scope; learning stints go to a partner
     or lead school, or to a school in scope that needs an arrival of their subject before it
     can send one; everyone else to a partner or lead school."""
-    swaps = _swap_hosts(f)
+    swaps: set[tuple[str, str]] | None = None  # worked out for the first learner it decides
     out = []
     for m, _ in f.spans:
         if m.staff in f.pinned:
@@ -413,9 +413,11 @@ def check_scope(f: RosterFacts) -> list[Violation]:
             and m.direction == "in"
             and learner.role == "teacher"
             and m.to_school in f.scope.get(m.from_school, set())
-            and (m.to_school, learner.subject or "") in swaps
         ):
-            continue
+            if swaps is None:
+                swaps = _swap_hosts(f)
+            if (m.to_school, learner.subject or "") in swaps:
+                continue
         code = "check.rotation.scope" if teacher_out else "check.rotation.scope.partner"
         out.append(_v("rotation.scope", m, code=code, school=m.to_school, staff=m.staff))
     return out
