@@ -11,13 +11,15 @@ A county is generated (``rotation.host_capacity_share = 0.5`` so that its roster
 feasible), or ``--instance`` copied and given that key, and solved with ``twinning solve``
 (every part), unless ``--plan`` names a plan of it already. Then each side (``--before``
 and ``--after``: the interpreters of two installs; both this one by default) checks the
-plan with ``twinning validate``, the sides alternating, ``--repeat`` times each, every
-command in a process of its own measured from outside (``/usr/bin/time -v`` where it
-exists: wall seconds, user + system CPU seconds, peak resident memory; else the child's
-``getrusage``). What the two sides print (exit code, standard output and error) must be
-byte for byte the same: the table says whether it is. A second table gives the CPU
-seconds of each step in one process per side (importing the command line, reading the
-instance, reading the plan, every rule), the figures a profile starts from.
+plan with ``twinning validate``, once unmeasured (Python's bytecode caches written, as a
+planner's install has them, and the files read once), then ``--repeat`` times each, the
+sides alternating, every command in a process of its own measured from outside
+(``/usr/bin/time -v`` where it exists: wall seconds, user + system CPU seconds, peak
+resident memory; else the child's ``getrusage``). What the two sides print (exit code,
+standard output and error) must be byte for byte the same: the table says whether it is.
+A second table gives the CPU seconds of each step in one process per side (importing the
+command line, reading the instance, reading the plan, every rule), the figures a profile
+starts from.
 
 Results go to ``tests/benchmarks/results/validate.md`` (the notes below its tables are
 kept); ``--smoke`` (CI) runs a 40-school county with a 5-second solve
