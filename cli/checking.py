@@ -35,6 +35,7 @@ from twinning.cli.common import (
 )
 from twinning.cli.live import interruptible
 from twinning.cli.solving import with_registry
+from twinning.collector import paused
 from twinning.county.instance import with_policy
 from twinning.errors import UsageError
 from twinning.io.files import atomic_write
@@ -94,6 +95,7 @@ def _rows(plan: Plan) -> list[object]:
 
 
 @guarded
+@paused()  # the collector off for the whole check (twinning.collector): one county, one plan
 def validate_command(
     instance: Annotated[Path, typer.Argument(help="Instance the plan was made for.")],
     plan: PlanArg,

@@ -51,7 +51,6 @@ from twinning.io.tabular import Table as Rows
 from twinning.io.tabular import csv_bytes
 from twinning.messages import Lang, joined, kpi_label, msg, say, value_word, word
 from twinning.models.search import Progress as Step
-from twinning.outputs import result_files
 from twinning.parts import PART_ORDER, asked_parts, parse_parts
 from twinning.plan import Plan
 from twinning.solving import BACKENDS, LEAST_SHARE
@@ -241,6 +240,8 @@ def solve(
                 update={"plan": result.plan.model_copy(update={"settings": settings(sets)})}
             )
         # The whole output folder at once (no file of an earlier solve survives).
+        from twinning.outputs import result_files  # the report: here, not for validate
+
         files = result_files(
             result, inst, formats=wanted, lang=said, masked=mask_names, baseline=before
         )
@@ -550,6 +551,8 @@ def frontier(
     found = interruptible(
         said, lambda keep: trade_off(inst, parts, points=points, time_limit=time_limit)
     )
+    from twinning.outputs import result_files
+
     columns = list(dict.fromkeys(c for p in found for c in p.row))
     for k, point in enumerate(found):  # each point a plan folder of its own, as solve writes
         files = result_files(point.result, inst, lang=said)

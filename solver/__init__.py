@@ -12,13 +12,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from twinning.county.instance import Instance
-from twinning.county.policy import Policy
-from twinning.errors import InputError
-from twinning.io.readers import load_instance
-from twinning.plan import Plan
-from twinning.result import Result
-from twinning.validation import ValidationReport, Violation, validate
+from twinning.collector import paused
+
+# Importing builds the package's models (their schemas: objects that live on, the
+# collector would walk them again and again for nothing; twinning.collector).
+with paused():
+    from twinning.county.instance import Instance
+    from twinning.county.policy import Policy
+    from twinning.errors import InputError
+    from twinning.io.readers import load_instance
+    from twinning.plan import Plan
+    from twinning.result import Result
+    from twinning.validation import ValidationReport, Violation, validate
 
 if TYPE_CHECKING:
     from twinning.batch import BatchRow, solve_many

@@ -29,6 +29,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
+from twinning.collector import paused
 from twinning.errors import InputError, InputProblem, Lang, field_path, validation_msg
 from twinning.io.readers import json_problem, link_problem
 from twinning.messages import Msg, msg
@@ -64,8 +65,13 @@ def read_plan(path: str | Path, lang: Lang = "en") -> Plan:
         One problem, naming the file, for anything that keeps the file from being read as
         a plan this twinning knows (see the module's docstring).
     """
-    p = Path(path)
-    doc = _document(p, lang, msg("input.plan.too_deep", limit=MAX_DEPTH))
+    with paused():  # the document and the plan hold no cycles: the collector finds nothing
+        return _read_plan(Path(path), lang)
+
+
+def _read_plan(p: Path, lang: Lang) -> Plan:
+    finite = _Finite()
+    doc = _document(p, lang, msg("input.plan.too_deep", limit=MAX_DEPTH), finite)
     if not isinstance(doc, dict) or doc.get("format") != "twinning-plan":
         raise _refuse(p, msg("input.plan.not_plan"), lang)
     version = doc.get("version", 1)
@@ -74,7 +80,7 @@ def read_plan(path: str | Path, lang: Lang = "en") -> Plan:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         shown = version if isinstance(version, int | float | str) else json.dumps(version)
         raise _refuse(p, msg("input.plan.bad_version", version=shown, known=PLAN_VERSION), lang)
-    if not _all_finite(doc):  # then the first number that is not, with its path
+    if not finite.all:  # then the first number that is not, with its path
         for where, value in _numbers(doc, ()):
             if not math.isfinite(value):
                 raise _refuse(
@@ -107,6 +113,48 @@ def read_summary(path: str | Path, model: type[BaseModel] | None = None, lang: L
 def json_depth(text: str) -> int:
     """The deepest nesting of objects and lists in a JSON text (brackets inside strings do
     not count); a cheap scan, made before the text is parsed."""
+    return _depth(text.encode("utf-8", "surrogatepass"), text)
+
+
+#: Every byte but a quote, a backslash and a bracket (deleted before the scan).
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"\\[]{}')
+
+
+def _depth(data: bytes, text: str) -> int:
+    """:func:`json_depth` of ``text``, whose UTF-8 bytes are ``data`` (no byte of a
+    multi-byte character is a quote, a backslash or a bracket, and a byte-order mark is
+    none either).
+
+    Without a backslash a string runs from a quote to the next quote, so a bracket is
+    inside one when an odd number of quotes come before it; a last quote left open starts
+    no string (the pattern of :func:`_depth_by_pattern` does not match it), so brackets
+    after it count. That is counted with numpy on the quotes and brackets alone; a text
+    with escapes is scanned by the pattern.
+    """
+    marks = data.translate(None, _NOT_STRUCTURE)
+    if b"\\" in marks:
+        return _depth_by_pattern(text)
+    import numpy as np
+
+    b = np.frombuffer(marks, dtype=np.uint8)
+    quotes = np.flatnonzero(b == 34)  # '"'
+    step = np.zeros(len(b), dtype=np.int8)
+    step[(b == 91) | (b == 123)] = 1  # '[' '{'
+    step[(b == 93) | (b == 125)] = -1  # ']' '}'
+    starts = np.zeros(len(b) + 1, dtype=np.int8)
+    starts[quotes[0::2]] += 1
+    starts[quotes[1::2] + 1] -= 1  # a closing quote ends its string after itself
+    within = np.cumsum(starts[:-1], dtype=np.int8) > 0
+    if len(quotes) % 2:
+        within[quotes[-1] :] = False  # the quote left open starts no string
+    step[within] = 0
+    counted = step[np.flatnonzero(step)]
+    if not len(counted):
+        return 0
+    return max(0, int(np.cumsum(counted, dtype=np.int64).max()))
+
+
+def _depth_by_pattern(text: str) -> int:
     depth = deepest = 0
     for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
         if bracket.group() in "[{":
@@ -126,8 +174,28 @@ def _refuse(
     return InputError([InputProblem(path.name, message, value=value, lang=lang, key=key)])
 
 
-def _document(path: Path, lang: Lang, too_deep: Msg) -> Any:
-    """The file's JSON, or one problem naming the file."""
+class _Finite:
+    """Whether every float a JSON text is parsed into is finite: the parser's hooks for
+    numbers with a fraction or exponent (``1e999`` is infinite) and for ``NaN`` and
+    ``Infinity``, the only tokens that become floats."""
+
+    def __init__(self) -> None:
+        self.all = True
+
+    def number(self, text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            self.all = False
+        return value
+
+    def constant(self, text: str) -> float:
+        self.all = False  # NaN, Infinity and -Infinity
+        return float(text)
+
+
+def _document(path: Path, lang: Lang, too_deep: Msg, finite: _Finite | None = None) -> Any:
+    """The file's JSON, or one problem naming the file (``finite`` notes whether every
+    float of it is finite)."""
     broken = link_problem(path)  # a loop of links or one leading nowhere: named, never read
     if broken is not None:
         raise InputError([InputProblem(str(path), broken, lang=lang)])
@@ -143,29 +211,16 @@ def _document(path: Path, lang: Lang, too_deep: Msg) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _refuse(path, msg("input.plan.not_utf8"), lang) from None
-    if json_depth(text) > MAX_DEPTH:
+    if _depth(data, text) > MAX_DEPTH:
         raise _refuse(path, too_deep, lang)
     try:
-        return json.loads(text)
+        if finite is None:
+            return json.loads(text)
+        return json.loads(text, parse_float=finite.number, parse_constant=finite.constant)
     except json.JSONDecodeError as exc:
         raise _refuse(path, json_problem(exc), lang) from None
     except RecursionError:  # brackets the scan did not see as such (never, but never a crash)
         raise _refuse(path, too_deep, lang) from None
-
-
-def _all_finite(doc: Any) -> bool:
-    """Whether every float of a parsed document is finite (one pass, no paths built)."""
-    stack = [doc]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                return False
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return True
 
 
 def _numbers(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from twinning.check.balance import BALANCE_CHECKS
 from twinning.check.plan import PLAN_CHECKS, held_parts, known_plan
 from twinning.check.report import ValidationReport, Violation
+from twinning.check.shared import sharing
+from twinning.collector import paused
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance
 from twinning.messages import msg
@@ -34,8 +36,14 @@ def all_checks() -> tuple[object, ...]:
 def validate(inst: Instance, plan: Plan) -> ValidationReport:
     """Check a plan against every rule of the instance's policy.
 
-    Works on any plan, including one read from disk or written by hand.
+    Works on any plan, including one read from disk or written by hand. The figures
+    several checks read are worked out once for the plan (:mod:`twinning.check.shared`).
     """
+    with sharing(), paused():  # what the checks build holds no cycles
+        return _validate(inst, plan)
+
+
+def _validate(inst: Instance, plan: Plan) -> ValidationReport:
     report = ValidationReport()
     v = report.violations
     made_for = _made_for(inst, plan)

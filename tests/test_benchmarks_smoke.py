@@ -56,7 +56,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "bench_pairs.py": ("pairs.md", [1]),
     "bench_pmedian.py": ("pmedian.md", [2, 1, 1, 1]),
     "bench_roster.py": ("roster.md", [3]),
-    "bench_validate.py": ("validate.md", [5]),
+    # two sides (one interpreter in a smoke run): the commands, then their steps
+    "bench_validate.py": ("validate.md", [2, 2]),
     # demo-county's six staffing coefficients under three targets
     "balance_official.py": ("balance.md", [6]),
     # demo-county's 送教 spread: one row

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from twinning.check.report import Violation
+from twinning.check.shared import schools_by_id
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School
 from twinning.messages import Msg, msg
@@ -35,7 +36,7 @@ class AllianceFacts:
 
 
 def alliance_facts(inst: Instance, plan: Plan, dist: Distances) -> AllianceFacts:
-    schools = {s.id: s for s in inst.schools}
+    schools = schools_by_id(inst)
     rows: list[Membership] = []
     unknown: list[Membership] = []
     for m in plan.alliances:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from twinning.check.report import Violation
+from twinning.check.shared import schools_by_id, staff_by_id
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff
 from twinning.plan import CircuitVisit, PartObjective, Plan
@@ -33,8 +35,9 @@ class CircuitFacts:
     moved: set[str]
     scope: rules.Scope
 
-    @property
+    @cached_property
     def away(self) -> list[CircuitVisit]:
+        """The stops away from home (worked out once; read only)."""
         return [c for c in self.rows if rules.away(c)]
 
 
@@ -52,8 +55,8 @@ def circuit_facts(inst: Instance, plan: Plan, dist: Distances) -> CircuitFacts:
         plan,
         dist,
         rules.Minutes(inst, dist),
-        {s.id: s for s in inst.schools},
-        {t.id: t for t in inst.staff},
+        schools_by_id(inst),
+        staff_by_id(inst),
         list(plan.circuits),
         dict(days),
         rules.weekly_needs(inst, unmet),

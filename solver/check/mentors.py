@@ -24,8 +24,16 @@ from twinning.rules import roster as rules
 def _lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
     """Mentor lines naming a known mentor and a known mentee, with the two people.
 
-    Lines naming an unknown mentee are reported once, by :func:`check_one_to_one`.
+    Lines naming an unknown mentee are reported once, by :func:`check_one_to_one`. Found
+    once per plan (every mentor check reads them; read only).
     """
+    got: list[tuple[Move, Staff, Staff]] | None = f.memo.get("mentor_lines")
+    if got is None:
+        got = f.memo["mentor_lines"] = _find_lines(f)
+    return got
+
+
+def _find_lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
     out = []
     for m in f.mentors:
         mentee = f.staff.get(m.mentee or "")
@@ -254,29 +262,40 @@ def check_maximal(f: RosterFacts) -> list[Violation]:
     ).items():
         for school in sources:
             helps[school].add(mentee_school)
+    # only the schools mentors may come from, and those their mentees may be at, are read
+    mentee_schools = set().union(*helps.values())
     free: dict[tuple[str, str], list[Staff]] = defaultdict(list)
     for t in f.inst.staff:
-        if t.id not in busy_mentees and rules.can_be_mentored(f.inst, t):
+        if (
+            t.school in mentee_schools
+            and t.id not in busy_mentees
+            and rules.can_be_mentored(f.inst, t)
+        ):
             free[(t.school, t.subject or "")].append(t)
     out = []
     for t in f.inst.staff:
+        if t.school not in helps:
+            continue  # no school to mentor at: never a free mentor left out
         if t.id in busy_mentors or t.id in away or not rules.can_mentor(t):
             continue
-        left = [
-            y
-            for school in sorted(helps.get(t.school, ()))
-            for y in free.get((school, t.subject or ""), [])
-            if y.id != t.id and (t.id, y.id) not in recent and rules.not_older(y, t)
-        ]
-        if left:
+        first = next(
+            (
+                y
+                for school in sorted(helps.get(t.school, ()))
+                for y in free.get((school, t.subject or ""), [])
+                if y.id != t.id and (t.id, y.id) not in recent and rules.not_older(y, t)
+            ),
+            None,
+        )
+        if first is not None:
             out.append(
                 _v(
                     "mentors.maximal",
                     t,
-                    left[0],
+                    first,
                     code="check.mentors.maximal",
                     mentor=t.id,
-                    mentee=left[0].id,
+                    mentee=first.id,
                 )
             )
     return out

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinning.check.report import Violation
+from twinning.check.shared import schools_by_id, staff_by_id
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff, share_stage
 from twinning.plan import OutreachVisit, PartObjective, Plan
@@ -32,8 +33,8 @@ class OutreachFacts:
 
 
 def outreach_facts(inst: Instance, plan: Plan, dist: Distances) -> OutreachFacts:
-    schools = {s.id: s for s in inst.schools}
-    staff = {t.id: t for t in inst.staff}
+    schools = schools_by_id(inst)
+    staff = staff_by_id(inst)
     rows: list[OutreachVisit] = []
     unknown: list[OutreachVisit] = []
     for o in plan.outreach:

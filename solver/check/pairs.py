@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from twinning.check.report import Violation
+from twinning.check.shared import schools_by_id
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School
 from twinning.plan import Pair, PartObjective, Plan
@@ -38,7 +39,7 @@ class PairFacts:
 
 
 def pair_facts(inst: Instance, plan: Plan, dist: Distances) -> PairFacts:
-    schools = {s.id: s for s in inst.schools}
+    schools = schools_by_id(inst)
     known = [p for p in plan.pairs if p.helper in schools and p.helped in schools]
     unknown = [p for p in plan.pairs if p.helper not in schools or p.helped not in schools]
     helped_by: dict[str, list[str]] = defaultdict(list)

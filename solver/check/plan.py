@@ -11,10 +11,14 @@ run on the rows the instance knows (:func:`known_plan`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from typing import Any
+from collections import Counter
+from collections.abc import Collection
+from operator import attrgetter
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from twinning.check.report import Violation
+from twinning.check.shared import once, schools_by_id, staff_by_id
 from twinning.county.instance import Instance
 from twinning.plan import Plan
 
@@ -41,20 +45,34 @@ PART_ROWS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _unknown(inst: Instance, plan: Plan) -> Iterator[tuple[str, int, str, str]]:
-    """(list, line, kind, id) of every id a row names that the instance does not have."""
-    schools = {s.id for s in inst.schools}
-    staff = {t.id for t in inst.staff}
-    for table, (school_fields, staff_fields) in NAMED.items():
-        for line, row in enumerate(getattr(plan, table), start=1):
-            for f in school_fields:
-                value = getattr(row, f)
-                if value is not None and value not in schools:
-                    yield table, line, "school", value
-            for f in staff_fields:
-                value = getattr(row, f)
-                if value is not None and value not in staff:
-                    yield table, line, "staff", value
+def _unknown(inst: Instance, plan: Plan) -> list[tuple[str, int, str, str]]:
+    """(list, line, kind, id) of every id a row names that the instance does not have
+    (worked out once per validate(): :func:`check_known` and :func:`known_plan` read it)."""
+    return once(_find_unknown, inst, plan)
+
+
+def _find_unknown(inst: Instance, plan: Plan) -> list[tuple[str, int, str, str]]:
+    schools = schools_by_id(inst)
+    staff = staff_by_id(inst)
+    found: list[tuple[int, int, int, str, str, str]] = []
+    for k, (table, (school_fields, staff_fields)) in enumerate(NAMED.items()):
+        rows = getattr(plan, table)
+        named: list[tuple[str, Collection[str], str]] = [
+            (f, schools, "school") for f in school_fields
+        ]
+        named += [(f, staff, "staff") for f in staff_fields]
+        for n, (f, known, kind) in enumerate(named):
+            values = list(map(attrgetter(f), rows))
+            strange = set(values).difference(known)
+            strange.discard(None)
+            if not strange:
+                continue  # the usual case: every row of the list names what is known
+            for line, value in enumerate(values, start=1):
+                if value is not None and value not in known:
+                    found.append((k, line, n, table, kind, value))
+    # the order of a scan row by row: list, line, then the row's fields (schools first)
+    found.sort(key=lambda u: u[:3])
+    return [(table, line, kind, value) for _, line, _, table, kind, value in found]
 
 
 #: The message of a row naming an unknown school or person.
@@ -96,8 +114,16 @@ def check_duplicates(inst: Instance, plan: Plan) -> list[Violation]:
     and exported, twice)."""
     out = []
     for table in NAMED:
+        rows = getattr(plan, table)
+        # Rows written alike agree on every text, whole number and yes/no field: only the
+        # rows that share those with another are written out (most rows share them with none).
+        plain = attrgetter(*_PLAIN_FIELDS[table])
+        keys = [plain(row) for row in rows]
+        shared = {k for k, n in Counter(keys).items() if n > 1}
         first: dict[str, int] = {}
-        for line, row in enumerate(getattr(plan, table), start=1):
+        for line, row in enumerate(rows, start=1):
+            if keys[line - 1] not in shared:
+                continue
             key = row.model_dump_json()
             if key in first:
                 out.append(
@@ -113,6 +139,43 @@ def check_duplicates(inst: Instance, plan: Plan) -> list[Violation]:
     return out
 
 
+def _plain(annotation: Any) -> bool:
+    """A field's type holds only text, whole numbers, yes/no or nothing (no float, whose
+    NaN and infinity are all written ``null``, and no nested model)."""
+    if get_origin(annotation) is Literal:
+        return True
+    if get_origin(annotation) in (Union, UnionType):
+        return all(_plain(a) for a in get_args(annotation))
+    return annotation in (str, int, bool, type(None))
+
+
+def _plain_fields(table: str) -> tuple[str, ...]:
+    (model,) = get_args(Plan.model_fields[table].annotation)
+    found = tuple(f for f, info in model.model_fields.items() if _plain(info.annotation))
+    return found if len(found) != 1 else (found[0], found[0])  # attrgetter of two: a tuple
+
+
+#: Each list of the plan -> the fields of its rows read by :func:`check_duplicates` first.
+_PLAIN_FIELDS = {table: _plain_fields(table) for table in NAMED}
+
+
+def _may_be_float(annotation: Any) -> bool:
+    if get_origin(annotation) in (Union, UnionType):
+        return any(_may_be_float(a) for a in get_args(annotation))
+    return annotation is float
+
+
+#: Each list of the plan -> the fields of its rows that may hold a float.
+_FLOAT_FIELDS = {
+    table: tuple(
+        f
+        for f, info in get_args(Plan.model_fields[table].annotation)[0].model_fields.items()
+        if _may_be_float(info.annotation)
+    )
+    for table in NAMED
+}
+
+
 def _ids(table: str, row: Any) -> list[str]:
     school_fields, staff_fields = NAMED[table]
     return [getattr(row, f) for f in (*staff_fields, *school_fields) if getattr(row, f)]
@@ -124,11 +187,12 @@ def check_finite(inst: Instance, plan: Plan) -> list[Violation]:
     out = []
     for table in NAMED:
         rows = getattr(plan, table)
-        # A sum of floats is finite only when each of them is: a finite sum clears the table
-        # at once; otherwise its rows are read one by one for the lines and fields to name.
-        # (The rows forbid extra fields, so their ``__dict__`` holds every value.)
-        if math.isfinite(
-            sum(v for row in rows for v in row.__dict__.values() if isinstance(v, float))
+        # A sum of floats is finite only when each of them is: a finite sum of each field
+        # that may hold one clears the table at once; otherwise its rows are read one by one
+        # for the lines and fields to name.
+        if all(
+            math.isfinite(sum(v for v in map(attrgetter(f), rows) if v is not None))
+            for f in _FLOAT_FIELDS[table]
         ):
             continue
         for line, row in enumerate(rows, start=1):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from twinning.check.report import RosterRecount, Violation
+from twinning.check.shared import once, schools_by_id, staff_by_id, subjects_at
 from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, School, Staff
 from twinning.plan import Move, PartObjective, Plan
@@ -73,8 +74,8 @@ class RosterFacts:
 
 def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
     periods = list(inst.policy.horizon.periods)
-    schools = {s.id: s for s in inst.schools}
-    staff = {t.id: t for t in inst.staff}
+    schools = schools_by_id(inst)
+    staff = staff_by_id(inst)
     unknown: list[Move] = []
     moves: list[Move] = []
     mentors: list[Move] = []
@@ -90,7 +91,7 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
             moves.append(m)
     index = {p: t for t, p in enumerate(periods)}
     spans = [(m, index[m.first_period]) for m in moves if m.first_period in index]
-    shortage = rules.shortage_table(inst)
+    shortage = once(rules.shortage_table, inst)
     # the scope the plan's own pairs and alliances give, from the rows naming known schools
     # (a row naming an unknown school is reported by the pairs' and alliances' checks)
     pairs = [p for p in plan.pairs if p.helper in schools and p.helped in schools]
@@ -114,7 +115,7 @@ def roster_facts(inst: Instance, plan: Plan, dist: Distances) -> RosterFacts:
         partners=rules.partner_hosts(inst, pairs, alliances),
         shortage=shortage,
         short_any={(school, subject) for school, subject, _ in shortage},
-        size=rules.staff_count(inst),
+        size=once(rules.staff_count, inst),
     )
     for m, first in spans:
         subject = staff[m.staff].subject
@@ -397,7 +398,7 @@ def check_scope(f: RosterFacts) -> list[Violation]:
     """[rotation.scope] Teachers move out within the scope; learning stints go to a partner
     or lead school, or to a school in scope that needs an arrival of their subject before it
     can send one; everyone else to a partner or lead school."""
-    swaps = _swap_hosts(f)
+    swaps: set[tuple[str, str]] | None = None  # worked out for the first learner it decides
     out = []
     for m, _ in f.spans:
         if m.staff in f.pinned:
@@ -412,9 +413,11 @@ def check_scope(f: RosterFacts) -> list[Violation]:
             and m.direction == "in"
             and learner.role == "teacher"
             and m.to_school in f.scope.get(m.from_school, set())
-            and (m.to_school, learner.subject or "") in swaps
         ):
-            continue
+            if swaps is None:
+                swaps = _swap_hosts(f)
+            if (m.to_school, learner.subject or "") in swaps:
+                continue
         code = "check.rotation.scope" if teacher_out else "check.rotation.scope.partner"
         out.append(_v("rotation.scope", m, code=code, school=m.to_school, staff=m.staff))
     return out
@@ -494,7 +497,7 @@ def check_fixed(f: RosterFacts) -> list[Violation]:
 
 def check_max_outflow_share(f: RosterFacts) -> list[Violation]:
     """[rotation.max_outflow_share] Staff away from a school per period within its limit."""
-    limit = rules.outflow_limit(f.inst)
+    limit = once(rules.outflow_limit, f.inst)
     return [
         Violation(
             rule="rotation.max_outflow_share",
@@ -530,7 +533,7 @@ def check_keep_subject_cover(f: RosterFacts) -> list[Violation]:
     """[rotation.keep_subject_cover] Every subject a school teaches keeps a teacher."""
     if not f.inst.policy.rotation.keep_subject_cover:
         return []
-    have = Counter((t.school, t.subject) for t in f.inst.staff if t.subject)
+    have = subjects_at(f.inst)
     return [
         Violation(
             rule="rotation.keep_subject_cover",
@@ -578,7 +581,15 @@ def check_bridge_stages(f: RosterFacts) -> list[Violation]:
 
 
 def _teacher_net_out(f: RosterFacts) -> Counter[tuple[str, str, int]]:
-    """Teachers out minus teachers in, per school, subject and period."""
+    """Teachers out minus teachers in, per school, subject and period (counted once per
+    plan: sender protection and the secondments read it; read only)."""
+    got: Counter[tuple[str, str, int]] | None = f.memo.get("teacher_net_out")
+    if got is None:
+        got = f.memo["teacher_net_out"] = _count_teacher_net_out(f)
+    return got
+
+
+def _count_teacher_net_out(f: RosterFacts) -> Counter[tuple[str, str, int]]:
     net: Counter[tuple[str, str, int]] = Counter()
     for m, first in f.spans:
         person = f.staff[m.staff]
@@ -595,7 +606,7 @@ def check_protect_sender(f: RosterFacts) -> list[Violation]:
     in at most the school's surplus of the subject."""
     if not f.inst.policy.rotation.protect_sender:
         return []
-    surplus = rules.surplus_table(f.inst)
+    surplus = once(rules.surplus_table, f.inst)
     out = []
     for (school, subject, t), n in sorted(_teacher_net_out(f).items()):
         spare = surplus.get((school, subject, t), 0)
@@ -617,9 +628,9 @@ def check_surplus_first(f: RosterFacts) -> list[Violation]:
     only after the teachers of its surplus subjects that could go (up to the surplus)."""
     if not f.inst.policy.rotation.surplus_first:
         return []
-    spare_subjects = rules.surplus_subjects(f.inst)
+    spare_subjects = once(rules.surplus_subjects, f.inst)
     spare: dict[tuple[str, str], int] = {}
-    for (school, subject, _), n in rules.surplus_table(f.inst).items():
+    for (school, subject, _), n in once(rules.surplus_table, f.inst).items():
         spare[(school, subject)] = max(spare.get((school, subject), 0), n)
     could = could_move_out(f)
     sent: Counter[tuple[str, str]] = Counter()
@@ -686,8 +697,8 @@ def _secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if f.inst.policy.rotation.secondment_count == 0:
         return out
-    for t in f.inst.staff:
-        if not rules.secondment_candidate(t) or not rules.available(f.inst, t, f.last):
+    for t in _candidates(f.inst):
+        if not rules.available(f.inst, t, f.last):
             continue
         home = f.schools[t.school]
         hosts = [
@@ -701,6 +712,15 @@ def _secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
         if hosts:
             out[t.id] = hosts
     return out
+
+
+def _candidates(inst: Instance) -> list[Staff]:
+    """The secondment candidates (挂职候选), in staff order (worked out once per plan)."""
+    return once(_find_candidates, inst.staff)
+
+
+def _find_candidates(staff: list[Staff]) -> list[Staff]:
+    return [t for t in staff if rules.secondment_candidate(t)]
 
 
 def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
@@ -721,15 +741,16 @@ def _could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     for school, subject in f.short_any:
         short_by_host[school].add(subject)
     reachable: dict[str, set[str]] = {}
+    advantaged = {s.id for s in f.schools.values() if rules.advantaged(s)}
     for t in inst.staff:
-        home = f.schools[t.school]
         if (
             t.role != "teacher"
-            or not rules.advantaged(home)
+            or t.school not in advantaged
             or not rules.is_due(inst, t)
             or not rules.available(inst, t, f.last)
         ):
             continue
+        home = f.schools[t.school]
         if t.school not in reachable:
             subjects: set[str] = set()
             for h in f.scope.get(t.school, ()):
@@ -866,15 +887,15 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
     """Candidates at home although a partner host has room in some period for them."""
     rot = f.inst.policy.rotation
     moving = {m.staff for m in f.moves}
-    limit = rules.outflow_limit(f.inst)
+    limit = once(rules.outflow_limit, f.inst)
     seconded: Counter[tuple[str, int]] = Counter()
     for m, first in f.spans:
         if m.kind == "secondment":
             for t in range(first, min(first + m.periods, len(f.periods))):
                 seconded[(m.to_school, t)] += 1
     net = _teacher_net_out(f)
-    surplus = rules.surplus_table(f.inst)
-    have = Counter((t.school, t.subject) for t in f.inst.staff if t.subject)
+    surplus = once(rules.surplus_table, f.inst)
+    have = subjects_at(f.inst)
     held = _balance_held(f)
     crowded = _small_school_full(f)
     out = []
@@ -1117,8 +1138,13 @@ def roster_objective(f: RosterFacts) -> PartObjective:
         for key, (need, prio) in f.shortage.items()
     )
     moved = {m.staff for m in f.moves}
-    considered = [t for t in inst.staff if t.id in f.pinned or rules.available(inst, t, f.last)]
-    due = [t for t in considered if rules.is_due_mover(inst, t)]
+    # the due movers considered (pinned, or available): the same people as filtering the
+    # considered by due, the fewer tested second
+    due = [
+        t
+        for t in inst.staff
+        if rules.is_due_mover(inst, t) and (t.id in f.pinned or rules.available(inst, t, f.last))
+    ]
     due_left = sum(1 for t in due if t.id not in moved)
     rural_placed = {
         m.staff for m in f.moves if m.direction == "out" and f.schools[m.to_school].area == "rural"
@@ -1131,13 +1157,11 @@ def roster_objective(f: RosterFacts) -> PartObjective:
         and rules.rural_priority(inst, t)
     ]
     priority_left = sum(1 for t in priority if t.id not in rural_placed)
-    surplus = rules.surplus_subjects(inst)
+    surplus = once(rules.surplus_subjects, inst)
     ratio = rules.backbone_per_100(inst)
     not_surplus = balance = steps = km_cost = 0
     km_total = merit_gap = 0.0
-    best_merit = max(
-        (t.merit or 0.0 for t in inst.staff if rules.secondment_candidate(t)), default=0.0
-    )
+    best_merit = max((t.merit or 0.0 for t in _candidates(inst)), default=0.0)
     seconded: set[str] = set()
     for m in f.moves:
         person = f.staff[m.staff]

@@ -7,6 +7,7 @@ or Chinese and stored in English.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Hashable, Iterable
@@ -52,20 +53,35 @@ _TRUE = {"true", "1", "yes", "y", "是", "t", "√", "1.0"}
 _FALSE = {"false", "0", "no", "n", "否", "f", "", "0.0"}
 
 
+#: Text -> what :func:`_enum` or :func:`_bool` makes of it, per kind: a county writes the
+#: same few words in 80,000 rows. At most :data:`_KEPT` texts are kept per kind.
+_SEEN: dict[str, dict[str, Any]] = {}
+_KEPT = 1000
+
+
 def _enum(kind: str, value: Any) -> Any:
     if isinstance(value, str):
+        seen = _SEEN.setdefault(kind, {})
+        if value in seen:
+            return seen[value]
         text = value.strip()
-        return ALIASES[kind].get(text, ALIASES[kind].get(text.lower(), text))
+        found = ALIASES[kind].get(text, ALIASES[kind].get(text.lower(), text))
+        if len(seen) < _KEPT:
+            seen[value] = found
+        return found
     return value
 
 
 def _bool(value: Any) -> Any:
     if isinstance(value, str):
+        seen = _SEEN.setdefault("\0bool", {})
+        if value in seen:
+            return seen[value]
         text = value.strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
+        found: Any = True if text in _TRUE else False if text in _FALSE else value
+        if len(seen) < _KEPT:
+            seen[value] = found
+        return found
     return value
 
 
@@ -149,10 +165,17 @@ class School(_Row):
     @property
     def stages(self) -> frozenset[str]:
         """The stages this school covers (a nine-year school covers primary and junior)."""
-        covered: set[str] = set()
-        for s in self.stage:
-            covered |= STAGE_COVERS[s]
-        return frozenset(covered)
+        stage = self.stage
+        return _covered(stage) if isinstance(stage, tuple) else _covered.__wrapped__(stage)
+
+
+@functools.cache
+def _covered(stage: Iterable[str]) -> frozenset[str]:
+    """The stages a school of these stages covers (the same few tuples, worked out once)."""
+    covered: set[str] = set()
+    for s in stage:
+        covered |= STAGE_COVERS[s]
+    return frozenset(covered)
 
 
 class Staff(_Row):
@@ -377,11 +400,9 @@ class Instance(BaseModel):
         Cheap on purpose (no full dump of 80,000 staff rows): edited needs or ages keep the
         fingerprint, a different county or a different policy does not.
         """
-        digest = hashlib.sha256()
-        for s in self.schools:
-            digest.update(f"s:{s.id}\n".encode())
-        for t in self.staff:
-            digest.update(f"t:{t.id}@{t.school}\n".encode())
+        digest = hashlib.sha256()  # the lines hashed as one text: the same digest
+        digest.update("".join([f"s:{s.id}\n" for s in self.schools]).encode())
+        digest.update("".join([f"t:{t.id}@{t.school}\n" for t in self.staff]).encode())
         digest.update(self.policy.model_dump_json().encode())
         return digest.hexdigest()[:16]
 

@@ -69,14 +69,38 @@ def _given_once(inst: Instance, period: str | None) -> SchoolNeeds:
     return out
 
 
-def _given(inst: Instance, period: str | None) -> SchoolNeeds:
+#: needs.csv's rows without a period, added up, and its rows with one: (id of the table) ->
+#: (the table, the sums, the dated rows). Every period reads the same sums.
+_BLANK: OrderedDict[int, tuple[Any, dict[tuple[str, str], SubjectNeed], list[Any]]] = OrderedDict()
+
+
+def _blank_once(needs: list[Any]) -> tuple[dict[tuple[str, str], SubjectNeed], list[Any]]:
+    with _GIVEN_LOCK:
+        got = _BLANK.get(id(needs))
+        if got is not None and got[0] is needs:
+            _BLANK.move_to_end(id(needs))
+            return got[1], got[2]
     every: dict[tuple[str, str], SubjectNeed] = {}
-    by_period: dict[tuple[str, str], SubjectNeed] = {}
-    for n in inst.needs:
-        key = (n.school, n.subject)
+    dated = []
+    for n in needs:
         if not n.period:
+            key = (n.school, n.subject)
             every[key] = _add(every.get(key), n.shortage, n.surplus, n.priority)
-        elif period is None or n.period == period:
+        else:
+            dated.append(n)
+    with _GIVEN_LOCK:
+        _BLANK[id(needs)] = (needs, every, dated)
+        while len(_BLANK) > _GIVEN_KEPT:
+            _BLANK.popitem(last=False)
+    return every, dated
+
+
+def _given(inst: Instance, period: str | None) -> SchoolNeeds:
+    every, dated = _blank_once(inst.needs)  # read only
+    by_period: dict[tuple[str, str], SubjectNeed] = {}
+    for n in dated:
+        key = (n.school, n.subject)
+        if period is None or n.period == period:
             old = by_period.get(key)
             if old is None or n.shortage + n.surplus > old.shortage + old.surplus:
                 by_period[key] = SubjectNeed(n.shortage, n.surplus, n.priority)

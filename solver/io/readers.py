@@ -28,11 +28,13 @@ import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from twinning.collector import paused
 from twinning.county.instance import TABLES, Instance, check_instance
 from twinning.county.policy import Policy, nest_dotted
 from twinning.errors import InputError, InputProblem, Lang, validation_msg
@@ -170,7 +172,11 @@ def load_instance(path: str | Path, lang: Lang | None = None) -> Instance:
 
 def read_instance(path: str | Path, lang: Lang | None = None) -> tuple[Instance, Sources]:
     """Like :func:`load_instance`, also returning where each table came from."""
-    p = Path(path)
+    with paused():  # the rows and models built hold no cycles: the collector finds nothing
+        return _read_instance(Path(path), lang)
+
+
+def _read_instance(p: Path, lang: Lang | None) -> tuple[Instance, Sources]:
     if not p.exists():
         # Nothing is read yet: a Chinese file name is the only hint of the planner's language.
         said = link_problem(p) or msg("input.no_such_file")
@@ -315,10 +321,32 @@ def _header_row(table: str, rows: list[list[Any]]) -> int | None:
     return best if best is not None else first
 
 
+def _row_of(cells: list[Any], positions: list[tuple[int, str]]) -> dict[str, Any]:
+    """The fields a line of cells gives (blank text and NaN are no value)."""
+    row: dict[str, Any] = {}
+    for col, fld in positions:
+        value = cells[col] if col < len(cells) else None
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                value = None
+        elif isinstance(value, float) and math.isnan(value):
+            value = None
+        if value is not None:
+            row[fld] = value
+    return row
+
+
 def _raw_from_rows(
-    table: str, label: str, rows: list[list[Any]], at: int, lang: Lang | None
+    table: str,
+    label: str,
+    rows: list[list[Any]],
+    at: int,
+    lang: Lang | None,
+    all_text: bool = False,
 ) -> RawTable:
     """The table under the header at ``rows[at]``; row numbers are the file's own (1-based).
+    ``all_text``: every cell is a string (a CSV file's).
 
     An unknown header close to a known one (骨干等级 for 骨干级别) is an error with a
     suggestion, since dropping it would change the plan; an unrelated one (校长电话) is
@@ -359,21 +387,18 @@ def _raw_from_rows(
             problems.append(InputProblem(label, message, header_row, name, None, say_in))
     if problems:
         raise InputError(problems)
+    width = max((col for col, _ in positions), default=-1) + 1
     for index in range(at + 1, len(rows)):
         cells = rows[index]
-        if not any(c is not None and str(c).strip() for c in cells):
-            continue  # blank lines are common at the end of exported files
-        row: dict[str, Any] = {}
-        for col, fld in positions:
-            value = cells[col] if col < len(cells) else None
-            if isinstance(value, str):
-                value = value.strip()
-                if value == "":
-                    value = None
-            elif isinstance(value, float) and math.isnan(value):
-                value = None
-            if value is not None:
-                row[fld] = value
+        if all_text and len(cells) >= width:
+            # a CSV line holds only text: the same cells read below, at C speed
+            row = {fld: value for col, fld in positions if (value := cells[col].strip())}
+            if not row and not any(c.strip() for c in cells):
+                continue  # blank lines are common at the end of exported files
+        else:
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue
+            row = _row_of(cells, positions)
         raw.rows.append(row)
         raw.row_numbers.append(index + 1)
     if not raw.rows:  # a file given with only its header is a mistake, not "no data"
@@ -424,7 +449,7 @@ def _read_csv(path: Path, table: str, lang: Lang | None, hint: Lang) -> RawTable
     at = _header_row(table, all_rows)
     if at is None:
         raise _refuse(label, msg("input.empty_file"), hint)
-    return _raw_from_rows(table, label, all_rows, at, lang)
+    return _raw_from_rows(table, label, all_rows, at, lang, all_text=True)
 
 
 def _table_for_stem(stem: str) -> str | None:
@@ -938,16 +963,19 @@ def _plain_int(text: str) -> str | None:
 
 
 def _validate_table(raw: RawTable, lang: Lang) -> list[Any]:
-    ints = _INT_FIELDS[raw.name]
     rows = raw.rows
-    if ints:
+    for f in _INT_FIELDS[raw.name]:
+        try:  # a column of plain digits needs nothing (nor does a blank cell, below)
+            if "".join(map(methodcaller("get", f, ""), rows)).isdigit():
+                continue
+        except TypeError:
+            pass  # a cell that is no text (a workbook's number): read one by one
         for row in rows:
-            for f in ints:
-                v = row.get(f)
-                if isinstance(v, str) and not v.isdigit():  # plain digits need nothing
-                    plain = _plain_int(v)
-                    if plain is not None:
-                        row[f] = plain
+            v = row.get(f)
+            if isinstance(v, str) and not v.isdigit():
+                plain = _plain_int(v)
+                if plain is not None:
+                    row[f] = plain
     for f in _GROUPED_FIELDS.get(raw.name, ()):
         for row in rows:
             v = row.get(f)

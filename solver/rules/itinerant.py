@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import permutations
+from operator import attrgetter
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff
@@ -140,13 +141,18 @@ def extra_lessons(inst: Instance, moved: set[str]) -> dict[str, int]:
         for subject, need in by_subject.items():
             surplus[(school, subject)] = need.surplus
     out: dict[str, int] = {}
-    for person in sorted(inst.staff, key=lambda p: p.id):
-        if person.role != "teacher" or person.status != "active" or person.id in moved:
-            continue
-        if person.itinerant is False or person.subject is None:
-            continue
-        if person.subject not in it.subjects and not person.itinerant:
-            continue
+    teachers = [
+        person
+        for person in inst.staff
+        if person.role == "teacher"
+        and person.status == "active"
+        and person.id not in moved
+        and person.itinerant is not False
+        and person.subject is not None
+        and (person.subject in it.subjects or person.itinerant)
+    ]
+    for person in sorted(teachers, key=attrgetter("id")):  # those taken, by id
+        assert person.subject is not None
         key = (person.school, person.subject)
         if surplus[key] > 0:
             surplus[key] -= 1

@@ -46,6 +46,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from operator import attrgetter
 
 from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff, share_stage
@@ -156,7 +157,7 @@ def outflow_limit(inst: Instance) -> dict[str, int]:
     """Staff a school may have away in one period: floor(max_outflow_share x its staff), and
     never fewer than ``rotation.min_outflow`` (a 6-staff school may send one)."""
     rot = inst.policy.rotation
-    size = Counter(t.school for t in inst.staff)
+    size = staff_count(inst)
     return {
         s.id: max(rot.min_outflow, math.floor(rot.max_outflow_share * size[s.id] + 1e-9))
         for s in inst.schools
@@ -463,7 +464,7 @@ def shortage_table(inst: Instance) -> dict[tuple[str, str, int], tuple[int, int]
 
 def staff_count(inst: Instance) -> Counter[str]:
     """Staff per school (the base of the outflow limit and of the default host capacity)."""
-    return Counter(t.school for t in inst.staff)
+    return Counter(map(attrgetter("school"), inst.staff))
 
 
 def durations(inst: Instance, kind: str) -> range:
