@@ -71,8 +71,12 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
     # interrupt always lands in the middle of it.
     county_wide = tmp_path / "county-wide"
     shutil.copytree(HAICHENG, county_wide)
-    with (county_wide / "policy.toml").open("a", encoding="utf-8") as fh:
-        fh.write('\n[rotation]\nscope = "county"\n')
+    policy = county_wide / "policy.toml"
+    text = policy.read_text(encoding="utf-8")
+    assert "\n[rotation]\n" in text  # the shipped policy sets the host capacity
+    policy.write_text(
+        text.replace("\n[rotation]\n", '\n[rotation]\nscope = "county"\n'), encoding="utf-8"
+    )
     out = tmp_path / "o"
     proc = subprocess.Popen(
         [
@@ -91,9 +95,18 @@ def test_ctrl_c_writes_the_best_plan_and_exits_130(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(4)  # loading takes well under a second; the roster search several seconds
+    # The interrupt is sent once the roster's search has started (on a loaded machine
+    # reading alone can take seconds), so that it lands in the middle of it.
+    seen = []
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        seen.append(line)
+        if "roster" in line and "started" in line:
+            break
+    time.sleep(1)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, rest = proc.communicate(timeout=120)
+    err = "".join(seen) + rest
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
