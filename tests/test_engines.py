@@ -97,3 +97,22 @@ def test_alliance_engines_agree_on_generated_counties() -> None:
         cbc = solve_alliances(inst, backend="pulp", settings=settings).result
         assert cp.status == cbc.status == "optimal"
         assert cp.objective == cbc.objective
+
+
+def test_pulp_counts_building_its_model_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A limit spent before the model is built (a city's millions of arcs) ends the PuLP
+    backend with status unknown and no solver run, instead of a solve past the limit."""
+    import pulp
+
+    from twinning.models.pairs.data import build_pairs_data
+    from twinning.models.pairs.engines import solve_pulp
+
+    ran: list[object] = []
+    monkeypatch.setattr(pulp.LpProblem, "solve", lambda self, engine: ran.append(engine))
+    inst = generated(60, 1500, 0)
+    data = build_pairs_data(inst)
+    out = solve_pulp(data, 1, time_limit=0.0)
+    assert out.status == "unknown" and len(out.chosen) == 0 and ran == []
+    monkeypatch.undo()
+    whole = solve_pulp(data, 1, time_limit=60)
+    assert whole.status == "optimal"

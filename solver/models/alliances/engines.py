@@ -291,13 +291,19 @@ def solve_alliances_pulp(
             prob += d >= -expr, f"devn{w}_{k}"
             terms.append(weight * d)
     prob.setObjective(pulp.lpSum(terms))
+    method = msg("method.pulp", solver=solver_name)
+    # Building counts against the limit, and handing the model over to the solver (written
+    # and read back) takes about as long again: the solver gets what is left of both.
+    built = time.perf_counter() - start
+    left = time_limit - 2 * built
+    if left <= 0:
+        return AllianceOutcome(None, "unknown", None, method, time.perf_counter() - start)
     if solver_name.upper() == "HIGHS":
-        engine: Any = pulp.HiGHS(msg=False, timeLimit=max(1.0, time_limit))
+        engine: Any = pulp.HiGHS(msg=False, timeLimit=max(1.0, left))
     else:
-        engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)))
+        engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(left)))
     prob.solve(engine)
     status = str(pulp.LpStatus[prob.status])
-    method = msg("method.pulp", solver=solver_name)
     if status != "Optimal":
         st = "infeasible" if status == "Infeasible" else "unknown"
         return AllianceOutcome(None, st, None, method, time.perf_counter() - start)

@@ -264,13 +264,34 @@ def feasible_part(data: PairsData, chosen: IntArray) -> IntArray:
 def solve_pulp(
     data: PairsData, min_weight: int, time_limit: float, solver_name: str = "CBC"
 ) -> EngineOutcome:
-    """Two-stage MILP with PuLP (CBC by default, or HiGHS)."""
+    """Two-stage MILP with PuLP (CBC by default, or HiGHS), within ``time_limit`` seconds
+    from the call: building the model counts (a city's millions of arcs take minutes in
+    PuLP, and writing them for CBC as long again), so the build stops with status unknown
+    once the limit has passed, and each stage's solver gets what is left less the time
+    handing the model over is expected to take (the build's own seconds at first, then
+    what the first stage's hand-over measured)."""
     import pulp
 
     start = time.perf_counter()
+    deadline = start + time_limit
     n_h, n_w = len(data.helpers), len(data.helped)
+
+    def out_of_time() -> EngineOutcome:
+        return EngineOutcome(
+            np.zeros(0, dtype=np.int64),
+            "unknown",
+            None,
+            n_w,
+            msg("method.pulp", solver=solver_name),
+            time.perf_counter() - start,
+        )
+
     prob = pulp.LpProblem("pairs", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{a}", cat="Binary") for a in range(data.n_arcs)]
+    x = []
+    for a in range(data.n_arcs):
+        if a % 100_000 == 0 and time.perf_counter() > deadline:
+            return out_of_time()
+        x.append(pulp.LpVariable(f"x{a}", cat="Binary"))
     by_helper: list[list[int]] = [[] for _ in range(n_h)]
     by_helped: list[list[int]] = [[] for _ in range(n_w)]
     for a in range(data.n_arcs):
@@ -298,7 +319,8 @@ def solve_pulp(
             )
     count_expr = pulp.lpSum(x)
     prob.setObjective(count_expr)
-    deadline = start + time_limit
+    built = time.perf_counter() - start
+    handover = built  # the model written for the solver and read back: about a build
 
     def run(limit: float) -> str:
         if solver_name.upper() == "HIGHS":
@@ -308,16 +330,17 @@ def solve_pulp(
         prob.solve(engine)
         return str(pulp.LpStatus[prob.status])
 
-    st = run(time_limit * 0.5)
-    if st != "Optimal":
-        return EngineOutcome(
-            np.zeros(0, dtype=np.int64),
-            "unknown",
-            None,
-            n_w,
-            msg("method.pulp", solver=solver_name),
-            time.perf_counter() - start,
-        )
+    left = deadline - time.perf_counter() - 2 * handover
+    if left <= 0:
+        return out_of_time()
+    began = time.perf_counter()
+    st = run(left * 0.5)
+    took = time.perf_counter() - began
+    # the hand-over: at most the whole stage when the solver ended early, else what the
+    # stage took beyond the solver's own limit
+    handover = min(handover, took if took < left * 0.5 else max(took - left * 0.5, 0.0))
+    if st != "Optimal" or deadline - time.perf_counter() - handover <= 0:
+        return out_of_time()
     count = round(pulp.value(count_expr) or 0)
     prob += count_expr == count, "count"
     empty = int(sum(min(int(data.min_places[h]), len(a)) for h, a in enumerate(by_helper)))
@@ -326,7 +349,7 @@ def solve_pulp(
         pulp.lpSum(int(data.arc_cost[a]) * x[a] for a in range(data.n_arcs))
         + min_weight * (empty - pulp.lpSum(filled))
     )
-    st = run(deadline - time.perf_counter())
+    st = run(deadline - time.perf_counter() - handover)
     # CBC stopped by its time limit can still say "Optimal"; sol_status tells proven (1).
     proven = st == "Optimal" and getattr(prob, "sol_status", 1) == 1
     chosen = np.array([a for a in range(data.n_arcs) if (x[a].varValue or 0) > 0.5], dtype=np.int64)
