@@ -110,6 +110,22 @@ ENTRIES: dict[str, dict[str, str]] = {
         "而本校{others:list}教师须待{first}名超编学科教师派出后才能交流"
         "（rotation.surplus_first）",
     },
+    "quota.stop.full_alone": {
+        "en": "the {hosts} school(s) {where:msg} short of the subjects its teachers can spare "
+        "are full in this plan ({cap} a semester, rotation.host_capacity)",
+        "zh": "{where:msg}缺其可派学科教师的{hosts}所学校在本方案中已满（每学期共{cap}人，"
+        "rotation.host_capacity）",
+    },
+    "quota.stop.first_alone": {
+        "en": "the {hosts} school(s) {where:msg} short of {surplus:list}, its surplus "
+        "subjects, are full in this plan ({cap} a semester, rotation.host_capacity), and its "
+        "teachers of {others:list} may go only after {first} of its surplus teachers "
+        "(rotation.surplus_first)",
+        "zh": "{where:msg}缺{surplus:list}（本校超编学科）教师的{hosts}所学校在本方案中已满"
+        "（每学期共{cap}人，rotation.host_capacity），"
+        "而本校{others:list}教师须待{first}名超编学科教师派出后才能交流"
+        "（rotation.surplus_first）",
+    },
     "quota.stop.shared": {
         "en": "the rules let {can} go, the plan sends {moved}: the rest is held by what it "
         "shares with the other schools {where:msg} (the places at the schools short of each "

@@ -171,13 +171,10 @@ class _County:
 
     def _full(self, school: str, hosts: set[str], code: str, **params: object) -> Msg:
         others = sorted(set().union(*(self.senders[h] for h in hosts)) - {school})
-        return msg(
-            code,
-            hosts=len(hosts),
-            cap=sum(self.capacity.get(h, 0) for h in hosts),
-            senders=len(others),
-            **params,
-        )
+        cap = sum(self.capacity.get(h, 0) for h in hosts)
+        if not others:  # full with the school's own moves: no one else to name
+            return msg(f"{code}_alone", hosts=len(hosts), cap=cap, **params)
+        return msg(code, hosts=len(hosts), cap=cap, senders=len(others), **params)
 
     def where(self) -> Msg:
         return msg(f"quota.scope.{self.inst.policy.rotation.scope}")
