@@ -141,6 +141,8 @@ def solve_roster(
         terms["balance_deviation"] = float(deviation)
     hires = place_hires(inst, remaining_after(inst, [m for m in moves if m.kind != "mentor"]))
     kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head, dist)
+    if out.held:
+        kpis = kpis.model_copy(update={"secondments_held_no_worse": len(out.held)})
     part = RosterResult(
         status=status,
         objective=value,
@@ -232,7 +234,10 @@ def _balance_rule(
             continue
         missed = _misses(inst, _moves(data, again) + head, limits)
         if sum(missed.values()) < sum(misses.values()):
-            out, message, misses = again, note, missed
+            # (its bound is of the heavier weights' cost, the surrogate's included: no
+            # bound of the roster's own cost)
+            solved = "feasible" if again.status == "optimal" else again.status
+            out, message, misses = replace(again, status=solved, bound=None), note, missed
             data.balance_pending = placed_after(out)
     data.balance_pending = {}
     data.balance_hold = frozenset()
