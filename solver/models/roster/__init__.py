@@ -21,7 +21,13 @@ from twinning.models.search import SearchInterrupted, SearchSettings
 from twinning.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
 from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from twinning.rules import roster as rules
-from twinning.rules.balance import balance_deviation, ceiling_misses, ceilings, count_changes
+from twinning.rules.balance import (
+    balance_deviation,
+    ceiling_misses,
+    ceilings,
+    count_changes,
+    no_worse_before,
+)
 from twinning.rules.hires import remaining_after
 from twinning.rules.quota import quota_reasons
 from twinning.vocabulary import COUNTY_OR_ABOVE
@@ -279,10 +285,18 @@ def _balance_rule(
         for (ind, stage, period), by in sorted(misses.items())
         if above(ind, stage, by)
     ]
+    # balance.no_worse: every coefficient above its value before the plan, whether or not
+    # it is above its threshold too (the checker names both rules)
+    was = no_worse_before(inst) if inst.policy.balance.no_worse else {}
+    rose = {
+        key: round(limits[(key[0], key[1])] + by - was[(key[0], key[1])], 4)
+        for key, by in misses.items()
+        if (key[0], key[1]) in was
+    }
     worse = [
         msg("roster.balance.worse_miss", indicator=ind, stage=stage, period=period, by=float(by))
-        for (ind, stage, period), by in sorted(misses.items())
-        if not above(ind, stage, by)
+        for (ind, stage, period), by in sorted(rose.items())
+        if by > 0
     ]
     status = "unknown"
     why: Msg | None = None
