@@ -875,7 +875,7 @@ class Balance(_Section):
         ),
     )
     no_worse: Bool = Field(
-        True,
+        False,
         description=(
             "No staffing coefficient (走教 circuits counted) above its value before the plan "
             "in any period: the roster is held to it (its balance surrogate weighted up on "
