@@ -131,6 +131,14 @@ class RosterKpis(_Kpis):
     bridge_moves: int = Field(description="Junior-school teachers teaching at a primary school.")
     secondments: int
     secondment_candidates: int = Field(description="Candidates with a host they may go to.")
+    secondments_held_no_worse: int = Field(
+        0,
+        description=(
+            "Secondment candidates held at home by balance.no_worse (rotation."
+            "secondment_count unset): every secondment that fits would raise a staffing "
+            "coefficient above its value before the plan."
+        ),
+    )
     mentor_pairs: int
     principals_due: int = Field(description="Principals after two terms, free to move.")
     principals_moved: int = Field(description="...of whom head another school (校长轮岗).")

@@ -20,7 +20,17 @@ from twinning.county.distances import Distances
 from twinning.county.instance import Fixed, Instance, School, Staff
 from twinning.plan import Move, PartObjective, Plan
 from twinning.rules import roster as rules
-from twinning.rules.balance import changes_of, counts_in, floors, moves_only
+from twinning.rules.balance import (
+    CountKey,
+    Spreads,
+    changes_of,
+    counts_in,
+    floors,
+    moves_only,
+    no_worse_before,
+    places_in,
+    raises_above,
+)
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
@@ -898,6 +908,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
     have = subjects_at(f.inst)
     held = _balance_held(f)
     crowded = _small_school_full(f)
+    worse = _no_worse_held(f)
     out = []
     for sid, hosts in sorted(secondment_hosts(f).items()):
         if sid in moving:
@@ -914,6 +925,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                 and not _takes_subject(f, person, t, net, surplus, have)
                 and not held(person, t)
                 and not crowded(person.school, h, t)
+                and not worse(person, h, t)
             ]
             if fits:
                 out.append(
@@ -1057,6 +1069,46 @@ def _balance_held(f: RosterFacts) -> Callable[[Staff, int], bool]:
         return False
 
     return held
+
+
+def _no_worse_held(f: RosterFacts) -> Callable[[Staff, str, int], bool]:
+    """[balance.no_worse] first, ``rotation.secondment_count`` unset: whether seconding a
+    person to ``host`` in period t would leave a staffing coefficient above its value
+    before the plan and above its value in the plan then
+    (:func:`~twinning.rules.balance.raises_above`, the figures of :func:`~twinning.rules.
+    balance.balance_of` to the last digit): counted as check_balance_no_worse counts them
+    (走教 counted, the person's own circuits given up), or as the roster alone counts them
+    (the figures the roster places its secondments by, before 走教 is planned; 走教 is then
+    held to no_worse by itself)."""
+    if not f.inst.policy.balance.no_worse:
+        return lambda person, host, t: False
+    before = no_worse_before(f.inst)
+    views = [moves_only(f.plan)] + ([f.plan] if f.plan.circuits else [])
+    built: dict[tuple[int, int], tuple[Spreads, dict[str, dict[str, float]]]] = {}
+
+    def view(k: int, t: int) -> tuple[Spreads, dict[str, dict[str, float]]]:
+        got = built.get((k, t))
+        if got is None:
+            period = f.periods[t]
+            spreads = Spreads(f.inst, counts_in(f.inst, views[k], period))
+            got = built[(k, t)] = (spreads, places_in(f.inst, views[k], period))
+        return got
+
+    def raised(person: Staff, host: str, t: int) -> bool:
+        home, there = f.schools.get(person.school), f.schools.get(host)
+        arrive = [(key, float(sign)) for key, sign in changes_of(person, None, there)]
+        for k in range(len(views)):
+            spreads, places = view(k, t)
+            changes: list[tuple[CountKey, float]] = list(arrive)
+            at = places.get(person.id, {person.school: 1.0})
+            for school, share in at.items():
+                was = home if school == person.school else f.schools.get(school)
+                changes += [(key, -share) for key, _ in changes_of(person, was, None)]
+            if raises_above(spreads, before, changes) is not None:
+                return True
+        return False
+
+    return raised
 
 
 def _takes_subject(

@@ -880,7 +880,10 @@ class Balance(_Section):
             "No staffing coefficient (走教 circuits counted) above its value before the plan "
             "in any period: the roster is held to it (its balance surrogate weighted up on "
             "the indicators that rise), the checker holds the whole plan, and a plan that "
-            "still raises one says which indicator, period and by how much (status unknown)."
+            "still raises one says which indicator, period and by how much (status unknown). "
+            "It comes before rotation.secondment_count unset: a candidate stays home when "
+            "every secondment that fits would raise a coefficient (named, and counted in the "
+            "KPI secondments_held_no_worse); a count set explicitly is kept or missed openly."
         ),
     )
     standards: dict[str, dict[str, Float]] = Field(

@@ -14,6 +14,7 @@ from twinning.messages.deadline import ENTRIES as DEADLINE
 from twinning.messages.explain import ENTRIES as EXPLAIN
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
+from twinning.messages.noworse import ENTRIES as NOWORSE
 from twinning.messages.plan import ENTRIES as PLAN
 from twinning.messages.quota import ENTRIES as QUOTA
 from twinning.messages.registry import ENTRIES as REGISTRY
@@ -51,4 +52,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     REGISTRY,
     QUOTA,
     DEADLINE,
+    NOWORSE,
 )

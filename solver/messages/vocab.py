@@ -405,6 +405,7 @@ KPIS_ZH: dict[str, str] = {
     "bridge_moves": "学段衔接交流",
     "secondments": "挂职人数",
     "secondment_candidates": "挂职候选人数",
+    "secondments_held_no_worse": "因均衡不降留在本校的挂职候选人",
     "mentor_pairs": "师徒结对数",
     "principals_due": "任期届满的校长",
     "principals_moved": "轮岗校长",

@@ -649,3 +649,166 @@ def threshold_misses(inst: Instance, plan: Plan) -> dict[tuple[str, str, str], f
 def counts_in(inst: Instance, plan: Plan, period: str) -> dict[tuple[str, str, str], float]:
     """(school, stage, indicator) -> people counted there in a period of the plan."""
     return _totals(inst, _where(inst, plan, period))
+
+
+# ---- balance.no_worse beside the secondments: one person's move tried in O(1) ------------
+
+#: A key of a school's count: (school, stage, indicator).
+CountKey = tuple[str, str, str]
+
+
+class Spreads:
+    """The staffing coefficients of one moment (a period of a plan) from its counts, kept
+    as sums so that one person's move (a few counts changed) is tried in O(1).
+
+    Under the official formula, with ``c_i`` a school's count and ``P_i`` its students,
+    ``X_i = 100 c_i / P_i``, ``X̄ = 100 Σ c_i / N`` and the variance is
+    ``10^4 Σ (c_i^2 / P_i) / N - X̄^2``; under ``unweighted`` it is ``Σ X_i^2 / k - (Σ X_i /
+    k)^2``. Both sums move by the two schools a move touches. The coefficient is rounded to
+    4 decimals as :func:`coefficient` rounds it; where the sums' value lies within 1e-9 of
+    a rounding step (or the spread is too small for the sums to be exact), it is computed
+    again by :func:`coefficient` from the counts themselves: so the figure agrees to the
+    last digit with :func:`balance_of`'s for the same counts, whichever order the counts
+    were reached in (the model adds moves one at a time, the checker counts the plan)."""
+
+    def __init__(self, inst: Instance, total: dict[CountKey, float]) -> None:
+        self.formula = inst.policy.balance.formula
+        self.count: dict[CountKey, float] = {}
+        self.students: dict[str, int] = {}
+        self.members: dict[tuple[str, str], list[str]] = {}
+        # (indicator, stage) -> [N or k, first sum, second sum]
+        self.sums: dict[tuple[str, str], list[float]] = {}
+        for stage in STAGES:
+            members = [s for s in inst.schools if stage in s.stages and s.students]
+            for s in members:
+                self.students[s.id] = s.students or 0
+            for ind in indicators_of(inst):
+                ids = [s.id for s in members]
+                self.members[(ind, stage)] = ids
+                sums = [float(len(ids)) if self.formula == "unweighted" else 0.0, 0.0, 0.0]
+                for sid in ids:
+                    n = total.get((sid, stage, ind), 0.0)
+                    self.count[(sid, stage, ind)] = n
+                    a, b = self._terms(sid, n)
+                    sums[1] += a
+                    sums[2] += b
+                    if self.formula != "unweighted":
+                        sums[0] += self.students[sid]
+                self.sums[(ind, stage)] = sums
+
+    def _terms(self, sid: str, n: float) -> tuple[float, float]:
+        p = self.students[sid]
+        if self.formula == "unweighted":
+            x = 100 * n / p
+            return x, x * x
+        return n, n * n / p
+
+    def _value(self, sums: list[float]) -> float | None:
+        """The unrounded coefficient from the sums (None as :func:`coefficient` says)."""
+        size, first, second = sums
+        if self.formula == "unweighted":
+            if size < 2:
+                return None
+            mean = first / size
+            var = second / size - mean * mean
+        else:
+            if size <= 0:
+                return None
+            mean = 100 * first / size
+            var = 10_000 * second / size - mean * mean
+        if mean == 0:
+            return None
+        return math.sqrt(max(0.0, var)) / mean
+
+    def _exact(self, ind: str, stage: str, change: dict[str, float]) -> float | None:
+        ids = self.members[(ind, stage)]
+        values = [
+            100 * (self.count[(sid, stage, ind)] + change.get(sid, 0.0)) / self.students[sid]
+            for sid in ids
+        ]
+        return coefficient(values, [self.students[sid] for sid in ids], self.formula)
+
+    def cv(self, ind: str, stage: str, change: dict[str, float] | None = None) -> float | None:
+        """The coefficient (4 dp), with ``change`` (school -> added count) tried on it."""
+        ids = self.members.get((ind, stage))
+        if ids is None or len(ids) < 2:
+            return None
+        sums = self.sums[(ind, stage)]
+        if change:
+            sums = list(sums)
+            for sid, d in change.items():
+                n = self.count[(sid, stage, ind)]
+                a0, b0 = self._terms(sid, n)
+                a1, b1 = self._terms(sid, n + d)
+                sums[1] += a1 - a0
+                sums[2] += b1 - b0
+        value = self._value(sums)
+        if value is None or value < 1e-3:
+            return self._exact(ind, stage, change or {})
+        steps = value * 10_000
+        if abs(steps - math.floor(steps) - 0.5) < 1e-5:
+            return self._exact(ind, stage, change or {})
+        return round(value, 4)
+
+    def _grouped(
+        self, changes: list[tuple[CountKey, float]]
+    ) -> dict[tuple[str, str], dict[str, float]]:
+        out: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+        for (sid, stage, ind), d in changes:
+            if (sid, stage, ind) in self.count and d:
+                at = out[(ind, stage)]
+                at[sid] = at.get(sid, 0.0) + d
+        return out
+
+    def tried(self, changes: list[tuple[CountKey, float]]) -> dict[tuple[str, str], float | None]:
+        """(indicator, stage) -> its coefficient with ``changes`` made, for those they touch."""
+        return {k: self.cv(*k, change) for k, change in self._grouped(changes).items()}
+
+    def apply(self, changes: list[tuple[CountKey, float]]) -> None:
+        """Make the changes ((school, stage, indicator), added count)."""
+        for (ind, stage), change in self._grouped(changes).items():
+            sums = self.sums[(ind, stage)]
+            for sid, d in change.items():
+                key = (sid, stage, ind)
+                a0, b0 = self._terms(sid, self.count[key])
+                self.count[key] += d
+                a1, b1 = self._terms(sid, self.count[key])
+                sums[1] += a1 - a0
+                sums[2] += b1 - b0
+
+
+def no_worse_before(inst: Instance) -> dict[tuple[str, str], float]:
+    """(indicator, stage) -> its coefficient before the plan, where it has one (what
+    ``balance.no_worse`` holds every period to)."""
+    before = balance_of(inst).before
+    return {
+        (ind, stage): f.cv
+        for ind, by_stage in before.items()
+        for stage, f in by_stage.items()
+        if f.cv is not None
+    }
+
+
+def raises_above(
+    spreads: Spreads,
+    before: dict[tuple[str, str], float],
+    changes: list[tuple[CountKey, float]],
+) -> tuple[str, str] | None:
+    """[balance.no_worse] The first (indicator, stage) that ``changes`` leave above its
+    value before the plan and above its value now (a coefficient the plan already raised
+    may still fall), with the 1e-12 of :func:`~twinning.check.balance.
+    check_balance_no_worse`; None when they keep every coefficient they touch."""
+    for (ind, stage), cv in sorted(spreads.tried(changes).items()):
+        was = before.get((ind, stage))
+        if cv is None or was is None:
+            continue
+        now = spreads.cv(ind, stage)
+        if cv > max(was, now if now is not None else was) + 1e-12:
+            return ind, stage
+    return None
+
+
+def places_in(inst: Instance, plan: Plan, period: str) -> dict[str, dict[str, float]]:
+    """Person -> school -> the share of them counted there in a period of the plan, for
+    the people the plan places anywhere but wholly at home (走教 shares included)."""
+    return _where(inst, plan, period)

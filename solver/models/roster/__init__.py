@@ -21,7 +21,13 @@ from twinning.models.search import SearchInterrupted, SearchSettings
 from twinning.plan import Membership, Move, Pair, PartObjective, Plan, UnmetNeed
 from twinning.result import QuotaCap, RosterKpis, RosterResult, RosterSolution, gap_of, worst_status
 from twinning.rules import roster as rules
-from twinning.rules.balance import balance_deviation, ceiling_misses, ceilings, count_changes
+from twinning.rules.balance import (
+    balance_deviation,
+    ceiling_misses,
+    ceilings,
+    count_changes,
+    no_worse_before,
+)
 from twinning.rules.hires import remaining_after
 from twinning.rules.quota import quota_reasons
 from twinning.vocabulary import COUNTY_OR_ABOVE
@@ -141,6 +147,8 @@ def solve_roster(
         terms["balance_deviation"] = float(deviation)
     hires = place_hires(inst, remaining_after(inst, [m for m in moves if m.kind != "mentor"]))
     kpis = roster_kpis(inst, data, out.chosen, moves, unmet, head, dist)
+    if out.held:
+        kpis = kpis.model_copy(update={"secondments_held_no_worse": len(out.held)})
     part = RosterResult(
         status=status,
         objective=value,
@@ -232,7 +240,10 @@ def _balance_rule(
             continue
         missed = _misses(inst, _moves(data, again) + head, limits)
         if sum(missed.values()) < sum(misses.values()):
-            out, message, misses = again, note, missed
+            # (its bound is of the heavier weights' cost, the surrogate's included: no
+            # bound of the roster's own cost)
+            solved = "feasible" if again.status == "optimal" else again.status
+            out, message, misses = replace(again, status=solved, bound=None), note, missed
             data.balance_pending = placed_after(out)
     data.balance_pending = {}
     data.balance_hold = frozenset()
@@ -274,10 +285,18 @@ def _balance_rule(
         for (ind, stage, period), by in sorted(misses.items())
         if above(ind, stage, by)
     ]
+    # balance.no_worse: every coefficient above its value before the plan, whether or not
+    # it is above its threshold too (the checker names both rules)
+    was = no_worse_before(inst) if inst.policy.balance.no_worse else {}
+    rose = {
+        key: round(limits[(key[0], key[1])] + by - was[(key[0], key[1])], 4)
+        for key, by in misses.items()
+        if (key[0], key[1]) in was
+    }
     worse = [
         msg("roster.balance.worse_miss", indicator=ind, stage=stage, period=period, by=float(by))
-        for (ind, stage, period), by in sorted(misses.items())
-        if not above(ind, stage, by)
+        for (ind, stage, period), by in sorted(rose.items())
+        if by > 0
     ]
     status = "unknown"
     why: Msg | None = None

@@ -21,7 +21,11 @@ from twinning.county.instance import Instance
 from twinning.messages import Msg, msg
 from twinning.models.roster.model import RosterOutcome, solve_options, usage_of
 from twinning.models.roster.options import RosterData
-from twinning.models.roster.secondments import complete_secondments, secondment_bound
+from twinning.models.roster.secondments import (
+    complete_secondments,
+    keep_no_worse,
+    secondment_bound,
+)
 from twinning.models.roster.units import Usage
 from twinning.models.said import clauses
 from twinning.models.search import STOP, Progress, SearchSettings
@@ -369,6 +373,8 @@ def _second(
         if not settings.deterministic:  # the time the first placement left
             rest = replace(settings, time_limit=max(1.0, deadline - time.perf_counter()))
         sec = _balanced_secondments(inst, data, seconded, sec, rest, usage_of(data, best.chosen))
+    if k is None and inst.policy.balance.no_worse:
+        return _second_no_worse(inst, data, best, sec, seconded)
     if k is None and inst.policy.balance.target != "rule":
         # Every candidate the hosts allow, whatever the search found in its time: the
         # options that still fit added, cheapest first (a city's search may find none).
@@ -415,6 +421,52 @@ def _second(
     return replace(best, status="infeasible" if joint.status == "infeasible" else "unknown"), msg(
         "roster.secondments_no_fit", k=k
     )
+
+
+def _second_no_worse(
+    inst: Instance,
+    data: RosterData,
+    best: RosterOutcome,
+    sec: RosterOutcome,
+    seconded: list[int],
+) -> tuple[RosterOutcome, Msg | None]:
+    """[balance.no_worse] before [rotation.secondment_count] unset: the search's
+    secondments kept, and every other candidate the hosts allow added, only where each
+    keeps every staffing coefficient at or below its value before the plan
+    (:func:`~twinning.models.roster.secondments.keep_no_worse`); the candidates it holds at
+    home are named. The search's bound still bounds the cost (a plan with fewer
+    secondments costs no less), but no longer proves this plan optimal when it changed."""
+    placed = sec.chosen if sec.status in ("optimal", "feasible") else []
+    kept, held = keep_no_worse(inst, data, best.chosen, placed, seconded)
+    changed = set(kept) != set(placed)
+    lower = sec.bound if placed and sec.bound is not None else None
+    lower = secondment_bound(data, seconded) if lower is None else lower
+    status = best.status
+    if status == "optimal" and (changed or sec.status != "optimal"):
+        status = "feasible"
+    method = best.method
+    if changed and method is not None:
+        method = msg(
+            "method.roster.secondments_no_worse",
+            inner=method,
+            n=len(kept),
+            held=len(held),
+        )
+    out = replace(
+        best,
+        chosen=sorted(best.chosen + kept),
+        status=status,
+        bound=None if best.bound is None else best.bound + lower,
+        method=method,
+        held={data.staff[p].id: why for p, why in held.items()},
+    )
+    if not held:
+        return out, None
+    named = [
+        msg("roster.secondment_held_one", staff=data.staff[p].id, indicator=i, stage=st, period=t)
+        for p, (i, st, t) in sorted(held.items(), key=lambda kv: data.staff[kv[0]].id)
+    ]
+    return out, msg("roster.secondments_held_no_worse", n=len(held), held=named)
 
 
 def _balanced_secondments(

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -98,6 +98,9 @@ class RosterOutcome:
     has_plan: bool = False
     #: the model's share of the constant (its objective's offset), for progress figures
     offset: int = 0
+    #: [balance.no_worse] secondment candidates held at home because every secondment of
+    #: theirs that fits would raise a coefficient: staff id -> (indicator, stage, period)
+    held: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.chosen or self.status in ("optimal", "feasible"):

@@ -13,19 +13,39 @@ still fits beside the plan, so the rule holds whatever the search found.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from twinning.county.instance import Instance
 from twinning.models.roster.model import usage_of
-from twinning.models.roster.options import RosterData
+from twinning.models.roster.options import Option, RosterData
 from twinning.rules import roster as rules
+from twinning.rules.balance import (
+    CountKey,
+    Spreads,
+    before_counts,
+    changes_of,
+    floors,
+    no_worse_before,
+    raises_above,
+)
 
 
 def complete_secondments(
-    inst: Instance, data: RosterData, chosen: list[int], seconded: list[int]
+    inst: Instance,
+    data: RosterData,
+    chosen: list[int],
+    seconded: list[int],
+    *,
+    hold: NoWorseHold | None = None,
+    prefer: Collection[int] = (),
 ) -> list[int]:
     """The secondment options to add to ``chosen`` (cheapest first, each keeping every
     rule the roster model holds a secondment to, beside all chosen before it) until no
-    candidate left at home has an option that fits."""
+    candidate left at home has an option that fits.
+
+    With ``hold`` ([balance.no_worse] first, :func:`keep_no_worse`): an option is added
+    only when ``hold`` admits it, the options in ``prefer`` (the search's) first; the
+    candidates it refuses are noted in ``hold.held``."""
     rot = inst.policy.rotation
     use = usage_of(data, chosen)
     away: dict[tuple[str, int], int] = defaultdict(int, use.away)
@@ -42,7 +62,9 @@ def complete_secondments(
     }
     moving = {data.options[i].person for i in chosen}
     added: list[int] = []
-    for i in sorted(seconded, key=lambda i: (data.options[i].cost, i)):
+    if hold is not None:
+        hold.held = {}
+    for i in sorted(seconded, key=lambda i: (i not in prefer, data.options[i].cost, i)):
         o = data.options[i]
         if o.person in moving:
             continue
@@ -78,6 +100,8 @@ def complete_secondments(
                 )
             ):
                 continue
+        if hold is not None and not hold.admit(o):
+            continue
         moving.add(o.person)
         added.append(i)
         for t in span:
@@ -103,3 +127,78 @@ def secondment_bound(data: RosterData, seconded: list[int]) -> float:
         o = data.options[i]
         cheapest[o.person] = min(cheapest.get(o.person, 0), o.cost)
     return float(sum(cheapest.values()))
+
+
+class NoWorseHold:
+    """[balance.no_worse] before [rotation.secondment_count] unset: the staffing counts of
+    each period with the exchanges, the changes of headship and the secondments admitted
+    so far (:class:`~twinning.rules.balance.Spreads`), and whether one more secondment
+    keeps every coefficient it touches at or below its value before the plan (or its
+    value now, where the exchanges already raised it): as the checker's
+    ``rotation.secondment_count.left_out`` tries each candidate at home. With
+    ``balance.target = "rule"`` a secondment also keeps its home's floors
+    (:func:`~twinning.rules.balance.floors`), as the checker's ``_balance_held`` does."""
+
+    def __init__(self, inst: Instance, data: RosterData, chosen: list[int]) -> None:
+        self.data = data
+        self.before = no_worse_before(inst)
+        self.floor = floors(inst) if inst.policy.balance.target == "rule" else {}
+        base = before_counts(inst)
+        moved = usage_of(data, chosen).balance
+        self.spreads: list[Spreads] = []
+        for t in range(len(data.periods)):
+            total: dict[CountKey, float] = {k: float(v) for k, v in base.items()}
+            for shift in (moved, data.balance_shift):
+                for (school, stage, ind, at), d in shift.items():
+                    if at == t and d:
+                        key = (school, stage, ind)
+                        total[key] = total.get(key, 0.0) + d
+            self.spreads.append(Spreads(inst, total))
+        #: candidate (index in data.staff) -> (indicator, stage, period) a secondment of
+        #: theirs that fits would raise (the last pass of :func:`complete_secondments`)
+        self.held: dict[int, tuple[str, str, str]] = {}
+
+    def admit(self, o: Option) -> bool:
+        """Whether the secondment keeps no_worse (and the floors); made when it does."""
+        person = self.data.staff[o.person]
+        schools = self.data.schools
+        shifts = changes_of(person, schools.get(person.school), schools.get(o.host))
+        changes = [(key, float(sign)) for key, sign in shifts]
+        span = range(o.first, o.first + o.length)
+        for t in span:
+            have = self.spreads[t].count
+            for key, sign in shifts:
+                least = self.floor.get(key)
+                if sign < 0 and least is not None and have.get(key, 0.0) - 1 < least - 1e-9:
+                    return False
+        for t in span:
+            raised = raises_above(self.spreads[t], self.before, changes)
+            if raised is not None:
+                self.held.setdefault(o.person, (*raised, self.data.periods[t]))
+                return False
+        for t in span:
+            self.spreads[t].apply(changes)
+        return True
+
+
+def keep_no_worse(
+    inst: Instance, data: RosterData, chosen: list[int], placed: list[int], seconded: list[int]
+) -> tuple[list[int], dict[int, tuple[str, str, str]]]:
+    """The secondments beside the exchanges ``chosen`` with ``balance.no_worse`` first: the
+    search's (``placed``) kept, and the others added cheapest first, only where each keeps
+    every coefficient at or below its value before the plan given all kept so far; gone
+    through again until nothing changes, so that every candidate left at home either
+    has no option that fits or raises a coefficient with each. Returns the secondments
+    and the candidates held at home by no_worse (-> what they would raise)."""
+    hold = NoWorseHold(inst, data, chosen)
+    added: list[int] = []
+    while True:
+        extra = complete_secondments(
+            inst, data, chosen + added, seconded, hold=hold, prefer=set(placed)
+        )
+        if not extra:
+            break
+        added += extra
+    moving = {data.options[i].person for i in chosen + added}
+    held = {p: why for p, why in sorted(hold.held.items()) if p not in moving}
+    return sorted(added), held
