@@ -88,13 +88,13 @@ PAGES: dict[str, dict[str, str]] = {
             "nothing you change here changes it."
         ),
         "zh": (
-            "Excel 工作簿（.xlsx，每张表一个工作表）、CSV 文件打包的 .zip，或 JSON 实例；"
-            "不超过 {mb} MB。文件原样保存在本服务器上，在此所做的修改不会改动原文件。"
+            "Excel 工作簿（每张表一个工作表）、CSV 文件的压缩包，或 JSON 实例文件；"
+            "不超过 {mb} 兆字节。文件原样保存在本服务器上，在此所做的修改不会改动原文件。"
         ),
     },
     "serve.home.upload": {"en": "Upload and read", "zh": "上传并读取"},
     "serve.home.examples": {"en": "Or open an example", "zh": "或打开示例县区"},
-    "serve.home.open_example": {"en": "Open {name}", "zh": "打开 {name}"},
+    "serve.home.open_example": {"en": "Open instances/{name}/", "zh": "打开 instances/{name}/"},
     "serve.home.counties": {"en": "Counties brought", "zh": "已导入的县区"},
     "serve.home.jobs": {"en": "Recent solves", "zh": "最近的求解"},
     "serve.col.file": {"en": "File", "zh": "文件"},
@@ -180,8 +180,6 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "Rules: {n} checked, {missed} missed",
         "zh": "规则：共检查 {n} 条，未满足 {missed} 条",
     },
-    "serve.plan.rule_met": {"en": "met", "zh": "满足"},
-    "serve.plan.rule_missed": {"en": "missed ({n})", "zh": "未满足（{n} 处）"},
     "serve.plan.report": {"en": "Report", "zh": "方案报告"},
     "serve.adopt.title": {"en": "Adopt this plan", "zh": "采用此方案"},
     "serve.adopt.by": {"en": "Adopted by", "zh": "采用人"},
@@ -215,7 +213,7 @@ PAGES: dict[str, dict[str, str]] = {
     "serve.upload.empty": {"en": "{name}: the file is empty", "zh": "{name}：文件为空"},
     "serve.upload.too_large": {
         "en": "the upload is larger than this desk's limit of {mb} MB",
-        "zh": "上传的文件超过本规划台 {mb} MB 的上限",
+        "zh": "上传的文件超过本规划台 {mb} 兆字节的上限",
     },
     "serve.zip.bad": {"en": "the .zip file cannot be opened", "zh": "无法打开该 .zip 文件"},
     "serve.zip.members": {

@@ -82,7 +82,7 @@ class Runner:
             task.cancel()
         for proc in list(self.running.values()):
             with contextlib.suppress(ProcessLookupError):
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -120,7 +120,7 @@ def policy_fields(current: dict[str, Any]) -> list[dict[str, Any]]:
     for name in type(defaults).model_fields:
         keys: list[dict[str, Any]] = []
         walk(getattr(defaults, name), f"{name}.", keys)
-        sections.append({"name": name, "keys": keys, "open": name in OPEN_SECTIONS})
+        sections.append({"name": name, "fields": keys, "open": name in OPEN_SECTIONS})
     return sections
 
 
@@ -129,7 +129,7 @@ def changed_settings(form: Any, current: dict[str, Any]) -> list[str]:
     values (only changed keys are kept)."""
     out = []
     for section in policy_fields(current):
-        for field in section["keys"]:
+        for field in section["fields"]:
             given = form.get(f"p:{field['key']}")
             if isinstance(given, str) and given.strip() != field["value"]:
                 out.append(f"{field['key']}={given.strip()}")
@@ -147,8 +147,8 @@ class View:
     def t(self, code: str, **params: Any) -> str:
         return say(code, self.lang, **params) if params else word(code, self.lang)
 
-    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        template = ENV.get_template(name)
+    def render(self, page: str, status: int = 200, **context: Any) -> HTMLResponse:
+        template = ENV.get_template(page)
         body = template.render(
             t=self.t,
             lang=self.lang,
@@ -250,7 +250,7 @@ async def county(request: Request) -> Response:
     read = meta.get("read") or {}
     sections = policy_fields(read.get("policy") or {}) if read.get("ok") else []
     for section in sections:  # the schema's descriptions are English: shown in English only
-        for field in section["keys"]:
+        for field in section["fields"]:
             field["description_shown"] = field["description"] if view.lang == "en" else ""
     jobs = [j for j in reversed(desk.store.all_jobs()) if j.get("county") == cid]
     history = desk.history(read["name"]) if read.get("ok") else []
@@ -281,7 +281,9 @@ async def county_solve(request: Request) -> Response:
         return _refused_form(view)
     read = meta.get("read") or {}
     sets = changed_settings(form, read.get("policy") or {})
-    parts = ",".join(p for p in form.getlist("parts") if isinstance(p, str)) or None
+    chosen = [p for p in form.getlist("parts") if isinstance(p, str)]
+    # every part the county's policy plans: as the command line without --parts
+    parts = None if set(chosen) == set(read.get("parts") or []) else ",".join(chosen) or None
     try:
         parts, settings, limit = parse_request(
             parts, sets, _str(form.get("time_limit")), view.lang
@@ -333,7 +335,7 @@ async def job(request: Request) -> Response:
         name=name,
         sets=[f"--set {k}={_set_text(v)}" for k, v in (found.get("settings") or {}).items()],
         rules=rules,
-        missed=[r for r in rules if not r["ok"]],
+        missed=[r for r in rules if r.get("state") == "missed"],
         adoption=adoption,
         has_plan=has_plan,
         downloads=downloads,

@@ -169,38 +169,40 @@ class _Progress:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def rule_table(inst: Any, plan: Any) -> list[dict[str, Any]]:
-    """Each rule the checker applies to the plan's parts, met or missed (with the first
-    lines of what it found), then any other rule a violation names."""
-    from twinning.parts import PARTS
-    from twinning.report.content import rule_keys
+def rule_table(inst: Any, plan: Any, summary: Any) -> list[dict[str, Any]]:
+    """The rules met and missed, as the report's rule table has them (the same rows, so
+    that the page and the report embedded in it agree), in both languages."""
+    from twinning.report.content import (
+        balance,
+        other_indicators,
+        quota_short,
+        quota_why,
+        rule_rows,
+    )
     from twinning.validation import validate
 
-    report = validate(inst, plan)
-    by_rule: dict[str, list[Any]] = {}
-    for v in report.violations:
-        by_rule.setdefault(v.rule, []).append(v)
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-
-    def row(part: str, key: str) -> dict[str, Any]:
-        found = by_rule.get(key, [])
-        return {
-            "part": part,
-            "rule": key,
-            "ok": not found,
-            "violations": len(found),
-            "lines": [{"en": v.line("en"), "zh": v.line("zh")} for v in found[:5]],
+    plan = plan.canonical()
+    checked = validate(inst, plan)
+    figures = balance(summary, checked) if "roster" in plan.parts else None
+    indicators = other_indicators(summary, checked) if "roster" in plan.parts else {}
+    balances = {"backbone": figures, **indicators} if figures is not None else dict(indicators)
+    short = quota_short(inst, plan)
+    why = quota_why(inst, plan) if short else {}
+    said = {
+        lang: rule_rows(inst, plan, checked.violations, balances, short, lang, why)
+        for lang in ("en", "zh")
+    }
+    return [
+        {
+            "part": en.part,
+            "rule": en.rule,
+            "state": en.state,
+            "violations": en.violations,
+            "name": {"en": en.name, "zh": zh.name},
+            "message": {"en": en.message, "zh": zh.message},
         }
-
-    for part in plan.parts:
-        for check in PARTS[part].checker.checks:
-            for key in rule_keys(check):
-                if key not in seen and not key.startswith("plan."):
-                    seen.add(key)
-                    rows.append(row(part, key))
-    rows.extend(row("plan", key) for key in sorted(by_rule.keys() - seen))
-    return rows
+        for en, zh in zip(said["en"], said["zh"], strict=True)
+    ]
 
 
 def solve_task(folder: Path) -> int:
@@ -262,7 +264,7 @@ def solve_task(folder: Path) -> int:
     write_json(folder / "result.json", {**answer, "files": sorted(files)})
     files = result_files(result, inst, formats=FORMATS, lang=lang, masked=masked)
     replace_folder(folder / "out", files)
-    rules = rule_table(inst, result.plan) if result.plan.parts else []
+    rules = rule_table(inst, result.plan, result.summary()) if result.plan.parts else []
     write_json(folder / "rules.json", rules)
     answer.update(
         files=sorted(files),
