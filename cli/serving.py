@@ -47,9 +47,7 @@ def serve(
             "for any --host other than the loopback. Default: $TWINNING_TOKEN.",
         ),
     ] = None,
-    max_upload: Annotated[
-        int, typer.Option(help="Largest upload, in MB.", min=1, max=2048)
-    ] = 50,
+    max_upload: Annotated[int, typer.Option(help="Largest upload, in MB.", min=1, max=2048)] = 50,
     mask_names: Annotated[
         bool, typer.Option("--mask-names", help="Pseudonyms for staff names in every file.")
     ] = False,

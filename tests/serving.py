@@ -61,7 +61,11 @@ class Desk:
         return out
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes, Any]:
         req = urllib.request.Request(
             self.url + path, data=body, method=method, headers=self.headers(headers)

@@ -156,7 +156,10 @@ PAGES: dict[str, dict[str, str]] = {
     "serve.job.all_parts": {"en": "every part the policy plans", "zh": "政策规定的全部内容"},
     "serve.job.limit": {"en": "time limit {s:g} s", "zh": "时限 {s:g} 秒"},
     "serve.job.sets": {"en": "Policy changed:", "zh": "修改的政策参数："},
-    "serve.job.no_sets": {"en": "none (the county's own policy)", "zh": "无（采用本县文件中的政策）"},
+    "serve.job.no_sets": {
+        "en": "none (the county's own policy)",
+        "zh": "无（采用本县文件中的政策）",
+    },
     "serve.job.stop": {"en": "Stop and keep the best plan so far", "zh": "停止并保留当前最优方案"},
     "serve.job.crashed": {
         "en": "the solve ended unexpectedly (exit {code}); its log is in the job's folder",
@@ -271,14 +274,17 @@ PAGES: dict[str, dict[str, str]] = {
     "serve.api.refused": {"en": "the request is refused", "zh": "请求被拒绝"},
     "serve.api.no_job": {"en": "no such job", "zh": "没有这个任务"},
     "serve.api.ended": {
-        "en": "the job has ended already ({status})",
-        "zh": "该任务已经结束（{status}）",
+        "en": "the job has ended already ({state})",
+        "zh": "该任务已经结束（{state}）",
     },
-    "serve.api.no_file": {"en": "no file {name} in this job's plan", "zh": "该任务的方案中没有文件 {name}"},
+    "serve.api.no_file": {
+        "en": "no file {name} in this job's plan",
+        "zh": "该任务的方案中没有文件 {name}",
+    },
     "serve.api.no_plan": {"en": "the job has no plan to adopt", "zh": "该任务没有可采用的方案"},
     "serve.api.adopt_body": {
-        "en": "give a JSON object: {{\"by\": ..., \"note\": ..., \"cycle\": ...}}",
-        "zh": "请给出 JSON 对象：{{\"by\": ..., \"note\": ..., \"cycle\": ...}}",
+        "en": 'give a JSON object: {{"by": ..., "note": ..., "cycle": ...}}',
+        "zh": '请给出 JSON 对象：{{"by": ..., "note": ..., "cycle": ...}}',
     },
     "serve.api.unauthorized": {
         "en": "this desk asks for Authorization: Bearer <token>",

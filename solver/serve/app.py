@@ -33,6 +33,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -44,7 +45,7 @@ from twinning.messages import Lang, language, say
 from twinning.serve.jobs import Runner, run_task
 from twinning.serve.security import Guard
 from twinning.serve.store import Store, read_json, valid_id, write_json
-from twinning.serve.uploads import Refused, keep_upload
+from twinning.serve.uploads import keep_upload
 
 #: Default upload limit, bytes (``--max-upload``).
 UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -306,9 +307,7 @@ def job_view(desk: Desk, job: dict[str, Any], lang: Lang) -> dict[str, Any]:
     from twinning.messages import render
 
     events = desk.store.progress(job["id"], PROGRESS_SHOWN)
-    progress = [
-        {**e, "step": render(e["step"], lang) if e.get("step") else None} for e in events
-    ]
+    progress = [{**e, "step": render(e["step"], lang) if e.get("step") else None} for e in events]
     result = job.get("result")
     error = job.get("error")
     return {
@@ -348,7 +347,7 @@ async def api_stop(request: Request) -> Response:
     if job is None:
         return api_error(404, "serve.api.no_job", lang)
     if not desk.runner.stop(job["id"]):
-        return api_error(409, "serve.api.ended", lang, status=job.get("status"))
+        return api_error(409, "serve.api.ended", lang, state=job.get("status"))
     return JSONResponse({"id": job["id"], "status": "stopping"}, status_code=202)
 
 
@@ -460,9 +459,12 @@ def create_app(config: Config) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, token=config.token)],
+        middleware=[
+            # the token first, then the size said from Content-Length, then the bytes counted
+            Middleware(Guard, token=config.token, upload_limit=config.upload_limit),
+            Middleware(RequestBodyLimitMiddleware, max_body_size=config.upload_limit),
+        ],
         lifespan=lifespan,
-        max_body_size=config.upload_limit,
     )
     app.state.desk = desk
     return app

@@ -171,7 +171,6 @@ def _desk(request: Request) -> Any:
 
 
 async def _form(request: Request) -> Any:
-    desk = _desk(request)
     return await request.form(max_files=1, max_fields=400, max_part_size=1 << 20)
 
 
@@ -285,9 +284,7 @@ async def county_solve(request: Request) -> Response:
     # every part the county's policy plans: as the command line without --parts
     parts = None if set(chosen) == set(read.get("parts") or []) else ",".join(chosen) or None
     try:
-        parts, settings, limit = parse_request(
-            parts, sets, _str(form.get("time_limit")), view.lang
-        )
+        parts, settings, limit = parse_request(parts, sets, _str(form.get("time_limit")), view.lang)
     except (InputError, UsageError) as exc:
         text = refusal_text(exc, view.lang)
         return view.render("message.html", status=422, text=text)
@@ -325,7 +322,8 @@ async def job(request: Request) -> Response:
     downloads = []
     if has_plan:
         downloads = [
-            n for n in ("plan.xlsx", "plan-csv.zip", "plan.json", "summary.json", "report.html")
+            n
+            for n in ("plan.xlsx", "plan-csv.zip", "plan.json", "summary.json", "report.html")
             if n == "plan-csv.zip" or (folder / "out" / n).is_file()
         ]
     return view.render(

@@ -91,12 +91,24 @@ def csrf_ok(request: Request, given: str | None) -> bool:
     return same(request.cookies.get(CSRF_COOKIE), given)
 
 
+def _length(scope: Scope) -> int:
+    """The request's Content-Length (0 when it gives none or a bad one)."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
 class Guard:
     """ASGI middleware: the token (when the desk has one) and the safety headers."""
 
-    def __init__(self, app: Any, token: str | None) -> None:
+    def __init__(self, app: Any, token: str | None, upload_limit: int | None = None) -> None:
         self.app = app
         self.token = token
+        self.upload_limit = upload_limit
 
     def allowed(self, scope: Scope) -> bool:
         if not self.token:
@@ -135,6 +147,26 @@ class Guard:
 
         if not self.allowed(scope):
             await self._refuse(scope, receive, guarded_send, path)
+            return
+        if self.upload_limit is not None and _length(scope) > self.upload_limit:
+            # said at once from the request's length; a body sent without one is cut off
+            # by the application's own limit (starlette's max_body_size) as it arrives
+            from starlette.responses import JSONResponse
+
+            from twinning.messages import say
+
+            mb = self.upload_limit // (1024 * 1024)
+            cookie = Request(scope).headers.get("cookie", "")
+            asked = "lang=zh" in cookie or not (path.startswith("/api/") or "lang=en" in cookie)
+            lang = "zh" if asked else "en"
+            response = JSONResponse(
+                {
+                    "error": say("serve.upload.too_large", lang, mb=mb),
+                    "code": "serve.upload.too_large",
+                },
+                status_code=413,
+            )
+            await response(scope, receive, guarded_send)
             return
         await self.app(scope, receive, guarded_send)
 

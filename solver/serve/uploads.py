@@ -11,6 +11,7 @@ are kept; a zip whose tables sit in one folder is read from that folder.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import stat
@@ -62,10 +63,8 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     GBK without saying so (Python reads those as CP437)."""
     name = info.filename
     if not info.flag_bits & 0x800:
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             name = name.encode("cp437").decode("gb18030")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
     return name
 
 
@@ -82,8 +81,8 @@ def check_zip(data: bytes) -> list[tuple[zipfile.ZipInfo, str]]:
     kept: list[tuple[zipfile.ZipInfo, str]] = []
     for info in infos:
         name = _member_name(info)
-        mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode) or (mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+        kind = stat.S_IFMT(info.external_attr >> 16)  # 0: made where file types are not kept
+        if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
             raise Refused(msg("serve.zip.link", member=name))
         path = name.replace("\\", "/")
         parts = PurePosixPath(path).parts
