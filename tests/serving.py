@@ -35,6 +35,7 @@ class Desk:
         cmd += ["--port", str(self.port), *args]
         if token:
             cmd += ["--token", token]
+        data.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(data.parent / f"desk-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             cmd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True

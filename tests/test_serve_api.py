@@ -235,7 +235,7 @@ def test_refusals_over_http(desk: Desk) -> None:
         assert desk.request("GET", f"/api/jobs/{jid}")[0] == 404
         assert desk.request("DELETE", f"/api/jobs/{jid}")[0] == 404
     # a form posted from another site (no token, or another origin): 403
-    status, body, _ = desk.request(
+    status, _, _ = desk.request(
         "POST",
         "/examples/demo-county",
         b"csrf=x",
