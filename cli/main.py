@@ -16,7 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 import twinning
-from twinning.cli import checking, data, registry, solving
+from twinning.cli import checking, data, registry, serving, solving
 from twinning.cli.common import SPEAKING, defect
 from twinning.deadline import PROCESS
 
@@ -49,6 +49,7 @@ solving.register(app)
 checking.register(app)
 registry.register(app)
 data.register(app)
+serving.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -19,6 +19,7 @@ from twinning.messages.plan import ENTRIES as PLAN
 from twinning.messages.quota import ENTRIES as QUOTA
 from twinning.messages.registry import ENTRIES as REGISTRY
 from twinning.messages.report import ENTRIES as REPORT
+from twinning.messages.serve import ENTRIES as SERVE
 from twinning.messages.solving import ENTRIES as SOLVING
 from twinning.messages.usage import ENTRIES as USAGE
 
@@ -53,4 +54,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     QUOTA,
     DEADLINE,
     NOWORSE,
+    SERVE,
 )
