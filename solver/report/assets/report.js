@@ -118,6 +118,21 @@
     Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
   }
 
+  // A map not laid out yet (a page in a hidden frame, a frame still 0 px high) has no room
+  // for its padding: Leaflet's fitBounds then works out a NaN zoom ("Invalid LatLng
+  // object"). Such a map is centred on the bounds and fitted once it is given a size.
+  var pendingFit = null;
+  function fitMap(bounds, options) {
+    var size = map.getSize();
+    var pad = options.padding ? options.padding[0] : 0;
+    if (size.x <= 2 * pad || size.y <= 2 * pad) {
+      map.setView(bounds.getCenter(), options.maxZoom || 10, { animate: false });
+      pendingFit = [bounds, options];
+      return;
+    }
+    map.fitBounds(bounds, options);
+  }
+
   function buildMap() {
     var where = D.schools.filter(function (s) { return s.lat !== null && s.lon !== null; });
     var host = document.getElementById("map");
@@ -129,7 +144,10 @@
     if (D.tiles) {
       L.tileLayer(D.tiles, { maxZoom: 18, attribution: esc(D.tiles) }).addTo(map);
     }
-    map.fitBounds(L.latLngBounds(where.map(function (s) { return [s.lat, s.lon]; })), {
+    map.on("resize", function () {
+      if (pendingFit) { var again = pendingFit; pendingFit = null; fitMap(again[0], again[1]); }
+    });
+    fitMap(L.latLngBounds(where.map(function (s) { return [s.lat, s.lon]; })), {
       padding: [20, 20],
     });
 
@@ -396,7 +414,7 @@
       if (f.from === id) { add(f.to); }
       if (f.to === id) { add(f.from); }
     });
-    map.fitBounds(L.latLngBounds(points), { padding: [40, 40], maxZoom: 12, animate: false });
+    fitMap(L.latLngBounds(points), { padding: [40, 40], maxZoom: 12, animate: false });
   }
 
   function openSchool(id) {
