@@ -309,7 +309,7 @@ def covered_needs(data: RosterData, chosen: list[int]) -> dict[tuple[str, str, i
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
-        if o.direction == "out" and person.role == "teacher" and person.subject:
+        if data.teacher_of(o) is not None and o.direction == "out" and person.subject:
             for t in range(o.first, o.first + o.length):
                 key = (o.host, person.subject, t)
                 if key in data.shortage:

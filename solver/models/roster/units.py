@@ -108,6 +108,7 @@ class RosterModel:
                     self.arriving[(o.host, person.subject, t)].append(i)
                     if (
                         o.direction == "out"
+                        and o.kind == "exchange"  # (a seconded teacher covers no shortage)
                         and person.role == "teacher"
                         and (o.host, person.subject, t) in data.shortage
                     ):
