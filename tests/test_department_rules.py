@@ -169,6 +169,15 @@ def test_rotation_max_department_share_infeasible() -> None:
     assert v.where == ["city", "英语", P2]
     loose = town(2, max_department_share=1.0)
     assert not found(loose, both, "rotation.max_department_share")
+    # A quota beyond the share (4 of 6 due): infeasible, and the reason names the rule.
+    short = solve(town(6, rate=0.6), "roster", time_limit=10)
+    assert short.status == "infeasible"
+    said = render(short.parts["roster"].message or "", "en")
+    assert "city moves 2 of 4" in said
+    assert (
+        "4 英语 teacher(s) stay: at most 2 of its 6 英语 teacher(s) away at once "
+        "(rotation.max_department_share)" in said
+    )
 
 
 # ---- rotation.classes_change_once_a_year ------------------------------------------------------

@@ -16,6 +16,12 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{school}的{subject}课在{periods:list}这一学年内两次换人：学年初（{start:list}）"
         "和学年中（{middle:list}）",
     },
+    "quota.stop.department": {
+        "en": "{n} {subject} teacher(s) stay: at most {limit} of its {size} {subject} "
+        "teacher(s) away at once (rotation.max_department_share)",
+        "zh": "{subject}教师{n}人须留校：本校{subject}教师{size}人，同时外出至多{limit}人"
+        "（rotation.max_department_share）",
+    },
     "check.rotation.mentee_at_home": {
         "en": "mentee {mentee} is away at {school} in {period} while mentored by {mentor} of "
         "{mentor_school}",
