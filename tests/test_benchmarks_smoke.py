@@ -68,6 +68,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "fuzz_long.py": ("fuzz.md", [5]),
     # the quota's figures on demo-county's plan: one column of eleven counts
     "quota_audit.py": ("quota-audit.md", [11]),
+    # departments and mentees on demo-county's plan: one column of eight counts
+    "departments_audit.py": ("departments-audit.md", [8]),
 }
 SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "benchkit.py")
 
