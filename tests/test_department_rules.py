@@ -178,6 +178,13 @@ def test_rotation_max_department_share_infeasible() -> None:
         "4 英语 teacher(s) stay: at most 2 of its 6 英语 teacher(s) away at once "
         "(rotation.max_department_share)" in said
     )
+    # twinning explain names the conflict and a share that lets the quota go (4 of 6).
+    from twinning.explain.infeasible import explain_infeasible
+
+    why = explain_infeasible(town(6, rate=0.6), "roster", time_limit=60)
+    assert why.conflict == ["rotation.max_department_share", "rotation.rate"]
+    repair = {r.key: r.settings for r in why.repairs}["rotation.max_department_share"]
+    assert repair == {"rotation.max_department_share": 0.7}
 
 
 # ---- rotation.classes_change_once_a_year ------------------------------------------------------
