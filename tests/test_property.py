@@ -265,8 +265,6 @@ def roster_counties(
             status=draw(st.sampled_from(["active"] * 8 + ["exempt", "deferred"])),
             title_track=draw(st.booleans()),
             education=draw(st.sampled_from([None, "bachelor", "college", "secondary"])),
-            # a teacher on the secondment list is away from their department too
-            secondment_candidate=draw(st.sampled_from([None, None, None, True])),
         )
         for k in range(draw(st.integers(8, 30)))
     ]

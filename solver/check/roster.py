@@ -31,6 +31,7 @@ from twinning.rules.departments import (
     in_department,
     semesters,
     span_changes,
+    teacher_spans,
 )
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
@@ -746,8 +747,8 @@ def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
 def _could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     inst = f.inst
     out: dict[str, set[str]] = defaultdict(set)
-    if not rules.durations(inst, "exchange"):
-        return out  # no move length fits the horizon
+    if not teacher_spans(inst):
+        return out  # no move length fits the horizon [rotation.classes_change_once_a_year]
     short_by_host: dict[str, set[str]] = defaultdict(set)
     for school, subject in f.short_any:
         short_by_host[school].add(subject)
@@ -1384,9 +1385,12 @@ def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
     subjects: dict[str, set[str]] = defaultdict(set)
     for school, ids in could_move_out(f).items():
         subjects[school] = {f.staff[sid].subject or "" for sid in ids}
+    # the periods some teacher's exchange may cover [rotation.classes_change_once_a_year]
+    spanned = {t for first, n in teacher_spans(f.inst) for t in range(first, first + n)}
     short_at: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for host, subject, t in f.shortage:
-        short_at[host].append((subject, t))
+        if t in spanned:
+            short_at[host].append((subject, t))
     out: set[tuple[str, str, int]] = set()
     for school, mine in subjects.items():
         home = f.schools[school]

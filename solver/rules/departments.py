@@ -32,6 +32,7 @@ from collections.abc import Iterable
 
 from twinning.county.instance import Instance, Staff
 from twinning.plan import Move
+from twinning.rules.roster import durations
 
 #: A semester id: ``2025-2026-1`` (the school year's two years, then the semester 1 or 2).
 SEMESTER = re.compile(r"(\d{4})\D+(\d{4})\D+([12])\s*$")
@@ -94,6 +95,23 @@ def changes_twice(bounds: dict[int, tuple[int, int]], first: int, length: int) -
     same year's middle: a one-semester stint in the first semester)."""
     got = span_changes(bounds, first, length)
     return len(got) == 2 and got[0][0] == got[1][0] and got[0][1] != got[1][1]
+
+
+def teacher_spans(inst: Instance) -> list[tuple[int, int]]:
+    """[rotation.classes_change_once_a_year] (first period, length) of every exchange a
+    teacher of a department may take: each length from ``rotation.min_periods`` to
+    ``rotation.max_periods`` at each start that fits the horizon, without those that alone
+    hand classes over twice in a school year (with the rule on)."""
+    periods = list(inst.policy.horizon.periods)
+    spans = [
+        (first, length)
+        for length in durations(inst, "exchange")
+        for first in range(0, len(periods) - length + 1)
+    ]
+    if not inst.policy.rotation.classes_change_once_a_year:
+        return spans
+    bounds = boundary_years(periods)
+    return [(f, n) for f, n in spans if not changes_twice(bounds, f, n)]
 
 
 def departments_of(person: Staff, home: str, host: str) -> list[tuple[str, str]]:
