@@ -70,6 +70,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "quota_audit.py": ("quota-audit.md", [11]),
     # the desk: five pages, four jobs at once, one row of memory and a stop
     "bench_serve.py": ("serve.md", [5, 4, 1]),
+    # departments and mentees on demo-county's plan: one column of eight counts
+    "departments_audit.py": ("departments-audit.md", [8]),
 }
 SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "benchkit.py")
 

@@ -269,9 +269,15 @@ TIGHTER = {
 
 
 def tighter_policy(inst: Instance, plan: Plan) -> tuple[Instance, Plan]:
-    """The demo plan, with one teacher's circuit, checked against a tighter policy
-    (:data:`TIGHTER`)."""
-    return with_policy(inst, TIGHTER), _copy(plan, circuits=a_circuit(inst) + plan.circuits)
+    """The demo plan, with one teacher's circuit and one exchange cut to its second
+    semester (the plan's teachers go for the school year, rotation.classes_change_once_a_year),
+    checked against a tighter policy (:data:`TIGHTER`)."""
+    roster = list(plan.roster)
+    k = next(i for i, m in enumerate(roster) if m.kind == "exchange" and m.periods == 2)
+    periods = inst.policy.horizon.periods
+    roster[k] = roster[k].model_copy(update={"periods": 1, "first_period": periods[1]})
+    circuits = a_circuit(inst) + plan.circuits
+    return with_policy(inst, TIGHTER), _copy(plan, circuits=circuits, roster=roster)
 
 
 DOCTORS: dict[str, Doctor] = {

@@ -28,6 +28,7 @@ from twinning.county.instance import HistoryEntry, Instance, Staff
 from twinning.models.roster.mentors import match_mentors, mentor_candidates
 from twinning.plan import Membership, Move, Pair, Plan
 from twinning.rules import roster as rules
+from twinning.rules.departments import mentee_elsewhere
 
 P1 = "2025-2026-1"
 
@@ -612,9 +613,10 @@ def mentor_counties(draw: st.DrawFn) -> tuple[Instance, Plan, set[str]]:
 @given(mentor_counties())
 def test_mentor_matching_passes_every_mentor_check(case: tuple[Instance, Plan, set[str]]) -> None:
     inst, plan, away = case
-    matched = match_mentors(inst, plan.pairs, plan.alliances, away)
+    elsewhere = mentee_elsewhere(plan.roster)  # [rotation.mentee_at_home]
+    matched = match_mentors(inst, plan.pairs, plan.alliances, away, elsewhere=elsewhere)
     assert len(matched) == _maximum_matching(
-        mentor_candidates(inst, plan.pairs, plan.alliances, away)
+        mentor_candidates(inst, plan.pairs, plan.alliances, away, elsewhere)
     )
     lines = [
         Move(

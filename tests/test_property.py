@@ -300,6 +300,10 @@ def roster_counties(
         "headship_weak_to_strong": draw(st.booleans()),
         # [rotation.min_periods_for_quota] counted exchanges of one semester or a year
         "min_periods_for_quota": draw(st.integers(1, 2)),
+        # issue 28's department and mentee rules
+        "max_department_share": draw(st.sampled_from([1 / 3, 0.5, 1.0])),
+        "classes_change_once_a_year": draw(st.booleans()),
+        "mentee_at_home": draw(st.booleans()),
     }
     if draw(st.booleans()):
         rotation["quota_stages"] = draw(
@@ -325,6 +329,8 @@ def roster_counties(
     if not learners_beyond_partners and rotation["two_way"]:
         rotation["scope"] = "pair"
     policy: dict[str, Any] = {"rotation": rotation, **ONE_ALLIANCE}
+    if draw(st.booleans()):  # school years across the horizon (classes_change_once_a_year)
+        policy["horizon"] = {"periods": draw(st.sampled_from(HORIZONS))}
     if draw(st.booleans()):  # the balance deviation in the objective, recounted exactly
         # (as a rule too where a county may be infeasible: the thresholds and minimums held)
         targets = ["objective"] if feasible else ["objective", "rule"]
@@ -333,6 +339,15 @@ def roster_counties(
             "weight": draw(st.sampled_from([1, 10, 50])),
         }
     return county(schools, staff=staff, needs=needs, policy=policy)
+
+
+#: Horizons other than the default school year: one and a half years, a year from its
+#: second semester, and ids that do not name a school year (paired in order).
+HORIZONS = [
+    ["2025-2026-1", "2025-2026-2", "2026-2027-1"],
+    ["2025-2026-2", "2026-2027-1"],
+    ["S1", "S2", "S3"],
+]
 
 
 #: The roster families' alliances and pairs: one alliance, stages mixed.

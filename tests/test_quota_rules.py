@@ -188,6 +188,10 @@ def year_county(rate: float, k: int = 2, **rotation: Any) -> Instance:
             "backbone_share": 0.0,
             "host_capacity": 5,
             "min_periods_for_quota": k,
+            # the quota's figures alone: the English department of four may send more than
+            # a third, and stints lie in either semester (tests/test_department_rules.py)
+            "max_department_share": 1.0,
+            "classes_change_once_a_year": False,
             **rotation,
         }
     }

@@ -38,11 +38,16 @@ VILLAGE_SPARE = [need("village", "语文", surplus=2)]
 
 def base(staff_extra: list[Any] | None = None, policy: dict[str, Any] | None = None, **kw: Any):  # type: ignore[no-untyped-def]
     # Each rule's tests use moves of one semester where that is the point: a one-semester
-    # exchange counts toward the quota here (rotation.min_periods_for_quota has its own).
+    # exchange counts toward the quota here (rotation.min_periods_for_quota has its own),
+    # may lie in either semester and may take a two-teacher department's both teachers
+    # (rotation.classes_change_once_a_year and rotation.max_department_share have theirs,
+    # tests/test_department_rules.py).
     rotation = {
         "scope": "pair",
         "two_way": False,
         "min_periods_for_quota": 1,
+        "max_department_share": 1.0,
+        "classes_change_once_a_year": False,
         **(policy or {}).pop("rotation", {}),
     }
     schools = [
@@ -1117,9 +1122,10 @@ def test_rotation_bridge_stages_infeasible() -> None:
         inst, with_moves(result, *moved(result).values(), seconded), "rotation.bridge_stages"
     )
     assert v.where == ["cadre_j", "village"]
-    # With bridging off, the junior teacher's move out is not a bridge but a stage breach.
+    # With bridging off, the junior teacher's move out is not a bridge but a stage breach
+    # (in the second semester: in the first alone it would hand classes over twice).
     off = _bridge(False, cadre)
-    taught = with_moves(solved(off), move("en_due", frm="junior_city"))
+    taught = with_moves(solved(off), move("en_due", frm="junior_city", first_period=P2))
     assert rules(off, taught) - {"plan.objective"} == {"rotation.same_stage"}
 
 

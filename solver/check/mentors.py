@@ -19,6 +19,7 @@ from twinning.check.roster import RosterFacts
 from twinning.county.instance import Staff
 from twinning.plan import Move
 from twinning.rules import roster as rules
+from twinning.rules.departments import mentee_elsewhere, mentee_may_pair
 
 
 def _lines(f: RosterFacts) -> list[tuple[Move, Staff, Staff]]:
@@ -224,6 +225,42 @@ def check_at_home(f: RosterFacts) -> list[Violation]:
     ]
 
 
+def check_mentee_at_home(f: RosterFacts) -> list[Violation]:
+    """[rotation.mentee_at_home] A mentee is not away on an exchange, a learning stint, a
+    secondment or a headship elsewhere than the mentor's school in a period of the mentor
+    line (a line whose first period is not of the horizon is taken to span it)."""
+    if not f.inst.policy.rotation.mentee_at_home:
+        return []
+    index = {p: t for t, p in enumerate(f.periods)}
+    theirs: dict[str, list[tuple[Move, int]]] = defaultdict(list)
+    for m, first in f.all_spans:
+        theirs[m.staff].append((m, first))
+    out = []
+    for line, mentor, mentee in _lines(f):
+        if line.first_period in index:
+            lo, hi = index[line.first_period], index[line.first_period] + line.periods
+        else:
+            lo, hi = 0, len(f.periods)
+        for m, first in theirs.get(mentee.id, []):
+            overlap = range(max(lo, first), min(hi, first + m.periods, len(f.periods)))
+            if m.to_school != mentor.school and len(overlap):
+                out.append(
+                    _v(
+                        "rotation.mentee_at_home",
+                        mentor,
+                        mentee,
+                        code="check.rotation.mentee_at_home",
+                        mentee=mentee.id,
+                        school=m.to_school,
+                        period=f.periods[overlap[0]],
+                        mentor=mentor.id,
+                        mentor_school=mentor.school,
+                    )
+                )
+                break
+    return out
+
+
 def check_mentor_cycle_years(f: RosterFacts) -> list[Violation]:
     """[rotation.mentor_cycle_years] A mentor pair of history that began within the last
     ``rotation.mentor_cycle_years`` years (first year of its period against the first year
@@ -247,7 +284,7 @@ def check_mentor_cycle_years(f: RosterFacts) -> list[Violation]:
 def check_maximal(f: RosterFacts) -> list[Violation]:
     """[mentors.maximal] No free mentor and free mentee could still be paired under every
     mentor rule (backbone, at home, young, same subject, mentor school, not older, not a
-    recent pair).
+    recent pair, the mentee at home or at the mentor's school).
 
     A mentor is free when no line names them as mentor, a mentee when no line names them
     as mentee; one violation per free mentor, naming the first such mentee.
@@ -255,6 +292,7 @@ def check_maximal(f: RosterFacts) -> list[Violation]:
     busy_mentors = {m.staff for m in f.mentors}
     busy_mentees = {m.mentee for m in f.mentors if m.mentee}
     away = rules.away_staff([*f.moves, *f.headship])
+    elsewhere = mentee_elsewhere([*f.moves, *f.headship])
     recent = rules.recent_mentor_pairs(f.inst)
     helps: dict[str, set[str]] = defaultdict(set)
     for mentee_school, sources in rules.mentor_schools(
@@ -283,7 +321,10 @@ def check_maximal(f: RosterFacts) -> list[Violation]:
                 y
                 for school in sorted(helps.get(t.school, ()))
                 for y in free.get((school, t.subject or ""), [])
-                if y.id != t.id and (t.id, y.id) not in recent and rules.not_older(y, t)
+                if y.id != t.id
+                and (t.id, y.id) not in recent
+                and rules.not_older(y, t)
+                and mentee_may_pair(f.inst, elsewhere.get(y.id), t.school)
             ),
             None,
         )
@@ -310,6 +351,7 @@ MENTOR_CHECKS = (
     check_younger,
     check_pair,
     check_at_home,
+    check_mentee_at_home,
     check_mentor_cycle_years,
     check_maximal,
 )

@@ -31,6 +31,18 @@ from twinning.rules.balance import (
     places_in,
     raises_above,
 )
+from twinning.rules.departments import (
+    DEPARTMENT_KINDS,
+    boundary_years,
+    changes_twice,
+    department_limit,
+    department_sizes,
+    departments_of,
+    in_department,
+    semesters,
+    span_changes,
+    teacher_spans,
+)
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
@@ -745,8 +757,8 @@ def could_move_out(f: RosterFacts) -> dict[str, set[str]]:
 def _could_move_out(f: RosterFacts) -> dict[str, set[str]]:
     inst = f.inst
     out: dict[str, set[str]] = defaultdict(set)
-    if not rules.durations(inst, "exchange"):
-        return out  # no move length fits the horizon
+    if not teacher_spans(inst):
+        return out  # no move length fits the horizon [rotation.classes_change_once_a_year]
     short_by_host: dict[str, set[str]] = defaultdict(set)
     for school, subject in f.short_any:
         short_by_host[school].add(subject)
@@ -874,8 +886,8 @@ def check_two_way_share(f: RosterFacts) -> list[Violation]:
 def check_secondment_count(f: RosterFacts) -> list[Violation]:
     """[rotation.secondment_count] Exactly the secondments the policy asks; unset: every
     candidate the hosts allow (no candidate left at home who could still go: a host for
-    their growth, :func:`secondment_hosts`, with room in some period, the small-school rule
-    kept)."""
+    their growth, :func:`secondment_hosts`, with room in some period, the small-school and
+    department rules kept)."""
     seconded = sum(1 for m in f.moves if m.kind == "secondment")
     want = f.inst.policy.rotation.secondment_count
     if want is not None:
@@ -909,6 +921,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
     held = _balance_held(f)
     crowded = _small_school_full(f)
     worse = _no_worse_held(f)
+    department_full = _department_full(f)
     out = []
     for sid, hosts in sorted(secondment_hosts(f).items()):
         if sid in moving:
@@ -926,6 +939,7 @@ def _secondment_left_out(f: RosterFacts) -> list[Violation]:
                 and not held(person, t)
                 and not crowded(person.school, h, t)
                 and not worse(person, h, t)
+                and not department_full(person, h, t)
             ]
             if fits:
                 out.append(
@@ -1053,6 +1067,148 @@ def check_secondment_growth(f: RosterFacts) -> list[Violation]:
     return out
 
 
+def department_moves(
+    f: RosterFacts,
+) -> tuple[dict[tuple[str, str, int], list[str]], dict[tuple[str, str, int, int], list[str]]]:
+    """(school, subject, period) -> the department's teachers away then, and (school,
+    subject, school year, half) -> the teachers whose moves hand its classes over there
+    (:mod:`twinning.rules.departments`; worked out once per plan)."""
+    got: (
+        tuple[dict[tuple[str, str, int], list[str]], dict[tuple[str, str, int, int], list[str]]]
+        | None
+    ) = f.memo.get("department_moves")
+    if got is None:
+        away: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+        hands: dict[tuple[str, str, int, int], list[str]] = defaultdict(list)
+        bounds = boundary_years(f.periods)
+        for m, first in f.spans:
+            person = f.staff[m.staff]
+            if m.kind not in DEPARTMENT_KINDS or not in_department(person):
+                continue
+            subject = person.subject or ""
+            for t in range(first, min(first + m.periods, len(f.periods))):
+                away[(m.from_school, subject, t)].append(m.staff)
+            for school, subj in departments_of(person, m.from_school, m.to_school):
+                for year, half in span_changes(bounds, first, m.periods):
+                    hands[(school, subj, year, half)].append(m.staff)
+        got = f.memo["department_moves"] = (away, hands)
+    return got
+
+
+def _department_full(f: RosterFacts) -> Callable[[Staff, str, int], bool]:
+    """Whether one more secondment of ``person`` to ``host`` in period t would break
+    [rotation.max_department_share] (the department at its limit then) or
+    [rotation.classes_change_once_a_year] (a stint handing classes over twice in a school
+    year, or at a half other than the one its departments' classes already change at)."""
+    away, hands = department_moves(f)
+    sizes = once(department_sizes, f.inst)
+    bounds = boundary_years(f.periods)
+    once_a_year = f.inst.policy.rotation.classes_change_once_a_year
+
+    def full(person: Staff, host: str, t: int) -> bool:
+        if not in_department(person):
+            return False
+        subject = person.subject or ""
+        limit = department_limit(f.inst, sizes[(person.school, subject)])
+        if len(away.get((person.school, subject, t), ())) >= limit:
+            return True
+        if not once_a_year:
+            return False
+        if changes_twice(bounds, t, 1):
+            return True
+        return any(
+            hands.get((school, subj, year, 1 - half))
+            for school, subj in departments_of(person, person.school, host)
+            for year, half in span_changes(bounds, t, 1)
+        )
+
+    return full
+
+
+def check_max_department_share(f: RosterFacts) -> list[Violation]:
+    """[rotation.max_department_share] Per school, subject and period, the department's
+    teachers (role teacher) away on an exchange, a learning stint or a secondment at most
+    the share of its teachers, rounded down, at least one
+    (:func:`~twinning.rules.departments.department_limit`)."""
+    if f.inst.policy.rotation.max_department_share >= 1:
+        return []
+    away, _ = department_moves(f)
+    sizes = once(department_sizes, f.inst)
+    out = []
+    for (school, subject, t), ids in sorted(away.items()):
+        size = sizes[(school, subject)]
+        limit = department_limit(f.inst, size)
+        if len(ids) > limit:
+            out.append(
+                Violation(
+                    rule="rotation.max_department_share",
+                    where=[school, subject, f.periods[t]],
+                    amount=len(ids) - limit,
+                    code="check.rotation.max_department_share",
+                    params={
+                        "school": school,
+                        "subject": subject,
+                        "period": f.periods[t],
+                        "n": len(ids),
+                        "size": size,
+                        "limit": limit,
+                        "staff": sorted(ids),
+                    },
+                )
+            )
+    return out
+
+
+def check_classes_change_once_a_year(f: RosterFacts) -> list[Violation]:
+    """[rotation.classes_change_once_a_year] A subject's classes at a school change hands
+    at most once a school year.
+
+    Precisely (:mod:`twinning.rules.departments`): a school year is two consecutive
+    semesters (``2025-2026-1`` and ``2025-2026-2``; ids that do not read so are paired in
+    order). The department of a school and subject is its teachers (role teacher). Its
+    classes change hands at a semester boundary when a teacher's exchange, learning stint
+    or secondment starts or ends there: one of its own teachers leaves or comes back, or a
+    visiting teacher of the subject arrives or leaves. A school year has two boundaries,
+    its start (into the first semester) and its middle (into the second); the return
+    after the horizon counts when it falls in the middle of the horizon's last year. The
+    rule: per school, subject and school year, changes at the start or at the middle,
+    not both. So a one-semester stint lies in a second semester (in a first one it would
+    hand the classes over at the start and back at the middle), and a department whose
+    teacher leaves for the year at its start takes no stint starting at its middle.
+
+    This is the reading a personnel section signs: a class meets a new teacher at most
+    once a year, and the school re-timetables a subject once a year at most, at the start
+    of the year or at mid-year; changes at a year's start (the yearly assignment of
+    classes) count, as the teacher who would have taught the classes hands them over."""
+    if not f.inst.policy.rotation.classes_change_once_a_year:
+        return []
+    _, hands = department_moves(f)
+    years: dict[int, list[str]] = defaultdict(list)
+    for t, (year, _) in enumerate(semesters(f.periods)):
+        years[year].append(f.periods[t])
+    out = []
+    for (school, subject, year, half), starts in sorted(hands.items()):
+        if half != 0 or not hands.get((school, subject, year, 1)):
+            continue
+        middles = hands[(school, subject, year, 1)]
+        out.append(
+            Violation(
+                rule="rotation.classes_change_once_a_year",
+                where=[school, subject, years[year][0]],
+                amount=1,
+                code="check.rotation.classes_change_once_a_year",
+                params={
+                    "school": school,
+                    "subject": subject,
+                    "periods": years[year],
+                    "start": sorted(set(starts)),
+                    "middle": sorted(set(middles)),
+                },
+            )
+        )
+    return out
+
+
 def _balance_held(f: RosterFacts) -> Callable[[Staff, int], bool]:
     """With ``balance.target = "rule"``: whether sending a person away in period t would
     take their school below a minimum it keeps (:func:`twinning.rules.balance.floors`)."""
@@ -1163,6 +1319,8 @@ ROSTER_CHECKS = (
     check_secondment_count,
     check_small_school_pupils,
     check_secondment_growth,
+    check_max_department_share,
+    check_classes_change_once_a_year,
 )
 
 
@@ -1279,9 +1437,12 @@ def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
     subjects: dict[str, set[str]] = defaultdict(set)
     for school, ids in could_move_out(f).items():
         subjects[school] = {f.staff[sid].subject or "" for sid in ids}
+    # the periods some teacher's exchange may cover [rotation.classes_change_once_a_year]
+    spanned = {t for first, n in teacher_spans(f.inst) for t in range(first, first + n)}
     short_at: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for host, subject, t in f.shortage:
-        short_at[host].append((subject, t))
+        if t in spanned:
+            short_at[host].append((subject, t))
     out: set[tuple[str, str, int]] = set()
     for school, mine in subjects.items():
         home = f.schools[school]

@@ -401,6 +401,32 @@ class Rotation(_Section):
             "reported (uncounted_exchanges), but count toward neither."
         ),
     )
+    max_department_share: Float = Field(
+        1 / 3,
+        gt=0,
+        le=1,
+        description=(
+            "At most this share of a school's teachers of one subject (its 教研组: staff of "
+            "role teacher) away at once, on an exchange, a learning stint or a secondment "
+            "(rounded down, but at least one may always go); 1: no limit."
+        ),
+    )
+    classes_change_once_a_year: Bool = Field(
+        True,
+        description=(
+            "A subject's classes at a school change hands at most once a school year (two "
+            "semesters, 2025-2026-1 and 2025-2026-2): its teachers leave, come back, arrive "
+            "or go at the start of the year or at its middle, not both (so a one-semester "
+            "stint is in the second semester)."
+        ),
+    )
+    mentee_at_home: Bool = Field(
+        True,
+        description=(
+            "A young teacher mentored (青蓝结对) is not away on an exchange, a learning "
+            "stint or a secondment while mentored, unless at the mentor's own school."
+        ),
+    )
 
     @field_validator("quota_stages", mode="before")
     @classmethod

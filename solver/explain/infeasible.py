@@ -93,6 +93,11 @@ ROSTER_RULES: tuple[Rule, ...] = (
     Rule("rotation.keep_subject_cover", _setting("rotation.keep_subject_cover", False)),
     Rule("rotation.surplus_first", _setting("rotation.surplus_first", False)),
     Rule("rotation.protect_sender", _setting("rotation.protect_sender", False)),
+    Rule(
+        "rotation.max_department_share",
+        _setting("rotation.max_department_share", 1.0),
+        lambda i: [v / 10 for v in range(1, 11) if v / 10 > i.policy.rotation.max_department_share],
+    ),
     Rule("rotation.same_stage", _setting("rotation.same_stage", False)),
     Rule(
         "rotation.two_way_share",

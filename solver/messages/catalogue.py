@@ -11,6 +11,7 @@ from twinning.messages.cadres import ENTRIES as CADRES
 from twinning.messages.checks import ENTRIES as CHECKS
 from twinning.messages.console import ENTRIES as CONSOLE
 from twinning.messages.deadline import ENTRIES as DEADLINE
+from twinning.messages.departments import ENTRIES as DEPARTMENTS
 from twinning.messages.explain import ENTRIES as EXPLAIN
 from twinning.messages.inputs import ENTRIES as INPUTS
 from twinning.messages.models import ENTRIES as MODELS
@@ -55,4 +56,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     DEADLINE,
     NOWORSE,
     SERVE,
+    DEPARTMENTS,
 )

@@ -11,7 +11,8 @@ options are built from (:mod:`twinning.models.roster.options`), without a solve:
    [rotation.same_stage] and near enough [rotation.max_km];
 2. how many of those the school can spare per subject [rotation.protect_sender,
    rotation.keep_subject_cover], counting the learners of the subject who could come in
-   (对岗互派);
+   (对岗互派), and how many of the subject may be away at once
+   [rotation.max_department_share];
 3. how many may be away at once [rotation.max_outflow_share] and how many the schools they
    may go to can take [rotation.host_capacity].
 
@@ -36,6 +37,7 @@ from twinning.county.instance import Instance, School, Staff
 from twinning.messages import Msg, msg
 from twinning.plan import Membership, Move, Pair
 from twinning.rules import roster as rules
+from twinning.rules.departments import department_limit, department_sizes
 
 __all__ = ["counted_sent", "quota_reasons", "windows"]
 
@@ -101,6 +103,7 @@ class _County:
                 self.have[(t.school, t.subject)] += 1
             if t.role == "teacher" and rules.available(inst, t, self.last):
                 self.learners[(t.school, t.subject or "")] += 1
+        self.departments = department_sizes(inst)  # [rotation.max_department_share]
         self.due = due_teachers(inst) if due is None else due
         self.periods = range(self.horizon)
         self.quota = rules.quota_required(inst, _base(self.due))
@@ -343,7 +346,8 @@ class _County:
         counted exchanges [rotation.protect_sender, rotation.keep_subject_cover], and the
         rule that keeps the rest (None when none is kept)."""
         rot = self.inst.policy.rotation
-        if not (rot.protect_sender or rot.keep_subject_cover):
+        shared = rot.max_department_share < 1
+        if not (rot.protect_sender or rot.keep_subject_cover or shared):
             return n, None
         arrive = min(self._learners(school, subject), self.capacity.get(school.id, 0))
         have = self.have[(school.id, subject)]
@@ -351,10 +355,18 @@ class _County:
         by_sender = windows([s + arrive for s in spare], self.k) if rot.protect_sender else n
         by_cover = windows([have - 1 + arrive] * self.horizon, self.k)
         by_cover = by_cover if rot.keep_subject_cover else n
-        spared = max(0, min(n, by_sender, by_cover))
+        # [rotation.max_department_share] at most so many of the department away at once
+        size = self.departments[(school.id, subject)]
+        limit = department_limit(self.inst, size)
+        by_department = windows([limit] * self.horizon, self.k) if shared else n
+        spared = max(0, min(n, by_sender, by_cover, by_department))
         if spared == n:
             return n, None
-        if by_sender <= by_cover:
+        if by_department < min(by_sender, by_cover):
+            said = msg(
+                "quota.stop.department", n=n - spared, subject=subject, size=size, limit=limit
+            )
+        elif by_sender <= by_cover:
             said = msg(
                 "quota.stop.sender",
                 n=n - spared,

@@ -28,6 +28,7 @@ from twinning.rules.balance import (
     count_changes,
     no_worse_before,
 )
+from twinning.rules.departments import mentee_elsewhere
 from twinning.rules.hires import remaining_after
 from twinning.rules.quota import quota_reasons
 from twinning.vocabulary import COUNTY_OR_ABOVE
@@ -105,7 +106,10 @@ def solve_roster(
         return RosterSolution(part)
     moves = _moves(data, out) + head.moves
     kept = frozenset((m.staff, m.mentee or "") for m in baseline or [] if m.kind == "mentor")
-    for mentor, mentee in match_mentors(inst, pairs, alliances, rules.away_staff(moves), kept):
+    elsewhere = mentee_elsewhere(moves)  # [rotation.mentee_at_home]
+    for mentor, mentee in match_mentors(
+        inst, pairs, alliances, rules.away_staff(moves), kept, elsewhere
+    ):
         moves.append(
             Move(
                 staff=mentor.id,

@@ -13,18 +13,26 @@ from __future__ import annotations
 from twinning.county.instance import Instance, Staff
 from twinning.plan import Membership, Pair
 from twinning.rules import roster as rules
+from twinning.rules.departments import mentee_may_pair
 
 
 def mentor_candidates(
-    inst: Instance, pairs: list[Pair], alliances: list[Membership], away: set[str]
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    away: set[str],
+    elsewhere: dict[str, set[str]] | None = None,
 ) -> list[tuple[Staff, Staff]]:
     """[mentors.backbone, mentors.young, mentors.younger, mentors.same_subject, mentors.pair,
-    mentors.at_home, rotation.mentor_cycle_years] Every allowed (mentor, mentee) pair.
+    mentors.at_home, rotation.mentor_cycle_years, rotation.mentee_at_home] Every allowed
+    (mentor, mentee) pair.
 
     The mentor is an active county-level-or-above backbone teacher who is not away on
     another move; the mentee is active and young, of the same subject, at a school that
-    takes mentors from the mentor's school, not older than the mentor, and the two were not
-    paired within the last mentor cycle. Filtering here keeps the flow network pure (a
+    takes mentors from the mentor's school, not older than the mentor, not away on a move
+    of their own except at the mentor's school (``elsewhere``:
+    :func:`~twinning.rules.departments.mentee_may_pair`), and the two were not paired
+    within the last mentor cycle. Filtering here keeps the flow network pure (a
     bipartite graph), so that it is solved exactly.
 
     Parameters
@@ -35,6 +43,9 @@ def mentor_candidates(
         The plan's pairs and alliance memberships (where mentors may come from).
     away : set of str
         Staff ids with an exchange, secondment or headship in the roster.
+    elsewhere : dict, optional
+        Staff id -> the schools the roster's moves take them to
+        (:func:`~twinning.rules.departments.mentee_elsewhere`); none: nobody is away.
 
     Returns
     -------
@@ -51,13 +62,19 @@ def mentor_candidates(
     for t in inst.staff:
         if rules.can_be_mentored(inst, t):
             mentees.setdefault((t.school, t.subject or ""), []).append(t)
+    hosts = elsewhere or {}
     out = []
     for m in inst.staff:
         if not rules.can_mentor(m) or m.id in away:
             continue
         for school in sorted(helps.get(m.school, ())):
             for y in mentees.get((school, m.subject or ""), []):
-                if y.id != m.id and (m.id, y.id) not in recent and rules.not_older(y, m):
+                if (
+                    y.id != m.id
+                    and (m.id, y.id) not in recent
+                    and rules.not_older(y, m)
+                    and mentee_may_pair(inst, hosts.get(y.id), m.school)
+                ):
                     out.append((m, y))
     return out
 
@@ -85,6 +102,7 @@ def match_mentors(
     alliances: list[Membership],
     away: set[str],
     keep: frozenset[tuple[str, str]] = frozenset(),
+    elsewhere: dict[str, set[str]] | None = None,
 ) -> list[tuple[Staff, Staff]]:
     """[mentors.one_to_one, mentors.maximal] A maximum 1:1 matching of mentors to mentees
     among :func:`mentor_candidates`, youngest in service first.
@@ -104,6 +122,9 @@ def match_mentors(
     keep : set of (str, str)
         Re-planning: (mentor, mentee) pairs of the baseline, kept where the matching stays
         maximum (each costs :data:`KEEP_PAIR` less).
+    elsewhere : dict, optional
+        Staff id -> the schools the roster's moves take them to: a mentee away is paired
+        only with a mentor of that school [rotation.mentee_at_home].
 
     Returns
     -------
@@ -112,7 +133,7 @@ def match_mentors(
     """
     from ortools.graph.python import min_cost_flow  # the checker runs without OR-Tools
 
-    arcs = mentor_candidates(inst, pairs, alliances, away)
+    arcs = mentor_candidates(inst, pairs, alliances, away, elsewhere)
     if not arcs:
         return []
     mentors = sorted({m.id for m, _ in arcs})

@@ -20,6 +20,9 @@ each in :mod:`twinning.models.roster.units` (the rule's policy key in brackets):
 - seconded cadres per host and period [rotation.secondment_per_host];
 - a small school hosts at most one visiting cadre a period, none while its own cadre is
   away [rotation.small_school_pupils];
+- a department's teachers away at once at most its share [rotation.max_department_share],
+  and its classes changing hands at most once a school year
+  [rotation.classes_change_once_a_year];
 - inward moves at least a share of outward moves [rotation.two_way_share];
 - exactly k secondments, or as many as the hosts allow [rotation.secondment_count].
 
@@ -57,10 +60,12 @@ from twinning.models.roster.units import (
     add_backbone_share,
     add_balance_minimums,
     add_balance_target,
+    add_classes_change_once_a_year,
     add_cost,
     add_fixed,
     add_host_capacity,
     add_keep_subject_cover,
+    add_max_department_share,
     add_max_outflow_share,
     add_one_move,
     add_protect_sender,
@@ -82,6 +87,7 @@ from twinning.models.search import (
 )
 from twinning.rules import roster as rules
 from twinning.rules.balance import changes_of
+from twinning.rules.departments import boundary_years, departments_of, in_department, span_changes
 
 
 @dataclass
@@ -118,10 +124,20 @@ def usage_of(data: RosterData, chosen: list[int]) -> Usage:
         defaultdict(int),
         defaultdict(int),
         defaultdict(int),
+        department_away=defaultdict(int),
+        hands=defaultdict(int),
     )
+    bounds = boundary_years(data.periods)
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
+        if in_department(person):
+            changes = span_changes(bounds, o.first, o.length)
+            for school, subject in departments_of(person, person.school, o.host):
+                for year, half in changes:
+                    u.hands[(school, subject, year, half)] += 1
+            for t in range(o.first, o.first + o.length):
+                u.department_away[(person.school, person.subject or "", t)] += 1
         shifts = changes_of(person, data.schools.get(person.school), data.schools.get(o.host))
         cadre = rules.visiting_cadre(person, o.kind)
         for t in range(o.first, o.first + o.length):
@@ -182,6 +198,8 @@ def build_model(
         add_surplus_first(rm, inst)
     add_secondment_per_host(rm, inst, base)
     add_small_school_pupils(rm, inst, base)
+    add_max_department_share(rm, inst, base)
+    add_classes_change_once_a_year(rm, inst, base)
     if couple:
         add_backbone_share(rm, inst, rm.teacher_exchanges("out"))
         add_two_way_share(rm, inst, rm.teacher_exchanges("out"), rm.teacher_exchanges("in"))
@@ -294,7 +312,7 @@ def covered_needs(data: RosterData, chosen: list[int]) -> dict[tuple[str, str, i
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
-        if o.direction == "out" and person.role == "teacher" and person.subject:
+        if data.teacher_of(o) is not None and o.direction == "out" and person.subject:
             for t in range(o.first, o.first + o.length):
                 key = (o.host, person.subject, t)
                 if key in data.shortage:

@@ -11,7 +11,8 @@ The eligibility rules are applied here, by not generating an option at all:
   ``rotation.secondment_count`` (who is a candidate), ``rotation.secondment_growth`` (a
   reserve cadre's hosts): what kind of move (:func:`move_targets`);
 - ``rotation.min_periods``, ``rotation.max_periods``, ``horizon.periods``: how long
-  (:func:`spans`).
+  (:func:`spans`); ``rotation.classes_change_once_a_year``: no teacher's stint that alone
+  hands classes over twice in a school year (:func:`department_spans`).
 
 The option's own cost terms (see :mod:`twinning.models.roster.model`) are priced here.
 """
@@ -28,6 +29,12 @@ from twinning.county.instance import Fixed, Instance, School, Staff
 from twinning.models.search import STOP
 from twinning.plan import Membership, Move, Pair
 from twinning.rules import roster as rules
+from twinning.rules.departments import (
+    boundary_years,
+    changes_twice,
+    department_sizes,
+    in_department,
+)
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
@@ -105,6 +112,8 @@ class RosterData:
     #: the shortest exchange counted toward the quota and the backbone share
     #: [rotation.min_periods_for_quota]
     quota_periods: int = 1
+    #: (school, subject) -> the department's teachers [rotation.max_department_share]
+    department_size: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def teacher_of(self, o: Option) -> Staff | None:
         """The person of an option when it moves a teacher on an exchange."""
@@ -285,6 +294,21 @@ def spans(inst: Instance, kind: str) -> list[tuple[int, int]]:
     ]
 
 
+def department_spans(
+    inst: Instance, span_of: dict[str, list[tuple[int, int]]]
+) -> dict[str, list[tuple[int, int]]]:
+    """[rotation.classes_change_once_a_year] The spans a teacher of a department may take
+    (:mod:`twinning.rules.departments`): without those that alone hand the classes over
+    twice in one school year (a one-semester stint in a first semester), with the rule on."""
+    if not inst.policy.rotation.classes_change_once_a_year:
+        return span_of
+    bounds = boundary_years(list(inst.policy.horizon.periods))
+    return {
+        kind: [(f, n) for f, n in spans if not changes_twice(bounds, f, n)]
+        for kind, spans in span_of.items()
+    }
+
+
 class OutOfTime(Exception):
     """Building the options passed the deadline it was given (an explanation's budget)."""
 
@@ -334,6 +358,8 @@ def build_roster_data(
     swaps = swap_subjects(inst, reach, short_any, last)
     best_merit = max((p.merit or 0.0 for p in staff if rules.secondment_candidate(p)), default=0.0)
     span_of = {kind: spans(inst, kind) for kind in ("exchange", "secondment")}
+    span_dept = department_spans(inst, span_of)
+    data.department_size = dict(department_sizes(inst))
     options = data.options
     for k, person in enumerate(staff):
         if k % 500 == 0:
@@ -373,7 +399,8 @@ def build_roster_data(
             cost += _balance_cost(inst, person, host_id, ratio, surplus, direction, kind)
             if kind == "secondment":
                 cost += secondment_cost(inst, person, best_merit)
-            for first, length in span_of[kind]:
+            span_here = span_of if pin is not None or not in_department(person) else span_dept
+            for first, length in span_here[kind]:
                 options.append(Option(k, host_id, first, length, kind, direction, cost, km, bridge))
     data.options_constant = constant
     data.surplus_subjects = surplus
@@ -406,6 +433,8 @@ COUNTED_KEYS = (
     "balance.target",
     "rotation.quota_stages",
     "rotation.min_periods_for_quota",
+    "rotation.max_department_share",
+    "rotation.mentee_at_home",
 )
 
 

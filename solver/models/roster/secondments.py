@@ -28,6 +28,13 @@ from twinning.rules.balance import (
     no_worse_before,
     raises_above,
 )
+from twinning.rules.departments import (
+    boundary_years,
+    department_limit,
+    departments_of,
+    in_department,
+    span_changes,
+)
 
 
 def complete_secondments(
@@ -60,6 +67,10 @@ def complete_secondments(
         for sid, s in data.schools.items()
         if rot.small_school_pupils > 0 and rules.small_school(inst, s)
     }
+    dept_away: dict[tuple[str, str, int], int] = defaultdict(int, use.department_away)
+    hands: dict[tuple[str, str, int, int], int] = defaultdict(int, use.hands)
+    bounds = boundary_years(data.periods)
+    once = rot.classes_change_once_a_year
     moving = {data.options[i].person for i in chosen}
     added: list[int] = []
     if hold is not None:
@@ -84,6 +95,21 @@ def complete_secondments(
             for t in span
         ):
             continue
+        member = in_department(person)
+        changes = span_changes(bounds, o.first, o.length) if member else []
+        depts = departments_of(person, home, o.host)
+        if member and any(  # [rotation.max_department_share] (a teacher on a secondment)
+            dept_away[(home, person.subject or "", t)] + 1
+            > department_limit(inst, data.department_size.get((home, person.subject or ""), 0))
+            for t in span
+        ):
+            continue
+        if once and any(  # [rotation.classes_change_once_a_year]
+            hands[(*dept, year, 1 - half)] or any(y == year and h != half for y, h in changes)
+            for dept in depts
+            for year, half in changes
+        ):
+            continue
         if person.subject:
             have = data.subject_count.get((home, person.subject), 0)
             if rot.keep_subject_cover and any(
@@ -104,6 +130,12 @@ def complete_secondments(
             continue
         moving.add(o.person)
         added.append(i)
+        for dept in depts:
+            for year, half in changes:
+                hands[(*dept, year, half)] += 1
+        if member:
+            for t in span:
+                dept_away[(home, person.subject or "", t)] += 1
         for t in span:
             away[(home, t)] += 1
             incoming[(o.host, t)] += 1

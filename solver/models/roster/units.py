@@ -17,6 +17,13 @@ from twinning.county.instance import Instance
 from twinning.models.roster.options import RosterData
 from twinning.models.search import STOP
 from twinning.rules import roster as rules
+from twinning.rules.departments import (
+    boundary_years,
+    department_limit,
+    departments_of,
+    in_department,
+    span_changes,
+)
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
@@ -35,6 +42,11 @@ class Usage:
     #: (:func:`~twinning.rules.roster.visiting_cadre`) [rotation.small_school_pupils]
     cadres_in: dict[tuple[str, int], int] = field(default_factory=dict)
     cadres_out: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: (school, subject, period) -> teachers of the department away [rotation.max_department_share]
+    department_away: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    #: (school, subject, school year, half) -> moves handing the department's classes over
+    #: there [rotation.classes_change_once_a_year]
+    hands: dict[tuple[str, str, int, int], int] = field(default_factory=dict)
 
 
 class RosterModel:
@@ -96,6 +108,7 @@ class RosterModel:
                     self.arriving[(o.host, person.subject, t)].append(i)
                     if (
                         o.direction == "out"
+                        and o.kind == "exchange"  # (a seconded teacher covers no shortage)
                         and person.role == "teacher"
                         and (o.host, person.subject, t) in data.shortage
                     ):
@@ -292,6 +305,79 @@ def add_small_school_pupils(rm: RosterModel, inst: Instance, base: Usage) -> Non
             rm.model.add(rm.count(idxs) <= room)
         for own in away.get(key, {}).values():
             rm.model.add(rm.count(idxs) + rm.count(own) <= max(0, 1 - before))
+
+
+def add_max_department_share(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[rotation.max_department_share] Per school, subject and period, the department's
+    teachers away (on an exchange, a learning stint or a secondment; those decided before
+    in ``base``) at most :func:`~twinning.rules.departments.department_limit`: the share
+    of its teachers rounded down, at least one."""
+    if inst.policy.rotation.max_department_share >= 1:
+        return
+    size = rm.data.department_size
+    for (school, subject, t), idxs in rm.teacher_leaving.items():
+        limit = department_limit(inst, size.get((school, subject), 0))
+        limit -= base.department_away.get((school, subject, t), 0)
+        if len(idxs) > limit:
+            rm.model.add(rm.count(idxs) <= limit)
+
+
+def add_classes_change_once_a_year(rm: RosterModel, inst: Instance, base: Usage) -> None:
+    """[rotation.classes_change_once_a_year] A department's classes change hands at most
+    once a school year (:mod:`twinning.rules.departments`): per school, subject and school
+    year, the teachers' moves that start or end there (its own teachers going or coming
+    back, visiting teachers of the subject arriving or leaving) do so at the year's start
+    or at its middle, not both.
+
+    Per department and year touched at both, one Boolean z (1: the middle): per person,
+    their options changing hands at the start at most 1 - z, at the middle at most z; a
+    half already used by the moves decided before (``base``) shuts the other."""
+    if not inst.policy.rotation.classes_change_once_a_year:
+        return
+    data = rm.data
+    bounds = boundary_years(data.periods)
+    opts, staff = data.options, data.staff
+    Halves = tuple[dict[int, list[int]], dict[int, list[int]]]
+    touch: dict[tuple[str, str, int], Halves] = defaultdict(
+        lambda: (defaultdict(list), defaultdict(list))
+    )
+    for i in rm.subset:
+        o = opts[i]
+        person = staff[o.person]
+        if not in_department(person):
+            continue
+        changes = span_changes(bounds, o.first, o.length)
+        for school, subject in departments_of(person, person.school, o.host):
+            for year, half in changes:
+                touch[(school, subject, year)][half][o.person].append(i)
+    for key in sorted(touch):
+        start, middle = touch[key]
+        used = [base.hands.get((*key, half), 0) for half in (0, 1)]
+        if used[0] or used[1]:
+            for half, side in ((1, middle), (0, start)):
+                if used[1 - half]:
+                    for idxs in side.values():
+                        rm.model.add(rm.count(idxs) == 0)
+            continue
+        if not (start and middle):
+            continue
+        z = rm.model.new_bool_var(f"mid_{key[0]}_{key[1]}_{key[2]}")
+        # Written into the model proto directly: tens of thousands of short rows on a
+        # county (haicheng-like: 35,000 rows, 1.2 s through the expression API).
+        for idxs in start.values():
+            _sum_row(rm, idxs, z.index, 1, 0, 1)  # count + z <= 1
+        for idxs in middle.values():
+            _sum_row(rm, idxs, z.index, -1, -1, 0)  # count - z <= 0
+
+
+def _sum_row(rm: RosterModel, idxs: list[int], var: int, coeff: int, lo: int, hi: int) -> None:
+    """The row lo <= (these options chosen) + coeff x var <= hi, written into the proto."""
+    row = rm.model.proto.constraints.add().linear
+    row.vars.extend([rm.x[i].index for i in idxs])
+    row.vars.append(var)
+    row.coeffs.extend([1] * len(idxs))
+    row.coeffs.append(coeff)
+    row.domain.extend([lo, hi])
 
 
 def add_backbone_share(rm: RosterModel, inst: Instance, teacher_out: list[int]) -> None:
