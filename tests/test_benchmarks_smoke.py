@@ -64,6 +64,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "outreach_spread.py": ("outreach-spread.md", [1]),
     # demo-county's cadres and heads on both sides (8 counts), one seed's roster seconds
     "people_cadres.py": ("people.md", [8, 1]),
+    # demo-county's travel counts (6) and roster figures (4) on four sides, one seed's seconds
+    "people_travel.py": ("people.md", [10, 1]),
     # the strategies: instances, plans, command lines, breaches validated and adopted.
     "fuzz_long.py": ("fuzz.md", [5]),
     # the quota's figures on demo-county's plan: one column of eleven counts

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import county, need, past_pair, pinned_pair, school, teacher
 from twinning import solve, validate
-from twinning.county.instance import Instance, Need, School, Staff
+from twinning.county.instance import Distance, Instance, Need, School, Staff
 from twinning.messages import render
 from twinning.models.pairs import solve_pairs
 from twinning.models.search import SearchSettings
@@ -265,6 +265,8 @@ def roster_counties(
             status=draw(st.sampled_from(["active"] * 8 + ["exempt", "deferred"])),
             title_track=draw(st.booleans()),
             education=draw(st.sampled_from([None, "bachelor", "college", "secondary"])),
+            # [staff.max_km] a personal limit of some (个人通勤上限)
+            max_km=draw(st.sampled_from([None, None, None, None, 4.0, 12.0])),
         )
         for k in range(draw(st.integers(8, 30)))
     ]
@@ -304,6 +306,8 @@ def roster_counties(
         "max_department_share": draw(st.sampled_from([1 / 3, 0.5, 1.0])),
         "classes_change_once_a_year": draw(st.booleans()),
         "mentee_at_home": draw(st.booleans()),
+        # [rotation.max_minutes] at itinerant.speed_kmh, or by distances.csv's minutes
+        "max_minutes": draw(st.sampled_from([None, None, 20.0, 45.0])),
     }
     if draw(st.booleans()):
         rotation["quota_stages"] = draw(
@@ -338,7 +342,28 @@ def roster_counties(
             "target": draw(st.sampled_from(targets)),
             "weight": draw(st.sampled_from([1, 10, 50])),
         }
-    return county(schools, staff=staff, needs=needs, policy=policy)
+    inst = county(schools, staff=staff, needs=needs, policy=policy)
+    if draw(st.booleans()):  # roads: some distances (and minutes) given, one way each
+        roads = draw(
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+                    lambda ab: ab[0] < ab[1]
+                ),
+                max_size=4,
+                unique=True,
+            )
+        )
+        given = [
+            Distance(
+                from_=ids[a],
+                to=ids[b],
+                km=draw(st.floats(0, 40)),
+                minutes=draw(st.sampled_from([None, 10.0, 30.0, 90.0])),
+            )
+            for a, b in roads
+        ]
+        inst = inst.model_copy(update={"distances": given})
+    return inst
 
 
 #: Horizons other than the default school year: one and a half years, a year from its
@@ -630,6 +655,8 @@ def itinerant_counties(draw: st.DrawFn) -> Instance:
             gender=draw(st.sampled_from(["M", "F"])),
             status=draw(st.sampled_from(["active", "active", "active", "deferred", "exempt"])),
             willing=tuple(draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))),
+            # [staff.max_km] a personal limit of some (个人通勤上限)
+            max_km=draw(st.sampled_from([None, None, None, 5.0, 12.0])),
         )
         for k in range(draw(st.integers(0, 8)))
     ]

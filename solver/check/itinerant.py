@@ -14,6 +14,7 @@ from twinning.county.distances import Distances
 from twinning.county.instance import Instance, School, Staff
 from twinning.plan import CircuitVisit, PartObjective, Plan
 from twinning.rules import itinerant as rules
+from twinning.rules.roster import within_own_km
 
 
 @dataclass
@@ -117,6 +118,31 @@ def check_eligible(f: CircuitFacts) -> list[Violation]:
                             school=c.school,
                         )
                     )
+    return out
+
+
+def check_own_km(f: CircuitFacts) -> list[Violation]:
+    """[staff.max_km] No circuit takes a teacher to a school farther from home than their
+    own limit (个人通勤上限, the staff table's max_km), one way."""
+    out = []
+    for c in f.away:
+        person = f.staff.get(c.staff)
+        if person is None or person.max_km is None or c.school not in f.schools:
+            continue
+        km = f.dist.km(person.school, c.school)
+        if not within_own_km(person, km):
+            out.append(
+                _v(
+                    "staff.max_km",
+                    [c.staff, c.school],
+                    code="check.staff.max_km.circuit",
+                    amount=round(km - person.max_km, 3),
+                    staff=c.staff,
+                    school=c.school,
+                    km=float(km),
+                    limit=person.max_km,
+                )
+            )
     return out
 
 
@@ -630,6 +656,7 @@ ITINERANT_CHECKS = (
     check_receivers,
     check_scope,
     check_max_age,
+    check_own_km,
     check_circuit_figures,
 )
 

@@ -479,6 +479,57 @@ def check_max_km(f: RosterFacts) -> list[Violation]:
     return out
 
 
+def check_max_minutes(f: RosterFacts) -> list[Violation]:
+    """[rotation.max_minutes] No move takes longer than this one way: distances.csv's
+    minutes where given, else the km at itinerant.speed_kmh (pinned moves are exempt)."""
+    limit = f.inst.policy.rotation.max_minutes
+    if limit is None:
+        return []
+    out = []
+    for m, _ in f.all_spans:
+        if m.staff in f.pinned:
+            continue
+        minutes = rules.move_minutes(f.inst, f.dist, m.from_school, m.to_school)
+        if not rules.within_minutes(f.inst, minutes):
+            out.append(
+                _v(
+                    "rotation.max_minutes",
+                    m,
+                    code="check.rotation.max_minutes",
+                    amount=round(minutes - limit, 3),
+                    minutes=float(minutes),
+                    limit=limit,
+                )
+            )
+    return out
+
+
+def check_own_km(f: RosterFacts) -> list[Violation]:
+    """[staff.max_km] Nobody moves farther than their own limit (个人通勤上限, the staff
+    table's max_km: young children, care of parents), whatever the move: an exchange, a
+    learning stint, a secondment or a change of headship (pinned moves are exempt)."""
+    out = []
+    for m, _ in f.all_spans:
+        person = f.staff[m.staff]
+        if person.max_km is None or m.staff in f.pinned:
+            continue
+        km = f.dist.km(m.from_school, m.to_school)
+        if not rules.within_own_km(person, km):
+            out.append(
+                _v(
+                    "staff.max_km",
+                    m,
+                    code="check.staff.max_km",
+                    amount=round(km - person.max_km, 3),
+                    km=float(km),
+                    school=m.from_school,
+                    staff=m.staff,
+                    limit=person.max_km,
+                )
+            )
+    return out
+
+
 def check_needs_shortage(f: RosterFacts) -> list[Violation]:
     """[needs.shortage] A teacher moved out fills a shortage of their subject at the host."""
     return [
@@ -728,7 +779,8 @@ def _secondment_hosts(f: RosterFacts) -> dict[str, list[str]]:
             for h in sorted(f.partners.get(t.school, ()))
             if rules.direction(home, f.schools[h]) is not None
             and rules.stage_fit(f.inst, home, f.schools[h]) == "same"
-            and rules.within_km(f.inst, f.dist.km(t.school, h))
+            and rules.near_enough(f.inst, f.dist, t.school, h)
+            and rules.within_own_km(t, f.dist.km(t.school, h))
             and rules.secondment_grows(f.inst, t, home, f.schools[h])
         ]
         if hosts:
@@ -772,21 +824,37 @@ def _could_move_out(f: RosterFacts) -> dict[str, set[str]]:
             or not rules.available(inst, t, f.last)
         ):
             continue
-        home = f.schools[t.school]
         if t.school not in reachable:
             subjects: set[str] = set()
-            for h in f.scope.get(t.school, ()):
-                if (
-                    short_by_host.get(h)
-                    and not rules.advantaged(f.schools[h])
-                    and rules.stage_fit(inst, home, f.schools[h]) is not None
-                    and rules.within_km(inst, f.dist.km(t.school, h))
-                ):
-                    subjects |= short_by_host[h]
+            for h in _hosts_out(f, t.school):
+                subjects |= short_by_host.get(h, set())
             reachable[t.school] = subjects
-        if t.subject in reachable[t.school]:
+        if t.subject not in reachable[t.school]:
+            continue
+        if t.max_km is None or any(  # [staff.max_km]
+            t.subject in short_by_host.get(h, ()) and rules.within_own_km(t, f.dist.km(t.school, h))
+            for h in _hosts_out(f, t.school)
+        ):
             out[t.school].add(t.id)
     return out
+
+
+def _hosts_out(f: RosterFacts, school: str) -> list[str]:
+    """Schools a teacher of ``school`` may go out to: in scope, neither urban nor strong, of
+    a fitting stage, within rotation.max_km and rotation.max_minutes (worked out once per
+    school)."""
+    memo: dict[str, list[str]] = f.memo.setdefault("hosts_out", {})
+    got = memo.get(school)
+    if got is None:
+        home = f.schools[school]
+        got = memo[school] = [
+            h
+            for h in sorted(f.scope.get(school, ()))
+            if not rules.advantaged(f.schools[h])
+            and rules.stage_fit(f.inst, home, f.schools[h]) is not None
+            and rules.near_enough(f.inst, f.dist, school, h)
+        ]
+    return got
 
 
 def _counted(f: RosterFacts) -> list[Move]:
@@ -1303,6 +1371,8 @@ ROSTER_CHECKS = (
     check_two_way,
     check_scope,
     check_max_km,
+    check_max_minutes,
+    check_own_km,
     check_needs_shortage,
     check_fixed,
     check_max_outflow_share,
@@ -1433,10 +1503,7 @@ def roster_objective(f: RosterFacts) -> PartObjective:
 def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
     """(host, subject, period) shortages some teacher's move out could fill at all: a due,
     available teacher of that subject at an urban or strong school with the host in scope,
-    of a fitting stage, within reach."""
-    subjects: dict[str, set[str]] = defaultdict(set)
-    for school, ids in could_move_out(f).items():
-        subjects[school] = {f.staff[sid].subject or "" for sid in ids}
+    of a fitting stage, within reach (and within the teacher's own limit, staff max_km)."""
     # the periods some teacher's exchange may cover [rotation.classes_change_once_a_year]
     spanned = {t for first, n in teacher_spans(f.inst) for t in range(first, first + n)}
     short_at: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -1444,16 +1511,18 @@ def reachable_shortages(f: RosterFacts) -> set[tuple[str, str, int]]:
         if t in spanned:
             short_at[host].append((subject, t))
     out: set[tuple[str, str, int]] = set()
-    for school, mine in subjects.items():
-        home = f.schools[school]
-        for h in f.scope.get(school, ()):
-            if (
-                short_at.get(h)
-                and not rules.advantaged(f.schools[h])
-                and rules.stage_fit(f.inst, home, f.schools[h]) is not None
-                and rules.within_km(f.inst, f.dist.km(school, h))
-            ):
-                out.update((h, subject, t) for subject, t in short_at[h] if subject in mine)
+    for school, ids in could_move_out(f).items():
+        people = [f.staff[sid] for sid in ids]
+        free = {p.subject or "" for p in people if p.max_km is None}
+        limited = [p for p in people if p.max_km is not None]
+        for h in _hosts_out(f, school):
+            if not short_at.get(h):
+                continue
+            mine = free
+            if limited:
+                km = f.dist.km(school, h)
+                mine = free | {p.subject or "" for p in limited if rules.within_own_km(p, km)}
+            out.update((h, subject, t) for subject, t in short_at[h] if subject in mine)
     return out
 
 

@@ -49,6 +49,15 @@ class Distances:
             a, b = self.index[d.from_], self.index[d.to]
             self._given[(a, b)] = d.km
         self._arrays: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]] | None = None
+        # Given minutes (distances.csv's optional column), by the same rule as km.
+        self._minutes: dict[tuple[int, int], float] = {}
+        for d in inst.distances:
+            if d.minutes is not None:
+                a, b = self.index[d.from_], self.index[d.to]
+                self._minutes.setdefault((b, a), d.minutes)
+        for d in inst.distances:
+            if d.minutes is not None:
+                self._minutes[(self.index[d.from_], self.index[d.to])] = d.minutes
 
     def km(self, a: str, b: str) -> float:
         """Distance in km between two schools by id."""
@@ -62,6 +71,13 @@ class Distances:
         if math.isnan(lat1) or math.isnan(lat2):
             return float("inf")
         return haversine_km(lat1, self._lon_list[ia], lat2, self._lon_list[ib])
+
+    def given_minutes(self, a: str, b: str) -> float | None:
+        """Minutes of travel from ``a`` to ``b`` as distances.csv gives them (one direction
+        given serves both), or None."""
+        if not self._minutes:
+            return None
+        return self._minutes.get((self.index[a], self.index[b]))
 
     def block(self, rows: list[str], cols: list[str]) -> NDArray[np.float64]:
         """Distances rows x cols in km (inf where neither coordinates nor a given distance)."""

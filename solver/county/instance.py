@@ -211,6 +211,15 @@ class Staff(_Row):
         None, description="May teach on a circuit (可走教); default: itinerant subjects."
     )
     studio: str | None = Field(None, description="名师工作室 the teacher belongs to.")
+    max_km: Annotated[float | None, KM] = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description=(
+            "A personal limit of km one way (个人通勤上限: young children, care of parents): "
+            "the plan moves this person no farther."
+        ),
+    )
 
     @field_validator("role", mode="before")
     @classmethod

@@ -306,6 +306,15 @@ class Rotation(_Section):
     max_km: Annotated[Float | None, KM] = Field(
         None, gt=0, description="Longest move; none: no limit."
     )
+    max_minutes: Annotated[Float | None, MINUTES] = Field(
+        None,
+        gt=0,
+        description=(
+            "Longest move in minutes of travel one way: distances.csv's minutes where given, "
+            "else its km at itinerant.speed_kmh; none: no limit (the default: a limit tight "
+            "enough to bite leaves shipped counties short of their quota)."
+        ),
+    )
     two_way: Bool = Field(True, description="Weak/rural teachers also go to learn (进城学艺).")
     two_way_share: Float = Field(
         0.2, ge=0, le=1, description="Inward moves at least this share of outward moves."
@@ -665,7 +674,10 @@ class Itinerant(_Section):
         30.0,
         gt=0,
         le=200,
-        description="Speed of a circuit leg whose minutes distances.csv does not give.",
+        description=(
+            "Speed of a circuit leg, and of a roster move (rotation.max_minutes), whose minutes "
+            "distances.csv does not give."
+        ),
     )
     min_lessons_per_visit: Int = Field(
         2, ge=1, le=10, description="Lessons at a school on one visit (a visit is worth it)."

@@ -85,6 +85,13 @@ def _km_ladder(inst: Instance) -> list[Any]:
     return [round(now + 5 * k, 1) for k in range(1, 40)] + [None]
 
 
+def _minutes_ladder(inst: Instance) -> list[Any]:
+    now = inst.policy.rotation.max_minutes
+    if now is None:
+        return []
+    return [round(now + 10 * k, 1) for k in range(1, 25)] + [None]
+
+
 #: The rules the roster can conflict on, the goal (the rate) last: deletion filtering
 #: drops the rules tried first when it can, so the rate stays in any conflict it is in.
 ROSTER_RULES: tuple[Rule, ...] = (
@@ -111,6 +118,7 @@ ROSTER_RULES: tuple[Rule, ...] = (
     ),
     Rule("rotation.scope", _setting("rotation.scope", "county"), lambda i: ["county"]),
     Rule("rotation.max_km", _setting("rotation.max_km", None), _km_ladder),
+    Rule("rotation.max_minutes", _setting("rotation.max_minutes", None), _minutes_ladder),
     Rule("rotation.host_capacity", _no_host_capacity),
     Rule(
         "rotation.max_outflow_share",

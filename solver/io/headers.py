@@ -54,6 +54,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "周课时量": "weekly_load",
         "可走教": "itinerant",
         "工作室": "studio",
+        "通勤上限": "max_km",
+        "个人通勤上限": "max_km",
     },
     "needs": {
         "学校代码": "school",
@@ -137,6 +139,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "weekly_load",
         "itinerant",
         "studio",
+        "max_km",
     ),
     "needs": ("school", "subject", "shortage", "surplus", "period", "priority", "weekly_lessons"),
     "history": ("kind", "period", "staff", "from_school", "to_school", "mentee"),

@@ -22,6 +22,7 @@ from twinning.messages.registry import ENTRIES as REGISTRY
 from twinning.messages.report import ENTRIES as REPORT
 from twinning.messages.serve import ENTRIES as SERVE
 from twinning.messages.solving import ENTRIES as SOLVING
+from twinning.messages.travel import ENTRIES as TRAVEL
 from twinning.messages.usage import ENTRIES as USAGE
 
 #: A sentence kept as it was written (plans and summaries of earlier versions).
@@ -57,4 +58,5 @@ ENTRIES: dict[str, dict[str, str]] = gather(
     NOWORSE,
     SERVE,
     DEPARTMENTS,
+    TRAVEL,
 )

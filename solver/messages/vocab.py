@@ -225,6 +225,8 @@ RULES_ZH: dict[str, str] = {
     "rotation.two_way_share": "进城学习比例",
     "rotation.scope": "交流范围",
     "rotation.max_km": "交流距离上限",
+    "rotation.max_minutes": "交流单程时间上限",
+    "staff.max_km": "个人通勤上限",
     "rotation.fixed": "保留固定交流",
     "rotation.max_outflow_share": "派出人数上限",
     "rotation.host_capacity": "接收人数上限",

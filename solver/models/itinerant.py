@@ -66,6 +66,7 @@ from twinning.rules.itinerant import (
     spare_lessons,
     weekly_needs,
 )
+from twinning.rules.roster import within_own_km
 
 __all__ = ["solve_itinerant"]
 
@@ -89,6 +90,8 @@ class Component:
     needs: dict[tuple[str, str], int] = field(default_factory=dict)  # (host, subject) -> lessons
     bound: float = 0.0  # its share of the flow bound (cost, offset included)
     complete: bool = True  # every teacher and reachable school in the program
+    #: staff -> schools farther from home than their own limit (staff max_km)
+    beyond: dict[str, set[str]] = field(default_factory=dict)
 
 
 #: Candidate schools per home school: its nearest needing ones, and every school the
@@ -177,6 +180,14 @@ def willing_ok(t: Staff, host: str) -> bool:
     return not t.willing or host in t.willing
 
 
+def beyond_own_km(t: Staff, hosts: list[str], km_row: Any) -> set[str]:
+    """[staff.max_km] The hosts farther from the teacher's home school than their own limit
+    (个人通勤上限), ``km_row`` the home school's km to each host."""
+    if t.max_km is None:
+        return set()
+    return {h for h, km in zip(hosts, km_row.tolist(), strict=True) if not within_own_km(t, km)}
+
+
 @dataclass
 class FlowBound:
     """Per host school, what the bound's flow saves there (priority-weighted lessons less
@@ -207,10 +218,11 @@ def flow_bound(
     from ortools.graph.python import min_cost_flow
 
     it, w8 = inst.policy.itinerant, inst.policy.weights
-    groups: dict[tuple[int, int, tuple[str, ...]], int] = defaultdict(int)
+    groups: dict[tuple[int, int, tuple[str, ...], float], int] = defaultdict(int)
     row = {h: k for k, h in enumerate(homes)}
     for t in teachers:
-        groups[(row[t.school], spare[t.id], tuple(t.willing))] += 1
+        own = t.max_km if t.max_km is not None else float("inf")
+        groups[(row[t.school], spare[t.id], tuple(t.willing), own)] += 1
     keys = sorted(groups)
     g_node = {k: i for i, k in enumerate(keys)}
     h_node = {h: len(keys) + j for j, h in enumerate(hosts)}
@@ -219,13 +231,15 @@ def flow_bound(
     cap_total = 0
     arcs: list[tuple[int, int, int]] = []  # (arc, cell, unit cost)
     for key in keys:
-        r, q, willing = key
+        r, q, willing, own = key
         cap = groups[key] * min(q, len(it.days) * it.max_lessons_per_day)
         cap_total += cap
         flow.add_arc_with_capacity_and_unit_cost(source, g_node[key], cap, 0)
         cols = np.flatnonzero(reach[r])
         if willing:
             cols = np.array([c for c in cols.tolist() if hosts[c] in willing], dtype=np.int64)
+        if own < float("inf"):  # [staff.max_km]
+            cols = cols[km[r, cols] <= own + 1e-9]
         if not len(cols):
             continue
         ways = 2 * km[r, cols] / it.max_lessons_per_day
@@ -293,7 +307,7 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
 
     saved: dict[tuple[str, str], float] = {}
     partial: set[str] = set()
-    per_subject: list[tuple[str, list[Staff], dict[str, list[Route]]]] = []
+    per_subject: list[tuple[str, list[Staff], dict[str, list[Route]], dict[str, set[str]]]] = []
     staff_sorted = sorted(inst.staff, key=lambda p: p.id)
     for subject in sorted({sub for _, sub in residual}):
         STOP.check()
@@ -305,6 +319,7 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
         if not homes or not hosts:
             continue
         km = dist.block(homes, hosts)
+        home_row = {h: k for k, h in enumerate(homes)}
         reach = reachable(inst, homes, hosts, km, scope, minutes)
         fb = flow_bound(inst, mine, left, teachers, spare, homes, hosts, reach, km)
         for h, v in fb.saved.items():
@@ -339,17 +354,29 @@ def _prepare(inst: Instance, plan: Plan, dist: Distances, minutes: Minutes) -> P
                 partial.add(h)
             for c in cols.tolist():
                 parent[find(hosts[c])] = find(h)
-        per_subject.append((subject, teachers, routes))
+        beyond = {
+            t.id: beyond_own_km(t, hosts, km[home_row[t.school]])
+            for t in teachers
+            if t.max_km is not None
+        }
+        per_subject.append((subject, teachers, routes, beyond))
     # components keyed by their root
     comps: dict[str, Component] = {}
-    for subject, teachers, routes in per_subject:
-        count: dict[tuple[str, int, tuple[str, ...]], int] = defaultdict(int)
+    for subject, teachers, routes, beyond in per_subject:
+        count: dict[tuple[str, int, tuple[str, ...], float | None], int] = defaultdict(int)
         for t in teachers:
-            rs = [r for r in routes.get(t.school, []) if all(willing_ok(t, s) for s in r.stops)]
+            far = beyond.get(t.id, set())
+            rs = [
+                r
+                for r in routes.get(t.school, [])
+                if all(willing_ok(t, s) and s not in far for s in r.stops)
+            ]
             if not rs:
                 continue
             comp = comps.setdefault(find(t.school), Component())
-            alike = (t.school, spare[t.id], tuple(t.willing))
+            if far:
+                comp.beyond[t.id] = far
+            alike = (t.school, spare[t.id], tuple(t.willing), t.max_km)
             if count[alike] >= SAME_TEACHERS:
                 comp.complete = False
                 continue
@@ -409,7 +436,10 @@ def _build(
         teacher_lessons = []
         at: dict[str, list[int]] = defaultdict(list)
         for ri, r in enumerate(routes):
-            if len(r.stops) > visits_max or not all(willing_ok(t, s) for s in r.stops):
+            far = comp.beyond.get(t.id, set())
+            if len(r.stops) > visits_max or not all(
+                willing_ok(t, s) and s not in far for s in r.stops
+            ):
                 continue
             n = ip.var(0, days, round(w8.itinerant_km * r.km))
             h.days[(t.id, ri)] = n
@@ -687,6 +717,7 @@ def _merge(comps: list[Component]) -> Component:
         out.teachers += c.teachers
         out.routes.update(c.routes)
         out.needs.update(c.needs)
+        out.beyond.update(c.beyond)
         out.bound += c.bound
         out.complete = out.complete and c.complete
     return out

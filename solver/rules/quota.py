@@ -8,7 +8,7 @@ options are built from (:mod:`twinning.models.roster.options`), without a solve:
    the last cycle [rotation.last_cycle]; an exchange long enough to count
    [rotation.min_periods_for_quota]; per subject, a school to go to in the scope that is
    short of the subject [rotation.scope, needs.shortage], of a shared stage
-   [rotation.same_stage] and near enough [rotation.max_km];
+   [rotation.same_stage] and near enough [rotation.max_km, rotation.max_minutes];
 2. how many of those the school can spare per subject [rotation.protect_sender,
    rotation.keep_subject_cover], counting the learners of the subject who could come in
    (对岗互派), and how many of the subject may be away at once
@@ -244,7 +244,7 @@ class _County:
         for subject, n in sorted(by_subject.items()):
             short = [h for h in hosts if subject in self.short_at.get(h, ())]
             staged = [h for h in short if rules.stage_fit(inst, school, self.schools[h])]
-            near = [h for h in staged if rules.within_km(inst, self.dist.km(school.id, h))]
+            near = [h for h in staged if rules.near_enough(inst, self.dist, school.id, h)]
             where = self.where()
             if not short:
                 blocked.append(
@@ -256,6 +256,14 @@ class _County:
                 )
             elif not near:
                 said = msg("quota.stop.km", n=n, subject=subject, where=where, km=rot.max_km)
+                if any(rules.within_km(inst, self.dist.km(school.id, h)) for h in staged):
+                    said = msg(  # within max_km, but too long a way [rotation.max_minutes]
+                        "quota.stop.minutes",
+                        n=n,
+                        subject=subject,
+                        where=where,
+                        minutes=rot.max_minutes,
+                    )
                 blocked.append((n, subject, said))
             else:
                 out.placeable += n
@@ -401,7 +409,7 @@ class _County:
                 return (
                     not rules.advantaged(self.schools[h])
                     and rules.stage_fit(self.inst, self.schools[h], school) == "same"
-                    and rules.within_km(self.inst, self.dist.km(h, school.id))
+                    and rules.near_enough(self.inst, self.dist, h, school.id)
                 )
 
             partners = {h for h in self.partners.get(school.id, ()) if fit(h)}

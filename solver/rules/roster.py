@@ -453,6 +453,44 @@ def within_km(inst: Instance, km: float) -> bool:
     return limit is None or km <= limit + 1e-9
 
 
+# ---- travel: minutes one way and personal limits (issue 28) -------------------------------------
+
+
+def move_minutes(inst: Instance, dist: Distances, a: str, b: str, km: float | None = None) -> float:
+    """[rotation.max_minutes] Minutes of travel one way from ``a`` to ``b``: distances.csv's
+    ``minutes`` where given (one direction serves both), else the km at
+    ``itinerant.speed_kmh`` (the one speed the county sets, for circuits and moves alike)."""
+    if a == b:
+        return 0.0
+    given = dist.given_minutes(a, b)
+    if given is not None:
+        return given
+    return 60.0 * (dist.km(a, b) if km is None else km) / inst.policy.itinerant.speed_kmh
+
+
+def within_minutes(inst: Instance, minutes: float) -> bool:
+    """A move of no more than ``rotation.max_minutes`` one way."""
+    limit = inst.policy.rotation.max_minutes
+    return limit is None or minutes <= limit + 1e-9
+
+
+def near_enough(inst: Instance, dist: Distances, a: str, b: str, km: float | None = None) -> bool:
+    """[rotation.max_km, rotation.max_minutes] A move from ``a`` to ``b`` within both
+    county limits (``km``: the distance, when the caller has it)."""
+    km = dist.km(a, b) if km is None else km
+    if not within_km(inst, km):
+        return False
+    return inst.policy.rotation.max_minutes is None or within_minutes(
+        inst, move_minutes(inst, dist, a, b, km)
+    )
+
+
+def within_own_km(person: Staff, km: float) -> bool:
+    """[staff.max_km] A move no farther than the person's own limit (个人通勤上限), when the
+    staff table gives one."""
+    return person.max_km is None or km <= person.max_km + 1e-9
+
+
 def shortage_table(inst: Instance) -> dict[tuple[str, str, int], tuple[int, int]]:
     """(school, subject, period index) -> (shortage in teachers, priority), every period."""
     out: dict[tuple[str, str, int], tuple[int, int]] = {}
@@ -531,7 +569,8 @@ def headship_schools(
     alliances: list[Membership],
     dist: Distances,
 ) -> dict[str, list[tuple[str, float]]]:
-    """Per home school, the schools its principal may head (:func:`may_head`), with km.
+    """Per home school, the schools its principal may head (:func:`may_head`, and within
+    ``rotation.max_minutes``: :func:`near_enough`), with km.
 
     The scope is :func:`scope_hosts`' (pair partner, same alliance, or county), not the
     partner-or-lead reach of a one-semester exchange: a change of headship may go to any
@@ -544,7 +583,9 @@ def headship_schools(
         row = []
         for sid in sorted(scope.get(home.id, set())):
             km = dist.km(home.id, sid)
-            if may_head(inst, home, schools[sid], scope[home.id], km):
+            if may_head(inst, home, schools[sid], scope[home.id], km) and near_enough(
+                inst, dist, home.id, sid, km
+            ):
                 row.append((sid, km))
         out[home.id] = row
     return out

@@ -110,8 +110,8 @@ def headship_data(
     dist: Distances,
 ) -> HeadshipData:
     """[rotation.principal_term_years, rotation.headship_stage, rotation.headship_bridge,
-    rotation.headship_weak_to_strong, rotation.scope, rotation.max_km] Every (principal,
-    school) the principal may head.
+    rotation.headship_weak_to_strong, rotation.scope, rotation.max_km, rotation.max_minutes,
+    staff.max_km] Every (principal, school) the principal may head.
 
     Only due, available principals move (:func:`~twinning.rules.roster.due_principal`),
     to the schools :func:`~twinning.rules.roster.headship_schools` allows (shared stage,
@@ -159,6 +159,7 @@ def headship_data(
                 (sid, km)
                 for sid, km in reach.get(person.school, [])
                 if rules.may_take_over(inst, person, home, schools[sid])
+                and rules.within_own_km(person, km)  # [staff.max_km]
             ]
             starts = data.starts
         for school, km in targets:

@@ -5,8 +5,9 @@ The eligibility rules are applied here, by not generating an option at all:
 
 - ``staff.status``, ``rotation.exempt_age``, ``rotation.last_cycle``: who may move
   (:func:`may_move`);
-- ``rotation.scope``, ``rotation.max_km``, ``rotation.same_stage``: where to
-  (:func:`host_reach`);
+- ``rotation.scope``, ``rotation.max_km``, ``rotation.max_minutes``, ``rotation.same_stage``:
+  where to (:func:`host_reach`); ``staff.max_km``: no farther than the person's own limit
+  (:func:`own_limit`);
 - ``rotation.due_years``, ``rotation.direction``, ``needs.shortage``, ``rotation.two_way``,
   ``rotation.secondment_count`` (who is a candidate), ``rotation.secondment_growth`` (a
   reserve cadre's hosts): what kind of move (:func:`move_targets`);
@@ -143,8 +144,9 @@ def host_reach(
     *,
     deadline: float | None = None,
 ) -> dict[str, list[Reach]]:
-    """[rotation.scope, rotation.max_km, rotation.same_stage, rotation.bridge_stages] Per
-    home school, every host it may reach, and whether a teacher may work there."""
+    """[rotation.scope, rotation.max_km, rotation.max_minutes, rotation.same_stage,
+    rotation.bridge_stages] Per home school, every host it may reach, and whether a teacher
+    may work there."""
     schools = {s.id: s for s in inst.schools}
     hosts = rules.scope_hosts(inst, pairs, alliances)
     partners = rules.partner_hosts(inst, pairs, alliances)
@@ -155,7 +157,7 @@ def host_reach(
         row = []
         for host_id in sorted(scoped | mine):
             km = dist.km(home.id, host_id)
-            if not rules.within_km(inst, km):
+            if not rules.near_enough(inst, dist, home.id, host_id, km):
                 continue
             host = schools[host_id]
             way = rules.direction(home, host)
@@ -200,7 +202,11 @@ def swap_subjects(
         ):
             continue
         if any(
-            r.out and r.in_scope and r.stage and (r.host, subject) in short_any
+            r.out
+            and r.in_scope
+            and r.stage
+            and (r.host, subject) in short_any
+            and rules.within_own_km(person, r.km)  # [staff.max_km]
             for r in reach[person.school]
         ):
             out.add((person.school, subject))
@@ -265,6 +271,17 @@ def move_targets(
         ):
             targets.append((r.host, "secondment", "out" if r.out else "in", False))
     return targets
+
+
+def own_limit(
+    person: Staff,
+    targets: list[tuple[str, str, str, bool]],
+    km_of: dict[tuple[str, str], float],
+) -> list[tuple[str, str, str, bool]]:
+    """[staff.max_km] The targets no farther than the person's own limit (个人通勤上限): a
+    teacher with young children or parents to care for goes nowhere beyond it, whatever the
+    kind of move (a pinned move is added after, and kept whatever the limit)."""
+    return [t for t in targets if rules.within_own_km(person, km_of[(person.school, t[0])])]
 
 
 def _pinned_target(
@@ -371,6 +388,8 @@ def build_roster_data(
         if pin is None and not may_move(inst, person, last):
             continue
         targets = move_targets(inst, person, reach[person.school], short_any, swaps)
+        if person.max_km is not None:
+            targets = own_limit(person, targets, km_of)
         if pin is not None:
             targets = _pinned_target(person, home, pin, targets)
             first = periods.index(pin.period) if pin.period in periods else 0
