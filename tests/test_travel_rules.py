@@ -272,6 +272,8 @@ def test_nearest_teacher_goes_when_all_else_is_equal() -> None:
             "rate": 0.0,
             "backbone_share": 0.0,
             "min_periods_for_quota": 1,
+            # one first semester: a stint in it hands the classes over twice a year
+            "classes_change_once_a_year": False,
         },
     }
     inst = county(schools, staff=staff, needs=needs, policy=policy)
