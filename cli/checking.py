@@ -257,7 +257,7 @@ def explain(
         _other_instance(checked, plan, said)
         for line in move_reasons(inst, doc, staff) if staff else []:
             out_console.print(escape(render(line, said)), soft_wrap=True)
-        for line in school_reasons(inst, doc, school) if school else []:
+        for line in school_reasons(inst, doc, school, checked) if school else []:
             out_console.print(escape(render(line, said)), soft_wrap=True)
         if not staff and not school:
             table = Table(title=say("cli.explain.objective", said))

@@ -199,6 +199,65 @@ def test_reasons_for_a_move_and_for_staying() -> None:
     ]
 
 
+def _doctored(plan: Any, keep: Any) -> Any:
+    return plan.model_copy(update={"roster": [m for m in plan.roster if keep(m)]})
+
+
+def test_a_mentor_line_is_not_a_send() -> None:
+    """explain --school counts sends as the roster's school table does: a mentor line (the
+    mentor stays at home) is said apart and is not a send, nor in the quota's count."""
+    from twinning.io.planfiles import roster_by_school
+
+    inst = base()
+    plan = solve(inst, "roster", time_limit=5).plan
+    mover = next(m for m in plan.roster if m.kind == "exchange")
+    mentor = mover.model_copy(
+        update={"staff": "city_3", "kind": "mentor", "mentee": "village_0", "periods": 2}
+    )
+    doc = plan.model_copy(update={"roster": [*plan.roster, mentor]})
+    lines = render_all(school_reasons(inst, doc, "city"), "en")
+    table = sum(int(r["out"]) for r in roster_by_school(doc) if r["school"] == "city")
+    assert lines[0] == f"city: sends {table}, receives 0"
+    assert table == len(plan.roster)
+    assert "1 mentor line(s) from city: mentors stay at home, not sends" in lines
+
+
+def test_a_school_below_its_quota_is_never_told_the_plan_keeps_every_rule() -> None:
+    """The quota figures are the checker's: a plan moving nobody from city misses
+    rotation.rate there, and a due teacher who stays is told so, not that the plan keeps
+    every rule; under rotation.cap_quota the shortfall is the planner's accepted choice."""
+    inst = base()
+    plan = solve(inst, "roster", time_limit=5).plan
+    none = _doctored(plan, lambda m: False)
+    assert any(v.rule == "rotation.rate" for v in validate(inst, none).violations)
+    school = render_all(school_reasons(inst, none, "city"), "en")
+    assert any("1 short: the plan misses the rule here" in line for line in school)
+    (stays,) = render_all(move_reasons(inst, none, "english_due"), "en")
+    assert "the plan misses rotation.rate there" in stays and "keeps every rule" not in stays
+    capped = with_policy(inst, {"rotation.cap_quota": True})
+    (stays,) = render_all(move_reasons(capped, none, "english_due"), "en")
+    assert "rotation.cap_quota = true" in stays and "a choice of the plan" in stays
+    school = render_all(school_reasons(capped, none, "city"), "en")
+    assert any("1 short, accepted by rotation.cap_quota = true" in line for line in school)
+
+
+def test_a_due_stayer_is_told_the_rule_that_kept_them_home() -> None:
+    """city may have one away a semester: with music_due away both semesters, a due
+    English teacher is kept by rotation.max_outflow_share; with every host short of
+    English full, by rotation.host_capacity; with the quota met, it is a choice."""
+    inst = base(policy={"rotation": {"max_outflow_share": 0.05, "min_outflow": 0}})
+    plan = solve(inst, "roster", time_limit=5).plan
+    music = next(m for m in plan.roster if m.staff == "music_due")
+    one = plan.model_copy(update={"roster": [music.model_copy(update={"periods": 2})]})
+    (stays,) = render_all(move_reasons(inst, one, "english_due"), "en")
+    assert "kept at home by a rule" in stays and "rotation.max_outflow_share" in stays
+    full = with_policy(base(), {"rotation.host_capacity": 1})
+    (stays,) = render_all(move_reasons(full, one, "english_due"), "en")
+    assert "rotation.host_capacity" in stays and "full in this plan" in stays
+    (stays,) = render_all(move_reasons(base(), one, "english_due"), "en")
+    assert "meets its quota with others (1 of 1" in stays and "a choice of the plan" in stays
+
+
 def test_a_re_plan_changes_only_what_the_new_fact_forces() -> None:
     inst = base(policy={"rotation": {"two_way": True}})
     first = solve(inst, "pairs,roster", time_limit=5)
@@ -300,7 +359,7 @@ def test_a_school_s_reasons_are_said_in_chinese(demo: tuple[Any, Any]) -> None:
     said = [m for s in inst.schools for m in school_reasons(inst, plan, s.id)]
     said += school_reasons(inst, plan, "nowhere")
     codes = {m.code for m in said}
-    assert {"explain.school.moves_quota", "explain.school.short"} <= codes
+    assert {"explain.school.moves", "explain.school.quota_met", "explain.school.short"} <= codes
     for m in said:
         zh = render(m, "zh")
         why = m.params.get("why")  # a pair's own why is the pairs' message, not explain's
