@@ -202,6 +202,16 @@ def explanation(why: Any, lang: Lang, *, short: bool = False) -> None:
     done = say("cli.explain.done", lang, n=why.solves, s=why.seconds)
     if not why.complete:
         done += say("cli.explain.cut_short", lang)
+    decided = getattr(why, "decided", {})
+    if decided:
+        done += say(
+            "cli.explain.decided",
+            lang,
+            reach=decided.get("reach", 0),
+            witness=decided.get("witness", 0),
+            search=decided.get("search", 0),
+            solved=decided.get("solve", 0),
+        )
     if why.undecided:
         done += say("cli.explain.undecided", lang, n=why.undecided)
     out_console.print(escape(done), style="dim")

@@ -85,7 +85,9 @@ def test_the_outflow_share_is_named_and_its_repair_works() -> None:
     assert {"rotation.max_outflow_share"} in keys  # the smallest share that lets one go
     share = next(r for r in why.repairs if set(r.settings) == {"rotation.max_outflow_share"})
     assert 0 < share.settings["rotation.max_outflow_share"] <= 0.1
-    assert {"rotation.rate"} in keys and {"rotation.cap_quota"} in keys
+    # nobody may leave: only rate 0 would meet it, which abandons the rule, never offered
+    assert {"rotation.cap_quota"} in keys and {"rotation.rate"} not in keys
+    assert why.proven and not why.open_steps
     for repair in why.repairs:
         repaired(inst, repair)
 
@@ -111,15 +113,14 @@ def test_a_quota_no_rule_change_can_reach_conflicts_alone(tmp_path: Path) -> Non
     assert done.exit_code == 0
     inst = load_instance(tmp_path)
     why = explain_infeasible(inst, "pairs,alliances,roster", time_limit=60, step_limit=5)
-    assert why.conflict == ["rotation.rate"]
-    rate = next(r for r in why.repairs if set(r.settings) == {"rotation.rate"})
-    fixed = rate.apply(inst)
-    assert solve(fixed, "pairs,alliances,roster", time_limit=5).status in ("optimal", "feasible")
-    # the repair is the nearest rate that works: one step nearer the planner's does not
-    value = rate.settings["rotation.rate"]
-    nearer = with_policy(inst, {"rotation.rate": round(value + 0.01, 2)})
-    assert solve(nearer, "pairs,alliances,roster", time_limit=5).status == "infeasible"
-    assert any(set(r.settings) == {"rotation.cap_quota"} for r in why.repairs)
+    assert why.conflict == ["rotation.rate"] and why.proven
+    # every rate above 0 asks that school for one teacher: only rate 0 would meet it,
+    # which abandons the rule; the listed choice (cap the quota) is the repair
+    assert [set(r.settings) for r in why.repairs] == [{"rotation.cap_quota"}]
+    least = with_policy(inst, {"rotation.rate": 0.01})
+    assert solve(least, "pairs,alliances,roster", time_limit=5).status == "infeasible"
+    capped = why.repairs[0].apply(inst)
+    assert solve(capped, "pairs,alliances,roster", time_limit=5).status in ("optimal", "feasible")
 
 
 def test_a_feasible_instance_is_said_to_be() -> None:

@@ -50,9 +50,18 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{conflict:msg}{repairs:msg}{cut:msg}",
     },
     "explain.conflict": {"en": "{rules:list}", "zh": "{rules:list}"},
+    "explain.conflict_open": {
+        "en": "{rules:list} (a conflict, not proven smallest: left undecided whether "
+        "{steps:list} can be left out)",
+        "zh": "{rules:list}（相互冲突，但未证明是最小的冲突集合：未能判定可否去掉{steps:list}）",
+    },
     "explain.short.conflict": {
         "en": "{part:part}: the rules {rules:list} conflict",
         "zh": "{part:part}：规则{rules:list}相互冲突",
+    },
+    "explain.short.conflict_open": {
+        "en": "{part:part}: the rules {rules:list} conflict (not proven smallest)",
+        "zh": "{part:part}：规则{rules:list}相互冲突（未证明是最小的冲突集合）",
     },
     "explain.short.repairs": {
         "en": "; any one of these repairs it: {repairs:semi}",
