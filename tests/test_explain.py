@@ -426,3 +426,100 @@ def test_a_repair_of_several_rules_nests_their_changes() -> None:
         "将交流范围（rotation.scope）设为全县"
     )
     assert render(words.settings({"rotation.max_km": None}), "en") == "rotation.max_km = no limit"
+
+
+# ---- explain proves what it claims --------------------------------------------------------
+
+
+def test_a_step_left_undecided_makes_the_conflict_not_proven_smallest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deletion step that ends with neither a plan nor a proof keeps its rule in the
+    conflict unproven: the conflict is then "not proven smallest", the step named."""
+    from twinning.explain import infeasible
+
+    real = infeasible._Oracle._answer
+
+    def stuck(self: Any, candidate: Any) -> Any:
+        if candidate.policy.rotation.scope == "county" and not candidate.policy.rotation.rate:
+            return None
+        if candidate.policy.rotation.protect_sender is False:
+            return None  # this step's search ends with no answer
+        return real(self, candidate)
+
+    monkeypatch.setattr(infeasible._Oracle, "_answer", stuck)
+    why = explain_infeasible(shut_out(), "roster", time_limit=60, step_limit=5)  # type: ignore[arg-type]
+    assert not why.proven and "rotation.protect_sender" in why.open_steps
+    assert "rotation.protect_sender" in why.conflict
+    said = render(why.conflict_msg(), "en")
+    assert "not proven smallest" in said and "rotation.protect_sender" in said
+    assert "not proven smallest" in render(why.short(), "en")
+    assert "未证明是最小" in render(why.conflict_msg(), "zh")
+
+
+def test_no_repair_switches_a_rule_off() -> None:
+    """Every repair keeps its rule in force: never the value the search leaves it out
+    with (rate 0, no distance limit, shares of 0 or 1); cap_quota is the listed choice."""
+    from twinning.explain.infeasible import roster_rules
+
+    rules = {r.key: r for r in roster_rules()}
+    cases = [shut_out(), base(policy={"rotation": {"max_km": 5.0, "scope": "county"}})]
+    offered = 0
+    for inst in cases:
+        why = explain_infeasible(inst, "roster", time_limit=60, step_limit=5)  # type: ignore[arg-type]
+        assert not why.feasible
+        for repair in why.repairs:
+            for key, value in repair.settings.items():
+                if key == "rotation.cap_quota":
+                    continue
+                offered += 1
+                off = rules[key].off(inst).policy  # type: ignore[arg-type]
+                section, name = key.split(".")
+                assert value != getattr(getattr(off, section), name), (key, value)
+            repaired(inst, repair)
+    assert offered >= 1  # the nearest distance (15 km), not "no limit"
+
+
+def test_the_catalogue_takes_a_rule_the_checker_lists() -> None:
+    """A switch the checker lists for the roster joins the conflict catalogue without being
+    hand-listed (before the rate, which stays last)."""
+    from twinning.explain.infeasible import ROSTER_RULES, roster_rules
+
+    def check_new(f: Any) -> list[Any]:
+        """[rotation.secondment_growth] a rule added to the checker."""
+        return []
+
+    listed = {r.key for r in ROSTER_RULES}
+    assert "rotation.secondment_growth" not in listed
+    keys = [r.key for r in roster_rules([check_new])]
+    assert "rotation.secondment_growth" in keys and keys[-1] == "rotation.rate"
+    grown = next(r for r in roster_rules([check_new]) if r.key == "rotation.secondment_growth")
+    assert grown.off(base()).policy.rotation.secondment_growth is False
+    assert grown.ladder is None  # a switch: never offered off as a repair
+
+
+def test_a_verdict_is_a_plan_the_checker_passes_or_a_proof() -> None:
+    """The explanation's steps: a plan found keeps every roster rule (the checker says),
+    and a quota beyond the options' reach is decided with no search."""
+    import time as clock
+
+    from twinning.check.roster import ROSTER_CHECKS, roster_facts
+    from twinning.county.distances import Distances
+    from twinning.models.roster.options import build_roster_data
+    from twinning.models.roster.verdict import moves_of, roster_verdict
+
+    inst = base()
+    paired = solve(inst, "pairs", time_limit=5).plan
+    pairs = paired.pairs
+    data = build_roster_data(inst, pairs, [])
+    found = roster_verdict(inst, data, clock.perf_counter() + 20, pairs=pairs, alliances=[])
+    assert found.status == "feasible" and found.chosen
+    plan = paired.model_copy(
+        update={"parts": ["pairs", "roster"], "roster": moves_of(data, found.chosen)}
+    )
+    facts = roster_facts(inst, plan, Distances(inst))
+    assert not [v for check in ROSTER_CHECKS for v in check(facts)]
+    shut = shut_out()
+    data = build_roster_data(shut, pairs, [])  # type: ignore[arg-type]
+    none = roster_verdict(shut, data, clock.perf_counter() + 20)  # type: ignore[arg-type]
+    assert (none.status, none.how, none.searches) == ("infeasible", "reach", 0)

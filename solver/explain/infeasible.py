@@ -263,6 +263,11 @@ class Explanation:
         return self.part is None
 
     @property
+    def steps(self) -> int:
+        """Steps taken: decided (each way) and left undecided."""
+        return sum(self.decided.values()) + self.undecided
+
+    @property
     def proven(self) -> bool:
         """The conflict is irreducible: every deletion step was decided."""
         return self.reduced and not self.open_steps
@@ -399,7 +404,7 @@ def explain_infeasible(
             enforced.remove(rule)
             current = relaxed
     if out.open_steps:
-        out.reduced = False
+        out.reduced = out.complete = False  # a step left undecided is not done
     out.conflict = [r.key for r in enforced]
     # Each conflicting rule alone, the others as the planner set them (the rate first:
     # the nearest rate that can be met), where one value in force is enough.

@@ -32,7 +32,7 @@ from twinning.models.roster.decompose import components, coupling_slack
 from twinning.models.roster.model import build_model, usage_of
 from twinning.models.roster.options import RosterData
 from twinning.models.search import SearchSettings, configure
-from twinning.plan import Move
+from twinning.plan import Membership, Move, Pair
 
 __all__ = ["Verdict", "moves_of", "option_keys", "roster_verdict"]
 
@@ -122,8 +122,8 @@ def roster_verdict(
     settings: SearchSettings | None = None,
     *,
     headship: bool = True,
-    pairs: list[object] | None = None,
-    alliances: list[object] | None = None,
+    pairs: list[Pair] | None = None,
+    alliances: list[Membership] | None = None,
     within: set[tuple[str, str, int, int, str, str]] | None = None,
 ) -> Verdict:
     """Whether the roster of ``inst`` over the options ``data`` has a plan keeping every
@@ -236,8 +236,8 @@ def _the_rest(
     searches: int,
     how: str,
     headship: bool,
-    pairs: list[object] | None,
-    alliances: list[object] | None,
+    pairs: list[Pair] | None,
+    alliances: list[Membership] | None,
 ) -> Verdict:
     """The secondments asked beside the exchanges ``chosen``, and the changes of headship."""
     rot = inst.policy.rotation
@@ -274,8 +274,8 @@ def _the_rest(
             return Verdict("unknown", "headship", searches)
         head = solve_headship(
             inst,
-            pairs,  # type: ignore[arg-type]
-            alliances,  # type: ignore[arg-type]
+            pairs,
+            alliances,
             replace(settings, time_limit=min(10.0, left)),
         )
         searches += 1
