@@ -523,3 +523,27 @@ def test_a_verdict_is_a_plan_the_checker_passes_or_a_proof() -> None:
     data = build_roster_data(shut, pairs, [])  # type: ignore[arg-type]
     none = roster_verdict(shut, data, clock.perf_counter() + 20)  # type: ignore[arg-type]
     assert (none.status, none.how, none.searches) == ("infeasible", "reach", 0)
+
+
+def test_every_part_has_a_catalogue_read_from_its_checker() -> None:
+    """Alliances, 走教 circuits and 送教 outreach join the conflict catalogue: each part's
+    rules are those its checker lists, left out by type, each ladder short of off."""
+    from twinning.explain.infeasible import RULES
+    from twinning.plan import PART_ORDER
+
+    assert set(RULES) == set(PART_ORDER)
+    inst = base()
+    keys = {part: {r.key for r in catalogue()} for part, catalogue in RULES.items()}
+    assert {"alliances.same_stage", "alliances.mix_area"} <= keys["alliances"]
+    assert {"itinerant.max_km_per_day", "itinerant.max_schools_per_day"} <= keys["itinerant"]
+    assert {"outreach.max_visits_per_teacher", "outreach.min_weeks_apart"} <= keys["outreach"]
+    assert "twinning.max_helped" in keys["pairs"]
+    for catalogue in RULES.values():
+        for rule in catalogue():
+            if rule.key == "rotation.scope":
+                continue  # county, the widest scope, is a value of the rule, not its off
+            off = rule.off(inst).policy
+            section, name = rule.key.split(".")
+            left_out = getattr(getattr(off, section), name)
+            for value in rule.ladder(inst) if rule.ladder is not None else []:
+                assert value != left_out, (rule.key, value)

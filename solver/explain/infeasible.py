@@ -186,9 +186,9 @@ NOT_RULES = frozenset(
 
 
 def roster_rules(checks: Any = None) -> tuple[Rule, ...]:
-    """The roster's catalogue: :data:`ROSTER_RULES`, and before the rate every other
-    switch the checker lists for the roster that is on by default (left out by switching
-    it off; a rule added to the checker joins this way without being listed here)."""
+    """The roster's catalogue: :data:`ROSTER_RULES`, and before the rate every other rule
+    the checker lists for the roster, by its type (:func:`_by_type`: a rule added to the
+    checker joins this way without being listed here)."""
     from twinning.check.roster import ROSTER_CHECKS
     from twinning.county.policy import Policy
     from twinning.report.content import rule_keys
@@ -202,13 +202,112 @@ def roster_rules(checks: Any = None) -> tuple[Rule, ...]:
             node = getattr(default, section, None)
             if key in known or node is None or name not in type(node).model_fields:
                 continue
-            if getattr(node, name) is True:
-                extra.append(Rule(key, _setting(key, False)))
+            found = _by_type(key, getattr(node, name), type(node).model_fields[name])
+            if found is not None:
+                extra.append(found)
                 known.add(key)
     return (*ROSTER_RULES[:-1], *extra, ROSTER_RULES[-1])
 
 
-RULES: dict[str, Callable[[], tuple[Rule, ...]]] = {"roster": roster_rules}
+def _by_type(key: str, now: Any, field: Any) -> Rule | None:
+    """A rule the checker lists, left out and loosened by its type and name: a switch that
+    is on is switched off; a ``max_`` number is raised (off: no limit when the key allows
+    none, else its upper bound), a ``min_`` number lowered (off: its lower bound), one
+    step at a time on its ladder; anything else (a list, a table, a setting already at no
+    limit) is not in the catalogue."""
+    if now is True:
+        return Rule(key, _setting(key, False))
+    if isinstance(now, bool) or not isinstance(now, int | float):
+        return None
+    name = key.rpartition(".")[2]
+    bounds = {type(m).__name__: m for m in field.metadata}
+    optional = "None" in repr(field.annotation)
+    whole = isinstance(now, int)
+    if name.startswith("max_"):
+        top = getattr(bounds.get("Le"), "le", None)
+        # off: no limit where the key allows none, else its bound, else the largest of a
+        # hundredfold and a fourfold the key accepts (a value that binds nowhere)
+        tries = [top] if top is not None else [(now or 1) * 100, (now or 1) * 4]
+        accepted = [v for v in tries if _accepts(key, int(v) if whole else v)]
+        if not optional and not accepted:
+            return None
+        off: Any = None if optional else (int(accepted[0]) if whole else accepted[0])
+        step = 1 if whole else max(0.01, round(abs(now) * 0.1, 2))
+        end = accepted[-1] if accepted else (now or 1) * 4
+        end = end - step if end == off else end
+        if end <= now:
+            return Rule(key, _setting(key, off))
+        ladder = _counts_up(key, int(end)) if whole else _steps(key, step, float(end), down=False)
+        return Rule(key, _setting(key, off), ladder)
+    if name.startswith("min_"):
+        low = getattr(bounds.get("Ge"), "ge", 0)
+        if now <= low:
+            return None
+        if whole:
+            return Rule(key, _setting(key, low), _counts_down(key, int(low) + 1))
+        step = max(0.01, round(abs(now) * 0.1, 2))
+        return Rule(key, _setting(key, low), _steps(key, step, low + step, down=True))
+    return None
+
+
+def _accepts(key: str, value: Any) -> bool:
+    """Whether the policy takes ``value`` for ``key`` (its bounds and limits)."""
+    from twinning.county.policy import Policy, SettingError, with_settings
+
+    try:
+        with_settings(Policy(), {key: value})
+    except SettingError:
+        return False
+    return True
+
+
+def _counts_up(key: str, end: int) -> Callable[[Instance], list[Any]]:
+    def ladder(inst: Instance) -> list[Any]:
+        now = _get(inst, key)
+        return [] if now is None else list(range(int(now) + 1, end + 1))
+
+    return ladder
+
+
+def part_rules(checks: Any) -> tuple[Rule, ...]:
+    """The catalogue of a part other than the roster: every rule its checker lists
+    (``[policy.key]`` in each check's docstring), by its type (:func:`_by_type`)."""
+    from twinning.county.policy import Policy
+    from twinning.report.content import rule_keys
+
+    default = Policy()
+    out: dict[str, Rule] = {}
+    for check in checks:
+        for key in rule_keys(check):
+            section, _, name = key.partition(".")
+            node = getattr(default, section, None)
+            if key in out or node is None or name not in type(node).model_fields:
+                continue
+            found = _by_type(key, getattr(node, name), type(node).model_fields[name])
+            if found is not None:
+                out[key] = found
+    return tuple(out.values())
+
+
+def _checks(module: str, name: str) -> Callable[[], tuple[Rule, ...]]:
+    def catalogue() -> tuple[Rule, ...]:
+        import importlib
+
+        return part_rules(getattr(importlib.import_module(module), name))
+
+    return catalogue
+
+
+#: Each part's catalogue: the roster's (:func:`roster_rules`), and the rules every other
+#: part's checker lists (pairs, alliances, 走教 circuits, 送教 outreach), which a solve of
+#: that part decides step by step.
+RULES: dict[str, Callable[[], tuple[Rule, ...]]] = {
+    "pairs": _checks("twinning.check.pairs", "PAIR_CHECKS"),
+    "alliances": _checks("twinning.check.alliances", "ALLIANCE_CHECKS"),
+    "roster": roster_rules,
+    "itinerant": _checks("twinning.check.itinerant", "ITINERANT_CHECKS"),
+    "outreach": _checks("twinning.check.outreach", "OUTREACH_CHECKS"),
+}
 
 
 @dataclass
