@@ -192,6 +192,8 @@ def explanation(why: Any, lang: Lang, *, short: bool = False) -> None:
         out_console.print(say("cli.explain.repairs", lang))
         for k, r in enumerate(why.repairs, start=1):
             out_console.print(f"  {k}. {escape(render(r.change, lang))}", soft_wrap=True)
+            if not getattr(r, "nearest", True):
+                out_console.print(say("cli.explain.not_nearest", lang), style="dim")
             if r.settings:
                 flags = " ".join(f"--set {key}={_flag(value)}" for key, value in r.settings.items())
                 out_console.print(

@@ -319,6 +319,8 @@ class Repair:
     change: Msg | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     host_capacity: dict[str, int] = field(default_factory=dict)  # school -> new capacity
+    #: False: a value that works, but a step nearer the planner's was left undecided
+    nearest: bool = True
 
     def apply(self, inst: Instance) -> Instance:
         out = with_policy(inst, self.settings)
@@ -838,17 +840,19 @@ def _repair(inst: Instance, rule: Rule, ok: _Oracle) -> Repair | None:
     if lo + 1 >= len(values) or not ok(with_policy(inst, {rule.key: values[-1]})):
         return None
     hi = len(values) - 1  # values[hi] works
+    nearest = True
     while hi - lo > 1:
         mid = (lo + hi) // 2
         verdict = ok(with_policy(inst, {rule.key: values[mid]}))
         if verdict is None:
+            nearest = False  # a value that works; whether a nearer one does, undecided
             break
         if verdict:
             hi = mid
         else:
             lo = mid
     value = values[hi]
-    return Repair(rule.key, words.setting(rule.key, value), {rule.key: value})
+    return Repair(rule.key, words.setting(rule.key, value), {rule.key: value}, nearest=nearest)
 
 
 def _repair_capacity(inst: Instance, ok: _Oracle) -> Repair | None:

@@ -218,6 +218,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "调整办法（每项均经搜索找到满足全部规则的方案验证，任选其一即可）：",
     },
     "cli.explain.try": {"en": "try: {flags}", "zh": "可尝试：{flags}"},
+    "cli.explain.not_nearest": {
+        "en": "     (works; whether a value nearer yours also works was left undecided)",
+        "zh": "     （此值可行；更接近原设定的值是否可行未能判定）",
+    },
     "cli.explain.no_repair": {
         "en": "no single change found that repairs it within the time given",
         "zh": "在给定时间内未找到能单独解决问题的调整",
