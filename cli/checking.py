@@ -216,8 +216,14 @@ def explain(
     instance: InstanceArg,
     plan: Annotated[Path | None, typer.Argument(help="A plan.json to explain.")] = None,
     parts: Annotated[str | None, typer.Option(help=parts_help())] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds for the whole explanation.")] = 300.0,
-    step_limit: Annotated[float, typer.Option(help="Seconds for each solve in it.")] = 20.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            help="Seconds for the whole explanation (a step not decided within it is said "
+            "so: the conflict is then not proven smallest)."
+        ),
+    ] = 60.0,
+    step_limit: Annotated[float, typer.Option(help="Seconds for each step in it.")] = 10.0,
     staff: Annotated[str | None, typer.Option(help="Why this person moves, or not.")] = None,
     school: Annotated[str | None, typer.Option(help="What the plan does at this school.")] = None,
     lang: LangOpt = None,
@@ -257,7 +263,7 @@ def explain(
         _other_instance(checked, plan, said)
         for line in move_reasons(inst, doc, staff) if staff else []:
             out_console.print(escape(render(line, said)), soft_wrap=True)
-        for line in school_reasons(inst, doc, school) if school else []:
+        for line in school_reasons(inst, doc, school, checked) if school else []:
             out_console.print(escape(render(line, said)), soft_wrap=True)
         if not staff and not school:
             table = Table(title=say("cli.explain.objective", said))

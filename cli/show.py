@@ -192,6 +192,8 @@ def explanation(why: Any, lang: Lang, *, short: bool = False) -> None:
         out_console.print(say("cli.explain.repairs", lang))
         for k, r in enumerate(why.repairs, start=1):
             out_console.print(f"  {k}. {escape(render(r.change, lang))}", soft_wrap=True)
+            if not getattr(r, "nearest", True):
+                out_console.print(say("cli.explain.not_nearest", lang), style="dim")
             if r.settings:
                 flags = " ".join(f"--set {key}={_flag(value)}" for key, value in r.settings.items())
                 out_console.print(
@@ -202,6 +204,16 @@ def explanation(why: Any, lang: Lang, *, short: bool = False) -> None:
     done = say("cli.explain.done", lang, n=why.solves, s=why.seconds)
     if not why.complete:
         done += say("cli.explain.cut_short", lang)
+    decided = getattr(why, "decided", {})
+    if decided:
+        done += say(
+            "cli.explain.decided",
+            lang,
+            reach=decided.get("reach", 0),
+            witness=decided.get("witness", 0),
+            search=decided.get("search", 0),
+            solved=decided.get("solve", 0),
+        )
     if why.undecided:
         done += say("cli.explain.undecided", lang, n=why.undecided)
     out_console.print(escape(done), style="dim")

@@ -74,6 +74,8 @@ WRITES: dict[str, tuple[str, list[int | None]]] = {
     "bench_serve.py": ("serve.md", [5, 4, 1]),
     # departments and mentees on demo-county's plan: one column of eight counts
     "departments_audit.py": ("departments-audit.md", [8]),
+    # one small case on the after side; what explain --school / --staff says
+    "bench_explain.py": ("explain.md", [1, None]),
 }
 SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "benchkit.py")
 

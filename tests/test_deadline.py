@@ -204,7 +204,22 @@ def test_the_explanation_starts_no_step_past_its_budget(monkeypatch: pytest.Monk
         clock.now += 4.0  # each solve of the explanation takes 4 s on its clock
         return out
 
+    from twinning.explain import infeasible as explain_module
+    from twinning.models.roster import verdict as verdict_module
+
+    real_verdict = verdict_module.roster_verdict
+
+    def searched(*args: Any, **kwargs: Any) -> Any:
+        started.append(clock.now)
+        out = real_verdict(*args, **kwargs)
+        clock.now += 4.0  # each search of the explanation takes 4 s on its clock
+        return out
+
     monkeypatch.setattr(solving_module, "solve", timed)
+    monkeypatch.setattr(verdict_module, "roster_verdict", searched)
+    # every step searched: no answer taken from the reach counts nor a plan found before
+    monkeypatch.setattr(explain_module, "_quota_out_of_reach", lambda *a: False)
+    monkeypatch.setattr(explain_module._Oracle, "witnessed", lambda *a: False)
     why = explain_infeasible(
         inst, "roster", time_limit=10.0, step_limit=10.0, first=first, clock=clock
     )
@@ -213,7 +228,7 @@ def test_the_explanation_starts_no_step_past_its_budget(monkeypatch: pytest.Monk
     assert why.complete is False
     assert why.seconds <= 10.0 + 4.0  # the last step started within the budget
     unbounded = explain_infeasible(inst, "roster", time_limit=120.0, step_limit=10.0, first=first)
-    assert unbounded.complete and unbounded.solves > why.solves
+    assert unbounded.complete and unbounded.steps > why.steps
 
 
 def test_an_explanation_out_of_time_says_its_conflict_is_not_proven_smallest() -> None:

@@ -85,7 +85,9 @@ def test_the_outflow_share_is_named_and_its_repair_works() -> None:
     assert {"rotation.max_outflow_share"} in keys  # the smallest share that lets one go
     share = next(r for r in why.repairs if set(r.settings) == {"rotation.max_outflow_share"})
     assert 0 < share.settings["rotation.max_outflow_share"] <= 0.1
-    assert {"rotation.rate"} in keys and {"rotation.cap_quota"} in keys
+    # nobody may leave: only rate 0 would meet it, which abandons the rule, never offered
+    assert {"rotation.cap_quota"} in keys and {"rotation.rate"} not in keys
+    assert why.proven and not why.open_steps
     for repair in why.repairs:
         repaired(inst, repair)
 
@@ -111,15 +113,14 @@ def test_a_quota_no_rule_change_can_reach_conflicts_alone(tmp_path: Path) -> Non
     assert done.exit_code == 0
     inst = load_instance(tmp_path)
     why = explain_infeasible(inst, "pairs,alliances,roster", time_limit=60, step_limit=5)
-    assert why.conflict == ["rotation.rate"]
-    rate = next(r for r in why.repairs if set(r.settings) == {"rotation.rate"})
-    fixed = rate.apply(inst)
-    assert solve(fixed, "pairs,alliances,roster", time_limit=5).status in ("optimal", "feasible")
-    # the repair is the nearest rate that works: one step nearer the planner's does not
-    value = rate.settings["rotation.rate"]
-    nearer = with_policy(inst, {"rotation.rate": round(value + 0.01, 2)})
-    assert solve(nearer, "pairs,alliances,roster", time_limit=5).status == "infeasible"
-    assert any(set(r.settings) == {"rotation.cap_quota"} for r in why.repairs)
+    assert why.conflict == ["rotation.rate"] and why.proven
+    # every rate above 0 asks that school for one teacher: only rate 0 would meet it,
+    # which abandons the rule; the listed choice (cap the quota) is the repair
+    assert [set(r.settings) for r in why.repairs] == [{"rotation.cap_quota"}]
+    least = with_policy(inst, {"rotation.rate": 0.01})
+    assert solve(least, "pairs,alliances,roster", time_limit=5).status == "infeasible"
+    capped = why.repairs[0].apply(inst)
+    assert solve(capped, "pairs,alliances,roster", time_limit=5).status in ("optimal", "feasible")
 
 
 def test_a_feasible_instance_is_said_to_be() -> None:
@@ -197,6 +198,65 @@ def test_reasons_for_a_move_and_for_staying() -> None:
     assert render_all(move_reasons(exempt, stays, "city_0"), "en") == [
         "city_0 does not move: not active (staff status)"
     ]
+
+
+def _doctored(plan: Any, keep: Any) -> Any:
+    return plan.model_copy(update={"roster": [m for m in plan.roster if keep(m)]})
+
+
+def test_a_mentor_line_is_not_a_send() -> None:
+    """explain --school counts sends as the roster's school table does: a mentor line (the
+    mentor stays at home) is said apart and is not a send, nor in the quota's count."""
+    from twinning.io.planfiles import roster_by_school
+
+    inst = base()
+    plan = solve(inst, "roster", time_limit=5).plan
+    mover = next(m for m in plan.roster if m.kind == "exchange")
+    mentor = mover.model_copy(
+        update={"staff": "city_3", "kind": "mentor", "mentee": "village_0", "periods": 2}
+    )
+    doc = plan.model_copy(update={"roster": [*plan.roster, mentor]})
+    lines = render_all(school_reasons(inst, doc, "city"), "en")
+    table = sum(int(r["out"]) for r in roster_by_school(doc) if r["school"] == "city")
+    assert lines[0] == f"city: sends {table}, receives 0"
+    assert table == len(plan.roster)
+    assert "1 mentor line(s) from city: mentors stay at home, not sends" in lines
+
+
+def test_a_school_below_its_quota_is_never_told_the_plan_keeps_every_rule() -> None:
+    """The quota figures are the checker's: a plan moving nobody from city misses
+    rotation.rate there, and a due teacher who stays is told so, not that the plan keeps
+    every rule; under rotation.cap_quota the shortfall is the planner's accepted choice."""
+    inst = base()
+    plan = solve(inst, "roster", time_limit=5).plan
+    none = _doctored(plan, lambda m: False)
+    assert any(v.rule == "rotation.rate" for v in validate(inst, none).violations)
+    school = render_all(school_reasons(inst, none, "city"), "en")
+    assert any("1 short: the plan misses the rule here" in line for line in school)
+    (stays,) = render_all(move_reasons(inst, none, "english_due"), "en")
+    assert "the plan misses rotation.rate there" in stays and "keeps every rule" not in stays
+    capped = with_policy(inst, {"rotation.cap_quota": True})
+    (stays,) = render_all(move_reasons(capped, none, "english_due"), "en")
+    assert "rotation.cap_quota = true" in stays and "a choice of the plan" in stays
+    school = render_all(school_reasons(capped, none, "city"), "en")
+    assert any("1 short, accepted by rotation.cap_quota = true" in line for line in school)
+
+
+def test_a_due_stayer_is_told_the_rule_that_kept_them_home() -> None:
+    """city may have one away a semester: with music_due away both semesters, a due
+    English teacher is kept by rotation.max_outflow_share; with every host short of
+    English full, by rotation.host_capacity; with the quota met, it is a choice."""
+    inst = base(policy={"rotation": {"max_outflow_share": 0.05, "min_outflow": 0}})
+    plan = solve(inst, "roster", time_limit=5).plan
+    music = next(m for m in plan.roster if m.staff == "music_due")
+    one = plan.model_copy(update={"roster": [music.model_copy(update={"periods": 2})]})
+    (stays,) = render_all(move_reasons(inst, one, "english_due"), "en")
+    assert "kept at home by a rule" in stays and "rotation.max_outflow_share" in stays
+    full = with_policy(base(), {"rotation.host_capacity": 1})
+    (stays,) = render_all(move_reasons(full, one, "english_due"), "en")
+    assert "rotation.host_capacity" in stays and "full in this plan" in stays
+    (stays,) = render_all(move_reasons(base(), one, "english_due"), "en")
+    assert "meets its quota with others (1 of 1" in stays and "a choice of the plan" in stays
 
 
 def test_a_re_plan_changes_only_what_the_new_fact_forces() -> None:
@@ -300,7 +360,7 @@ def test_a_school_s_reasons_are_said_in_chinese(demo: tuple[Any, Any]) -> None:
     said = [m for s in inst.schools for m in school_reasons(inst, plan, s.id)]
     said += school_reasons(inst, plan, "nowhere")
     codes = {m.code for m in said}
-    assert {"explain.school.moves_quota", "explain.school.short"} <= codes
+    assert {"explain.school.moves", "explain.school.quota_met", "explain.school.short"} <= codes
     for m in said:
         zh = render(m, "zh")
         why = m.params.get("why")  # a pair's own why is the pairs' message, not explain's
@@ -366,3 +426,124 @@ def test_a_repair_of_several_rules_nests_their_changes() -> None:
         "将交流范围（rotation.scope）设为全县"
     )
     assert render(words.settings({"rotation.max_km": None}), "en") == "rotation.max_km = no limit"
+
+
+# ---- explain proves what it claims --------------------------------------------------------
+
+
+def test_a_step_left_undecided_makes_the_conflict_not_proven_smallest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deletion step that ends with neither a plan nor a proof keeps its rule in the
+    conflict unproven: the conflict is then "not proven smallest", the step named."""
+    from twinning.explain import infeasible
+
+    real = infeasible._Oracle._answer
+
+    def stuck(self: Any, candidate: Any) -> Any:
+        if candidate.policy.rotation.scope == "county" and not candidate.policy.rotation.rate:
+            return None
+        if candidate.policy.rotation.protect_sender is False:
+            return None  # this step's search ends with no answer
+        return real(self, candidate)
+
+    monkeypatch.setattr(infeasible._Oracle, "_answer", stuck)
+    why = explain_infeasible(shut_out(), "roster", time_limit=60, step_limit=5)  # type: ignore[arg-type]
+    assert not why.proven and "rotation.protect_sender" in why.open_steps
+    assert "rotation.protect_sender" in why.conflict
+    said = render(why.conflict_msg(), "en")
+    assert "not proven smallest" in said and "rotation.protect_sender" in said
+    assert "not proven smallest" in render(why.short(), "en")
+    assert "未证明是最小" in render(why.conflict_msg(), "zh")
+
+
+def test_no_repair_switches_a_rule_off() -> None:
+    """Every repair keeps its rule in force: never the value the search leaves it out
+    with (rate 0, no distance limit, shares of 0 or 1); cap_quota is the listed choice."""
+    from twinning.explain.infeasible import roster_rules
+
+    rules = {r.key: r for r in roster_rules()}
+    cases = [shut_out(), base(policy={"rotation": {"max_km": 5.0, "scope": "county"}})]
+    offered = 0
+    for inst in cases:
+        why = explain_infeasible(inst, "roster", time_limit=60, step_limit=5)  # type: ignore[arg-type]
+        assert not why.feasible
+        for repair in why.repairs:
+            for key, value in repair.settings.items():
+                if key == "rotation.cap_quota":
+                    continue
+                offered += 1
+                off = rules[key].off(inst).policy  # type: ignore[arg-type]
+                section, name = key.split(".")
+                assert value != getattr(getattr(off, section), name), (key, value)
+            repaired(inst, repair)
+    assert offered >= 1  # the nearest distance (15 km), not "no limit"
+
+
+def test_the_catalogue_takes_a_rule_the_checker_lists() -> None:
+    """A switch the checker lists for the roster joins the conflict catalogue without being
+    hand-listed (before the rate, which stays last)."""
+    from twinning.explain.infeasible import ROSTER_RULES, roster_rules
+
+    def check_new(f: Any) -> list[Any]:
+        """[rotation.secondment_growth] a rule added to the checker."""
+        return []
+
+    listed = {r.key for r in ROSTER_RULES}
+    assert "rotation.secondment_growth" not in listed
+    keys = [r.key for r in roster_rules([check_new])]
+    assert "rotation.secondment_growth" in keys and keys[-1] == "rotation.rate"
+    grown = next(r for r in roster_rules([check_new]) if r.key == "rotation.secondment_growth")
+    assert grown.off(base()).policy.rotation.secondment_growth is False
+    assert grown.ladder is None  # a switch: never offered off as a repair
+
+
+def test_a_verdict_is_a_plan_the_checker_passes_or_a_proof() -> None:
+    """The explanation's steps: a plan found keeps every roster rule (the checker says),
+    and a quota beyond the options' reach is decided with no search."""
+    import time as clock
+
+    from twinning.check.roster import ROSTER_CHECKS, roster_facts
+    from twinning.county.distances import Distances
+    from twinning.models.roster.options import build_roster_data
+    from twinning.models.roster.verdict import moves_of, roster_verdict
+
+    inst = base()
+    paired = solve(inst, "pairs", time_limit=5).plan
+    pairs = paired.pairs
+    data = build_roster_data(inst, pairs, [])
+    found = roster_verdict(inst, data, clock.perf_counter() + 20, pairs=pairs, alliances=[])
+    assert found.status == "feasible" and found.chosen
+    plan = paired.model_copy(
+        update={"parts": ["pairs", "roster"], "roster": moves_of(data, found.chosen)}
+    )
+    facts = roster_facts(inst, plan, Distances(inst))
+    assert not [v for check in ROSTER_CHECKS for v in check(facts)]
+    shut = shut_out()
+    data = build_roster_data(shut, pairs, [])  # type: ignore[arg-type]
+    none = roster_verdict(shut, data, clock.perf_counter() + 20)  # type: ignore[arg-type]
+    assert (none.status, none.how, none.searches) == ("infeasible", "reach", 0)
+
+
+def test_every_part_has_a_catalogue_read_from_its_checker() -> None:
+    """Alliances, 走教 circuits and 送教 outreach join the conflict catalogue: each part's
+    rules are those its checker lists, left out by type, each ladder short of off."""
+    from twinning.explain.infeasible import RULES
+    from twinning.plan import PART_ORDER
+
+    assert set(RULES) == set(PART_ORDER)
+    inst = base()
+    keys = {part: {r.key for r in catalogue()} for part, catalogue in RULES.items()}
+    assert {"alliances.same_stage", "alliances.mix_area"} <= keys["alliances"]
+    assert {"itinerant.max_km_per_day", "itinerant.max_schools_per_day"} <= keys["itinerant"]
+    assert {"outreach.max_visits_per_teacher", "outreach.min_weeks_apart"} <= keys["outreach"]
+    assert "twinning.max_helped" in keys["pairs"]
+    for catalogue in RULES.values():
+        for rule in catalogue():
+            if rule.key == "rotation.scope":
+                continue  # county, the widest scope, is a value of the rule, not its off
+            off = rule.off(inst).policy
+            section, name = rule.key.split(".")
+            left_out = getattr(getattr(off, section), name)
+            for value in rule.ladder(inst) if rule.ladder is not None else []:
+                assert value != left_out, (rule.key, value)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from twinning.county.instance import Instance
+from twinning.explain import _words as words
 from twinning.explain._words import rule
 from twinning.messages import Msg, msg
 from twinning.parts import PARTS
@@ -138,64 +139,127 @@ def move_reasons(inst: Instance, plan: Plan, staff_id: str) -> list[Msg]:
             msg("explain.staff.visit", week=v.week, school=v.to_school, kind=v.kind) for v in visits
         ]
         out.append(msg("explain.staff.outreach", n=len(visits), visits=said))
-    if out:
+    away = [m for m in plan.roster if m.staff == staff_id and m.kind != "mentor"]
+    if away or (out and not rules.is_due(inst, person)):
         return out
+    # no move away (a mentor line is not one): why the person stays at home
+    return [*out, msg("explain.staff.stays", staff=staff_id, why=_stays(inst, plan, person))]
+
+
+def _stays(inst: Instance, plan: Plan, person: Any) -> Msg:
+    """Why ``person`` has no move away in ``plan``: the rule that keeps them, else the
+    plan's choice said with the school's quota figures as the checker counts them."""
+    from twinning.rules import roster as rules
+
     last = rules.moved_last_cycle(inst)
-    stays: Msg
     if not rules.available(inst, person, last):
         if person.id in last:
-            stays = msg("explain.stays.last_cycle", rule=rule("rotation.last_cycle"))
-        elif rules.age_exempt(inst, person):
-            stays = msg("explain.stays.exempt_age", rule=rule("rotation.exempt_age"))
-        else:
-            stays = msg("explain.stays.inactive")
-    elif not rules.is_due(inst, person):
-        stays = msg(
+            return msg("explain.stays.last_cycle", rule=rule("rotation.last_cycle"))
+        if rules.age_exempt(inst, person):
+            return msg("explain.stays.exempt_age", rule=rule("rotation.exempt_age"))
+        return msg("explain.stays.inactive")
+    if not rules.is_due(inst, person):
+        return msg(
             "explain.stays.not_due",
             years=person.years_at_school,
             school=person.school,
             due=inst.policy.rotation.due_years,
             rule=rule("rotation.due_years"),
         )
-    else:
-        stays = msg("explain.stays.cheaper")
-    return [msg("explain.staff.stays", staff=staff_id, why=stays)]
+    if person.role != "teacher":
+        return msg("explain.stays.leader")
+    figures = _Quota(inst, plan)
+    if "roster" in plan.parts:
+        kept = figures.kept(person)
+        if kept is not None:
+            return msg("explain.stays.rule", why=kept)
+    school = person.school
+    quota = figures.quota.get(school)
+    if quota is None:
+        return msg("explain.stays.no_quota", school=school, rule=rule("rotation.quota_stages"))
+    sent = figures.sent[school]
+    said = {"school": school, "sent": sent, "quota": quota, "rule": rule("rotation.rate")}
+    if sent >= quota:
+        return msg("explain.stays.quota_met", **said)
+    why = figures.why().get(school, "")
+    if inst.policy.rotation.cap_quota:
+        cap = words.setting("rotation.cap_quota", True)
+        return msg("explain.stays.quota_capped", cap=cap, why=why, **said)
+    return msg("explain.stays.quota_missed", why=why, **said)
 
 
-def school_reasons(inst: Instance, plan: Plan, school_id: str) -> list[Msg]:
-    """What the plan does at a school and what stays short there, with the rules."""
-    from twinning.rules import roster as rules
+class _Quota:
+    """A plan's quota figures as the checker counts them (rotation.rate: teachers on
+    exchanges of at least rotation.min_periods_for_quota), and why a school is below."""
+
+    def __init__(self, inst: Instance, plan: Plan) -> None:
+        from twinning.county.distances import Distances
+        from twinning.rules import roster as rules
+        from twinning.rules.quota import counted_sent
+
+        self.inst, self.plan = inst, plan
+        self.dist = Distances(inst)
+        self.quota = rules.quota_required(inst)
+        self.sent = counted_sent(inst, plan.roster)
+
+    def kept(self, person: Any) -> Msg | None:
+        from twinning.rules.quota import kept_home
+
+        p = self.plan
+        return kept_home(self.inst, p.pairs, p.alliances, self.dist, p.roster, person)
+
+    def why(self) -> dict[str, Msg]:
+        from twinning.rules.quota import quota_reasons
+
+        p = self.plan
+        return quota_reasons(self.inst, p.pairs, p.alliances, self.dist, p.roster)
+
+
+def school_reasons(inst: Instance, plan: Plan, school_id: str, checked: Any = None) -> list[Msg]:
+    """What the plan does at a school and what stays short there, with the rules: its
+    sends and arrivals as the roster's school table counts them (a mentor line is not a
+    send), its quota as the checker counts it, and the rules the checker finds broken
+    there (``checked``: the plan's validation report, when made already)."""
+    from twinning.validation import validate
 
     if school_id not in {s.id for s in inst.schools}:
         return [msg("explain.school.unknown", school=school_id)]
     out: list[Msg] = []
-    sent = [m for m in plan.roster if m.from_school == school_id]
-    came = [m for m in plan.roster if m.to_school == school_id]
-    quota = rules.quota_required(inst).get(school_id)
-    if quota is None:
-        out.append(
-            msg("explain.school.moves", school=school_id, sent=len(sent), received=len(came))
-        )
-    else:
-        teachers = {m.staff for m in sent if m.role == "teacher"}
-        out.append(
-            msg(
-                "explain.school.moves_quota",
-                school=school_id,
-                sent=len(sent),
-                received=len(came),
-                quota=quota,
-                rule=rule("rotation.rate"),
-                teachers=len(teachers),
-            )
-        )
-        if "roster" in plan.parts:
-            from twinning.county.distances import Distances
-            from twinning.rules.quota import quota_reasons
-
-            why = quota_reasons(inst, plan.pairs, plan.alliances, Distances(inst), plan.roster)
+    lines = [m for m in plan.roster if m.kind != "mentor"]
+    sent = [m for m in lines if m.from_school == school_id]
+    came = [m for m in lines if m.to_school == school_id]
+    out.append(msg("explain.school.moves", school=school_id, sent=len(sent), received=len(came)))
+    mentors = [m for m in plan.roster if m.kind == "mentor" and m.from_school == school_id]
+    if mentors:
+        out.append(msg("explain.school.mentors", n=len(mentors), school=school_id))
+    figures = _Quota(inst, plan)
+    quota = figures.quota.get(school_id)
+    if quota is not None and "roster" in plan.parts:
+        counted = figures.sent[school_id]
+        said = {
+            "quota": quota,
+            "rule": rule("rotation.rate"),
+            "counted": counted,
+            "k": inst.policy.rotation.min_periods_for_quota,
+        }
+        if counted >= quota:
+            out.append(msg("explain.school.quota_met", **said))
+        else:
+            missing = quota - counted
+            if inst.policy.rotation.cap_quota:
+                cap = words.setting("rotation.cap_quota", True)
+                out.append(msg("explain.school.quota_capped", missing=missing, cap=cap, **said))
+            else:
+                out.append(msg("explain.school.quota_missed", missing=missing, **said))
+            why = figures.why()
             if school_id in why:
                 out.append(msg("explain.school.quota_why", why=why[school_id]))
+    broken = sorted(
+        {v.rule for v in (checked or validate(inst, plan)).violations if school_id in v.where}
+        - {"rotation.rate"}
+    )
+    if broken:
+        out.append(msg("explain.school.violations", n=len(broken), rules=[rule(k) for k in broken]))
     for u in covers(inst, plan):  # shortages the roster and the circuits leave
         if u.school == school_id and u.left > 0:
             out.append(

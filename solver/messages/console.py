@@ -213,10 +213,15 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "相互冲突的规则：{conflict:msg}",
     },
     "cli.explain.repairs": {
-        "en": "repairs, each checked by solving again (any one is enough):",
-        "zh": "调整办法（每项均已重新求解验证，任选其一即可）：",
+        "en": "repairs, each checked by a search that found a plan keeping every rule (any "
+        "one is enough):",
+        "zh": "调整办法（每项均经搜索找到满足全部规则的方案验证，任选其一即可）：",
     },
     "cli.explain.try": {"en": "try: {flags}", "zh": "可尝试：{flags}"},
+    "cli.explain.not_nearest": {
+        "en": "     (works; whether a value nearer yours also works was left undecided)",
+        "zh": "     （此值可行；更接近原设定的值是否可行未能判定）",
+    },
     "cli.explain.no_repair": {
         "en": "no single change found that repairs it within the time given",
         "zh": "在给定时间内未找到能单独解决问题的调整",
@@ -227,10 +232,17 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "（因时间限制提前结束）",
     },
     "cli.explain.undecided": {
-        "en": "; {n} solve(s) found no plan within --step-limit and were counted as infeasible "
-        "(a longer --step-limit may find smaller repairs)",
-        "zh": "；其中 {n} 次在 --step-limit 时间内未找到方案，按不可行计（延长 --step-limit "
-        "可能找到更小的调整）",
+        "en": "; {n} step(s) ended with neither a plan nor a proof within --step-limit and "
+        "were left undecided (a longer --step-limit may decide them)",
+        "zh": "；其中 {n} 步在 --step-limit 时间内既未找到方案也未证明无解，未作判定（延长 "
+        "--step-limit 可能判定）",
+    },
+    "cli.explain.decided": {
+        "en": "; steps decided by the options' reach counts {reach}, by a plan found before "
+        "(the checker's roster checks) {witness}, by a first-plan search {search}, by a whole "
+        "solve {solved}",
+        "zh": "；由可交流人数直接判定 {reach} 步，由已找到的方案（经校验器核对）判定 {witness} 步，"
+        "由首个可行方案搜索判定 {search} 步，由完整求解判定 {solved} 步",
     },
     "cli.explain.objective": {
         "en": "objective per rule (recounted by the checker)",

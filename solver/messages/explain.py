@@ -50,9 +50,18 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{conflict:msg}{repairs:msg}{cut:msg}",
     },
     "explain.conflict": {"en": "{rules:list}", "zh": "{rules:list}"},
+    "explain.conflict_open": {
+        "en": "{rules:list} (a conflict, not proven smallest: left undecided whether "
+        "{steps:list} can be left out)",
+        "zh": "{rules:list}（相互冲突，但未证明是最小的冲突集合：未能判定可否去掉{steps:list}）",
+    },
     "explain.short.conflict": {
         "en": "{part:part}: the rules {rules:list} conflict",
         "zh": "{part:part}：规则{rules:list}相互冲突",
+    },
+    "explain.short.conflict_open": {
+        "en": "{part:part}: the rules {rules:list} conflict (not proven smallest)",
+        "zh": "{part:part}：规则{rules:list}相互冲突（未证明是最小的冲突集合）",
     },
     "explain.short.repairs": {
         "en": "; any one of these repairs it: {repairs:semi}",
@@ -139,15 +148,41 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "不在岗或免交流、暂缓交流（人员状态）",
     },
     "explain.stays.not_due": {
-        "en": "{years} years at {school}, due after {due} ({rule:msg}), and the plan meets its "
-        "rules without them",
-        "zh": "在{school}任教{years}年，按{rule:msg}满{due}年才应交流；"
-        "方案不需其交流即满足全部规则",
+        "en": "{years} years at {school}, due after {due} ({rule:msg}): not in the quota's count",
+        "zh": "在{school}任教{years}年，按{rule:msg}满{due}年才应交流，不计入交流名额",
     },
-    "explain.stays.cheaper": {
-        "en": "due, but the plan keeps every rule at lower cost without this move (other "
-        "teachers fill the needs and the quota)",
-        "zh": "虽应交流，但不安排其交流时方案满足全部规则且成本更低（由其他教师补足缺口和名额）",
+    "explain.stays.rule": {
+        "en": "due, kept at home by a rule: {why:msg}",
+        "zh": "虽应交流，但受规则限制留在本校：{why:msg}",
+    },
+    "explain.stays.no_quota": {
+        "en": "due; {school} carries no rotation quota ({rule:msg}), and the plan moves "
+        "others at lower cost",
+        "zh": "虽应交流，但{school}不承担交流名额（{rule:msg}），方案安排其他人员交流成本更低",
+    },
+    "explain.stays.quota_met": {
+        "en": "due; {school} meets its quota with others ({sent} of {quota}, {rule:msg}), "
+        "and the plan costs less without this move (a choice of the plan)",
+        "zh": "虽应交流，但{school}已由其他教师完成交流名额（{quota}人中已交流{sent}人，{rule:msg}），"
+        "不安排其交流时方案成本更低（方案的选择）",
+    },
+    "explain.stays.quota_capped": {
+        "en": "due; {school} moves {sent} of its quota {quota} ({rule:msg}): the planner "
+        "accepts schools below their quota ({cap:msg}, each missing teacher a cost) and the "
+        "plan left this one short (a choice of the plan): {why:msg}",
+        "zh": "虽应交流，但{school}交流{sent}人，低于名额{quota}人（{rule:msg}）：规划者接受"
+        "学校低于名额（{cap:msg}，每缺一人计成本），方案选择让该校低于名额：{why:msg}",
+    },
+    "explain.stays.quota_missed": {
+        "en": "due; {school} moves {sent} of its quota {quota}: the plan misses {rule:msg} "
+        "there (no plan keeping every rule was found): {why:msg}",
+        "zh": "虽应交流，但{school}交流{sent}人，低于名额{quota}人：本方案在该校未满足{rule:msg}"
+        "（未找到满足全部规则的方案）：{why:msg}",
+    },
+    "explain.stays.leader": {
+        "en": "due as a leader; leaders move by a change of headship or a secondment, and "
+        "the plan has none for them (a choice of the plan)",
+        "zh": "作为干部已应交流；干部通过校长轮岗或跟岗交流，方案未为其安排（方案的选择）",
     },
     # ---- what the plan does at a school
     "explain.school.unknown": {
@@ -158,11 +193,31 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{school}: sends {sent}, receives {received}",
         "zh": "{school}：派出{sent}人，接收{received}人",
     },
-    "explain.school.moves_quota": {
-        "en": "{school}: sends {sent}, receives {received}; quota {quota} ({rule:msg}), "
-        "{teachers} teacher(s) sent",
-        "zh": "{school}：派出{sent}人，接收{received}人；按{rule:msg}应交流{quota}人，"
-        "已派出教师{teachers}人",
+    "explain.school.mentors": {
+        "en": "{n} mentor line(s) from {school}: mentors stay at home, not sends",
+        "zh": "{school}有{n}条带徒安排：师傅仍在本校任教，不算派出",
+    },
+    "explain.school.quota_met": {
+        "en": "quota {quota} ({rule:msg}): {counted} teacher(s) on exchanges of {k} "
+        "semester(s) or more, met",
+        "zh": "交流名额{quota}人（{rule:msg}）：交流{k}个学期及以上的教师{counted}人，已完成",
+    },
+    "explain.school.quota_capped": {
+        "en": "quota {quota} ({rule:msg}): {counted} teacher(s) on exchanges of {k} "
+        "semester(s) or more, {missing} short, accepted by {cap:msg} (each missing teacher "
+        "a cost)",
+        "zh": "交流名额{quota}人（{rule:msg}）：交流{k}个学期及以上的教师{counted}人，差{missing}人，"
+        "按{cap:msg}接受（每缺一人计成本）",
+    },
+    "explain.school.quota_missed": {
+        "en": "quota {quota} ({rule:msg}): {counted} teacher(s) on exchanges of {k} "
+        "semester(s) or more, {missing} short: the plan misses the rule here",
+        "zh": "交流名额{quota}人（{rule:msg}）：交流{k}个学期及以上的教师{counted}人，差{missing}人："
+        "本方案在该校未满足此规则",
+    },
+    "explain.school.violations": {
+        "en": "the checker finds {n} broken rule(s) here: {rules:list}",
+        "zh": "校验发现该校{n}处违反规则：{rules:list}",
     },
     "explain.school.short": {
         "en": "short of {subject} in {period}: {shortage} needed, {covered} covered by the roster",

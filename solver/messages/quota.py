@@ -126,6 +126,19 @@ ENTRIES: dict[str, dict[str, str]] = {
         "而本校{others:list}教师须待{first}名超编学科教师派出后才能交流"
         "（rotation.surplus_first）",
     },
+    # ---- what keeps one due teacher at home in a plan (explain --staff)
+    "quota.kept.outflow": {
+        "en": "{school} already has {limit} away in a semester of every {k}-semester window "
+        "of this plan (rotation.max_outflow_share)",
+        "zh": "本方案中{school}在每个连续{k}学期内都有学期已外派{limit}人"
+        "（rotation.max_outflow_share）",
+    },
+    "quota.kept.full": {
+        "en": "the {hosts} school(s) {where:msg} short of {subject} are full in this plan "
+        "({cap} a semester, rotation.host_capacity)",
+        "zh": "{where:msg}缺{subject}教师的{hosts}所学校在本方案中已满"
+        "（每学期共{cap}人，rotation.host_capacity）",
+    },
     "quota.stop.shared": {
         "en": "the rules let {can} go, the plan sends {moved}: the rest is held by what it "
         "shares with the other schools {where:msg} (the places at the schools short of each "

@@ -39,7 +39,7 @@ from twinning.plan import Membership, Move, Pair
 from twinning.rules import roster as rules
 from twinning.rules.departments import department_limit, department_sizes
 
-__all__ = ["counted_sent", "quota_reasons", "windows"]
+__all__ = ["counted_sent", "kept_home", "quota_reasons", "windows"]
 
 #: A node of the flow that finds schools sharing too few hosts: ("school", id),
 #: ("subject", school, subject), ("host", id), ("source",), ("sink",).
@@ -65,6 +65,8 @@ class Alone:
     placeable: int = 0
     #: subject -> (teachers of it the school can spare, the hosts they may go to)
     spared: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    #: subject -> the rule that stops (some of) its teachers (the stop said for it)
+    by_subject: dict[str, Msg] = field(default_factory=dict)
 
 
 class _County:
@@ -112,6 +114,7 @@ class _County:
         self._crowded: dict[str, dict[str, Msg]] = {}
         self._homes: dict[str, tuple[set[str], set[str]]] = {}
         self.taken: Counter[tuple[str, int]] = Counter()
+        self.away: Counter[tuple[str, int]] = Counter()
         self.senders: dict[str, set[str]] = defaultdict(set)
 
     def placed(self, moves: Iterable[Move]) -> None:
@@ -124,6 +127,7 @@ class _County:
             first = index[m.first_period]
             for t in range(first, min(first + m.periods, self.horizon)):
                 self.taken[(m.to_school, t)] += 1
+                self.away[(m.from_school, t)] += 1
             self.senders[m.to_school].add(m.from_school)
 
     def has_room(self, host: str) -> bool:
@@ -272,6 +276,7 @@ class _County:
                     kept.append((n - spared, subject, why))
                 if spared:
                     out.spared[subject] = (spared, near)
+        out.by_subject = {subject: said for _, subject, said in [*blocked, *kept]}
         out.stops.extend(said for _, _, said in sorted(blocked, key=lambda b: (-b[0], b[1])))
         out.stops.extend(said for _, _, said in sorted(kept, key=lambda b: (-b[0], b[1])))
         total = sum(n for n, _ in out.spared.values())
@@ -294,6 +299,40 @@ class _County:
             out.stops.append(msg("quota.stop.capacity", n=total - most, cap=room, most=most, k=k))
             total = most
         out.can = total
+
+    def kept(self, person: Staff) -> Msg | None:
+        """The rule that keeps a due teacher at home in the plan, as the school's funnel
+        says it for their subject (no host short of it in scope, of the stage, near enough;
+        the school cannot spare them), or the plan's own figures (the school's away limit
+        reached, or every host short of their subject full, in every window of a counted
+        exchange); None when no rule does (the plan's choice)."""
+        if person.id in self.last:
+            return msg("quota.stop.last_cycle", n=1)
+        if self.longest < self.k:
+            return msg(
+                "quota.stop.length", n=1, k=self.k, longest=self.longest, horizon=self.horizon
+            )
+        school, subject = person.school, person.subject or ""
+        alone = self.alone(school)
+        if not any(not rules.advantaged(self.schools[h]) for h in self.scope.get(school, ())):
+            return msg("quota.stop.no_scope", n=1, where=self.where())
+        stop = alone.by_subject.get(subject)
+        if subject not in alone.spared:
+            return stop
+        near = alone.spared[subject][1]
+        limit = self.outflow.get(school, 0)
+        runs = range(self.horizon - self.k + 1)
+        if not any(all(self.away[(school, u)] < limit for u in range(t, t + self.k)) for t in runs):
+            return msg("quota.kept.outflow", school=school, limit=limit, k=self.k)
+        if not any(self.has_room(h) for h in near):
+            return msg(
+                "quota.kept.full",
+                subject=subject,
+                where=self.where(),
+                hosts=len(near),
+                cap=sum(self.capacity.get(h, 0) for h in near),
+            )
+        return stop  # some of the subject are kept by the sender's cover rules, or None
 
     def crowded(self, school: str) -> Msg | None:
         """When ``school`` belongs to a set of quota schools that must send more than the
@@ -521,6 +560,22 @@ def counted_sent(inst: Instance, moves: Iterable[Move]) -> Counter[str]:
         for m in moves
         if m.kind == "exchange" and m.staff in teachers and rules.counts_for_quota(inst, m.periods)
     )
+
+
+def kept_home(
+    inst: Instance,
+    pairs: list[Pair],
+    alliances: list[Membership],
+    dist: Distances,
+    moves: Sequence[Move],
+    person: Staff,
+) -> Msg | None:
+    """The rule that keeps ``person`` (a due teacher who does not move in the roster lines
+    ``moves``) at home, in the scope the given pairs and alliances make: a ``quota.*``
+    message, or None when no rule does and staying is the plan's choice."""
+    county = _County(inst, pairs, alliances, dist)
+    county.placed(moves)
+    return county.kept(person)
 
 
 def quota_reasons(
