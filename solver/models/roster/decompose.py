@@ -29,6 +29,7 @@ from twinning.models.roster.secondments import (
 from twinning.models.roster.units import Usage
 from twinning.models.said import clauses
 from twinning.models.search import STOP, Progress, SearchSettings
+from twinning.plan import Move
 from twinning.vocabulary import COUNTY_OR_ABOVE
 
 
@@ -556,19 +557,13 @@ def _solve_parts(
         return list(pool.map(run, range(len(parts))))
 
 
-def quota_message(inst: Instance, data: RosterData, chosen: list[int]) -> Msg | None:
-    """Every school below its rotation.rate quota in a plan, by how many, and why in
-    planner terms (:func:`twinning.rules.quota.quota_reasons`): only exchanges of at least
-    rotation.min_periods_for_quota count."""
-    from twinning.county.distances import Distances
-    from twinning.plan import Move
-    from twinning.rules.quota import counted_sent, quota_reasons
-
-    moves = []
+def moves_of(data: RosterData, chosen: tuple[int, ...] | list[int]) -> list[Move]:
+    """The roster lines of the options ``chosen`` (as the plan writes them)."""
+    out = []
     for i in chosen:
         o = data.options[i]
         person = data.staff[o.person]
-        moves.append(
+        out.append(
             Move(
                 staff=person.id,
                 role=person.role,
@@ -581,6 +576,17 @@ def quota_message(inst: Instance, data: RosterData, chosen: list[int]) -> Msg | 
                 kind="secondment" if o.kind == "secondment" else "exchange",
             )
         )
+    return out
+
+
+def quota_message(inst: Instance, data: RosterData, chosen: list[int]) -> Msg | None:
+    """Every school below its rotation.rate quota in a plan, by how many, and why in
+    planner terms (:func:`twinning.rules.quota.quota_reasons`): only exchanges of at least
+    rotation.min_periods_for_quota count."""
+    from twinning.county.distances import Distances
+    from twinning.rules.quota import counted_sent, quota_reasons
+
+    moves = moves_of(data, chosen)
     sent = counted_sent(inst, moves)
     why = quota_reasons(inst, data.pairs, data.alliances, Distances(inst), moves)
     short = [

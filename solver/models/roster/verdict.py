@@ -28,11 +28,11 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from twinning.county.instance import Instance
-from twinning.models.roster.decompose import components, coupling_slack
+from twinning.models.roster.decompose import components, coupling_slack, moves_of
 from twinning.models.roster.model import build_model, usage_of
 from twinning.models.roster.options import RosterData
 from twinning.models.search import SearchSettings, configure
-from twinning.plan import Membership, Move, Pair
+from twinning.plan import Membership, Pair
 
 __all__ = ["Verdict", "moves_of", "option_keys", "roster_verdict"]
 
@@ -284,25 +284,3 @@ def _the_rest(
         if head.status not in ("optimal", "feasible"):
             return Verdict("unknown", "headship", searches)
     return Verdict("feasible", how, searches, tuple(chosen))
-
-
-def moves_of(data: RosterData, chosen: tuple[int, ...] | list[int]) -> list[Move]:
-    """The roster lines of the options ``chosen`` (as the plan writes them)."""
-    out = []
-    for i in chosen:
-        o = data.options[i]
-        person = data.staff[o.person]
-        out.append(
-            Move(
-                staff=person.id,
-                role=person.role,
-                subject=person.subject,
-                from_school=person.school,
-                to_school=o.host,
-                first_period=data.periods[o.first],
-                periods=o.length,
-                direction="out" if o.direction == "out" else "in",
-                kind="secondment" if o.kind == "secondment" else "exchange",
-            )
-        )
-    return out
